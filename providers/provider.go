@@ -1,0 +1,197 @@
+// Package providers speaks OAuth 2.0 the way real providers speak it: one
+// data-driven engine executes every provider dialect (the presets), parses
+// their lenient token responses and reports their errors in their own words.
+package providers
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Grant is the OAuth 2.0 grant a provider's token request uses.
+type Grant string
+
+// The grants tokenscope sends.
+const (
+	GrantClientCredentials Grant = "client_credentials"
+	GrantPassword          Grant = "password"
+)
+
+// ClientAuth says where the client id and secret travel in a token request.
+type ClientAuth string
+
+// The places client credentials go.
+const (
+	// AuthBasic sends them as an HTTP Basic header, each part form-encoded
+	// first as RFC 6749 §2.3.1 requires.
+	AuthBasic ClientAuth = "basic"
+	// AuthBody sends client_id and client_secret in the form body.
+	AuthBody ClientAuth = "body"
+	// AuthQuery sends client_id and client_secret in the query string.
+	AuthQuery ClientAuth = "query"
+)
+
+// GrantIn says where the grant_type parameter travels. MTN and Mobifinance
+// want it in the query string, MoMo wants none at all.
+type GrantIn string
+
+// The places grant_type goes.
+const (
+	GrantInBody  GrantIn = "body"
+	GrantInQuery GrantIn = "query"
+	GrantInNone  GrantIn = "none"
+)
+
+// Secret is a string that must never be printed by accident: its String and
+// GoString methods mask it, so a stray %v in a log or an error shows nothing.
+// Reveal returns the value for the places that need it (the wire, the store).
+type Secret string
+
+// Reveal returns the secret's value.
+func (s Secret) Reveal() string { return string(s) }
+
+// String masks the secret.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "********"
+}
+
+// GoString masks the secret in %#v.
+func (s Secret) GoString() string { return `providers.Secret("********")` }
+
+// Provider is one configured token source: a preset's defaults with the
+// user's own values on top. It is plain data; the Client executes it.
+type Provider struct {
+	Name   string `json:"name"`
+	Preset string `json:"preset"`
+	// Product is MoMo's API product (collection, disbursement, remittance).
+	Product    string     `json:"product,omitempty"`
+	TokenURL   string     `json:"token_url"`
+	Grant      Grant      `json:"grant_type"`
+	GrantIn    GrantIn    `json:"grant_in,omitempty"`
+	ClientAuth ClientAuth `json:"client_auth"`
+	ClientID   string     `json:"client_id,omitempty"`
+	// ClientSecret is MoMo's API key, everyone else's client secret.
+	ClientSecret Secret `json:"client_secret,omitempty"`
+	Username     string `json:"username,omitempty"`
+	Password     Secret `json:"password,omitempty"`
+	Scope        string `json:"scope,omitempty"`
+	// Headers are sent with every token request; their values are secrets
+	// (MoMo's Ocp-Apim-Subscription-Key).
+	Headers map[string]Secret `json:"headers,omitempty"`
+	// Params are extra form parameters such as audience or resource.
+	Params        map[string]string `json:"params,omitempty"`
+	LogoutURL     string            `json:"logout_url,omitempty"`
+	LogoutMethod  string            `json:"logout_method,omitempty"`
+	RevocationURL string            `json:"revocation_url,omitempty"`
+	JWKSURL       string            `json:"jwks_url,omitempty"`
+	TryURL        string            `json:"try_url,omitempty"`
+	TryMethod     string            `json:"try_method,omitempty"`
+	TryBody       string            `json:"try_body,omitempty"`
+	// Insecure skips TLS verification; it is shown as a warning wherever the
+	// provider appears.
+	Insecure bool `json:"insecure,omitempty"`
+	// Timeout bounds one whole token request; zero means DefaultTimeout.
+	Timeout time.Duration `json:"timeout,omitempty"`
+}
+
+// DefaultTimeout bounds a request when a provider sets none.
+const DefaultTimeout = 30 * time.Second
+
+// HeaderNames returns the provider's extra header names, sorted, so that
+// requests, traces and exports are deterministic.
+func (p Provider) HeaderNames() []string { return sortedKeys(p.Headers) }
+
+// ParamNames returns the provider's extra form parameter names, sorted.
+func (p Provider) ParamNames() []string { return sortedKeys(p.Params) }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Validate reports the first thing that would make the provider unusable,
+// naming the field so a form or the command line can point at it.
+func (p Provider) Validate() error {
+	if strings.TrimSpace(p.Name) == "" {
+		return &FieldError{Field: "name", Msg: "a provider needs a name"}
+	}
+	if strings.ContainsAny(p.Name, " \t\r\n/\\") {
+		return &FieldError{Field: "name", Msg: "a name has no spaces or slashes"}
+	}
+	if err := checkURL("token_url", p.TokenURL, true); err != nil {
+		return err
+	}
+	switch p.Grant {
+	case GrantClientCredentials:
+	case GrantPassword:
+		if p.Username == "" {
+			return &FieldError{Field: "username", Msg: "the password grant needs a username"}
+		}
+	default:
+		return &FieldError{Field: "grant_type", Msg: fmt.Sprintf("unknown grant %q (client_credentials or password)", p.Grant)}
+	}
+	switch p.GrantIn {
+	case "", GrantInBody, GrantInQuery, GrantInNone:
+	default:
+		return &FieldError{Field: "grant_in", Msg: fmt.Sprintf("unknown place %q (body, query or none)", p.GrantIn)}
+	}
+	switch p.ClientAuth {
+	case AuthBasic, AuthBody, AuthQuery:
+	default:
+		return &FieldError{Field: "client_auth", Msg: fmt.Sprintf("unknown client_auth %q (basic, body or query)", p.ClientAuth)}
+	}
+	if p.ClientID == "" {
+		return &FieldError{Field: "client_id", Msg: "a client id is needed"}
+	}
+	for _, u := range []struct{ field, value string }{
+		{"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
+		{"jwks_url", p.JWKSURL}, {"try_url", p.TryURL},
+	} {
+		if err := checkURL(u.field, u.value, false); err != nil {
+			return err
+		}
+	}
+	for _, m := range []struct{ field, value string }{{"logout_method", p.LogoutMethod}, {"try_method", p.TryMethod}} {
+		switch strings.ToUpper(m.value) {
+		case "", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD":
+		default:
+			return &FieldError{Field: m.field, Msg: fmt.Sprintf("unknown HTTP method %q", m.value)}
+		}
+	}
+	if p.Timeout < 0 {
+		return &FieldError{Field: "timeout", Msg: "a timeout cannot be negative"}
+	}
+	return nil
+}
+
+func checkURL(field, raw string, required bool) error {
+	if raw == "" {
+		if required {
+			return &FieldError{Field: field, Msg: "a URL is needed"}
+		}
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &FieldError{Field: field, Msg: fmt.Sprintf("%q is not an http or https URL", raw)}
+	}
+	return nil
+}
+
+// FieldError is a validation failure tied to one field of a provider.
+type FieldError struct {
+	Field string
+	Msg   string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }

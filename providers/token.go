@@ -1,0 +1,90 @@
+package providers
+
+import "time"
+
+// Token is what a token endpoint gave, normalised across dialects, with
+// every field the server sent kept for display.
+type Token struct {
+	AccessToken  Secret `json:"access_token"`
+	TokenType    string `json:"token_type,omitempty"`
+	RefreshToken Secret `json:"refresh_token,omitempty"`
+	Scope        string `json:"scope,omitempty"`
+	// IssuedAt is when the token was issued: the server's issued_at when it
+	// sent one (MTN, in epoch milliseconds), else when the answer arrived.
+	IssuedAt time.Time `json:"issued_at"`
+	// ExpiresAt is zero when the expiry is unknown.
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+	// ExpiresIn is the lifetime the server stated, in seconds; zero if none.
+	ExpiresIn int64 `json:"expires_in,omitempty"`
+	// ExpirySource says where ExpiresAt came from.
+	ExpirySource ExpirySource `json:"expiry_source"`
+	// ClockSkew is the server's clock (its Date header) minus ours.
+	ClockSkew time.Duration `json:"clock_skew,omitempty"`
+	// Extra holds every response field not mapped above, in the order the
+	// server sent them, each value as its JSON text.
+	Extra []Field `json:"extra,omitempty"`
+}
+
+// ExpirySource says how a token's expiry was learnt.
+type ExpirySource string
+
+// The sources of an expiry.
+const (
+	ExpiryFromExpiresIn ExpirySource = "expires_in"
+	ExpiryFromJWT       ExpirySource = "jwt exp"
+	ExpiryUnknown       ExpirySource = "unknown"
+)
+
+// Field is one name and JSON value, kept in the order it came in.
+type Field struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// Remaining is how long the token stays valid at now; ok is false when the
+// expiry is unknown.
+func (t *Token) Remaining(now time.Time) (d time.Duration, ok bool) {
+	if t == nil || t.ExpiresAt.IsZero() {
+		return 0, false
+	}
+	return t.ExpiresAt.Sub(now), true
+}
+
+// ValidFor reports whether the token is still valid for at least min at now.
+// A token of unknown expiry counts as valid.
+func (t *Token) ValidFor(now time.Time, min time.Duration) bool {
+	if t == nil || t.AccessToken == "" {
+		return false
+	}
+	d, ok := t.Remaining(now)
+	return !ok || d > min
+}
+
+// EventKind names what happened to a provider's token.
+type EventKind string
+
+// The kinds of history event.
+const (
+	EventIssued    EventKind = "issued"
+	EventRefreshed EventKind = "refreshed"
+	EventRevoked   EventKind = "revoked"
+	EventFailed    EventKind = "failed"
+)
+
+// Event is one line of a provider's history. Detail never holds a secret.
+type Event struct {
+	At     time.Time `json:"at"`
+	Kind   EventKind `json:"kind"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// State is the narrow view of storage the engine needs: read one provider
+// with its current token, and record what happened to that token. The store
+// implements it; tests use a map.
+type State interface {
+	// Lookup returns the named provider and its current token (nil if none).
+	Lookup(name string) (Provider, *Token, error)
+	// Record stores tok as the provider's current token (nil drops it) and
+	// appends ev to its history, in one save.
+	Record(name string, tok *Token, ev Event) error
+}
