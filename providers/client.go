@@ -1,0 +1,206 @@
+package providers
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Options configures a Client. The zero value is ready to use.
+type Options struct {
+	// HTTPClient sends every request; nil builds one per provider with a
+	// dial timeout, TLS verified unless the provider is Insecure, and the
+	// proxy from HTTPS_PROXY/HTTP_PROXY/NO_PROXY. A given client is used as
+	// it is (Insecure cannot change its TLS), except that token, logout and
+	// revocation requests never follow redirects.
+	HTTPClient *http.Client
+	// Now is the clock for issue and expiry times; nil means time.Now.
+	Now func() time.Time
+	// Trace, when set, receives the whole of every exchange (request line,
+	// headers, body, response status, headers, body) with every secret masked.
+	Trace io.Writer
+	// MaxRetries bounds the retries after a network error, a 429 or a 5xx:
+	// 0 means 3, negative means none, and more than 3 is taken as 3.
+	MaxRetries int
+	// Sleep waits between retries; nil waits on a timer. It must return
+	// ctx's error when ctx ends first. Tests inject one to see the delays.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Client executes providers: token requests, refreshes, logouts and try
+// requests. It is safe for concurrent use.
+type Client struct {
+	opts     Options
+	secure   *http.Transport
+	insecure *http.Transport
+	traceMu  sync.Mutex
+}
+
+// Limits of the engine.
+const (
+	// maxRetriesCap is the most retries ever made ("no more than 3 retries
+	// in quick succession", as mobile.digital asks).
+	maxRetriesCap = 3
+	dialTimeout   = 10 * time.Second
+	// MaxBodySize caps every response body the engine reads.
+	MaxBodySize = 1 << 20
+)
+
+// NewClient returns a Client with the given options.
+func NewClient(o Options) *Client {
+	c := &Client{opts: o}
+	if o.HTTPClient == nil {
+		c.secure = newTransport(false)
+		c.insecure = newTransport(true)
+	}
+	return c
+}
+
+// newTransport is the engine's own transport: proxies from the
+// environment, a dial timeout, TLS 1.2 or later, verified unless insecure.
+func newTransport(insecure bool) *http.Transport {
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          16,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   dialTimeout,
+		ExpectContinueTimeout: time.Second,
+		TLSClientConfig: &tls.Config{
+			MinVersion:         tls.VersionTLS12,
+			InsecureSkipVerify: insecure, //nolint:gosec // only for a provider the user marked insecure, shown as a warning
+		},
+	}
+}
+
+// httpClient returns the client to send p's requests with; follow says
+// whether redirects are followed (only for the try request: a token
+// request re-sent elsewhere would carry the client's credentials along).
+func (c *Client) httpClient(p Provider, follow bool) *http.Client {
+	var hc http.Client
+	switch {
+	case c.opts.HTTPClient != nil:
+		hc = *c.opts.HTTPClient
+	case p.Insecure:
+		hc.Transport = c.insecure
+	default:
+		hc.Transport = c.secure
+	}
+	if !follow {
+		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	}
+	return &hc
+}
+
+func (c *Client) now() time.Time {
+	if c.opts.Now != nil {
+		return c.opts.Now()
+	}
+	return time.Now()
+}
+
+func (c *Client) retries() int {
+	switch n := c.opts.MaxRetries; {
+	case n == 0:
+		return maxRetriesCap
+	case n < 0:
+		return 0
+	default:
+		return min(n, maxRetriesCap)
+	}
+}
+
+func (c *Client) sleep(ctx context.Context, d time.Duration) error {
+	if c.opts.Sleep != nil {
+		return c.opts.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Fetch obtains a new token with p's grant.
+func (c *Client) Fetch(ctx context.Context, p Provider) (*Token, error) {
+	return c.grant(ctx, p, opFetch, "")
+}
+
+// Refresh renews old: with the refresh_token grant when old has a refresh
+// token (keeping the server's new refresh token when it rotates one, the
+// old one when it sends none), falling back to a new grant when the server
+// refuses the refresh token; with a new grant when old has none.
+func (c *Client) Refresh(ctx context.Context, p Provider, old *Token) (*Token, error) {
+	tok, _, err := c.refresh(ctx, p, old)
+	return tok, err
+}
+
+// refresh is Refresh, also saying whether the refresh token was used.
+func (c *Client) refresh(ctx context.Context, p Provider, old *Token) (tok *Token, refreshed bool, err error) {
+	if old == nil || old.RefreshToken == "" {
+		tok, err = c.grant(ctx, p, opFetch, "")
+		return tok, false, err
+	}
+	tok, err = c.grant(ctx, p, opRefresh, old.RefreshToken.Reveal())
+	var e *Error
+	if errors.As(err, &e) && e.Status >= 400 && e.Status < 500 && e.Status != 429 {
+		// The refresh token is spent or revoked: a new grant still works.
+		tok, err = c.grant(ctx, p, opFetch, "")
+		return tok, false, err
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if tok.RefreshToken == "" {
+		tok.RefreshToken = old.RefreshToken
+	}
+	return tok, true, nil
+}
+
+// grant sends one token request (a new grant, or with refresh set the
+// refresh_token grant) and parses the answer.
+func (c *Client) grant(ctx context.Context, p Provider, op, refresh string) (*Token, error) {
+	red := newRedactor(p, refresh)
+	rq, err := tokenRequest(p, refresh)
+	if err != nil {
+		return nil, &Error{Op: op, Provider: p.Name, Err: err, red: red}
+	}
+	resp, err := c.send(ctx, p, op, rq, red, true, false)
+	if err != nil {
+		return nil, err
+	}
+	if resp.status < 200 || resp.status > 299 {
+		return nil, responseError(op, p, resp, red)
+	}
+	tok, err := ParseTokenResponse(resp.body, resp.header, resp.date)
+	if err != nil {
+		if w, ok := serverWords(resp.body); ok && w.code != "" {
+			// A 200 carrying an error, as some gateways answer.
+			return nil, responseError(op, p, resp, red)
+		}
+		return nil, &Error{Op: op, Provider: p.Name, Status: resp.status, Attempts: resp.attempts,
+			BodyStart: bodyStart(resp.body, red.with(tokenValues(resp.body)...)), Err: err, red: red,
+			Hint: "the server answered 2xx with something that is not a token response: check token_url"}
+	}
+	return tok, nil
+}
+
+// timeoutError says a request got no (whole) answer in time.
+type timeoutError struct{ after time.Duration }
+
+func (e *timeoutError) Error() string   { return fmt.Sprintf("no answer within %s (timeout)", e.after) }
+func (e *timeoutError) Timeout() bool   { return true }
+func (e *timeoutError) Is(t error) bool { return t == context.DeadlineExceeded }
+
+// errBodyTooLarge is returned for a body over MaxBodySize.
+var errBodyTooLarge = fmt.Errorf("response body larger than %d MiB, refused", MaxBodySize>>20)

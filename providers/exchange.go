@@ -1,0 +1,170 @@
+package providers
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+)
+
+// response is one HTTP answer, its body read (at most MaxBodySize).
+type response struct {
+	statusLine string
+	status     int
+	header     http.Header
+	body       []byte
+	date       time.Time // our clock when the answer arrived
+	latency    time.Duration
+	attempts   int
+}
+
+// urlError is a request that could not even be built.
+type urlError struct{ msg string }
+
+func (e *urlError) Error() string { return e.msg }
+
+// once sends rq one time and reads the answer.
+func (c *Client) once(ctx context.Context, hc *http.Client, rq *request, red *redactor) (*response, error) {
+	var body io.Reader
+	payload := rq.payload()
+	if rq.contentType != "" {
+		body = strings.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, rq.method, rq.fullURL(), body)
+	if err != nil {
+		return nil, &urlError{msg: red.clean(err.Error())}
+	}
+	setHeaders(req, rq)
+	start := time.Now()
+	res, err := hc.Do(req)
+	if err != nil {
+		c.traceExchange(red, req, payload, nil, err)
+		return nil, cleanURLError(err, red)
+	}
+	defer func() { _ = res.Body.Close() }()
+	b, err := readCapped(res)
+	resp := &response{
+		statusLine: res.Proto + " " + res.Status, status: res.StatusCode, header: res.Header,
+		body: b, date: c.now(), latency: time.Since(start),
+	}
+	c.traceExchange(red.with(tokenValues(b)...), req, payload, resp, err)
+	if err != nil {
+		return nil, cleanURLError(err, red)
+	}
+	return resp, nil
+}
+
+// setHeaders puts rq's headers on req.
+func setHeaders(req *http.Request, rq *request) {
+	req.Header.Set("User-Agent", UserAgent)
+	if rq.accept != "" {
+		req.Header.Set("Accept", rq.accept)
+	}
+	if rq.contentType != "" {
+		req.Header.Set("Content-Type", rq.contentType)
+	}
+	if rq.basic != nil {
+		req.Header.Set("Authorization", rq.basic.header())
+	}
+	if rq.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+rq.bearer)
+	}
+	for _, h := range rq.header {
+		req.Header.Set(h.key, h.value)
+	}
+}
+
+// readCapped reads a body of at most MaxBodySize bytes.
+func readCapped(res *http.Response) ([]byte, error) {
+	if res.ContentLength > MaxBodySize {
+		return nil, errBodyTooLarge
+	}
+	b, err := io.ReadAll(io.LimitReader(res.Body, MaxBodySize+1))
+	if len(b) > MaxBodySize {
+		return nil, errBodyTooLarge
+	}
+	return b, err
+}
+
+// cleanURLError rebuilds a *url.Error with its URL masked: the URL of a
+// query-authenticated provider carries the client secret.
+func cleanURLError(err error, red *redactor) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return &url.Error{Op: ue.Op, URL: red.clean(ue.URL), Err: ue.Err}
+	}
+	return err
+}
+
+// traceExchange writes one request and its answer (or failure) to the
+// trace, every line through the redactor, as one write so that concurrent
+// exchanges do not interleave.
+func (c *Client) traceExchange(red *redactor, req *http.Request, payload string, resp *response, err error) {
+	if c.opts.Trace == nil {
+		return
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "> %s %s %s\n", req.Method, req.URL.String(), "HTTP/1.1")
+	fmt.Fprintf(&b, "> Host: %s\n", req.URL.Host)
+	writeHeaders(&b, "> ", req.Header)
+	b.WriteString(">\n")
+	writeBody(&b, "> ", payload)
+	if err != nil && resp == nil {
+		fmt.Fprintf(&b, "* no answer: %v\n", err)
+	}
+	if resp != nil {
+		fmt.Fprintf(&b, "< %s (%s)\n", resp.statusLine, resp.latency.Round(time.Millisecond))
+		writeHeaders(&b, "< ", resp.header)
+		b.WriteString("<\n")
+		writeBody(&b, "< ", string(resp.body))
+		if err != nil {
+			fmt.Fprintf(&b, "* body not read: %v\n", err)
+		}
+	}
+	b.WriteString("\n")
+	out := red.clean(b.String())
+	c.traceMu.Lock()
+	defer c.traceMu.Unlock()
+	_, _ = c.opts.Trace.Write([]byte(out))
+}
+
+// writeHeaders writes h sorted by name. Credentials are masked whole, their
+// scheme kept: the redactor masks the rest.
+func writeHeaders(b *bytes.Buffer, prefix string, h http.Header) {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		for _, v := range h[k] {
+			switch http.CanonicalHeaderKey(k) {
+			case "Authorization", "Proxy-Authorization":
+				scheme, _, _ := strings.Cut(v, " ")
+				v = scheme + " " + mask
+			case "Cookie", "Set-Cookie":
+				name, _, _ := strings.Cut(v, "=")
+				v = name + "=" + mask
+			}
+			fmt.Fprintf(b, "%s%s: %s\n", prefix, k, v)
+		}
+	}
+}
+
+// writeBody writes a body line by line under prefix.
+func writeBody(b *bytes.Buffer, prefix, body string) {
+	if body == "" {
+		return
+	}
+	for line := range strings.Lines(body) {
+		b.WriteString(prefix)
+		b.WriteString(strings.TrimRight(line, "\r\n"))
+		b.WriteByte('\n')
+	}
+}

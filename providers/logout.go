@@ -1,0 +1,129 @@
+package providers
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+)
+
+// The ways a logout reaches the server.
+const (
+	LogoutEndpoint   = "logout"     // the provider's own logout call (Telenor)
+	LogoutRevocation = "revocation" // RFC 7009 token revocation
+	LogoutNone       = "none"       // the provider has neither
+)
+
+// LogoutResult is what the remote part of a logout did.
+type LogoutResult struct {
+	// Method is LogoutEndpoint, LogoutRevocation or LogoutNone.
+	Method string
+	// Status is the last answer's HTTP status; zero when nothing was sent.
+	Status int
+	// Body is the start of the last answer's body, secrets masked.
+	Body string
+}
+
+// TryResult is the answer to a try request.
+type TryResult struct {
+	Method, URL string
+	Status      int
+	Latency     time.Duration
+	ContentType string
+	// BodyStart is the readable start of the body, secrets masked.
+	BodyStart string
+}
+
+// Logout ends tok at the server: the provider's logout endpoint with the
+// Bearer token and its method (GET by default), else RFC 7009 revocation
+// (POST token=…&token_type_hint=…, the client authenticated as for its
+// token requests; the refresh token first when there is one), else
+// nothing. It does not touch any stored state; see Forget.
+func (c *Client) Logout(ctx context.Context, p Provider, tok *Token) (LogoutResult, error) {
+	if tok == nil || tok.AccessToken == "" {
+		return LogoutResult{Method: LogoutNone}, nil
+	}
+	red := newRedactor(p, tok.AccessToken.Reveal(), tok.RefreshToken.Reveal())
+	switch {
+	case p.LogoutURL != "":
+		rq, err := bearerRequest(p, orDefault(p.LogoutMethod, "GET"), p.LogoutURL, "", tok.AccessToken.Reveal())
+		if err != nil {
+			return LogoutResult{Method: LogoutEndpoint}, &Error{Op: opLogout, Provider: p.Name, Err: err, red: red}
+		}
+		return c.remoteLogout(ctx, p, opLogout, LogoutEndpoint, rq, red)
+	case p.RevocationURL != "":
+		var res LogoutResult
+		for _, t := range []struct{ value, hint string }{
+			{tok.RefreshToken.Reveal(), "refresh_token"}, {tok.AccessToken.Reveal(), "access_token"},
+		} {
+			if t.value == "" {
+				continue
+			}
+			rq, err := revocationRequest(p, t.value, t.hint)
+			if err != nil {
+				return LogoutResult{Method: LogoutRevocation}, &Error{Op: opRevoke, Provider: p.Name, Err: err, red: red}
+			}
+			if res, err = c.remoteLogout(ctx, p, opRevoke, LogoutRevocation, rq, red); err != nil {
+				return res, err
+			}
+		}
+		return res, nil
+	}
+	return LogoutResult{Method: LogoutNone}, nil
+}
+
+// remoteLogout sends one logout or revocation request.
+func (c *Client) remoteLogout(ctx context.Context, p Provider, op, method string, rq *request, red *redactor) (LogoutResult, error) {
+	res := LogoutResult{Method: method}
+	resp, err := c.send(ctx, p, op, rq, red, true, false)
+	if err != nil {
+		return res, err
+	}
+	res.Status, res.Body = resp.status, bodyStart(resp.body, red)
+	if resp.status < 200 || resp.status > 299 {
+		return res, responseError(op, p, resp, red)
+	}
+	return res, nil
+}
+
+// Try sends p's try request (TryMethod, default GET, or POST when there is
+// a body; TryURL; TryBody, sent as JSON when it looks like JSON) with tok
+// as the Bearer token. Any answer is a result, a 401 included; the error
+// is for no answer at all. It is never retried: a try may have effects.
+func (c *Client) Try(ctx context.Context, p Provider, tok *Token) (*TryResult, error) {
+	if p.TryURL == "" {
+		return nil, &Error{Op: opTry, Provider: p.Name, Err: errors.New("no try request configured"),
+			Hint: "set try_url (and try_method, try_body) to an API call the token opens"}
+	}
+	if tok == nil || tok.AccessToken == "" {
+		return nil, &Error{Op: opTry, Provider: p.Name, Err: errors.New("no access token to try")}
+	}
+	red := newRedactor(p, tok.AccessToken.Reveal(), tok.RefreshToken.Reveal())
+	if err := checkURL("try_url", p.TryURL, true); err != nil {
+		return nil, &Error{Op: opTry, Provider: p.Name, Err: err, red: red}
+	}
+	rq, err := bearerRequest(p, tryMethod(p), p.TryURL, p.TryBody, tok.AccessToken.Reveal())
+	if err != nil {
+		return nil, &Error{Op: opTry, Provider: p.Name, Err: err, red: red}
+	}
+	resp, err := c.send(ctx, p, opTry, rq, red, false, true)
+	if err != nil {
+		return nil, err
+	}
+	return &TryResult{
+		Method: rq.method, URL: red.clean(p.TryURL), Status: resp.status, Latency: resp.latency,
+		ContentType: resp.header.Get("Content-Type"), BodyStart: bodyStart(resp.body, red),
+	}, nil
+}
+
+// tryMethod is the try request's method: TryMethod, else POST with a body
+// and GET without.
+func tryMethod(p Provider) string {
+	switch {
+	case p.TryMethod != "":
+		return strings.ToUpper(p.TryMethod)
+	case p.TryBody != "":
+		return "POST"
+	}
+	return "GET"
+}

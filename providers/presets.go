@@ -1,0 +1,257 @@
+package providers
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// Preset is one provider dialect as data: the defaults a provider of that
+// kind starts from, with a title and a note on its quirks for people.
+type Preset struct {
+	// Name is the preset's key in configuration files ("mtn", "momo", ...).
+	Name string
+	// Title is the provider's name for people.
+	Title string
+	// Doc says what is peculiar about the dialect and what the user must
+	// supply themselves.
+	Doc string
+	// Products lists the API products a preset serves with one token
+	// endpoint each (MoMo); the first is the default.
+	Products []string
+	// Defaults holds the values ApplyPreset fills into a provider.
+	Defaults Provider
+}
+
+// The MoMo products and the header MoMo wants on every request.
+const (
+	momoDefaultProduct  = "collection"
+	momoSubscriptionKey = "Ocp-Apim-Subscription-Key"
+)
+
+// momoTokenURL is the token endpoint of one MoMo API product.
+func momoTokenURL(product string) string {
+	return "https://proxy.momoapi.mtn.co.rw/" + product + "/token/"
+}
+
+// Presets returns the dialects tokenscope ships, in the order they are
+// offered to the user. Each call returns fresh values the caller may change.
+func Presets() []Preset {
+	return []Preset{
+		{
+			Name:  "mtn",
+			Title: "MTN developer APIs",
+			Doc: "Apigee-style client credentials: grant_type in the query string, client_id and " +
+				"client_secret in the form body; answers token_type \"BearerToken\", expires_in as a " +
+				"string and issued_at in epoch milliseconds.",
+			Defaults: Provider{
+				Preset:     "mtn",
+				TokenURL:   "https://api.mtn.com/v1/oauth/access_token",
+				Grant:      GrantClientCredentials,
+				GrantIn:    GrantInQuery,
+				ClientAuth: AuthBody,
+				TryURL:     "https://api.mtn.com/customers/27811111111/subscriptions",
+				TryMethod:  "GET",
+			},
+		},
+		{
+			Name:  "momo",
+			Title: "MTN MoMo (Collection, Disbursement, Remittance)",
+			Doc: "No grant_type at all: the Basic header of API user id and API key is the request, " +
+				"plus the Ocp-Apim-Subscription-Key header (your subscription key, one per product). " +
+				"One token endpoint per product; the token is a JWT.",
+			Products: []string{"collection", "disbursement", "remittance"},
+			Defaults: Provider{
+				Preset:     "momo",
+				Product:    momoDefaultProduct,
+				TokenURL:   momoTokenURL(momoDefaultProduct),
+				Grant:      GrantClientCredentials,
+				GrantIn:    GrantInNone,
+				ClientAuth: AuthBasic,
+				Headers:    map[string]Secret{momoSubscriptionKey: ""},
+			},
+		},
+		{
+			Name:  "mobifinance",
+			Title: "Mobifinance",
+			Doc: "client_id, client_secret and grant_type all in the query string with an empty form " +
+				"body. There is no public token URL: use the one Mobifinance gave you. No expires_in.",
+			Defaults: Provider{
+				Preset:     "mobifinance",
+				Grant:      GrantClientCredentials,
+				GrantIn:    GrantInQuery,
+				ClientAuth: AuthQuery,
+			},
+		},
+		{
+			Name:  "telenor",
+			Title: "Telenor Norway",
+			Doc: "Resource owner password grant: client id and secret as Basic, the Min Bedrift API " +
+				"user's username and password in the body, optional scope. The refresh token rotates. " +
+				"Errors carry numeric codes; logout is a GET with the Bearer token.",
+			Defaults: Provider{
+				Preset:       "telenor",
+				TokenURL:     "https://api.telenor.no/oauth/v2/token",
+				Grant:        GrantPassword,
+				GrantIn:      GrantInBody,
+				ClientAuth:   AuthBasic,
+				LogoutURL:    "https://api.telenor.no/oauth/v2/logout",
+				LogoutMethod: "GET",
+			},
+		},
+		{
+			Name:  "mobiledigital",
+			Title: "mobile.digital SMS gateway",
+			Doc: "Client credentials with Basic client authentication and the scope \"read write " +
+				"admin\" (add gifting:* scopes if your account has them); the token is an HS256 JWT.",
+			Defaults: Provider{
+				Preset:     "mobiledigital",
+				TokenURL:   "https://ah1ta9hc59.execute-api.ap-southeast-2.amazonaws.com/prod/oauth2/token",
+				Grant:      GrantClientCredentials,
+				GrantIn:    GrantInBody,
+				ClientAuth: AuthBasic,
+				Scope:      "read write admin",
+				TryURL:     "https://ah1ta9hc59.execute-api.ap-southeast-2.amazonaws.com/prod/test-oauth2",
+				TryMethod:  "GET",
+			},
+		},
+		{
+			Name:  "oauth2",
+			Title: "OAuth 2.0 (RFC 6749)",
+			Doc: "A standard authorization server: client credentials in the body, the client id " +
+				"and secret as a Basic header (form-encoded first, RFC 6749 §2.3.1). Give the token URL.",
+			Defaults: Provider{
+				Preset:     "oauth2",
+				Grant:      GrantClientCredentials,
+				GrantIn:    GrantInBody,
+				ClientAuth: AuthBasic,
+			},
+		},
+	}
+}
+
+// LookupPreset returns the preset with the given name (case-insensitive).
+func LookupPreset(name string) (Preset, bool) {
+	name = strings.ToLower(strings.TrimSpace(name))
+	for _, ps := range Presets() {
+		if ps.Name == name {
+			return ps, true
+		}
+	}
+	return Preset{}, false
+}
+
+// PresetNames lists the names of the shipped presets, in offer order.
+func PresetNames() []string {
+	var names []string
+	for _, ps := range Presets() {
+		names = append(names, ps.Name)
+	}
+	return names
+}
+
+// ApplyPreset fills every zero field of p from the defaults of p.Preset
+// ("oauth2" when empty) and returns the result; a field p sets always wins,
+// the token URL above all, so sandboxes and test servers work. For MoMo the
+// token URL follows p.Product (default "collection"). Extra headers the
+// preset needs are added when p lacks them; p's own map is not modified.
+func ApplyPreset(p Provider) (Provider, error) {
+	if strings.TrimSpace(p.Preset) == "" {
+		p.Preset = "oauth2"
+	}
+	ps, ok := LookupPreset(p.Preset)
+	if !ok {
+		return p, fmt.Errorf("unknown preset %q (one of %s)", p.Preset, strings.Join(PresetNames(), ", "))
+	}
+	d := ps.Defaults
+	if len(ps.Products) > 0 {
+		if p.Product == "" {
+			p.Product = ps.Products[0]
+		}
+		p.Product = strings.ToLower(strings.TrimSpace(p.Product))
+		if !slices.Contains(ps.Products, p.Product) {
+			return p, fmt.Errorf("unknown %s product %q (one of %s)", ps.Name, p.Product, strings.Join(ps.Products, ", "))
+		}
+		d.TokenURL = momoTokenURL(p.Product)
+	}
+	p.Preset = ps.Name
+	fill(&p.TokenURL, d.TokenURL)
+	fill(&p.Grant, d.Grant)
+	fill(&p.GrantIn, d.GrantIn)
+	fill(&p.ClientAuth, d.ClientAuth)
+	fill(&p.ClientID, d.ClientID)
+	fill(&p.Username, d.Username)
+	fill(&p.Scope, d.Scope)
+	fill(&p.LogoutURL, d.LogoutURL)
+	fill(&p.LogoutMethod, d.LogoutMethod)
+	fill(&p.RevocationURL, d.RevocationURL)
+	fill(&p.JWKSURL, d.JWKSURL)
+	fill(&p.TryURL, d.TryURL)
+	fill(&p.TryMethod, d.TryMethod)
+	fill(&p.TryBody, d.TryBody)
+	fill(&p.Timeout, d.Timeout)
+	p.Headers = mergeMissing(p.Headers, d.Headers)
+	p.Params = mergeMissing(p.Params, d.Params)
+	return p, nil
+}
+
+// fill sets *dst to def when *dst is the zero value.
+func fill[T comparable](dst *T, def T) {
+	var zero T
+	if *dst == zero {
+		*dst = def
+	}
+}
+
+// mergeMissing returns own with every key of defs it lacks added, as a new
+// map when anything is added so that the caller's map is left alone.
+func mergeMissing[V any](own, defs map[string]V) map[string]V {
+	var out map[string]V
+	for k, v := range defs {
+		if _, ok := lookupFold(own, k); ok {
+			continue
+		}
+		if out == nil {
+			out = maps.Clone(own)
+			if out == nil {
+				out = make(map[string]V, len(defs))
+			}
+		}
+		out[k] = v
+	}
+	if out == nil {
+		return own
+	}
+	return out
+}
+
+// lookupFold finds a key case-insensitively: header names are.
+func lookupFold[V any](m map[string]V, key string) (V, bool) {
+	if v, ok := m[key]; ok {
+		return v, true
+	}
+	for k, v := range m {
+		if strings.EqualFold(k, key) {
+			return v, true
+		}
+	}
+	var zero V
+	return zero, false
+}
+
+// requiredHeaders lists the extra headers p's preset needs a value for (the
+// preset lists them with an empty value for the user to supply).
+func requiredHeaders(p Provider) []string {
+	ps, ok := LookupPreset(p.Preset)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, h := range ps.Defaults.HeaderNames() {
+		if ps.Defaults.Headers[h] == "" {
+			out = append(out, h)
+		}
+	}
+	return out
+}

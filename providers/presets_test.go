@@ -1,0 +1,128 @@
+package providers
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPresetsAreTheSixDialects(t *testing.T) {
+	var names []string
+	for _, ps := range Presets() {
+		names = append(names, ps.Name)
+		if ps.Title == "" || ps.Doc == "" || ps.Defaults.Preset != ps.Name {
+			t.Errorf("preset %s is missing its title, doc or self-name: %+v", ps.Name, ps)
+		}
+	}
+	if got := strings.Join(names, " "); got != "mtn momo mobifinance telenor mobiledigital oauth2" {
+		t.Errorf("presets = %s", got)
+	}
+}
+
+func TestPresetsReturnFreshValues(t *testing.T) {
+	a := Presets()
+	a[1].Defaults.Headers["Ocp-Apim-Subscription-Key"] = "changed"
+	a[0].Defaults.TokenURL = "changed"
+	b, _ := LookupPreset("momo")
+	if b.Defaults.Headers["Ocp-Apim-Subscription-Key"] != "" {
+		t.Error("a caller's change to a preset's map leaked into the next call")
+	}
+	if m, _ := LookupPreset("MTN"); m.Defaults.TokenURL != "https://api.mtn.com/v1/oauth/access_token" {
+		t.Errorf("mtn token URL = %q", m.Defaults.TokenURL)
+	}
+}
+
+func TestApplyPresetFillsOnlyZeroFields(t *testing.T) {
+	p, err := ApplyPreset(Provider{Name: "t", Preset: "telenor", ClientID: "c", Username: "u"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Provider{Name: "t", Preset: "telenor", TokenURL: "https://api.telenor.no/oauth/v2/token",
+		Grant: GrantPassword, GrantIn: GrantInBody, ClientAuth: AuthBasic, ClientID: "c", Username: "u",
+		LogoutURL: "https://api.telenor.no/oauth/v2/logout", LogoutMethod: "GET"}
+	if !equalProviders(p, want) {
+		t.Errorf("ApplyPreset =\n%#v\nwant\n%#v", p, want)
+	}
+	// Every field set wins, the token URL above all.
+	own := Provider{Name: "t", Preset: "telenor", TokenURL: "http://127.0.0.1:9/token", Grant: GrantClientCredentials,
+		GrantIn: GrantInQuery, ClientAuth: AuthBody, ClientID: "c", Scope: "x", LogoutURL: "http://127.0.0.1:9/out",
+		LogoutMethod: "POST", Timeout: time.Second}
+	p, _ = ApplyPreset(own)
+	if !equalProviders(p, own) {
+		t.Errorf("ApplyPreset overrode a set field:\n%#v\nwant\n%#v", p, own)
+	}
+}
+
+func TestApplyPresetMoMoProducts(t *testing.T) {
+	for _, tc := range []struct{ product, url string }{
+		{"", "https://proxy.momoapi.mtn.co.rw/collection/token/"},
+		{"disbursement", "https://proxy.momoapi.mtn.co.rw/disbursement/token/"},
+		{"Remittance", "https://proxy.momoapi.mtn.co.rw/remittance/token/"},
+	} {
+		p, err := ApplyPreset(Provider{Name: "m", Preset: "momo", Product: tc.product, ClientID: "u"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.TokenURL != tc.url || p.GrantIn != GrantInNone || p.ClientAuth != AuthBasic {
+			t.Errorf("product %q: %q %q %q", tc.product, p.TokenURL, p.GrantIn, p.ClientAuth)
+		}
+		if _, ok := p.Headers["Ocp-Apim-Subscription-Key"]; !ok {
+			t.Errorf("product %q: no subscription key header to fill in: %v", tc.product, p.Headers)
+		}
+	}
+	if _, err := ApplyPreset(Provider{Preset: "momo", Product: "lending"}); err == nil || !strings.Contains(err.Error(), "lending") {
+		t.Errorf("unknown product: %v", err)
+	}
+	// A sandbox URL wins over the product's.
+	p, _ := ApplyPreset(Provider{Preset: "momo", Product: "remittance", TokenURL: "https://sandbox.momodeveloper.mtn.com/remittance/token/"})
+	if p.TokenURL != "https://sandbox.momodeveloper.mtn.com/remittance/token/" {
+		t.Errorf("sandbox URL overridden: %q", p.TokenURL)
+	}
+}
+
+func TestApplyPresetKeepsTheCallersHeaders(t *testing.T) {
+	mine := map[string]Secret{"X-Reference-Id": "r1"}
+	p, _ := ApplyPreset(Provider{Preset: "momo", Headers: mine})
+	if len(mine) != 1 {
+		t.Errorf("ApplyPreset changed the caller's map: %v", mine)
+	}
+	if len(p.Headers) != 2 || p.Headers["X-Reference-Id"] != "r1" {
+		t.Errorf("headers = %v", p.Headers)
+	}
+	// A header the user already has, in any case, is not added twice.
+	p, _ = ApplyPreset(Provider{Preset: "momo", Headers: map[string]Secret{"ocp-apim-subscription-key": "k"}})
+	if len(p.Headers) != 1 {
+		t.Errorf("headers = %v", p.Headers)
+	}
+}
+
+func TestApplyPresetDefaultAndUnknown(t *testing.T) {
+	p, err := ApplyPreset(Provider{Name: "x"})
+	if err != nil || p.Preset != "oauth2" || p.ClientAuth != AuthBasic || p.Grant != GrantClientCredentials {
+		t.Errorf("no preset: %+v %v", p, err)
+	}
+	if _, err := ApplyPreset(Provider{Preset: "nope"}); err == nil || !strings.Contains(err.Error(), `"nope"`) {
+		t.Errorf("unknown preset: %v", err)
+	}
+	p, _ = ApplyPreset(Provider{Preset: "mobifinance"})
+	if p.TokenURL != "" || p.ClientAuth != AuthQuery || p.GrantIn != GrantInQuery {
+		t.Errorf("mobifinance: %+v", p)
+	}
+	if err := p.Validate(); err == nil {
+		t.Error("mobifinance without a token URL validated")
+	}
+}
+
+// equalProviders compares providers, an empty map equal to a nil one.
+func equalProviders(a, b Provider) bool {
+	for _, p := range []*Provider{&a, &b} {
+		if len(p.Headers) == 0 {
+			p.Headers = nil
+		}
+		if len(p.Params) == 0 {
+			p.Params = nil
+		}
+	}
+	return reflect.DeepEqual(a, b)
+}

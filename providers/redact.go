@@ -1,0 +1,173 @@
+package providers
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"html"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// mask is what a secret becomes in every text that leaves the engine.
+const mask = "****"
+
+// redactor replaces every secret of one provider, in every form the wire
+// or an echoing server could show it in, with mask. It is the single door
+// errors, traces and body starts go through.
+type redactor struct {
+	secrets  []string
+	replacer *strings.Replacer
+}
+
+// newRedactor knows p's secrets (client secret, password, header values,
+// the Basic credentials) and the given tokens.
+func newRedactor(p Provider, tokens ...string) *redactor {
+	s := []string{p.ClientSecret.Reveal(), p.Password.Reveal()}
+	for _, v := range p.Headers {
+		s = append(s, v.Reveal())
+	}
+	if p.ClientSecret != "" {
+		s = append(s, basicCredentials(p.ClientID, p.ClientSecret.Reveal()),
+			base64.StdEncoding.EncodeToString([]byte(p.ClientID+":"+p.ClientSecret.Reveal())))
+	}
+	return (&redactor{}).with(append(s, tokens...)...)
+}
+
+// with returns a redactor that also masks more.
+func (r *redactor) with(more ...string) *redactor {
+	all := slices.Clone(r.secrets)
+	for _, s := range more {
+		if s == "" {
+			continue
+		}
+		all = append(all, s, url.QueryEscape(s), url.PathEscape(s), html.EscapeString(s), jsonText(s))
+	}
+	slices.SortFunc(all, func(a, b string) int { return len(b) - len(a) }) // longest first
+	all = slices.Compact(all)
+	pairs := make([]string, 0, 2*len(all))
+	for _, s := range all {
+		pairs = append(pairs, s, mask)
+	}
+	return &redactor{secrets: all, replacer: strings.NewReplacer(pairs...)}
+}
+
+// jsonText is s as encoding/json writes it inside a string, unquoted.
+func jsonText(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b[1 : len(b)-1])
+}
+
+// credential matches what follows "Basic" or "Bearer" when it looks like a
+// credential rather than a word: an echoing gateway may show a header cut
+// short, which no exact secret matches.
+var credential = regexp.MustCompile(`(?i)\b(basic|bearer)(\s+|%20|\+)([A-Za-z0-9+/=._~-]{8,})`)
+
+// clean returns s with every secret masked, and any credential after a
+// Basic or Bearer scheme too.
+func (r *redactor) clean(s string) string {
+	if r != nil && len(r.secrets) > 0 {
+		s = r.replacer.Replace(s)
+	}
+	if !strings.Contains(strings.ToLower(s), "b") {
+		return s
+	}
+	return credential.ReplaceAllStringFunc(s, func(m string) string {
+		sub := credential.FindStringSubmatch(m)
+		if !looksLikeCredential(sub[3]) {
+			return m
+		}
+		return sub[1] + sub[2] + mask
+	})
+}
+
+// looksLikeCredential tells base64 and token text from an English word: it
+// has a digit or one of +/=._~- in it, or capitals after its first letter.
+func looksLikeCredential(s string) bool {
+	if strings.HasPrefix(s, mask) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' || strings.IndexByte("+/=._~-", c) >= 0 || i > 0 && c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenMember and tokenParam find the values of members and parameters
+// whose names end in "token" in raw text, valid JSON or not.
+var (
+	tokenMember = regexp.MustCompile(`(?i)"[a-z_.-]*token"\s*:\s*"((?:[^"\\]|\\.)*)"`)
+	tokenParam  = regexp.MustCompile(`(?i)(?:^|&)[a-z_.-]*token=([^&\s]*)`)
+)
+
+// tokenValues returns the values of every access_token, refresh_token,
+// id_token (any name ending in "token") in a response body, JSON or form,
+// well-formed or not: the secrets a response brings that the redactor
+// cannot know beforehand.
+func tokenValues(body []byte) []string {
+	var out []string
+	for _, m := range tokenMember.FindAllSubmatch(body, -1) {
+		out = append(out, unquote(append(append([]byte{'"'}, m[1]...), '"')), string(m[1]))
+	}
+	for _, m := range tokenParam.FindAllSubmatch(body, -1) {
+		if v, err := url.QueryUnescape(string(m[1])); err == nil {
+			out = append(out, v)
+		}
+		out = append(out, string(m[1]))
+	}
+	return out
+}
+
+// bodyStartLimit is about how much of a body an error or result shows.
+const bodyStartLimit = 200
+
+var (
+	scriptOrStyle = regexp.MustCompile(`(?is)<(script|style)\b.*?</(script|style)\s*>`)
+	htmlComment   = regexp.MustCompile(`(?s)<!--.*?-->`)
+	htmlTag       = regexp.MustCompile(`(?s)<[!/?a-zA-Z][^>]*>`)
+)
+
+// bodyStart is the readable start of a body for one line of text: tags
+// (with scripts and styles) stripped, entities decoded, whitespace
+// collapsed, at most about bodyStartLimit characters, secrets masked.
+func bodyStart(body []byte, r *redactor) string {
+	if len(body) > 64<<10 {
+		body = body[:64<<10] // a gateway page states its point early
+	}
+	s := string(body)
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	if strings.Contains(s, "<") {
+		s = scriptOrStyle.ReplaceAllString(s, " ")
+		s = htmlComment.ReplaceAllString(s, " ")
+		s = htmlTag.ReplaceAllString(s, " ")
+	}
+	if strings.Contains(s, "&") {
+		s = html.UnescapeString(s)
+	}
+	// Masked before and after collapsing whitespace, and before truncation
+	// so that no secret is cut in half.
+	s = r.clean(strings.Join(strings.Fields(r.clean(s)), " "))
+	return truncate(s, bodyStartLimit)
+}
+
+// truncate cuts s to at most n runes, marking the cut with an ellipsis.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i, count := 0, 0
+	for i = range s {
+		if count == n {
+			break
+		}
+		count++
+	}
+	return strings.TrimRight(s[:i], " ") + "…"
+}

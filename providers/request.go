@@ -1,0 +1,283 @@
+package providers
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// UserAgent is the User-Agent of every request tokenscope sends.
+const UserAgent = "tokenscope/1 (+https://github.com/tokenscope/tokenscope)"
+
+const (
+	contentForm = "application/x-www-form-urlencoded"
+	contentJSON = "application/json"
+)
+
+// param is one name and value of a query, form body or header. When the
+// value is a secret, env names the shell variable curl shows in its place.
+type param struct {
+	key, value string
+	env        string
+}
+
+// form is an ordered list of parameters: the wire order is the order a
+// person reads in the trace and in the curl command.
+type form []param
+
+// encode renders f as application/x-www-form-urlencoded.
+func (f form) encode() string {
+	var b strings.Builder
+	for i, kv := range f {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(kv.key))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(kv.value))
+	}
+	return b.String()
+}
+
+// basicAuth is an HTTP Basic client authentication.
+type basicAuth struct {
+	user   string
+	secret string
+	env    string // the shell variable curl shows for secret
+}
+
+// header returns the Authorization value: RFC 6749 §2.3.1 has the client
+// id and secret form-encoded before they are joined and base64-encoded.
+func (a basicAuth) header() string {
+	return "Basic " + basicCredentials(a.user, a.secret)
+}
+
+// basicCredentials is the base64 part of a Basic header for an OAuth client.
+func basicCredentials(id, secret string) string {
+	return base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(secret)))
+}
+
+// request is one HTTP request as plain data, so that the client, the trace
+// and the curl printer agree on what goes on the wire.
+type request struct {
+	method string
+	url    string // as configured: it may already hold a query
+	query  form   // appended to url's query
+	basic  *basicAuth
+	bearer string
+	accept string
+	header form // the provider's extra headers, in name order
+	// body is a form body; rawBody is used instead when set (the try
+	// request). contentType is empty when there is no body at all.
+	body        form
+	rawBody     string
+	contentType string
+}
+
+// fullURL is the URL the request goes to, with the query appended.
+func (r *request) fullURL() string {
+	if len(r.query) == 0 {
+		return r.url
+	}
+	sep := "?"
+	if strings.Contains(r.url, "?") {
+		sep = "&"
+		if strings.HasSuffix(r.url, "?") || strings.HasSuffix(r.url, "&") {
+			sep = ""
+		}
+	}
+	return r.url + sep + r.query.encode()
+}
+
+// payload is the request body as sent.
+func (r *request) payload() string {
+	if r.rawBody != "" {
+		return r.rawBody
+	}
+	return r.body.encode()
+}
+
+// Shell variables the curl command uses for secrets.
+const (
+	envClientSecret = "CLIENT_SECRET"
+	envPassword     = "PASSWORD"
+	envRefreshToken = "REFRESH_TOKEN"
+	envAccessToken  = "ACCESS_TOKEN"
+)
+
+// headerEnv is the shell variable for an extra header's value:
+// Ocp-Apim-Subscription-Key becomes OCP_APIM_SUBSCRIPTION_KEY.
+func headerEnv(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(name) {
+		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	s := b.String()
+	if s == "" || s[0] >= '0' && s[0] <= '9' {
+		s = "H_" + s
+	}
+	return s
+}
+
+// extraHeaders returns p's extra headers in name order, refusing to send a
+// request without a header the preset needs (MoMo's subscription key).
+func extraHeaders(p Provider) (form, error) {
+	for _, h := range requiredHeaders(p) {
+		if v, _ := lookupFold(p.Headers, h); v == "" {
+			return nil, &FieldError{Field: "headers." + h, Msg: fmt.Sprintf("%s needs a value (your subscription key)", h)}
+		}
+	}
+	return headerForm(p), nil
+}
+
+// headerForm is p's extra headers in name order.
+func headerForm(p Provider) form {
+	var f form
+	for _, h := range p.HeaderNames() {
+		f = append(f, param{key: h, value: p.Headers[h].Reveal(), env: headerEnv(h)})
+	}
+	return f
+}
+
+// tokenRequest builds p's token request: a new grant, or with refresh set,
+// the refresh_token grant (RFC 6749 §6).
+func tokenRequest(p Provider, refresh string) (*request, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	hdr, err := extraHeaders(p)
+	if err != nil {
+		return nil, err
+	}
+	return buildTokenRequest(p, refresh, hdr), nil
+}
+
+// buildTokenRequest is tokenRequest without the checks, for the curl
+// command, which shows a request even before every value is filled in.
+func buildTokenRequest(p Provider, refresh string, hdr form) *request {
+	r := &request{method: "POST", url: p.TokenURL, accept: contentJSON, header: hdr, contentType: contentForm}
+	grantIn := p.GrantIn
+	var grant form
+	switch {
+	case refresh != "":
+		grant = form{{key: "grant_type", value: "refresh_token"}}
+		if grantIn == GrantInNone {
+			grantIn = GrantInBody // a refresh without a grant_type means nothing
+		}
+		r.body = append(r.body, param{key: "refresh_token", value: refresh, env: envRefreshToken})
+	default:
+		grant = form{{key: "grant_type", value: string(p.Grant)}}
+		if p.Scope != "" {
+			grant = append(grant, param{key: "scope", value: p.Scope})
+		}
+		if p.Grant == GrantPassword {
+			r.body = append(r.body, param{key: "username", value: p.Username},
+				param{key: "password", value: p.Password.Reveal(), env: envPassword})
+		}
+		for _, k := range p.ParamNames() {
+			r.body = append(r.body, param{key: k, value: p.Params[k]})
+		}
+	}
+	switch grantIn {
+	case GrantInQuery:
+		r.query = append(grant, r.query...)
+	case GrantInNone:
+		// MoMo: the Basic header alone is the request.
+	default:
+		r.body = append(grant, r.body...)
+	}
+	creds := form{{key: "client_id", value: p.ClientID}}
+	if p.ClientSecret != "" {
+		creds = append(creds, param{key: "client_secret", value: p.ClientSecret.Reveal(), env: envClientSecret})
+	}
+	switch p.ClientAuth {
+	case AuthBasic:
+		r.basic = &basicAuth{user: p.ClientID, secret: p.ClientSecret.Reveal(), env: envClientSecret}
+	case AuthQuery:
+		r.query = append(creds, r.query...)
+	default:
+		r.body = append(r.body, creds...)
+	}
+	r.query = withoutPresent(r.query, p.TokenURL)
+	return r
+}
+
+// withoutPresent drops the parameters the configured URL's query already
+// has, so a token URL pasted with ?grant_type=... does not send it twice.
+func withoutPresent(q form, raw string) form {
+	u, err := url.Parse(raw)
+	if err != nil || u.RawQuery == "" {
+		return q
+	}
+	have := u.Query()
+	out := q[:0:0]
+	for _, kv := range q {
+		if !have.Has(kv.key) {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// revocationRequest builds an RFC 7009 revocation of token, with the client
+// authenticated as for its token requests.
+func revocationRequest(p Provider, token, hint string) (*request, error) {
+	hdr, err := extraHeaders(p)
+	if err != nil {
+		return nil, err
+	}
+	env := envAccessToken
+	if hint == "refresh_token" {
+		env = envRefreshToken
+	}
+	r := &request{method: "POST", url: p.RevocationURL, accept: contentJSON, header: hdr, contentType: contentForm,
+		body: form{{key: "token", value: token, env: env}, {key: "token_type_hint", value: hint}}}
+	switch p.ClientAuth {
+	case AuthBasic:
+		r.basic = &basicAuth{user: p.ClientID, secret: p.ClientSecret.Reveal(), env: envClientSecret}
+	case AuthQuery:
+		r.query = form{{key: "client_id", value: p.ClientID}}
+		if p.ClientSecret != "" {
+			r.query = append(r.query, param{key: "client_secret", value: p.ClientSecret.Reveal(), env: envClientSecret})
+		}
+	default:
+		r.body = append(r.body, param{key: "client_id", value: p.ClientID})
+		if p.ClientSecret != "" {
+			r.body = append(r.body, param{key: "client_secret", value: p.ClientSecret.Reveal(), env: envClientSecret})
+		}
+	}
+	return r, nil
+}
+
+// bearerRequest builds a request that presents the access token: the
+// logout call and the try request.
+func bearerRequest(p Provider, method, rawURL, body, token string) (*request, error) {
+	hdr, err := extraHeaders(p)
+	if err != nil {
+		return nil, err
+	}
+	r := &request{method: strings.ToUpper(method), url: rawURL, bearer: token, accept: "application/json, */*;q=0.8", header: hdr, rawBody: body}
+	if body != "" {
+		r.contentType = bodyType(body)
+	}
+	return r, nil
+}
+
+// bodyType guesses the content type of a try body: JSON when it looks like
+// JSON, a form when it looks like one, else plain text.
+func bodyType(body string) string {
+	t := strings.TrimSpace(body)
+	switch {
+	case strings.HasPrefix(t, "{") || strings.HasPrefix(t, "["):
+		return contentJSON
+	case strings.Contains(t, "=") && !strings.ContainsAny(t, " \n"):
+		return contentForm
+	default:
+		return "text/plain; charset=utf-8"
+	}
+}

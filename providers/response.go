@@ -1,0 +1,336 @@
+package providers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tokenscope/tokenscope/providers/jwt"
+)
+
+// maxLifetime bounds an expires_in taken at its word (a century).
+const maxLifetime = 100 * 365 * 24 * time.Hour
+
+// ParseTokenResponse reads a token endpoint's successful answer as leniently
+// as the providers write it: expires_in as an integer, a string or a float
+// ("3599.0"); any token_type ("BearerToken"); issued_at in epoch
+// milliseconds or seconds, as a number or a string; no expires_in at all
+// (the expiry then comes from the access token's JWT exp claim, else it is
+// unknown). Every member not mapped to a Token field is kept in Extra in
+// the server's order, its value as JSON text. The Date header gives the
+// clock skew, now being when the answer arrived. A form-encoded body
+// (access_token=...&...) is accepted when the Content-Type says so.
+func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*Token, error) {
+	b := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
+	if len(b) == 0 {
+		return nil, errors.New("empty token response")
+	}
+	var raw []member
+	var err error
+	if b[0] != '{' && isForm(h.Get("Content-Type")) {
+		raw, err = formMembers(string(b))
+	} else {
+		raw, err = jsonMembers(b)
+	}
+	if err != nil {
+		return nil, err
+	}
+	tok := &Token{IssuedAt: now, ExpirySource: ExpiryUnknown}
+	var expiresIn time.Duration
+	for _, m := range raw {
+		if !tok.mapMember(m, &expiresIn) {
+			if tok.Extra == nil {
+				tok.Extra = make([]Field, 0, len(raw))
+			}
+			tok.Extra = append(tok.Extra, Field{Key: m.key, Value: m.text})
+		}
+	}
+	if tok.AccessToken == "" {
+		return nil, fmt.Errorf("token response has no access_token (members: %s)", memberNames(raw))
+	}
+	switch {
+	case expiresIn > 0:
+		tok.ExpiresAt = now.Add(expiresIn)
+		tok.ExpirySource = ExpiryFromExpiresIn
+	default:
+		if j, err := jwt.Parse(tok.AccessToken.Reveal()); err == nil {
+			if exp, ok := j.Expiry(); ok {
+				tok.ExpiresAt = exp
+				tok.ExpirySource = ExpiryFromJWT
+			}
+		}
+	}
+	if d, err := http.ParseTime(h.Get("Date")); err == nil {
+		// Date has whole seconds: compare it with ours cut to seconds.
+		tok.ClockSkew = d.Sub(now.Truncate(time.Second))
+	}
+	return tok, nil
+}
+
+// memberNames lists the members' names for an error, shortly.
+func memberNames(ms []member) string {
+	if len(ms) == 0 {
+		return "none"
+	}
+	var names []string
+	for i, m := range ms {
+		if i == 12 {
+			names = append(names, "…")
+			break
+		}
+		names = append(names, m.key)
+	}
+	return strings.Join(names, ", ")
+}
+
+// member is one name and value of a token response: text is the value's
+// JSON text, str its string value when it is a JSON string.
+type member struct {
+	key, text string
+	str       string
+	isStr     bool
+}
+
+// mapMember sets the Token field m maps to and reports whether it did; a
+// member whose value does not fit its field stays in Extra.
+func (t *Token) mapMember(m member, expiresIn *time.Duration) bool {
+	switch m.key {
+	case "access_token":
+		if m.isStr {
+			t.AccessToken = Secret(m.str)
+			return true
+		}
+	case "refresh_token":
+		if m.isStr {
+			t.RefreshToken = Secret(m.str)
+			return true
+		}
+	case "token_type":
+		if m.isStr {
+			t.TokenType = m.str
+			return true
+		}
+	case "scope":
+		if m.isStr {
+			t.Scope = m.str
+			return true
+		}
+		var list []string
+		if json.Unmarshal([]byte(m.text), &list) == nil {
+			t.Scope = strings.Join(list, " ")
+			return true
+		}
+	case "expires_in":
+		if secs, ok := number(m); ok && secs >= 0 && secs <= maxLifetime.Seconds() {
+			t.ExpiresIn = int64(secs)
+			*expiresIn = time.Duration(secs * float64(time.Second))
+			return true
+		}
+	case "issued_at":
+		if at, ok := issuedAt(m); ok {
+			t.IssuedAt = at
+			return true
+		}
+	}
+	return false
+}
+
+// number reads a member that holds a number, or a string of one.
+func number(m member) (float64, bool) {
+	s := m.text
+	if m.isStr {
+		s = strings.TrimSpace(m.str)
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return float64(n), true
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
+}
+
+// issuedAt reads issued_at: epoch milliseconds (MTN), or seconds when the
+// number is clearly seconds (1973 to 5138 as seconds), or an RFC 3339 time.
+func issuedAt(m member) (time.Time, bool) {
+	if n, ok := number(m); ok {
+		switch {
+		case n >= 1e11 && n < 1e14:
+			return time.UnixMilli(int64(n)), true
+		case n >= 1e8 && n < 1e11:
+			return time.Unix(int64(n), 0), true
+		}
+		return time.Time{}, false
+	}
+	if m.isStr {
+		if t, err := time.Parse(time.RFC3339, m.str); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// jsonMembers splits a JSON object into its members, in order, refusing
+// anything that is not exactly one object. json.Valid checks the text
+// without allocating; the scan after it can then trust the syntax.
+func jsonMembers(b []byte) ([]member, error) {
+	if !json.Valid(b) {
+		var v any
+		err := json.Unmarshal(b, &v)
+		if err == nil {
+			err = errors.New("invalid JSON")
+		}
+		return nil, fmt.Errorf("token response is not JSON: %w", err)
+	}
+	if b[0] != '{' {
+		return nil, fmt.Errorf("token response is JSON but not an object (it starts with %s)", jsonKind(b[0]))
+	}
+	out := make([]member, 0, 16)
+	i := skipSpace(b, 1)
+	for i < len(b) && b[i] != '}' {
+		kEnd := stringEnd(b, i)
+		key := unquote(b[i:kEnd])
+		i = skipSpace(b, kEnd)
+		i = skipSpace(b, i+1) // the colon
+		vEnd := valueEnd(b, i)
+		out = append(out, newMember(key, b[i:vEnd]))
+		i = skipSpace(b, vEnd)
+		if i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	return out, nil
+}
+
+// skipSpace returns the index of the first non-space byte at or after i.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index just after the valid JSON string at b[i].
+func stringEnd(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(b)
+}
+
+// valueEnd returns the index just after the valid JSON value at b[i].
+func valueEnd(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return stringEnd(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				j = stringEnd(b, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return len(b)
+	}
+	j := i
+	for j < len(b) && !strings.ContainsRune(",}] \t\r\n", rune(b[j])) {
+		j++
+	}
+	return j
+}
+
+// unquote decodes a valid JSON string.
+func unquote(q []byte) string {
+	if bytes.IndexByte(q, '\\') < 0 {
+		return string(q[1 : len(q)-1])
+	}
+	var s string
+	_ = json.Unmarshal(q, &s)
+	return s
+}
+
+// newMember makes a member from a raw JSON value.
+func newMember(key string, raw []byte) member {
+	m := member{key: key}
+	if len(raw) > 0 && raw[0] == '"' {
+		m.isStr = true
+		m.text = string(raw)
+		if bytes.IndexByte(raw, '\\') < 0 {
+			m.str = m.text[1 : len(m.text)-1]
+		} else {
+			m.str = unquote(raw)
+		}
+		return m
+	}
+	if len(raw) > 0 && (raw[0] == '{' || raw[0] == '[') && bytes.ContainsAny(raw, " \t\r\n") {
+		var c bytes.Buffer
+		if json.Compact(&c, raw) == nil {
+			raw = c.Bytes()
+		}
+	}
+	m.text = string(raw)
+	return m
+}
+
+// jsonKind names the kind of JSON value that starts with c.
+func jsonKind(c byte) string {
+	switch c {
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}
+
+// isForm reports whether a Content-Type is a form or plain text, the types
+// old servers send a form-encoded token response with.
+func isForm(ct string) bool {
+	mt, _, _ := mime.ParseMediaType(ct)
+	return mt == contentForm || mt == "text/plain"
+}
+
+// formMembers decodes a form-encoded token response, in order.
+func formMembers(s string) ([]member, error) {
+	var out []member
+	for part := range strings.SplitSeq(s, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		key, err1 := url.QueryUnescape(k)
+		val, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("token response is neither JSON nor a valid form: %q is badly escaped", truncate(k, 40))
+		}
+		text, _ := json.Marshal(val)
+		out = append(out, member{key: key, text: string(text), str: val, isStr: true})
+	}
+	return out, nil
+}

@@ -1,0 +1,291 @@
+package providers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestEnsureFetchesOnlyWhenNeeded(t *testing.T) {
+	srv := serve(t, answer(200, tokenJSON))
+	p := oauth2Provider(t, srv.URL())
+	st := newMemState(p)
+	c := testClient(nil)
+	tok, err := c.Ensure(context.Background(), st, "idp", EnsureOptions{})
+	if err != nil || tok.AccessToken != "AT-1" {
+		t.Fatalf("Ensure = %v, %v", tok, err)
+	}
+	if len(st.events) != 1 || st.events[0].Kind != EventIssued || st.events[0].Detail != "expires in 1h0m0s" || !st.events[0].At.Equal(fixedNow) {
+		t.Errorf("events = %+v", st.events)
+	}
+	if st.tok["idp"] != tok {
+		t.Error("the token was not stored")
+	}
+	// Valid for long enough: no request, no event.
+	again, err := c.Ensure(context.Background(), st, "idp", EnsureOptions{MinValidity: 59 * time.Minute})
+	if err != nil || again != tok || len(srv.got()) != 1 || len(st.events) != 1 {
+		t.Errorf("a valid token was fetched again: %d requests, %d events, %v", len(srv.got()), len(st.events), err)
+	}
+	// Not valid for long enough, or forced: a new grant.
+	if _, err := c.Ensure(context.Background(), st, "idp", EnsureOptions{MinValidity: 61 * time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Ensure(context.Background(), st, "idp", EnsureOptions{Fresh: true}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.got()); n != 3 || !reflect.DeepEqual(st.kinds(), []EventKind{EventIssued, EventIssued, EventIssued}) {
+		t.Errorf("%d requests, events %v", n, st.kinds())
+	}
+}
+
+func TestEnsureRefreshesAndKeepsTheRotatedRefreshToken(t *testing.T) {
+	srv := serve(t,
+		answer(200, `{"access_token":"AT-2","expires_in":"3600","refresh_token":"RT-2"}`),
+		answer(200, `{"access_token":"AT-3","expires_in":3600}`))
+	p := presetAt(t, "telenor", srv.URL())
+	st := newMemState(p)
+	st.tok["telenor"] = &Token{AccessToken: "AT-1", RefreshToken: "RT-1", ExpiresAt: fixedNow.Add(-time.Minute)}
+	c := testClient(nil)
+	tok, err := c.Ensure(context.Background(), st, "telenor", EnsureOptions{})
+	if err != nil || tok.AccessToken != "AT-2" || tok.RefreshToken != "RT-2" {
+		t.Fatalf("Ensure = %+v, %v", tok, err)
+	}
+	f := srv.got()[0].form(t)
+	if f.Get("grant_type") != "refresh_token" || f.Get("refresh_token") != "RT-1" || f.Has("password") {
+		t.Errorf("refresh request body = %v", f)
+	}
+	if id, _ := decodeBasic(t, srv.got()[0].Header.Get("Authorization")); id != "client-1" {
+		t.Errorf("refresh without client authentication: %q", id)
+	}
+	if e := st.events[0]; e.Kind != EventRefreshed || e.Detail != "expires in 1h0m0s, refresh token rotated" {
+		t.Errorf("event = %+v", e)
+	}
+	// The server sends no new refresh token: the old one stays.
+	tok.ExpiresAt = fixedNow
+	tok, err = c.Ensure(context.Background(), st, "telenor", EnsureOptions{})
+	if err != nil || tok.AccessToken != "AT-3" || tok.RefreshToken != "RT-2" {
+		t.Errorf("Ensure = %+v, %v", tok, err)
+	}
+	if e := st.events[1]; e.Kind != EventRefreshed || e.Detail != "expires in 1h0m0s" {
+		t.Errorf("event = %+v", e)
+	}
+}
+
+func TestRefreshRefusedFallsBackToANewGrant(t *testing.T) {
+	srv := serve(t, answer(401, `{"code": 7}`), answer(200, `{"access_token":"AT-9","expires_in":60}`))
+	p := presetAt(t, "telenor", srv.URL())
+	st := newMemState(p)
+	st.tok["telenor"] = &Token{AccessToken: "AT-1", RefreshToken: "RT-1", ExpiresAt: fixedNow}
+	tok, err := testClient(nil).Ensure(context.Background(), st, "telenor", EnsureOptions{})
+	if err != nil || tok.AccessToken != "AT-9" {
+		t.Fatalf("Ensure = %v, %v", tok, err)
+	}
+	got := srv.got()
+	if len(got) != 2 || got[1].form(t).Get("grant_type") != "password" || got[1].form(t).Get("password") != testPassword {
+		t.Errorf("requests = %+v", got)
+	}
+	if e := st.events[0]; e.Kind != EventIssued || e.Detail != "expires in 1m0s" {
+		t.Errorf("event = %+v", e)
+	}
+}
+
+func TestRefreshWithoutRefreshTokenIsANewGrant(t *testing.T) {
+	srv := serve(t, answer(200, tokenJSON))
+	p := oauth2Provider(t, srv.URL())
+	tok, err := testClient(nil).Refresh(context.Background(), p, &Token{AccessToken: "old"})
+	if err != nil || tok.AccessToken != "AT-1" || srv.got()[0].form(t).Get("grant_type") != "client_credentials" {
+		t.Errorf("Refresh = %v, %v, %v", tok, err, srv.got())
+	}
+}
+
+func TestEnsureRecordsAFailureWithoutSecrets(t *testing.T) {
+	srv := serve(t, answer(401, `{"error":"invalid_client","error_description":"unknown secret `+testSecret+`"}`))
+	p := oauth2Provider(t, srv.URL())
+	st := newMemState(p)
+	old := &Token{AccessToken: "AT-0", ExpiresAt: fixedNow.Add(-time.Second)}
+	st.tok["idp"] = old
+	_, err := testClient(nil).Ensure(context.Background(), st, "idp", EnsureOptions{})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	e := st.events[0]
+	if e.Kind != EventFailed || e.Detail != "fetch token for idp: HTTP 401 Unauthorized: invalid_client: unknown secret ****" {
+		t.Errorf("event = %+v", e)
+	}
+	if st.tok["idp"] != old {
+		t.Error("a failure dropped the stored token")
+	}
+}
+
+func TestEnsureReportsStateErrors(t *testing.T) {
+	srv := serve(t, answer(200, tokenJSON))
+	st := newMemState(oauth2Provider(t, srv.URL()))
+	c := testClient(nil)
+	if _, err := c.Ensure(context.Background(), st, "nobody", EnsureOptions{}); err == nil || !strings.Contains(err.Error(), "look up provider nobody") {
+		t.Errorf("unknown provider: %v", err)
+	}
+	st.fail = errors.New("disk full")
+	if _, err := c.Ensure(context.Background(), st, "idp", EnsureOptions{}); err == nil || !strings.Contains(err.Error(), "store the new token for idp: disk full") {
+		t.Errorf("failed save: %v", err)
+	}
+}
+
+func TestEnsureKeepsATokenOfUnknownExpiry(t *testing.T) {
+	st := newMemState(Provider{Name: "m"})
+	st.tok["m"] = &Token{AccessToken: "opaque", ExpirySource: ExpiryUnknown}
+	tok, err := testClient(nil).Ensure(context.Background(), st, "m", EnsureOptions{MinValidity: time.Hour})
+	if err != nil || tok.AccessToken != "opaque" {
+		t.Errorf("Ensure = %v, %v", tok, err)
+	}
+}
+
+func TestForget(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		edit    func(p *Provider, base string)
+		handler string
+		status  int
+		method  string
+		events  []EventKind
+		detail  string
+		errText string
+	}{
+		{name: "telenor logout", edit: func(p *Provider, base string) {
+			*p = presetAt(t, "telenor", base)
+			p.LogoutURL = base + "/oauth/v2/logout"
+		},
+			handler: "OK!", status: 200, method: LogoutEndpoint, events: []EventKind{EventRevoked},
+			detail: "logged out at the server (HTTP 200) and dropped locally"},
+		{name: "revocation", edit: func(p *Provider, base string) { p.RevocationURL = base + "/revoke" },
+			status: 200, method: LogoutRevocation, events: []EventKind{EventRevoked},
+			detail: "revoked at the server (RFC 7009, HTTP 200) and dropped locally"},
+		{name: "none", edit: func(*Provider, string) {}, method: LogoutNone, events: []EventKind{EventRevoked},
+			detail: "dropped locally (the provider has no logout or revocation endpoint)"},
+		{name: "remote failure", edit: func(p *Provider, base string) {
+			*p = presetAt(t, "telenor", base)
+			p.LogoutURL = base + "/oauth/v2/logout"
+		},
+			handler: `{"code": 2}`, status: 401, method: LogoutEndpoint, events: []EventKind{EventFailed, EventRevoked},
+			detail:  "dropped locally; the remote logout failed",
+			errText: "logout for telenor: HTTP 401 Unauthorized: error 2 (invalid access token)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := serve(t, answer(max(tc.status, 200), tc.handler))
+			p := oauth2Provider(t, srv.URL())
+			tc.edit(&p, srv.URL())
+			st := newMemState(p)
+			st.tok[p.Name] = &Token{AccessToken: "AT-1", RefreshToken: "RT-1"}
+			res, err := testClient(nil).Forget(context.Background(), st, p.Name)
+			if tc.errText == "" && err != nil || tc.errText != "" && (err == nil || err.Error() != tc.errText) {
+				t.Errorf("err = %v, want %q", err, tc.errText)
+			}
+			if res.Method != tc.method || res.Status != tc.status {
+				t.Errorf("result = %+v", res)
+			}
+			if st.tok[p.Name] != nil || !reflect.DeepEqual(st.kinds(), tc.events) || st.events[len(st.events)-1].Detail != tc.detail {
+				t.Errorf("token %v, events %+v", st.tok[p.Name], st.events)
+			}
+			for _, e := range st.events {
+				if strings.Contains(e.Detail, "AT-1") || strings.Contains(e.Detail, "RT-1") {
+					t.Errorf("event shows a token: %+v", e)
+				}
+			}
+		})
+	}
+}
+
+func TestForgetWithoutToken(t *testing.T) {
+	st := newMemState(Provider{Name: "m", LogoutURL: "http://127.0.0.1:1/never"})
+	res, err := testClient(nil).Forget(context.Background(), st, "m")
+	if err != nil || res.Method != LogoutNone || len(st.events) != 1 || st.events[0].Detail != "no token held" {
+		t.Errorf("Forget = %+v, %v, events %+v", res, err, st.events)
+	}
+}
+
+func TestLogoutWire(t *testing.T) {
+	srv := serve(t, answer(200, "OK!"))
+	p := presetAt(t, "telenor", srv.URL())
+	p.LogoutURL = srv.URL() + "/oauth/v2/logout"
+	res, err := testClient(nil).Logout(context.Background(), p, &Token{AccessToken: "AT-1"})
+	if err != nil || res != (LogoutResult{Method: LogoutEndpoint, Status: 200, Body: "OK!"}) {
+		t.Errorf("Logout = %+v, %v", res, err)
+	}
+	s := srv.got()[0]
+	if s.Method != "GET" || s.Path != "/oauth/v2/logout" || s.Header.Get("Authorization") != "Bearer AT-1" || s.Body != "" {
+		t.Errorf("logout request = %+v", s)
+	}
+	// RFC 7009: the refresh token first, then the access token, client authenticated.
+	srv = serve(t, answer(200, ""))
+	p = oauth2Provider(t, srv.URL())
+	p.RevocationURL = srv.URL() + "/revoke"
+	if _, err := testClient(nil).Logout(context.Background(), p, &Token{AccessToken: "AT-1", RefreshToken: "RT-1"}); err != nil {
+		t.Fatal(err)
+	}
+	var bodies []string
+	for _, s := range srv.got() {
+		if id, secret := decodeBasic(t, s.Header.Get("Authorization")); s.Method != "POST" || id != "client-1" || secret != testSecret {
+			t.Errorf("revocation request = %+v", s)
+		}
+		bodies = append(bodies, s.Body)
+	}
+	if want := []string{"token=RT-1&token_type_hint=refresh_token", "token=AT-1&token_type_hint=access_token"}; !reflect.DeepEqual(bodies, want) {
+		t.Errorf("revocation bodies = %q, want %q", bodies, want)
+	}
+}
+
+func TestTry(t *testing.T) {
+	srv := serve(t, answer(200, `{"msisdn":"27811111111","plans":[]}`), answer(401, `{"error":"expired"}`), answer(503, "down"))
+	p := presetAt(t, "mtn", srv.URL())
+	p.TryURL = srv.URL() + "/customers/27811111111/subscriptions"
+	tok := &Token{AccessToken: "AT-1"}
+	c := testClient(nil)
+	res, err := c.Try(context.Background(), p, tok)
+	if err != nil || res.Method != "GET" || res.Status != 200 || res.ContentType != "application/json" ||
+		res.BodyStart != `{"msisdn":"27811111111","plans":[]}` || res.URL != p.TryURL || res.Latency <= 0 {
+		t.Fatalf("Try = %+v, %v", res, err)
+	}
+	if s := srv.got()[0]; s.Header.Get("Authorization") != "Bearer AT-1" || s.Body != "" || s.Header.Get("Ocp-Apim-Subscription-Key") != testSubKey {
+		t.Errorf("try request = %+v", s)
+	}
+	// A refusal is an answer to show, not an error; a 503 is not retried.
+	for _, want := range []int{401, 503} {
+		res, err = c.Try(context.Background(), p, tok)
+		if err != nil || res.Status != want {
+			t.Errorf("Try = %+v, %v; want status %d", res, err, want)
+		}
+	}
+	if n := len(srv.got()); n != 3 {
+		t.Errorf("%d requests, want 3", n)
+	}
+}
+
+func TestTryPostsJSONAndMasksTheToken(t *testing.T) {
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		answer(200, fmt.Sprintf(`{"you_sent":%q}`, r.Header.Get("Authorization")))(w, r)
+	})
+	p := presetAt(t, "mobiledigital", srv.URL())
+	p.TryURL, p.TryMethod, p.TryBody = srv.URL()+"/prod/sendSMS", "", `{"recipient": "+61400000000", "message": "Hello"}`
+	res, err := testClient(nil).Try(context.Background(), p, &Token{AccessToken: "eyJhbGciOi.eyJzdWIi.c2ln"})
+	if err != nil || res.Method != "POST" || res.BodyStart != `{"you_sent":"Bearer ****"}` {
+		t.Fatalf("Try = %+v, %v", res, err)
+	}
+	if s := srv.got()[0]; s.Header.Get("Content-Type") != "application/json" || s.Body != p.TryBody {
+		t.Errorf("try request = %+v", s)
+	}
+}
+
+func TestTryNeedsAURLAndAToken(t *testing.T) {
+	c := testClient(nil)
+	var e *Error
+	if _, err := c.Try(context.Background(), Provider{Name: "x"}, &Token{AccessToken: "a"}); !errors.As(err, &e) || !strings.Contains(e.Hint, "try_url") {
+		t.Errorf("no URL: %v", err)
+	}
+	if _, err := c.Try(context.Background(), Provider{Name: "x", TryURL: "http://127.0.0.1:1/"}, nil); err == nil {
+		t.Error("no token: no error")
+	}
+}
