@@ -1,0 +1,140 @@
+// Package jwt decodes the header and claims of JWS compact tokens for
+// display, checks their time claims, and verifies their signatures against a
+// provider's own configured JWKS, never against keys the token points at.
+package jwt
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// JWT is a decoded JWS compact token. Header and Claims keep the members in
+// the order the token has them, each value as its JSON text; HeaderMap and
+// ClaimsMap hold the same members decoded as encoding/json decodes into any.
+type JWT struct {
+	Raw       string
+	Header    []Field
+	Claims    []Field
+	HeaderMap map[string]any
+	ClaimsMap map[string]any
+}
+
+// Field is one member of a JSON object: its name and its value as JSON text.
+type Field struct {
+	Key   string
+	Value string
+}
+
+// ErrOpaque says a token is not a JWS: not three base64url parts, or a first
+// part that is not a JSON object with an "alg". An opaque token is normal
+// (many providers issue them), so callers show it as such, not as an error.
+var ErrOpaque = errors.New("opaque token (not a JWT)")
+
+// ErrMalformed is wrapped by the error Parse returns for a token that looks
+// like a JWT (three parts, a JWS header) but whose claims or signature part
+// cannot be decoded.
+var ErrMalformed = errors.New("malformed jwt")
+
+// Parse decodes raw as a JWS compact token. It returns an error wrapping
+// ErrOpaque when raw is not a JWS, and one wrapping ErrMalformed, naming the
+// bad part, when the header is a JWS header but the rest is broken. Parse
+// does not verify the signature; see Verify.
+func Parse(raw string) (*JWT, error) {
+	raw = strings.TrimSpace(raw)
+	h, rest, ok := strings.Cut(raw, ".")
+	if !ok {
+		return nil, ErrOpaque
+	}
+	c, s, ok := strings.Cut(rest, ".")
+	if !ok || strings.Contains(s, ".") || h == "" {
+		return nil, ErrOpaque
+	}
+	hb, err := decodeSegment(h)
+	if err != nil {
+		return nil, ErrOpaque
+	}
+	header, hmap, err := decodeObject(hb)
+	if err != nil {
+		return nil, ErrOpaque
+	}
+	if alg, ok := hmap["alg"].(string); !ok || alg == "" {
+		return nil, ErrOpaque
+	}
+	cb, err := decodeSegment(c)
+	if err != nil {
+		return nil, fmt.Errorf("%w: claims (second part) are not base64url: %v", ErrMalformed, err)
+	}
+	claims, cmap, err := decodeObject(cb)
+	if err != nil {
+		return nil, fmt.Errorf("%w: claims (second part) are not a JSON object: %v", ErrMalformed, err)
+	}
+	if err := checkSegment(s); err != nil {
+		return nil, fmt.Errorf("%w: signature (third part) is not base64url: %v", ErrMalformed, err)
+	}
+	return &JWT{Raw: raw, Header: header, Claims: claims, HeaderMap: hmap, ClaimsMap: cmap}, nil
+}
+
+// Alg returns the header's "alg".
+func (j *JWT) Alg() string {
+	s, _ := j.HeaderMap["alg"].(string)
+	return s
+}
+
+// Kid returns the header's "kid", or "" when there is none.
+func (j *JWT) Kid() string {
+	s, _ := j.HeaderMap["kid"].(string)
+	return s
+}
+
+// decodeSegment decodes one base64url part, tolerating "=" padding but not
+// the line breaks the base64 package would otherwise skip.
+func decodeSegment(s string) ([]byte, error) {
+	s = strings.TrimRight(s, "=")
+	if strings.IndexByte(s, '\n') >= 0 || strings.IndexByte(s, '\r') >= 0 {
+		return nil, errors.New("line break inside a part")
+	}
+	return base64.RawURLEncoding.DecodeString(s)
+}
+
+// checkSegment accepts what decodeSegment would decode, without decoding:
+// the signature part is only validated here (Verify reads it itself).
+func checkSegment(s string) error {
+	s = strings.TrimRight(s, "=")
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return fmt.Errorf("illegal base64url data at input byte %d", i)
+		}
+	}
+	if len(s)%4 == 1 {
+		return fmt.Errorf("illegal base64url data at input byte %d", len(s)-1)
+	}
+	return nil
+}
+
+// decodeObject decodes a JSON object into its ordered members and a map.
+// The one-pass fastObject handles what tokens normally hold; anything else
+// is validated and decoded by encoding/json, after which scanMembers can
+// rely on the text being well formed.
+func decodeObject(b []byte) ([]Field, map[string]any, error) {
+	if fields, m, ok := fastObject(string(b)); ok {
+		return fields, m, nil
+	}
+	return slowObject(b)
+}
+
+// slowObject is decodeObject by way of encoding/json.
+func slowObject(b []byte) ([]Field, map[string]any, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] != '{' {
+		return nil, nil, errors.New("not an object")
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, nil, err
+	}
+	return scanMembers(b, len(m)), m, nil
+}

@@ -1,0 +1,177 @@
+package jwt
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// TimeClaim is one of the registered time claims, decoded.
+type TimeClaim struct {
+	Claim string
+	At    time.Time
+}
+
+// timeClaims returns the claims Times reports, in the order it reports them.
+func timeClaims() [4]string { return [4]string{"exp", "iat", "nbf", "auth_time"} }
+
+// Leeway is the clock difference tolerated before a token counts as not yet
+// valid: servers and laptops disagree by a few seconds.
+const Leeway = 30 * time.Second
+
+// MaxExpiryDisagreement is how far a token response's expires_in may put
+// the expiry from the JWT's exp before Check warns.
+const MaxExpiryDisagreement = 60 * time.Second
+
+// The codes of the warnings Check returns.
+const (
+	WarnExpired        = "expired"
+	WarnNotYetValid    = "not_yet_valid"
+	WarnExpiryMismatch = "expiry_mismatch"
+	WarnBadTimeClaim   = "bad_time_claim"
+)
+
+// Warning is something about a token the user should know, with a stable
+// Code for programs and a Msg for people.
+type Warning struct {
+	Code string
+	Msg  string
+}
+
+// Expiry returns the exp claim; ok is false when there is none or it is not
+// a NumericDate (a number, or a string of one).
+func (j *JWT) Expiry() (time.Time, bool) { return j.timeClaim("exp") }
+
+// Times returns the exp, iat, nbf and auth_time claims the token has and
+// that decode, in that order.
+func (j *JWT) Times() []TimeClaim {
+	var out []TimeClaim
+	for _, c := range timeClaims() {
+		if t, ok := j.timeClaim(c); ok {
+			out = append(out, TimeClaim{Claim: c, At: t})
+		}
+	}
+	return out
+}
+
+func (j *JWT) timeClaim(name string) (time.Time, bool) {
+	if j == nil {
+		return time.Time{}, false
+	}
+	v, ok := j.ClaimsMap[name]
+	if !ok {
+		return time.Time{}, false
+	}
+	return numericDate(v)
+}
+
+// numericDate decodes an RFC 7519 NumericDate: seconds since the epoch,
+// possibly fractional. Strings of a number are tolerated because some
+// servers quote everything.
+func numericDate(v any) (time.Time, bool) {
+	var f float64
+	switch x := v.(type) {
+	case float64:
+		f = x
+	case json.Number:
+		g, err := x.Float64()
+		if err != nil {
+			return time.Time{}, false
+		}
+		f = g
+	case string:
+		g, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
+		if err != nil {
+			return time.Time{}, false
+		}
+		f = g
+	default:
+		return time.Time{}, false
+	}
+	// Beyond ±10^11 s (year 5138) time.Unix still works but nothing real
+	// lives there; NaN and infinities do not convert at all.
+	if math.IsNaN(f) || math.Abs(f) > 1e11 {
+		return time.Time{}, false
+	}
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(math.Round(frac*1e9))), true
+}
+
+// Check returns warnings about the token at now: expired, not yet valid
+// (nbf more than Leeway ahead), and, when expiresAt is not zero (the expiry
+// the token response's expires_in gave), an exp that disagrees with it by
+// more than MaxExpiryDisagreement. A time claim that is present but not a
+// NumericDate is reported too.
+func (j *JWT) Check(now, expiresAt time.Time) []Warning {
+	var ws []Warning
+	for _, c := range timeClaims() {
+		if v, ok := j.ClaimsMap[c]; ok {
+			if _, ok := numericDate(v); !ok {
+				msg := fmt.Sprintf("%s is not a NumericDate (seconds since 1970)", c)
+				if f, isNum := v.(float64); isNum && math.Abs(f) > 1e11 {
+					msg = fmt.Sprintf("%s is out of range (milliseconds instead of seconds?)", c)
+				}
+				ws = append(ws, Warning{Code: WarnBadTimeClaim, Msg: msg})
+			}
+		}
+	}
+	exp, hasExp := j.Expiry()
+	if hasExp && !now.Before(exp) {
+		ws = append(ws, Warning{Code: WarnExpired,
+			Msg: fmt.Sprintf("expired %s (exp %s)", Relative(now, exp), exp.Local().Format(time.DateTime))})
+	}
+	if nbf, ok := j.timeClaim("nbf"); ok && nbf.Sub(now) > Leeway {
+		ws = append(ws, Warning{Code: WarnNotYetValid,
+			Msg: fmt.Sprintf("not yet valid: becomes valid %s (nbf %s)", Relative(now, nbf), nbf.Local().Format(time.DateTime))})
+	}
+	if hasExp && !expiresAt.IsZero() {
+		if d := expiresAt.Sub(exp); d > MaxExpiryDisagreement || d < -MaxExpiryDisagreement {
+			ws = append(ws, Warning{Code: WarnExpiryMismatch,
+				Msg: fmt.Sprintf("expires_in says %s but exp says %s (%s apart)",
+					expiresAt.Local().Format(time.DateTime), exp.Local().Format(time.DateTime), span(d.Abs()))})
+		}
+	}
+	return ws
+}
+
+// Relative renders t as seen from now: "in 4m 12s", "3h 2m ago", "now".
+// It shows the two largest units, dropping a second unit that is zero.
+func Relative(now, t time.Time) string {
+	d := t.Sub(now)
+	if d > -time.Second && d < time.Second {
+		return "now"
+	}
+	if d > 0 {
+		return "in " + span(d)
+	}
+	return span(-d) + " ago"
+}
+
+// span formats a positive duration in its two largest units.
+func span(d time.Duration) string {
+	if d < 0 {
+		d = math.MaxInt64 // -MinInt64 overflowed: as far as time goes
+	}
+	s := int64(d / time.Second)
+	units := [...]struct {
+		n    int64
+		name string
+	}{{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}}
+	for i, u := range units {
+		if s < u.n && u.n > 1 {
+			continue
+		}
+		out := strconv.FormatInt(s/u.n, 10) + u.name
+		if i+1 < len(units) {
+			next := units[i+1]
+			if r := (s % u.n) / next.n; r > 0 {
+				out += " " + strconv.FormatInt(r, 10) + next.name
+			}
+		}
+		return out
+	}
+	return "0s"
+}

@@ -1,0 +1,138 @@
+package jwt
+
+import (
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func mustParse(t *testing.T, claims string) *JWT {
+	t.Helper()
+	j, err := Parse(token(`{"alg":"RS256"}`, claims, "s"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+func TestExpiryForms(t *testing.T) {
+	base := time.Unix(1700000000, 0)
+	tests := []struct {
+		claims string
+		want   time.Time
+		ok     bool
+	}{
+		{`{"exp":1700000000}`, base, true},
+		{`{"exp":1700000000.25}`, base.Add(250 * time.Millisecond), true},
+		{`{"exp":"1700000000"}`, base, true},
+		{`{"exp":" 1700000000.5 "}`, base.Add(500 * time.Millisecond), true},
+		{`{"exp":1.7e9}`, base, true},
+		{`{"sub":"x"}`, time.Time{}, false},
+		{`{"exp":"soon"}`, time.Time{}, false},
+		{`{"exp":true}`, time.Time{}, false},
+		{`{"exp":null}`, time.Time{}, false},
+		{`{"exp":[1]}`, time.Time{}, false},
+		{`{"exp":1e300}`, time.Time{}, false},
+		{`{"exp":"NaN"}`, time.Time{}, false},
+		{`{"exp":"Inf"}`, time.Time{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := mustParse(t, tt.claims).Expiry()
+		if ok != tt.ok || !got.Equal(tt.want) {
+			t.Errorf("%s: Expiry = %v, %v; want %v, %v", tt.claims, got, ok, tt.want, tt.ok)
+		}
+	}
+	if _, ok := (*JWT)(nil).Expiry(); ok {
+		t.Error("nil JWT has an expiry")
+	}
+}
+
+func TestTimesInFixedOrder(t *testing.T) {
+	j := mustParse(t, `{"auth_time":4,"nbf":3,"sub":"x","iat":"2","exp":1,"other_time":9}`)
+	want := []TimeClaim{
+		{"exp", time.Unix(1, 0)}, {"iat", time.Unix(2, 0)}, {"nbf", time.Unix(3, 0)}, {"auth_time", time.Unix(4, 0)},
+	}
+	if got := j.Times(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Times = %v, want %v", got, want)
+	}
+	if got := mustParse(t, `{"iat":5,"nbf":"x"}`).Times(); len(got) != 1 || got[0].Claim != "iat" {
+		t.Errorf("Times = %v, want only iat", got)
+	}
+}
+
+func codes(ws []Warning) []string {
+	out := []string{}
+	for _, w := range ws {
+		out = append(out, w.Code)
+	}
+	return out
+}
+
+func TestCheck(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	at := func(d time.Duration) time.Time { return now.Add(d) }
+	tests := []struct {
+		name      string
+		claims    string
+		expiresAt time.Time
+		want      []string
+		msg       string // in the first warning
+	}{
+		{"fresh", `{"exp":1700000600,"iat":1700000000,"nbf":1700000000}`, time.Time{}, []string{}, ""},
+		{"no times", `{"sub":"x"}`, at(time.Hour), []string{}, ""},
+		{"expired", `{"exp":1699999748}`, time.Time{}, []string{WarnExpired}, "expired 4m 12s ago"},
+		{"expires this second", `{"exp":1700000000}`, time.Time{}, []string{WarnExpired}, "expired now"},
+		{"nbf within leeway", `{"nbf":1700000020}`, time.Time{}, []string{}, ""},
+		{"nbf ahead", `{"nbf":1700000300}`, time.Time{}, []string{WarnNotYetValid}, "not yet valid: becomes valid in 5m"},
+		{"expires_in agrees", `{"exp":1700000600}`, at(10*time.Minute + 59*time.Second), []string{}, ""},
+		{"expires_in exactly 60s off", `{"exp":1700000600}`, at(9 * time.Minute), []string{}, ""},
+		{"expires_in later", `{"exp":1700000600}`, at(time.Hour), []string{WarnExpiryMismatch}, "50m apart"},
+		{"expires_in earlier", `{"exp":1700003600}`, at(time.Minute), []string{WarnExpiryMismatch}, "59m apart"},
+		{"expires_in without exp", `{"iat":1700000000}`, at(time.Hour), []string{}, ""},
+		{"exp in milliseconds", `{"exp":1700000600000}`, time.Time{}, []string{WarnBadTimeClaim}, "milliseconds instead of seconds"},
+		{"bad exp", `{"exp":"tomorrow"}`, at(time.Hour), []string{WarnBadTimeClaim}, "exp is not a NumericDate"},
+		{"expired and mismatched", `{"exp":1699990000,"nbf":1700009000}`, at(time.Hour),
+			[]string{WarnExpired, WarnNotYetValid, WarnExpiryMismatch}, "expired 2h 46m ago"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := mustParse(t, tt.claims).Check(now, tt.expiresAt)
+			if got := codes(ws); !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("Check codes = %v, want %v (%v)", got, tt.want, ws)
+			}
+			if tt.msg != "" && !strings.Contains(ws[0].Msg, tt.msg) {
+				t.Errorf("Msg = %q, want it to contain %q", ws[0].Msg, tt.msg)
+			}
+		})
+	}
+}
+
+func TestRelative(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "now"},
+		{999 * time.Millisecond, "now"},
+		{-999 * time.Millisecond, "now"},
+		{time.Second, "in 1s"},
+		{59 * time.Second, "in 59s"},
+		{4*time.Minute + 12*time.Second, "in 4m 12s"},
+		{4*time.Minute + 12*time.Second + 900*time.Millisecond, "in 4m 12s"},
+		{-(3*time.Hour + 2*time.Minute + 5*time.Second), "3h 2m ago"},
+		{-3 * time.Hour, "3h ago"},
+		{time.Hour + 30*time.Second, "in 1h"},
+		{49 * time.Hour, "in 2d 1h"},
+		{-400 * 24 * time.Hour, "400d ago"},
+		{time.Duration(math.MinInt64), "106751d 23h ago"},
+		{time.Duration(math.MaxInt64), "in 106751d 23h"},
+	}
+	for _, tt := range tests {
+		if got := Relative(now, now.Add(tt.d)); got != tt.want {
+			t.Errorf("Relative(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
