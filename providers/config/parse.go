@@ -1,0 +1,237 @@
+// Package config reads and writes provider definitions as TOML, one
+// [[providers]] table each, so a team can commit a file of providers while
+// every secret stays a ${NAME} read from each person's environment.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/tokenscope/tokenscope/providers"
+)
+
+// MaxFileSize caps the providers file Parse reads.
+const MaxFileSize = 1 << 20
+
+// file is the document: nothing but [[providers]] tables.
+type file struct {
+	Providers []entry `toml:"providers"`
+}
+
+// entry is one [[providers]] table, field for field what the file holds;
+// Write encodes it in this order.
+type entry struct {
+	Name          string            `toml:"name"`
+	Preset        string            `toml:"preset"`
+	Product       string            `toml:"product,omitempty"`
+	TokenURL      string            `toml:"token_url,omitempty"`
+	GrantType     string            `toml:"grant_type,omitempty"`
+	GrantIn       string            `toml:"grant_in,omitempty"`
+	ClientAuth    string            `toml:"client_auth,omitempty"`
+	ClientID      string            `toml:"client_id,omitempty"`
+	ClientSecret  string            `toml:"client_secret,omitempty"`
+	Username      string            `toml:"username,omitempty"`
+	Password      string            `toml:"password,omitempty"`
+	Scope         string            `toml:"scope,omitempty"`
+	LogoutURL     string            `toml:"logout_url,omitempty"`
+	LogoutMethod  string            `toml:"logout_method,omitempty"`
+	RevocationURL string            `toml:"revocation_url,omitempty"`
+	JWKSURL       string            `toml:"jwks_url,omitempty"`
+	TryURL        string            `toml:"try_url,omitempty"`
+	TryMethod     string            `toml:"try_method,omitempty"`
+	TryBody       string            `toml:"try_body,omitempty"`
+	Insecure      bool              `toml:"insecure,omitempty"`
+	Timeout       string            `toml:"timeout,omitempty"`
+	Headers       map[string]string `toml:"headers,omitempty"`
+	Params        map[string]string `toml:"params,omitempty"`
+}
+
+// Parse reads a providers file. Every ${NAME} in a string value is replaced
+// by getenv(NAME) ("$$" is a literal "$"); then each provider gets its
+// preset's defaults (providers.ApplyPreset) and is validated. Unknown keys,
+// unset variables, duplicate names and invalid providers are errors that
+// name the line, the provider and the key; all of them are reported
+// together, and none quotes a value. getenv nil means an empty environment.
+func Parse(r io.Reader, getenv func(string) (string, bool)) ([]providers.Provider, error) {
+	src, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read providers file: %w", err)
+	}
+	if len(src) > MaxFileSize {
+		return nil, errors.New("providers file is larger than 1 MiB")
+	}
+	var f file
+	md, err := toml.Decode(string(src), &f)
+	if err != nil {
+		return nil, fmt.Errorf("providers file: %w", err)
+	}
+	loc := locate(string(src))
+	if errs := unknownKeys(md, loc, f.Providers); len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	var errs []error
+	out := make([]providers.Provider, 0, len(f.Providers))
+	seen := map[string]int{} // name → line
+	for i, e := range f.Providers {
+		p, err := e.provider(i, loc, getenv)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		line := loc.at(i, "name")
+		if first, dup := seen[p.Name]; dup {
+			errs = append(errs, fmt.Errorf("%sprovider %q is already defined on line %d", linePrefix(line), p.Name, first))
+			continue
+		}
+		seen[p.Name] = line
+		out = append(out, p)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
+
+// unknownKeys reports every key the file has and a provider does not, once
+// per key (not again for the keys inside an unknown table).
+func unknownKeys(md toml.MetaData, loc lines, entries []entry) []error {
+	undecoded := map[string]bool{}
+	for _, k := range md.Undecoded() {
+		undecoded[k.String()] = true
+	}
+	if len(undecoded) == 0 {
+		return nil
+	}
+	var errs []error
+	table := -1
+	var reported []string
+	for _, k := range md.Keys() {
+		if len(k) == 1 && k[0] == "providers" {
+			table++
+			reported = nil
+			continue
+		}
+		if !undecoded[k.String()] || under(k.String(), reported) {
+			continue
+		}
+		reported = append(reported, k.String())
+		if k[0] != "providers" {
+			errs = append(errs, fmt.Errorf("%sunknown key %q (a providers file holds [[providers]] tables only)",
+				linePrefix(loc.at(-1, strings.Join(k, "."))), k.String()))
+			continue
+		}
+		rel := toml.Key(k[1:]).String()
+		who := fmt.Sprintf("[[providers]] #%d", table+1)
+		if table >= 0 && table < len(entries) {
+			who = entryName(entries[table], table)
+		}
+		errs = append(errs, fmt.Errorf("%s%s: unknown key %q", linePrefix(loc.at(table, strings.Join(k[1:], "."))), who, rel))
+	}
+	return errs
+}
+
+// linePrefix is "line N: ", or nothing when the line is unknown (0).
+func linePrefix(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("line %d: ", n)
+}
+
+func under(key string, parents []string) bool {
+	for _, p := range parents {
+		if strings.HasPrefix(key, p+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// entryName names table i for an error: by its name when it has one
+// (before any ${} expansion, so never a secret).
+func entryName(e entry, i int) string {
+	if e.Name != "" {
+		return fmt.Sprintf("provider %q", e.Name)
+	}
+	return fmt.Sprintf("[[providers]] #%d", i+1)
+}
+
+// provider turns table i into a Provider: variables expanded, preset
+// applied, validated.
+func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (providers.Provider, error) {
+	who := entryName(e, i)
+	fail := func(key string, err error) error {
+		return fmt.Errorf("%s%s: %s: %w", linePrefix(loc.at(i, key)), who, key, err)
+	}
+	var p providers.Provider
+	var grant, grantIn, auth, secret, password, timeout string
+	for _, s := range []struct {
+		key string
+		in  string
+		out *string
+	}{
+		{"name", e.Name, &p.Name}, {"preset", e.Preset, &p.Preset}, {"product", e.Product, &p.Product},
+		{"token_url", e.TokenURL, &p.TokenURL}, {"client_id", e.ClientID, &p.ClientID},
+		{"username", e.Username, &p.Username}, {"scope", e.Scope, &p.Scope},
+		{"logout_url", e.LogoutURL, &p.LogoutURL}, {"logout_method", e.LogoutMethod, &p.LogoutMethod},
+		{"revocation_url", e.RevocationURL, &p.RevocationURL}, {"jwks_url", e.JWKSURL, &p.JWKSURL},
+		{"try_url", e.TryURL, &p.TryURL}, {"try_method", e.TryMethod, &p.TryMethod}, {"try_body", e.TryBody, &p.TryBody},
+		{"grant_type", e.GrantType, &grant}, {"grant_in", e.GrantIn, &grantIn}, {"client_auth", e.ClientAuth, &auth},
+		{"client_secret", e.ClientSecret, &secret}, {"password", e.Password, &password}, {"timeout", e.Timeout, &timeout},
+	} {
+		v, err := expand(s.in, getenv)
+		if err != nil {
+			return p, fail(s.key, err)
+		}
+		*s.out = v
+	}
+	p.Grant, p.GrantIn, p.ClientAuth = providers.Grant(grant), providers.GrantIn(grantIn), providers.ClientAuth(auth)
+	p.ClientSecret, p.Password = providers.Secret(secret), providers.Secret(password)
+	p.Insecure = e.Insecure
+	if timeout != "" {
+		d, err := time.ParseDuration(timeout)
+		if err != nil {
+			return p, fail("timeout", fmt.Errorf("%q is not a duration such as 30s or 1m", e.Timeout))
+		}
+		p.Timeout = d
+	}
+	for _, h := range sortedKeys(e.Headers) {
+		v, err := expand(e.Headers[h], getenv)
+		if err != nil {
+			return p, fail("headers."+h, err)
+		}
+		if p.Headers == nil {
+			p.Headers = map[string]providers.Secret{}
+		}
+		p.Headers[h] = providers.Secret(v)
+	}
+	for _, k := range sortedKeys(e.Params) {
+		v, err := expand(e.Params[k], getenv)
+		if err != nil {
+			return p, fail("params."+k, err)
+		}
+		if p.Params == nil {
+			p.Params = map[string]string{}
+		}
+		p.Params[k] = v
+	}
+	p, err := providers.ApplyPreset(p)
+	if err != nil {
+		if _, known := providers.LookupPreset(p.Preset); known {
+			return p, fail("product", err) // a known preset refuses only a product
+		}
+		return p, fail("preset", err)
+	}
+	if err := p.Validate(); err != nil {
+		var fe *providers.FieldError
+		if errors.As(err, &fe) {
+			return p, fail(fe.Field, errors.New(fe.Msg))
+		}
+		return p, fmt.Errorf("%s%s: %w", linePrefix(loc.at(i, "")), who, err)
+	}
+	return p, nil
+}
