@@ -1,0 +1,122 @@
+package demo
+
+import (
+	"fmt"
+
+	"github.com/tokenscope/tokenscope/providers"
+)
+
+// The demo's credentials. They are fixed, public and good only against a
+// demo server; Telenor's are the example values of its own credentials
+// cheat-sheet.
+const (
+	mtnClientID     = "xNnREu1DNGfiwzQZ5HUN8IAUwZSWdemo"
+	mtnClientSecret = "demo-mtn-consumer-secret"
+	mtnApplication  = "716bbe61-f14a-4e45-9b56-a62ff8e0d347"
+	mtnMSISDN       = "27811111111"
+
+	momoAPIUser = "c72025f5-5cd1-4630-99e4-8ba4722fad56"
+	momoAPIKey  = "6a1b3e0c9d1f4f0e8f2a7b5c4d3e2f10"
+
+	mobifinanceClientID = "demo-mobifinance-client"
+	mobifinanceSecret   = "demo-mobifinance-secret"
+	// The Mobifinance client whose backend is down: it is answered 505.
+	mobifinanceOutageID     = "demo-mobifinance-outage"
+	mobifinanceOutageSecret = "demo-mobifinance-outage-secret"
+
+	telenorClientID     = "xhdrs6uleK1xyZBO"
+	telenorClientSecret = "Glz2FV5XYOvAhFCE"
+	telenorUsername     = "api7813371375"
+	telenorPassword     = "hquTvfc00l"
+	telenorScopeRead    = "subscription.read"
+	telenorScopeOrder   = "subscription.order"
+
+	mobiledigitalClientID = "demo-mobile-digital-client"
+	mobiledigitalSecret   = "demo-mobile-digital-secret"
+
+	// oauth2ClientSecret has every character RFC 6749 §2.3.1's form
+	// encoding of the Basic header exists for.
+	oauth2ClientID     = "tokenscope-demo"
+	oauth2ClientSecret = "demo+secret/with:colon%and&more=chars"
+	oauth2Username     = "demo"
+	oauth2Password     = "demo-password"
+
+	brokenClientID     = "demo-broken-gateway"
+	brokenClientSecret = "demo-broken-secret"
+)
+
+// momoSubscriptionKeys maps each MoMo product to its own subscription key.
+func momoSubscriptionKeys() map[string]string {
+	return map[string]string{
+		"collection":   "demo-collection-subscription-key",
+		"disbursement": "demo-disbursement-subscription-key",
+		"remittance":   "demo-remittance-subscription-key",
+	}
+}
+
+// Providers returns one provider per preset, configured against s with the
+// demo's credentials, and "broken-gateway", whose token endpoint always
+// answers 502 with an HTML page. Each is a preset's defaults with the URLs
+// overridden, as a user would configure a sandbox.
+func (s *Server) Providers() []providers.Provider {
+	u := s.url
+	defs := []providers.Provider{
+		{
+			Name: "mtn-sandbox", Preset: "mtn",
+			TokenURL: u + "/mtn/v1/oauth/access_token",
+			ClientID: mtnClientID, ClientSecret: mtnClientSecret,
+			TryURL: u + "/mtn/customers/" + mtnMSISDN + "/subscriptions", TryMethod: "GET",
+		},
+		{
+			Name: "momo-collection", Preset: "momo", Product: "collection",
+			TokenURL: u + "/momo/collection/token/",
+			ClientID: momoAPIUser, ClientSecret: momoAPIKey,
+			Headers: map[string]providers.Secret{
+				"Ocp-Apim-Subscription-Key": providers.Secret(momoSubscriptionKeys()["collection"]),
+			},
+		},
+		{
+			Name: "mobifinance", Preset: "mobifinance",
+			TokenURL: u + "/mobifinance/oauth/token",
+			ClientID: mobifinanceClientID, ClientSecret: mobifinanceSecret,
+		},
+		{
+			Name: "telenor-order", Preset: "telenor",
+			TokenURL: u + "/telenor/oauth/v2/token", LogoutURL: u + "/telenor/oauth/v2/logout",
+			ClientID: telenorClientID, ClientSecret: telenorClientSecret,
+			Username: telenorUsername, Password: telenorPassword,
+			Scope: telenorScopeRead + " " + telenorScopeOrder,
+		},
+		{
+			Name: "mobiledigital-sms", Preset: "mobiledigital",
+			TokenURL: u + "/mobiledigital/prod/oauth2/token",
+			ClientID: mobiledigitalClientID, ClientSecret: mobiledigitalSecret,
+			TryURL: u + "/mobiledigital/prod/test-oauth2", TryMethod: "GET",
+		},
+		{
+			Name: "oauth2-local", Preset: "oauth2",
+			TokenURL: u + "/oauth2/token", Grant: providers.GrantPassword,
+			ClientID: oauth2ClientID, ClientSecret: oauth2ClientSecret,
+			Username: oauth2Username, Password: oauth2Password,
+			Scope:         "demo.read demo.write",
+			RevocationURL: u + "/oauth2/revoke", JWKSURL: u + "/oauth2/jwks",
+			TryURL: u + "/oauth2/userinfo", TryMethod: "GET",
+		},
+		{
+			Name: "broken-gateway", Preset: "oauth2",
+			TokenURL: u + "/broken/oauth2/token",
+			ClientID: brokenClientID, ClientSecret: brokenClientSecret,
+		},
+	}
+	out := make([]providers.Provider, 0, len(defs))
+	for _, d := range defs {
+		p, err := providers.ApplyPreset(d)
+		if err != nil {
+			// The definitions above are constants: only a preset renamed
+			// in the engine gets here, and the tests catch that.
+			panic(fmt.Sprintf("demo: provider %s: %v", d.Name, err))
+		}
+		out = append(out, p)
+	}
+	return out
+}
