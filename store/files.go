@@ -1,0 +1,275 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+// pending is a temp file that replaces its target atomically when done:
+// renameio's PendingFile, or a plain equivalent where renameio has none.
+type pending interface {
+	io.Writer
+	// CloseAtomicallyReplace fsyncs, closes and renames over the target.
+	CloseAtomicallyReplace() error
+	// Cleanup removes the temp file unless it replaced the target.
+	Cleanup() error
+}
+
+// MaxFileSize bounds every file the store reads: anything bigger is refused
+// before a byte of it is read.
+const MaxFileSize = 16 << 20
+
+// The files in a vault directory.
+const (
+	identityFile = "identity.age" // the X25519 identity, encrypted with the passphrase
+	vaultFile    = "vault.age"    // the payload, encrypted to the identity
+	lockFile     = "vault.lock"   // empty, only ever locked
+	keyringFile  = "keyring.id"   // present when the identity is also in the OS keyring
+)
+
+// checkOwnedPerms is false where file modes mean nothing (Windows).
+const checkOwnedPerms = runtime.GOOS != "windows"
+
+// readSafe reads dir/name after refusing a symlink, anything but a regular
+// file, a mode open to group or others, or a size over MaxFileSize. The
+// checks are made on the open descriptor too, so a file swapped in between
+// is caught. A missing file returns an error wrapping fs.ErrNotExist. The
+// contents go into buf's memory when it is big enough: re-reading a
+// multi-megabyte vault into fresh memory on every save costs more than the
+// read.
+func readSafe(dir, name string, buf []byte) ([]byte, error) {
+	path := filepath.Join(dir, name)
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFile(path, fi); err != nil {
+		return nil, err
+	}
+	f, err := openNoFollow(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	fi, err = f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("stat %s: %w", path, err)
+	}
+	if err := checkFile(path, fi); err != nil {
+		return nil, err
+	}
+	if int64(cap(buf)) <= fi.Size() {
+		// Slack for the next, slightly bigger, vault in the same memory.
+		buf = make([]byte, 0, fi.Size()+fi.Size()/8+4096)
+	}
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // the file grew since Stat
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > MaxFileSize {
+			return nil, refuse(ErrTooLarge, path, "grew past the %d MiB limit while being read", MaxFileSize>>20)
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+	}
+}
+
+// checkFile refuses what tokenscope never writes itself.
+func checkFile(path string, fi fs.FileInfo) error {
+	mode := fi.Mode()
+	switch {
+	case mode&fs.ModeSymlink != 0:
+		return refuse(ErrUnsafe, path, "is a symbolic link, not tokenscope's own file: replace it with a regular file")
+	case !mode.IsRegular():
+		return refuse(ErrUnsafe, path, "is not a regular file (%s)", mode.Type())
+	case checkOwnedPerms && mode.Perm()&0o077 != 0:
+		return refuse(ErrUnsafe, path, "is open to group or others (mode %04o): check nobody else changed it, then run chmod 600 %s", mode.Perm(), path)
+	case fi.Size() > MaxFileSize:
+		return refuse(ErrTooLarge, path, "is %d bytes, over the %d MiB limit", fi.Size(), MaxFileSize>>20)
+	}
+	return nil
+}
+
+// checkDir refuses a vault directory that is missing, not a directory, or
+// open to group or others. A symlinked directory is followed: pointing
+// $TOKENSCOPE_HOME at a synced folder through a link is ordinary.
+func checkDir(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return refuse(ErrNotInitialised, dir, "does not exist: run tokenscope init")
+	case err != nil:
+		return fmt.Errorf("vault directory: %w", err)
+	case !fi.IsDir():
+		return refuse(ErrUnsafe, dir, "is not a directory")
+	case checkOwnedPerms && fi.Mode().Perm()&0o077 != 0:
+		return refuse(ErrUnsafe, dir, "is open to group or others (mode %04o): check its files, then run chmod 700 %s", fi.Mode().Perm(), dir)
+	}
+	return nil
+}
+
+// writeAtomic replaces dir/name with data: a 0600 temp file in the same
+// directory, written, fsynced, renamed over the old file, then the directory
+// fsynced so the rename itself survives a crash. On any error the old file
+// is untouched and the temp file removed. wrap, when set, wraps the temp
+// file's writer (tests inject a full disk or a slow one through it).
+func writeAtomic(dir, name string, data []byte, wrap func(io.Writer) io.Writer) error {
+	return writeAtomicFunc(dir, name, wrap, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeAtomicFunc is writeAtomic with the contents written by produce.
+func writeAtomicFunc(dir, name string, wrap func(io.Writer) io.Writer, produce func(io.Writer) error) error {
+	path := filepath.Join(dir, name)
+	pf, err := newPending(dir, path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	defer pf.Cleanup()
+	var w io.Writer = pf
+	if wrap != nil {
+		w = wrap(pf)
+	}
+	if err := produce(w); err != nil {
+		return fmt.Errorf("write %s (the previous %s is intact): %w", name, name, err)
+	}
+	// CloseAtomicallyReplace fsyncs the file before the rename.
+	if err := pf.CloseAtomicallyReplace(); err != nil {
+		return fmt.Errorf("replace %s (the previous %s is intact): %w", name, name, err)
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a rename in dir durable; renameio leaves that to callers.
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// isTempName reports whether name is one of renameio's pending files for
+// our own files: a dot, the target name, then random digits.
+func isTempName(name string) bool {
+	for _, target := range []string{identityFile, vaultFile, keyringFile} {
+		digits, ok := strings.CutPrefix(name, "."+target)
+		if ok && digits != "" && strings.Trim(digits, "0123456789") == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// removeStale deletes temp files a crashed save left behind. Callers hold
+// the vault lock, so no live save owns any of them.
+func removeStale(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("list %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		if !isTempName(e.Name()) || !e.Type().IsRegular() {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove stale %s: %w", e.Name(), err)
+		}
+	}
+	return nil
+}
+
+// DefaultLockTimeout is how long a save waits for another process's save.
+// A save holds the lock for milliseconds, so running out of it means a
+// process is stuck; the error names it.
+const DefaultLockTimeout = 10 * time.Second
+
+// lockRetry is how often a waiting save retries the lock.
+const lockRetry = 2 * time.Millisecond
+
+// lockDir takes the exclusive lock on dir/vault.lock, waiting up to timeout.
+// The caller releases it with Close.
+func lockDir(dir string, timeout time.Duration) (*flock.Flock, error) {
+	fl, err := newLock(dir)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := fl.TryLock()
+	if err == nil && !ok {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		ok, err = fl.TryLockContext(ctx, lockRetry)
+	}
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return nil, fmt.Errorf("lock %s: %w", fl.Path(), err)
+	}
+	if !ok {
+		return nil, refuse(ErrLocked, fl.Path(), "%s has held it for over %s: wait for it to finish, or stop it if it is stuck", holder(fl.Path()), timeout)
+	}
+	return fl, nil
+}
+
+// tryLockDir takes the lock only if it is free at once; ok is false when
+// another process holds it.
+func tryLockDir(dir string) (fl *flock.Flock, ok bool, err error) {
+	fl, err = newLock(dir)
+	if err != nil {
+		return nil, false, err
+	}
+	ok, err = fl.TryLock()
+	if err != nil {
+		return nil, false, fmt.Errorf("lock %s: %w", fl.Path(), err)
+	}
+	return fl, ok, nil
+}
+
+// newLock refuses a vault.lock that is a symlink or not a regular file
+// (flock would follow a link and create its target) and otherwise returns a
+// lock that creates the file 0600 if it is missing.
+func newLock(dir string) (*flock.Flock, error) {
+	path := filepath.Join(dir, lockFile)
+	fi, err := os.Lstat(path)
+	switch {
+	case err == nil && fi.Mode()&os.ModeSymlink != 0:
+		return nil, refuse(ErrUnsafe, path, "is a symbolic link, not tokenscope's own file: remove it")
+	case err == nil && !fi.Mode().IsRegular():
+		return nil, refuse(ErrUnsafe, path, "is not a regular file (%s): remove it", fi.Mode().Type())
+	case err != nil && !errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return flock.New(path, flock.SetPermissions(0o600)), nil
+}
+
+// unlock releases a lock taken by lockDir. Closing the descriptor releases
+// the lock even if the explicit unlock failed, so only report the error.
+func unlock(fl *flock.Flock, err *error) {
+	if uerr := fl.Close(); uerr != nil && *err == nil {
+		*err = fmt.Errorf("unlock %s: %w", fl.Path(), uerr)
+	}
+}

@@ -1,0 +1,173 @@
+package store
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/tokenscope/tokenscope/providers"
+)
+
+// The Vault is the providers engine's State.
+var _ providers.State = (*Vault)(nil)
+
+// redacted replaces a secret found in history text.
+const redacted = "********"
+
+// minRedact is the shortest secret value scrubbed from history text;
+// shorter ones would garble ordinary words.
+const minRedact = 4
+
+// Lookup returns the named provider and a copy of its current token (nil
+// if it has none); ErrUnknownProvider if there is no such provider.
+func (v *Vault) Lookup(name string) (providers.Provider, *providers.Token, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	p, err := v.current()
+	if err != nil {
+		return providers.Provider{}, nil, err
+	}
+	i := p.Find(name)
+	if i < 0 {
+		return providers.Provider{}, nil, unknown(name)
+	}
+	e := cloneEntry(p.Providers[i])
+	return e.Provider, e.Token, nil
+}
+
+// Record stores tok as the provider's current token (nil drops it) and
+// appends ev to its history, in one save. Any of the provider's or the
+// tokens' secret values found in ev.Detail is replaced by asterisks, so
+// history never holds a secret even when a caller slips.
+func (v *Vault) Record(name string, tok *providers.Token, ev providers.Event) error {
+	return v.Update(func(p *Payload) error {
+		i := p.Find(name)
+		if i < 0 {
+			return unknown(name)
+		}
+		e := &p.Providers[i]
+		if ev != (providers.Event{}) {
+			ev.Detail = scrub(ev.Detail, secretsOf(e.Provider, e.Token, tok))
+			e.History = capHistory(append(e.History, ev))
+		}
+		e.Token = cloneToken(tok)
+		return nil
+	})
+}
+
+// PutProvider adds p, or replaces the provider of the same name. The
+// current token and the history are kept unless p's wire identity (token
+// URL, grant, client id, username, scope, product, extra parameters)
+// changed, in which case the old token belongs to someone else and is
+// dropped. An invalid provider is refused.
+func (v *Vault) PutProvider(p providers.Provider) error {
+	if err := p.Validate(); err != nil {
+		return fmt.Errorf("provider %q: %w", p.Name, err)
+	}
+	p = cloneProvider(p)
+	return v.Update(func(pl *Payload) error {
+		i := pl.Find(p.Name)
+		if i < 0 {
+			pl.Providers = append(pl.Providers, Entry{Provider: p})
+			return nil
+		}
+		e := &pl.Providers[i]
+		if !sameWire(e.Provider, p) {
+			e.Token = nil
+		}
+		e.Provider = p
+		return nil
+	})
+}
+
+// RemoveProvider deletes the named provider with its token and history.
+func (v *Vault) RemoveProvider(name string) error {
+	return v.Update(func(p *Payload) error {
+		i := p.Find(name)
+		if i < 0 {
+			return unknown(name)
+		}
+		p.Providers = slices.Delete(p.Providers, i, i+1)
+		return nil
+	})
+}
+
+// SetTheme records the chosen theme's name.
+func (v *Vault) SetTheme(name string) error {
+	return v.Update(func(p *Payload) error {
+		p.Theme = name
+		return nil
+	})
+}
+
+// SetSettings replaces the user's preferences.
+func (v *Vault) SetSettings(s Settings) error {
+	return v.Update(func(p *Payload) error {
+		p.Settings = s
+		return nil
+	})
+}
+
+func unknown(name string) error {
+	return fmt.Errorf("%w %q", ErrUnknownProvider, name)
+}
+
+// sameWire reports whether a token issued for a would also be a token for
+// b: only secrets, headers and presentation differ.
+func sameWire(a, b providers.Provider) bool {
+	return a.TokenURL == b.TokenURL && a.Grant == b.Grant && a.ClientID == b.ClientID &&
+		a.Username == b.Username && a.Scope == b.Scope && a.Product == b.Product &&
+		maps.Equal(a.Params, b.Params)
+}
+
+// secretsOf lists every secret value a provider and its tokens hold.
+func secretsOf(p providers.Provider, toks ...*providers.Token) []string {
+	s := []string{p.ClientSecret.Reveal(), p.Password.Reveal()}
+	for _, h := range p.Headers {
+		s = append(s, h.Reveal())
+	}
+	for _, t := range toks {
+		if t != nil {
+			s = append(s, t.AccessToken.Reveal(), t.RefreshToken.Reveal())
+		}
+	}
+	return s
+}
+
+// scrub replaces every secret of at least minRedact bytes found in text,
+// longest first so a secret containing another is replaced whole.
+func scrub(text string, secrets []string) string {
+	if text == "" {
+		return text
+	}
+	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) })
+	for _, s := range secrets {
+		if len(s) >= minRedact {
+			text = strings.ReplaceAll(text, s, redacted)
+		}
+	}
+	return text
+}
+
+func cloneProvider(p providers.Provider) providers.Provider {
+	p.Headers = maps.Clone(p.Headers)
+	p.Params = maps.Clone(p.Params)
+	return p
+}
+
+func cloneToken(t *providers.Token) *providers.Token {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	c.Extra = slices.Clone(t.Extra)
+	return &c
+}
+
+func cloneEntry(e Entry) Entry {
+	e.Provider = cloneProvider(e.Provider)
+	e.Token = cloneToken(e.Token)
+	e.History = slices.Clone(e.History)
+	return e
+}

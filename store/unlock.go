@@ -1,0 +1,178 @@
+package store
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"filippo.io/age"
+	"github.com/zalando/go-keyring"
+)
+
+// keyringService is the service name of the identity's keyring entry; the
+// account is the random name in keyring.id, so two vault directories never
+// share an entry and the entry's name reveals nothing.
+const keyringService = "tokenscope"
+
+const accountPrefix = "tokenscope-vault-"
+
+// OpenEnv unlocks dir without asking anything, trying in order:
+// TOKENSCOPE_IDENTITY (an AGE-SECRET-KEY-1… string, no KDF); the OS
+// keyring, when the user opted in with EnableKeyring and the keyring
+// answers with an identity that opens the vault; TOKENSCOPE_PASSPHRASE.
+// When none applies it returns ErrNeedPassphrase: the caller prompts
+// without echo and calls OpenPassphrase.
+func OpenEnv(dir string, getenv func(string) string) (*Vault, error) {
+	if err := checkDir(dir); err != nil {
+		return nil, err
+	}
+	if !Exists(dir) {
+		return nil, refuse(ErrNotInitialised, dir, "holds no vault: run tokenscope init")
+	}
+	if s := getenv("TOKENSCOPE_IDENTITY"); s != "" {
+		v, err := OpenIdentity(dir, s)
+		if err != nil {
+			return nil, fmt.Errorf("TOKENSCOPE_IDENTITY: %w", err)
+		}
+		return v, nil
+	}
+	v, err := openKeyring(dir)
+	if v != nil || err != nil {
+		return v, err
+	}
+	if pass := getenv("TOKENSCOPE_PASSPHRASE"); pass != "" {
+		v, err := OpenPassphrase(dir, []byte(pass))
+		if err != nil {
+			return nil, fmt.Errorf("TOKENSCOPE_PASSPHRASE: %w", err)
+		}
+		return v, nil
+	}
+	return nil, fmt.Errorf("%s: %w", dir, ErrNeedPassphrase)
+}
+
+// openKeyring opens dir with the identity in the OS keyring. It returns
+// (nil, nil), so the caller falls through to the passphrase, when the user
+// has not opted in, the keyring is unavailable or has no entry, or the
+// entry does not open this vault (a stale entry after a restore).
+func openKeyring(dir string) (*Vault, error) {
+	account, err := readAccount(dir)
+	if err != nil || account == "" {
+		return nil, err
+	}
+	secret, err := keyring.Get(keyringService, account)
+	if err != nil {
+		return nil, nil
+	}
+	v, err := OpenIdentity(dir, secret)
+	var noMatch *age.NoIdentityMatchError
+	if errors.Is(err, errNotIdentity) || errors.As(err, &noMatch) {
+		return nil, nil
+	}
+	return v, err
+}
+
+// readAccount returns the keyring account named in keyring.id, or "" when
+// the user has not opted in.
+func readAccount(dir string) (string, error) {
+	data, err := readSafe(dir, keyringFile, nil)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	account := strings.TrimSpace(string(data))
+	rest, ok := strings.CutPrefix(account, accountPrefix)
+	if _, herr := hex.DecodeString(rest); !ok || herr != nil || len(rest) != 32 {
+		return "", refuse(ErrCorrupt, filepath.Join(dir, keyringFile), "is not a keyring reference: remove it, then run tokenscope keyring enable")
+	}
+	return account, nil
+}
+
+// KeyringEnabled reports whether the user opted in to keeping the identity
+// in the OS keyring.
+func (v *Vault) KeyringEnabled() bool {
+	account, err := readAccount(v.dir)
+	return err == nil && account != ""
+}
+
+// EnableKeyring stores the identity (not the vault, which is too big for
+// most keyrings) in the OS keyring, and records the opt-in in keyring.id
+// so later unlocks try the keyring first. It wraps ErrKeyring when no
+// keyring is available.
+func (v *Vault) EnableKeyring() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.locked(func() error {
+		account, err := readAccount(v.dir)
+		if err != nil {
+			return err
+		}
+		if account == "" {
+			b := make([]byte, 16)
+			if _, err := rand.Read(b); err != nil {
+				return fmt.Errorf("keyring enable: %w", err)
+			}
+			account = accountPrefix + hex.EncodeToString(b)
+		}
+		if err := keyring.Set(keyringService, account, v.id.String()); err != nil {
+			return fmt.Errorf("keyring enable: %w: %v", ErrKeyring, err)
+		}
+		return writeAtomic(v.dir, keyringFile, []byte(account+"\n"), v.wrapWriter)
+	})
+}
+
+// DisableKeyring removes the opt-in and the identity's keyring entry. The
+// opt-in goes first, so even when the keyring cannot be reached the next
+// unlock asks for the passphrase; the error then says an entry may remain.
+func (v *Vault) DisableKeyring() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.locked(func() error {
+		account, err := readAccount(v.dir)
+		if err != nil || account == "" {
+			return err
+		}
+		if err := os.Remove(filepath.Join(v.dir, keyringFile)); err != nil {
+			return fmt.Errorf("keyring disable: %w", err)
+		}
+		if err := syncDir(v.dir); err != nil {
+			return err
+		}
+		if err := keyring.Delete(keyringService, account); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+			return fmt.Errorf("keyring disable: %w: the entry %s/%s may remain, remove it with your keyring tool: %v", ErrKeyring, keyringService, account, err)
+		}
+		return nil
+	})
+}
+
+// ChangePassphrase re-wraps the identity with a new passphrase at
+// workFactor (0: DefaultWorkFactor) and atomically replaces identity.age.
+// vault.age is untouched: the identity, and so the vault's key, is the
+// same. An empty passphrase is refused.
+func (v *Vault) ChangePassphrase(passphrase []byte, workFactor int) error {
+	if len(passphrase) == 0 {
+		return fmt.Errorf("change passphrase: %w", ErrEmptyPassphrase)
+	}
+	wf, err := checkWorkFactor(workFactor)
+	if err != nil {
+		return fmt.Errorf("change passphrase: %w", err)
+	}
+	wrapped, err := wrapIdentity(v.id, passphrase, wf) // the KDF, outside any lock
+	if err != nil {
+		return fmt.Errorf("change passphrase: %w", err)
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.locked(func() error {
+		if err := writeAtomic(v.dir, identityFile, wrapped, v.wrapWriter); err != nil {
+			return fmt.Errorf("change passphrase: %w", err)
+		}
+		return nil
+	})
+}
