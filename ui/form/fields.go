@@ -1,0 +1,245 @@
+package form
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/ui/styles"
+)
+
+// kind is how a field is edited.
+type kind int
+
+const (
+	kindText   kind = iota // typed
+	kindSecret             // typed, masked until revealed
+	kindChoice             // cycled with left and right
+)
+
+// headerPrefix starts the key of a field for an extra header a preset
+// needs ("header:Ocp-Apim-Subscription-Key").
+const headerPrefix = "header:"
+
+// field is one row of the form. key is the name providers.FieldError uses
+// for it, so a validation error lands on the right row.
+type field struct {
+	key         string
+	label       string
+	kind        kind
+	placeholder string
+	input       textinput.Model // kindText, kindSecret
+	choices     []string        // kindChoice
+	choice      int
+	err         string // why the last submit refused the value
+}
+
+func (f *field) value() string {
+	if f.kind == kindChoice {
+		return f.choices[f.choice]
+	}
+	return f.input.Value()
+}
+
+func (f *field) set(v string) {
+	if f.kind != kindChoice {
+		f.input.SetValue(v)
+		f.input.CursorEnd()
+		return
+	}
+	i := slices.Index(f.choices, v)
+	if i < 0 {
+		// A stored value the list does not offer (an older or hand-written
+		// provider) stays selectable rather than being silently replaced.
+		f.choices = append(f.choices, v)
+		i = len(f.choices) - 1
+	}
+	f.choice = i
+}
+
+// focus gives a typed field the cursor; a choice has none.
+func (f *field) focus() tea.Cmd {
+	if f.kind == kindChoice {
+		return nil
+	}
+	return f.input.Focus()
+}
+
+func (f *field) blur() {
+	if f.kind != kindChoice {
+		f.input.Blur()
+	}
+}
+
+func (f *field) cycle(step int) {
+	n := len(f.choices)
+	f.choice = ((f.choice+step)%n + n) % n
+}
+
+// methodChoices are the HTTP methods a logout or try request can use; ""
+// lets the engine choose.
+func methodChoices() []string { return []string{"", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"} }
+
+// newFields builds every row the form can show, in order; visible decides
+// which are shown for the current values.
+func newFields(st styles.Form, headers []string) []field {
+	text := func(key, label, placeholder string) field {
+		return field{key: key, label: label, kind: kindText, placeholder: placeholder}
+	}
+	secret := func(key, label string) field {
+		return field{key: key, label: label, kind: kindSecret}
+	}
+	choice := func(key, label string, choices ...string) field {
+		return field{key: key, label: label, kind: kindChoice, choices: choices}
+	}
+	fs := []field{
+		choice("preset", "Preset", providers.PresetNames()...),
+		choice("product", "Product", ""), // choices follow the preset
+		text("name", "Name", "a short name, no spaces"),
+		text("token_url", "Token URL", "https://…/token"),
+		choice("grant_type", "Grant", string(providers.GrantClientCredentials), string(providers.GrantPassword)),
+		choice("grant_in", "Grant in", string(providers.GrantInBody), string(providers.GrantInQuery), string(providers.GrantInNone)),
+		choice("client_auth", "Client auth", string(providers.AuthBasic), string(providers.AuthBody), string(providers.AuthQuery)),
+		text("client_id", "Client ID", ""),
+		secret("client_secret", "Client secret"),
+		text("username", "Username", ""),
+		secret("password", "Password"),
+	}
+	for _, h := range headers {
+		fs = append(fs, secret(headerPrefix+h, h))
+	}
+	fs = append(fs,
+		text("scope", "Scope", "space-separated, optional"),
+		text("params", "Extra params", "audience=… resource=…"),
+		text("jwks_url", "JWKS URL", "to verify JWT signatures, optional"),
+		text("revocation_url", "Revocation URL", "RFC 7009, optional"),
+		text("logout_url", "Logout URL", "optional"),
+		choice("logout_method", "Logout method", methodChoices()...),
+		text("try_url", "Try URL", "an API call to test the token, optional"),
+		choice("try_method", "Try method", methodChoices()...),
+		text("timeout", "Timeout", providers.DefaultTimeout.String()),
+		choice("insecure", "Insecure TLS", "no", "yes"),
+	)
+	for i := range fs {
+		if fs[i].kind == kindChoice {
+			continue
+		}
+		in := textinput.New()
+		in.Prompt = ""
+		in.Placeholder = fs[i].placeholder
+		in.CharLimit = 2048
+		in.TextStyle = st.Text
+		in.PlaceholderStyle = st.Placeholder
+		in.Cursor.Style = st.Cursor
+		if fs[i].kind == kindSecret {
+			in.EchoMode = textinput.EchoPassword
+			in.EchoCharacter = '•'
+		}
+		fs[i].input = in
+	}
+	return fs
+}
+
+// requiredHeaders lists, for every preset, the extra headers it needs the
+// user to supply: the ones its defaults name with an empty value.
+func requiredHeaders(presets map[string]providers.Preset) map[string][]string {
+	out := map[string][]string{}
+	for _, ps := range presets {
+		for _, h := range ps.Defaults.HeaderNames() {
+			if ps.Defaults.Headers[h] == "" {
+				out[ps.Name] = append(out[ps.Name], h)
+			}
+		}
+	}
+	return out
+}
+
+// presetLabel renames a row for a preset whose documentation uses other
+// words for it.
+func presetLabel(preset, key, label string) string {
+	if preset == "momo" {
+		switch key {
+		case "client_id":
+			return "API user"
+		case "client_secret":
+			return "API key"
+		}
+	}
+	if key == headerPrefix+"Ocp-Apim-Subscription-Key" {
+		return "Subscription key"
+	}
+	return label
+}
+
+// values is a provider as the form's rows spell it.
+func values(p providers.Provider) map[string]string {
+	v := map[string]string{
+		"preset": p.Preset, "product": p.Product, "name": p.Name, "token_url": p.TokenURL,
+		"grant_type": string(p.Grant), "grant_in": string(p.GrantIn), "client_auth": string(p.ClientAuth),
+		"client_id": p.ClientID, "client_secret": p.ClientSecret.Reveal(),
+		"username": p.Username, "password": p.Password.Reveal(), "scope": p.Scope,
+		"params": formatParams(p.Params), "jwks_url": p.JWKSURL, "revocation_url": p.RevocationURL,
+		"logout_url": p.LogoutURL, "logout_method": strings.ToUpper(p.LogoutMethod),
+		"try_url": p.TryURL, "try_method": strings.ToUpper(p.TryMethod), "insecure": "no",
+	}
+	if p.GrantIn == "" {
+		v["grant_in"] = string(providers.GrantInBody)
+	}
+	if p.Timeout != 0 {
+		v["timeout"] = p.Timeout.String()
+	}
+	if p.Insecure {
+		v["insecure"] = "yes"
+	}
+	for h, s := range p.Headers {
+		v[headerPrefix+h] = s.Reveal()
+	}
+	return v
+}
+
+func formatParams(ps map[string]string) string {
+	keys := make([]string, 0, len(ps))
+	for k := range ps {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + ps[k]
+	}
+	return strings.Join(parts, " ")
+}
+
+func parseParams(s string) (map[string]string, error) {
+	fields := strings.Fields(s)
+	if len(fields) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]string, len(fields))
+	for _, f := range fields {
+		k, v, ok := strings.Cut(f, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("%q is not key=value", f)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+func parseTimeout(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not a duration such as 30s or 2m", s)
+	}
+	return d, nil
+}

@@ -1,0 +1,350 @@
+// Package form is the explorer's add and edit provider form, a
+// bubbles-style component. Choosing a preset fills its defaults through
+// providers.ApplyPreset; rows that depend on the grant and the preset
+// appear only when they apply; secrets are masked until revealed; and a
+// value the provider's Validate refuses is reported at its row.
+package form
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/ui/styles"
+)
+
+// SubmittedMsg carries a provider the user saved and that passed
+// validation. Original is its name before an edit ("" when added), so the
+// caller can rename.
+type SubmittedMsg struct {
+	Provider providers.Provider
+	Original string
+}
+
+// CancelledMsg says the user left the form without saving.
+type CancelledMsg struct{}
+
+// Options configure a form.
+type Options struct {
+	// Styles are the form's looks.
+	Styles styles.Form
+	// Original is the provider to edit; nil adds a new one.
+	Original *providers.Provider
+	// Taken reports whether another provider already has a name; nil means
+	// none has. In edit mode the original's own name is always allowed.
+	Taken func(name string) bool
+	// Preset is the preset a new provider starts from; "" means "oauth2".
+	Preset string
+}
+
+// Model is the form.
+type Model struct {
+	// KeyMap is the form's bindings, DefaultKeyMap unless changed.
+	KeyMap KeyMap
+
+	st       styles.Form
+	fields   []field
+	presets  map[string]providers.Preset
+	headers  map[string][]string // preset -> extra headers the user supplies
+	defaults map[string]string   // the current preset's defaults, as rows
+	base     providers.Provider  // what the edited provider holds beyond the rows
+	original string
+	taken    func(string) bool
+	focus    int    // index into fields, always a visible one
+	problem  string // a refusal no row owns
+	width    int
+	height   int
+	offset   int // first body line shown when the form scrolls
+}
+
+// New builds a form, focused on its first row.
+func New(o Options) Model {
+	m := Model{
+		KeyMap:  DefaultKeyMap(),
+		st:      o.Styles,
+		presets: map[string]providers.Preset{},
+		taken:   o.Taken,
+	}
+	for _, ps := range providers.Presets() {
+		m.presets[ps.Name] = ps
+	}
+	m.headers = requiredHeaders(m.presets)
+	var all []string
+	for _, hs := range m.headers {
+		all = append(all, hs...)
+	}
+	slices.Sort(all)
+	m.fields = newFields(o.Styles, slices.Compact(all))
+
+	start := providers.Provider{Preset: o.Preset}
+	if o.Original != nil {
+		start = *o.Original
+		m.base = *o.Original
+		m.original = o.Original.Name
+	}
+	if start.Preset == "" {
+		start.Preset = "oauth2"
+	}
+	m.setProducts(start.Preset)
+	m.defaults = presetDefaults(start.Preset, start.Product)
+	filled, err := providers.ApplyPreset(start)
+	if err != nil {
+		filled = start // an unknown preset or product: show what is stored
+	}
+	for k, v := range values(filled) {
+		if i := m.index(k); i >= 0 {
+			m.fields[i].set(v)
+		}
+	}
+	if o.Original != nil {
+		m.focus = m.index("name")
+	}
+	m.fields[m.focus].focus()
+	m.updateKeys()
+	return m
+}
+
+// presetDefaults is what a preset (and product) fills in, as rows.
+func presetDefaults(preset, product string) map[string]string {
+	p, err := providers.ApplyPreset(providers.Provider{Preset: preset, Product: product})
+	if err != nil {
+		return map[string]string{}
+	}
+	return values(p)
+}
+
+// setProducts offers the preset's products, keeping the chosen one when
+// the new preset has it too.
+func (m *Model) setProducts(preset string) {
+	f := &m.fields[m.index("product")]
+	cur := f.value()
+	ps := m.presets[preset]
+	f.choices = append([]string{""}, ps.Products...)
+	if len(ps.Products) > 0 {
+		f.choices = slices.Clone(ps.Products)
+	}
+	f.choice = max(0, slices.Index(f.choices, cur))
+}
+
+func (m *Model) index(key string) int {
+	for i := range m.fields {
+		if m.fields[i].key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Model) value(key string) string {
+	if i := m.index(key); i >= 0 {
+		return m.fields[i].value()
+	}
+	return ""
+}
+
+// visible reports whether a row applies to the current values.
+func (m *Model) visible(i int) bool {
+	k := m.fields[i].key
+	switch {
+	case k == "product":
+		return len(m.presets[m.value("preset")].Products) > 0
+	case k == "username" || k == "password":
+		return m.value("grant_type") == string(providers.GrantPassword)
+	case k == "logout_method":
+		return m.value("logout_url") != ""
+	case k == "try_method":
+		return m.value("try_url") != ""
+	case strings.HasPrefix(k, headerPrefix):
+		return slices.Contains(m.headers[m.value("preset")], strings.TrimPrefix(k, headerPrefix))
+	}
+	return true
+}
+
+// SetSize gives the form its room; it scrolls when the rows do not fit.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, height
+	w := max(10, width-labelWidth-4)
+	for i := range m.fields {
+		m.fields[i].input.Width = w
+	}
+	m.scroll()
+}
+
+// Editing reports whether the form edits an existing provider.
+func (m Model) Editing() bool { return m.original != "" }
+
+// Init starts the cursor blinking.
+func (m Model) Init() tea.Cmd { return textinput.Blink }
+
+// Update handles keys; other messages (the cursor's blink) go to the
+// focused field.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return m.updateFocused(msg)
+	}
+	f := &m.fields[m.focus]
+	switch {
+	case key.Matches(km, m.KeyMap.Cancel):
+		return m, func() tea.Msg { return CancelledMsg{} }
+	case key.Matches(km, m.KeyMap.Submit):
+		return m.submit()
+	case km.Type == tea.KeyEnter && m.focus == m.lastVisible():
+		return m.submit()
+	case key.Matches(km, m.KeyMap.Next):
+		return m, m.move(+1)
+	case key.Matches(km, m.KeyMap.Prev):
+		return m, m.move(-1)
+	case key.Matches(km, m.KeyMap.CycleNext):
+		m.cycle(+1)
+		return m, nil
+	case key.Matches(km, m.KeyMap.CyclePrev):
+		m.cycle(-1)
+		return m, nil
+	case key.Matches(km, m.KeyMap.Reveal):
+		if f.input.EchoMode == textinput.EchoNormal {
+			f.input.EchoMode = textinput.EchoPassword
+		} else {
+			f.input.EchoMode = textinput.EchoNormal
+		}
+		return m, nil
+	}
+	before := f.value()
+	m, cmd := m.updateFocused(msg)
+	if f := &m.fields[m.focus]; f.value() != before {
+		f.err = ""
+		m.scroll() // a row may have appeared (logout method) or gone
+	}
+	return m, cmd
+}
+
+func (m Model) updateFocused(msg tea.Msg) (Model, tea.Cmd) {
+	f := &m.fields[m.focus]
+	if f.kind == kindChoice {
+		return m, nil
+	}
+	var cmd tea.Cmd
+	f.input, cmd = f.input.Update(msg)
+	return m, cmd
+}
+
+// move focuses the next or previous visible row, wrapping around.
+func (m *Model) move(step int) tea.Cmd {
+	m.fields[m.focus].blur()
+	n := len(m.fields)
+	for i := (m.focus + step + n) % n; ; i = (i + step + n) % n {
+		if m.visible(i) {
+			m.focus = i
+			break
+		}
+	}
+	m.updateKeys()
+	m.scroll()
+	return m.fields[m.focus].focus()
+}
+
+func (m *Model) lastVisible() int {
+	for i := len(m.fields) - 1; i >= 0; i-- {
+		if m.visible(i) {
+			return i
+		}
+	}
+	return 0
+}
+
+// cycle changes a choice; a new preset or product brings its defaults.
+func (m *Model) cycle(step int) {
+	f := &m.fields[m.focus]
+	if f.kind != kindChoice {
+		return
+	}
+	f.cycle(step)
+	f.err = ""
+	switch f.key {
+	case "preset":
+		m.setProducts(f.value())
+		m.refill()
+	case "product":
+		m.refill()
+	}
+	m.scroll()
+}
+
+// refill moves every row the user left at the old preset's default to the
+// new preset's default; rows the user changed keep their value.
+func (m *Model) refill() {
+	next := presetDefaults(m.value("preset"), m.value("product"))
+	for i := range m.fields {
+		f := &m.fields[i]
+		if f.key == "preset" || f.key == "product" {
+			continue
+		}
+		if f.value() == m.defaults[f.key] {
+			f.set(next[f.key])
+		}
+	}
+	m.defaults = next
+}
+
+// KeyMap is the form's key bindings.
+type KeyMap struct {
+	// Next moves to the next field; enter on the last field submits.
+	Next key.Binding
+	// Prev moves to the previous field.
+	Prev key.Binding
+	// CycleNext and CyclePrev change the value of a choice field (the
+	// preset, the grant).
+	CycleNext key.Binding
+	CyclePrev key.Binding
+	// Reveal shows or masks the focused secret.
+	Reveal key.Binding
+	// Submit validates and saves from any field.
+	Submit key.Binding
+	// Cancel leaves the form without saving.
+	Cancel key.Binding
+}
+
+// DefaultKeyMap returns the default bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Next:      key.NewBinding(key.WithKeys("tab", "down", "enter"), key.WithHelp("tab/↓", "next")),
+		Prev:      key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous")),
+		CycleNext: key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "next choice")),
+		CyclePrev: key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "previous choice")),
+		Reveal:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "show/hide secret")),
+		Submit:    key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
+		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+// ShortHelp returns the bindings for the short help line, the ones that
+// do nothing on the focused field left out.
+func (m Model) ShortHelp() []key.Binding {
+	k := m.KeyMap
+	cycle := k.CycleNext
+	cycle.SetHelp("←/→", "choose")
+	cycle.SetEnabled(k.CycleNext.Enabled())
+	return []key.Binding{k.Next, cycle, k.Reveal, k.Submit, k.Cancel}
+}
+
+// FullHelp returns every binding, grouped.
+func (m Model) FullHelp() [][]key.Binding {
+	k := m.KeyMap
+	return [][]key.Binding{
+		{k.Next, k.Prev},
+		{k.CyclePrev, k.CycleNext, k.Reveal},
+		{k.Submit, k.Cancel},
+	}
+}
+
+// updateKeys enables the bindings that apply to the focused field.
+func (m *Model) updateKeys() {
+	f := &m.fields[m.focus]
+	m.KeyMap.CycleNext.SetEnabled(f.kind == kindChoice)
+	m.KeyMap.CyclePrev.SetEnabled(f.kind == kindChoice)
+	m.KeyMap.Reveal.SetEnabled(f.kind == kindSecret)
+}

@@ -1,0 +1,125 @@
+package form
+
+import (
+	"errors"
+	"maps"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/tokenscope/tokenscope/providers"
+)
+
+// submit builds the provider and checks it. Every refusal is shown at its
+// row and the first refused row takes the focus.
+func (m Model) submit() (Model, tea.Cmd) {
+	for i := range m.fields {
+		m.fields[i].err = ""
+	}
+	m.problem = ""
+	p, errs := m.provider()
+	if len(errs) == 0 {
+		orig := m.original
+		return m, func() tea.Msg { return SubmittedMsg{Provider: p, Original: orig} }
+	}
+	first := -1
+	for _, fe := range errs {
+		i := m.index(fe.Field)
+		if i < 0 || !m.visible(i) {
+			if m.problem == "" {
+				m.problem = fe.Error()
+			}
+			continue
+		}
+		if m.fields[i].err == "" {
+			m.fields[i].err = fe.Msg
+		}
+		if first < 0 || i < first {
+			first = i
+		}
+	}
+	if first < 0 {
+		return m, nil
+	}
+	m.fields[m.focus].blur()
+	m.focus = first
+	m.updateKeys()
+	m.scroll()
+	return m, m.fields[first].focus()
+}
+
+// provider is the rows as a provider, with every reason it is refused:
+// the form's own checks, then the first one Validate finds.
+func (m *Model) provider() (providers.Provider, []*providers.FieldError) {
+	p := m.base
+	get := func(key string) string { return strings.TrimSpace(m.fieldValue(key)) }
+	p.Preset, p.Product, p.Name = get("preset"), get("product"), get("name")
+	p.TokenURL = get("token_url")
+	p.Grant = providers.Grant(get("grant_type"))
+	p.GrantIn = providers.GrantIn(get("grant_in"))
+	p.ClientAuth = providers.ClientAuth(get("client_auth"))
+	p.ClientID = get("client_id")
+	p.ClientSecret = providers.Secret(m.fieldValue("client_secret"))
+	p.Username = get("username")
+	p.Password = providers.Secret(m.fieldValue("password"))
+	p.Scope = get("scope")
+	p.JWKSURL, p.RevocationURL = get("jwks_url"), get("revocation_url")
+	p.LogoutURL, p.LogoutMethod = get("logout_url"), get("logout_method")
+	p.TryURL, p.TryMethod = get("try_url"), get("try_method")
+	p.Insecure = get("insecure") == "yes"
+
+	var errs []*providers.FieldError
+	refuse := func(field, msg string) { errs = append(errs, &providers.FieldError{Field: field, Msg: msg}) }
+	var err error
+	if p.Params, err = parseParams(get("params")); err != nil {
+		refuse("params", err.Error())
+	}
+	if p.Timeout, err = parseTimeout(get("timeout")); err != nil {
+		refuse("timeout", err.Error())
+	}
+	// Headers: the ones the preset needs come from their rows; any others
+	// the provider had (set in a config file) are kept.
+	p.Headers = maps.Clone(m.base.Headers)
+	for _, hs := range m.headers {
+		for _, h := range hs {
+			delete(p.Headers, h)
+		}
+	}
+	for _, h := range m.headers[p.Preset] {
+		v := m.fieldValue(headerPrefix + h)
+		if v == "" {
+			refuse(headerPrefix+h, "this preset needs your "+h)
+			continue
+		}
+		if p.Headers == nil {
+			p.Headers = map[string]providers.Secret{}
+		}
+		p.Headers[h] = providers.Secret(v)
+	}
+	if p.Name != "" && p.Name != m.original && m.taken != nil && m.taken(p.Name) {
+		refuse("name", "another provider is called "+p.Name+": choose another name")
+	}
+	filled, err := providers.ApplyPreset(p)
+	if err != nil {
+		field := "preset"
+		if strings.Contains(err.Error(), "product") {
+			field = "product"
+		}
+		return p, append(errs, &providers.FieldError{Field: field, Msg: err.Error()})
+	}
+	var fe *providers.FieldError
+	if err := filled.Validate(); errors.As(err, &fe) {
+		errs = append(errs, fe)
+	} else if err != nil {
+		refuse("", err.Error())
+	}
+	return filled, errs
+}
+
+// fieldValue is a visible row's value as typed (secrets are not trimmed).
+func (m *Model) fieldValue(key string) string {
+	if i := m.index(key); i >= 0 && m.visible(i) {
+		return m.fields[i].value()
+	}
+	return ""
+}

@@ -1,0 +1,231 @@
+package form
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tokenscope/tokenscope/providers"
+)
+
+// labelWidth is the width of the label column.
+const labelWidth = 16
+
+// indent lines up error and hint lines under the values.
+const indent = 2 + labelWidth + 1
+
+// View draws the form: a title, the rows that fit, and a footer with a
+// refusal no row owns or where the hidden rows are.
+func (m Model) View() string {
+	var b strings.Builder
+	title := "Add a provider"
+	if m.original != "" {
+		title = "Edit " + m.original
+	}
+	b.WriteString(m.st.Title.Render(m.fit(title)))
+	b.WriteString("\n\n")
+
+	lines, above, below := m.window()
+	b.WriteString(strings.Join(lines, "\n"))
+	b.WriteString("\n")
+	switch {
+	case m.problem != "":
+		b.WriteString(m.st.Error.Render(m.fit("✗ " + m.problem)))
+	case above > 0 || below > 0:
+		var parts []string
+		if above > 0 {
+			parts = append(parts, "↑ "+strconv.Itoa(above)+" more above")
+		}
+		if below > 0 {
+			parts = append(parts, "↓ "+strconv.Itoa(below)+" more below")
+		}
+		b.WriteString(m.st.Scroll.Render(m.fit(strings.Join(parts, " · "))))
+	}
+	return b.String()
+}
+
+// bodyHeight is how many rows' lines fit; 0 means no limit (unsized).
+func (m Model) bodyHeight() int {
+	if m.height <= 0 {
+		return 0
+	}
+	return max(1, m.height-3) // title, blank line, footer
+}
+
+// span is the lines one visible row takes: the row, its refusal and,
+// when focused, its hint.
+type span struct {
+	field, lines int
+}
+
+// layout measures the visible rows without drawing them, and says which
+// lines the focused row takes.
+func (m Model) layout() (spans []span, total, top, bottom int) {
+	spans = make([]span, 0, len(m.fields))
+	for i := range m.fields {
+		if !m.visible(i) {
+			continue
+		}
+		n := 1 + len(m.refusal(&m.fields[i]))
+		if i == m.focus {
+			n += len(m.wrap(m.hint(&m.fields[i])))
+			top, bottom = total, total+n-1
+		}
+		spans = append(spans, span{field: i, lines: n})
+		total += n
+	}
+	return spans, total, top, bottom
+}
+
+// window draws the rows in view and counts the lines hidden above and
+// below.
+func (m Model) window() (lines []string, above, below int) {
+	spans, total, _, _ := m.layout()
+	first, end := 0, total
+	if h := m.bodyHeight(); h > 0 && total > h {
+		first, end = m.offset, min(total, m.offset+h)
+	}
+	at := 0
+	for _, s := range spans {
+		if at+s.lines <= first || at >= end {
+			at += s.lines
+			continue
+		}
+		f := &m.fields[s.field]
+		block := []string{m.row(f, s.field == m.focus)}
+		for _, l := range m.refusal(f) {
+			block = append(block, m.under(l, m.st.Error.Render))
+		}
+		if s.field == m.focus {
+			for _, l := range m.wrap(m.hint(f)) {
+				block = append(block, m.under(l, m.st.Hint.Render))
+			}
+		}
+		lo, hi := max(0, first-at), min(len(block), end-at)
+		lines = append(lines, block[lo:hi]...)
+		at += s.lines
+	}
+	return lines, first, total - end
+}
+
+// scroll moves the window so the focused row shows whole, or at least
+// its first line when it is taller than the window.
+func (m *Model) scroll() {
+	h := m.bodyHeight()
+	if h == 0 {
+		m.offset = 0
+		return
+	}
+	_, total, top, bottom := m.layout()
+	if bottom >= m.offset+h {
+		m.offset = bottom - h + 1
+	}
+	if top < m.offset {
+		m.offset = top
+	}
+	m.offset = max(0, min(m.offset, total-h))
+}
+
+func (m Model) row(f *field, focused bool) string {
+	marker, label := "  ", m.st.Label
+	if focused {
+		marker, label = m.st.FocusedPrompt.Render("▸ "), m.st.FocusedLabel
+	}
+	name := presetLabel(m.value("preset"), f.key, f.label)
+	name = ansi.Truncate(name, labelWidth, "…")
+	line := marker + label.Render(name+strings.Repeat(" ", labelWidth-ansi.StringWidth(name))) + " "
+	if f.kind != kindChoice {
+		return m.fit(line + f.input.View())
+	}
+	v := f.value()
+	if v == "" {
+		v = "(default)"
+	}
+	if focused {
+		line += m.st.Arrow.Render("‹ ") + m.st.FocusedChoice.Render(v) + m.st.Arrow.Render(" ›")
+	} else {
+		line += m.st.Choice.Render(v)
+	}
+	if f.key == "preset" {
+		if ps, ok := m.presets[f.value()]; ok {
+			line += "  " + m.st.Hint.Render(ps.Title)
+		}
+	}
+	return m.fit(line)
+}
+
+// wrap cuts a refusal or a hint into lines that fit under the values;
+// nil for no text.
+func (m Model) wrap(text string) []string {
+	if text == "" {
+		return nil
+	}
+	_, w := m.indentWidth()
+	return strings.Split(ansi.Wordwrap(text, w, ""), "\n")
+}
+
+// refusal is a row's refusal as wrapped lines; nil when there is none.
+func (m Model) refusal(f *field) []string {
+	if f.err == "" {
+		return nil
+	}
+	return m.wrap("✗ " + f.err)
+}
+
+// under indents one wrapped line under the values.
+func (m Model) under(text string, render func(...string) string) string {
+	ind, _ := m.indentWidth()
+	return m.fit(strings.Repeat(" ", ind) + render(text))
+}
+
+// indentWidth is where lines under a row start and how wide they may be:
+// under the values, or barely indented when the form is too narrow.
+func (m Model) indentWidth() (ind, width int) {
+	if m.width <= 0 {
+		return indent, 60
+	}
+	ind = indent
+	if m.width-indent < 20 {
+		ind = 2
+	}
+	return ind, max(6, m.width-ind)
+}
+
+// fit cuts a line to the form's width.
+func (m Model) fit(s string) string {
+	if m.width <= 0 {
+		return s
+	}
+	return ansi.Truncate(s, m.width, "…")
+}
+
+// hint explains the focused row when it needs it.
+func (m Model) hint(f *field) string {
+	switch {
+	case f.key == "preset":
+		return m.presets[f.value()].Doc
+	case f.key == "client_id" || f.key == "client_secret":
+		switch providers.ClientAuth(m.value("client_auth")) {
+		case providers.AuthBasic:
+			return "sent in the Authorization header (HTTP Basic)"
+		case providers.AuthBody:
+			return "sent in the form body"
+		case providers.AuthQuery:
+			return "sent in the query string, where server logs may keep it"
+		}
+	case f.key == "grant_in":
+		return "where grant_type travels: the form body, the query string, or nowhere (MoMo)"
+	case strings.HasPrefix(f.key, headerPrefix):
+		return "sent as the " + strings.TrimPrefix(f.key, headerPrefix) + " header with every token request"
+	case f.key == "params":
+		return "extra form parameters, key=value separated by spaces"
+	case f.key == "timeout":
+		return "the limit for one whole token request"
+	case f.key == "insecure":
+		return "yes skips TLS certificate checks: for test servers only"
+	case f.kind == kindSecret:
+		return "ctrl+r shows or hides it"
+	}
+	return ""
+}
