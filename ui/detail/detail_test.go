@@ -1,0 +1,262 @@
+package detail
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/jwt"
+)
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	time.Local = time.UTC // local times in views are deterministic
+	os.Exit(m.Run())
+}
+
+var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+// makeJWT builds a JWS with the given claims JSON (signature junk).
+func makeJWT(claims string) providers.Secret {
+	return providers.Secret(b64(`{"alg":"RS256","typ":"JWT","kid":"k1"}`) + "." + b64(claims) + "." + b64("sig"))
+}
+
+func jwtToken() *providers.Token {
+	iat, exp := now.Add(-time.Minute).Unix(), now.Add(4*time.Minute).Unix()
+	return &providers.Token{
+		AccessToken: makeJWT(fmt.Sprintf(`{"sub":"demo","iat":%d,"exp":%d,"scope":"read write"}`, iat, exp)),
+		TokenType:   "Bearer", IssuedAt: now.Add(-time.Minute), ExpiresAt: now.Add(4 * time.Minute),
+		ExpiresIn: 300, ExpirySource: providers.ExpiryFromExpiresIn, Scope: "read write",
+		Extra: []providers.Field{{Key: "ext_expires_in", Value: `"3600"`}},
+	}
+}
+
+func provider() providers.Provider {
+	return providers.Provider{Name: "oauth2-local", Preset: "oauth2", JWKSURL: "http://127.0.0.1/jwks"}
+}
+
+func newPane(w, h int, d Data) Model {
+	m := New(nil)
+	m.SetSize(w, h)
+	m.SetNow(now)
+	m.SetData(d)
+	return m
+}
+
+func view(m Model) string { return ansi.Strip(m.View()) }
+
+func mustContain(t *testing.T, got string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("view lacks %q:\n%s", w, got)
+		}
+	}
+}
+
+func TestTokenMaskedUntilRevealed(t *testing.T) {
+	tok := jwtToken()
+	m := newPane(100, 60, Data{Provider: provider(), Token: tok})
+	got := view(m)
+	if strings.Contains(got, tok.AccessToken.Reveal()[:20]) {
+		t.Fatalf("the masked view shows the token:\n%s", got)
+	}
+	mustContain(t, got, "••••", "masked")
+	m.SetRevealed(true)
+	got = strings.ReplaceAll(view(m), " ", "")
+	if !strings.Contains(strings.ReplaceAll(got, "\n", ""), tok.AccessToken.Reveal()) {
+		t.Errorf("the revealed view lacks the whole token:\n%s", got)
+	}
+	m.SetData(Data{Provider: providers.Provider{Name: "other"}, Token: tok})
+	if m.Revealed() {
+		t.Error("selecting another provider left the token revealed")
+	}
+}
+
+func TestJWTClaimsWithLocalTimes(t *testing.T) {
+	m := newPane(100, 60, Data{Provider: provider(), Token: jwtToken(),
+		Signature: Signature{Status: jwt.StatusVerified, Reason: "RS256 signature matches key k1"}})
+	mustContain(t, view(m),
+		"Type      Bearer · JWT (RS256)",
+		"Issued    2026-03-01 11:59:00 · 1m ago",
+		"Expires   2026-03-01 12:04:00 · in 4m · from expires_in",
+		"4m 00s left of 5m 00s",
+		"Scope     read write",
+		"Server fields", `ext_expires_in  "3600"`,
+		"JWT header", `alg  "RS256"`, `kid  "k1"`,
+		"JWT claims", `sub    "demo"`,
+		"exp    "+fmt.Sprint(now.Add(4*time.Minute).Unix())+"  2026-03-01 12:04:00 · in 4m",
+		"iat    "+fmt.Sprint(now.Add(-time.Minute).Unix())+"  2026-03-01 11:59:00 · 1m ago",
+		"Signature ✓ verified", "RS256 signature matches key k1")
+}
+
+func TestProgressBarFollowsTheLifetime(t *testing.T) {
+	m := newPane(100, 60, Data{Provider: provider(), Token: jwtToken()})
+	bar := func() string {
+		for _, l := range strings.Split(view(m), "\n") {
+			if strings.HasPrefix(l, "Left") {
+				return l
+			}
+		}
+		return ""
+	}
+	if got := strings.Count(bar(), "█"); got != 24 { // 4m of 5m on 30 cells
+		t.Errorf("bar at 80%%: %d filled cells, want 24: %q", got, bar())
+	}
+	m.SetNow(now.Add(3*time.Minute + 30*time.Second))
+	if got := strings.Count(bar(), "█"); got != 3 {
+		t.Errorf("bar at 10%%: %d filled cells, want 3: %q", got, bar())
+	}
+	m.SetNow(now.Add(5 * time.Minute))
+	if b := bar(); strings.Count(b, "█") != 0 || !strings.Contains(b, "expired 1m ago") {
+		t.Errorf("bar after expiry: %q", b)
+	}
+}
+
+func TestJWTWarnings(t *testing.T) {
+	tok := jwtToken()
+	tok.ExpiresAt = now.Add(time.Hour) // expires_in disagrees with exp by 56m
+	tok.AccessToken = makeJWT(fmt.Sprintf(`{"exp":%d,"nbf":%d}`, now.Add(-time.Minute).Unix(), now.Add(10*time.Minute).Unix()))
+	got := view(newPane(110, 80, Data{Provider: provider(), Token: tok}))
+	mustContain(t, got, "Warnings", "! expired 1m ago", "! not valid until in 10m", "! expires_in says")
+}
+
+func TestOpaqueToken(t *testing.T) {
+	tok := &providers.Token{AccessToken: "GTPY9VUHCqKVMRB0cHxnmAp0utR0", TokenType: "BearerToken",
+		IssuedAt: now, ExpiresAt: now.Add(time.Hour), ClockSkew: 3 * time.Second}
+	got := view(newPane(100, 40, Data{Provider: provider(), Token: tok}))
+	mustContain(t, got, "BearerToken · opaque token (not a JWT)", "Skew      server clock 3s ahead of ours")
+	if strings.Contains(got, "JWT claims") || strings.Contains(got, "Signature") {
+		t.Errorf("an opaque token shows JWT sections:\n%s", got)
+	}
+}
+
+func TestUnknownExpiry(t *testing.T) {
+	tok := &providers.Token{AccessToken: "x", IssuedAt: now, ExpirySource: providers.ExpiryUnknown}
+	mustContain(t, view(newPane(100, 40, Data{Provider: provider(), Token: tok})),
+		"Expires   unknown", "Type      not stated")
+}
+
+func TestSignatureStates(t *testing.T) {
+	for _, tt := range []struct {
+		sig  Signature
+		want string
+	}{
+		{Signature{}, "Signature checking…"},
+		{Signature{Status: jwt.StatusFailed, Reason: "signature does not match"}, "Signature ✗ failed"},
+		{Signature{Status: jwt.StatusUnchecked, Reason: "no jwks_url"}, "Signature – unchecked"},
+	} {
+		got := view(newPane(100, 60, Data{Provider: provider(), Token: jwtToken(), Signature: tt.sig}))
+		mustContain(t, got, tt.want, tt.sig.Reason)
+	}
+}
+
+func TestLastErrorInServerWordsWithHint(t *testing.T) {
+	err := &providers.Error{Op: "fetch token", Provider: "oauth2-local", Status: 401, Code: "invalid_client",
+		Description: "client authentication failed", Hint: "an invalid client usually means the wrong client_auth"}
+	got := view(newPane(140, 40, Data{Provider: provider(), LastErr: fmt.Errorf("wrapped: %w", err), LastErrAt: now.Add(-time.Minute)}))
+	mustContain(t, got, "No token held.", "Last error 1m ago", "invalid_client", "client authentication failed",
+		"hint: an invalid client usually means the wrong client_auth")
+}
+
+func TestLastErrorFromHistory(t *testing.T) {
+	h := []providers.Event{{At: now.Add(-time.Hour), Kind: providers.EventFailed, Detail: "fetch token: HTTP 502"}}
+	mustContain(t, view(newPane(100, 40, Data{Provider: provider(), History: h})), "Last error 1h ago", "fetch token: HTTP 502")
+}
+
+func TestHistoryNewestFirst(t *testing.T) {
+	var h []providers.Event
+	for i := range 10 {
+		h = append(h, providers.Event{At: now.Add(time.Duration(i) * time.Minute), Kind: providers.EventIssued, Detail: fmt.Sprintf("event %d", i)})
+	}
+	got := view(newPane(100, 40, Data{Provider: provider(), History: h}))
+	i9, i2 := strings.Index(got, "event 9"), strings.Index(got, "event 2")
+	if i9 < 0 || i2 < 0 || i9 > i2 {
+		t.Errorf("history not newest first:\n%s", got)
+	}
+	if strings.Contains(got, "event 1\n") || !strings.Contains(got, "… 2 earlier") {
+		t.Errorf("history not cut to 8:\n%s", got)
+	}
+}
+
+func TestTryResult(t *testing.T) {
+	d := Data{Provider: provider(), Token: jwtToken(), TryAt: now,
+		Try: &providers.TryResult{Method: "GET", URL: "http://127.0.0.1/userinfo", Status: 200,
+			Latency: 12 * time.Millisecond, ContentType: "application/json", BodyStart: `{"sub":"demo"}`}}
+	mustContain(t, view(newPane(100, 80, d)), "Try request now", "GET http://127.0.0.1/userinfo",
+		"200 OK · 12 ms · application/json", `{"sub":"demo"}`)
+	d.Try, d.TryErr = nil, errors.New("try for oauth2-local: connection refused")
+	mustContain(t, view(newPane(100, 80, d)), "connection refused")
+}
+
+func TestInsecureAndBusy(t *testing.T) {
+	p := provider()
+	p.Insecure = true
+	m := newPane(100, 20, Data{Provider: p, Busy: "refreshing"})
+	m.SetSpinnerFrame("⠋")
+	got := strings.Split(view(m), "\n")
+	if !strings.HasPrefix(got[0], "⠋ refreshing…") {
+		t.Errorf("first line %q, want the busy line", got[0])
+	}
+	mustContain(t, strings.Join(got, "\n"), "⚠ insecure: TLS certificates are not verified")
+}
+
+func TestLinesExactlyTheSize(t *testing.T) {
+	m := newPane(40, 15, Data{Provider: provider(), Token: jwtToken()})
+	got := strings.Split(view(m), "\n")
+	if len(got) != 15 {
+		t.Fatalf("%d lines, want 15", len(got))
+	}
+	for i, l := range got {
+		if w := ansi.StringWidth(l); w != 40 {
+			t.Errorf("line %d is %d wide, want 40: %q", i, w, l)
+		}
+	}
+}
+
+func TestScrollingOnlyWhenFocused(t *testing.T) {
+	m := newPane(100, 10, Data{Provider: provider(), Token: jwtToken()})
+	first := view(m)
+	down := tea.KeyMsg{Type: tea.KeyDown}
+	m, _ = m.Update(down)
+	if view(m) != first {
+		t.Error("an unfocused pane scrolled")
+	}
+	m.SetFocused(true)
+	m, _ = m.Update(down)
+	if got := view(m); got == first || !strings.HasPrefix(got, strings.Split(first, "\n")[1]) {
+		t.Errorf("one line down did not scroll by one line:\n%s", got)
+	}
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyEnd})
+	end := view(m)
+	m, _ = m.Update(down)
+	if view(m) != end {
+		t.Error("scrolled past the end")
+	}
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyHome})
+	if view(m) != first {
+		t.Error("home did not return to the top")
+	}
+}
+
+func TestEmpty(t *testing.T) {
+	m := New(nil)
+	m.SetSize(30, 3)
+	mustContain(t, view(m), "No provider selected.")
+	m.SetFocused(true)
+	if m.KeyMap.Down.Enabled() {
+		t.Error("scroll bindings enabled with nothing shown")
+	}
+}

@@ -1,0 +1,250 @@
+package detail
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/ui/lifetime"
+)
+
+func relative(now, t time.Time) string { return jwt.Relative(now, t) }
+
+// all renders the whole content, section by section.
+func (r *renderer) all() {
+	d := &r.m.data
+	title := r.s.Title.Render(d.Provider.Name)
+	if p := d.Provider.Preset; p != "" {
+		if d.Provider.Product != "" {
+			p += " " + d.Provider.Product
+		}
+		title += "  " + r.s.Badge.Render(p)
+	}
+	r.line(title)
+	if d.Provider.Insecure {
+		r.line(r.s.Warning.Render("⚠ insecure: TLS certificates are not verified for this provider"))
+	}
+	r.blank()
+	if d.Token == nil || d.Token.AccessToken == "" {
+		r.line(r.s.Muted.Render("No token held."))
+		if d.NoTokenHint != "" {
+			r.line(r.s.Hint.Render(d.NoTokenHint))
+		}
+	} else {
+		r.token(d.Token)
+		r.extra(d.Token.Extra)
+		r.jwtSections(d)
+	}
+	r.try(d)
+	r.lastError(d)
+	r.history(d.History)
+}
+
+// token renders the token's own facts and its lifetime.
+func (r *renderer) token(t *providers.Token) {
+	now := r.m.now
+	raw := t.AccessToken.Reveal()
+	if r.m.revealed {
+		r.wrap(r.s.Label.Render(pad("Token", labelWidth)), labelWidth, &r.s.Secret, raw, true)
+	} else {
+		r.factLine("Token", r.s.Secret.Render(strings.Repeat("•", min(len(raw), 24)))+
+			r.s.Muted.Render("  "+strconv.Itoa(len(raw))+" chars, masked"))
+	}
+	typ := t.TokenType
+	if typ == "" {
+		typ = r.s.Muted.Render("not stated")
+	}
+	format := "opaque token (not a JWT)"
+	if r.m.jwt != nil {
+		format = "JWT (" + r.m.jwt.Alg() + ")"
+	} else if r.m.jwtErr != nil && !isOpaque(r.m.jwtErr) {
+		format = r.s.Error.Render(r.m.jwtErr.Error())
+	}
+	r.factLine("Type", r.s.Value.Render(typ)+r.s.Muted.Render(" · ")+r.s.Value.Render(format))
+	if !t.IssuedAt.IsZero() {
+		r.fact("Issued", &r.s.Value, stamp(now, t.IssuedAt))
+	}
+	span := lifetime.Span{Issued: t.IssuedAt, Expires: t.ExpiresAt}
+	if !span.Known() {
+		r.fact("Expires", &r.s.Muted, "unknown (the server sent no expires_in and no exp)")
+	} else {
+		src := ""
+		if t.ExpirySource != "" {
+			src = r.s.Muted.Render(" · from " + string(t.ExpirySource))
+		}
+		r.factLine("Expires", r.s.Value.Render(stamp(now, t.ExpiresAt))+src)
+		r.factLine("Left", r.bar(span))
+	}
+	r.autoRefresh(span)
+	if t.ClockSkew >= MinSkew || t.ClockSkew <= -MinSkew {
+		r.fact("Skew", &r.s.Warning, skew(t.ClockSkew))
+	}
+	if t.Scope != "" {
+		r.fact("Scope", &r.s.Value, t.Scope)
+	}
+	if t.RefreshToken != "" {
+		r.fact("Refresh", &r.s.Value, "refresh token held")
+	}
+}
+
+func isOpaque(err error) bool { return errors.Is(err, jwt.ErrOpaque) }
+
+// MinSkew is the least clock skew shown: the Date header has whole
+// seconds, so a difference under two seconds is measuring noise.
+const MinSkew = 2 * time.Second
+
+// barWidth is the longest the lifetime bar gets.
+const barWidth = 30
+
+// bar is the lifetime left as a bar, coloured healthy, warning or danger
+// by the same rule as the list's marks, and the time left as text.
+func (r *renderer) bar(span lifetime.Span) string {
+	now := r.m.now
+	left := span.Expires.Sub(now)
+	var st *lipgloss.Style
+	switch span.Level(now) {
+	case lifetime.Healthy:
+		st = &r.s.Healthy
+	case lifetime.Warning:
+		st = &r.s.Warning
+	default:
+		st = &r.s.Danger
+	}
+	text := "expired " + relative(now, span.Expires)
+	if left > 0 {
+		text = lifetime.Countdown(left) + " left"
+		if total := span.Lifetime(); total > 0 {
+			text += " of " + lifetime.Countdown(total)
+		}
+	}
+	w := min(barWidth, r.width-labelWidth-len(text)-1)
+	if w < 5 || span.Lifetime() <= 0 {
+		return st.Render(text)
+	}
+	filled := int(math.Round(span.Fraction(now) * float64(w)))
+	if left > 0 && filled == 0 {
+		filled = 1
+	}
+	return st.Render(strings.Repeat("█", filled)) + r.s.BarEmpty.Render(strings.Repeat("░", w-filled)) +
+		" " + st.Render(text)
+}
+
+// autoRefresh says when the next automatic refresh runs.
+func (r *renderer) autoRefresh(span lifetime.Span) {
+	d := &r.m.data
+	if d.AutoRefreshAt.IsZero() || !span.Known() {
+		return
+	}
+	text := "refresh " + relative(r.m.now, d.AutoRefreshAt)
+	if !d.AutoRefreshAt.After(r.m.now) {
+		text = "refresh due"
+	}
+	st := &r.s.Muted
+	if d.AutoFailures > 0 {
+		text = "retry " + relative(r.m.now, d.AutoRefreshAt) + " after " +
+			plural(d.AutoFailures, "failed refresh", "failed refreshes")
+		st = &r.s.Warning
+	}
+	r.fact("Auto", st, text)
+}
+
+func skew(d time.Duration) string {
+	dir := "ahead of"
+	if d < 0 {
+		dir, d = "behind", -d
+	}
+	return "server clock " + lifetime.Countdown(d) + " " + dir + " ours"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// extra renders every field the server sent that has no place above.
+func (r *renderer) extra(fs []providers.Field) {
+	if len(fs) == 0 {
+		return
+	}
+	r.section("Server fields")
+	w := 0
+	for _, f := range fs {
+		w = max(w, len(f.Key))
+	}
+	w = min(w, 26)
+	for _, f := range fs {
+		r.text("  "+r.s.Key.Render(pad(f.Key, w))+"  ", w+4, &r.s.Value, f.Value)
+	}
+}
+
+// jwtSections renders the JWT's header and claims, with its time claims as
+// local times, its warnings and its signature status.
+func (r *renderer) jwtSections(d *Data) {
+	j := r.m.jwt
+	if j == nil {
+		return
+	}
+	r.section("JWT header")
+	r.fields(j.Header, nil)
+	times := map[string]time.Time{}
+	for _, tc := range j.Times() {
+		times[tc.Claim] = tc.At
+	}
+	r.section("JWT claims")
+	r.fields(j.Claims, times)
+
+	var byExpiresIn time.Time
+	if d.Token.ExpirySource == providers.ExpiryFromExpiresIn {
+		byExpiresIn = d.Token.ExpiresAt
+	}
+	if ws := j.Check(r.m.now, byExpiresIn); len(ws) > 0 {
+		r.section("Warnings")
+		for _, w := range ws {
+			r.text("  "+r.s.Warning.Render("! "), 4, &r.s.Warning, w.Msg)
+		}
+	}
+	r.blank()
+	r.signature(d.Signature)
+}
+
+func (r *renderer) fields(fs []jwt.Field, times map[string]time.Time) {
+	w := 0
+	for _, f := range fs {
+		w = max(w, len(f.Key))
+	}
+	w = min(w, 20)
+	for _, f := range fs {
+		prefix := "  " + r.s.Key.Render(pad(f.Key, w)) + "  "
+		if at, ok := times[f.Key]; ok {
+			r.line(prefix + r.s.Value.Render(f.Value) + r.s.Muted.Render("  "+stamp(r.m.now, at)))
+			continue
+		}
+		r.text(prefix, w+4, &r.s.Value, f.Value)
+	}
+}
+
+func (r *renderer) signature(sig Signature) {
+	var v string
+	switch sig.Status {
+	case jwt.StatusVerified:
+		v = r.s.Healthy.Render("✓ verified")
+	case jwt.StatusFailed:
+		v = r.s.Danger.Render("✗ failed")
+	case jwt.StatusUnchecked:
+		v = r.s.Muted.Render("– unchecked")
+	default:
+		v = r.s.Busy.Render("checking…")
+	}
+	r.factLine("Signature", v)
+	if sig.Reason != "" {
+		r.text(pad("", labelWidth), labelWidth, &r.s.Muted, sig.Reason)
+	}
+}

@@ -1,0 +1,170 @@
+package list
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/tokenscope/tokenscope/ui/lifetime"
+)
+
+// Item is what one row shows of a provider. The root builds it from its own
+// state whenever that state changes; the list never looks further.
+type Item struct {
+	Name   string
+	Preset string
+	// Insecure marks a provider that skips TLS verification.
+	Insecure bool
+	// HasToken is true when a token is held; Span is its validity window
+	// (Span.Expires zero when the expiry is unknown).
+	HasToken bool
+	Span     lifetime.Span
+	// Busy names the action under way ("fetching", "refreshing", …), or "".
+	Busy string
+	// Failed is true when the last action on the provider failed.
+	Failed bool
+}
+
+// Mark is a row's status.
+type Mark int
+
+// The statuses a row can show.
+const (
+	MarkNoToken Mark = iota
+	MarkValid
+	MarkExpiring
+	MarkExpired
+	MarkBusy
+	MarkFailed
+)
+
+// String names the mark as a user reads it.
+func (k Mark) String() string {
+	switch k {
+	case MarkValid:
+		return "valid"
+	case MarkExpiring:
+		return "expiring"
+	case MarkExpired:
+		return "expired"
+	case MarkBusy:
+		return "busy"
+	case MarkFailed:
+		return "failed"
+	}
+	return "no token"
+}
+
+// glyph is the mark's symbol: distinct shapes, so the marks read without
+// colour too.
+func (k Mark) glyph() string {
+	switch k {
+	case MarkValid:
+		return "●"
+	case MarkExpiring:
+		return "◐"
+	case MarkExpired:
+		return "○"
+	case MarkFailed:
+		return "✗"
+	}
+	return "·"
+}
+
+// Status is the item's mark at now, and the level of its countdown.
+func (it *Item) Status(now time.Time) (Mark, lifetime.Level) {
+	lvl := lifetime.None
+	if it.HasToken {
+		lvl = it.Span.Level(now)
+	}
+	switch {
+	case it.Busy != "":
+		return MarkBusy, lvl
+	case it.Failed:
+		return MarkFailed, lvl
+	case !it.HasToken:
+		return MarkNoToken, lvl
+	}
+	switch lvl {
+	case lifetime.Expired:
+		return MarkExpired, lvl
+	case lifetime.Warning, lifetime.Danger:
+		return MarkExpiring, lvl
+	}
+	return MarkValid, lvl
+}
+
+// Styles are the list's looks. The root builds them once from the theme;
+// the zero value renders plain text.
+type Styles struct {
+	Title    lipgloss.Style
+	Count    lipgloss.Style
+	Cursor   lipgloss.Style // the ▸ in front of the selected row
+	Selected lipgloss.Style // the selected row's name
+	Name     lipgloss.Style
+	Preset   lipgloss.Style
+	Muted    lipgloss.Style // "no token", the empty message
+	Insecure lipgloss.Style
+
+	// Marks and countdowns by health.
+	Healthy lipgloss.Style
+	Warning lipgloss.Style
+	Danger  lipgloss.Style
+	Busy    lipgloss.Style
+
+	FilterPrompt lipgloss.Style
+	FilterText   lipgloss.Style
+}
+
+// paint is a style reduced to the escape sequences around its text, so
+// that a row costs string joins instead of a lipgloss render per cell. It
+// holds for the styles of a row: colours and attributes on one line.
+type paint struct{ open, close string }
+
+func newPaint(st lipgloss.Style) paint {
+	const probe = "\x00"
+	r := st.Render(probe)
+	i := strings.Index(r, probe)
+	if i < 0 {
+		return paint{}
+	}
+	return paint{open: r[:i], close: r[i+len(probe):]}
+}
+
+// write writes text in the paint's style.
+func (p paint) write(b *strings.Builder, text string) {
+	b.WriteString(p.open)
+	b.WriteString(text)
+	b.WriteString(p.close)
+}
+
+// paints are the row styles, reduced once per theme.
+type paints struct {
+	cursor, selected, name, preset, muted, insecure paint
+	healthy, warning, danger, busy                  paint
+}
+
+func newPaints(s *Styles) *paints {
+	return &paints{
+		cursor: newPaint(s.Cursor), selected: newPaint(s.Selected), name: newPaint(s.Name),
+		preset: newPaint(s.Preset), muted: newPaint(s.Muted), insecure: newPaint(s.Insecure),
+		healthy: newPaint(s.Healthy), warning: newPaint(s.Warning), danger: newPaint(s.Danger),
+		busy: newPaint(s.Busy),
+	}
+}
+
+// mark is the paint of a mark's glyph.
+func (p *paints) mark(k Mark) paint {
+	switch k {
+	case MarkValid:
+		return p.healthy
+	case MarkExpiring:
+		return p.warning
+	case MarkExpired, MarkFailed:
+		return p.danger
+	case MarkBusy:
+		return p.busy
+	}
+	return p.muted
+}

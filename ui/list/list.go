@@ -1,0 +1,359 @@
+// Package list is the explorer's provider list: one row per provider with
+// a status mark and a live countdown, a cursor, and a `/` filter. It keeps
+// the filtered index cached, so a frame renders only the rows on screen
+// whatever the number of providers.
+package list
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// FilterState says whether a filter is being typed or applied.
+type FilterState int
+
+// The filter states.
+const (
+	Unfiltered FilterState = iota
+	Filtering
+	FilterApplied
+)
+
+// Model is the provider list.
+type Model struct {
+	KeyMap KeyMap
+	// Styles points at the list's looks, shared, never copied per frame;
+	// paints are the row styles reduced to escape sequences.
+	Styles *Styles
+	paints *paints
+
+	items  []Item
+	lower  []string       // lowercased "name preset", for filtering
+	index  map[string]int // name to position in items
+	widths []int          // cell width of each name
+	// visible is the filtered index: positions in items, in order.
+	visible []int
+	cursor  int // position in visible
+	offset  int // first row of visible on screen
+
+	nameWidth, presetWidth int
+
+	// filter is held by pointer: the model is copied on every message and
+	// the text input is most of its size.
+	filter      *textinput.Model
+	filterState FilterState
+
+	width, height int
+	now           time.Time
+	frame         string // spinner frame for busy rows
+	focused       bool
+}
+
+// New returns an empty list drawn with styles (nil: plain text).
+func New(styles *Styles) Model {
+	if styles == nil {
+		styles = &Styles{}
+	}
+	ti := textinput.New()
+	ti.Prompt = "/ "
+	ti.Placeholder = "name or preset"
+	ti.CharLimit = 64
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	m := Model{KeyMap: DefaultKeyMap(), Styles: styles, filter: &ti, index: map[string]int{}, focused: true}
+	m.applyStyles()
+	m.updateKeybindings()
+	return m
+}
+
+// SetStyles replaces the styles (on a theme change).
+func (m *Model) SetStyles(s *Styles) {
+	m.Styles = s
+	m.applyStyles()
+}
+
+func (m *Model) applyStyles() {
+	m.paints = newPaints(m.Styles)
+	m.filter.PromptStyle = m.Styles.FilterPrompt
+	m.filter.TextStyle = m.Styles.FilterText
+	m.filter.PlaceholderStyle = m.Styles.Muted
+}
+
+// SetSize sets the list's width and height in cells.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.filter.Width = max(w-16, 1) // room for the prompt and "1000 of 1000"
+	m.clampOffset()
+}
+
+// SetNow sets the time the countdowns count from.
+func (m *Model) SetNow(now time.Time) { m.now = now }
+
+// SetSpinnerFrame sets the frame busy rows show.
+func (m *Model) SetSpinnerFrame(f string) { m.frame = f }
+
+// SetFocused says whether the list has the keyboard.
+func (m *Model) SetFocused(f bool) {
+	m.focused = f
+	m.updateKeybindings()
+}
+
+// SetItems replaces every row, keeping the selection on the same provider
+// when it is still there.
+func (m *Model) SetItems(items []Item) {
+	sel, hadSel := m.Selected()
+	m.items = items
+	m.lower = make([]string, len(items))
+	m.index = make(map[string]int, len(items))
+	m.widths = make([]int, len(items))
+	m.nameWidth, m.presetWidth = 0, 0
+	for i := range items {
+		m.lower[i] = strings.ToLower(items[i].Name + " " + items[i].Preset)
+		m.index[items[i].Name] = i
+		m.widths[i] = cells(items[i].Name)
+		m.nameWidth = max(m.nameWidth, m.widths[i])
+		m.presetWidth = max(m.presetWidth, cells(items[i].Preset))
+	}
+	m.refilter()
+	if hadSel {
+		m.Select(sel.Name)
+	}
+	m.updateKeybindings()
+}
+
+// SetItem replaces the row of the provider it names; it reports false
+// when there is no such row.
+func (m *Model) SetItem(it Item) bool {
+	i, ok := m.index[it.Name]
+	if !ok {
+		return false
+	}
+	old := m.items[i]
+	m.items[i] = it
+	if old.Preset != it.Preset {
+		m.lower[i] = strings.ToLower(it.Name + " " + it.Preset)
+		m.presetWidth = max(m.presetWidth, cells(it.Preset))
+		if m.filterState != Unfiltered {
+			sel, _ := m.Selected()
+			m.refilter()
+			m.Select(sel.Name)
+		}
+	}
+	return true
+}
+
+// Items returns the rows, unfiltered. The caller must not change them.
+func (m Model) Items() []Item { return m.items }
+
+// Len is the number of rows shown (after the filter).
+func (m Model) Len() int { return len(m.visible) }
+
+// Selected returns the selected row; ok is false when no row is shown.
+func (m Model) Selected() (it Item, ok bool) {
+	if m.cursor < 0 || m.cursor >= len(m.visible) {
+		return Item{}, false
+	}
+	return m.items[m.visible[m.cursor]], true
+}
+
+// Select moves the cursor to the named provider if it is shown.
+func (m *Model) Select(name string) bool {
+	i, ok := m.index[name]
+	if !ok {
+		return false
+	}
+	for p, v := range m.visible {
+		if v == i {
+			m.cursor = p
+			m.clampOffset()
+			return true
+		}
+	}
+	return false
+}
+
+// FilterState reports the filter's state; while Filtering the list wants
+// every key.
+func (m Model) FilterState() FilterState { return m.filterState }
+
+// FilterValue is the filter text.
+func (m Model) FilterValue() string { return m.filter.Value() }
+
+// Update handles keys when focused.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return m, nil
+	}
+	var cmd tea.Cmd
+	if m.filterState == Filtering {
+		cmd = m.updateFiltering(km)
+	} else if m.focused {
+		m.updateBrowsing(km)
+	}
+	m.updateKeybindings()
+	return m, cmd
+}
+
+func (m *Model) updateBrowsing(km tea.KeyMsg) {
+	switch {
+	case key.Matches(km, m.KeyMap.CursorUp):
+		m.move(-1)
+	case key.Matches(km, m.KeyMap.CursorDown):
+		m.move(1)
+	case key.Matches(km, m.KeyMap.PrevPage):
+		m.move(-max(m.rows()-1, 1))
+	case key.Matches(km, m.KeyMap.NextPage):
+		m.move(max(m.rows()-1, 1))
+	case key.Matches(km, m.KeyMap.GoToStart):
+		m.move(-len(m.visible))
+	case key.Matches(km, m.KeyMap.GoToEnd):
+		m.move(len(m.visible))
+	case key.Matches(km, m.KeyMap.Filter):
+		m.filterState = Filtering
+		m.filter.Focus()
+	case key.Matches(km, m.KeyMap.ClearFilter):
+		m.clearFilter()
+	}
+}
+
+func (m *Model) updateFiltering(km tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(km, m.KeyMap.CancelWhileFiltering):
+		m.clearFilter()
+		return nil
+	case key.Matches(km, m.KeyMap.AcceptWhileFiltering):
+		m.filter.Blur()
+		m.filterState = FilterApplied
+		if m.filter.Value() == "" {
+			m.filterState = Unfiltered
+		}
+		return nil
+	}
+	before := m.filter.Value()
+	var cmd tea.Cmd
+	*m.filter, cmd = m.filter.Update(km)
+	if m.filter.Value() != before {
+		sel, _ := m.Selected()
+		m.refilter()
+		if !m.Select(sel.Name) {
+			m.cursor, m.offset = 0, 0
+		}
+	}
+	return cmd
+}
+
+func (m *Model) clearFilter() {
+	sel, _ := m.Selected()
+	m.filter.Reset()
+	m.filter.Blur()
+	m.filterState = Unfiltered
+	m.refilter()
+	m.Select(sel.Name)
+}
+
+// refilter rebuilds the filtered index. It runs when the items or the
+// filter text change, never per frame.
+func (m *Model) refilter() {
+	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	m.visible = m.visible[:0]
+	for i := range m.items {
+		if q == "" || strings.Contains(m.lower[i], q) {
+			m.visible = append(m.visible, i)
+		}
+	}
+	m.cursor = min(max(m.cursor, 0), max(len(m.visible)-1, 0))
+	m.clampOffset()
+}
+
+func (m *Model) move(d int) {
+	if len(m.visible) == 0 {
+		return
+	}
+	m.cursor = min(max(m.cursor+d, 0), len(m.visible)-1)
+	m.clampOffset()
+}
+
+// rows is how many item rows fit under the title line.
+func (m Model) rows() int { return max(m.height-1, 1) }
+
+func (m *Model) clampOffset() {
+	n := m.rows()
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+n {
+		m.offset = m.cursor - n + 1
+	}
+	m.offset = min(m.offset, max(len(m.visible)-n, 0))
+	m.offset = max(m.offset, 0)
+}
+
+func (m *Model) updateKeybindings() {
+	k := &m.KeyMap
+	filtering := m.filterState == Filtering
+	has := len(m.visible) > 0
+	browse := m.focused && !filtering
+	k.CursorUp.SetEnabled(browse && has)
+	k.CursorDown.SetEnabled(browse && has)
+	paged := len(m.visible) > m.rows()
+	k.PrevPage.SetEnabled(browse && paged)
+	k.NextPage.SetEnabled(browse && paged)
+	k.GoToStart.SetEnabled(browse && has)
+	k.GoToEnd.SetEnabled(browse && has)
+	k.Filter.SetEnabled(browse && len(m.items) > 0)
+	k.ClearFilter.SetEnabled(browse && m.filterState == FilterApplied)
+	k.CancelWhileFiltering.SetEnabled(filtering)
+	k.AcceptWhileFiltering.SetEnabled(filtering)
+}
+
+// KeyMap holds the list's bindings. It satisfies help.KeyMap, so the help
+// shows exactly the bindings that are enabled at that moment.
+type KeyMap struct {
+	CursorUp    key.Binding
+	CursorDown  key.Binding
+	PrevPage    key.Binding
+	NextPage    key.Binding
+	GoToStart   key.Binding
+	GoToEnd     key.Binding
+	Filter      key.Binding
+	ClearFilter key.Binding
+
+	// Bindings used while typing a filter.
+	CancelWhileFiltering key.Binding
+	AcceptWhileFiltering key.Binding
+}
+
+// DefaultKeyMap returns the list's default bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		CursorUp:    key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		CursorDown:  key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PrevPage:    key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
+		NextPage:    key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
+		GoToStart:   key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
+		GoToEnd:     key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last")),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+
+		CancelWhileFiltering: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		AcceptWhileFiltering: key.NewBinding(key.WithKeys("enter", "up", "down"), key.WithHelp("enter", "apply filter")),
+	}
+}
+
+// ShortHelp returns the bindings for the short help line.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Filter, k.ClearFilter, k.AcceptWhileFiltering, k.CancelWhileFiltering}
+}
+
+// FullHelp returns the bindings for the full help, in columns.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.CursorUp, k.CursorDown, k.PrevPage, k.NextPage, k.GoToStart, k.GoToEnd},
+		{k.Filter, k.ClearFilter, k.AcceptWhileFiltering, k.CancelWhileFiltering},
+	}
+}

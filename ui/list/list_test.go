@@ -1,0 +1,276 @@
+package list
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"github.com/tokenscope/tokenscope/ui/lifetime"
+)
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	os.Exit(m.Run())
+}
+
+var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func keyMsg(s string) tea.KeyMsg {
+	switch s {
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "backspace":
+		return tea.KeyMsg{Type: tea.KeyBackspace}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+func send(m Model, keys ...string) Model {
+	for _, k := range keys {
+		m, _ = m.Update(keyMsg(k))
+	}
+	return m
+}
+
+func tok(issued, expires time.Duration) lifetime.Span {
+	return lifetime.Span{Issued: now.Add(issued), Expires: now.Add(expires)}
+}
+
+func sample() []Item {
+	return []Item{
+		{Name: "mtn-sandbox", Preset: "mtn", HasToken: true, Span: tok(-10*time.Minute, 50*time.Minute)},
+		{Name: "momo", Preset: "momo", HasToken: true, Span: tok(-80*time.Second, 10*time.Second)},
+		{Name: "telenor", Preset: "telenor", HasToken: true, Span: tok(-2*time.Hour, -time.Hour)},
+		{Name: "oauth2-local", Preset: "oauth2"},
+		{Name: "mobifinance", Preset: "mobifinance", Busy: "fetching"},
+		{Name: "broken", Preset: "oauth2", Failed: true},
+		{Name: "insecure-dev", Preset: "oauth2", Insecure: true, HasToken: true},
+	}
+}
+
+func newList(w, h int) Model {
+	m := New(nil)
+	m.SetSize(w, h)
+	m.SetNow(now)
+	m.SetItems(sample())
+	return m
+}
+
+func lines(m Model) []string { return strings.Split(ansi.Strip(m.View()), "\n") }
+
+func TestViewShowsMarksAndCountdowns(t *testing.T) {
+	m := newList(60, 10)
+	got := ansi.Strip(m.View())
+	rows := strings.Split(got, "\n")
+	if len(rows) != 10 {
+		t.Fatalf("View has %d lines, want the height 10:\n%s", len(rows), got)
+	}
+	for i, r := range rows {
+		if w := ansi.StringWidth(r); w != 60 {
+			t.Errorf("line %d is %d cells wide, want exactly 60: %q", i, w, r)
+		}
+	}
+	for _, w := range []struct {
+		row int
+		has []string
+	}{
+		{1, []string{"▸ ●", "mtn-sandbox", "mtn", "50m 00s"}},
+		{2, []string{"◐", "momo", "10s"}},
+		{3, []string{"○", "telenor", "expired"}},
+		{4, []string{"·", "oauth2-local", "no token"}},
+		{5, []string{"mobifinance", "fetching"}},
+		{6, []string{"✗", "broken", "failed"}},
+		{7, []string{"●", "insecure-dev", "⚠", "no expiry"}},
+	} {
+		for _, s := range w.has {
+			if !strings.Contains(rows[w.row], s) {
+				t.Errorf("row %d %q lacks %q", w.row, rows[w.row], s)
+			}
+		}
+	}
+	if !strings.HasPrefix(rows[0], "Providers") || !strings.HasSuffix(rows[0], "7") {
+		t.Errorf("title line %q", rows[0])
+	}
+}
+
+func TestCountdownMovesWithTheClock(t *testing.T) {
+	m := newList(60, 10)
+	m.SetNow(now.Add(5 * time.Second))
+	if row := lines(m)[2]; !strings.Contains(row, "  5s") {
+		t.Errorf("momo after 5s: %q, want 5s left", row)
+	}
+	m.SetNow(now.Add(11 * time.Second))
+	if row := lines(m)[2]; !strings.Contains(row, "○") || !strings.Contains(row, "expired") {
+		t.Errorf("momo after 11s: %q, want expired", row)
+	}
+}
+
+func TestBusyRowShowsSpinnerFrame(t *testing.T) {
+	m := newList(60, 10)
+	m.SetSpinnerFrame("⠋")
+	if row := lines(m)[5]; !strings.Contains(row, "⠋ mobifinance") {
+		t.Errorf("busy row %q lacks the spinner frame", row)
+	}
+}
+
+func TestNarrowDropsPresetColumn(t *testing.T) {
+	m := newList(30, 10)
+	for i, r := range lines(m) {
+		if w := ansi.StringWidth(r); w != 30 {
+			t.Errorf("line %d is %d wide, want 30: %q", i, w, r)
+		}
+	}
+	if row := lines(m)[1]; strings.Contains(row, "mtn ") && strings.Count(row, "mtn") > 1 {
+		t.Errorf("narrow row still shows the preset: %q", row)
+	}
+}
+
+func TestNavigation(t *testing.T) {
+	m := newList(60, 5) // 4 rows visible
+	m = send(m, "down", "down")
+	if it, _ := m.Selected(); it.Name != "telenor" {
+		t.Fatalf("after two downs selected %q, want telenor", it.Name)
+	}
+	m = send(m, "G")
+	if it, _ := m.Selected(); it.Name != "insecure-dev" {
+		t.Fatalf("after G selected %q", it.Name)
+	}
+	got := lines(m)
+	if !strings.Contains(got[len(got)-1], "▸") || !strings.Contains(got[len(got)-1], "insecure-dev") {
+		t.Errorf("the last row is not shown selected after G:\n%s", strings.Join(got, "\n"))
+	}
+	if strings.Contains(strings.Join(got, "\n"), "mtn-sandbox") {
+		t.Error("the first row is still on screen after scrolling to the end")
+	}
+	m = send(m, "g", "up")
+	if it, _ := m.Selected(); it.Name != "mtn-sandbox" {
+		t.Errorf("after g and up selected %q", it.Name)
+	}
+}
+
+func TestFilter(t *testing.T) {
+	m := newList(60, 10)
+	m = send(m, "/")
+	if m.FilterState() != Filtering {
+		t.Fatal("/ did not start filtering")
+	}
+	if m.KeyMap.CursorDown.Enabled() || !m.KeyMap.CancelWhileFiltering.Enabled() {
+		t.Error("bindings while filtering: cursor keys must be off, cancel on")
+	}
+	m = send(m, "o", "a", "u")
+	if m.Len() != 3 { // oauth2-local, broken (oauth2), insecure-dev (oauth2)
+		t.Fatalf("filter %q shows %d rows, want 3", m.FilterValue(), m.Len())
+	}
+	if l := lines(m)[0]; !strings.Contains(l, "/ oau") || !strings.Contains(l, "3 of 7") {
+		t.Errorf("title while filtering %q", l)
+	}
+	m = send(m, "enter")
+	if m.FilterState() != FilterApplied {
+		t.Fatal("enter did not apply the filter")
+	}
+	m = send(m, "down")
+	if it, _ := m.Selected(); it.Name != "broken" {
+		t.Errorf("down in the filtered list selected %q, want broken", it.Name)
+	}
+	m = send(m, "esc")
+	if m.FilterState() != Unfiltered || m.Len() != 7 {
+		t.Fatalf("esc left state %d with %d rows", m.FilterState(), m.Len())
+	}
+	if it, _ := m.Selected(); it.Name != "broken" {
+		t.Errorf("clearing the filter lost the selection: %q", it.Name)
+	}
+}
+
+func TestFilterNoMatch(t *testing.T) {
+	m := send(newList(60, 10), "/", "z", "z", "z")
+	if _, ok := m.Selected(); ok {
+		t.Error("a filter matching nothing still has a selection")
+	}
+	if !strings.Contains(ansi.Strip(m.View()), "no provider matches the filter") {
+		t.Error("no message for an empty filter result")
+	}
+}
+
+func TestSetItemKeepsSelectionAndUpdatesRow(t *testing.T) {
+	m := send(newList(60, 10), "down")
+	if !m.SetItem(Item{Name: "momo", Preset: "momo", Busy: "refreshing"}) {
+		t.Fatal("SetItem of a known name failed")
+	}
+	if m.SetItem(Item{Name: "nobody"}) {
+		t.Error("SetItem of an unknown name succeeded")
+	}
+	if row := lines(m)[2]; !strings.Contains(row, "refreshing") {
+		t.Errorf("row after SetItem: %q", row)
+	}
+	if it, _ := m.Selected(); it.Name != "momo" || it.Busy != "refreshing" {
+		t.Errorf("selected %+v", it)
+	}
+}
+
+func TestSetItemsKeepsSelection(t *testing.T) {
+	m := send(newList(60, 10), "down", "down")
+	items := sample()
+	items = append(items[:1:1], items[2:]...) // momo goes
+	m.SetItems(items)
+	if it, _ := m.Selected(); it.Name != "telenor" {
+		t.Errorf("selection after SetItems: %q, want telenor", it.Name)
+	}
+}
+
+func TestEmptyList(t *testing.T) {
+	m := New(nil)
+	m.SetSize(40, 4)
+	if _, ok := m.Selected(); ok {
+		t.Error("an empty list has a selection")
+	}
+	if !strings.Contains(ansi.Strip(m.View()), "no providers yet") {
+		t.Error("empty list says nothing")
+	}
+	if m.KeyMap.Filter.Enabled() || m.KeyMap.CursorDown.Enabled() {
+		t.Error("filter or cursor bindings enabled on an empty list")
+	}
+}
+
+func TestPagingBindingsOnlyWhenPaged(t *testing.T) {
+	m := newList(60, 20)
+	if m.KeyMap.NextPage.Enabled() {
+		t.Error("page down enabled while every row fits")
+	}
+	var many []Item
+	for i := range 50 {
+		many = append(many, Item{Name: fmt.Sprintf("p%02d", i), Preset: "oauth2"})
+	}
+	m.SetItems(many)
+	if !m.KeyMap.NextPage.Enabled() {
+		t.Error("page down disabled with 50 rows in 19")
+	}
+	m = send(m, "pgdown")
+	if it, _ := m.Selected(); it.Name != "p18" {
+		t.Errorf("after page down selected %q, want p18", it.Name)
+	}
+}
+
+func TestUnfocusedIgnoresKeys(t *testing.T) {
+	m := newList(60, 10)
+	m.SetFocused(false)
+	m = send(m, "down", "/")
+	if it, _ := m.Selected(); it.Name != "mtn-sandbox" || m.FilterState() != Unfiltered {
+		t.Errorf("an unfocused list moved or filtered")
+	}
+	if m.KeyMap.CursorDown.Enabled() {
+		t.Error("cursor bindings enabled while unfocused")
+	}
+}

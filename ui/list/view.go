@@ -1,0 +1,207 @@
+package list
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tokenscope/tokenscope/ui/lifetime"
+)
+
+// Column widths that do not depend on the data.
+const (
+	prefixWidth = 4  // cursor and mark: "▸ ● "
+	flagWidth   = 2  // " ⚠"
+	statusWidth = 10 // "refreshing", "4m 05s"
+)
+
+// View renders the title line and the rows on screen, and only those:
+// height lines, each exactly width cells wide, so the caller can frame
+// them without measuring.
+func (m Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow((m.width + 64) * m.height)
+	b.WriteString(m.titleLine())
+	lines := 1
+	if len(m.visible) == 0 {
+		b.WriteByte('\n')
+		msg := "no providers yet"
+		if len(m.items) > 0 {
+			msg = "no provider matches the filter"
+		}
+		msg = ansi.Truncate(msg, m.width, "…")
+		b.WriteString(m.Styles.Muted.Render(msg))
+		spaces(&b, m.width-ansi.StringWidth(msg))
+		lines++
+	}
+	nw, pw := m.columns()
+	rowW := prefixWidth + nw + flagWidth + 1 + statusWidth
+	if pw > 0 {
+		rowW += 1 + pw
+	}
+	end := min(m.offset+m.rows(), len(m.visible))
+	for p := m.offset; p < end; p++ {
+		b.WriteByte('\n')
+		m.row(&b, p, nw, pw, max(m.width-rowW, 0))
+		lines++
+	}
+	for ; lines < m.height; lines++ {
+		b.WriteByte('\n')
+		spaces(&b, m.width)
+	}
+	return b.String()
+}
+
+// spaces writes n spaces.
+func spaces(b *strings.Builder, n int) {
+	const run = "                                                                "
+	for n > 0 {
+		k := min(n, len(run))
+		b.WriteString(run[:k])
+		n -= k
+	}
+}
+
+func (m Model) titleLine() string {
+	count := strconv.Itoa(len(m.items))
+	if m.filterState != Unfiltered {
+		count = strconv.Itoa(len(m.visible)) + " of " + count
+	}
+	count = m.Styles.Count.Render(count)
+	var left string
+	if m.filterState == Filtering {
+		left = m.filter.View()
+	} else {
+		left = m.Styles.Title.Render("Providers")
+		if m.filterState == FilterApplied {
+			left += " " + m.Styles.FilterPrompt.Render("/") + m.Styles.FilterText.Render(m.filter.Value())
+		}
+	}
+	gap := m.width - lipgloss.Width(left) - lipgloss.Width(count)
+	if gap < 1 {
+		left = ansi.Truncate(left, m.width, "…")
+		return left + strings.Repeat(" ", max(m.width-lipgloss.Width(left), 0))
+	}
+	return left + strings.Repeat(" ", gap) + count
+}
+
+// columns fits the name and preset columns into the width, dropping the
+// preset first.
+func (m Model) columns() (nw, pw int) {
+	room := m.width - prefixWidth - flagWidth - 1 - statusWidth
+	nw = min(max(m.nameWidth, 4), max(room, 1))
+	pw = m.presetWidth
+	if nw+1+pw > room {
+		pw = 0
+	}
+	if pw > 0 {
+		nw = min(max(m.nameWidth, 4), room-1-pw)
+	}
+	return nw, pw
+}
+
+// row writes row p; slack is the room left over, put before the status
+// so that the countdowns line up on the right edge.
+func (m Model) row(b *strings.Builder, p, nw, pw, slack int) {
+	it := &m.items[m.visible[p]]
+	pt := m.paints
+	mark, lvl := it.Status(m.now)
+	selected := p == m.cursor
+	if selected {
+		pt.cursor.write(b, "▸")
+		b.WriteByte(' ')
+	} else {
+		b.WriteString("  ")
+	}
+	glyph := mark.glyph()
+	if mark == MarkBusy && m.frame != "" {
+		glyph = m.frame
+	}
+	pt.mark(mark).write(b, glyph)
+	b.WriteByte(' ')
+	name := it.Name
+	if w := m.widths[m.visible[p]]; w > nw {
+		name = ansi.Truncate(name, nw, "…")
+		name += strings.Repeat(" ", max(nw-ansi.StringWidth(name), 0))
+	} else if w < nw {
+		name += strings.Repeat(" ", nw-w)
+	}
+	if selected {
+		pt.selected.write(b, name)
+	} else {
+		pt.name.write(b, name)
+	}
+	if pw > 0 {
+		b.WriteByte(' ')
+		preset := it.Preset
+		if cells(preset) > pw {
+			preset = ansi.Truncate(preset, pw, "…")
+		}
+		pt.preset.write(b, pad(preset, pw))
+	}
+	spaces(b, slack)
+	if it.Insecure {
+		b.WriteByte(' ')
+		pt.insecure.write(b, "⚠")
+	} else {
+		b.WriteString("  ")
+	}
+	b.WriteByte(' ')
+	text, tp := m.statusText(it, mark, lvl)
+	if len(text) > statusWidth {
+		text = text[:statusWidth-1] + "…"
+	}
+	spaces(b, statusWidth-cells(text))
+	tp.write(b, text)
+}
+
+// statusText is the right-hand column: the countdown, or what is going on.
+func (m Model) statusText(it *Item, mark Mark, lvl lifetime.Level) (string, paint) {
+	pt := m.paints
+	switch mark {
+	case MarkBusy:
+		return it.Busy, pt.busy
+	case MarkNoToken:
+		return "no token", pt.muted
+	case MarkExpired:
+		return "expired", pt.danger
+	case MarkFailed:
+		if !it.HasToken || lvl == lifetime.Expired || !it.Span.Known() {
+			return "failed", pt.danger
+		}
+	}
+	if !it.Span.Known() {
+		return "no expiry", pt.muted
+	}
+	text := lifetime.Countdown(it.Span.Expires.Sub(m.now))
+	switch lvl {
+	case lifetime.Danger:
+		return text, pt.danger
+	case lifetime.Warning:
+		return text, pt.warning
+	}
+	return text, pt.healthy
+}
+
+// cells is the width of s in cells, without the grapheme walk for plain
+// ASCII, which names, presets and countdowns nearly always are.
+func cells(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || c < 0x20 {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
+}
+
+func pad(s string, w int) string {
+	if n := w - cells(s); n > 0 {
+		return s + strings.Repeat(" ", n)
+	}
+	return s
+}
