@@ -1,0 +1,109 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/store"
+)
+
+// manyProviders is a payload of n providers, most with a token, some
+// expiring, some failed, one with a JWT.
+func manyProviders(n int, now time.Time) *store.Payload {
+	p := &store.Payload{Version: 1}
+	for i := range n {
+		prov := providers.Provider{
+			Name: fmt.Sprintf("provider-%04d", i), Preset: "oauth2",
+			TokenURL: "https://auth.example.com/token", Grant: providers.GrantClientCredentials,
+			ClientAuth: providers.AuthBasic, ClientID: "client",
+		}
+		e := store.Entry{Provider: prov}
+		if i%5 != 4 {
+			e.Token = &providers.Token{
+				AccessToken: providers.Secret(fmt.Sprintf("opaque-token-%d", i)), TokenType: "Bearer",
+				IssuedAt: now.Add(-time.Duration(i%60) * time.Minute), ExpiresAt: now.Add(time.Duration(i%90-10) * time.Minute),
+				ExpirySource: providers.ExpiryFromExpiresIn, Scope: "read write",
+				Extra: []providers.Field{{Key: "ext_expires_in", Value: "3600"}},
+			}
+		}
+		if i == 0 {
+			e.Token.AccessToken = demoJWT
+		}
+		e.History = []providers.Event{{At: now.Add(-time.Hour), Kind: providers.EventIssued, Detail: "expires in 1h"}}
+		if i%17 == 0 {
+			e.History = append(e.History, providers.Event{At: now, Kind: providers.EventFailed, Detail: "fetch token: HTTP 401"})
+		}
+		p.Providers = append(p.Providers, e)
+	}
+	return p
+}
+
+// demoJWT is an RS256-shaped JWT with exp, iat and nbf (signature junk).
+const demoJWT = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImsxIn0." +
+	"eyJpc3MiOiJodHRwczovL2F1dGguZXhhbXBsZS5jb20iLCJzdWIiOiJkZW1vIiwiaWF0IjoxNzY3MjI1NjAwLCJuYmYiOjE3NjcyMjU2MDAsImV4cCI6MTc2NzIyOTIwMCwic2NvcGUiOiJyZWFkIHdyaXRlIn0." +
+	"c2lnbmF0dXJl"
+
+func benchModel(b *testing.B, w, h int) Model {
+	b.Helper()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	m := New(Options{Vault: &store.Vault{}, Now: func() time.Time { return now }})
+	m = step(m, tea.WindowSizeMsg{Width: w, Height: h})
+	m = step(m, loadedMsg{payload: manyProviders(1000, now)})
+	m = step(m, tickMsg{tag: m.tickTag})
+	_ = m.View()
+	return m
+}
+
+func step(m Model, msg tea.Msg) Model {
+	next, _ := m.Update(msg)
+	return next.(Model)
+}
+
+func BenchmarkView1000(b *testing.B) {
+	m := benchModel(b, 120, 40)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+// BenchmarkView1000NewSecond renders a frame after the clock moved: the
+// detail pane's content is rebuilt, as once a second.
+func BenchmarkView1000NewSecond(b *testing.B) {
+	m := benchModel(b, 120, 40)
+	now := m.now
+	b.ReportAllocs()
+	for b.Loop() {
+		now = now.Add(time.Second)
+		m.setNow(now)
+		_ = m.View()
+	}
+}
+
+func BenchmarkUpdateKey(b *testing.B) {
+	m := benchModel(b, 120, 40)
+	down := tea.KeyMsg{Type: tea.KeyDown}
+	up := tea.KeyMsg{Type: tea.KeyUp}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		k := down
+		if i%2 == 1 {
+			k = up
+		}
+		i++
+		m = step(m, k)
+	}
+}
+
+func BenchmarkUpdateTick(b *testing.B) {
+	m := benchModel(b, 120, 40)
+	b.ReportAllocs()
+	for b.Loop() {
+		m = step(m, tickMsg{tag: m.tickTag})
+	}
+}

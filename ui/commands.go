@@ -1,0 +1,251 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/ui/detail"
+)
+
+// Time limits of the commands. A token action may retry with backoff
+// inside, each request bounded by the provider's own timeout.
+const (
+	tokenTimeout  = 2 * time.Minute
+	tryTimeout    = time.Minute
+	verifyTimeout = 15 * time.Second
+)
+
+// recorder is the engine's State for one command: the vault, plus a note
+// of what the engine recorded, which the answer carries back so the
+// explorer's copy follows the store without reading it all again.
+type recorder struct {
+	st       providers.State
+	recorded bool
+	tok      *providers.Token
+	events   []providers.Event
+}
+
+// Lookup reads from the store.
+func (r *recorder) Lookup(name string) (providers.Provider, *providers.Token, error) {
+	return r.st.Lookup(name)
+}
+
+// Record writes to the store and notes what was written.
+func (r *recorder) Record(name string, tok *providers.Token, ev providers.Event) error {
+	if err := r.st.Record(name, tok, ev); err != nil {
+		return err
+	}
+	r.recorded, r.tok = true, tok
+	if ev != (providers.Event{}) {
+		r.events = append(r.events, ev)
+	}
+	return nil
+}
+
+// acquire waits for one of the slots that bound how many bulk requests
+// (refresh all, auto-refresh) run at once; a nil channel means no bound.
+func acquire(ctx context.Context, slots chan struct{}) (release func(), err error) {
+	if slots == nil {
+		return func() {}, nil
+	}
+	select {
+	case slots <- struct{}{}:
+		return func() { <-slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// refreshOptions makes Ensure renew a token whatever its validity: a
+// token of unknown expiry counts as valid for ever, so it gets a new grant.
+func refreshOptions(tok *providers.Token) providers.EnsureOptions {
+	if tok == nil || tok.ExpiresAt.IsZero() {
+		return providers.EnsureOptions{Fresh: true}
+	}
+	return providers.EnsureOptions{MinValidity: math.MaxInt64}
+}
+
+// tokenCmd runs a fetch, a refresh or a logout of the named provider; eo
+// says how a refresh obtains its token.
+func tokenCmd(c *providers.Client, st providers.State, name string, seq uint64, o op,
+	eo providers.EnsureOptions, slots chan struct{}) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), tokenTimeout)
+		defer cancel()
+		msg := tokenMsg{name: name, seq: seq, op: o}
+		release, err := acquire(ctx, slots)
+		if err != nil {
+			msg.err = fmt.Errorf("%s for %s: %w", o.busyText(), name, err)
+			return msg
+		}
+		defer release()
+		rec := &recorder{st: st}
+		switch o {
+		case opFetch:
+			_, msg.err = c.Ensure(ctx, rec, name, providers.EnsureOptions{Fresh: true})
+		case opRefresh, opAutoRefresh:
+			_, msg.err = c.Ensure(ctx, rec, name, eo)
+		case opLogout:
+			msg.logout, msg.err = c.Forget(ctx, rec, name)
+		}
+		msg.recorded, msg.tok, msg.events = rec.recorded, rec.tok, rec.events
+		return msg
+	}
+}
+
+// tryCmd runs the provider's try request with its token.
+func tryCmd(c *providers.Client, p providers.Provider, tok *providers.Token, seq uint64) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), tryTimeout)
+		defer cancel()
+		res, err := c.Try(ctx, p, tok)
+		return tryMsg{name: p.Name, seq: seq, res: res, err: err}
+	}
+}
+
+// verifyCmd checks a JWT's signature against the provider's JWKS only.
+func verifyCmd(p providers.Provider, token providers.Secret, seq uint64) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), verifyTimeout)
+		defer cancel()
+		status, reason := jwt.Verify(ctx, nil, p.JWKSURL, token.Reveal())
+		return verifyMsg{name: p.Name, seq: seq, token: token,
+			sig: detail.Signature{Status: status, Reason: reason}}
+	}
+}
+
+// loadCmd reads the vault's payload.
+func loadCmd(v *store.Vault) tea.Cmd {
+	return func() tea.Msg {
+		p, err := v.Load()
+		return loadedMsg{payload: p, err: err}
+	}
+}
+
+// saveCmd adds or replaces a provider; old is its name before an edit.
+// A renamed provider is saved under its new name, then the old one goes.
+func saveCmd(v *store.Vault, p providers.Provider, old string, seq uint64) tea.Cmd {
+	return func() tea.Msg {
+		msg := savedMsg{prov: p, old: old, seq: seq}
+		if err := v.PutProvider(p); err != nil {
+			msg.err = fmt.Errorf("save provider %s: %w", p.Name, err)
+			return msg
+		}
+		if old != "" && old != p.Name {
+			if err := v.RemoveProvider(old); err != nil {
+				msg.err = fmt.Errorf("remove the old name %s: %w", old, err)
+			}
+		}
+		return msg
+	}
+}
+
+// removeCmd deletes a provider with its token and history.
+func removeCmd(v *store.Vault, name string, seq uint64) tea.Cmd {
+	return func() tea.Msg {
+		err := v.RemoveProvider(name)
+		if err != nil {
+			err = fmt.Errorf("delete provider %s: %w", name, err)
+		}
+		return removedMsg{name: name, seq: seq, err: err}
+	}
+}
+
+// themeCmd remembers the chosen theme in the vault.
+func themeCmd(v *store.Vault, name string) tea.Cmd {
+	return func() tea.Msg {
+		err := v.SetTheme(name)
+		if err != nil {
+			err = fmt.Errorf("remember theme %s: %w", name, err)
+		}
+		return themeSavedMsg{name: name, err: err}
+	}
+}
+
+// tick re-arms the one-second tick, on the wall clock's second so every
+// countdown turns together.
+func tick(tag int) tea.Cmd {
+	return tea.Every(time.Second, func(time.Time) tea.Msg { return tickMsg{tag: tag} })
+}
+
+// The explorer's own messages. Every answer about one provider names it
+// and carries the sequence number of the request, so an answer that comes
+// late (after another request, a delete, a re-add) is dropped instead of
+// landing on the wrong state.
+type (
+	// tickMsg drives every countdown: one re-arming one-second tick, tagged
+	// so a stale tick chain dies out.
+	tickMsg struct{ tag int }
+
+	// loadedMsg is the vault's payload, read at start.
+	loadedMsg struct {
+		payload *store.Payload
+		err     error
+	}
+
+	// tokenMsg ends a fetch, refresh or logout.
+	tokenMsg struct {
+		name string
+		seq  uint64
+		op   op
+		// recorded is true when the store was written; tok is then the
+		// provider's current token (nil when dropped) and events what was
+		// appended to its history.
+		recorded bool
+		tok      *providers.Token
+		events   []providers.Event
+		logout   providers.LogoutResult
+		err      error
+	}
+
+	// tryMsg ends a try request.
+	tryMsg struct {
+		name string
+		seq  uint64
+		res  *providers.TryResult
+		err  error
+	}
+
+	// verifyMsg ends a signature check of one token.
+	verifyMsg struct {
+		name  string
+		seq   uint64
+		token providers.Secret
+		sig   detail.Signature
+	}
+
+	// savedMsg ends an add or an edit; old is the name the provider had
+	// before the edit ("" when added).
+	savedMsg struct {
+		prov providers.Provider
+		old  string
+		seq  uint64
+		err  error
+	}
+
+	// removedMsg ends a delete.
+	removedMsg struct {
+		name string
+		seq  uint64
+		err  error
+	}
+
+	// themeSavedMsg ends remembering the theme.
+	themeSavedMsg struct {
+		name string
+		err  error
+	}
+)
+
+// question is what a confirm dialog is asking about.
+type question struct {
+	kind op // opLogout, or opDelete
+	name string
+}

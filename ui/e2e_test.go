@@ -1,0 +1,400 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/demo"
+	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/ui/clipboard"
+)
+
+// memClipboard is a system clipboard in memory.
+type memClipboard struct {
+	mu   sync.Mutex
+	text string
+}
+
+func (c *memClipboard) ReadAll() (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.text, nil
+}
+
+func (c *memClipboard) WriteAll(s string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.text = s
+	return nil
+}
+
+// rig is the explorer running against a real demo server on a fixed
+// clock, with its store in a temp dir and a clipboard in memory.
+type rig struct {
+	tm    *teatest.TestModel
+	srv   *demo.Server
+	vault *store.Vault
+	clip  *memClipboard
+	out   bytes.Buffer // everything read from the program so far
+}
+
+// e2eNow is the fixed clock of the end-to-end runs: every issue time,
+// expiry and relative time in the goldens follows from it.
+var e2eNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// startRig starts the demo server and the explorer at w×h. The tokens
+// named in prefetch are fetched through the engine before the explorer
+// starts, so the first frame already shows them.
+func startRig(t *testing.T, w, h int, theme string, prefetch ...string) *rig {
+	t.Helper()
+	return startRigWith(t, w, h, Options{Theme: theme}, prefetch...)
+}
+
+// startRigWith is startRig with more of the explorer's options set.
+func startRigWith(t *testing.T, w, h int, o Options, prefetch ...string) *rig {
+	t.Helper()
+	now := func() time.Time { return e2eNow }
+	srv, err := demo.Start(demo.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	v, err := store.Init(filepath.Join(t.TempDir(), "store"), []byte("e2e passphrase"), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range srv.Providers() {
+		if err := v.PutProvider(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	noSleep := func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	client := providers.NewClient(providers.Options{Now: now, Sleep: noSleep})
+	for _, name := range prefetch {
+		if _, err := client.Ensure(context.Background(), v, name, providers.EnsureOptions{Fresh: true}); err != nil {
+			t.Fatalf("prefetch %s: %v", name, err)
+		}
+	}
+	r := &rig{srv: srv, vault: v, clip: &memClipboard{}}
+	o.Vault, o.Client, o.Now, o.Demo = v, client, now, true
+	m := New(o)
+	m.clipOpts = clipboard.Options{Backend: r.clip, OSC52: clipboard.OSC52Never}
+	r.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
+	r.waitFor(t, "Providers")
+	return r
+}
+
+// keys types each key as its own message.
+func (r *rig) keys(ks ...string) {
+	for _, k := range ks {
+		switch k {
+		case "tab":
+			r.tm.Send(tea.KeyMsg{Type: tea.KeyTab})
+		case "esc":
+			r.tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
+		case "down":
+			r.tm.Send(tea.KeyMsg{Type: tea.KeyDown})
+		case "pgdown":
+			r.tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
+		default:
+			r.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
+		}
+	}
+}
+
+// selectProvider moves the cursor to the named provider with the filter.
+func (r *rig) selectProvider(t *testing.T, name string) {
+	t.Helper()
+	r.keys("/")
+	r.tm.Type(name)
+	r.tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	r.waitFor(t, "1 of 7")
+}
+
+// waitFor waits until the program has written every one of wants.
+func (r *rig) waitFor(t *testing.T, wants ...string) {
+	t.Helper()
+	teatest.WaitFor(t, r.tm.Output(), func(b []byte) bool {
+		r.out.Write(b)
+		for _, w := range wants {
+			if !bytes.Contains(r.out.Bytes(), []byte(w)) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+}
+
+// final quits and returns the last frame.
+func (r *rig) final(t *testing.T) string {
+	t.Helper()
+	if err := r.tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	fm := r.tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
+	return fm.View()
+}
+
+// The demo server's random parts: its port, the kid of its signing key,
+// and UUIDs (jti, application names). They are replaced by stand-ins of
+// the same length, so the layout of a golden is the layout of the run.
+var (
+	portRE = regexp.MustCompile(`127\.0\.0\.1:\d{5}`)
+	kidRE  = regexp.MustCompile(`demo-(oauth2|momo)-[A-Za-z0-9_-]{8}`)
+	uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+)
+
+func normalize(s string) string {
+	s = portRE.ReplaceAllString(s, "127.0.0.1:40000")
+	s = kidRE.ReplaceAllString(s, "demo-$1-KIDKIDKI")
+	return uuidRE.ReplaceAllString(s, "00000000-0000-4000-8000-000000000000")
+}
+
+func golden(t *testing.T, view string) {
+	t.Helper()
+	teatest.RequireEqualOutput(t, []byte(normalize(view)))
+}
+
+var sizes = []struct{ w, h int }{{80, 24}, {120, 40}}
+
+func each(t *testing.T, fn func(t *testing.T, w, h int)) {
+	for _, sz := range sizes {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) { fn(t, sz.w, sz.h) })
+	}
+}
+
+var allTokens = []string{"mtn-sandbox", "momo-collection", "mobifinance", "telenor-order", "mobiledigital-sms", "oauth2-local"}
+
+func TestGoldenProviderList(t *testing.T) {
+	each(t, func(t *testing.T, w, h int) {
+		r := startRig(t, w, h, "", allTokens[:4]...)
+		r.waitFor(t, "no token")
+		golden(t, r.final(t))
+	})
+}
+
+func TestGoldenJWTClaims(t *testing.T) {
+	each(t, func(t *testing.T, w, h int) {
+		r := startRig(t, w, h, "", "oauth2-local")
+		r.selectProvider(t, "oauth2-local")
+		r.keys("tab", "G") // the signature status is at the end
+		r.waitFor(t, "verified")
+		r.keys("g")
+		if h < 30 {
+			r.keys("pgdown", "pgdown") // to the claims
+		}
+		golden(t, r.final(t))
+	})
+}
+
+func TestGoldenFullHelp(t *testing.T) {
+	each(t, func(t *testing.T, w, h int) {
+		r := startRig(t, w, h, "", "mtn-sandbox")
+		r.keys("?")
+		r.waitFor(t, "close help")
+		golden(t, r.final(t))
+	})
+}
+
+func TestGoldenErrorState(t *testing.T) {
+	each(t, func(t *testing.T, w, h int) {
+		r := startRig(t, w, h, "")
+		r.selectProvider(t, "broken-gateway")
+		r.keys("f")
+		r.waitFor(t, "hint:")
+		golden(t, r.final(t))
+	})
+}
+
+func TestGoldenThemes(t *testing.T) {
+	for _, theme := range []string{"dark", "light"} {
+		t.Run(theme, func(t *testing.T) {
+			each(t, func(t *testing.T, w, h int) {
+				restore := trueColor()
+				defer restore()
+				r := startRig(t, w, h, theme, allTokens[:2]...)
+				r.waitFor(t, "theme "+theme)
+				golden(t, r.final(t))
+			})
+		})
+	}
+}
+
+func TestCopyHeaderReachesTheClipboard(t *testing.T) {
+	r := startRig(t, 120, 40, "", "mtn-sandbox")
+	r.keys("c")
+	r.waitFor(t, "copied the Authorization header of mtn-sandbox")
+	_, tok, err := r.vault.Lookup("mtn-sandbox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := r.clip.ReadAll(); got != "Authorization: Bearer "+tok.AccessToken.Reveal() {
+		t.Errorf("clipboard holds %q", got)
+	}
+	view := r.final(t)
+	if !strings.Contains(view, "valid for 1m 29s · clipboard clears in 30s") {
+		t.Errorf("status line does not say for how long the token is valid:\n%s", view)
+	}
+}
+
+func TestTryAndLogoutAgainstTheDemo(t *testing.T) {
+	r := startRig(t, 120, 40, "", "mtn-sandbox", "telenor-order")
+	r.keys("t")
+	r.waitFor(t, "try mtn-sandbox: GET → 200 OK")
+	r.selectProvider(t, "telenor-order")
+	r.keys("x")
+	r.waitFor(t, "Log out of telenor-order?")
+	r.keys("y")
+	r.waitFor(t, "logged out of telenor-order: logout endpoint answered 200 OK")
+	view := r.final(t)
+	if !strings.Contains(view, "No token held.") || !strings.Contains(view, "revoked") {
+		t.Errorf("after the logout:\n%s", view)
+	}
+	if _, tok, _ := r.vault.Lookup("telenor-order"); tok != nil {
+		t.Error("the store still holds telenor-order's token")
+	}
+}
+
+func TestFetchOnStartFetchesOnlyMissingTokens(t *testing.T) {
+	r := startRigWith(t, 120, 40, Options{FetchOnStart: true}, "mtn-sandbox")
+	_, before, err := r.vault.Lookup("mtn-sandbox")
+	if err != nil || before == nil {
+		t.Fatalf("the prefetched token: %v, %v", before, err)
+	}
+	r.waitFor(t, "fetched 5 of 6; failed: broken-gateway (see the detail)")
+	r.final(t)
+	for _, p := range r.srv.Providers() {
+		_, tok, err := r.vault.Lookup(p.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case p.Name == "broken-gateway" && tok != nil:
+			t.Errorf("broken-gateway holds a token")
+		case p.Name != "broken-gateway" && tok == nil:
+			t.Errorf("%s holds no token after the start", p.Name)
+		}
+	}
+	if _, after, _ := r.vault.Lookup("mtn-sandbox"); after.AccessToken != before.AccessToken {
+		t.Error("the token mtn-sandbox already held was fetched again")
+	}
+}
+
+func TestUnlockScreenThenExplorer(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "store")
+	v, err := store.Init(dir, []byte("right horse battery"), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.PutProvider(prov("alpha")); err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return e2eNow }
+	tm := teatest.NewTestModel(t, New(Options{Dir: dir, Now: now}), teatest.WithInitialTermSize(80, 24))
+	r := &rig{tm: tm}
+	r.waitFor(t, "Unlock tokenscope")
+	tm.Type("wrong")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	r.waitFor(t, "wrong passphrase: try again")
+	tm.Type("right horse battery")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	r.waitFor(t, "Providers", "alpha")
+	view := r.final(t)
+	if !strings.Contains(view, "▸ · alpha") {
+		t.Errorf("after unlocking:\n%s", view)
+	}
+}
+
+func TestGoldenAddForm(t *testing.T) {
+	each(t, func(t *testing.T, w, h int) {
+		r := startRig(t, w, h, "", "mtn-sandbox")
+		r.keys("a")
+		r.waitFor(t, "Add a provider")
+		golden(t, r.final(t))
+	})
+}
+
+func TestAddProviderThroughTheForm(t *testing.T) {
+	r := startRig(t, 120, 40, "")
+	r.keys("a")
+	r.waitFor(t, "Add a provider")
+	r.keys("tab") // from the preset to the name
+	r.tm.Type("my-api")
+	r.keys("tab")
+	r.tm.Type("not a url")
+	r.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	r.waitFor(t, "is not an http or https URL")
+	for range len("not a url") {
+		r.tm.Send(tea.KeyMsg{Type: tea.KeyBackspace})
+	}
+	r.tm.Type(r.srv.URL() + "/oauth2/token")
+	r.keys("tab", "tab", "tab", "tab") // grant, grant in, client auth, client id
+	r.tm.Type("tokenscope-demo")
+	r.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	r.waitFor(t, "added my-api")
+	view := r.final(t)
+	if !strings.Contains(view, "my-api") || !strings.Contains(view, "Providers                                      8") {
+		t.Errorf("the new provider is not listed:\n%s", view)
+	}
+	p, _, err := r.vault.Lookup("my-api")
+	if err != nil || p.ClientID != "tokenscope-demo" || p.TokenURL != r.srv.URL()+"/oauth2/token" {
+		t.Errorf("stored %+v, %v", p, err)
+	}
+}
+
+func TestEditKeepsTheTokenAndDeleteAsksFirst(t *testing.T) {
+	r := startRig(t, 120, 40, "", "mtn-sandbox")
+	r.keys("e")
+	r.waitFor(t, "Edit mtn-sandbox")
+	r.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	r.waitFor(t, "saved mtn-sandbox")
+	r.keys("d")
+	r.waitFor(t, "Delete provider mtn-sandbox?")
+	r.keys("n", "d", "y")
+	r.waitFor(t, "deleted mtn-sandbox")
+	view := r.final(t)
+	if strings.Contains(view, "mtn-sandbox ") || !strings.Contains(view, "Providers                                      6") {
+		t.Errorf("after the delete:\n%s", view)
+	}
+	if _, _, err := r.vault.Lookup("mtn-sandbox"); err == nil {
+		t.Error("the store still has mtn-sandbox")
+	}
+}
+
+func TestThemeIsRemembered(t *testing.T) {
+	r := startRig(t, 120, 40, "")
+	r.keys("T")
+	r.waitFor(t, "theme light")
+	r.final(t)
+	deadline := time.Now().Add(5 * time.Second) // the save runs in a Cmd
+	for {
+		p, err := r.vault.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Theme == "light" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the store remembers theme %q, want light", p.Theme)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// The next start opens in the remembered theme.
+	m := New(Options{Vault: r.vault, Now: func() time.Time { return e2eNow }})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+	next := &rig{tm: tm}
+	next.waitFor(t, "theme light")
+	next.final(t)
+}

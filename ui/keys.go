@@ -1,0 +1,114 @@
+package ui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap holds the explorer's own bindings: the actions on the selected
+// provider and the global keys. Each is enabled only when it would do
+// something, so the help built from them never lies.
+type KeyMap struct {
+	Fetch      key.Binding
+	Refresh    key.Binding
+	RefreshAll key.Binding
+	Logout     key.Binding
+	CopyHeader key.Binding
+	CopyToken  key.Binding
+	CopyCurl   key.Binding
+	Try        key.Binding
+	Reveal     key.Binding
+
+	Add    key.Binding
+	Edit   key.Binding
+	Delete key.Binding
+	Theme  key.Binding
+
+	Focus     key.Binding // between the list and the detail pane
+	Back      key.Binding // from the detail pane or the help to the list
+	Help      key.Binding
+	Quit      key.Binding
+	ForceQuit key.Binding
+}
+
+// DefaultKeyMap returns the explorer's default bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Fetch:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fetch")),
+		Refresh:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+		RefreshAll: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "refresh all")),
+		Logout:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "logout")),
+		CopyHeader: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy header")),
+		CopyToken:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy token")),
+		CopyCurl:   key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "copy curl")),
+		Try:        key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "try")),
+		Reveal:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal")),
+
+		Add:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
+		Edit:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
+		Delete: key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "delete")),
+		Theme:  key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "theme")),
+
+		Focus:     key.NewBinding(key.WithKeys("tab", "shift+tab", "enter"), key.WithHelp("tab", "detail")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+	}
+}
+
+// actions are the bindings that act on the selected provider.
+func (k *KeyMap) actions() []*key.Binding {
+	return []*key.Binding{&k.Fetch, &k.Refresh, &k.Logout, &k.CopyHeader, &k.CopyToken,
+		&k.CopyCurl, &k.Try, &k.Reveal, &k.Edit, &k.Delete}
+}
+
+// updateKeybindings enables exactly the bindings that do something now.
+func (m *Model) updateKeybindings() {
+	k := &m.keys
+	main := m.screen == screenMain && !m.asking && m.list.FilterState() != listFiltering
+	for _, b := range []*key.Binding{&k.RefreshAll, &k.Add, &k.Theme, &k.Focus, &k.Quit} {
+		b.SetEnabled(main)
+	}
+	for _, b := range k.actions() {
+		b.SetEnabled(false)
+	}
+	k.Help.SetEnabled(m.screen == screenMain && !m.asking && m.list.FilterState() != listFiltering)
+	k.Back.SetEnabled(main && m.focus == focusDetail)
+	k.ForceQuit.SetEnabled(true)
+	if m.showHelp {
+		k.Help.SetKeys("?", "esc")
+		k.Help.SetHelp("?/esc", "close help")
+	} else {
+		k.Help.SetKeys("?")
+		k.Help.SetHelp("?", "help")
+	}
+	k.Theme.SetEnabled(main && m.themeCount() > 1)
+	k.Add.SetEnabled(main && m.vault != nil)
+	k.RefreshAll.SetEnabled(main && len(m.entries) > m.busy)
+	e := m.selectedEntry()
+	k.Focus.SetEnabled(main && e != nil)
+	if m.focus == focusDetail {
+		k.Focus.SetHelp("tab", "list")
+	} else {
+		k.Focus.SetHelp("tab", "detail")
+	}
+	if !main || e == nil {
+		return
+	}
+	idle := e.busy == opNone
+	hasTok := e.tok != nil && e.tok.AccessToken != ""
+	canTry := hasTok && e.prov.TryURL != ""
+	k.Fetch.SetEnabled(idle)
+	k.Refresh.SetEnabled(idle && hasTok)
+	k.Logout.SetEnabled(idle && hasTok)
+	k.CopyHeader.SetEnabled(hasTok)
+	k.CopyToken.SetEnabled(hasTok)
+	k.CopyCurl.SetEnabled(canTry)
+	k.Try.SetEnabled(idle && canTry)
+	k.Reveal.SetEnabled(hasTok)
+	if m.detail.Revealed() {
+		k.Reveal.SetHelp("v", "mask")
+	} else {
+		k.Reveal.SetHelp("v", "reveal")
+	}
+	k.Edit.SetEnabled(idle)
+	k.Delete.SetEnabled(idle)
+}

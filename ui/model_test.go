@@ -1,0 +1,373 @@
+package ui
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/store"
+)
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	time.Local = time.UTC // local times in views and goldens are deterministic
+	os.Exit(m.Run())
+}
+
+var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// clock is a settable fixed clock.
+type clock struct{ now time.Time }
+
+func (c *clock) Now() time.Time { return c.now }
+
+func prov(name string) providers.Provider {
+	return providers.Provider{Name: name, Preset: "oauth2", TokenURL: "http://127.0.0.1:1/token",
+		Grant: providers.GrantClientCredentials, ClientAuth: providers.AuthBasic, ClientID: "id",
+		TryURL: "http://127.0.0.1:1/try"}
+}
+
+func token(issued time.Time, life time.Duration) *providers.Token {
+	return &providers.Token{AccessToken: "opaque-token-value", TokenType: "Bearer", IssuedAt: issued,
+		ExpiresAt: issued.Add(life), ExpirySource: providers.ExpiryFromExpiresIn}
+}
+
+// unitModel is the explorer at w×h on a fixed clock, its store in a temp
+// dir, showing payload. Commands are returned, never run.
+func unitModel(t *testing.T, c *clock, w, h int, entries ...store.Entry) Model {
+	t.Helper()
+	v, err := store.Init(filepath.Join(t.TempDir(), "store"), []byte("test passphrase"), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(Options{Vault: v, Now: c.Now, Theme: "mono"})
+	m = step(m, tea.WindowSizeMsg{Width: w, Height: h})
+	return step(m, loadedMsg{payload: &store.Payload{Version: 1, Providers: entries}})
+}
+
+func press(m Model, keys ...string) (Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	for _, k := range keys {
+		var msg tea.KeyMsg
+		switch k {
+		case "esc":
+			msg = tea.KeyMsg{Type: tea.KeyEsc}
+		case "down":
+			msg = tea.KeyMsg{Type: tea.KeyDown}
+		case "tab":
+			msg = tea.KeyMsg{Type: tea.KeyTab}
+		case "enter":
+			msg = tea.KeyMsg{Type: tea.KeyEnter}
+		default:
+			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+		}
+		next, cmd := m.Update(msg)
+		m = next.(Model)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func plain(m Model) string { return ansi.Strip(m.View()) }
+
+func TestStaleAnswersAreDropped(t *testing.T) {
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")}, store.Entry{Provider: prov("beta")})
+	m, _ = press(m, "f")
+	a := m.byName["alpha"]
+	if a.busy != opFetch || a.pending == 0 {
+		t.Fatalf("f did not start a fetch on alpha: busy %d pending %d", a.busy, a.pending)
+	}
+	seq := a.pending
+	fresh := token(t0, time.Hour)
+	ev := []providers.Event{{At: t0, Kind: providers.EventIssued, Detail: "expires in 1h0m0s"}}
+
+	m = step(m, tokenMsg{name: "alpha", seq: seq - 1, op: opFetch, recorded: true, tok: fresh, events: ev})
+	if a.busy != opFetch || a.tok != nil {
+		t.Fatal("an answer with an old request number landed")
+	}
+	m = step(m, tokenMsg{name: "beta", seq: seq, op: opFetch, recorded: true, tok: fresh, events: ev})
+	if m.byName["beta"].tok != nil || a.busy != opFetch {
+		t.Fatal("an answer for alpha's request number landed on beta")
+	}
+	m = step(m, tokenMsg{name: "alpha", seq: seq, op: opFetch, recorded: true, tok: fresh, events: ev})
+	if a.busy != opNone || a.tok != fresh || len(a.history) != 1 {
+		t.Fatalf("the answer to the request under way did not land: busy %d tok %v history %d", a.busy, a.tok, len(a.history))
+	}
+	if got := plain(m); !strings.Contains(got, "fetched a token for alpha · valid for 1h 00m") {
+		t.Errorf("status line after the fetch:\n%s", got)
+	}
+	m = step(m, tokenMsg{name: "alpha", seq: seq, op: opFetch, recorded: true, tok: nil})
+	if a.tok != fresh {
+		t.Error("a second answer with the same number landed after the first")
+	}
+}
+
+func TestAnswerForARecreatedProviderIsDropped(t *testing.T) {
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
+	m, _ = press(m, "f")
+	seq := m.byName["alpha"].pending
+	m.drop("alpha")
+	m = step(m, savedMsg{prov: prov("alpha")})
+	m = step(m, tokenMsg{name: "alpha", seq: seq, op: opFetch, recorded: true, tok: token(t0, time.Hour)})
+	if e := m.byName["alpha"]; e.tok != nil || e.busy != opNone {
+		t.Error("the old provider's late answer landed on the new one")
+	}
+	if m.busy != 0 {
+		t.Errorf("busy count %d after the provider went", m.busy)
+	}
+}
+
+func TestFailureShowsServerWordsAndMarksFailed(t *testing.T) {
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
+	m, _ = press(m, "f")
+	err := &providers.Error{Op: "fetch token", Provider: "alpha", Status: 401, Code: "invalid_client",
+		Description: "bad secret", Hint: "check client_auth"}
+	m = step(m, tokenMsg{name: "alpha", seq: m.byName["alpha"].pending, op: opFetch, err: err})
+	got := plain(m)
+	for _, want := range []string{"✗ alpha", "failed", "Last error now", "invalid_client", "bad secret", "hint: check client_auth"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("screen lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestBindingsFollowState(t *testing.T) {
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
+	k := &m.keys
+	if !k.Fetch.Enabled() || k.Refresh.Enabled() || k.Logout.Enabled() || k.CopyHeader.Enabled() || k.Try.Enabled() {
+		t.Error("without a token: fetch must be on; refresh, logout, copy and try off")
+	}
+	if help := strings.Split(plain(m), "\n"); !strings.Contains(help[len(help)-1], "f fetch") ||
+		strings.Contains(help[len(help)-1], "r refresh") {
+		t.Errorf("help line does not follow the bindings: %q", help[len(help)-1])
+	}
+	m, _ = press(m, "f")
+	k = &m.keys
+	if k.Fetch.Enabled() || k.Edit.Enabled() || k.Delete.Enabled() {
+		t.Error("while busy: fetch, edit and delete must be off")
+	}
+	m = step(m, tokenMsg{name: "alpha", seq: m.byName["alpha"].pending, op: opFetch, recorded: true, tok: token(t0, time.Hour)})
+	k = &m.keys
+	for _, b := range k.actions() {
+		if !b.Enabled() {
+			t.Errorf("with a token and idle, %q is off", b.Help().Desc)
+		}
+	}
+}
+
+func TestLogoutAndDeleteAskFirst(t *testing.T) {
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, time.Hour)})
+	m, _ = press(m, "x")
+	if !m.asking || !strings.Contains(plain(m), "Log out of alpha?") {
+		t.Fatalf("x did not ask:\n%s", plain(m))
+	}
+	m, _ = press(m, "f") // ignored while asking
+	if m.byName["alpha"].busy != opNone {
+		t.Fatal("a key went past the open question")
+	}
+	m, _ = press(m, "n")
+	if m.asking || m.byName["alpha"].busy != opNone {
+		t.Fatal("no still logged out")
+	}
+	m, _ = press(m, "x", "y")
+	if m.byName["alpha"].busy != opLogout {
+		t.Fatal("yes did not start the logout")
+	}
+	m = step(m, tokenMsg{name: "alpha", seq: m.byName["alpha"].pending, op: opLogout, recorded: true,
+		logout: providers.LogoutResult{Method: providers.LogoutNone}})
+	m, _ = press(m, "d", "y")
+	if m.byName["alpha"].busy != opDelete {
+		t.Fatal("delete did not start after yes")
+	}
+	m = step(m, removedMsg{name: "alpha", seq: m.byName["alpha"].pending})
+	if len(m.entries) != 0 || !strings.Contains(plain(m), "deleted alpha") {
+		t.Errorf("alpha still there after delete:\n%s", plain(m))
+	}
+}
+
+func TestAutoRefreshWithBackoff(t *testing.T) {
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)})
+	e := m.byName["alpha"]
+	tickAt := func(at time.Duration) {
+		c.now = t0.Add(at)
+		m = step(m, tickMsg{tag: m.tickTag})
+	}
+	tickAt(69 * time.Second) // 31s left: not yet (margin 30s)
+	if e.busy != opNone {
+		t.Fatal("auto-refresh before the margin")
+	}
+	tickAt(70 * time.Second)
+	if e.busy != opAutoRefresh {
+		t.Fatal("no auto-refresh 30s before expiry")
+	}
+	fail := errors.New("refresh token for alpha: HTTP 503")
+	m = step(m, tokenMsg{name: "alpha", seq: e.pending, op: opAutoRefresh, err: fail})
+	if e.autoFails != 1 || !e.autoAt.Equal(t0.Add(75*time.Second)) {
+		t.Fatalf("after a failure: %d failures, next at %s; want 1 and +5s", e.autoFails, e.autoAt.Sub(t0))
+	}
+	tickAt(74 * time.Second)
+	if e.busy != opNone {
+		t.Fatal("retried before the backoff")
+	}
+	tickAt(75 * time.Second)
+	m = step(m, tokenMsg{name: "alpha", seq: e.pending, op: opAutoRefresh, err: fail})
+	if !e.autoAt.Equal(t0.Add(85 * time.Second)) {
+		t.Fatalf("second backoff ends at %s, want +10s", e.autoAt.Sub(t0))
+	}
+	tickAt(85 * time.Second)
+	m = step(m, tokenMsg{name: "alpha", seq: e.pending, op: opAutoRefresh, recorded: true, tok: token(c.now, 100*time.Second)})
+	if e.autoFails != 0 || !e.autoAt.Equal(c.now.Add(70*time.Second)) || e.failed {
+		t.Errorf("after a success: %d failures, next at %s, failed %v", e.autoFails, e.autoAt.Sub(c.now), e.failed)
+	}
+}
+
+func TestExpiredAtStartIsNotChased(t *testing.T) {
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0.Add(-time.Hour), time.Minute)})
+	m = step(m, tickMsg{tag: m.tickTag})
+	if m.byName["alpha"].busy != opNone {
+		t.Error("a token already expired at start was auto-refreshed")
+	}
+}
+
+func TestStaleTickIsDropped(t *testing.T) {
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40)
+	tag := m.tickTag
+	_, cmd := m.Update(tickMsg{tag: tag - 1})
+	if cmd != nil {
+		if msg := cmd(); msg != nil {
+			if _, isTick := msg.(tickMsg); isTick {
+				t.Error("a stale tick re-armed")
+			}
+		}
+	}
+	next, _ := m.Update(tickMsg{tag: tag})
+	if next.(Model).tickTag != tag+1 {
+		t.Error("the current tick did not move the tag on")
+	}
+}
+
+func TestFilterKeysDoNotAct(t *testing.T) {
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")}, store.Entry{Provider: prov("fred")})
+	m, _ = press(m, "/", "f", "r")
+	if m.byName["alpha"].busy != opNone || m.byName["fred"].busy != opNone {
+		t.Fatal("typing a filter fetched")
+	}
+	if it, _ := m.list.Selected(); it.Name != "fred" || m.list.Len() != 1 {
+		t.Errorf("filter fr selected %q of %d", it.Name, m.list.Len())
+	}
+}
+
+func TestLayout(t *testing.T) {
+	c := &clock{t0}
+	for _, sz := range []struct{ w, h int }{{80, 24}, {120, 40}, {100, 30}, {200, 60}} {
+		m := unitModel(t, c, sz.w, sz.h, store.Entry{Provider: prov("alpha"), Token: token(t0, time.Hour)},
+			store.Entry{Provider: prov("beta")})
+		lines := strings.Split(plain(m), "\n")
+		if len(lines) != sz.h {
+			t.Errorf("%dx%d: %d lines", sz.w, sz.h, len(lines))
+		}
+		for i, l := range lines {
+			if w := ansi.StringWidth(l); w > sz.w {
+				t.Errorf("%dx%d: line %d is %d wide", sz.w, sz.h, i, w)
+			}
+		}
+		// Side by side, the list's and the detail's top borders share line 1.
+		wide := strings.Count(lines[1], "╭") == 2
+		if wide != (sz.w >= wideFrom) {
+			t.Errorf("%dx%d: side by side = %v", sz.w, sz.h, wide)
+		}
+	}
+}
+
+func TestFullHelp(t *testing.T) {
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
+	m, _ = press(m, "?")
+	got := plain(m)
+	for _, want := range []string{"Keys", "f", "fetch", "R", "refresh all", "a", "add", "T", "theme", "/", "filter", "?/esc", "close help"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("full help lacks %q:\n%s", want, got)
+		}
+	}
+	for _, off := range []string{"copy header", "logout"} {
+		if strings.Contains(got, off) {
+			t.Errorf("full help shows %q, which does nothing without a token", off)
+		}
+	}
+	m, _ = press(m, "f")
+	if m.byName["alpha"].busy != opNone {
+		t.Error("a key acted through the help page")
+	}
+	m, _ = press(m, "esc")
+	if m.showHelp {
+		t.Error("esc did not close the help")
+	}
+}
+
+func TestThemeCycles(t *testing.T) {
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40)
+	before := m.theme.Name
+	m, cmd := press(m, "T")
+	if m.theme.Name == before || cmd == nil {
+		t.Fatalf("T left the theme %q or saved nothing", m.theme.Name)
+	}
+	if !strings.Contains(strings.Split(plain(m), "\n")[0], "theme "+m.theme.Name) {
+		t.Error("the header does not name the new theme")
+	}
+}
+
+func TestRefreshAllStartsEveryIdleProvider(t *testing.T) {
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("a"), Token: token(t0, time.Hour)},
+		store.Entry{Provider: prov("b")}, store.Entry{Provider: prov("c")})
+	m, _ = press(m, "f")
+	m, _ = press(m, "R")
+	if m.byName["a"].busy != opFetch || m.byName["b"].busy != opFetch || m.byName["c"].busy != opFetch {
+		t.Errorf("refresh all: a %d b %d c %d", m.byName["a"].busy, m.byName["b"].busy, m.byName["c"].busy)
+	}
+	if !strings.Contains(plain(m), "refreshing 2 providers") {
+		t.Error("status does not count the providers refreshed")
+	}
+	// a was fetched by f before R: its answer is not part of the summary.
+	m = step(m, tokenMsg{name: "a", seq: m.byName["a"].pending, op: opFetch, recorded: true, tok: token(t0, time.Hour)})
+	m = step(m, tokenMsg{name: "b", seq: m.byName["b"].pending, op: opFetch, recorded: true, tok: token(t0, time.Hour)})
+	if got := plain(m); !strings.Contains(got, "refreshing: 1 done, 1 to go") {
+		t.Errorf("status halfway:\n%s", got)
+	}
+	m = step(m, tokenMsg{name: "c", seq: m.byName["c"].pending, op: opFetch, err: errors.New("fetch token for c: HTTP 401")})
+	if got := plain(m); !strings.Contains(got, "refreshed 1 of 2; failed: c (see the detail)") {
+		t.Errorf("summary:\n%s", got)
+	}
+	if !m.byName["c"].failed || m.byName["b"].failed {
+		t.Error("the failed provider is not marked, or the good one is")
+	}
+}
+
+// trueColor switches lipgloss to 24-bit colour on a dark background, for a
+// test that must see the theme's colours; the returned func restores the
+// plain profile the other tests use. Tests that call it do not run in
+// parallel.
+func trueColor() func() {
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	lipgloss.SetHasDarkBackground(true)
+	return func() { lipgloss.SetColorProfile(termenv.Ascii) }
+}

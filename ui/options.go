@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/themes"
+	"github.com/tokenscope/tokenscope/ui/detail"
+	"github.com/tokenscope/tokenscope/ui/list"
+)
+
+// Options configure the explorer.
+type Options struct {
+	// Dir is the store's directory; Vault, when set, is that store already
+	// unlocked. With Vault nil the explorer opens on the unlock (or
+	// first-run) screen for Dir.
+	Dir   string
+	Vault *store.Vault
+	// Client runs the token requests; nil builds one with Now as its clock.
+	Client *providers.Client
+	// Theme names the palette (--theme); "" uses the one remembered in the
+	// store, else the default.
+	Theme string
+	// Demo marks a session against the demo server.
+	Demo bool
+	// FetchOnStart fetches a token, as soon as the store is read, for every
+	// provider that holds none (--demo does, so a newcomer sees countdowns
+	// move at once).
+	FetchOnStart bool
+	// Now is the clock of the countdowns; nil means time.Now. Tests fix it.
+	Now func() time.Time
+	// Input and Output are the terminal; nil means stdin and stdout.
+	Input  io.Reader
+	Output io.Writer
+}
+
+// New returns the explorer's model, ready for tea.NewProgram (or teatest).
+func New(o Options) Model {
+	hm := help.New()
+	m := Model{
+		opts:    o,
+		keys:    DefaultKeyMap(),
+		client:  o.Client,
+		vault:   o.Vault,
+		list:    list.New(nil),
+		detail:  detail.New(nil),
+		help:    &hm,
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		byName:  map[string]*entry{},
+		slots:   make(chan struct{}, bulkSlots),
+	}
+	m.clipOpts = clipboardOptions(o)
+	m.clip = withSettings(m.clipOpts, store.Settings{})
+	if m.client == nil {
+		m.client = providers.NewClient(providers.Options{Now: o.Now})
+	}
+	t, ok := themes.Lookup(o.Theme)
+	if !ok {
+		t = themes.Default()
+	}
+	m.applyTheme(t)
+	m.setNow(m.clock())
+	if m.vault == nil {
+		m.screen = screenUnlock
+		m.unlock = newUnlock(o.Dir, m.styles)
+	} else {
+		m.screen = screenLoading
+	}
+	m.setFocus(focusList)
+	m.updateKeybindings()
+	return m
+}
+
+// fps caps the renderer's frame rate. Nothing on screen moves faster than
+// the spinner (12 frames a second); the renderer's default of 60 wakes the
+// process four times as often for nothing.
+const fps = 30
+
+// Run runs the explorer on the terminal until the user quits.
+func Run(o Options) error {
+	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithFPS(fps)}
+	if o.Input != nil {
+		opts = append(opts, tea.WithInput(o.Input))
+	}
+	if o.Output != nil {
+		opts = append(opts, tea.WithOutput(o.Output))
+	}
+	if _, err := tea.NewProgram(New(o), opts...).Run(); err != nil {
+		return fmt.Errorf("explorer: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,244 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// wideFrom is the width from which the list and the detail pane sit side
+// by side; narrower terminals stack them.
+const wideFrom = 100
+
+// geometry is the layout of the main screen, derived from the window size
+// and the frames of the styles.
+type geometry struct {
+	bodyH          int
+	wide           bool
+	listW, listH   int // inner sizes of the list pane
+	detW, detH     int // inner sizes of the detail pane
+	frameW, frameH int
+}
+
+// chromeLines are the lines around the body: header, status and help.
+const chromeLines = 3
+
+func (m *Model) geometry() geometry {
+	g := geometry{bodyH: max(m.height-chromeLines, 1), wide: m.width >= wideFrom}
+	g.frameW, g.frameH = m.styles.Pane.Focused.GetFrameSize()
+	if g.wide {
+		outer := min(max(m.width*5/12, 36), 60)
+		g.listW, g.listH = outer-g.frameW, g.bodyH-g.frameH
+		g.detW, g.detH = m.width-outer-g.frameW, g.bodyH-g.frameH
+	} else {
+		rows := min(max(m.list.Len(), 1)+1, max(g.bodyH/2-g.frameH, 3))
+		g.listW, g.listH = m.width-g.frameW, rows
+		g.detW, g.detH = m.width-g.frameW, g.bodyH-2*g.frameH-rows
+	}
+	g.listW, g.listH = max(g.listW, 1), max(g.listH, 1)
+	g.detW, g.detH = max(g.detW, 1), max(g.detH, 1)
+	return g
+}
+
+// layout gives every child its size.
+func (m *Model) layout() {
+	if m.width == 0 {
+		return
+	}
+	g := m.geometry()
+	m.laidOut = g
+	m.list.SetSize(g.listW, g.listH)
+	m.detail.SetSize(g.detW, g.detH)
+	m.help.Width = m.width
+	if m.asking {
+		m.confirm.SetSize(m.width, g.bodyH)
+	}
+	m.sizeChildren(m.width, g.bodyH)
+}
+
+// View renders the screen: header, body, status line and help line.
+func (m Model) View() string {
+	if m.width == 0 || m.height == 0 {
+		return ""
+	}
+	g := m.geometry()
+	var b strings.Builder
+	b.Grow(m.width * m.height * 4)
+	b.WriteString(m.headerView())
+	b.WriteByte('\n')
+	m.bodyView(&b, g)
+	b.WriteByte('\n')
+	b.WriteString(m.statusView())
+	b.WriteByte('\n')
+	b.WriteString(m.helpLine())
+	return b.String()
+}
+
+func (m *Model) headerView() string {
+	h := &m.styles.Header
+	left := h.Title.Render("tokenscope")
+	if m.opts.Demo {
+		left += " " + h.Badge.Render("DEMO")
+	}
+	if m.vault != nil && !m.opts.Demo {
+		left += " " + h.Subtitle.Render(m.vault.Dir())
+	}
+	right := h.Subtitle.Render("theme " + m.theme.Name)
+	return spread(left, right, m.width)
+}
+
+// spread puts left and right on one line of width w, cutting left if it
+// must.
+func spread(left, right string, w int) string {
+	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return ansi.Truncate(left, w, "…")
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (m *Model) statusView() string {
+	s := &m.styles.StatusBar
+	st := &s.Text
+	switch m.status.kind {
+	case statusOK:
+		st = &s.OK
+	case statusError:
+		st = &s.Error
+	case statusInfo:
+		st = &s.Info
+	}
+	return ansi.Truncate(st.Render(m.status.text), m.width, "…")
+}
+
+// bodyView renders what sits between the header and the status line,
+// exactly bodyH lines.
+func (m *Model) bodyView(b *strings.Builder, g geometry) {
+	var body string
+	switch {
+	case m.screen == screenUnlock && m.unlock != nil:
+		body = m.unlock.View()
+	case m.screen == screenLoading:
+		body = m.styles.Header.Subtitle.Render("Opening the store…")
+	case m.screen == screenForm:
+		b.WriteString(lipgloss.NewStyle().Width(m.width).Height(g.bodyH).MaxHeight(g.bodyH).Render(m.formView()))
+		return
+	case m.showHelp:
+		body = m.fullHelpView()
+	case m.asking:
+		body = m.confirm.View()
+	default:
+		m.panesView(b, g)
+		return
+	}
+	b.WriteString(lipgloss.Place(m.width, g.bodyH, lipgloss.Center, lipgloss.Center,
+		lipgloss.NewStyle().MaxWidth(m.width).MaxHeight(g.bodyH).Render(body)))
+}
+
+// statusKind is the tone of the status line.
+type statusKind int
+
+const (
+	statusInfo statusKind = iota
+	statusOK
+	statusError
+)
+
+// How long a message stays on the status line. Errors stay longer; every
+// message stays until replaced when the clock does not move (tests).
+const (
+	statusFor      = 8 * time.Second
+	statusErrorFor = 30 * time.Second
+)
+
+// status is the line under the panes that reports the last action.
+type status struct {
+	kind  statusKind
+	text  string
+	until time.Time
+}
+
+// setStatus replaces the status line.
+func (m *Model) setStatus(kind statusKind, text string) {
+	d := statusFor
+	if kind == statusError {
+		d = statusErrorFor
+	}
+	m.status = status{kind: kind, text: text, until: m.clock().Add(d)}
+}
+
+// expire clears the status line once its time is up.
+func (s *status) expire(now time.Time) {
+	if s.text != "" && now.After(s.until) {
+		*s = status{}
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// pane is one framed pane being drawn: its content lines, each exactly
+// the inner width wide, as the list and the detail pane render them.
+type pane struct {
+	f     *frame
+	lines []string
+	blank string
+}
+
+func newPane(f *frame, content string, w int) pane {
+	return pane{f: f, lines: strings.Split(content, "\n"), blank: strings.Repeat(" ", w)}
+}
+
+// line writes row i of a pane h rows high (frame included).
+func (p *pane) line(b *strings.Builder, i, h int) {
+	switch {
+	case i == 0:
+		b.WriteString(p.f.top)
+	case i == h-1:
+		b.WriteString(p.f.bottom)
+	default:
+		b.WriteString(p.f.left)
+		if i-1 < len(p.lines) {
+			b.WriteString(p.lines[i-1])
+		} else {
+			b.WriteString(p.blank)
+		}
+		b.WriteString(p.f.right)
+	}
+}
+
+// panesView renders the list and the detail pane, side by side or stacked.
+func (m *Model) panesView(b *strings.Builder, g geometry) {
+	lf := m.styles.frame(m.focus == focusList, g.listW)
+	df := m.styles.frame(m.focus == focusDetail, g.detW)
+	lp := newPane(lf, m.list.View(), g.listW)
+	dp := newPane(df, m.detail.View(), g.detW)
+	lh, dh := g.listH+2, g.detH+2
+	if g.wide {
+		for i := range g.bodyH {
+			if i > 0 {
+				b.WriteByte('\n')
+			}
+			lp.line(b, i, lh)
+			dp.line(b, i, dh)
+		}
+		return
+	}
+	for i := range lh {
+		lp.line(b, i, lh)
+		b.WriteByte('\n')
+	}
+	for i := range dh {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		dp.line(b, i, dh)
+	}
+}
