@@ -1,0 +1,123 @@
+// Package cli is tokenscope's command line. Main parses the arguments,
+// runs one command and returns the exit code; it writes data to stdout and
+// messages to stderr in age's voice ("tokenscope: error: …", then
+// "tokenscope: hint: …" saying what to type next).
+//
+// Secrets never come from the command line, where shell history and ps
+// would keep them: they come from a prompt without echo on the terminal,
+// from standard input, or from the environment.
+package cli
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+
+	"github.com/tokenscope/tokenscope/ui"
+)
+
+// The exit codes.
+const (
+	exitOK        = 0
+	exitFailure   = 1
+	exitUsage     = 2
+	exitInterrupt = 130
+)
+
+// Main runs tokenscope with args (without the program name) and returns
+// its exit code: 0 on success, 1 on a failure, 2 on a usage error and 130
+// when interrupted. The version it reports is the module version from the
+// build information.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	return MainVersion("", args, stdin, stdout, stderr, getenv)
+}
+
+// MainVersion is Main for a binary whose version was set at link time
+// (main.version); an empty version falls back to the build information.
+func MainVersion(version string, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	a := newApp(stdin, stdout, stderr, getenv, defaultHooks())
+	a.version = version
+	return a.main(ctx, args)
+}
+
+// hooks are the parts of the outside world tests replace: the explorer and
+// the question whether a stream is a terminal.
+type hooks struct {
+	// runUI runs the explorer (ui.Run).
+	runUI func(ui.Options) error
+	// isTerminal reports whether a stream is an interactive terminal.
+	isTerminal func(any) bool
+	// tty opens the terminal prompts go to.
+	tty func() (ttyFiles, error)
+}
+
+func defaultHooks() hooks {
+	return hooks{runUI: ui.Run, isTerminal: isTerminal, tty: openTTY}
+}
+
+// app is one run of the command line: its streams, its environment and
+// what it learnt on the way. Nothing in it outlives Main.
+type app struct {
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	getenv  func(string) string
+	version string
+	hooks   hooks
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, h hooks) *app {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	return &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, hooks: h}
+}
+
+// main dispatches to the explorer or to one command, and turns the error
+// into messages and an exit code.
+func (a *app) main(ctx context.Context, args []string) int {
+	return a.exit(ctx, a.dispatch(ctx, args))
+}
+
+func (a *app) dispatch(ctx context.Context, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return a.root(args)
+	}
+	name, rest := args[0], args[1:]
+	if name == "help" {
+		return a.help(rest)
+	}
+	cmd, ok := lookupCommand(name)
+	if !ok {
+		return &usageError{msg: "unknown command " + quote(name), hint: "run tokenscope --help to see the commands"}
+	}
+	return cmd.run(a, ctx, cmd, rest)
+}
+
+// help is "tokenscope help [COMMAND]", the same as --help.
+func (a *app) help(args []string) error {
+	if len(args) == 0 {
+		a.printRootUsage(a.stdout)
+		return nil
+	}
+	if cmd, ok := lookupCommand(args[0]); ok {
+		return cmd.run(a, context.Background(), cmd, []string{"--help"})
+	}
+	return &usageError{msg: "unknown command " + quote(args[0]), hint: "run tokenscope --help to see the commands"}
+}
+
+// versionString is the version --version prints.
+func (a *app) versionString() string {
+	if a.version != "" {
+		return a.version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}

@@ -1,0 +1,201 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/zalando/go-keyring"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/config"
+	"github.com/tokenscope/tokenscope/providers/demo"
+	"github.com/tokenscope/tokenscope/ui"
+)
+
+// TestMain registers the commands the scripts run as processes:
+//
+//	tokenscope                  the real command line
+//	tokenscope-keyring-ok       with an in-memory OS keyring that works
+//	tokenscope-keyring-broken   with an OS keyring that refuses everything
+//	tokenscope-fakeui           on a pretend terminal, with an explorer that
+//	                            reports what it was given and exercises it
+func TestMain(m *testing.M) {
+	run := func(h hooks) {
+		a := newApp(os.Stdin, os.Stdout, os.Stderr, os.Getenv, h)
+		os.Exit(a.main(context.Background(), os.Args[1:]))
+	}
+	testscript.Main(m, map[string]func(){
+		"tokenscope": func() {
+			os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+		},
+		"tokenscope-keyring-ok": func() {
+			keyring.MockInit()
+			run(defaultHooks())
+		},
+		"tokenscope-keyring-broken": func() {
+			keyring.MockInitWithError(errors.New("no secret service on this bus"))
+			run(defaultHooks())
+		},
+		"tokenscope-fakeui": func() {
+			h := defaultHooks()
+			h.isTerminal = func(any) bool { return true }
+			h.runUI = func(o ui.Options) error { return fakeExplorer(os.Stdout, o) }
+			run(h)
+		},
+	})
+}
+
+// fakeExplorer stands in for ui.Run: it prints the options it was given
+// and, with an unlocked store, gets every provider's token through the
+// given client and store, as the explorer would. With FAKEUI_HANG set it
+// hangs instead, as an explorer waiting for keys.
+func fakeExplorer(w io.Writer, o ui.Options) error {
+	fmt.Fprintf(w, "explorer: store %s\n", o.Dir)
+	fmt.Fprintf(w, "explorer: demo=%v theme=%q unlocked=%v\n", o.Demo, o.Theme, o.Vault != nil)
+	if os.Getenv("FAKEUI_HANG") != "" {
+		select {} // until a signal ends the process
+	}
+	if o.Input == nil || o.Output == nil || o.Client == nil {
+		return errors.New("fake explorer: no terminal or client given")
+	}
+	if o.Vault == nil {
+		return nil
+	}
+	pl, err := o.Vault.Load()
+	if err != nil {
+		return err
+	}
+	for _, e := range pl.Providers {
+		name := e.Provider.Name
+		_, err := o.Client.Ensure(context.Background(), o.Vault, name, providers.EnsureOptions{})
+		if err != nil {
+			fmt.Fprintf(w, "explorer: %s: failed\n", name)
+			continue
+		}
+		fmt.Fprintf(w, "explorer: %s: token\n", name)
+	}
+	return nil
+}
+
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata",
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		Setup: func(e *testscript.Env) error {
+			e.Setenv("TOKENSCOPE_HOME", filepath.Join(e.WorkDir, "home"))
+			e.Setenv("TZ", "UTC")
+			e.Setenv("NO_COLOR", "1")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"demoserver":  cmdDemoServer,
+			"ageidentity": cmdAgeIdentity,
+			"storegone":   cmdStoreGone,
+			"tokenjwt":    cmdTokenJWT,
+		},
+	})
+}
+
+// cmdDemoServer starts a demo server for the rest of the script:
+//
+//	demoserver [LIFETIME]
+//
+// It sets DEMO_URL, writes $WORK/demo.toml (its providers, as export
+// writes them) and sets the environment variables that file refers to, so
+// that "exec tokenscope import demo.toml" brings them in. LIFETIME is the
+// base token lifetime (default 1h, so that nothing expires mid-script).
+func cmdDemoServer(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) > 1 {
+		ts.Fatalf("usage: demoserver [LIFETIME]")
+	}
+	lifetime := time.Hour
+	if len(args) == 1 {
+		d, err := time.ParseDuration(args[0])
+		ts.Check(err)
+		lifetime = d
+	}
+	srv, err := demo.Start(demo.Options{Lifetime: lifetime})
+	ts.Check(err)
+	ts.Defer(srv.Close)
+	ts.Setenv("DEMO_URL", srv.URL())
+	ps := srv.Providers()
+	var buf bytes.Buffer
+	ts.Check(config.Write(&buf, ps))
+	ts.Check(os.WriteFile(ts.MkAbs("demo.toml"), buf.Bytes(), 0o600))
+	for _, v := range config.SecretVars(ps) {
+		ts.Setenv(v.Name, v.Value.Reveal())
+	}
+}
+
+// cmdAgeIdentity unwraps the store's identity.age with the passphrase in
+// TOKENSCOPE_PASSPHRASE, as the stock age command would, and sets
+// TOKENSCOPE_IDENTITY to it.
+func cmdAgeIdentity(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: ageidentity")
+	}
+	sid, err := age.NewScryptIdentity(ts.Getenv("TOKENSCOPE_PASSPHRASE"))
+	ts.Check(err)
+	f, err := os.Open(filepath.Join(ts.Getenv("TOKENSCOPE_HOME"), "identity.age"))
+	ts.Check(err)
+	defer f.Close()
+	r, err := age.Decrypt(f, sid)
+	ts.Check(err)
+	ids, err := age.ParseIdentities(r)
+	ts.Check(err)
+	if len(ids) != 1 {
+		ts.Fatalf("identity.age holds %d identities", len(ids))
+	}
+	x, ok := ids[0].(*age.X25519Identity)
+	if !ok {
+		ts.Fatalf("identity.age holds a %T", ids[0])
+	}
+	ts.Setenv("TOKENSCOPE_IDENTITY", x.String())
+}
+
+// cmdStoreGone checks that the store directory the last fake explorer ran
+// on (its "explorer: store DIR" line) no longer exists.
+func cmdStoreGone(ts *testscript.TestScript, neg bool, args []string) {
+	m := regexp.MustCompile(`(?m)^explorer: store (.+)$`).FindStringSubmatch(ts.ReadFile("stdout"))
+	if m == nil {
+		ts.Fatalf("no explorer store line in stdout")
+	}
+	_, err := os.Stat(m[1])
+	gone := errors.Is(err, os.ErrNotExist)
+	if gone == neg {
+		ts.Fatalf("store %s: gone=%v", m[1], gone)
+	}
+}
+
+// cmdTokenJWT writes a JWT to the named file: an RS256 header with a
+// signature that is not one, and the given claims, with ${NOW+N} replaced by the Unix time N seconds
+// from now, so that decode's relative times and warnings can be tested.
+//
+//	tokenjwt FILE CLAIMS-JSON
+func cmdTokenJWT(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: tokenjwt FILE CLAIMS-JSON")
+	}
+	now := time.Now().Unix()
+	claims := regexp.MustCompile(`\$\{NOW([+-]\d+)\}`).ReplaceAllStringFunc(args[1], func(s string) string {
+		var n int64
+		fmt.Sscanf(strings.TrimSuffix(strings.TrimPrefix(s, "${NOW"), "}"), "%d", &n)
+		return fmt.Sprint(now + n)
+	})
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	tok := enc(`{"alg":"RS256","typ":"JWT","kid":"k1"}`) + "." + enc(claims) + "." + enc("not a real signature")
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(tok+"\n"), 0o600))
+}

@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+// command is one subcommand: how it is written, what it is for, and the
+// function that parses its flags and runs it.
+type command struct {
+	name    string
+	args    string // the synopsis after the name
+	needs   string // what the missing argument is, for "NAME needs …"
+	summary string // one line for the command list
+	doc     string // what --help says under the synopsis
+	run     func(a *app, ctx context.Context, cmd command, args []string) error
+}
+
+// commands lists every subcommand, in the order --help shows them.
+func commands() []command {
+	return []command{
+		{name: "init", args: "[--work-factor N] [--passphrase-stdin]", summary: "create the encrypted store",
+			doc: "Creates the encrypted store in $TOKENSCOPE_HOME (or tokenscope/ in the user's config\n" +
+				"directory), protected by a passphrase: asked twice in a terminal, else taken from\n" +
+				"TOKENSCOPE_PASSPHRASE or, with --passphrase-stdin, the first line of standard input.",
+			run: (*app).cmdInit},
+		{name: "passphrase", args: "[--work-factor N] [--passphrase-stdin]", summary: "change the store's passphrase",
+			doc: "Unlocks the store, then wraps its key with a new passphrase: asked twice in a terminal,\n" +
+				"or with --passphrase-stdin the first line of standard input. The vault itself is not\n" +
+				"rewritten, and TOKENSCOPE_IDENTITY and the keyring keep working.",
+			run: (*app).cmdPassphrase},
+		{name: "keyring", args: "enable|disable", needs: "enable or disable", summary: "keep the store's key in the OS keyring",
+			doc: "enable keeps the store's key in the OS keyring, so tokenscope unlocks without asking;\n" +
+				"disable removes it from the keyring and asks for the passphrase again.",
+			run: (*app).cmdKeyring},
+		{name: "list", args: "[--json]", summary: "list the providers and their tokens",
+			doc: "Lists every provider: name, preset, token status and expiry.",
+			run: (*app).cmdList},
+		{name: "add", args: "NAME --preset PRESET [options]", needs: "a provider NAME", summary: "add a provider",
+			doc: addDoc(), run: (*app).cmdAdd},
+		{name: "remove", args: "NAME", needs: "a provider NAME", summary: "remove a provider with its token",
+			doc: "Removes the provider, its token and its history from the store. The token is not\n" +
+				"revoked: run tokenscope logout NAME first for that.",
+			run: (*app).cmdRemove},
+		{name: "import", args: "FILE", needs: "a FILE (- for standard input)", summary: "add the providers of a TOML file",
+			doc: "Adds the providers of FILE (- for standard input), replacing those of the same name.\n" +
+				"Each ${NAME} in the file is read from the environment, so the file holds no secret.",
+			run: (*app).cmdImport},
+		{name: "export", summary: "print the providers as TOML, without secrets",
+			doc: "Prints every provider in the format import reads. Secrets are written as ${NAME}\n" +
+				"references to environment variables, listed at the top.",
+			run: (*app).cmdExport},
+		{name: "token", args: "NAME [--fresh] [--json] [--min-validity DURATION] [--trace]", needs: "a provider NAME",
+			summary: "print a provider's access token",
+			doc: "Prints NAME's access token, fetching or refreshing it only when the stored one is\n" +
+				"missing or valid for less than --min-validity.",
+			run: (*app).cmdToken},
+		{name: "header", args: "NAME [--fresh] [--min-validity DURATION] [--trace]", needs: "a provider NAME",
+			summary: "print an Authorization header",
+			doc:     "Prints \"Authorization: Bearer TOKEN\" with NAME's access token, as token does.",
+			run:     (*app).cmdHeader},
+		{name: "refresh", args: "NAME [--trace]", needs: "a provider NAME", summary: "get a new token now",
+			doc: "Renews NAME's token now: with its refresh token when it has one, else a new grant.",
+			run: (*app).cmdRefresh},
+		{name: "logout", args: "NAME [--trace]", needs: "a provider NAME", summary: "log out and drop the token",
+			doc: "Logs out at the provider's logout endpoint, or revokes the token (RFC 7009), and drops\n" +
+				"the token from the store even when the provider refuses.",
+			run: (*app).cmdLogout},
+		{name: "decode", args: "[TOKEN|-] [--json]", summary: "decode a JWT",
+			doc: "Decodes a JWT: header, claims, its times in local time, and warnings. The token is read\n" +
+				"from standard input when it is - or not given (a prompt without echo in a terminal).",
+			run: (*app).cmdDecode},
+		{name: "curl", args: "NAME", needs: "a provider NAME", summary: "print the token request as curl",
+			doc: "Prints NAME's token request as a curl command, its secrets as $VARIABLES.",
+			run: (*app).cmdCurl},
+	}
+}
+
+// lookupCommand finds a subcommand by name.
+func lookupCommand(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// printRootUsage writes tokenscope --help.
+func (a *app) printRootUsage(w io.Writer) {
+	fmt.Fprint(w, `Usage:
+    tokenscope [--theme THEME]           open the explorer
+    tokenscope --demo [--theme THEME]    open the explorer on a demo server
+    tokenscope COMMAND [ARGS]
+
+Commands:
+`)
+	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
+	for _, c := range commands() {
+		fmt.Fprintf(tw, "    %s\t%s\n", c.name, c.summary)
+	}
+	tw.Flush()
+	fmt.Fprint(w, `
+Options:
+    --demo           run against a built-in demo server, with a throwaway store
+    --theme THEME    the explorer's colours (remembered in the store)
+    --version        print the version
+    -h, --help       show this help
+
+The store lives in $TOKENSCOPE_HOME (default: tokenscope/ in the user's config
+directory). It unlocks with TOKENSCOPE_IDENTITY, the OS keyring (tokenscope keyring
+enable), TOKENSCOPE_PASSPHRASE, or a prompt.
+
+Run tokenscope COMMAND --help for a command's options.
+`)
+}

@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/store"
+)
+
+// errInterrupted ends a command the user interrupted (Ctrl-C at a prompt).
+var errInterrupted = errors.New("interrupted")
+
+// usageError is a command line that cannot be run as written: exit 2, with
+// a hint (by default, where to read the command's usage).
+type usageError struct {
+	cmd  string // the command, for the default hint
+	msg  string
+	hint string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+// hintError is a failure with the hints that say what to do about it.
+type hintError struct {
+	err   error
+	hints []string
+	code  int // 0: exitFailure
+}
+
+func (e *hintError) Error() string { return e.err.Error() }
+func (e *hintError) Unwrap() error { return e.err }
+
+// withHint attaches hints to err.
+func withHint(err error, hints ...string) error {
+	return &hintError{err: err, hints: hints}
+}
+
+// exit reports err on stderr and returns the exit code for it.
+func (a *app) exit(ctx context.Context, err error) int {
+	switch {
+	case err == nil || errors.Is(err, errHelpShown):
+		return exitOK
+	case errors.Is(err, errInterrupted) || ctx.Err() != nil:
+		a.errorf("interrupted")
+		return exitInterrupt
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		a.errorf("%s", ue.msg)
+		hint := ue.hint
+		if hint == "" {
+			hint = "run tokenscope " + strings.TrimSpace(ue.cmd+" --help") + " to see the usage"
+		}
+		a.hintf("%s", hint)
+		return exitUsage
+	}
+	code := exitFailure
+	var hints []string
+	var he *hintError
+	if errors.As(err, &he) {
+		hints = he.hints
+		if he.code != 0 {
+			code = he.code
+		}
+	}
+	a.errorf("%s", err)
+	var pe *providers.Error
+	if errors.As(err, &pe) && pe.Hint != "" {
+		a.hintf("%s", pe.Hint)
+	}
+	hints = append(hints, storeHints(err)...)
+	for _, h := range hints {
+		a.hintf("%s", h)
+	}
+	return code
+}
+
+// storeHints says what to do about the store's refusals that the store's
+// own message does not already spell out.
+func storeHints(err error) []string {
+	var he *hintError
+	if errors.As(err, &he) && len(he.hints) > 0 {
+		return nil // the command knew better
+	}
+	switch {
+	case errors.Is(err, store.ErrNotInitialised):
+		return []string{"run tokenscope init to create it, or set TOKENSCOPE_HOME to the directory that holds it"}
+	case errors.Is(err, store.ErrUnknownProvider):
+		return []string{"run tokenscope list to see the providers"}
+	case errors.Is(err, store.ErrLocked):
+		return []string{"wait for the other tokenscope to finish, then try again"}
+	case errors.Is(err, store.ErrWrongPassphrase):
+		return []string{"check the passphrase (TOKENSCOPE_PASSPHRASE when it is set) and try again"}
+	}
+	return nil
+}
+
+// errorf writes "tokenscope: error: …" to stderr.
+func (a *app) errorf(format string, args ...any) {
+	a.message("error: ", format, args...)
+}
+
+// hintf writes "tokenscope: hint: …" to stderr.
+func (a *app) hintf(format string, args ...any) {
+	a.message("hint: ", format, args...)
+}
+
+// warnf writes "tokenscope: warning: …" to stderr.
+func (a *app) warnf(format string, args ...any) {
+	a.message("warning: ", format, args...)
+}
+
+// printf writes "tokenscope: …" to stderr: a message, not data.
+func (a *app) printf(format string, args ...any) {
+	a.message("", format, args...)
+}
+
+func (a *app) message(kind, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	for _, line := range strings.Split(msg, "\n") {
+		fmt.Fprintf(a.stderr, "tokenscope: %s%s\n", kind, line)
+	}
+}
+
+// warnInsecure says, each time an insecure provider is used, that its TLS
+// certificates are not checked.
+func (a *app) warnInsecure(p providers.Provider) {
+	if p.Insecure {
+		a.warnf("%s does not verify TLS certificates (insecure = true): anyone on the path can read its tokens", p.Name)
+	}
+}
+
+// quote is strconv.Quote, for names the user typed.
+func quote(s string) string { return strconv.Quote(s) }

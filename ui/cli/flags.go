@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// errHelpShown ends a command whose --help was printed: exit 0.
+var errHelpShown = errors.New("help shown")
+
+// newFlagSet returns a silent flag set: parse errors and usage are
+// reported by parse, in tokenscope's voice.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// parse parses args for cmd, flags and arguments in any order ("--" ends
+// the flags), and checks that between nmin and nmax arguments remain
+// (nmax < 0: any number). --help prints the usage to stdout.
+func (a *app) parse(cmd command, fs *flag.FlagSet, args []string, nmin, nmax int) ([]string, error) {
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		a.printUsage(a.stdout, cmd, fs)
+		return nil, errHelpShown
+	}
+	if err != nil {
+		return nil, flagError(cmd.name, err)
+	}
+	switch {
+	case len(pos) < nmin:
+		return nil, &usageError{cmd: cmd.name, msg: fmt.Sprintf("%s needs %s", cmd.name, cmd.needs)}
+	case nmax >= 0 && len(pos) > nmax:
+		return nil, &usageError{cmd: cmd.name, msg: fmt.Sprintf("%s: unexpected argument %s", cmd.name, quote(pos[nmax]))}
+	}
+	return pos, nil
+}
+
+// parseInterspersed is fs.Parse that also accepts flags after arguments,
+// as "tokenscope token NAME --fresh" is typed.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// flagError turns a flag package error into a usage error, with a pointed
+// hint for someone trying to pass a secret on the command line.
+func flagError(cmd string, err error) error {
+	msg := err.Error()
+	ue := &usageError{cmd: cmd, msg: msg}
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		name = strings.ToLower(strings.TrimLeft(name, "-"))
+		for _, w := range []string{"secret", "password", "passphrase", "token", "key"} {
+			if strings.Contains(name, w) && !strings.HasSuffix(name, "-env") {
+				ue.hint = "secrets are never read from the command line: use an environment variable " +
+					"(--client-secret-env VAR), --secrets-stdin, or the prompt in a terminal"
+				break
+			}
+		}
+	}
+	return ue
+}
+
+// printUsage writes cmd's usage: synopsis, description, options.
+func (a *app) printUsage(w io.Writer, cmd command, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "Usage:\n    tokenscope %s\n", strings.TrimSpace(cmd.name+" "+cmd.args))
+	if cmd.doc != "" {
+		fmt.Fprintf(w, "\n%s\n", cmd.doc)
+	}
+	fmt.Fprintf(w, "\nOptions:\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, usage := flag.UnquoteUsage(f)
+		name := "--" + f.Name
+		if arg != "" {
+			name += " " + arg
+		}
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0s" && f.DefValue != "[]" {
+			usage += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(tw, "    %s\t%s\n", name, usage)
+	})
+	fmt.Fprintf(tw, "    -h, --help\tshow this help\n")
+	tw.Flush()
+}
+
+// pairFlag is a repeatable KEY=VALUE flag; the value may be empty and may
+// contain "=", the key may not be empty.
+type pairFlag struct {
+	keys, values []string
+}
+
+func (p *pairFlag) String() string { return strings.Join(p.keys, ",") }
+
+func (p *pairFlag) Set(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok || strings.TrimSpace(k) == "" {
+		return errors.New("want KEY=VALUE")
+	}
+	p.keys = append(p.keys, strings.TrimSpace(k))
+	p.values = append(p.values, v)
+	return nil
+}

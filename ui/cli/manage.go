@@ -1,0 +1,213 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/config"
+	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/ui/lifetime"
+)
+
+// listRow is one provider as list shows it; the JSON names are stable.
+type listRow struct {
+	Name      string     `json:"name"`
+	Preset    string     `json:"preset"`
+	Product   string     `json:"product,omitempty"`
+	Status    string     `json:"status"`
+	ExpiresAt *time.Time `json:"expires_at"`
+	// ExpiresIn is the number of seconds left, negative once expired; null
+	// when there is no token or its expiry is unknown.
+	ExpiresIn *int64 `json:"expires_in"`
+	Insecure  bool   `json:"insecure,omitempty"`
+	LastError string `json:"last_error,omitempty"`
+}
+
+// The statuses list reports.
+const (
+	statusValid    = "valid"
+	statusExpiring = "expiring"
+	statusExpired  = "expired"
+	statusNoToken  = "no token"
+	statusFailed   = "failed"
+)
+
+// row judges one entry at now, with the explorer's notion of expiring.
+func row(e store.Entry, now time.Time) listRow {
+	r := listRow{Name: e.Provider.Name, Preset: e.Provider.Preset, Product: e.Provider.Product, Insecure: e.Provider.Insecure}
+	var last providers.Event
+	if n := len(e.History); n > 0 {
+		last = e.History[n-1]
+	}
+	if last.Kind == providers.EventFailed {
+		r.LastError = last.Detail
+	}
+	tok := e.Token
+	switch {
+	case tok == nil || tok.AccessToken == "":
+		r.Status = statusNoToken
+		if last.Kind == providers.EventFailed {
+			r.Status = statusFailed
+		}
+		return r
+	case tok.ExpiresAt.IsZero():
+		r.Status = statusValid
+		return r
+	}
+	at := tok.ExpiresAt
+	left := int64(at.Sub(now).Round(time.Second) / time.Second)
+	r.ExpiresAt, r.ExpiresIn = &at, &left
+	switch (lifetime.Span{Issued: tok.IssuedAt, Expires: at}).Level(now) {
+	case lifetime.Expired:
+		r.Status = statusExpired
+	case lifetime.Warning, lifetime.Danger:
+		r.Status = statusExpiring
+	default:
+		r.Status = statusValid
+	}
+	return r
+}
+
+// cmdList is "tokenscope list [--json]".
+func (a *app) cmdList(ctx context.Context, cmd command, args []string) error {
+	fs := newFlagSet(cmd.name)
+	asJSON := fs.Bool("json", false, "print a JSON array instead of a table")
+	if _, err := a.parse(cmd, fs, args, 0, 0); err != nil {
+		return err
+	}
+	v, err := a.unlock(ctx)
+	if err != nil {
+		return err
+	}
+	pl, err := v.Load()
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	rows := make([]listRow, 0, len(pl.Providers))
+	for _, e := range pl.Providers {
+		rows = append(rows, row(e, now))
+		a.warnInsecure(e.Provider)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	if len(rows) == 0 {
+		a.printf("no providers yet: add one with tokenscope add NAME --preset PRESET, or tokenscope import FILE")
+		return nil
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tPRESET\tSTATUS\tEXPIRES")
+	for _, r := range rows {
+		preset := r.Preset
+		if r.Product != "" {
+			preset += "/" + r.Product
+		}
+		expires := "-"
+		switch {
+		case r.ExpiresAt != nil:
+			expires = jwt.Relative(now, *r.ExpiresAt)
+		case r.Status == statusValid:
+			expires = "unknown"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Name, preset, r.Status, expires)
+	}
+	return tw.Flush()
+}
+
+// cmdRemove is "tokenscope remove NAME".
+func (a *app) cmdRemove(ctx context.Context, cmd command, args []string) error {
+	fs := newFlagSet(cmd.name)
+	pos, err := a.parse(cmd, fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	v, err := a.unlock(ctx)
+	if err != nil {
+		return err
+	}
+	if err := v.RemoveProvider(pos[0]); err != nil {
+		return err
+	}
+	a.printf("removed %s", pos[0])
+	return nil
+}
+
+// cmdImport is "tokenscope import FILE".
+func (a *app) cmdImport(ctx context.Context, cmd command, args []string) error {
+	fs := newFlagSet(cmd.name)
+	pos, err := a.parse(cmd, fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	var r io.Reader = a.stdin
+	name := "standard input"
+	if pos[0] != "-" {
+		f, err := os.Open(pos[0])
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r, name = f, pos[0]
+	}
+	ps, err := config.Parse(r, func(k string) (string, bool) {
+		s := a.getenv(k)
+		return s, s != ""
+	})
+	if err != nil {
+		return withHint(fmt.Errorf("%s: %w", name, err), "fix the file, and set the environment variables it refers to")
+	}
+	v, err := a.unlock(ctx)
+	if err != nil {
+		return err
+	}
+	pl, err := v.Load()
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if err := v.PutProvider(p); err != nil {
+			return err
+		}
+		verb := "added"
+		if pl.Find(p.Name) >= 0 {
+			verb = "replaced"
+		}
+		a.printf("%s %s (%s)", verb, p.Name, p.Preset)
+		a.warnInsecure(p)
+	}
+	if len(ps) == 0 {
+		a.printf("%s defines no providers", name)
+	}
+	return nil
+}
+
+// cmdExport is "tokenscope export".
+func (a *app) cmdExport(ctx context.Context, cmd command, args []string) error {
+	fs := newFlagSet(cmd.name)
+	if _, err := a.parse(cmd, fs, args, 0, 0); err != nil {
+		return err
+	}
+	v, err := a.unlock(ctx)
+	if err != nil {
+		return err
+	}
+	pl, err := v.Load()
+	if err != nil {
+		return err
+	}
+	ps := make([]providers.Provider, 0, len(pl.Providers))
+	for _, e := range pl.Providers {
+		ps = append(ps, e.Provider)
+	}
+	return config.Write(a.stdout, ps)
+}

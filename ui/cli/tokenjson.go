@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/jwt"
+)
+
+// object is JSON members in the order the server sent them, each value
+// its JSON text (a value that is not valid JSON is written as a string).
+type object []providers.Field
+
+// MarshalJSON writes the members in order.
+func (o object) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, f := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, err := json.Marshal(f.Key)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		if json.Valid([]byte(f.Value)) {
+			b.WriteString(f.Value)
+		} else {
+			v, err := json.Marshal(f.Value)
+			if err != nil {
+				return nil, err
+			}
+			b.Write(v)
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+func jwtObject(fs []jwt.Field) object {
+	o := make(object, len(fs))
+	for i, f := range fs {
+		o[i] = providers.Field{Key: f.Key, Value: f.Value}
+	}
+	return o
+}
+
+// tokenView is token --json; the names are stable.
+type tokenView struct {
+	Provider    string    `json:"provider"`
+	AccessToken string    `json:"access_token"`
+	TokenType   string    `json:"token_type"`
+	Scope       string    `json:"scope,omitempty"`
+	IssuedAt    time.Time `json:"issued_at"`
+	// ExpiresAt and ExpiresIn (seconds left) are null when the expiry is
+	// unknown.
+	ExpiresAt    *time.Time `json:"expires_at"`
+	ExpiresIn    *int64     `json:"expires_in"`
+	ExpirySource string     `json:"expiry_source"`
+	// HasRefreshToken says whether the provider gave a refresh token; the
+	// refresh token itself stays in the store.
+	HasRefreshToken bool `json:"has_refresh_token"`
+	// ClockSkew is the server's clock minus ours, as a Go duration.
+	ClockSkew string   `json:"clock_skew"`
+	Extra     object   `json:"extra"`
+	JWT       *jwtView `json:"jwt"` // null for an opaque token
+}
+
+// jwtView is a decoded JWT, for token --json and decode --json.
+type jwtView struct {
+	Header    object         `json:"header"`
+	Claims    object         `json:"claims"`
+	Times     []timeView     `json:"times"`
+	Warnings  []warningView  `json:"warnings"`
+	Signature *signatureView `json:"signature,omitempty"`
+}
+
+type timeView struct {
+	Claim    string    `json:"claim"`
+	At       time.Time `json:"at"`
+	Relative string    `json:"relative"`
+}
+
+type warningView struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+type signatureView struct {
+	Status string `json:"status"` // verified, failed, unchecked
+	Reason string `json:"reason"`
+}
+
+// newJWTView decodes j at now; expiresAt is the expiry the token response
+// stated, zero when none, to compare with exp.
+func newJWTView(j *jwt.JWT, now, expiresAt time.Time) *jwtView {
+	v := &jwtView{Header: jwtObject(j.Header), Claims: jwtObject(j.Claims), Times: []timeView{}, Warnings: []warningView{}}
+	for _, t := range j.Times() {
+		v.Times = append(v.Times, timeView{Claim: t.Claim, At: t.At.Local(), Relative: jwt.Relative(now, t.At)})
+	}
+	for _, w := range j.Check(now, expiresAt) {
+		v.Warnings = append(v.Warnings, warningView{Code: w.Code, Message: w.Msg})
+	}
+	return v
+}
+
+// writeTokenJSON writes token --json: the token, what the server said
+// about it and, for a JWT, its contents and signature status against the
+// provider's JWKS.
+func (a *app) writeTokenJSON(ctx context.Context, p providers.Provider, tok *providers.Token, now time.Time) error {
+	tv := tokenView{
+		Provider: p.Name, AccessToken: tok.AccessToken.Reveal(), TokenType: tok.TokenType, Scope: tok.Scope,
+		IssuedAt: tok.IssuedAt, ExpirySource: string(tok.ExpirySource), HasRefreshToken: tok.RefreshToken != "",
+		ClockSkew: tok.ClockSkew.String(), Extra: object(tok.Extra),
+	}
+	if tv.Extra == nil {
+		tv.Extra = object{}
+	}
+	if !tok.ExpiresAt.IsZero() {
+		at := tok.ExpiresAt
+		left := int64(at.Sub(now).Round(time.Second) / time.Second)
+		tv.ExpiresAt, tv.ExpiresIn = &at, &left
+	}
+	if j, err := jwt.Parse(tok.AccessToken.Reveal()); err == nil {
+		var stated time.Time
+		if tok.ExpirySource == providers.ExpiryFromExpiresIn {
+			stated = tok.ExpiresAt
+		}
+		tv.JWT = newJWTView(j, now, stated)
+		status, reason := jwt.Verify(ctx, jwksClient(p), p.JWKSURL, j.Raw)
+		tv.JWT.Signature = &signatureView{Status: string(status), Reason: reason}
+	}
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(tv)
+}
+
+// jwksClient fetches p's JWKS as the engine would reach p: through the
+// proxy, within p's timeout, and without checking certificates only when
+// p is insecure (which was warned about).
+func jwksClient(p providers.Provider) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if p.Insecure {
+		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user marked the provider insecure; warned
+	}
+	timeout := p.Timeout
+	if timeout <= 0 {
+		timeout = providers.DefaultTimeout
+	}
+	return &http.Client{Transport: tr, Timeout: timeout}
+}

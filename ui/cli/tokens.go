@@ -1,0 +1,203 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/store"
+)
+
+// defaultMinValidity is how long a stored token must still be valid for
+// token and header to print it rather than get a new one: long enough
+// for the request it is about to be used in.
+const defaultMinValidity = 30 * time.Second
+
+// ensureFlags are the options of the commands that print a token.
+type ensureFlags struct {
+	fresh       bool
+	minValidity time.Duration
+	trace       bool
+}
+
+func (f *ensureFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&f.fresh, "fresh", false, "get a new token even when the stored one is valid")
+	fs.DurationVar(&f.minValidity, "min-validity", defaultMinValidity,
+		"get a new token when the stored one expires within `DURATION`")
+	fs.BoolVar(&f.trace, "trace", false, "write the HTTP exchange to standard error, secrets masked")
+}
+
+// client is the engine, tracing to stderr when asked.
+func (a *app) client(trace bool) *providers.Client {
+	o := providers.Options{}
+	if trace {
+		o.Trace = a.stderr
+	}
+	return providers.NewClient(o)
+}
+
+// provider unlocks the store and looks up one provider, warning when it
+// is insecure.
+func (a *app) provider(ctx context.Context, name string) (*store.Vault, providers.Provider, *providers.Token, error) {
+	v, err := a.unlock(ctx)
+	if err != nil {
+		return nil, providers.Provider{}, nil, err
+	}
+	p, tok, err := v.Lookup(name)
+	if err != nil {
+		return nil, providers.Provider{}, nil, err
+	}
+	a.warnInsecure(p)
+	return v, p, tok, nil
+}
+
+// ensure returns a token of name valid for the flags' margin, fetching or
+// refreshing it (and saving it) only when needed.
+func (a *app) ensure(ctx context.Context, cmd, name string, f ensureFlags) (providers.Provider, *providers.Token, error) {
+	if f.minValidity < 0 {
+		return providers.Provider{}, nil, &usageError{cmd: cmd, msg: "--min-validity cannot be negative"}
+	}
+	v, p, _, err := a.provider(ctx, name)
+	if err != nil {
+		return p, nil, err
+	}
+	tok, err := a.client(f.trace).Ensure(ctx, v, name, providers.EnsureOptions{Fresh: f.fresh, MinValidity: f.minValidity})
+	if err != nil {
+		return p, nil, err
+	}
+	return p, tok, nil
+}
+
+// cmdToken is "tokenscope token NAME".
+func (a *app) cmdToken(ctx context.Context, cmd command, args []string) error {
+	fs := newFlagSet(cmd.name)
+	var f ensureFlags
+	f.register(fs)
+	asJSON := fs.Bool("json", false, "print the token with its expiry, scope, extra fields and, for a JWT, its header, claims and signature status")
+	pos, err := a.parse(cmd, fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	p, tok, err := a.ensure(ctx, cmd.name, pos[0], f)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return a.writeTokenJSON(ctx, p, tok, time.Now())
+	}
+	_, err = fmt.Fprintln(a.stdout, tok.AccessToken.Reveal())
+	return err
+}
+
+// cmdHeader is "tokenscope header NAME".
+func (a *app) cmdHeader(ctx context.Context, cmd command, args []string) error {
+	fs := newFlagSet(cmd.name)
+	var f ensureFlags
+	f.register(fs)
+	pos, err := a.parse(cmd, fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	_, tok, err := a.ensure(ctx, cmd.name, pos[0], f)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(a.stdout, "Authorization: Bearer "+tok.AccessToken.Reveal())
+	return err
+}
+
+// cmdRefresh is "tokenscope refresh NAME".
+func (a *app) cmdRefresh(ctx context.Context, cmd command, args []string) error {
+	fs := newFlagSet(cmd.name)
+	trace := fs.Bool("trace", false, "write the HTTP exchange to standard error, secrets masked")
+	pos, err := a.parse(cmd, fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	name := pos[0]
+	v, _, old, err := a.provider(ctx, name)
+	if err != nil {
+		return err
+	}
+	// No stored token is good for ever: Ensure renews, with the refresh
+	// token when there is one. A token of unknown expiry always counts as
+	// valid, so it takes a new grant.
+	o := providers.EnsureOptions{MinValidity: time.Duration(math.MaxInt64)}
+	if old == nil || old.ExpiresAt.IsZero() {
+		o = providers.EnsureOptions{Fresh: true}
+	}
+	tok, err := a.client(*trace).Ensure(ctx, v, name, o)
+	if err != nil {
+		return err
+	}
+	how := "a new grant"
+	if pl, err := v.Load(); err == nil {
+		if i := pl.Find(name); i >= 0 {
+			if h := pl.Providers[i].History; len(h) > 0 && h[len(h)-1].Kind == providers.EventRefreshed {
+				how = "its refresh token"
+			}
+		}
+	}
+	a.printf("%s has a new token from %s, %s", name, how, validity(tok, time.Now()))
+	return nil
+}
+
+// validity says until when tok is valid.
+func validity(tok *providers.Token, now time.Time) string {
+	if tok.ExpiresAt.IsZero() {
+		return "of unknown expiry"
+	}
+	return fmt.Sprintf("valid until %s (%s)", tok.ExpiresAt.Local().Format(time.TimeOnly), jwt.Relative(now, tok.ExpiresAt))
+}
+
+// cmdLogout is "tokenscope logout NAME".
+func (a *app) cmdLogout(ctx context.Context, cmd command, args []string) error {
+	fs := newFlagSet(cmd.name)
+	trace := fs.Bool("trace", false, "write the HTTP exchange to standard error, secrets masked")
+	pos, err := a.parse(cmd, fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	name := pos[0]
+	v, _, tok, err := a.provider(ctx, name)
+	if err != nil {
+		return err
+	}
+	if tok == nil {
+		a.printf("%s has no token: nothing to log out", name)
+		return nil
+	}
+	res, err := a.client(*trace).Forget(ctx, v, name)
+	if err != nil {
+		return withHint(fmt.Errorf("logout %s: %w", name, err),
+			"the token was dropped here all the same, but the provider may accept it until it expires: revoke it there if it must stop working now")
+	}
+	switch res.Method {
+	case "logout":
+		a.printf("logged out %s at its logout endpoint (HTTP %d); the token is dropped", name, res.Status)
+	case "revocation":
+		a.printf("revoked %s's token at its revocation endpoint (HTTP %d); the token is dropped", name, res.Status)
+	default:
+		a.printf("dropped %s's token; it has no logout or revocation endpoint, so the provider accepts it until it expires", name)
+	}
+	return nil
+}
+
+// cmdCurl is "tokenscope curl NAME".
+func (a *app) cmdCurl(ctx context.Context, cmd command, args []string) error {
+	fs := newFlagSet(cmd.name)
+	pos, err := a.parse(cmd, fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	_, p, _, err := a.provider(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(a.stdout, providers.CurlCommand(p))
+	return err
+}

@@ -1,0 +1,188 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/ui"
+)
+
+// testApp is an app on buffers, with TOKENSCOPE_HOME in a temp dir, a
+// pretend terminal and the given explorer.
+func testApp(t *testing.T, runUI func(ui.Options) error) (*app, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	env := map[string]string{"TOKENSCOPE_HOME": filepath.Join(t.TempDir(), "home")}
+	var stdout, stderr bytes.Buffer
+	h := defaultHooks()
+	h.isTerminal = func(any) bool { return true }
+	h.runUI = runUI
+	return newApp(strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] }, h), &stdout, &stderr
+}
+
+func TestParseInterspersed(t *testing.T) {
+	tests := []struct {
+		args    []string
+		pos     []string
+		fresh   bool
+		minimum string
+	}{
+		{[]string{"name"}, []string{"name"}, false, "0s"},
+		{[]string{"name", "--fresh"}, []string{"name"}, true, "0s"},
+		{[]string{"--fresh", "name", "--min-validity", "1m"}, []string{"name"}, true, "1m0s"},
+		{[]string{"a", "-", "b"}, []string{"a", "-", "b"}, false, "0s"},
+		{[]string{"a", "--", "--fresh", "-x"}, []string{"a", "--fresh", "-x"}, false, "0s"},
+		{[]string{"--", "--fresh"}, []string{"--fresh"}, false, "0s"},
+		{nil, nil, false, "0s"},
+	}
+	for _, tt := range tests {
+		fs := newFlagSet("t")
+		fresh := fs.Bool("fresh", false, "")
+		minimum := fs.Duration("min-validity", 0, "")
+		pos, err := parseInterspersed(fs, tt.args)
+		if err != nil {
+			t.Errorf("%q: %v", tt.args, err)
+			continue
+		}
+		if !slices.Equal(pos, tt.pos) || *fresh != tt.fresh || minimum.String() != tt.minimum {
+			t.Errorf("%q: got %q fresh=%v min=%s, want %q fresh=%v min=%s",
+				tt.args, pos, *fresh, minimum, tt.pos, tt.fresh, tt.minimum)
+		}
+	}
+}
+
+func TestExit(t *testing.T) {
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name   string
+		ctx    context.Context
+		err    error
+		code   int
+		stderr string
+	}{
+		{"ok", context.Background(), nil, exitOK, ""},
+		{"help", context.Background(), errHelpShown, exitOK, ""},
+		{"usage", context.Background(), &usageError{cmd: "token", msg: "token needs a provider NAME"}, exitUsage,
+			"tokenscope: error: token needs a provider NAME\ntokenscope: hint: run tokenscope token --help to see the usage\n"},
+		{"failure", context.Background(), errors.New("boom"), exitFailure, "tokenscope: error: boom\n"},
+		{"hints", context.Background(), withHint(errors.New("locked"), "one", "two"), exitFailure,
+			"tokenscope: error: locked\ntokenscope: hint: one\ntokenscope: hint: two\n"},
+		{"engine hint", context.Background(),
+			fmt.Errorf("wrapped: %w", &providers.Error{Op: "fetch token", Provider: "p", Status: 401, Code: "invalid_client", Hint: "check client_auth"}),
+			exitFailure, "tokenscope: error: wrapped: fetch token for p: HTTP 401 Unauthorized: invalid_client\ntokenscope: hint: check client_auth\n"},
+		{"prompt interrupted", context.Background(), errInterrupted, exitInterrupt, "tokenscope: error: interrupted\n"},
+		{"signal during a request", canceled, fmt.Errorf("fetch token: %w", context.Canceled), exitInterrupt, "tokenscope: error: interrupted\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, _, stderr := testApp(t, nil)
+			if code := a.exit(tt.ctx, tt.err); code != tt.code {
+				t.Errorf("code %d, want %d", code, tt.code)
+			}
+			if stderr.String() != tt.stderr {
+				t.Errorf("stderr:\n%s\nwant:\n%s", stderr, tt.stderr)
+			}
+		})
+	}
+}
+
+func TestExplorerInterruptExits130(t *testing.T) {
+	a, _, stderr := testApp(t, func(ui.Options) error {
+		return fmt.Errorf("explorer: %w", tea.ErrInterrupted)
+	})
+	if code := a.main(context.Background(), nil); code != exitInterrupt {
+		t.Fatalf("exit %d, want %d; stderr: %s", code, exitInterrupt, stderr)
+	}
+}
+
+// TestDemoCleansUpOnFailure: the throwaway store is removed even when
+// the explorer fails, and it held the demo's providers while it ran.
+func TestDemoCleansUpOnFailure(t *testing.T) {
+	var dir string
+	var names []string
+	a, _, stderr := testApp(t, func(o ui.Options) error {
+		dir = o.Dir
+		pl, err := o.Vault.Load()
+		if err != nil {
+			return err
+		}
+		names = pl.Names()
+		return errors.New("explorer: terminal went away")
+	})
+	if code := a.main(context.Background(), []string{"--demo"}); code != exitFailure {
+		t.Fatalf("exit %d, want %d", code, exitFailure)
+	}
+	if got := stderr.String(); got != "tokenscope: error: explorer: terminal went away\n" {
+		t.Errorf("stderr = %q", got)
+	}
+	if dir == "" {
+		t.Fatal("the explorer never ran")
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("demo store %s left behind: %v", dir, err)
+	}
+	if !slices.Contains(names, "broken-gateway") || len(names) < 7 {
+		t.Errorf("demo providers = %q, want one per preset and broken-gateway", names)
+	}
+}
+
+func TestObjectKeepsOrderAndQuotesBadJSON(t *testing.T) {
+	o := object{{Key: "z", Value: `1`}, {Key: "a", Value: `{"b":[true]}`}, {Key: "q\"", Value: `not json`}}
+	b, err := json.Marshal(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"z":1,"a":{"b":[true]},"q\"":"not json"}`; string(b) != want {
+		t.Errorf("got %s, want %s", b, want)
+	}
+}
+
+func TestRowStatus(t *testing.T) {
+	issued := time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC)
+	hour := &providers.Token{AccessToken: "a", IssuedAt: issued, ExpiresAt: issued.Add(time.Hour)}
+	unknown := &providers.Token{AccessToken: "a", IssuedAt: issued}
+	failed := []providers.Event{{At: issued, Kind: providers.EventFailed, Detail: "fetch token for p: HTTP 401"}}
+	tests := []struct {
+		name    string
+		tok     *providers.Token
+		history []providers.Event
+		at      time.Duration // after issue
+		status  string
+		left    string // expires_in, "" for null
+	}{
+		{"fresh", hour, nil, time.Minute, statusValid, "3540"},
+		{"a quarter left is expiring", hour, nil, 46 * time.Minute, statusExpiring, "840"},
+		{"refresh due", hour, nil, 58 * time.Minute, statusExpiring, "120"},
+		{"expired", hour, nil, 2 * time.Hour, statusExpired, "-3600"},
+		{"unknown expiry", unknown, nil, 100 * time.Hour, statusValid, ""},
+		{"no token", nil, nil, 0, statusNoToken, ""},
+		{"failed without a token", nil, failed, 0, statusFailed, ""},
+		{"failed refresh keeps the token's status", hour, failed, time.Minute, statusValid, "3540"},
+	}
+	for _, tt := range tests {
+		r := row(store.Entry{Provider: providers.Provider{Name: "p"}, Token: tt.tok, History: tt.history}, issued.Add(tt.at))
+		left := ""
+		if r.ExpiresIn != nil {
+			left = fmt.Sprint(*r.ExpiresIn)
+		}
+		if r.Status != tt.status || left != tt.left {
+			t.Errorf("%s: status %q, expires_in %q; want %q, %q", tt.name, r.Status, left, tt.status, tt.left)
+		}
+		if (len(tt.history) > 0) != (r.LastError != "") {
+			t.Errorf("%s: last_error %q", tt.name, r.LastError)
+		}
+	}
+}
