@@ -35,6 +35,11 @@ func commands() []command {
 			doc: "enable keeps the store's key in the OS keyring, so tokenscope unlocks without asking;\n" +
 				"disable removes it from the keyring and asks for the passphrase again.",
 			run: (*app).cmdKeyring},
+		{name: "clipboard", args: "[DURATION|off|default]", summary: "how long copied tokens stay on the clipboard",
+			doc: "Without an argument, says how long the explorer leaves a copied token on the system\n" +
+				"clipboard before clearing it (unless something else was copied since). DURATION (45s,\n" +
+				"2m) sets it, off never clears, default goes back to 30s.",
+			run: (*app).cmdClipboard},
 		{name: "list", args: "[--json]", summary: "list the providers and their tokens",
 			doc: "Lists every provider: name, preset, token status and expiry.",
 			run: (*app).cmdList},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"time"
 
 	"github.com/tokenscope/tokenscope/store"
 )
@@ -205,5 +206,49 @@ func (a *app) cmdKeyring(ctx context.Context, cmd command, args []string) error 
 		return err
 	}
 	a.printf("removed the store's key from the OS keyring: tokenscope asks for the passphrase again")
+	return nil
+}
+
+// cmdClipboard is "tokenscope clipboard [DURATION|off|default]".
+func (a *app) cmdClipboard(ctx context.Context, cmd command, args []string) error {
+	fs := newFlagSet(cmd.name)
+	pos, err := a.parse(cmd, fs, args, 0, 1)
+	if err != nil {
+		return err
+	}
+	var set *store.Settings
+	if len(pos) == 1 {
+		s := store.Settings{}
+		switch pos[0] {
+		case "off":
+			s.ClipboardClearOff = true
+		case "default":
+		default:
+			d, err := time.ParseDuration(pos[0])
+			if err != nil || d < time.Second || d > 24*time.Hour {
+				return &usageError{cmd: cmd.name, msg: fmt.Sprintf("clipboard: %s is not a duration from 1s to 24h, off or default", quote(pos[0]))}
+			}
+			s.ClipboardClear = d
+		}
+		set = &s
+	}
+	v, err := a.unlock(ctx)
+	if err != nil {
+		return err
+	}
+	if set != nil {
+		if err := v.SetSettings(*set); err != nil {
+			return err
+		}
+	}
+	p, err := v.Load()
+	if err != nil {
+		return err
+	}
+	if d := p.Settings.ClipboardClearAfter(); d > 0 {
+		a.printf("copied tokens are cleared from the clipboard after %s", d)
+	} else {
+		a.printf("copied tokens stay on the clipboard: clearing is off")
+	}
 	return nil
 }
