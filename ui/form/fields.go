@@ -86,6 +86,10 @@ func (f *field) cycle(step int) {
 // lets the engine choose.
 func methodChoices() []string { return []string{"", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"} }
 
+// bodyMethods are the try methods that send the try body; "" becomes POST
+// when there is a body.
+var bodyMethods = []string{"", "POST", "PUT", "PATCH"}
+
 // newFields builds every row the form can show, in order; visible decides
 // which are shown for the current values.
 func newFields(st styles.Form, headers []string) []field {
@@ -123,6 +127,7 @@ func newFields(st styles.Form, headers []string) []field {
 		choice("logout_method", "Logout method", methodChoices()...),
 		text("try_url", "Try URL", "an API call to test the token, optional"),
 		choice("try_method", "Try method", methodChoices()...),
+		text("try_body", "Try body", "sent with POST, PUT or PATCH, optional"),
 		text("timeout", "Timeout", providers.DefaultTimeout.String()),
 		choice("insecure", "Insecure TLS", "no", "yes"),
 	)
@@ -186,7 +191,7 @@ func values(p providers.Provider) map[string]string {
 		"username": p.Username, "password": p.Password.Reveal(), "scope": p.Scope,
 		"params": formatParams(p.Params), "jwks_url": p.JWKSURL, "revocation_url": p.RevocationURL,
 		"logout_url": p.LogoutURL, "logout_method": strings.ToUpper(p.LogoutMethod),
-		"try_url": p.TryURL, "try_method": strings.ToUpper(p.TryMethod), "insecure": "no",
+		"try_url": p.TryURL, "try_method": strings.ToUpper(p.TryMethod), "try_body": p.TryBody, "insecure": "no",
 	}
 	if p.GrantIn == "" {
 		v["grant_in"] = string(providers.GrantInBody)

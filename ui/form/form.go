@@ -158,6 +158,8 @@ func (m *Model) visible(i int) bool {
 		return m.value("logout_url") != ""
 	case k == "try_method":
 		return m.value("try_url") != ""
+	case k == "try_body":
+		return m.value("try_url") != "" && slices.Contains(bodyMethods, m.value("try_method"))
 	case strings.HasPrefix(k, headerPrefix):
 		return slices.Contains(m.headers[m.value("preset")], strings.TrimPrefix(k, headerPrefix))
 	}

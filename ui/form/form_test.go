@@ -385,3 +385,31 @@ func TestHelpFollowsTheFocusedRow(t *testing.T) {
 		t.Errorf("full help has %d bindings, want all 7", full)
 	}
 }
+
+func TestTryBodyFollowsTheMethod(t *testing.T) {
+	t.Parallel()
+	m := newForm(Options{})
+	m = typeInto(t, m, "name", "api")
+	m = typeInto(t, m, "token_url", "https://auth.example.com/token")
+	m = typeInto(t, m, "client_id", "cid")
+	if shown(m, "Try body") {
+		t.Fatal("a try body row without a try URL")
+	}
+	m = typeInto(t, m, "try_url", "https://api.example.com/sms")
+	m = choose(t, m, "try_method", "POST")
+	m = typeInto(t, m, "try_body", `{"to":"+4790000000"}`)
+	m, msg := submit(m)
+	sub, ok := msg.(SubmittedMsg)
+	if !ok || sub.Provider.TryMethod != "POST" || sub.Provider.TryBody != `{"to":"+4790000000"}` {
+		t.Fatalf("POST with a body: %#v\n%s", msg, view(m))
+	}
+	// GET sends no body: the row goes, and so does the body.
+	m = choose(t, m, "try_method", "GET")
+	if shown(m, "Try body") {
+		t.Fatal("a try body row for GET")
+	}
+	_, msg = submit(m)
+	if sub := msg.(SubmittedMsg); sub.Provider.TryBody != "" {
+		t.Fatalf("GET kept the body %q", sub.Provider.TryBody)
+	}
+}

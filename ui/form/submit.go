@@ -3,6 +3,7 @@ package form
 import (
 	"errors"
 	"maps"
+	"slices"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -66,6 +67,12 @@ func (m *Model) provider() (providers.Provider, []*providers.FieldError) {
 	p.JWKSURL, p.RevocationURL = get("jwks_url"), get("revocation_url")
 	p.LogoutURL, p.LogoutMethod = get("logout_url"), get("logout_method")
 	p.TryURL, p.TryMethod = get("try_url"), get("try_method")
+	// The try body's row shows only for a method that sends one; hidden, it
+	// keeps what the provider had, as every row the form does not show.
+	p.TryBody = m.base.TryBody
+	if p.TryURL != "" && slices.Contains(bodyMethods, p.TryMethod) {
+		p.TryBody = m.fieldValue("try_body")
+	}
 	p.Insecure = get("insecure") == "yes"
 
 	var errs []*providers.FieldError
