@@ -99,7 +99,8 @@ func TestTelenorWrongPasswordInItsOwnWords(t *testing.T) {
 	p.Password = "portal-password"
 	_, err := f.client.Fetch(context.Background(), p)
 	e := engineError(t, err)
-	if e.Status != 401 || e.Meaning != "invalid resource owner credentials" || !strings.Contains(err.Error(), "Invalid resource owner credentials") {
+	if e.Status != 401 || e.Number != "20" || e.Meaning != "invalid resource owner credentials" ||
+		!strings.Contains(err.Error(), "invalid_grant, error 20 (invalid resource owner credentials)") {
 		t.Errorf("error = %v (meaning %q), want Telenor's code 20", err, e.Meaning)
 	}
 	noSecret(t, err.Error()+e.Hint, "portal-password", telenorClientSecret)

@@ -130,7 +130,7 @@ func TestJWTWarnings(t *testing.T) {
 	tok.ExpiresAt = now.Add(time.Hour) // expires_in disagrees with exp by 56m
 	tok.AccessToken = makeJWT(fmt.Sprintf(`{"exp":%d,"nbf":%d}`, now.Add(-time.Minute).Unix(), now.Add(10*time.Minute).Unix()))
 	got := view(newPane(110, 80, Data{Provider: provider(), Token: tok}))
-	mustContain(t, got, "Warnings", "! expired 1m ago", "! not valid until in 10m", "! expires_in says")
+	mustContain(t, got, "Warnings", "! expired 1m ago", "! not yet valid: becomes valid in 10m", "! expires_in says")
 }
 
 func TestOpaqueToken(t *testing.T) {
