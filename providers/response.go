@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokenscope/tokenscope/providers/internal/jsontext"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 )
 
@@ -195,70 +196,20 @@ func jsonMembers(b []byte) ([]member, error) {
 		return nil, fmt.Errorf("token response is JSON but not an object (it starts with %s)", jsonKind(b[0]))
 	}
 	out := make([]member, 0, 16)
-	i := skipSpace(b, 1)
+	i := jsontext.SkipSpace(b, 1)
 	for i < len(b) && b[i] != '}' {
-		kEnd := stringEnd(b, i)
+		kEnd := jsontext.StringEnd(b, i)
 		key := unquote(b[i:kEnd])
-		i = skipSpace(b, kEnd)
-		i = skipSpace(b, i+1) // the colon
-		vEnd := valueEnd(b, i)
+		i = jsontext.SkipSpace(b, kEnd)
+		i = jsontext.SkipSpace(b, i+1) // the colon
+		vEnd := jsontext.ValueEnd(b, i)
 		out = append(out, newMember(key, b[i:vEnd]))
-		i = skipSpace(b, vEnd)
+		i = jsontext.SkipSpace(b, vEnd)
 		if i < len(b) && b[i] == ',' {
-			i = skipSpace(b, i+1)
+			i = jsontext.SkipSpace(b, i+1)
 		}
 	}
 	return out, nil
-}
-
-// skipSpace returns the index of the first non-space byte at or after i.
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// stringEnd returns the index just after the valid JSON string at b[i].
-func stringEnd(b []byte, i int) int {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
-	}
-	return len(b)
-}
-
-// valueEnd returns the index just after the valid JSON value at b[i].
-func valueEnd(b []byte, i int) int {
-	switch b[i] {
-	case '"':
-		return stringEnd(b, i)
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				j = stringEnd(b, j) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
-			}
-		}
-		return len(b)
-	}
-	j := i
-	for j < len(b) && !strings.ContainsRune(",}] \t\r\n", rune(b[j])) {
-		j++
-	}
-	return j
 }
 
 // unquote decodes a valid JSON string.

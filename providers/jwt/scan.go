@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/tokenscope/tokenscope/providers/internal/jsontext"
 )
 
 // scanMembers lists the members of the JSON object b in order, each value
@@ -14,83 +16,21 @@ import (
 // token really holds, while the map keeps the last, as encoding/json does.
 func scanMembers(b []byte, n int) []Field {
 	fields := make([]Field, 0, n)
-	i := skipSpace(b, 1) // past '{'
+	i := jsontext.SkipSpace(b, 1) // past '{'
 	for i < len(b) && b[i] != '}' {
 		if b[i] == ',' {
-			i = skipSpace(b, i+1)
+			i = jsontext.SkipSpace(b, i+1)
 			continue
 		}
-		kend := stringEnd(b, i)
+		kend := jsontext.StringEnd(b, i)
 		key := decodeKey(b[i:kend])
-		i = skipSpace(b, kend) // at ':'
-		i = skipSpace(b, i+1)
-		vend := valueEnd(b, i)
+		i = jsontext.SkipSpace(b, kend) // at ':'
+		i = jsontext.SkipSpace(b, i+1)
+		vend := jsontext.ValueEnd(b, i)
 		fields = append(fields, Field{Key: key, Value: valueText(string(b[i:vend]))})
-		i = skipSpace(b, vend)
+		i = jsontext.SkipSpace(b, vend)
 	}
 	return fields
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) {
-		switch b[i] {
-		case ' ', '\t', '\r', '\n':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// stringEnd returns the index just past the string starting at b[i] == '"'.
-func stringEnd(b []byte, i int) int {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
-	}
-	return len(b)
-}
-
-// valueEnd returns the index just past the JSON value starting at b[i].
-func valueEnd(b []byte, i int) int {
-	if i >= len(b) {
-		return len(b)
-	}
-	switch b[i] {
-	case '"':
-		return stringEnd(b, i)
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				j = stringEnd(b, j) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
-			}
-		}
-		return len(b)
-	default:
-		j := i
-		for j < len(b) {
-			switch b[j] {
-			case ',', '}', ']', ' ', '\t', '\r', '\n':
-				return j
-			}
-			j++
-		}
-		return j
-	}
 }
 
 // decodeKey unquotes a member name, taking the fast path when it holds
