@@ -126,3 +126,32 @@ func equalProviders(a, b Provider) bool {
 	}
 	return reflect.DeepEqual(a, b)
 }
+
+func TestValidateRefusesSecretsAndOwnKeysAsParams(t *testing.T) {
+	base := Provider{Name: "p", Preset: "oauth2", TokenURL: "https://auth.example/token", ClientID: "app"}
+	for _, tc := range []struct{ key, want string }{
+		{"client_secret", "params: client_secret is a secret and params are not"},
+		{"Password", "params: Password is a secret and params are not"},
+		{"refresh_token", "params: refresh_token is a secret"},
+		{"grant_type", "params: grant_type has a key of its own: set grant_type, not a param"},
+		{"scope", "params: scope has a key of its own"},
+	} {
+		p, err := ApplyPreset(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Params = map[string]string{"audience": "https://api.example", tc.key: "the-value-9f8e"}
+		err = p.Validate()
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("param %s: Validate = %v, want %q…", tc.key, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "the-value-9f8e") {
+			t.Errorf("param %s: the error quotes the value: %v", tc.key, err)
+		}
+	}
+	p, _ := ApplyPreset(base)
+	p.Params = map[string]string{"audience": "https://api.example", "resource": "r"}
+	if err := p.Validate(); err != nil {
+		t.Errorf("audience and resource: %v", err)
+	}
+}

@@ -171,6 +171,16 @@ func (p Provider) Validate() error {
 	if p.Timeout < 0 {
 		return &FieldError{Field: "timeout", Msg: "a timeout cannot be negative"}
 	}
+	for _, k := range p.ParamNames() {
+		switch strings.ToLower(k) {
+		case "client_secret", "password", "refresh_token", "client_assertion":
+			// Params are stored, shown, traced and exported as plain text.
+			return &FieldError{Field: "params", Msg: fmt.Sprintf("%s is a secret and params are not: give it as a secret "+
+				"(client_secret, password), never as a param", k)}
+		case "grant_type", "client_id", "username", "scope":
+			return &FieldError{Field: "params", Msg: fmt.Sprintf("%s has a key of its own: set %s, not a param", k, strings.ToLower(k))}
+		}
+	}
 	return nil
 }
 
