@@ -93,7 +93,7 @@ func (a *app) cmdAdd(ctx context.Context, cmd command, args []string) error {
 			hint: "pass --replace to replace it, or choose another name"}
 	}
 	if f.secretsStdin {
-		if err := readSecretLines(a.stdin, &p); err != nil {
+		if err := readSecretLines(a.stdinFor(ctx), &p); err != nil {
 			return err
 		}
 	}
@@ -138,13 +138,26 @@ func fieldUsage(cmd, name string, err error) error {
 	ue := &usageError{cmd: cmd, msg: fmt.Sprintf("add %s: %v", name, err)}
 	var fe *providers.FieldError
 	if errors.As(err, &fe) {
-		if fe.Field == "name" {
+		switch fe.Field {
+		case "name":
 			ue.hint = "choose a NAME without spaces or slashes"
-		} else {
+		case "params":
+			ue.hint = "leave that --param out: secrets go in --client-secret-env, --password-env or --secrets-stdin"
+		default:
 			ue.hint = "pass --" + strings.ReplaceAll(fe.Field, "_", "-")
 		}
 	}
 	return ue
+}
+
+// isVarName reports whether s can name an environment variable.
+func isVarName(s string) bool {
+	for i, r := range s {
+		if r != '_' && !('A' <= r && r <= 'Z') && !('a' <= r && r <= 'z') && (i == 0 || r < '0' || r > '9') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // secretsFromEnv fills the secrets named by --client-secret-env,
@@ -152,6 +165,12 @@ func fieldUsage(cmd, name string, err error) error {
 // but never quoted.
 func (a *app) secretsFromEnv(p *providers.Provider, f *addFlags) error {
 	get := func(flagName, env string) (providers.Secret, error) {
+		if !isVarName(env) {
+			// Most likely the secret itself, pasted where its variable's
+			// name goes: say so without repeating it.
+			return "", withHint(fmt.Errorf("add %s: --%s takes the NAME of an environment variable, and what was given is not one", p.Name, flagName),
+				"export the secret as a variable (read -s MY_SECRET; export MY_SECRET) and pass --"+flagName+" MY_SECRET")
+		}
 		s := a.getenv(env)
 		if s == "" {
 			return "", withHint(fmt.Errorf("add %s: --%s: environment variable %s is not set", p.Name, flagName, env),

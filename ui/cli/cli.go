@@ -101,7 +101,7 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 
 // help is "tokenscope help [COMMAND]", the same as --help.
 func (a *app) help(args []string) error {
-	if len(args) == 0 {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		a.printRootUsage(a.stdout)
 		return nil
 	}

@@ -59,7 +59,10 @@ func (a *app) tokenInput(ctx context.Context, pos []string) (string, error) {
 	var raw string
 	switch {
 	case len(pos) == 1 && pos[0] != "-":
+		// Accepted as the synopsis promises, with a word on where it went:
+		// a live bearer token in argv is in the shell history and in ps.
 		raw = pos[0]
+		a.warnf("a token given as an argument stays in your shell history: pipe it in instead (… | tokenscope decode)")
 	case len(pos) == 0 && a.interactive():
 		b, err := a.readSecret(ctx, "Paste the token:")
 		if err != nil {
@@ -67,7 +70,7 @@ func (a *app) tokenInput(ctx context.Context, pos []string) (string, error) {
 		}
 		raw = string(b)
 	default:
-		b, err := io.ReadAll(io.LimitReader(a.stdin, maxTokenInput+1))
+		b, err := io.ReadAll(io.LimitReader(a.stdinFor(ctx), maxTokenInput+1))
 		if err != nil {
 			return "", fmt.Errorf("read the token from standard input: %w", err)
 		}

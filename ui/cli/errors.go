@@ -41,12 +41,15 @@ func withHint(err error, hints ...string) error {
 
 // exit reports err on stderr and returns the exit code for it.
 func (a *app) exit(ctx context.Context, err error) int {
+	// An interrupt wins over success: a command that finished its work
+	// after Ctrl-C (an unlock that ran on through the KDF) must not exit 0
+	// as if the user had not asked it to stop.
 	switch {
-	case err == nil || errors.Is(err, errHelpShown):
-		return exitOK
 	case errors.Is(err, errInterrupted) || ctx.Err() != nil:
 		a.errorf("interrupted")
 		return exitInterrupt
+	case err == nil || errors.Is(err, errHelpShown):
+		return exitOK
 	}
 	var ue *usageError
 	if errors.As(err, &ue) {

@@ -37,7 +37,9 @@ func (a *app) parse(cmd command, fs *flag.FlagSet, args []string, nmin, nmax int
 	case len(pos) < nmin:
 		return nil, &usageError{cmd: cmd.name, msg: fmt.Sprintf("%s needs %s", cmd.name, cmd.needs)}
 	case nmax >= 0 && len(pos) > nmax:
-		return nil, &usageError{cmd: cmd.name, msg: fmt.Sprintf("%s: unexpected argument %s", cmd.name, quote(pos[nmax]))}
+		// The extra argument is not quoted: it may be a secret typed where
+		// none belongs.
+		return nil, &usageError{cmd: cmd.name, msg: argCount(cmd.name, nmax)}
 	}
 	return pos, nil
 }
@@ -119,4 +121,15 @@ func (p *pairFlag) Set(s string) error {
 	p.keys = append(p.keys, strings.TrimSpace(k))
 	p.values = append(p.values, v)
 	return nil
+}
+
+// argCount says how many arguments a command takes at most.
+func argCount(name string, n int) string {
+	switch n {
+	case 0:
+		return name + " takes no arguments"
+	case 1:
+		return name + " takes one argument"
+	}
+	return fmt.Sprintf("%s takes at most %d arguments", name, n)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"text/tabwriter"
 	"time"
@@ -149,7 +148,7 @@ func (a *app) cmdImport(ctx context.Context, cmd command, args []string) error {
 	if err != nil {
 		return err
 	}
-	var r io.Reader = a.stdin
+	r := a.stdinFor(ctx)
 	name := "standard input"
 	if pos[0] != "-" {
 		f, err := os.Open(pos[0])

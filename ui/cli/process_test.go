@@ -92,6 +92,53 @@ func TestInterruptExits130(t *testing.T) {
 	}
 }
 
+// TestInterruptWhileReadingStdin interrupts commands waiting for standard
+// input that never comes (a pipe whose writer stays open): each says so
+// and exits 130 at once, rather than waiting for the writer.
+func TestInterruptWhileReadingStdin(t *testing.T) {
+	if _, err := exec.LookPath("tokenscope"); err != nil {
+		t.Skip("tokenscope is not on PATH: run through TestMain")
+	}
+	dir := filepath.Join(t.TempDir(), "home")
+	if _, err := store.Init(dir, []byte("pass"), store.MinWorkFactor); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"decode", "-"}, {"import", "-"}} {
+		t.Run(args[0], func(t *testing.T) {
+			cmd := exec.Command("tokenscope", args...)
+			cmd.Env = append(os.Environ(), "TOKENSCOPE_HOME="+dir, "TOKENSCOPE_PASSPHRASE=pass")
+			stdin, err := cmd.StdinPipe() // held open: the read never ends by itself
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stdin.Close()
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(300 * time.Millisecond) // let it reach the read
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				_ = cmd.Process.Kill()
+				t.Fatal("still reading standard input 10 s after the interrupt")
+			}
+			if code := cmd.ProcessState.ExitCode(); code != exitInterrupt {
+				t.Errorf("exit code %d, want %d; stderr: %s", code, exitInterrupt, stderr.String())
+			}
+			if got, want := stderr.String(), "tokenscope: error: interrupted\n"; got != want {
+				t.Errorf("stderr = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
 // TestDemoHangupRemovesStore closes the demo's terminal (SIGHUP, which the
 // explorer does not handle): the throwaway store is removed all the same.
 func TestDemoHangupRemovesStore(t *testing.T) {

@@ -146,3 +146,38 @@ func readFirstLine(r io.Reader, what string) ([]byte, error) {
 	}
 	return line, nil
 }
+
+// stdinFor is standard input as reads that give up when ctx ends: a read
+// blocked on a pipe or a terminal does not watch the context by itself,
+// so Ctrl-C would wait for the writer. The read that was under way
+// finishes into a buffer of its own, never into the caller's.
+func (a *app) stdinFor(ctx context.Context) io.Reader {
+	return &ctxReader{ctx: ctx, r: a.stdin}
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, errInterrupted
+	}
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		buf := make([]byte, len(p))
+		n, err := c.r.Read(buf)
+		done <- result{buf[:n], err}
+	}()
+	select {
+	case res := <-done:
+		return copy(p, res.b), res.err
+	case <-c.ctx.Done():
+		return 0, errInterrupted
+	}
+}

@@ -79,7 +79,7 @@ func notInitialised(dir string) error {
 func (a *app) newPassphrase(ctx context.Context, fromStdin, useEnv bool) ([]byte, error) {
 	switch {
 	case fromStdin:
-		return readFirstLine(a.stdin, "passphrase")
+		return readFirstLine(a.stdinFor(ctx), "passphrase")
 	case useEnv && a.getenv("TOKENSCOPE_PASSPHRASE") != "":
 		return []byte(a.getenv("TOKENSCOPE_PASSPHRASE")), nil
 	case a.interactive() && useEnv:
