@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -153,5 +154,27 @@ func TestValidateRefusesSecretsAndOwnKeysAsParams(t *testing.T) {
 	p.Params = map[string]string{"audience": "https://api.example", "resource": "r"}
 	if err := p.Validate(); err != nil {
 		t.Errorf("audience and resource: %v", err)
+	}
+}
+
+func TestValidateRefusesInvalidUTF8(t *testing.T) {
+	for _, tc := range []struct {
+		field string
+		set   func(*Provider)
+	}{
+		{"name", func(p *Provider) { p.Name = "a\xff" }},
+		{"client_secret", func(p *Provider) { p.ClientSecret = "pa\xffss" }},
+		{"headers", func(p *Provider) { p.Headers = map[string]Secret{"X-Key": "k\xfe"} }},
+		{"params", func(p *Provider) { p.Params = map[string]string{"aud\xff": "x"} }},
+	} {
+		p, err := ApplyPreset(Provider{Name: "p", Preset: "oauth2", TokenURL: "https://auth.example/token", ClientID: "app"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tc.set(&p)
+		var fe *FieldError
+		if err := p.Validate(); !errors.As(err, &fe) || fe.Field != tc.field || strings.Contains(err.Error(), "\xff") {
+			t.Errorf("%s: Validate = %v, want a FieldError for %s", tc.field, err, tc.field)
+		}
 	}
 }

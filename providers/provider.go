@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Grant is the OAuth 2.0 grant a provider's token request uses.
@@ -119,6 +120,32 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
+// notUTF8 names the first field of p that is not valid UTF-8, or "".
+func notUTF8(p Provider) string {
+	for _, f := range []struct{ name, value string }{
+		{"name", p.Name}, {"preset", p.Preset}, {"product", p.Product}, {"token_url", p.TokenURL},
+		{"client_id", p.ClientID}, {"client_secret", string(p.ClientSecret)}, {"username", p.Username},
+		{"password", string(p.Password)}, {"scope", p.Scope}, {"logout_url", p.LogoutURL},
+		{"logout_method", p.LogoutMethod}, {"revocation_url", p.RevocationURL}, {"jwks_url", p.JWKSURL},
+		{"try_url", p.TryURL}, {"try_method", p.TryMethod}, {"try_body", p.TryBody},
+	} {
+		if !utf8.ValidString(f.value) {
+			return f.name
+		}
+	}
+	for k, v := range p.Headers {
+		if !utf8.ValidString(k) || !utf8.ValidString(string(v)) {
+			return "headers"
+		}
+	}
+	for k, v := range p.Params {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return "params"
+		}
+	}
+	return ""
+}
+
 // Validate reports the first thing that would make the provider unusable,
 // naming the field so a form or the command line can point at it.
 func (p Provider) Validate() error {
@@ -127,6 +154,11 @@ func (p Provider) Validate() error {
 	}
 	if strings.ContainsAny(p.Name, " \t\r\n/\\") {
 		return &FieldError{Field: "name", Msg: "a name has no spaces or slashes"}
+	}
+	if field := notUTF8(p); field != "" {
+		// The store keeps JSON, which would turn the bytes into U+FFFD: a
+		// secret would change, two names could become one.
+		return &FieldError{Field: field, Msg: "not valid UTF-8 text"}
 	}
 	if err := checkURL("token_url", p.TokenURL, true); err != nil {
 		return err
