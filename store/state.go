@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tokenscope/tokenscope/providers"
@@ -128,8 +129,18 @@ func secretsOf(p providers.Provider, toks ...*providers.Token) []string {
 		s = append(s, h.Reveal())
 	}
 	for _, t := range toks {
-		if t != nil {
-			s = append(s, t.AccessToken.Reveal(), t.RefreshToken.Reveal())
+		if t == nil {
+			continue
+		}
+		s = append(s, t.AccessToken.Reveal(), t.RefreshToken.Reveal())
+		// Extra fields named *token* (id_token, …) are credentials too;
+		// their values are kept as JSON text, quoted.
+		for _, f := range t.Extra {
+			if strings.Contains(strings.ToLower(f.Key), "token") {
+				if u, err := strconv.Unquote(f.Value); err == nil {
+					s = append(s, u)
+				}
+			}
 		}
 	}
 	return s

@@ -109,6 +109,9 @@ func (v *Vault) EnableKeyring() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return v.locked(func() error {
+		if _, err := v.current(); err != nil { // this key must still open the vault
+			return fmt.Errorf("keyring enable: %w", err)
+		}
 		account, err := readAccount(v.dir)
 		if err != nil {
 			return err
@@ -170,6 +173,12 @@ func (v *Vault) ChangePassphrase(passphrase []byte, workFactor int) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return v.locked(func() error {
+		// Only a key that still opens vault.age may replace identity.age:
+		// the vault may have been re-created since this Vault was opened,
+		// and its only identity would be lost.
+		if _, err := v.current(); err != nil {
+			return fmt.Errorf("change passphrase: %w", err)
+		}
 		if err := writeAtomic(v.dir, identityFile, wrapped, v.wrapWriter); err != nil {
 			return fmt.Errorf("change passphrase: %w", err)
 		}

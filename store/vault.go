@@ -117,12 +117,19 @@ func Init(dir string, passphrase []byte, workFactor int) (*Vault, error) {
 		if err := removeStale(dir); err != nil {
 			return err
 		}
-		// vault.age first: a crash before identity.age is written leaves a
-		// directory Init refuses and OpenIdentity can still read.
+		// vault.age first, so identity.age never names a vault that is not
+		// there. A crash between the two leaves a vault.age nobody can
+		// open, which init refuses to overwrite: remove it by hand then.
 		if err := v.write(p); err != nil {
 			return err
 		}
-		return writeAtomic(dir, identityFile, wrapped, v.wrapWriter)
+		if err := writeAtomic(dir, identityFile, wrapped, v.wrapWriter); err != nil {
+			// Without identity.age nobody can open the new vault.age (its
+			// key lived only in this process): remove it, so init can be
+			// run again once the cause is fixed.
+			return errors.Join(err, os.Remove(filepath.Join(dir, vaultFile)))
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -245,8 +252,10 @@ func (v *Vault) Update(fn func(*Payload) error) error {
 		if err != nil {
 			return err
 		}
+		// fn changes the cached payload in place: until write succeeds it
+		// is no longer what the file holds (fn may fail or panic halfway).
+		v.cached = nil
 		if err := fn(p); err != nil {
-			v.cached = nil // fn may have changed p halfway
 			return err
 		}
 		return v.write(p)

@@ -392,3 +392,65 @@ func TestRecoverWithAge(t *testing.T) {
 		t.Fatalf("vault JSON: %v %v", err, p["version"])
 	}
 }
+
+func TestHistoryScrubsTokenExtraFields(t *testing.T) {
+	v := newTestVault(t)
+	p := testProvider(4)
+	if err := v.PutProvider(p); err != nil {
+		t.Fatal(err)
+	}
+	tok := testToken(4, 1)
+	tok.Extra = append(tok.Extra, providers.Field{Key: "id_token", Value: `"eyJpZC10b2tlbi1zZWNyZXQ"`})
+	ev := providers.Event{At: fixedTime, Kind: providers.EventFailed, Detail: "server echoed eyJpZC10b2tlbi1zZWNyZXQ back"}
+	if err := v.Record(p.Name, tok, ev); err != nil {
+		t.Fatal(err)
+	}
+	pl, _ := v.Load()
+	if d := pl.Providers[0].History[0].Detail; d != "server echoed ******** back" {
+		t.Fatalf("id_token not scrubbed from the history: %q", d)
+	}
+}
+
+// TestPanicInUpdateSavesNothingHalfDone: a change that panics halfway is
+// not written by the next save.
+func TestPanicInUpdateSavesNothingHalfDone(t *testing.T) {
+	v := newTestVault(t)
+	func() {
+		defer func() { _ = recover() }()
+		_ = v.Update(func(p *Payload) error {
+			p.Theme = "half-done"
+			panic("boom")
+		})
+	}()
+	if err := v.SetSettings(Settings{ClipboardClearOff: true}); err != nil {
+		t.Fatal(err)
+	}
+	w, err := OpenIdentity(v.Dir(), v.id.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := w.Load(); p.Theme == "half-done" || !p.Settings.ClipboardClearOff {
+		t.Fatalf("after a panicking update: theme %q, settings %+v", p.Theme, p.Settings)
+	}
+}
+
+// TestChangePassphraseRefusesAReplacedVault: a Vault opened before the
+// store was re-created must not overwrite the new store's identity.
+func TestChangePassphraseRefusesAReplacedVault(t *testing.T) {
+	old := newTestVault(t)
+	dir := old.Dir()
+	for _, f := range []string{identityFile, vaultFile} {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Init(dir, []byte("the new passphrase"), testWF); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.ChangePassphrase([]byte("stale"), testWF); err == nil {
+		t.Fatal("ChangePassphrase with a key that no longer opens the vault succeeded")
+	}
+	if _, err := OpenPassphrase(dir, []byte("the new passphrase")); err != nil {
+		t.Fatalf("the new store no longer opens: %v", err)
+	}
+}
