@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -80,6 +81,19 @@ func newTransport(insecure bool) *http.Transport {
 	}
 }
 
+// JWKSClient is the HTTP client to fetch p's JWKS with (for jwt.Verify):
+// it reaches p as its token requests do, through the same transport (TLS
+// verified unless p is insecure, HTTPS_PROXY honoured), bounded by p's
+// timeout, and without following redirects to another host.
+func (c *Client) JWKSClient(p Provider) *http.Client {
+	hc := c.httpClient(p, true)
+	hc.Timeout = p.Timeout
+	if hc.Timeout <= 0 {
+		hc.Timeout = DefaultTimeout
+	}
+	return hc
+}
+
 // httpClient returns the client to send p's requests with; follow says
 // whether redirects are followed (only for the try request: a token
 // request re-sent elsewhere would carry the client's credentials along).
@@ -93,10 +107,43 @@ func (c *Client) httpClient(p Provider, follow bool) *http.Client {
 	default:
 		hc.Transport = c.secure
 	}
-	if !follow {
+	if follow {
+		hc.CheckRedirect = sameHostRedirects
+	} else {
 		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	}
 	return &hc
+}
+
+// staleRefresh reports whether err is the server refusing the refresh
+// token itself (RFC 6749 invalid_grant, Telenor's code 7), after which a
+// new grant still works. Any other refusal, a wrong client secret above
+// all, is the answer: a new grant would fail the same way, and the user
+// must see why the refresh failed.
+func staleRefresh(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || e.Status < 400 || e.Status >= 500 {
+		return false
+	}
+	switch strings.ToLower(e.Code) {
+	case "invalid_grant", "invalid_token", "expired_token":
+		return true
+	}
+	return e.Code == "7" || e.Number == "7"
+}
+
+// sameHostRedirects follows redirects on the first request's host only.
+// net/http drops Authorization when the host changes, but it forwards
+// every other header, and a provider's extra headers (MoMo's subscription
+// key) are secrets: a redirect elsewhere is shown, not followed.
+func sameHostRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	if req.URL.Host != via[0].URL.Host || (via[0].URL.Scheme == "https" && req.URL.Scheme != "https") {
+		return http.ErrUseLastResponse
+	}
+	return nil
 }
 
 func (c *Client) now() time.Time {
@@ -152,8 +199,7 @@ func (c *Client) refresh(ctx context.Context, p Provider, old *Token) (tok *Toke
 		return tok, false, err
 	}
 	tok, err = c.grant(ctx, p, opRefresh, old.RefreshToken.Reveal())
-	var e *Error
-	if errors.As(err, &e) && e.Status >= 400 && e.Status < 500 && e.Status != 429 {
+	if staleRefresh(err) {
 		// The refresh token is spent or revoked: a new grant still works.
 		tok, err = c.grant(ctx, p, opFetch, "")
 		return tok, false, err

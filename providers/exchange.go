@@ -110,17 +110,22 @@ func (c *Client) traceExchange(red *redactor, req *http.Request, payload string,
 		return
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "> %s %s %s\n", req.Method, req.URL.String(), "HTTP/1.1")
+	u := *req.URL
+	u.RawQuery = maskParams(u.RawQuery)
+	fmt.Fprintf(&b, "> %s %s %s\n", req.Method, u.String(), req.Proto)
 	fmt.Fprintf(&b, "> Host: %s\n", req.URL.Host)
-	writeHeaders(&b, "> ", req.Header)
+	writeHeaders(&b, "> ", req.Header, red.headers)
 	b.WriteString(">\n")
+	if strings.HasPrefix(req.Header.Get("Content-Type"), contentForm) {
+		payload = maskParams(payload)
+	}
 	writeBody(&b, "> ", payload)
 	if err != nil && resp == nil {
 		fmt.Fprintf(&b, "* no answer: %v\n", err)
 	}
 	if resp != nil {
 		fmt.Fprintf(&b, "< %s (%s)\n", resp.statusLine, resp.latency.Round(time.Millisecond))
-		writeHeaders(&b, "< ", resp.header)
+		writeHeaders(&b, "< ", resp.header, nil)
 		b.WriteString("<\n")
 		writeBody(&b, "< ", string(resp.body))
 		if err != nil {
@@ -135,8 +140,9 @@ func (c *Client) traceExchange(red *redactor, req *http.Request, payload string,
 }
 
 // writeHeaders writes h sorted by name. Credentials are masked whole, their
-// scheme kept: the redactor masks the rest.
-func writeHeaders(b *bytes.Buffer, prefix string, h http.Header) {
+// scheme kept, and so are the headers named in secret: the redactor masks
+// the rest.
+func writeHeaders(b *bytes.Buffer, prefix string, h http.Header, secret map[string]bool) {
 	names := make([]string, 0, len(h))
 	for k := range h {
 		names = append(names, k)
@@ -151,6 +157,10 @@ func writeHeaders(b *bytes.Buffer, prefix string, h http.Header) {
 			case "Cookie", "Set-Cookie":
 				name, _, _ := strings.Cut(v, "=")
 				v = name + "=" + mask
+			default:
+				if secret[http.CanonicalHeaderKey(k)] {
+					v = mask
+				}
 			}
 			fmt.Fprintf(b, "%s%s: %s\n", prefix, k, v)
 		}

@@ -178,3 +178,25 @@ func TestValidateRefusesInvalidUTF8(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateRefusesSecretsInURLs(t *testing.T) {
+	p, err := ApplyPreset(Provider{Name: "mf", Preset: "mobifinance", ClientID: "c", ClientSecret: "s",
+		TokenURL: "https://mf.example/oauth/token?client_id=c&client_secret=URLSECRET123&grant_type=client_credentials"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = p.Validate()
+	var fe *FieldError
+	if !errors.As(err, &fe) || fe.Field != "token_url" || !strings.Contains(err.Error(), "carries client_secret") {
+		t.Fatalf("Validate = %v, want a token_url error naming client_secret", err)
+	}
+	p.TokenURL = "ftp://mf.example/token?client_secret=URLSECRET123"
+	err = p.Validate()
+	if err == nil || strings.Contains(err.Error(), "URLSECRET123") {
+		t.Fatalf("Validate = %v, want an error that does not quote the query", err)
+	}
+	p.TokenURL = "https://mf.example/oauth/token?grant_type=client_credentials"
+	if err := p.Validate(); err != nil {
+		t.Fatalf("a token URL with grant_type: %v", err)
+	}
+}

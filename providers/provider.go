@@ -223,9 +223,20 @@ func checkURL(field, raw string, required bool) error {
 		}
 		return nil
 	}
+	// The query is never quoted back: a pasted URL may carry a secret.
+	shown, _, _ := strings.Cut(raw, "?")
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return &FieldError{Field: field, Msg: fmt.Sprintf("%q is not an http or https URL", raw)}
+		return &FieldError{Field: field, Msg: fmt.Sprintf("%q is not an http or https URL", shown)}
+	}
+	for k := range u.Query() {
+		switch strings.ToLower(k) {
+		case "client_secret", "password", "refresh_token", "client_assertion", "access_token":
+			// Mobifinance documents its URL with the secret in it; pasted
+			// whole it would be stored, shown and exported in the clear.
+			return &FieldError{Field: field, Msg: fmt.Sprintf("the URL carries %s in its query: take it out and give it "+
+				"as a secret (client_secret, password); the engine puts it where the preset says", k)}
+		}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"html"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -20,6 +21,9 @@ const mask = "****"
 type redactor struct {
 	secrets  []string
 	replacer *strings.Replacer
+	// headers are the canonical names of the provider's extra headers,
+	// whose values are secrets wherever they stand.
+	headers map[string]bool
 }
 
 // newRedactor knows p's secrets (client secret, password, header values,
@@ -33,17 +37,28 @@ func newRedactor(p Provider, tokens ...string) *redactor {
 		s = append(s, basicCredentials(p.ClientID, p.ClientSecret.Reveal()),
 			base64.StdEncoding.EncodeToString([]byte(p.ClientID+":"+p.ClientSecret.Reveal())))
 	}
-	return (&redactor{}).with(append(s, tokens...)...)
+	r := (&redactor{}).with(append(s, tokens...)...)
+	r.headers = make(map[string]bool, len(p.Headers))
+	for h := range p.Headers {
+		r.headers[http.CanonicalHeaderKey(h)] = true
+	}
+	return r
 }
 
 // with returns a redactor that also masks more.
 func (r *redactor) with(more ...string) *redactor {
 	all := slices.Clone(r.secrets)
 	for _, s := range more {
-		if s == "" {
+		// A value shorter than minMasked (a header such as "X-Version: e")
+		// would be masked inside every word that holds it, garbling the
+		// text and showing where it stood; the wire positions it appears
+		// in (Authorization, the secret parameters) are masked by place.
+		if len(s) < minMasked {
 			continue
 		}
-		all = append(all, s, url.QueryEscape(s), url.PathEscape(s), html.EscapeString(s), jsonText(s))
+		j := jsonText(s)
+		all = append(all, s, url.QueryEscape(s), url.PathEscape(s), html.EscapeString(s), j,
+			strings.ReplaceAll(j, "/", `\/`)) // PHP's json_encode escapes "/"
 	}
 	slices.SortFunc(all, func(a, b string) int { return len(b) - len(a) }) // longest first
 	all = slices.Compact(all)
@@ -51,8 +66,36 @@ func (r *redactor) with(more ...string) *redactor {
 	for _, s := range all {
 		pairs = append(pairs, s, mask)
 	}
-	return &redactor{secrets: all, replacer: strings.NewReplacer(pairs...)}
+	return &redactor{secrets: all, replacer: strings.NewReplacer(pairs...), headers: r.headers}
 }
+
+// secretParams are the form and query parameters whose values are
+// secrets: masked by their place, whatever their length.
+var secretParams = map[string]bool{"client_secret": true, "password": true, "refresh_token": true,
+	"token": true, "client_assertion": true, "access_token": true}
+
+// maskParams masks the values of secretParams in a form or query string
+// (a=1&b=2), leaving everything else as it was written.
+func maskParams(s string) string {
+	if !strings.Contains(s, "=") {
+		return s
+	}
+	parts := strings.Split(s, "&")
+	for i, kv := range parts {
+		k, _, ok := strings.Cut(kv, "=")
+		if !ok {
+			continue
+		}
+		if name, err := url.QueryUnescape(k); err == nil && secretParams[strings.ToLower(name)] {
+			parts[i] = k + "=" + mask
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// minMasked is the length from which a value is masked wherever it
+// appears in text.
+const minMasked = 4
 
 // jsonText is s as encoding/json writes it inside a string, unquoted.
 func jsonText(s string) string {
@@ -143,6 +186,9 @@ func bodyStart(body []byte, r *redactor) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
+	// Masked before the tags go too: a secret holding "<a>" would be cut
+	// in two by the tag pass, and its halves would match nothing.
+	s = r.clean(s)
 	if strings.Contains(s, "<") {
 		s = scriptOrStyle.ReplaceAllString(s, " ")
 		s = htmlComment.ReplaceAllString(s, " ")

@@ -166,6 +166,9 @@ func buildTokenRequest(p Provider, refresh string, hdr form) *request {
 	switch {
 	case refresh != "":
 		grant = form{{key: "grant_type", value: "refresh_token"}}
+		// A token URL pasted with its own ?grant_type=client_credentials
+		// (MTN documents one) would name the other grant beside ours.
+		r.url = withoutQueryKey(p.TokenURL, "grant_type")
 		if grantIn == GrantInNone {
 			grantIn = GrantInBody // a refresh without a grant_type means nothing
 		}
@@ -203,8 +206,21 @@ func buildTokenRequest(p Provider, refresh string, hdr form) *request {
 	default:
 		r.body = append(r.body, creds...)
 	}
-	r.query = withoutPresent(r.query, p.TokenURL)
+	r.query = withoutPresent(r.query, r.url)
 	return r
+}
+
+// withoutQueryKey is raw without the query parameter key, or raw itself
+// when it has none.
+func withoutQueryKey(raw, key string) string {
+	u, err := url.Parse(raw)
+	if err != nil || !u.Query().Has(key) {
+		return raw
+	}
+	q := u.Query()
+	q.Del(key)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // withoutPresent drops the parameters the configured URL's query already

@@ -183,7 +183,7 @@ func TestHugeBodyRefused(t *testing.T) {
 
 func TestMalformedOrEmptySuccess(t *testing.T) {
 	for _, tc := range []struct{ body, want string }{
-		{`{"access_token": "abc", "expires_in": 3600`, "fetch token for idp: HTTP 200 OK: " +
+		{`{"access_token": "abc-7f3e", "expires_in": 3600`, "fetch token for idp: HTTP 200 OK: " +
 			`"{""access_token"": ""****"", ""expires_in"": 3600": token response is not JSON: unexpected end of JSON input`},
 		{`{"token_type":"Bearer"}`, "token response has no access_token (members: token_type)"},
 		{`<html>Welcome to nginx!</html>`, `HTTP 200 OK: "Welcome to nginx!": token response is not JSON`},

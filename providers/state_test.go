@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -287,5 +288,40 @@ func TestTryNeedsAURLAndAToken(t *testing.T) {
 	}
 	if _, err := c.Try(context.Background(), Provider{Name: "x", TryURL: "http://127.0.0.1:1/"}, nil); err == nil {
 		t.Error("no token: no error")
+	}
+}
+
+// A refresh refused for another reason than the refresh token (a wrong
+// client secret) is the answer: no new grant is tried behind it.
+func TestRefreshRefusedForTheClientIsReported(t *testing.T) {
+	srv := serve(t, answer(401, `{"error":"invalid_client","error_description":"bad secret"}`),
+		answer(200, `{"access_token":"AT-9","expires_in":60}`))
+	p := oauth2Provider(t, srv.URL())
+	tok, err := testClient(nil).Refresh(context.Background(), p, &Token{AccessToken: "AT-1", RefreshToken: "RT-1"})
+	if err == nil || tok != nil {
+		t.Fatalf("Refresh = %v, %v; want the refresh's error", tok, err)
+	}
+	if !strings.HasPrefix(err.Error(), "refresh token for ") || !strings.Contains(err.Error(), "invalid_client") {
+		t.Errorf("error = %v, want the refresh's own words", err)
+	}
+	if n := len(srv.got()); n != 1 {
+		t.Errorf("%d requests, want only the refresh", n)
+	}
+}
+
+// A token URL that carries its own grant_type (MTN documents one) still
+// refreshes with grant_type=refresh_token.
+func TestRefreshAgainstATokenURLWithAGrantInItsQuery(t *testing.T) {
+	srv := serve(t, answer(200, `{"access_token":"AT-2","expires_in":60}`))
+	p := oauth2Provider(t, srv.URL())
+	p.TokenURL += "?grant_type=client_credentials"
+	if _, err := testClient(nil).Refresh(context.Background(), p, &Token{AccessToken: "AT-1", RefreshToken: "RT-1"}); err != nil {
+		t.Fatal(err)
+	}
+	r := srv.got()[0]
+	q, _ := url.ParseQuery(r.RawQuery)
+	f := r.form(t)
+	if q.Get("grant_type") == "client_credentials" || f.Get("grant_type") != "refresh_token" || f.Get("refresh_token") != "RT-1" {
+		t.Errorf("refresh sent query %v, form %v", q, f)
 	}
 }

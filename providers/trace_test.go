@@ -133,3 +133,89 @@ func TestHTTPSProxyHonoured(t *testing.T) {
 		t.Errorf("proxy saw CONNECT %v", connects)
 	}
 }
+
+// Short secrets are not masked inside every word that holds them, so
+// they are masked by their place: an extra header's value, a secret
+// parameter of the body or of the query.
+func TestTraceMasksShortSecretsByPlace(t *testing.T) {
+	srv := serve(t, answer(400, `{"error":"invalid_request","error_description":"fetch token: bad request"}`))
+	p := presetAt(t, "telenor", srv.URL())
+	p.Password = "pw1"
+	p.Headers = map[string]Secret{"X-Tenant-Key": "k9z", "X-Version": "e"}
+	var trace bytes.Buffer
+	c := NewClient(Options{Trace: &trace, Sleep: (&sleeps{}).sleep})
+	_, err := c.Fetch(context.Background(), p)
+	if err == nil {
+		t.Fatal("Fetch succeeded against a 400")
+	}
+	out := trace.String()
+	for _, want := range []string{"> X-Tenant-Key: ****\n", "> X-Version: ****\n", "&password=****\n", "bad request"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("trace lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "k9z") || strings.Contains(out, "pw1") {
+		t.Errorf("trace shows a short secret:\n%s", out)
+	}
+	if !strings.Contains(err.Error(), "fetch token: bad request") {
+		t.Errorf("the one-letter header value garbled the error: %v", err)
+	}
+
+	mf := serve(t, answer(200, `{"access_token":"AT-mf-0123"}`))
+	q, err := ApplyPreset(Provider{Name: "mf", Preset: "mobifinance", TokenURL: mf.URL() + "/token", ClientID: "c", ClientSecret: "s3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trace.Reset()
+	if _, err := c.Fetch(context.Background(), q); err != nil {
+		t.Fatal(err)
+	}
+	if out := trace.String(); !strings.Contains(out, "client_secret=****") || strings.Contains(out, "client_secret=s3") {
+		t.Errorf("the query's client_secret is not masked:\n%s", out)
+	}
+}
+
+// The try request follows redirects on its own host only: net/http would
+// forward the provider's extra headers (secrets) to any other host.
+func TestTryDoesNotFollowARedirectToAnotherHost(t *testing.T) {
+	other := serve(t, answer(200, "elsewhere"))
+	api := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL()+"/steal", http.StatusFound)
+	})
+	p := oauth2Provider(t, api.URL())
+	// 127.0.0.1 and localhost are two hosts to net/http.
+	p.TryURL = strings.Replace(api.URL(), "127.0.0.1", "localhost", 1) + "/me"
+	p.Headers = map[string]Secret{"Ocp-Apim-Subscription-Key": "sub-key-0f9e8d7c"}
+	res, err := testClient(nil).Try(context.Background(), p, &Token{AccessToken: "AT-try-0123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != http.StatusFound {
+		t.Errorf("try status = %d, want the 302 itself", res.Status)
+	}
+	if n := len(other.got()); n != 0 {
+		t.Errorf("the other host received %d requests", n)
+	}
+}
+
+// An echoed secret is masked in the forms servers echo it in: inside an
+// HTML page whose tags would cut it in two, and JSON with "/" escaped.
+func TestEchoedSecretsInHTMLAndEscapedJSON(t *testing.T) {
+	for _, tc := range []struct{ password, body, leak string }{
+		{"x<a>yz1234", "<html><body>wrong password x<a>yz1234</body></html>", "yz1234"},
+		{"a+b/c-S3CRET", `{"error":"invalid_grant","error_description":"got a+b\/c-S3CRET"}`, "S3CRET"},
+	} {
+		srv := serve(t, answer(401, tc.body))
+		p := presetAt(t, "telenor", srv.URL())
+		p.Password = Secret(tc.password)
+		var trace bytes.Buffer
+		c := NewClient(Options{Trace: &trace, Sleep: (&sleeps{}).sleep})
+		_, err := c.Fetch(context.Background(), p)
+		if err == nil {
+			t.Fatal("Fetch succeeded against a 401")
+		}
+		if strings.Contains(err.Error(), tc.leak) || strings.Contains(trace.String(), tc.leak) {
+			t.Errorf("password %q leaks:\nerror: %v\ntrace:\n%s", tc.password, err, trace.String())
+		}
+	}
+}

@@ -3,9 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"encoding/json"
-	"net/http"
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
@@ -134,7 +132,7 @@ func (a *app) writeTokenJSON(ctx context.Context, p providers.Provider, tok *pro
 			stated = tok.ExpiresAt
 		}
 		tv.JWT = newJWTView(j, now, stated)
-		status, reason := jwt.Verify(ctx, jwksClient(p), p.JWKSURL, j.Raw)
+		status, reason := jwt.Verify(ctx, a.client(false).JWKSClient(p), p.JWKSURL, j.Raw)
 		tv.JWT.Signature = &signatureView{Status: string(status), Reason: reason}
 	}
 	enc := json.NewEncoder(a.stdout)
@@ -142,17 +140,3 @@ func (a *app) writeTokenJSON(ctx context.Context, p providers.Provider, tok *pro
 	return enc.Encode(tv)
 }
 
-// jwksClient fetches p's JWKS as the engine would reach p: through the
-// proxy, within p's timeout, and without checking certificates only when
-// p is insecure (which was warned about).
-func jwksClient(p providers.Provider) *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	if p.Insecure {
-		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user marked the provider insecure; warned
-	}
-	timeout := p.Timeout
-	if timeout <= 0 {
-		timeout = providers.DefaultTimeout
-	}
-	return &http.Client{Transport: tr, Timeout: timeout}
-}
