@@ -19,7 +19,7 @@ func (c *Client) Ensure(ctx context.Context, st State, name string, o EnsureOpti
 	if err != nil {
 		return nil, err
 	}
-	if !o.Fresh && old.ValidFor(c.now(), o.MinValidity) {
+	if !o.Fresh && !o.Renew && old.ValidFor(c.now(), o.MinValidity) {
 		return old, nil
 	}
 	var tok *Token
@@ -101,6 +101,9 @@ func forgetDetail(res LogoutResult, remote error) string {
 type EnsureOptions struct {
 	// Fresh always obtains a new token with a new grant.
 	Fresh bool
+	// Renew always renews the token: with its refresh token when it has
+	// one, else with a new grant.
+	Renew bool
 	// MinValidity is how long the current token must stay valid to be used
 	// as it is.
 	MinValidity time.Duration

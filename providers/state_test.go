@@ -325,3 +325,21 @@ func TestRefreshAgainstATokenURLWithAGrantInItsQuery(t *testing.T) {
 		t.Errorf("refresh sent query %v, form %v", q, f)
 	}
 }
+
+// Renew renews even a token of unknown expiry, with its refresh token.
+func TestEnsureRenewUsesTheRefreshToken(t *testing.T) {
+	srv := serve(t, answer(200, `{"access_token":"AT-2","refresh_token":"RT-2"}`))
+	p := presetAt(t, "telenor", srv.URL())
+	st := newMemState(p)
+	st.tok["telenor"] = &Token{AccessToken: "AT-1", RefreshToken: "RT-1"} // expiry unknown: valid as far as anyone knows
+	tok, err := testClient(nil).Ensure(context.Background(), st, "telenor", EnsureOptions{Renew: true})
+	if err != nil || tok.AccessToken != "AT-2" {
+		t.Fatalf("Ensure = %v, %v", tok, err)
+	}
+	if f := srv.got()[0].form(t); f.Get("grant_type") != "refresh_token" || f.Get("refresh_token") != "RT-1" {
+		t.Errorf("request form = %v, want a refresh", f)
+	}
+	if e := st.events[0]; e.Kind != EventRefreshed {
+		t.Errorf("event = %+v", e)
+	}
+}

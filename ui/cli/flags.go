@@ -73,13 +73,25 @@ func flagError(cmd string, err error) error {
 		name = strings.ToLower(strings.TrimLeft(name, "-"))
 		for _, w := range []string{"secret", "password", "passphrase", "token", "key"} {
 			if strings.Contains(name, w) && !strings.HasSuffix(name, "-env") {
-				ue.hint = "secrets are never read from the command line: use an environment variable " +
-					"(--client-secret-env VAR), --secrets-stdin, or the prompt in a terminal"
+				ue.hint = "secrets are never read from the command line: " + secretWays(cmd)
 				break
 			}
 		}
 	}
 	return ue
+}
+
+// secretWays says how cmd does take its secrets.
+func secretWays(cmd string) string {
+	switch cmd {
+	case "add":
+		return "use an environment variable (--client-secret-env VAR), --secrets-stdin, or the prompt in a terminal"
+	case "init", "passphrase":
+		return "pass --passphrase-stdin, set TOKENSCOPE_PASSPHRASE (init), or type it at the prompt in a terminal"
+	case "decode":
+		return "pipe the token in (… | tokenscope decode), or paste it at the prompt in a terminal"
+	}
+	return "the store holds them, unlocked with TOKENSCOPE_IDENTITY, TOKENSCOPE_PASSPHRASE or the prompt"
 }
 
 // printUsage writes cmd's usage: synopsis, description, options.

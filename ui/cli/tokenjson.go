@@ -139,4 +139,3 @@ func (a *app) writeTokenJSON(ctx context.Context, p providers.Provider, tok *pro
 	enc.SetIndent("", "  ")
 	return enc.Encode(tv)
 }
-

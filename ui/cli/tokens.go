@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
@@ -119,18 +118,11 @@ func (a *app) cmdRefresh(ctx context.Context, cmd command, args []string) error 
 		return err
 	}
 	name := pos[0]
-	v, _, old, err := a.provider(ctx, name)
+	v, _, _, err := a.provider(ctx, name)
 	if err != nil {
 		return err
 	}
-	// No stored token is good for ever: Ensure renews, with the refresh
-	// token when there is one. A token of unknown expiry always counts as
-	// valid, so it takes a new grant.
-	o := providers.EnsureOptions{MinValidity: time.Duration(math.MaxInt64)}
-	if old == nil || old.ExpiresAt.IsZero() {
-		o = providers.EnsureOptions{Fresh: true}
-	}
-	tok, err := a.client(*trace).Ensure(ctx, v, name, o)
+	tok, err := a.client(*trace).Ensure(ctx, v, name, providers.EnsureOptions{Renew: true})
 	if err != nil {
 		return err
 	}
