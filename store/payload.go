@@ -172,8 +172,14 @@ func jsonError(err error) error {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("truncated JSON")
 	}
-	// Unknown fields and time/duration parse errors: the decoder names the
-	// key ("json: unknown field \"x\"") or a timestamp, never a secret value.
+	var tpe *time.ParseError
+	if errors.As(err, &tpe) {
+		// It quotes the text it could not parse, which in a damaged or
+		// edited vault could be anything.
+		return errors.New("a time field holds something that is not an RFC 3339 time")
+	}
+	// Unknown fields: the decoder names the key ("json: unknown field
+	// \"x\""), never a value.
 	return err
 }
 

@@ -248,3 +248,12 @@ func checkDecode(t *testing.T, data []byte) {
 		}
 	}
 }
+
+func TestTimeErrorsDoNotQuoteTheValue(t *testing.T) {
+	text := `{"version":1,"settings":{},"providers":[{"provider":{"name":"a","preset":"oauth2","token_url":"https://x.example/t","grant_type":"client_credentials","grant_in":"body","client_auth":"basic","client_id":"c"},` +
+		`"history":[{"at":"SECRET-LOOKING-9f8e","kind":"issued"}]}]}`
+	_, err := decodePayload(text, 0)
+	if err == nil || strings.Contains(err.Error(), "SECRET-LOOKING") {
+		t.Fatalf("decodePayload = %v, want an error without the value", err)
+	}
+}

@@ -5,16 +5,9 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 )
-
-// openNoFollow opens path for reading, failing on a symlink (ELOOP) and
-// without blocking on a FIFO swapped in after the Lstat check.
-func openNoFollow(path string) (*os.File, error) {
-	return os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
-}
 
 // holder names the process holding a flock on path, from /proc/locks and
 // /proc/PID/comm, as "process 4242 (tokenscope)". flock(2) itself cannot

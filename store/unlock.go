@@ -108,24 +108,31 @@ func (v *Vault) KeyringEnabled() bool {
 func (v *Vault) EnableKeyring() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	return v.locked(func() error {
+	var account string
+	err := v.locked(func() error {
 		if _, err := v.current(); err != nil { // this key must still open the vault
 			return fmt.Errorf("keyring enable: %w", err)
 		}
-		account, err := readAccount(v.dir)
-		if err != nil {
-			return err
+		var err error
+		account, err = readAccount(v.dir)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if account == "" {
+		b := make([]byte, 16)
+		if _, err := rand.Read(b); err != nil {
+			return fmt.Errorf("keyring enable: %w", err)
 		}
-		if account == "" {
-			b := make([]byte, 16)
-			if _, err := rand.Read(b); err != nil {
-				return fmt.Errorf("keyring enable: %w", err)
-			}
-			account = accountPrefix + hex.EncodeToString(b)
-		}
-		if err := keyring.Set(keyringService, account, v.id.String()); err != nil {
-			return fmt.Errorf("keyring enable: %w: %v", ErrKeyring, err)
-		}
+		account = accountPrefix + hex.EncodeToString(b)
+	}
+	// The keyring may wait on a desktop prompt: not while holding
+	// vault.lock, where every other process's save would time out.
+	if err := keyring.Set(keyringService, account, v.id.String()); err != nil {
+		return fmt.Errorf("keyring enable: %w: %v", ErrKeyring, err)
+	}
+	return v.locked(func() error {
 		return writeAtomic(v.dir, keyringFile, []byte(account+"\n"), v.wrapWriter)
 	})
 }
@@ -136,22 +143,26 @@ func (v *Vault) EnableKeyring() error {
 func (v *Vault) DisableKeyring() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	return v.locked(func() error {
-		account, err := readAccount(v.dir)
+	var account string
+	err := v.locked(func() error {
+		var err error
+		account, err = readAccount(v.dir)
 		if err != nil || account == "" {
 			return err
 		}
 		if err := os.Remove(filepath.Join(v.dir, keyringFile)); err != nil {
 			return fmt.Errorf("keyring disable: %w", err)
 		}
-		if err := syncDir(v.dir); err != nil {
-			return err
-		}
-		if err := keyring.Delete(keyringService, account); err != nil && !errors.Is(err, keyring.ErrNotFound) {
-			return fmt.Errorf("keyring disable: %w: the entry %s/%s may remain, remove it with your keyring tool: %v", ErrKeyring, keyringService, account, err)
-		}
-		return nil
+		return syncDir(v.dir)
 	})
+	if err != nil || account == "" {
+		return err
+	}
+	// Outside vault.lock, as in EnableKeyring.
+	if err := keyring.Delete(keyringService, account); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+		return fmt.Errorf("keyring disable: %w: the entry %s/%s may remain, remove it with your keyring tool: %v", ErrKeyring, keyringService, account, err)
+	}
+	return nil
 }
 
 // ChangePassphrase re-wraps the identity with a new passphrase at

@@ -1,0 +1,14 @@
+//go:build unix
+
+package store
+
+import (
+	"os"
+	"syscall"
+)
+
+// openNoFollow opens path for reading, failing on a symlink (ELOOP) and
+// without blocking on a FIFO swapped in after the Lstat check.
+func openNoFollow(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+}
