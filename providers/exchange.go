@@ -54,11 +54,20 @@ func (c *Client) once(ctx context.Context, hc *http.Client, rq *request, red *re
 		body: b, date: c.now(), latency: time.Since(start),
 	}
 	c.traceExchange(red.with(tokenValues(b)...), req, payload, resp, err)
+	if errors.Is(err, errBodyTooLarge) {
+		return nil, &tooLarge{status: res.StatusCode}
+	}
 	if err != nil {
 		return nil, cleanURLError(err, red)
 	}
 	return resp, nil
 }
+
+// tooLarge is errBodyTooLarge with the status of the answer it came with.
+type tooLarge struct{ status int }
+
+func (e *tooLarge) Error() string { return errBodyTooLarge.Error() }
+func (e *tooLarge) Unwrap() error { return errBodyTooLarge }
 
 // setHeaders puts rq's headers on req.
 func setHeaders(req *http.Request, rq *request) {

@@ -45,7 +45,12 @@ func (c *Client) send(parent context.Context, p Provider, op string, rq *request
 		case ctx.Err() != nil:
 			err = &timeoutError{after: timeout}
 		}
-		return nil, &Error{Op: op, Provider: p.Name, Attempts: attempt, Err: err, Hint: failureHint(op, err), red: red}
+		e := &Error{Op: op, Provider: p.Name, Attempts: attempt, Err: err, Hint: failureHint(op, err), red: red}
+		var tl *tooLarge
+		if errors.As(err, &tl) {
+			e.Status = tl.status // a 502 page over 1 MiB is still a 502
+		}
+		return nil, e
 	}
 	for attempt := 1; ; attempt++ {
 		resp, err := c.once(ctx, hc, rq, red)

@@ -3,6 +3,7 @@ package providers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net/http"
@@ -164,6 +165,7 @@ func TestHugeBodyRefused(t *testing.T) {
 		h    http.HandlerFunc
 	}{
 		{"with length", answer(200, big)},
+		{"a gateway page", answer(502, big)},
 		{"chunked", func(w http.ResponseWriter, _ *http.Request) {
 			for i := 0; i < 10; i++ {
 				_, _ = w.Write([]byte(big[:1<<20]))
@@ -176,6 +178,13 @@ func TestHugeBodyRefused(t *testing.T) {
 			e := fetchErr(t, testClient(nil), oauth2Provider(t, srv.URL()))
 			if !errors.Is(e, errBodyTooLarge) || !strings.Contains(e.Error(), "larger than 1 MiB") || len(srv.got()) != 1 {
 				t.Errorf("%d requests: %v", len(srv.got()), e)
+			}
+			want := 200
+			if tc.name == "a gateway page" {
+				want = 502
+			}
+			if e.Status != want || !strings.Contains(e.Error(), fmt.Sprintf("HTTP %d", want)) {
+				t.Errorf("error = %v (status %d), want the answer's status %d", e, e.Status, want)
 			}
 		})
 	}
