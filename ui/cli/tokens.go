@@ -165,8 +165,13 @@ func (a *app) cmdLogout(ctx context.Context, cmd command, args []string) error {
 	}
 	res, err := a.client(*trace).Forget(ctx, v, name)
 	if err != nil {
-		return withHint(fmt.Errorf("logout %s: %w", name, err),
-			"the token was dropped here all the same, but the provider may accept it until it expires: revoke it there if it must stop working now")
+		err = fmt.Errorf("logout %s: %w", name, err)
+		// Say the token is gone only when the store says so: Forget's
+		// error may be the local drop failing as well.
+		if _, left, lerr := v.Lookup(name); lerr == nil && left == nil {
+			return withHint(err, "the token was dropped here all the same, but the provider may accept it until it expires: revoke it there if it must stop working now")
+		}
+		return err
 	}
 	switch res.Method {
 	case "logout":
