@@ -94,7 +94,12 @@ func (m *Model) onAnswer(tag any, yes bool) tea.Cmd {
 		return nil
 	}
 	e := m.byName[q.name]
-	if e == nil || e.busy != opNone {
+	switch {
+	case e == nil:
+		m.setStatus(statusError, "nothing done: "+q.name+" is gone")
+		return nil
+	case e.busy != opNone:
+		m.setStatus(statusError, "nothing done: "+q.name+" is busy "+e.busyText()+"; ask again when it is idle")
 		return nil
 	}
 	switch q.kind {
@@ -125,6 +130,15 @@ func (m *Model) finish(name string, seq uint64) (*entry, bool) {
 	}
 	e.busy, e.pending = opNone, 0
 	m.busy--
+	if e.stale {
+		e.stale = false
+		if e.inBulk {
+			e.inBulk = false
+			m.bulkDone(name, errEdited)
+		}
+		m.changed(e)
+		return nil, false
+	}
 	return e, true
 }
 

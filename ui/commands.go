@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -49,18 +50,18 @@ func (r *recorder) Record(name string, tok *providers.Token, ev providers.Event)
 	return nil
 }
 
-// acquire waits for one of the slots that bound how many bulk requests
-// (refresh all, auto-refresh) run at once; a nil channel means no bound.
-func acquire(ctx context.Context, slots chan struct{}) (release func(), err error) {
-	if slots == nil {
-		return func() {}, nil
+// inSlot runs fn once one of the slots that bound how many bulk requests
+// (refresh all, auto-refresh) run at once is free (a nil channel means no
+// bound), with a context that times out d after the slot was taken: time
+// spent queued is not the request's.
+func inSlot(slots chan struct{}, d time.Duration, fn func(ctx context.Context)) {
+	if slots != nil {
+		slots <- struct{}{}
+		defer func() { <-slots }()
 	}
-	select {
-	case slots <- struct{}{}:
-		return func() { <-slots }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	fn(ctx)
 }
 
 // refreshOptions makes Ensure renew a token whatever its validity: a
@@ -77,25 +78,19 @@ func refreshOptions(tok *providers.Token) providers.EnsureOptions {
 func tokenCmd(c *providers.Client, st providers.State, name string, seq uint64, o op,
 	eo providers.EnsureOptions, slots chan struct{}) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), tokenTimeout)
-		defer cancel()
 		msg := tokenMsg{name: name, seq: seq, op: o}
-		release, err := acquire(ctx, slots)
-		if err != nil {
-			msg.err = fmt.Errorf("%s for %s: %w", o.busyText(), name, err)
-			return msg
-		}
-		defer release()
-		rec := &recorder{st: st}
-		switch o {
-		case opFetch:
-			_, msg.err = c.Ensure(ctx, rec, name, providers.EnsureOptions{Fresh: true})
-		case opRefresh, opAutoRefresh:
-			_, msg.err = c.Ensure(ctx, rec, name, eo)
-		case opLogout:
-			msg.logout, msg.err = c.Forget(ctx, rec, name)
-		}
-		msg.recorded, msg.tok, msg.events = rec.recorded, rec.tok, rec.events
+		inSlot(slots, tokenTimeout, func(ctx context.Context) {
+			rec := &recorder{st: st}
+			switch o {
+			case opFetch:
+				_, msg.err = c.Ensure(ctx, rec, name, providers.EnsureOptions{Fresh: true})
+			case opRefresh, opAutoRefresh:
+				_, msg.err = c.Ensure(ctx, rec, name, eo)
+			case opLogout:
+				msg.logout, msg.err = c.Forget(ctx, rec, name)
+			}
+			msg.recorded, msg.tok, msg.events = rec.recorded, rec.tok, rec.events
+		})
 		return msg
 	}
 }
@@ -110,13 +105,25 @@ func tryCmd(c *providers.Client, p providers.Provider, tok *providers.Token, seq
 	}
 }
 
-// verifyCmd checks a JWT's signature against the provider's JWKS only.
-func verifyCmd(p providers.Provider, token providers.Secret, seq uint64) tea.Cmd {
+// jwksFetchFailed starts the reason jwt.Verify gives when it could not
+// fetch the JWKS.
+const jwksFetchFailed = "cannot fetch the JWKS"
+
+// verifyCmd checks a JWT's signature against the provider's JWKS only,
+// reaching it as the provider's token requests do (its TLS setting, the
+// proxy). A JWKS that could not be fetched says nothing of the token: the
+// check is unchecked, not failed, and is made again on a later view.
+func verifyCmd(c *providers.Client, p providers.Provider, token providers.Secret, seq uint64) tea.Cmd {
+	hc := c.JWKSClient(p)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), verifyTimeout)
 		defer cancel()
-		status, reason := jwt.Verify(ctx, nil, p.JWKSURL, token.Reveal())
-		return verifyMsg{name: p.Name, seq: seq, token: token,
+		status, reason := jwt.Verify(ctx, hc, p.JWKSURL, token.Reveal())
+		retry := status == jwt.StatusFailed && strings.HasPrefix(reason, jwksFetchFailed)
+		if retry {
+			status = jwt.StatusUnchecked
+		}
+		return verifyMsg{name: p.Name, seq: seq, token: token, retry: retry,
 			sig: detail.Signature{Status: status, Reason: reason}}
 	}
 }
@@ -213,12 +220,14 @@ type (
 		err  error
 	}
 
-	// verifyMsg ends a signature check of one token.
+	// verifyMsg ends a signature check of one token; retry is true when
+	// the JWKS could not be fetched, so the check is worth making again.
 	verifyMsg struct {
 		name  string
 		seq   uint64
 		token providers.Secret
 		sig   detail.Signature
+		retry bool
 	}
 
 	// savedMsg ends an add or an edit; old is the name the provider had

@@ -69,9 +69,13 @@ type entry struct {
 	sig       detail.Signature
 	sigFor    providers.Secret // the token sig belongs to
 	sigSeq    uint64           // the check under way, 0 when none
+	sigRetry  bool             // sig is a JWKS that could not be fetched: check again on a later view
 	autoAt    time.Time        // when the next auto-refresh is due; zero: none
 	autoFails int
 	inBulk    bool // its action is part of a refresh-all
+	// stale marks the answer under way as one for the provider before an
+	// edit changed its wire identity: it is dropped when it comes.
+	stale bool
 }
 
 // newEntry makes the entry of a stored provider. A failure at the end of

@@ -64,7 +64,7 @@ func (m *Model) helpKeyMap() help.KeyMap {
 	case m.asking:
 		return m.confirm.KeyMap
 	case m.showHelp:
-		return helpKeys{short: []key.Binding{k.Help, k.ForceQuit}}
+		return helpKeys{short: []key.Binding{k.Help, k.Quit}}
 	}
 	keys, _ := m.mainHelp()
 	return keys
@@ -130,7 +130,10 @@ func (m *Model) fullHelpView() string {
 		rowW += w
 	}
 	flush()
-	title := m.styles.Dialog.Title.Render("Keys") + m.styles.Header.Subtitle.Render("  (what works now)")
+	// The page lists the main screen's keys; on the page itself only
+	// close and quit work.
+	title := m.styles.Dialog.Title.Render("Keys") +
+		m.styles.Header.Subtitle.Render("  (of the main screen, those that work there now)")
 	return title + "\n\n" + strings.Join(rows, "\n\n")
 }
 

@@ -66,6 +66,7 @@ type Model struct {
 	confirm  confirm.Model
 	unlock   *unlock.Model // by pointer, nil once the vault is open
 	form     *form.Model   // by pointer, nil unless the form is open
+	editing  string        // the provider the form edits, "" when it adds
 
 	list    list.Model
 	detail  detail.Model
@@ -148,10 +149,10 @@ func (m *Model) globalKey(km tea.KeyMsg) (tea.Cmd, bool) {
 		m.showHelp = !m.showHelp
 		m.layout()
 		return nil, true
-	case m.showHelp:
-		return nil, true // the help page is modal
 	case keyMatches(km, k.Quit):
 		return tea.Quit, true
+	case m.showHelp:
+		return nil, true // the help page is modal
 	}
 	return nil, false
 }
@@ -334,6 +335,10 @@ func (m *Model) sync() {
 	if e == nil && m.focus == focusDetail {
 		m.setFocus(focusList)
 	}
+	if e != nil && e != m.shown && e.sigRetry {
+		// The JWKS could not be fetched when last shown: check again.
+		e.sigFor, e.sigRetry = "", false
+	}
 	if e != m.shown || (e != nil && m.rev != m.shownRev) {
 		if e == nil {
 			m.detail.Clear()
@@ -357,7 +362,7 @@ func (m *Model) syncCmds() tea.Cmd {
 	}
 	m.seq++
 	e.sigSeq = m.seq
-	return verifyCmd(e.prov, e.tok.AccessToken, e.sigSeq)
+	return verifyCmd(m.client, e.prov, e.tok.AccessToken, e.sigSeq)
 }
 
 // onVerify caches a signature check on the token it was made for.
@@ -367,7 +372,7 @@ func (m *Model) onVerify(msg verifyMsg) {
 		return
 	}
 	e.sigSeq = 0
-	e.sig, e.sigFor = msg.sig, msg.token
+	e.sig, e.sigFor, e.sigRetry = msg.sig, msg.token, msg.retry
 	m.rev++
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,8 +15,12 @@ import (
 	"github.com/tokenscope/tokenscope/ui/lifetime"
 )
 
-// errGone is the outcome of a refresh-all for a provider deleted meanwhile.
-var errGone = errors.New("deleted meanwhile")
+// errGone and errEdited are the outcomes of a refresh-all for a provider
+// deleted, or given another wire identity, meanwhile.
+var (
+	errGone   = errors.New("deleted meanwhile")
+	errEdited = errors.New("edited meanwhile")
+)
 
 // Auto-refresh backoff after a failure: doubling from the first delay up
 // to the cap.
@@ -38,7 +43,9 @@ func (m *Model) onToken(msg tokenMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		e.lastErr, e.lastErrAt, e.failed = msg.err, now, true
-		if msg.op == opAutoRefresh {
+		if msg.op == opAutoRefresh && e.hasToken() {
+			// Without a token (dropped by the store meanwhile) there is
+			// nothing left to refresh.
 			e.autoFails++
 			e.autoAt = now.Add(backoff(e.autoFails))
 		}
@@ -58,9 +65,11 @@ func (m *Model) onToken(msg tokenMsg) tea.Cmd {
 func (m *Model) tokenStatus(e *entry, msg tokenMsg, now time.Time) {
 	name := e.prov.Name
 	switch {
-	case msg.err != nil && msg.op == opAutoRefresh:
+	case msg.err != nil && msg.op == opAutoRefresh && !e.autoAt.IsZero():
 		m.setStatus(statusError, "auto-refresh failed: "+msg.err.Error()+
 			" · retrying "+jwt.Relative(now, e.autoAt))
+	case msg.err != nil && msg.op == opAutoRefresh:
+		m.setStatus(statusError, "auto-refresh failed: "+msg.err.Error())
 	case msg.err != nil:
 		m.setStatus(statusError, msg.err.Error())
 	case msg.op == opLogout:
@@ -68,7 +77,11 @@ func (m *Model) tokenStatus(e *entry, msg tokenMsg, now time.Time) {
 	case msg.op == opFetch:
 		m.setStatus(statusOK, "fetched a token for "+name+validity(e, now))
 	case msg.op == opAutoRefresh:
-		m.setStatus(statusOK, "auto-refreshed "+name+validity(e, now))
+		// A background success does not wipe an error the user has yet
+		// to read.
+		if !m.showingError(now) {
+			m.setStatus(statusOK, "auto-refreshed "+name+validity(e, now))
+		}
 	default:
 		m.setStatus(statusOK, "refreshed "+name+validity(e, now))
 	}
@@ -114,12 +127,19 @@ func statusText(code int) string {
 
 // autoRefresh starts the refreshes that are due: shortly before expiry
 // (lifetime.Span.RefreshAt), or at the backoff time after a failure. A
-// token already expired when the explorer saw it is left to the user.
+// token already expired when the explorer saw it is left to the user, and
+// so is a provider the user is editing or being asked about: its answer
+// would land under the user's hands.
 func (m *Model) autoRefresh() tea.Cmd {
 	var cmds []tea.Cmd
 	now := m.now
 	for _, e := range m.entries {
-		if e.autoAt.IsZero() || now.Before(e.autoAt) || e.busy != opNone {
+		if e.autoAt.IsZero() || now.Before(e.autoAt) || e.busy != opNone || m.held(e) {
+			continue
+		}
+		if !e.hasToken() {
+			e.autoAt = time.Time{} // the token went: nothing to refresh
+			m.changed(e)
 			continue
 		}
 		if !e.tok.ExpiresAt.After(now) && e.autoFails == 0 {
@@ -133,6 +153,17 @@ func (m *Model) autoRefresh() tea.Cmd {
 		return nil
 	}
 	return tea.Batch(cmds...)
+}
+
+// held reports whether e is open in the edit form or in the confirm
+// dialog, where the user is about to act on it.
+func (m *Model) held(e *entry) bool {
+	name := e.prov.Name
+	if m.form != nil && m.editing == name {
+		return true
+	}
+	q, ok := m.confirm.Tag().(question)
+	return m.asking && ok && q.name == name
 }
 
 // onTry shows a try request's answer.
@@ -177,6 +208,8 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 	if e := m.byName[p.Name]; e != nil {
 		if !sameWire(e.prov, p) {
 			e.setToken(nil)
+			// An answer under way is for the old identity: drop it.
+			e.stale = e.busy != opNone
 		}
 		e.prov = p
 		m.changed(e)
@@ -193,18 +226,13 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 }
 
 // sameWire mirrors the store's rule: a token survives an edit unless the
-// provider's wire identity changed.
+// provider's wire identity changed. It must match store.sameWire
+// (store/state.go) exactly, or the explorer's copy and the store disagree
+// about whether the token survived.
 func sameWire(a, b providers.Provider) bool {
-	if len(a.Params) != len(b.Params) {
-		return false
-	}
-	for k, v := range a.Params {
-		if b.Params[k] != v {
-			return false
-		}
-	}
 	return a.TokenURL == b.TokenURL && a.Grant == b.Grant && a.ClientID == b.ClientID &&
-		a.Username == b.Username && a.Scope == b.Scope && a.Product == b.Product
+		a.Username == b.Username && a.Scope == b.Scope && a.Product == b.Product &&
+		maps.Equal(a.Params, b.Params)
 }
 
 // onRemoved drops a deleted provider.

@@ -75,9 +75,11 @@ func (m *Model) sizeChildren(w, h int) {
 // openForm shows the add form, or with e the edit form of e's provider.
 func (m *Model) openForm(e *entry) tea.Cmd {
 	var orig *providers.Provider
+	m.editing = ""
 	if e != nil {
 		p := e.prov
 		orig = &p
+		m.editing = p.Name
 	}
 	names := m.byName
 	f := form.New(form.Options{
@@ -112,7 +114,7 @@ func (m *Model) formResult(msg tea.Msg) (tea.Cmd, bool) {
 }
 
 func (m *Model) closeForm() {
-	m.form = nil
+	m.form, m.editing = nil, ""
 	m.screen = screenMain
 	m.layout()
 }

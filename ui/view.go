@@ -170,6 +170,12 @@ func (m *Model) setStatus(kind statusKind, text string) {
 	m.status = status{kind: kind, text: text, until: m.clock().Add(d)}
 }
 
+// showingError reports whether the status line shows an error at now.
+func (m *Model) showingError(now time.Time) bool {
+	s := &m.status
+	return s.kind == statusError && s.text != "" && !now.After(s.until)
+}
+
 // expire clears the status line once its time is up.
 func (s *status) expire(now time.Time) {
 	if s.text != "" && now.After(s.until) {

@@ -260,3 +260,20 @@ func TestEmpty(t *testing.T) {
 		t.Error("scroll bindings enabled with nothing shown")
 	}
 }
+
+func TestTokenServerFieldsMaskedUntilRevealed(t *testing.T) {
+	tok := jwtToken()
+	idToken := `"` + string(makeJWT(`{"sub":"demo","email":"a@example.com"}`)) + `"`
+	tok.Extra = []providers.Field{{Key: "id_token", Value: idToken}, {Key: "refresh_token_expires_in", Value: `"0"`}}
+	m := newPane(120, 60, Data{Provider: provider(), Token: tok})
+	got := view(m)
+	if strings.Contains(got, idToken[1:20]) {
+		t.Fatalf("the masked view shows the id_token:\n%s", got)
+	}
+	mustContain(t, got, "id_token", fmt.Sprintf("%d chars, masked", len(idToken)-2), `refresh_token_expires_in  "0"`)
+	m.SetRevealed(true)
+	got = strings.ReplaceAll(strings.ReplaceAll(view(m), " ", ""), "\n", "")
+	if !strings.Contains(got, idToken) {
+		t.Errorf("the revealed view lacks the id_token:\n%s", view(m))
+	}
+}

@@ -169,7 +169,9 @@ func plural(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-// extra renders every field the server sent that has no place above.
+// extra renders every field the server sent that has no place above; a
+// token among them (an OIDC id_token) is masked until revealed, as the
+// access token is.
 func (r *renderer) extra(fs []providers.Field) {
 	if len(fs) == 0 {
 		return
@@ -181,8 +183,26 @@ func (r *renderer) extra(fs []providers.Field) {
 	}
 	w = min(w, 26)
 	for _, f := range fs {
-		r.text("  "+r.s.Key.Render(pad(f.Key, w))+"  ", w+4, &r.s.Value, f.Value)
+		prefix := "  " + r.s.Key.Render(pad(f.Key, w)) + "  "
+		if !r.m.revealed && secretField(f.Key) {
+			n := len(f.Value) // the JSON text; a string's length without its quotes
+			if s, err := strconv.Unquote(f.Value); err == nil {
+				n = len(s)
+			}
+			r.line(prefix + r.s.Secret.Render(strings.Repeat("•", min(n, 24))) +
+				r.s.Muted.Render("  "+strconv.Itoa(n)+" chars, masked"))
+			continue
+		}
+		r.text(prefix, w+4, &r.s.Value, f.Value)
 	}
+}
+
+// secretField reports whether a server field named key holds a token: its
+// name says token, and it is not a lifetime (MTN's
+// refresh_token_expires_in, "0").
+func secretField(key string) bool {
+	k := strings.ToLower(key)
+	return strings.Contains(k, "token") && !strings.HasSuffix(k, "_in")
 }
 
 // jwtSections renders the JWT's header and claims, with its time claims as

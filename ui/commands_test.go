@@ -1,0 +1,133 @@
+package ui
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/store"
+)
+
+func TestQueuedRequestGetsItsWholeTime(t *testing.T) {
+	slots := make(chan struct{}, 1)
+	slots <- struct{}{} // the one slot is taken
+	got := make(chan error, 1)
+	go inSlot(slots, 50*time.Millisecond, func(ctx context.Context) { got <- ctx.Err() })
+	time.Sleep(150 * time.Millisecond) // queued longer than the request's time limit
+	select {
+	case <-slots:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the slot was never freed")
+	}
+	select {
+	case err := <-got:
+		if err != nil {
+			t.Errorf("the request started with its time already spent in the queue: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the queued request never ran")
+	}
+}
+
+// signedJWT is an RS256 JWT with kid k1, and the JWKS that verifies it.
+func signedJWT(t *testing.T) (providers.Secret, []byte) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key},
+		(&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", "k1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := sig.Sign(fmt.Appendf(nil, `{"sub":"demo","iat":%d,"exp":%d}`, t0.Unix(), t0.Add(time.Hour).Unix()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := obj.CompactSerialize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{
+		{Key: &key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return providers.Secret(raw), set
+}
+
+func TestSignatureCheckHonoursInsecure(t *testing.T) {
+	raw, set := signedJWT(t)
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write(set)
+	}))
+	defer srv.Close()
+	p := prov("alpha")
+	p.Insecure, p.JWKSURL = true, srv.URL+"/jwks" // a self-signed certificate
+	c := providers.NewClient(providers.Options{})
+	msg := verifyCmd(c, p, raw, 1)().(verifyMsg)
+	if msg.sig.Status != jwt.StatusVerified {
+		t.Errorf("insecure provider's JWKS: %s, %s", msg.sig.Status, msg.sig.Reason)
+	}
+}
+
+func TestUnfetchedJWKSIsCheckedAgain(t *testing.T) {
+	raw, set := signedJWT(t)
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if calls.Add(1) == 1 {
+			http.Error(w, "try later", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write(set)
+	}))
+	defer srv.Close()
+	p := prov("alpha")
+	p.JWKSURL = srv.URL + "/jwks"
+	tok := &providers.Token{AccessToken: raw, TokenType: "Bearer", IssuedAt: t0, ExpiresAt: t0.Add(time.Hour),
+		ExpirySource: providers.ExpiryFromExpiresIn}
+
+	c := &clock{t0}
+	v, err := store.Init(t.TempDir()+"/store", []byte("test passphrase"), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(Options{Vault: v, Now: c.Now, Theme: "mono"})
+	m = step(m, tea.WindowSizeMsg{Width: 120, Height: 60})
+	next, cmd := m.Update(loadedMsg{payload: &store.Payload{Version: 1, Providers: []store.Entry{
+		{Provider: p, Token: tok}, {Provider: prov("beta")}}}})
+	m = next.(Model)
+	if cmd == nil {
+		t.Fatal("showing a JWT started no signature check")
+	}
+	m = step(m, cmd())
+	got := plain(m)
+	if strings.Contains(got, "✗ failed") || !strings.Contains(got, "unchecked") ||
+		!strings.Contains(got, "cannot fetch the JWKS") {
+		t.Errorf("a JWKS that could not be fetched:\n%s", got)
+	}
+	m, _ = press(m, "down")
+	next, cmd = m.Update(tea.KeyMsg{Type: tea.KeyUp})
+	m = next.(Model)
+	if cmd == nil {
+		t.Fatal("a later view of the token did not check its signature again")
+	}
+	m = step(m, cmd())
+	if got := plain(m); !strings.Contains(got, "✓ verified") {
+		t.Errorf("after the JWKS came back:\n%s", got)
+	}
+}
