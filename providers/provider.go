@@ -204,12 +204,12 @@ func (p Provider) Validate() error {
 		return &FieldError{Field: "timeout", Msg: "a timeout cannot be negative"}
 	}
 	for _, k := range p.ParamNames() {
-		switch strings.ToLower(k) {
-		case "client_secret", "password", "refresh_token", "client_assertion":
+		switch lk := strings.ToLower(k); {
+		case secretParams[lk]:
 			// Params are stored, shown, traced and exported as plain text.
 			return &FieldError{Field: "params", Msg: fmt.Sprintf("%s is a secret and params are not: give it as a secret "+
 				"(client_secret, password), never as a param", k)}
-		case "grant_type", "client_id", "username", "scope":
+		case lk == "grant_type" || lk == "client_id" || lk == "username" || lk == "scope":
 			return &FieldError{Field: "params", Msg: fmt.Sprintf("%s has a key of its own: set %s, not a param", k, strings.ToLower(k))}
 		}
 	}
@@ -230,8 +230,7 @@ func checkURL(field, raw string, required bool) error {
 		return &FieldError{Field: field, Msg: fmt.Sprintf("%q is not an http or https URL", shown)}
 	}
 	for k := range u.Query() {
-		switch strings.ToLower(k) {
-		case "client_secret", "password", "refresh_token", "client_assertion", "access_token":
+		if secretParams[strings.ToLower(k)] {
 			// Mobifinance documents its URL with the secret in it; pasted
 			// whole it would be stored, shown and exported in the clear.
 			return &FieldError{Field: field, Msg: fmt.Sprintf("the URL carries %s in its query: take it out and give it "+

@@ -70,7 +70,8 @@ func (r *redactor) with(more ...string) *redactor {
 }
 
 // secretParams are the form and query parameters whose values are
-// secrets: masked by their place, whatever their length.
+// secrets: masked by their place in traces, whatever their length, and
+// refused by Validate as a param or in a URL's query. Never written to.
 var secretParams = map[string]bool{"client_secret": true, "password": true, "refresh_token": true,
 	"token": true, "client_assertion": true, "access_token": true}
 

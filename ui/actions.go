@@ -149,7 +149,7 @@ func (m *Model) start(e *entry, o op, slots chan struct{}) tea.Cmd {
 	}
 	eo := providers.EnsureOptions{Fresh: true}
 	if o == opRefresh || o == opAutoRefresh {
-		eo = refreshOptions(e.tok)
+		eo = providers.EnsureOptions{Renew: true}
 	}
 	m.begin(e, o)
 	return tea.Batch(tokenCmd(m.client, m.vault, e.prov.Name, e.pending, o, eo, slots), m.startSpinner())
@@ -158,9 +158,21 @@ func (m *Model) start(e *entry, o op, slots chan struct{}) tea.Cmd {
 // refreshAll refreshes every idle provider that has a token and fetches
 // one for every idle provider that has none, a few at a time.
 func (m *Model) refreshAll() tea.Cmd {
+	return m.startBulk("refresh", "refreshing", "provider", "providers", func(*entry) bool { return true })
+}
+
+// fetchMissing fetches a token for every idle provider that holds none, a
+// few at a time, and counts the answers as a refresh-all does.
+func (m *Model) fetchMissing() tea.Cmd {
+	return m.startBulk("fetch", "fetching", "token", "tokens", func(e *entry) bool { return !e.hasToken() })
+}
+
+// startBulk starts, for every idle provider that want picks, a refresh if
+// it holds a token and else a fetch, and counts the answers as one run.
+func (m *Model) startBulk(verb, doing, one, many string, want func(*entry) bool) tea.Cmd {
 	var cmds []tea.Cmd
 	for _, e := range m.entries {
-		if e.busy != opNone {
+		if e.busy != opNone || !want(e) {
 			continue
 		}
 		o := opFetch
@@ -170,27 +182,11 @@ func (m *Model) refreshAll() tea.Cmd {
 		cmds = append(cmds, m.start(e, o, m.slots))
 		e.inBulk = true
 	}
-	m.bulk.add(len(cmds), "refresh")
-	m.setStatus(statusInfo, "refreshing "+plural(m.bulk.pending, "provider", "providers")+"…")
-	return tea.Batch(cmds...)
-}
-
-// fetchMissing fetches a token for every idle provider that holds none, a
-// few at a time, and counts the answers as a refresh-all does.
-func (m *Model) fetchMissing() tea.Cmd {
-	var cmds []tea.Cmd
-	for _, e := range m.entries {
-		if e.busy != opNone || e.hasToken() {
-			continue
-		}
-		cmds = append(cmds, m.start(e, opFetch, m.slots))
-		e.inBulk = true
-	}
-	if len(cmds) == 0 {
+	if len(cmds) == 0 && verb == "fetch" {
 		return nil
 	}
-	m.bulk.add(len(cmds), "fetch")
-	m.setStatus(statusInfo, "fetching "+plural(m.bulk.pending, "token", "tokens")+"…")
+	m.bulk.add(len(cmds), verb)
+	m.setStatus(statusInfo, doing+" "+plural(m.bulk.pending, one, many)+"…")
 	return tea.Batch(cmds...)
 }
 

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -62,15 +61,6 @@ func inSlot(slots chan struct{}, d time.Duration, fn func(ctx context.Context)) 
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	fn(ctx)
-}
-
-// refreshOptions makes Ensure renew a token whatever its validity: a
-// token of unknown expiry counts as valid for ever, so it gets a new grant.
-func refreshOptions(tok *providers.Token) providers.EnsureOptions {
-	if tok == nil || tok.ExpiresAt.IsZero() {
-		return providers.EnsureOptions{Fresh: true}
-	}
-	return providers.EnsureOptions{MinValidity: math.MaxInt64}
 }
 
 // tokenCmd runs a fetch, a refresh or a logout of the named provider; eo
