@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -183,6 +185,34 @@ func TestRowStatus(t *testing.T) {
 		}
 		if (len(tt.history) > 0) != (r.LastError != "") {
 			t.Errorf("%s: last_error %q", tt.name, r.LastError)
+		}
+	}
+}
+
+func TestVersionLine(t *testing.T) {
+	t.Parallel()
+	vcs := &debug.BuildInfo{
+		GoVersion: "go1.26.8",
+		Main:      debug.Module{Version: "v0.3.1-0.20261201120000-1eb385d0a1b2"},
+		Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "1eb385d0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"},
+			{Key: "vcs.time", Value: "2026-12-01T12:00:00Z"},
+			{Key: "vcs.modified", Value: "true"},
+		},
+	}
+	platform := " " + runtime.GOOS + "/" + runtime.GOARCH
+	for _, tc := range []struct {
+		name, version string
+		bi            *debug.BuildInfo
+		want          string
+	}{
+		{"vcs", "", vcs, "tokenscope v0.3.1-0.20261201120000-1eb385d0a1b2 (commit 1eb385d0a1b2, modified, 2026-12-01) go1.26.8" + platform},
+		{"link-time version wins", "v1.2.3", vcs, "tokenscope v1.2.3 (commit 1eb385d0a1b2, modified, 2026-12-01) go1.26.8" + platform},
+		{"no vcs", "", &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}}, "tokenscope devel (no commit recorded) go1.26.8" + platform},
+		{"no build info", "", nil, "tokenscope devel (no commit recorded) " + runtime.Version() + platform},
+	} {
+		if got := versionLine(tc.version, tc.bi); got != tc.want {
+			t.Errorf("%s: versionLine = %q, want %q", tc.name, got, tc.want)
 		}
 	}
 }
