@@ -125,10 +125,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
-		var done bool
-		if cmd, done = m.globalKey(msg); !done {
-			cmd = m.input(msg)
-		}
+		cmd = m.key(msg)
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
@@ -137,6 +134,30 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	m.sync()
 	return m, tea.Batch(cmd, m.syncCmds())
+}
+
+// key handles one key event. Bubble Tea v1 reports the runes of one read
+// as one event ("jjj" typed fast, or sent by a script), which matches no
+// binding; such a burst is taken as the single keys it is, in order, so
+// "jjjx" moves three rows and then asks about the fourth. A paste stays
+// whole: it is text for a field, not keys.
+func (m *Model) key(km tea.KeyMsg) tea.Cmd {
+	if km.Type != tea.KeyRunes || km.Paste || len(km.Runes) < 2 {
+		return m.oneKey(km)
+	}
+	cmds := make([]tea.Cmd, 0, len(km.Runes))
+	for _, r := range km.Runes {
+		cmds = append(cmds, m.oneKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: km.Alt}))
+		m.sync()
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) oneKey(km tea.KeyMsg) tea.Cmd {
+	if cmd, done := m.globalKey(km); done {
+		return cmd
+	}
+	return m.input(km)
 }
 
 // globalKey handles quit and help, whatever has focus.

@@ -371,3 +371,43 @@ func trueColor() func() {
 	lipgloss.SetHasDarkBackground(true)
 	return func() { lipgloss.SetColorProfile(termenv.Ascii) }
 }
+
+// TestKeyBurstIsSplit: Bubble Tea v1 reports "jjjx" typed in one read as a
+// single KeyRunes event; each rune must act as its own key, so the logout
+// question is about the fourth provider, not the first.
+func TestKeyBurstIsSplit(t *testing.T) {
+	c := &clock{t0}
+	var entries []store.Entry
+	for _, n := range []string{"alpha", "bravo", "charlie", "delta", "echo"} {
+		entries = append(entries, store.Entry{Provider: prov(n), Token: token(t0, time.Hour)})
+	}
+	m := unitModel(t, c, 120, 40, entries...)
+	m = step(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjjx")})
+	if !m.asking || !strings.Contains(plain(m), "Log out of delta?") {
+		t.Fatalf("jjjx in one event did not ask about delta:\n%s", plain(m))
+	}
+	m = step(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("nk")})
+	if m.asking {
+		t.Fatal("the n of a burst did not answer the question")
+	}
+	if e := m.selectedEntry(); e == nil || e.prov.Name != "charlie" {
+		t.Errorf("the k after n did not move up to charlie")
+	}
+}
+
+// TestPasteStaysWhole: a bracketed paste is text, not keys: pasted into
+// the filter it filters, and none of its runes acts as a binding.
+func TestPasteStaysWhole(t *testing.T) {
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40,
+		store.Entry{Provider: prov("alpha"), Token: token(t0, time.Hour)},
+		store.Entry{Provider: prov("bravo"), Token: token(t0, time.Hour)})
+	m, _ = press(m, "/")
+	m = step(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("brx"), Paste: true})
+	if m.asking {
+		t.Fatal("the x of a paste acted as the logout key")
+	}
+	if got := m.list.FilterValue(); got != "brx" {
+		t.Errorf("filter = %q, want the whole paste %q", got, "brx")
+	}
+}
