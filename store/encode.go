@@ -41,7 +41,7 @@ const codecSchema = "Payload{Version int version;Theme string theme,omitempty;Se
 	"Insecure bool insecure,omitempty;Timeout time.Duration timeout,omitempty}" +
 	"Token{AccessToken providers.Secret access_token;TokenType string token_type,omitempty;RefreshToken providers.Secret refresh_token,omitempty;" +
 	"Scope string scope,omitempty;IssuedAt time.Time issued_at;ExpiresAt time.Time expires_at,omitzero;ExpiresIn int64 expires_in,omitempty;" +
-	"ExpirySource providers.ExpirySource expiry_source;ClockSkew time.Duration clock_skew,omitempty;Extra []providers.Field extra,omitempty}" +
+	"ExpirySource providers.ExpirySource expiry_source;ClockSkew time.Duration clock_skew,omitempty;Extra []providers.Field extra,omitempty;ExtraDropped int extra_dropped,omitempty}" +
 	"Event{At time.Time at;Kind providers.EventKind kind;Detail string detail,omitempty}" +
 	"Field{Key string key;Value string value}"
 
@@ -271,6 +271,7 @@ func (e *encoder) token(t *providers.Token) {
 		}
 		e.b = append(e.b, ']')
 	}
+	e.optInt("extra_dropped", int64(t.ExtraDropped))
 	e.b = append(e.b, '}')
 }
 

@@ -38,6 +38,7 @@ func oddPayload() *Payload {
 	e.Provider.TryMethod, e.Provider.TryBody, e.Provider.Timeout = "POST", `{"q":1}`, -1
 	e.Token.ExpiresAt = time.Time{}
 	e.Token.ClockSkew = -3 * time.Second
+	e.Token.ExtraDropped = 36
 	e.Token.Extra = append(e.Token.Extra, providers.Field{Key: "nested", Value: `{"a":[1,2,{"b":null}]}`})
 	e.Token.IssuedAt = time.Date(2024, 2, 29, 23, 59, 59, 123456789, time.FixedZone("", -(9*3600+30*60)))
 	e.History = append(e.History, providers.Event{At: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), Kind: "", Detail: "</script>"})
