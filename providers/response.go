@@ -26,7 +26,8 @@ const maxLifetime = 100 * 365 * 24 * time.Hour
 // milliseconds or seconds, as a number or a string; no expires_in at all
 // (the expiry then comes from the access token's JWT exp claim, else it is
 // unknown). Every member not mapped to a Token field is kept in Extra in
-// the server's order, its value as JSON text. The Date header gives the
+// the server's order, its value as JSON text, up to MaxExtraFields and
+// MaxExtraBytes; ExtraDropped counts the fields past those. The Date header gives the
 // clock skew, now being when the answer arrived. A form-encoded body
 // (access_token=...&...) is accepted when the Content-Type says so.
 func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*Token, error) {
@@ -48,10 +49,7 @@ func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*Token, erro
 	var expiresIn time.Duration
 	for _, m := range raw {
 		if !tok.mapMember(m, &expiresIn) {
-			if tok.Extra == nil {
-				tok.Extra = make([]Field, 0, len(raw))
-			}
-			tok.Extra = append(tok.Extra, Field{Key: m.key, Value: m.text})
+			tok.keepExtra(Field{Key: m.key, Value: m.text}, len(raw))
 		}
 	}
 	if tok.AccessToken == "" {

@@ -208,6 +208,9 @@ func FuzzParseTokenResponse(f *testing.F) {
 		default:
 			t.Fatalf("source %q", tok.ExpirySource)
 		}
+		if len(tok.Extra) > MaxExtraFields || tok.extraBytes() > MaxExtraBytes {
+			t.Fatalf("%d extra fields of %d bytes, over the caps", len(tok.Extra), tok.extraBytes())
+		}
 		for _, x := range tok.Extra {
 			if !json.Valid([]byte(x.Value)) {
 				t.Fatalf("extra %s = %q is not JSON text", x.Key, x.Value)

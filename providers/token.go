@@ -23,6 +23,10 @@ type Token struct {
 	// Extra holds every response field not mapped above, in the order the
 	// server sent them, each value as its JSON text.
 	Extra []Field `json:"extra,omitempty"`
+	// ExtraDropped is how many more fields the server sent than Extra
+	// keeps (MaxExtraFields, MaxExtraBytes): the display says the list is
+	// truncated.
+	ExtraDropped int `json:"extra_dropped,omitempty"`
 }
 
 // ExpirySource says how a token's expiry was learnt.

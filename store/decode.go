@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -112,22 +113,38 @@ func (d *decoder) peek(c byte) bool {
 }
 
 // object calls field for each key, the decoder positioned at its value.
-// A key seen twice fails: encoding/json would merge or overwrite.
+// A key seen twice fails: encoding/json would merge or overwrite, and the
+// strict decoder refuses it. The keys seen are a short list while the
+// object is small, a set once it is not: a provider may hold thousands of
+// headers, and comparing each with every other made opening the vault
+// quadratic in them.
 func (d *decoder) object(field func(key string)) {
 	if !d.next('{') || d.peek('}') {
 		return
 	}
-	var buf [32]string
+	var buf [16]string
 	seen := buf[:0]
+	var set map[string]struct{}
 	for d.err == nil {
 		key := d.str()
-		for _, k := range seen {
-			if k == key {
+		if set == nil {
+			if slices.Contains(seen, key) {
 				d.fail()
 				return
 			}
+			if seen = append(seen, key); len(seen) == cap(buf) {
+				set = make(map[string]struct{}, 4*len(seen))
+				for _, k := range seen {
+					set[k] = struct{}{}
+				}
+			}
+		} else {
+			if _, dup := set[key]; dup {
+				d.fail()
+				return
+			}
+			set[key] = struct{}{}
 		}
-		seen = append(seen, key)
 		if !d.next(':') {
 			return
 		}

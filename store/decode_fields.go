@@ -144,6 +144,8 @@ func (d *decoder) token(t *providers.Token) {
 				})
 				t.Extra = append(t.Extra, f)
 			})
+		case "extra_dropped":
+			t.ExtraDropped = int(d.int())
 		default:
 			d.fail()
 		}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"io"
 
 	"encoding/json"
@@ -20,7 +21,7 @@ import (
 // 2 MB of JSON, which encoding/json takes tens of milliseconds to write and
 // read. The hand-written encoder here and the decoder in decode.go cover
 // exactly the payload's types. The encoder's output is byte for byte what
-// json.Marshal writes (a test and a fuzz target compare them); the decoder
+// jsonMarshal writes (a test and a fuzz target compare them); the decoder
 // accepts only input it is sure of and leaves everything else to the strict
 // encoding/json decoder, which stays the definition of the format.
 //
@@ -41,7 +42,7 @@ const codecSchema = "Payload{Version int version;Theme string theme,omitempty;Se
 	"Insecure bool insecure,omitempty;Timeout time.Duration timeout,omitempty}" +
 	"Token{AccessToken providers.Secret access_token;TokenType string token_type,omitempty;RefreshToken providers.Secret refresh_token,omitempty;" +
 	"Scope string scope,omitempty;IssuedAt time.Time issued_at;ExpiresAt time.Time expires_at,omitzero;ExpiresIn int64 expires_in,omitempty;" +
-	"ExpirySource providers.ExpirySource expiry_source;ClockSkew time.Duration clock_skew,omitempty;Extra []providers.Field extra,omitempty}" +
+	"ExpirySource providers.ExpirySource expiry_source;ClockSkew time.Duration clock_skew,omitempty;Extra []providers.Field extra,omitempty;ExtraDropped int extra_dropped,omitempty}" +
 	"Event{At time.Time at;Kind providers.EventKind kind;Detail string detail,omitempty}" +
 	"Field{Key string key;Value string value}"
 
@@ -64,12 +65,25 @@ func schemaFingerprint() string {
 	return b.String()
 }
 
-// marshalPayload is json.Marshal(p), faster, written into buf's memory
+// jsonMarshal is json.Marshal without HTML escaping: the payload is never
+// embedded in HTML, and escaping makes each <, > and & in a server's text
+// six bytes, tripling what a padded answer costs the vault's size limit.
+func jsonMarshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// marshalPayload is jsonMarshal(p), faster, written into buf's memory
 // (the last plaintext's): growing a multi-megabyte buffer by doubling costs
 // more than encoding into it.
 func marshalPayload(p *Payload, buf []byte) ([]byte, error) {
 	if !fastCodec {
-		return json.Marshal(p)
+		return jsonMarshal(p)
 	}
 	e := encoder{b: buf[:0]}
 	e.payload(p)
@@ -112,7 +126,7 @@ func sealPayload(p *Payload, r age.Recipient, buf []byte, dst io.Writer, fast bo
 		e.flush(1)
 		b, err = e.b, e.err
 	} else {
-		if b, err = json.Marshal(p); err == nil {
+		if b, err = jsonMarshal(p); err == nil {
 			b = append(b, '\n')
 			pieces <- b
 		}
@@ -271,6 +285,7 @@ func (e *encoder) token(t *providers.Token) {
 		}
 		e.b = append(e.b, ']')
 	}
+	e.optInt("extra_dropped", int64(t.ExtraDropped))
 	e.b = append(e.b, '}')
 }
 
@@ -321,7 +336,7 @@ func (e *encoder) time(t time.Time) {
 	e.b = append(e.b, '"')
 }
 
-// str is encoding/json's appendString with HTML escaping, its default.
+// str is encoding/json's appendString without HTML escaping.
 func (e *encoder) str(s string) {
 	const hex = "0123456789abcdef"
 	b := append(e.b, '"')
@@ -332,7 +347,7 @@ func (e *encoder) str(s string) {
 			break
 		}
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if c >= 0x20 && c != '"' && c != '\\' {
 				i++
 				continue
 			}
@@ -372,7 +387,7 @@ func (e *encoder) str(s string) {
 }
 
 // plainPrefix is how many leading bytes of s, in whole blocks of eight,
-// need no escaping: printable ASCII other than " \\ < > &. Tokens are long
+// need no escaping: printable ASCII other than " and \. Tokens are long
 // and plain, so the encoder skips most of them a word at a time.
 func plainPrefix(s string) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
@@ -381,7 +396,7 @@ func plainPrefix(s string) int {
 	for ; i+8 <= len(s); i += 8 {
 		x := load64(s[i:])
 		if (x|(x-0x20*ones))&highs != 0 || // a byte < 0x20 or >= 0x80
-			zero(x^('"'*ones))|zero(x^('\\'*ones))|zero(x^('<'*ones))|zero(x^('>'*ones))|zero(x^('&'*ones)) != 0 {
+			zero(x^('"'*ones))|zero(x^('\\'*ones)) != 0 {
 			break
 		}
 	}

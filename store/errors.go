@@ -27,7 +27,8 @@ var (
 	// ErrUnsafe means a file is not a regular file (a symlink, a directory, a
 	// device) or is open to group or others; nothing was read.
 	ErrUnsafe = errors.New("unsafe file")
-	// ErrTooLarge means a file is over MaxFileSize; nothing was read.
+	// ErrTooLarge means a file is over MaxFileSize, and nothing was read;
+	// or a save would have made vault.age so, and nothing was written.
 	ErrTooLarge = errors.New("file too large")
 	// ErrWorkFactor means identity.age asks for more scrypt work than
 	// MaxWorkFactor allows (a file crafted to stall or exhaust memory).

@@ -99,6 +99,11 @@ func checkFile(path string, fi fs.FileInfo) error {
 		return refuse(ErrUnsafe, path, "is a symbolic link, not tokenscope's own file: replace it with a regular file")
 	case !mode.IsRegular():
 		return refuse(ErrUnsafe, path, "is not a regular file (%s)", mode.Type())
+	}
+	if err := checkOwner(path, fi); err != nil {
+		return err
+	}
+	switch {
 	case checkOwnedPerms && mode.Perm()&0o077 != 0:
 		return refuse(ErrUnsafe, path, "is open to group or others (mode %04o): check nobody else changed it, then run chmod 600 %s", mode.Perm(), path)
 	case fi.Size() > MaxFileSize:
@@ -119,10 +124,26 @@ func checkDir(dir string) error {
 		return fmt.Errorf("vault directory: %w", err)
 	case !fi.IsDir():
 		return refuse(ErrUnsafe, dir, "is not a directory")
+	}
+	if err := checkOwner(dir, fi); err != nil {
+		return err
+	}
+	switch {
 	case checkOwnedPerms && fi.Mode().Perm()&0o077 != 0:
 		return refuse(ErrUnsafe, dir, "is open to group or others (mode %04o): check its files, then run chmod 700 %s", fi.Mode().Perm(), dir)
 	}
 	return nil
+}
+
+// checkOwner refuses a file or directory another user owns, as OpenSSH's
+// StrictModes does: its owner could have written anything in it, or can
+// change it under us. Root owns its own store; nobody else's.
+func checkOwner(path string, fi fs.FileInfo) error {
+	uid, ok := fileOwner(fi)
+	if !ok || uid == os.Getuid() {
+		return nil
+	}
+	return refuse(ErrUnsafe, path, "is owned by user %d, not by the user running tokenscope (%d): another user could have written or could change it, so it is not read", uid, os.Getuid())
 }
 
 // writeAtomic replaces dir/name with data: a 0600 temp file in the same
@@ -262,6 +283,15 @@ func newLock(dir string) (*flock.Flock, error) {
 		return nil, refuse(ErrUnsafe, path, "is not a regular file (%s): remove it", fi.Mode().Type())
 	case err != nil && !errors.Is(err, os.ErrNotExist):
 		return nil, fmt.Errorf("lock %s: %w", path, err)
+	case err == nil:
+		// Whoever else can write or replace the lock file can take the
+		// lock, or stall every save.
+		if err := checkOwner(path, fi); err != nil {
+			return nil, err
+		}
+		if checkOwnedPerms && fi.Mode().Perm()&0o022 != 0 {
+			return nil, refuse(ErrUnsafe, path, "is writable by group or others (mode %04o): remove it", fi.Mode().Perm())
+		}
 	}
 	return flock.New(path, flock.SetPermissions(0o600)), nil
 }

@@ -139,7 +139,55 @@ func strictDecode(text string) (*Payload, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("%w: vault payload: trailing data after the JSON object", ErrCorrupt)
 	}
+	if key, ok := duplicateKey(text); ok {
+		return nil, fmt.Errorf("%w: vault payload: the key %q appears twice in one object", ErrCorrupt, key)
+	}
 	return &p, nil
+}
+
+// duplicateKey finds a key that appears twice in one object of text, valid
+// JSON: encoding/json would silently keep the last (or merge), so a file
+// holding one is not what tokenscope wrote. One pass, a set per open
+// object: linear in the text.
+func duplicateKey(text string) (string, bool) {
+	type frame struct {
+		keys    map[string]struct{} // nil for an array
+		wantKey bool
+	}
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false // the end, or an error the decode reports
+		}
+		if n := len(stack); n > 0 && stack[n-1].keys != nil {
+			top := &stack[n-1]
+			if top.wantKey {
+				if tok == json.Delim('}') {
+					stack = stack[:n-1]
+					continue
+				}
+				key, _ := tok.(string)
+				if _, dup := top.keys[key]; dup {
+					return key, true
+				}
+				top.keys[key] = struct{}{}
+				top.wantKey = false
+				continue
+			}
+			top.wantKey = true // tok is this key's value, or starts it
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, frame{keys: map[string]struct{}{}, wantKey: true})
+		case json.Delim('['):
+			stack = append(stack, frame{})
+		case json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+	}
 }
 
 func newerSchema(v int) error {

@@ -38,6 +38,7 @@ func oddPayload() *Payload {
 	e.Provider.TryMethod, e.Provider.TryBody, e.Provider.Timeout = "POST", `{"q":1}`, -1
 	e.Token.ExpiresAt = time.Time{}
 	e.Token.ClockSkew = -3 * time.Second
+	e.Token.ExtraDropped = 36
 	e.Token.Extra = append(e.Token.Extra, providers.Field{Key: "nested", Value: `{"a":[1,2,{"b":null}]}`})
 	e.Token.IssuedAt = time.Date(2024, 2, 29, 23, 59, 59, 123456789, time.FixedZone("", -(9*3600+30*60)))
 	e.History = append(e.History, providers.Event{At: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), Kind: "", Detail: "</script>"})
@@ -55,7 +56,7 @@ func TestMarshalMatchesEncodingJSON(t *testing.T) {
 		"nil":     {Version: 1},
 		"nothing": {},
 	} {
-		want, err := json.Marshal(p)
+		want, err := jsonMarshal(p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +65,7 @@ func TestMarshalMatchesEncodingJSON(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		if string(got) != string(want) {
-			t.Errorf("%s: marshalPayload differs from json.Marshal\n got %s\nwant %s", name, got, want)
+			t.Errorf("%s: marshalPayload differs from jsonMarshal\n got %s\nwant %s", name, got, want)
 		}
 	}
 }
@@ -80,9 +81,9 @@ func TestSealPayload(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		std, _ := json.Marshal(want)
+		std, _ := jsonMarshal(want)
 		if string(plain) != string(std)+"\n" {
-			t.Errorf("fast=%v: plaintext differs from json.Marshal", fast)
+			t.Errorf("fast=%v: plaintext differs from jsonMarshal", fast)
 		}
 		text, err := unseal("vault.age", out.Bytes(), id)
 		if err != nil {
@@ -187,7 +188,7 @@ func fmtErr(err error) string {
 // FuzzDecodePayload feeds the payload decoder anything. The strict decoder
 // must not panic; whatever the fast decoder accepts, whole or split, the
 // strict encoding/json decoder must accept with the same result; and
-// whatever DecodePayload accepts must re-encode to exactly json.Marshal's
+// whatever DecodePayload accepts must re-encode to exactly jsonMarshal's
 // bytes and decode back to the same payload.
 func FuzzDecodePayload(f *testing.F) {
 	// Small seeds: the fuzzer minimises every new input, and that is slow
@@ -231,9 +232,9 @@ func checkDecode(t *testing.T, data []byte) {
 			return
 		}
 		got, gerr := marshalPayload(p, nil)
-		want, werr := json.Marshal(p)
+		want, werr := jsonMarshal(p)
 		if (gerr == nil) != (werr == nil) || string(got) != string(want) {
-			t.Fatalf("re-encoding differs from json.Marshal: %v / %v", gerr, werr)
+			t.Fatalf("re-encoding differs from jsonMarshal: %v / %v", gerr, werr)
 		}
 		if gerr != nil {
 			return
@@ -255,5 +256,23 @@ func TestTimeErrorsDoNotQuoteTheValue(t *testing.T) {
 	_, err := decodePayload(text, 0)
 	if err == nil || strings.Contains(err.Error(), "SECRET-LOOKING") {
 		t.Fatalf("decodePayload = %v, want an error without the value", err)
+	}
+}
+
+// <, > and & are written as themselves, one byte each, on both encoding
+// paths: escaped, a server's padding would cost six times its size.
+func TestPayloadNotHTMLEscaped(t *testing.T) {
+	id := otherKey(t)
+	p := bigPayload(1)
+	pad := strings.Repeat("<>&", 1000)
+	p.Providers[0].Token.Extra = []providers.Field{{Key: "pad", Value: `"` + pad + `"`}}
+	for _, fast := range []bool{true, false} {
+		plain, err := sealPayload(p, id.Recipient(), nil, io.Discard, fast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(plain), pad) || strings.Contains(string(plain), `\u003c`) {
+			t.Errorf("fast=%v: the plaintext escapes <, > or &", fast)
+		}
 	}
 }

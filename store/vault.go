@@ -326,15 +326,42 @@ func (v *Vault) write(p *Payload) error {
 	// compares against to know the file is unchanged.
 	ct := bytes.NewBuffer(v.spare[:0])
 	err := writeAtomicFunc(v.dir, vaultFile, v.wrapWriter, func(w io.Writer) error {
-		plain, err := sealPayload(p, v.rcp, v.plain, io.MultiWriter(ct, w), fastCodec)
+		lw := &limitWriter{w: io.MultiWriter(ct, w), left: MaxFileSize}
+		plain, err := sealPayload(p, v.rcp, v.plain, lw, fastCodec)
 		v.plain = plain
 		return err
 	})
 	data := ct.Bytes()
+	if errors.Is(err, errOverLimit) {
+		v.spare = data
+		return refuse(ErrTooLarge, filepath.Join(v.dir, vaultFile),
+			"this change would make it larger than the %d MiB that can be read back: nothing was saved, the vault is as it was", MaxFileSize>>20)
+	}
 	if err != nil {
 		v.spare = data
 		return fmt.Errorf("save: %w", err)
 	}
 	v.spare, v.last, v.cached = v.last, data, p
 	return nil
+}
+
+// errOverLimit stops a save whose file would be over MaxFileSize, which
+// every later read would refuse: the store must never write what it
+// cannot open again.
+var errOverLimit = errors.New("over the file size limit")
+
+// limitWriter passes at most left bytes on to w, and fails the write that
+// would pass more, before writing any of it.
+type limitWriter struct {
+	w    io.Writer
+	left int
+}
+
+func (l *limitWriter) Write(b []byte) (int, error) {
+	if len(b) > l.left {
+		l.left = -1
+		return 0, errOverLimit
+	}
+	l.left -= len(b)
+	return l.w.Write(b)
 }

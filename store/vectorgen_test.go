@@ -57,6 +57,10 @@ func writeVectors(t *testing.T) {
 	put("vault_schema_2", vh("unsupported", "written by a newer tokenscope"), vault(strings.Replace(goodJSON, `"version":1`, `"version":2`, 1)))
 	put("vault_no_version", vh("corrupt", "no schema version"), vault(strings.Replace(goodJSON, `"version":1,`, ``, 1)))
 	put("vault_duplicate_names", vh("corrupt", "two providers with one name"), vault(`{"version":1,"providers":[{"provider":{"name":"a"}},{"provider":{"name":"a"}}]}`))
+	put("vault_duplicate_key", vh("corrupt", "a key twice in one object, which encoding/json would silently take the last of"),
+		vault(strings.Replace(goodJSON, `"theme":"dracula"`, `"theme":"dracula","theme":"nord"`, 1)))
+	put("vault_duplicate_header", vh("corrupt", "one header name twice in a provider's headers"),
+		vault(strings.Replace(goodJSON, `"client_secret":"vector-secret"`, `"client_secret":"vector-secret","headers":{"X-Key":"1","X-Key":"2"}`, 1)))
 	put("vault_trailing_json", vh("corrupt", "a second JSON value after the payload"), vault(goodJSON+"{}"))
 	put("vault_not_json", vh("corrupt", "decrypts, but is not JSON"), vault("not json"))
 	put("vault_other_key", vh("corrupt", "a valid payload encrypted to another key: replaced"), sealFor(t, newVault("", other), []byte(goodJSON)))

@@ -101,10 +101,11 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"demoserver":  cmdDemoServer,
-			"ageidentity": cmdAgeIdentity,
-			"storegone":   cmdStoreGone,
-			"tokenjwt":    cmdTokenJWT,
+			"demoserver":   cmdDemoServer,
+			"ageidentity":  cmdAgeIdentity,
+			"storegone":    cmdStoreGone,
+			"tokenjwt":     cmdTokenJWT,
+			"paddedserver": cmdPaddedServer,
 		},
 	})
 }

@@ -66,9 +66,12 @@ type tokenView struct {
 	// refresh token itself stays in the store.
 	HasRefreshToken bool `json:"has_refresh_token"`
 	// ClockSkew is the server's clock minus ours, as a Go duration.
-	ClockSkew string   `json:"clock_skew"`
-	Extra     object   `json:"extra"`
-	JWT       *jwtView `json:"jwt"` // null for an opaque token
+	ClockSkew string `json:"clock_skew"`
+	Extra     object `json:"extra"`
+	// ExtraTruncated counts the server's fields the store did not keep
+	// (over providers.MaxExtraFields or MaxExtraBytes); omitted when none.
+	ExtraTruncated int      `json:"extra_truncated,omitempty"`
+	JWT            *jwtView `json:"jwt"` // null for an opaque token
 }
 
 // jwtView is a decoded JWT, for token --json and decode --json.
@@ -116,7 +119,7 @@ func (a *app) writeTokenJSON(ctx context.Context, p providers.Provider, tok *pro
 	tv := tokenView{
 		Provider: p.Name, AccessToken: tok.AccessToken.Reveal(), TokenType: tok.TokenType, Scope: tok.Scope,
 		IssuedAt: tok.IssuedAt, ExpirySource: string(tok.ExpirySource), HasRefreshToken: tok.RefreshToken != "",
-		ClockSkew: tok.ClockSkew.String(), Extra: object(tok.Extra),
+		ClockSkew: tok.ClockSkew.String(), Extra: object(tok.Extra), ExtraTruncated: tok.ExtraDropped,
 	}
 	if tv.Extra == nil {
 		tv.Extra = object{}

@@ -277,3 +277,20 @@ func TestTokenServerFieldsMaskedUntilRevealed(t *testing.T) {
 		t.Errorf("the revealed view lacks the id_token:\n%s", view(m))
 	}
 }
+
+func TestServerFieldsTruncatedNote(t *testing.T) {
+	tok := jwtToken()
+	tok.ExtraDropped = 36
+	got := view(newPane(120, 60, Data{Provider: provider(), Token: tok}))
+	mustContain(t, got, "Server fields", "ext_expires_in", "truncated: 36 more fields not kept (over 64 fields or 64 KiB)")
+
+	// Every field dropped (one too big to keep): the section still says so.
+	tok.Extra, tok.ExtraDropped = nil, 1
+	got = view(newPane(120, 60, Data{Provider: provider(), Token: tok}))
+	mustContain(t, got, "Server fields", "truncated: 1 more field not kept")
+
+	tok.ExtraDropped = 0
+	if got := view(newPane(120, 60, Data{Provider: provider(), Token: tok})); strings.Contains(got, "Server fields") {
+		t.Errorf("an empty server fields section:\n%s", got)
+	}
+}

@@ -38,7 +38,7 @@ func (r *renderer) all() {
 		}
 	} else {
 		r.token(d.Token)
-		r.extra(d.Token.Extra)
+		r.extra(d.Token.Extra, d.Token.ExtraDropped)
 		r.jwtSections(d)
 	}
 	r.try(d)
@@ -172,8 +172,9 @@ func plural(n int, one, many string) string {
 // extra renders every field the server sent that has no place above; a
 // token among them (an OIDC id_token) is masked until revealed, as the
 // access token is.
-func (r *renderer) extra(fs []providers.Field) {
-	if len(fs) == 0 {
+// dropped counts the fields the store did not keep, over its caps.
+func (r *renderer) extra(fs []providers.Field, dropped int) {
+	if len(fs) == 0 && dropped == 0 {
 		return
 	}
 	r.section("Server fields")
@@ -194,6 +195,11 @@ func (r *renderer) extra(fs []providers.Field) {
 			continue
 		}
 		r.text(prefix, w+4, &r.s.Value, f.Value)
+	}
+	if dropped > 0 {
+		r.line("  " + r.s.Warning.Render("truncated: "+plural(dropped, "more field", "more fields")+
+			" not kept (over "+strconv.Itoa(providers.MaxExtraFields)+" fields or "+
+			strconv.Itoa(providers.MaxExtraBytes>>10)+" KiB)"))
 	}
 }
 

@@ -1,0 +1,55 @@
+package providers
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// A server may send any number of extra fields: the token keeps the
+// first MaxExtraFields that fit in MaxExtraBytes and counts the rest.
+func TestParseTokenResponseCapsExtra(t *testing.T) {
+	big := strings.Repeat("<", MaxExtraBytes) // never fits, even alone
+	for _, tc := range []struct {
+		name          string
+		fields        []string // members after access_token
+		kept, dropped int
+	}{
+		{"few", members(3, 10), 3, 0},
+		{"count at the cap", members(MaxExtraFields, 10), MaxExtraFields, 0},
+		{"count over the cap", members(MaxExtraFields+40, 10), MaxExtraFields, 40},
+		{"one field too big", []string{`"a":1`, `"pad":"` + big + `"`, `"b":2`}, 2, 1},
+		// 10 fields of 8 KiB less 20 bytes: eight fit, the ninth would not.
+		{"size over the cap", members(10, 8<<10-20), 8, 2},
+		// Eight of exactly 8 KiB fill the cap to the byte.
+		{"size at the cap", members(9, 8<<10), 8, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := `{"access_token":"a","token_type":"Bearer",` + strings.Join(tc.fields, ",") + `}`
+			tok, err := ParseTokenResponse([]byte(body), http.Header{}, fixedNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(tok.Extra) != tc.kept || tok.ExtraDropped != tc.dropped {
+				t.Errorf("kept %d dropped %d, want %d and %d", len(tok.Extra), tok.ExtraDropped, tc.kept, tc.dropped)
+			}
+			if n := tok.extraBytes(); n > MaxExtraBytes {
+				t.Errorf("extra holds %d bytes, over %d", n, MaxExtraBytes)
+			}
+			if tok.AccessToken != "a" || tok.TokenType != "Bearer" {
+				t.Errorf("the mapped fields were lost: %+v", tok)
+			}
+		})
+	}
+}
+
+// members makes n extra members named f0…, each about size bytes.
+func members(n, size int) []string {
+	out := make([]string, n)
+	for i := range out {
+		key := fmt.Sprintf("f%d", i)
+		out[i] = fmt.Sprintf("%q:%q", key, strings.Repeat("x", max(size-len(key)-2, 0)))
+	}
+	return out
+}
