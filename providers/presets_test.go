@@ -200,3 +200,58 @@ func TestValidateRefusesSecretsInURLs(t *testing.T) {
 		t.Fatalf("a token URL with grant_type: %v", err)
 	}
 }
+
+// TestValidateRefusesUserinfo: a user name or password in any URL field is
+// refused, naming the field and never quoting the password, which would
+// otherwise be stored, shown, traced and exported in the clear.
+func TestValidateRefusesUserinfo(t *testing.T) {
+	const pw = "Hunter2Secret"
+	base, err := ApplyPreset(Provider{Name: "p", Preset: "oauth2", TokenURL: "https://auth.example/token", ClientID: "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := base.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string]func(*Provider, string){
+		"token_url":      func(p *Provider, u string) { p.TokenURL = u },
+		"try_url":        func(p *Provider, u string) { p.TryURL = u },
+		"logout_url":     func(p *Provider, u string) { p.LogoutURL = u },
+		"revocation_url": func(p *Provider, u string) { p.RevocationURL = u },
+		"jwks_url":       func(p *Provider, u string) { p.JWKSURL = u },
+	}
+	for field, set := range fields {
+		for _, u := range []string{
+			"https://user:" + pw + "@auth.example/x",
+			"http://" + pw + "@127.0.0.1:8080/x",
+			"https://:" + pw + "@auth.example",
+			"https://@auth.example/x",
+		} {
+			p := base
+			set(&p, u)
+			err := p.Validate()
+			var fe *FieldError
+			if !errors.As(err, &fe) || fe.Field != field || !errors.Is(err, ErrUserinfo) {
+				t.Errorf("%s = %q: Validate = %v, want a %s FieldError wrapping ErrUserinfo", field, u, err, field)
+				continue
+			}
+			if strings.Contains(err.Error(), pw) || !strings.Contains(err.Error(), "give it as a secret") {
+				t.Errorf("%s = %q: %q quotes the password or gives no hint", field, u, err)
+			}
+		}
+	}
+	// A URL refused for another reason does not quote what is before @.
+	for _, u := range []string{"ftp://user:" + pw + "@auth.example/x", "user:" + pw + "@auth.example/x", "https://u:" + pw + "@host:port/x"} {
+		p := base
+		p.TokenURL = u
+		if err := p.Validate(); err == nil || strings.Contains(err.Error(), pw) {
+			t.Errorf("token_url = %q: Validate = %v, want an error without the password", u, err)
+		}
+	}
+	// An @ in the path is not userinfo.
+	p := base
+	p.TryURL = "https://api.example/users/me@example.com"
+	if err := p.Validate(); err != nil {
+		t.Errorf("an @ in the path: %v", err)
+	}
+}

@@ -4,6 +4,7 @@
 package providers
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"sort"
@@ -223,11 +224,14 @@ func checkURL(field, raw string, required bool) error {
 		}
 		return nil
 	}
-	// The query is never quoted back: a pasted URL may carry a secret.
-	shown, _, _ := strings.Cut(raw, "?")
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return &FieldError{Field: field, Msg: fmt.Sprintf("%q is not an http or https URL", shown)}
+		return &FieldError{Field: field, Msg: fmt.Sprintf("%q is not an http or https URL", shownURL(raw))}
+	}
+	if u.User != nil {
+		// Stored, shown, traced and exported as the URL is, in the clear.
+		return &FieldError{Field: field, Err: ErrUserinfo, Msg: "the URL carries a user name or password (user:pass@host): " +
+			"take it out and give it as a secret (client_id and client_secret, or username and password)"}
 	}
 	for k := range u.Query() {
 		if secretParams[strings.ToLower(k)] {
@@ -240,10 +244,38 @@ func checkURL(field, raw string, required bool) error {
 	return nil
 }
 
+// shownURL is raw as an error may quote it: a pasted URL may carry a
+// secret in its query, its fragment or before an @, so those are left out.
+func shownURL(raw string) string {
+	s, _, _ := strings.Cut(raw, "?")
+	s, _, _ = strings.Cut(s, "#")
+	start := 0
+	if i := strings.Index(s, "//"); i >= 0 {
+		start = i + 2
+	}
+	end := len(s)
+	if i := strings.IndexByte(s[start:], '/'); i >= 0 {
+		end = start + i
+	}
+	if at := strings.LastIndexByte(s[start:end], '@'); at >= 0 {
+		s = s[:start] + "…" + s[start+at:]
+	}
+	return s
+}
+
+// ErrUserinfo is the reason a URL with a user name or password in it is
+// refused; the FieldError that reports it wraps it.
+var ErrUserinfo = errors.New("a URL carries a user name or password")
+
 // FieldError is a validation failure tied to one field of a provider.
 type FieldError struct {
 	Field string
 	Msg   string
+	// Err is the reason when a caller may act on it (ErrUserinfo), or nil.
+	Err error
 }
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
+
+// Unwrap returns the reason, if there is one.
+func (e *FieldError) Unwrap() error { return e.Err }
