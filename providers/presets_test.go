@@ -255,3 +255,35 @@ func TestValidateRefusesUserinfo(t *testing.T) {
 		t.Errorf("an @ in the path: %v", err)
 	}
 }
+
+// TestExposure: TLS not verified, and an endpoint that carries a secret
+// over plain http to anything but loopback, are what Exposure warns of.
+func TestExposure(t *testing.T) {
+	tests := []struct {
+		name string
+		p    Provider
+		want string
+	}{
+		{"https", Provider{TokenURL: "https://auth.example/token"}, ""},
+		{"insecure", Provider{TokenURL: "https://auth.example/token", Insecure: true}, "does not verify TLS certificates (insecure = true)"},
+		{"http token URL", Provider{TokenURL: "http://auth.example/token"}, "sends secrets over plain http (token_url)"},
+		{"HTTP in capitals", Provider{TokenURL: "HTTP://auth.example/token"}, "sends secrets over plain http (token_url)"},
+		{"an address", Provider{TokenURL: "http://10.0.0.7:8080/token"}, "sends secrets over plain http (token_url)"},
+		{"not quite loopback", Provider{TokenURL: "http://localhost.example/token"}, "sends secrets over plain http (token_url)"},
+		{"every secret endpoint", Provider{TokenURL: "https://a.example/t", TryURL: "http://api.example/me",
+			LogoutURL: "http://a.example/logout", RevocationURL: "http://a.example/revoke", JWKSURL: "http://a.example/jwks"},
+			"sends secrets over plain http (try_url, logout_url, revocation_url)"},
+		{"both", Provider{TokenURL: "http://auth.example/token", Insecure: true},
+			"does not verify TLS certificates (insecure = true) and sends secrets over plain http (token_url)"},
+		{"localhost", Provider{TokenURL: "http://localhost:9000/token"}, ""},
+		{"LOCALHOST", Provider{TokenURL: "http://LOCALHOST/token"}, ""},
+		{"127/8", Provider{TokenURL: "http://127.3.2.1/token", TryURL: "http://127.0.0.1:1/x"}, ""},
+		{"::1", Provider{TokenURL: "http://[::1]:8080/token"}, ""},
+		{"JWKS alone", Provider{TokenURL: "https://a.example/t", JWKSURL: "http://a.example/jwks"}, ""},
+	}
+	for _, tt := range tests {
+		if got := tt.p.Exposure(); got != tt.want {
+			t.Errorf("%s: Exposure = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

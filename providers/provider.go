@@ -6,6 +6,7 @@ package providers
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"sort"
 	"strings"
@@ -145,6 +146,49 @@ func notUTF8(p Provider) string {
 		}
 	}
 	return ""
+}
+
+// Exposure says how anyone on the network path could read what the
+// provider sends and receives (its secrets, its tokens), as words that
+// follow its name: "does not verify TLS certificates (insecure = true)",
+// "sends secrets over plain http (token_url)". It is "" when nothing
+// exposes them. Every place that shows a provider warns with it.
+func (p Provider) Exposure() string {
+	var why []string
+	if p.Insecure {
+		why = append(why, "does not verify TLS certificates (insecure = true)")
+	}
+	// The endpoints that carry a secret: the client's credentials, a
+	// token. The JWKS holds public keys only.
+	var plain []string
+	for _, u := range []struct{ field, value string }{
+		{"token_url", p.TokenURL}, {"try_url", p.TryURL},
+		{"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
+	} {
+		if plainHTTP(u.value) {
+			plain = append(plain, u.field)
+		}
+	}
+	if len(plain) > 0 {
+		why = append(why, "sends secrets over plain http ("+strings.Join(plain, ", ")+")")
+	}
+	return strings.Join(why, " and ")
+}
+
+// plainHTTP reports whether raw is an http URL to anything but this
+// machine's loopback (localhost, 127.0.0.0/8, ::1), where nobody else is
+// on the path.
+func plainHTTP(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" {
+		return false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
 }
 
 // Validate reports the first thing that would make the provider unusable,

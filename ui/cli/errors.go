@@ -140,11 +140,12 @@ func (a *app) message(kind, format string, args ...any) {
 	}
 }
 
-// warnInsecure says, each time an insecure provider is used, that its TLS
-// certificates are not checked.
+// warnInsecure says, each time an insecure provider is used, what exposes
+// its secrets and tokens to the network: TLS certificates not checked, or
+// an endpoint over plain http.
 func (a *app) warnInsecure(p providers.Provider) {
-	if p.Insecure {
-		a.warnf("%s does not verify TLS certificates (insecure = true): anyone on the path can read its tokens", p.Name)
+	if why := p.Exposure(); why != "" {
+		a.warnf("%s %s: anyone on the path can read its tokens", p.Name, why)
 	}
 }
 
