@@ -66,7 +66,7 @@ func (a *app) explorer(theme string) error {
 	}
 	var v *store.Vault
 	if store.Exists(dir) {
-		v, err = store.OpenEnv(dir, a.getenv)
+		v, err = a.openEnv(dir)
 		if errors.Is(err, store.ErrNeedPassphrase) {
 			v, err = nil, nil // the explorer asks
 		}

@@ -60,7 +60,9 @@ client_secret = "${LAST_SECRET}"
 				return env[k]
 			}
 			var stdout, stderr bytes.Buffer
-			a := newApp(strings.NewReader(""), &stdout, &stderr, getenv, defaultHooks())
+			h := defaultHooks()
+			h.unsetenv = nil // the environment is the map, not the process's
+			a := newApp(strings.NewReader(""), &stdout, &stderr, getenv, h)
 			if code := a.main(ctx, []string{"import", path}); code != exitInterrupt {
 				t.Errorf("exit %d, want %d", code, exitInterrupt)
 			}
