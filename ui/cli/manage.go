@@ -183,10 +183,10 @@ func (a *app) cmdImport(ctx context.Context, cmd command, args []string) error {
 		return nil
 	}
 	replaced, err := v.PutProviders(ctx, ps)
-	if stopped(ctx, err) && err != nil {
+	switch {
+	case err != nil && stopped(ctx, err):
 		return nothingImported
-	}
-	if err != nil {
+	case err != nil:
 		return fmt.Errorf("%s: nothing was imported: %w", name, err)
 	}
 	for i, p := range ps {
