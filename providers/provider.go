@@ -4,7 +4,9 @@
 package providers
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"sort"
 	"strings"
@@ -146,6 +148,49 @@ func notUTF8(p Provider) string {
 	return ""
 }
 
+// Exposure says how anyone on the network path could read what the
+// provider sends and receives (its secrets, its tokens), as words that
+// follow its name: "does not verify TLS certificates (insecure = true)",
+// "sends secrets over plain http (token_url)". It is "" when nothing
+// exposes them. Every place that shows a provider warns with it.
+func (p Provider) Exposure() string {
+	var why []string
+	if p.Insecure {
+		why = append(why, "does not verify TLS certificates (insecure = true)")
+	}
+	// The endpoints that carry a secret: the client's credentials, a
+	// token. The JWKS holds public keys only.
+	var plain []string
+	for _, u := range []struct{ field, value string }{
+		{"token_url", p.TokenURL}, {"try_url", p.TryURL},
+		{"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
+	} {
+		if plainHTTP(u.value) {
+			plain = append(plain, u.field)
+		}
+	}
+	if len(plain) > 0 {
+		why = append(why, "sends secrets over plain http ("+strings.Join(plain, ", ")+")")
+	}
+	return strings.Join(why, " and ")
+}
+
+// plainHTTP reports whether raw is an http URL to anything but this
+// machine's loopback (localhost, 127.0.0.0/8, ::1), where nobody else is
+// on the path.
+func plainHTTP(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" {
+		return false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
+}
+
 // Validate reports the first thing that would make the provider unusable,
 // naming the field so a form or the command line can point at it.
 func (p Provider) Validate() error {
@@ -223,11 +268,14 @@ func checkURL(field, raw string, required bool) error {
 		}
 		return nil
 	}
-	// The query is never quoted back: a pasted URL may carry a secret.
-	shown, _, _ := strings.Cut(raw, "?")
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return &FieldError{Field: field, Msg: fmt.Sprintf("%q is not an http or https URL", shown)}
+		return &FieldError{Field: field, Msg: fmt.Sprintf("%q is not an http or https URL", shownURL(raw))}
+	}
+	if u.User != nil {
+		// Stored, shown, traced and exported as the URL is, in the clear.
+		return &FieldError{Field: field, Err: ErrUserinfo, Msg: "the URL carries a user name or password (user:pass@host): " +
+			"take it out and give it as a secret (client_id and client_secret, or username and password)"}
 	}
 	for k := range u.Query() {
 		if secretParams[strings.ToLower(k)] {
@@ -240,10 +288,38 @@ func checkURL(field, raw string, required bool) error {
 	return nil
 }
 
+// shownURL is raw as an error may quote it: a pasted URL may carry a
+// secret in its query, its fragment or before an @, so those are left out.
+func shownURL(raw string) string {
+	s, _, _ := strings.Cut(raw, "?")
+	s, _, _ = strings.Cut(s, "#")
+	start := 0
+	if i := strings.Index(s, "//"); i >= 0 {
+		start = i + 2
+	}
+	end := len(s)
+	if i := strings.IndexByte(s[start:], '/'); i >= 0 {
+		end = start + i
+	}
+	if at := strings.LastIndexByte(s[start:end], '@'); at >= 0 {
+		s = s[:start] + "…" + s[start+at:]
+	}
+	return s
+}
+
+// ErrUserinfo is the reason a URL with a user name or password in it is
+// refused; the FieldError that reports it wraps it.
+var ErrUserinfo = errors.New("a URL carries a user name or password")
+
 // FieldError is a validation failure tied to one field of a provider.
 type FieldError struct {
 	Field string
 	Msg   string
+	// Err is the reason when a caller may act on it (ErrUserinfo), or nil.
+	Err error
 }
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
+
+// Unwrap returns the reason, if there is one.
+func (e *FieldError) Unwrap() error { return e.Err }

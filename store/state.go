@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -63,23 +64,57 @@ func (v *Vault) Record(name string, tok *providers.Token, ev providers.Event) er
 // changed, in which case the old token belongs to someone else and is
 // dropped. An invalid provider is refused.
 func (v *Vault) PutProvider(p providers.Provider) error {
-	if err := p.Validate(); err != nil {
-		return fmt.Errorf("provider %q: %w", p.Name, err)
+	_, err := v.PutProviders(context.Background(), []providers.Provider{p})
+	return err
+}
+
+// PutProviders is PutProvider for many providers in one save, all or
+// nothing: every provider is validated first, and an invalid one, a name
+// given twice or a ctx done before the save begins saves none of them and
+// says which and why. It reports, in the order of ps, whether each one
+// replaced a provider of the same name (true) or was added (false).
+func (v *Vault) PutProviders(ctx context.Context, ps []providers.Provider) (replaced []bool, err error) {
+	ps = slices.Clone(ps)
+	seen := make(map[string]bool, len(ps))
+	for i, p := range ps {
+		if err := p.Validate(); err != nil {
+			return nil, fmt.Errorf("provider %q: %w", p.Name, err)
+		}
+		if seen[p.Name] {
+			return nil, fmt.Errorf("provider %q is given twice", p.Name)
+		}
+		seen[p.Name] = true
+		ps[i] = cloneProvider(p)
 	}
-	p = cloneProvider(p)
-	return v.Update(func(pl *Payload) error {
-		i := pl.Find(p.Name)
-		if i < 0 {
-			pl.Providers = append(pl.Providers, Entry{Provider: p})
-			return nil
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	err = v.Update(func(pl *Payload) error {
+		replaced = make([]bool, len(ps))
+		at := make(map[string]int, len(pl.Providers))
+		for i := range pl.Providers {
+			at[pl.Providers[i].Provider.Name] = i
 		}
-		e := &pl.Providers[i]
-		if !sameWire(e.Provider, p) {
-			e.Token = nil
+		for j, p := range ps {
+			i, ok := at[p.Name]
+			if !ok {
+				pl.Providers = append(pl.Providers, Entry{Provider: p})
+				continue
+			}
+			replaced[j] = true
+			e := &pl.Providers[i]
+			if !sameWire(e.Provider, p) {
+				e.Token = nil
+			}
+			e.Provider = p
 		}
-		e.Provider = p
-		return nil
+		// The last moment to stop: after this the save is under way.
+		return ctx.Err()
 	})
+	if err != nil {
+		return nil, err
+	}
+	return replaced, nil
 }
 
 // RemoveProvider deletes the named provider with its token and history.

@@ -124,7 +124,7 @@ func (e *entry) busyText() string {
 // item is the entry's row in the list.
 func (e *entry) item() list.Item {
 	return list.Item{
-		Name: e.prov.Name, Preset: e.prov.Preset, Insecure: e.prov.Insecure,
+		Name: e.prov.Name, Preset: e.prov.Preset, Insecure: e.prov.Exposure() != "",
 		HasToken: e.hasToken(), Span: e.span(), Busy: e.busyText(), Failed: e.failed,
 	}
 }

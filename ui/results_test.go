@@ -214,3 +214,22 @@ func TestSameWireAgreesWithTheStore(t *testing.T) {
 		})
 	}
 }
+
+// TestListMarksPlainHTTP: the list's warning mark follows the provider's
+// Exposure, so a plain http token URL is marked as insecure is.
+func TestListMarksPlainHTTP(t *testing.T) {
+	for _, tt := range []struct {
+		p    providers.Provider
+		want bool
+	}{
+		{providers.Provider{Name: "a", TokenURL: "https://auth.example/token"}, false},
+		{providers.Provider{Name: "b", TokenURL: "https://auth.example/token", Insecure: true}, true},
+		{providers.Provider{Name: "c", TokenURL: "http://auth.example/token"}, true},
+		{providers.Provider{Name: "d", TokenURL: "http://127.0.0.1:8080/token"}, false},
+	} {
+		e := &entry{prov: tt.p}
+		if got := e.item().Insecure; got != tt.want {
+			t.Errorf("%s (%s, insecure=%v): marked %v, want %v", tt.p.Name, tt.p.TokenURL, tt.p.Insecure, got, tt.want)
+		}
+	}
+}

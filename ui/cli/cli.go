@@ -56,10 +56,13 @@ type hooks struct {
 	isTerminal func(any) bool
 	// tty opens the terminal prompts go to.
 	tty func() (ttyFiles, error)
+	// unsetenv removes a variable from the environment the programs this
+	// process starts inherit (os.Unsetenv).
+	unsetenv func(string) error
 }
 
 func defaultHooks() hooks {
-	return hooks{runUI: ui.Run, isTerminal: isTerminal, tty: openTTY}
+	return hooks{runUI: ui.Run, isTerminal: isTerminal, tty: openTTY, unsetenv: os.Unsetenv}
 }
 
 // app is one run of the command line: its streams, its environment and

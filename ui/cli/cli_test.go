@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -66,6 +67,17 @@ func fakeExplorer(w io.Writer, o ui.Options) error {
 	fmt.Fprintf(w, "explorer: demo=%v theme=%q unlocked=%v\n", o.Demo, o.Theme, o.Vault != nil)
 	if os.Getenv("FAKEUI_HANG") != "" {
 		select {} // until a signal ends the process
+	}
+	if names := os.Getenv("FAKEUI_CHILD_ENV"); names != "" {
+		// A program the explorer starts (xclip, a browser) inherits this.
+		out, err := exec.Command("env").Output()
+		if err != nil {
+			return fmt.Errorf("fake explorer: env: %w", err)
+		}
+		for _, name := range strings.Split(names, ",") {
+			sees := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + `=`).Match(out)
+			fmt.Fprintf(w, "explorer: a child process sees %s: %v\n", name, sees)
+		}
 	}
 	if o.Input == nil || o.Output == nil || o.Client == nil {
 		return errors.New("fake explorer: no terminal or client given")

@@ -14,6 +14,13 @@ import (
 // errInterrupted ends a command the user interrupted (Ctrl-C at a prompt).
 var errInterrupted = errors.New("interrupted")
 
+// interruptError is errInterrupted with what the interrupt left behind,
+// when the user needs to know ("interrupted: nothing was imported").
+type interruptError struct{ outcome string }
+
+func (e *interruptError) Error() string { return "interrupted: " + e.outcome }
+func (e *interruptError) Unwrap() error { return errInterrupted }
+
 // usageError is a command line that cannot be run as written: exit 2, with
 // a hint (by default, where to read the command's usage).
 type usageError struct {
@@ -44,7 +51,11 @@ func (a *app) exit(ctx context.Context, err error) int {
 	// An interrupt wins over success: a command that finished its work
 	// after Ctrl-C (an unlock that ran on through the KDF) must not exit 0
 	// as if the user had not asked it to stop.
+	var ie *interruptError
 	switch {
+	case errors.As(err, &ie):
+		a.errorf("%s", ie)
+		return exitInterrupt
 	case errors.Is(err, errInterrupted) || ctx.Err() != nil:
 		a.errorf("interrupted")
 		return exitInterrupt
@@ -129,11 +140,12 @@ func (a *app) message(kind, format string, args ...any) {
 	}
 }
 
-// warnInsecure says, each time an insecure provider is used, that its TLS
-// certificates are not checked.
+// warnInsecure says, each time an insecure provider is used, what exposes
+// its secrets and tokens to the network: TLS certificates not checked, or
+// an endpoint over plain http.
 func (a *app) warnInsecure(p providers.Provider) {
-	if p.Insecure {
-		a.warnf("%s does not verify TLS certificates (insecure = true): anyone on the path can read its tokens", p.Name)
+	if why := p.Exposure(); why != "" {
+		a.warnf("%s %s: anyone on the path can read its tokens", p.Name, why)
 	}
 }
 

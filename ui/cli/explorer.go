@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -65,7 +66,7 @@ func (a *app) explorer(theme string) error {
 	}
 	var v *store.Vault
 	if store.Exists(dir) {
-		v, err = store.OpenEnv(dir, a.getenv)
+		v, err = a.openEnv(dir)
 		if errors.Is(err, store.ErrNeedPassphrase) {
 			v, err = nil, nil // the explorer asks
 		}
@@ -134,10 +135,8 @@ func demoStore(dir string, ps []providers.Provider) (*store.Vault, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	for _, p := range ps {
-		if err := v.PutProvider(p); err != nil {
-			return nil, fmt.Errorf("demo: %w", err)
-		}
+	if _, err := v.PutProviders(context.Background(), ps); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
 	}
 	return v, nil
 }

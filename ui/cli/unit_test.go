@@ -23,7 +23,8 @@ import (
 )
 
 // testApp is an app on buffers, with TOKENSCOPE_HOME in a temp dir, a
-// pretend terminal and the given explorer.
+// pretend terminal and the given explorer. Its environment is a map of its
+// own: unsetenv removes from it, never from the test process's.
 func testApp(t *testing.T, runUI func(ui.Options) error) (*app, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
 	env := map[string]string{"TOKENSCOPE_HOME": filepath.Join(t.TempDir(), "home")}
@@ -31,6 +32,10 @@ func testApp(t *testing.T, runUI func(ui.Options) error) (*app, *bytes.Buffer, *
 	h := defaultHooks()
 	h.isTerminal = func(any) bool { return true }
 	h.runUI = runUI
+	h.unsetenv = func(k string) error {
+		delete(env, k)
+		return nil
+	}
 	return newApp(strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] }, h), &stdout, &stderr
 }
 

@@ -210,7 +210,19 @@ func TestInsecureAndBusy(t *testing.T) {
 	if !strings.HasPrefix(got[0], "⠋ refreshing…") {
 		t.Errorf("first line %q, want the busy line", got[0])
 	}
-	mustContain(t, strings.Join(got, "\n"), "⚠ insecure: TLS certificates are not verified")
+	mustContain(t, strings.Join(got, "\n"), "⚠ insecure: this provider does not verify TLS certificates (insecure = true)")
+}
+
+// TestPlainHTTPWarns: a token URL over plain http to another machine is
+// warned about as insecure is; one to this machine's loopback is not.
+func TestPlainHTTPWarns(t *testing.T) {
+	p := provider()
+	p.TokenURL = "http://auth.example/token"
+	mustContain(t, view(newPane(100, 20, Data{Provider: p})), "⚠ insecure: this provider sends secrets over plain http (token_url)")
+	p.TokenURL = "http://127.0.0.1:8080/token"
+	if v := view(newPane(100, 20, Data{Provider: p})); strings.Contains(v, "insecure") {
+		t.Errorf("a loopback token URL is warned about:\n%s", v)
+	}
 }
 
 func TestLinesExactlyTheSize(t *testing.T) {

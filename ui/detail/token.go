@@ -27,8 +27,8 @@ func (r *renderer) all() {
 		title += "  " + r.s.Badge.Render(p)
 	}
 	r.line(title)
-	if d.Provider.Insecure {
-		r.line(r.s.Warning.Render("⚠ insecure: TLS certificates are not verified for this provider"))
+	if why := d.Provider.Exposure(); why != "" {
+		r.text("", 2, &r.s.Warning, "⚠ insecure: this provider "+why)
 	}
 	r.blank()
 	if d.Token == nil || d.Token.AccessToken == "" {
