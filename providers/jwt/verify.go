@@ -12,26 +12,109 @@ import (
 	"io"
 	"net/http"
 	neturl "net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
 )
 
-// Status is the outcome of a signature check. There is deliberately no
+// Status is what a signature check found, one value per outcome, so that
+// callers act on it (retry a JWKS that could not be fetched, colour a
+// mismatch) without reading the reason's words. There is deliberately no
 // "valid": a token is verified against a named key set, or it is not.
-type Status string
+// The zero value, StatusNone, says no check has finished.
+type Status int
 
 // The outcomes of Verify.
 const (
+	// StatusNone: no check has finished; Verify never returns it.
+	StatusNone Status = iota
 	// StatusVerified: the signature matches a key of the configured JWKS.
-	StatusVerified Status = "verified"
-	// StatusFailed: the signature was checked and does not match, the token
-	// is unsigned or malformed, or the JWKS could not be fetched or used.
-	StatusFailed Status = "failed"
-	// StatusUnchecked: there is nothing to check it against (no JWKS URL, an
-	// HMAC secret tokenscope does not have, an opaque token).
-	StatusUnchecked Status = "unchecked"
+	StatusVerified
+	// StatusMismatch: the signature was checked against the JWKS's
+	// candidate keys and matches none of them.
+	StatusMismatch
+	// StatusNoKey: the JWKS has no key that could verify the token (none
+	// with its kid, or none of its algorithm's type).
+	StatusNoKey
+	// StatusUnsigned: alg "none", never accepted.
+	StatusUnsigned
+	// StatusUnsupportedAlg: an algorithm Verify does not check.
+	StatusUnsupportedAlg
+	// StatusMalformed: a JWT whose claims or signature cannot be read.
+	StatusMalformed
+	// StatusJWKSNotFetched: the JWKS could not be fetched or holds no
+	// usable key; it says nothing of the token, and is worth trying again.
+	StatusJWKSNotFetched
+	// StatusNoJWKSURL: the provider has no jwks_url to check against.
+	StatusNoJWKSURL
+	// StatusSharedSecret: an HMAC token, signed with a secret tokenscope
+	// does not have.
+	StatusSharedSecret
+	// StatusOpaque: not a JWT, so there is no signature to check.
+	StatusOpaque
+)
+
+// String returns the status's stable code, for programs (token --json):
+// "verified", "mismatch", "jwks_not_fetched", ….
+func (s Status) String() string {
+	switch s {
+	case StatusNone:
+		return "none"
+	case StatusVerified:
+		return "verified"
+	case StatusMismatch:
+		return "mismatch"
+	case StatusNoKey:
+		return "no_key"
+	case StatusUnsigned:
+		return "unsigned"
+	case StatusUnsupportedAlg:
+		return "unsupported_alg"
+	case StatusMalformed:
+		return "malformed"
+	case StatusJWKSNotFetched:
+		return "jwks_not_fetched"
+	case StatusNoJWKSURL:
+		return "no_jwks_url"
+	case StatusSharedSecret:
+		return "shared_secret"
+	case StatusOpaque:
+		return "opaque"
+	}
+	return "Status(" + strconv.Itoa(int(s)) + ")"
+}
+
+// Verdict sums s up the way a user reads it: verified, failed or
+// unchecked; "" for StatusNone.
+func (s Status) Verdict() Verdict {
+	switch s {
+	case StatusNone:
+		return ""
+	case StatusVerified:
+		return VerdictVerified
+	case StatusJWKSNotFetched, StatusNoJWKSURL, StatusSharedSecret, StatusOpaque:
+		return VerdictUnchecked
+	}
+	return VerdictFailed
+}
+
+// Verdict is the word a signature check is shown with.
+type Verdict string
+
+// The verdicts, as shown and as token --json writes them.
+const (
+	// VerdictVerified: the signature matches a key of the configured JWKS.
+	VerdictVerified Verdict = "verified"
+	// VerdictFailed: the token was checked and is not to be trusted: its
+	// signature does not match, it is unsigned or malformed, or it must be
+	// rejected unread.
+	VerdictFailed Verdict = "failed"
+	// VerdictUnchecked: there was nothing to check it against (no JWKS URL,
+	// a JWKS that could not be fetched, an HMAC secret tokenscope does not
+	// have, an opaque token).
+	VerdictUnchecked Verdict = "unchecked"
 )
 
 // MaxJWKSSize caps the JWKS document Verify reads.
@@ -69,32 +152,33 @@ func asymmetric(alg string) (k keyKind, ok bool) {
 // the provider's configured URL and nothing else: the token's own jku, x5u,
 // jwk and x5c headers are never followed or trusted. hc nil means a plain
 // client; the fetch obeys ctx (DefaultJWKSTimeout when ctx has no
-// deadline) and reads at most MaxJWKSSize. The reason says why, in words a
-// user can act on. alg "none" always fails; an HMAC alg is unchecked, never
-// tried against a public key.
+// deadline) and reads at most MaxJWKSSize. The status says what Verify
+// found; the reason says it in words a user can act on, for display only.
+// alg "none" always fails; an HMAC alg is unchecked, never tried against a
+// public key.
 func Verify(ctx context.Context, hc *http.Client, jwksURL, raw string) (Status, string) {
 	j, err := Parse(raw)
 	if errors.Is(err, ErrOpaque) {
-		return StatusUnchecked, "opaque token: there is no signature to check"
+		return StatusOpaque, "opaque token: there is no signature to check"
 	}
 	if err != nil {
-		return StatusFailed, err.Error()
+		return StatusMalformed, err.Error()
 	}
 	alg := j.Alg()
 	kind, ok := asymmetric(alg)
 	switch {
 	case strings.EqualFold(alg, "none"):
-		return StatusFailed, `alg "none": an unsigned token is never accepted`
+		return StatusUnsigned, `alg "none": an unsigned token is never accepted`
 	case strings.HasPrefix(alg, "HS"):
-		return StatusUnchecked, fmt.Sprintf("%s is signed with a shared secret that tokenscope does not have", alg)
+		return StatusSharedSecret, fmt.Sprintf("%s is signed with a shared secret that tokenscope does not have", alg)
 	case !ok:
-		return StatusFailed, fmt.Sprintf("unsupported alg %q", alg)
+		return StatusUnsupportedAlg, fmt.Sprintf("unsupported alg %q", alg)
 	case jwksURL == "":
-		return StatusUnchecked, "no jwks_url is configured for this provider"
+		return StatusNoJWKSURL, "no jwks_url is configured for this provider"
 	}
 	jws, err := jose.ParseSignedCompact(j.Raw, []jose.SignatureAlgorithm{jose.SignatureAlgorithm(alg)})
 	if err != nil {
-		return StatusFailed, fmt.Sprintf("cannot read the signature: %v", err)
+		return StatusMalformed, fmt.Sprintf("cannot read the signature: %v", err)
 	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
@@ -104,11 +188,11 @@ func Verify(ctx context.Context, hc *http.Client, jwksURL, raw string) (Status, 
 	shown := redact(jwksURL)
 	keys, err := fetchJWKS(ctx, hc, jwksURL, shown)
 	if err != nil {
-		return StatusFailed, fmt.Sprintf("cannot fetch the JWKS: %v", err) + ignoredNote(j)
+		return StatusJWKSNotFetched, fmt.Sprintf("cannot fetch the JWKS: %v", err) + ignoredNote(j)
 	}
 	cands, reason := candidates(keys, j.Kid(), alg, kind)
 	if len(cands) == 0 {
-		return StatusFailed, reason + ignoredNote(j)
+		return StatusNoKey, reason + ignoredNote(j)
 	}
 	for _, k := range cands {
 		if _, err := jws.Verify(k.Key); err == nil {
@@ -116,9 +200,9 @@ func Verify(ctx context.Context, hc *http.Client, jwksURL, raw string) (Status, 
 		}
 	}
 	if len(cands) == 1 {
-		return StatusFailed, fmt.Sprintf("%s signature does not match key %s of %s", alg, kidName(cands[0].KeyID), shown) + ignoredNote(j)
+		return StatusMismatch, fmt.Sprintf("%s signature does not match key %s of %s", alg, kidName(cands[0].KeyID), shown) + ignoredNote(j)
 	}
-	return StatusFailed, fmt.Sprintf("%s signature matches none of the %d usable keys of %s", alg, len(cands), shown) + ignoredNote(j)
+	return StatusMismatch, fmt.Sprintf("%s signature matches none of the %d usable keys of %s", alg, len(cands), shown) + ignoredNote(j)
 }
 
 // candidates picks the keys to try: those with the token's kid, else every

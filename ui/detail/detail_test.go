@@ -155,8 +155,9 @@ func TestSignatureStates(t *testing.T) {
 		want string
 	}{
 		{Signature{}, "Signature checking…"},
-		{Signature{Status: jwt.StatusFailed, Reason: "signature does not match"}, "Signature ✗ failed"},
-		{Signature{Status: jwt.StatusUnchecked, Reason: "no jwks_url"}, "Signature – unchecked"},
+		{Signature{Status: jwt.StatusMismatch, Reason: "signature does not match"}, "Signature ✗ failed"},
+		{Signature{Status: jwt.StatusNoJWKSURL, Reason: "no jwks_url"}, "Signature – unchecked"},
+		{Signature{Status: jwt.StatusJWKSNotFetched, Reason: "cannot fetch the JWKS"}, "Signature – unchecked"},
 	} {
 		got := view(newPane(100, 60, Data{Provider: provider(), Token: jwtToken(), Signature: tt.sig}))
 		mustContain(t, got, tt.want, tt.sig.Reason)

@@ -253,13 +253,13 @@ func (r *renderer) fields(fs []jwt.Field, times map[string]time.Time) {
 
 func (r *renderer) signature(sig Signature) {
 	var v string
-	switch sig.Status {
-	case jwt.StatusVerified:
-		v = r.s.Healthy.Render("✓ verified")
-	case jwt.StatusFailed:
-		v = r.s.Danger.Render("✗ failed")
-	case jwt.StatusUnchecked:
-		v = r.s.Muted.Render("– unchecked")
+	switch verdict := sig.Status.Verdict(); verdict {
+	case jwt.VerdictVerified:
+		v = r.s.Healthy.Render("✓ " + string(verdict))
+	case jwt.VerdictFailed:
+		v = r.s.Danger.Render("✗ " + string(verdict))
+	case jwt.VerdictUnchecked:
+		v = r.s.Muted.Render("– " + string(verdict))
 	default:
 		v = r.s.Busy.Render("checking…")
 	}
