@@ -42,6 +42,10 @@ const (
 	StatusUnsigned
 	// StatusUnsupportedAlg: an algorithm Verify does not check.
 	StatusUnsupportedAlg
+	// StatusUnsupportedCrit: the header's "crit" names an extension
+	// tokenscope does not understand, or is not well formed, so the token
+	// must be rejected whatever its signature (RFC 7515 section 4.1.11).
+	StatusUnsupportedCrit
 	// StatusMalformed: a JWT whose claims or signature cannot be read.
 	StatusMalformed
 	// StatusJWKSNotFetched: the JWKS could not be fetched or holds no
@@ -72,6 +76,8 @@ func (s Status) String() string {
 		return "unsigned"
 	case StatusUnsupportedAlg:
 		return "unsupported_alg"
+	case StatusUnsupportedCrit:
+		return "unsupported_crit"
 	case StatusMalformed:
 		return "malformed"
 	case StatusJWKSNotFetched:
@@ -150,7 +156,9 @@ func asymmetric(alg string) (k keyKind, ok bool) {
 
 // Verify checks raw's signature against the keys of the JWKS at jwksURL,
 // the provider's configured URL and nothing else: the token's own jku, x5u,
-// jwk and x5c headers are never followed or trusted. hc nil means a plain
+// jwk and x5c headers are never followed or trusted, and a token whose
+// "crit" header names an extension Verify does not understand is refused
+// before any key is fetched. hc nil means a plain
 // client; the fetch obeys ctx (DefaultJWKSTimeout when ctx has no
 // deadline) and reads at most MaxJWKSSize. The status says what Verify
 // found; the reason says it in words a user can act on, for display only.
@@ -169,6 +177,8 @@ func Verify(ctx context.Context, hc *http.Client, jwksURL, raw string) (Status, 
 	switch {
 	case strings.EqualFold(alg, "none"):
 		return StatusUnsigned, `alg "none": an unsigned token is never accepted`
+	case critProblem(j.HeaderMap) != "":
+		return StatusUnsupportedCrit, critProblem(j.HeaderMap)
 	case strings.HasPrefix(alg, "HS"):
 		return StatusSharedSecret, fmt.Sprintf("%s is signed with a shared secret that tokenscope does not have", alg)
 	case !ok:

@@ -165,7 +165,39 @@ func TestVerify(t *testing.T) {
 		check(t, url, strings.Join(parts, "."), StatusMismatch, "does not match")
 	})
 
+	t.Run("crit b64 true is understood", func(t *testing.T) {
+		opts := (&jose.SignerOptions{}).WithHeader("b64", true).WithCritical("b64")
+		check(t, url, sign(t, jose.RS256, k.rsa, "rsa1", claims, opts), StatusVerified, "RS256 signature matches key")
+	})
+
 	before := hits.Load()
+	t.Run("crit names an extension tokenscope does not understand", func(t *testing.T) {
+		// Signed with the right key: without the crit check go-jose would
+		// refuse it, and the user would read "signature does not match".
+		opts := (&jose.SignerOptions{}).WithHeader("exp-x", 1).WithCritical("exp-x")
+		raw := sign(t, jose.RS256, k.rsa, "rsa1", claims, opts)
+		check(t, url, raw, StatusUnsupportedCrit, `unsupported critical header parameter "exp-x"`)
+		if _, why := Verify(context.Background(), nil, url, raw); strings.Contains(why, "match") {
+			t.Errorf("reason %q speaks of the signature", why)
+		}
+		opts = (&jose.SignerOptions{}).WithHeader("b64", false).WithCritical("b64")
+		check(t, url, sign(t, jose.ES256, k.ec256, "ec1", claims, opts), StatusUnsupportedCrit, `unsupported critical header parameter "b64"`)
+		check(t, url, b64(`{"alg":"HS256","crit":["exp-x"],"exp-x":1}`)+"."+b64(claims)+"."+b64("x"),
+			StatusUnsupportedCrit, `unsupported critical header parameter "exp-x"`)
+	})
+	t.Run("crit not well formed", func(t *testing.T) {
+		for _, tt := range []struct{ header, reason string }{
+			{`{"alg":"RS256","crit":"exp-x","exp-x":1}`, `invalid "crit" header: it must be a non-empty list`},
+			{`{"alg":"RS256","crit":[]}`, `invalid "crit" header: it must be a non-empty list`},
+			{`{"alg":"RS256","crit":[1]}`, `invalid "crit" header: it must be a non-empty list`},
+			{`{"alg":"RS256","crit":null}`, `invalid "crit" header: it must be a non-empty list`},
+			{`{"alg":"RS256","crit":["x","x"],"x":1}`, `invalid "crit" header: it lists "x" twice`},
+			{`{"alg":"RS256","crit":["kid"],"kid":"rsa1"}`, `"kid" is defined by JWS itself`},
+			{`{"alg":"RS256","crit":["exp-x"]}`, `it lists "exp-x", which the header does not have`},
+		} {
+			check(t, url, b64(tt.header)+"."+b64(claims)+"."+b64("x"), StatusUnsupportedCrit, tt.reason)
+		}
+	})
 	t.Run("alg none", func(t *testing.T) {
 		for _, alg := range []string{"none", "None", "NONE"} {
 			check(t, url, b64(`{"alg":"`+alg+`"}`)+"."+b64(claims)+".", StatusUnsigned, "never accepted")
@@ -248,6 +280,7 @@ func TestStatusCodesAndVerdicts(t *testing.T) {
 		{StatusNoKey, "no_key", VerdictFailed},
 		{StatusUnsigned, "unsigned", VerdictFailed},
 		{StatusUnsupportedAlg, "unsupported_alg", VerdictFailed},
+		{StatusUnsupportedCrit, "unsupported_crit", VerdictFailed},
 		{StatusMalformed, "malformed", VerdictFailed},
 		{StatusJWKSNotFetched, "jwks_not_fetched", VerdictUnchecked},
 		{StatusNoJWKSURL, "no_jwks_url", VerdictUnchecked},
