@@ -278,3 +278,24 @@ func TestTokenServerFieldsMaskedUntilRevealed(t *testing.T) {
 		t.Errorf("the revealed view lacks the id_token:\n%s", view(m))
 	}
 }
+
+func TestJWTIssuedExpiredOrNotYetValid(t *testing.T) {
+	tok := jwtToken()
+	// Issued a minute ago with an exp six minutes ago and an nbf an hour
+	// on, while expires_in promised five minutes.
+	tok.AccessToken = makeJWT(fmt.Sprintf(`{"exp":%d,"nbf":%d}`, now.Add(-6*time.Minute).Unix(), now.Add(time.Hour).Unix()))
+	got := view(newPane(160, 80, Data{Provider: provider(), Token: tok}))
+	mustContain(t, got, "Warnings",
+		"! the server issued the token already expired: exp 2026-03-01 11:54:00 is 5m before the answer arrived",
+		"! the server issued the token not yet valid: nbf 2026-03-01 13:00:00 is 1h 1m after the answer arrived",
+		"! expired 6m ago")
+
+	// A server clock ten minutes behind ours: by its clock the exp was
+	// four minutes ahead when the answer arrived.
+	tok.ClockSkew = -10 * time.Minute
+	tok.AccessToken = makeJWT(fmt.Sprintf(`{"exp":%d}`, now.Add(-7*time.Minute).Unix()))
+	got = view(newPane(160, 80, Data{Provider: provider(), Token: tok}))
+	if strings.Contains(got, "the server issued") {
+		t.Errorf("a token good by the server's clock is reported as issued broken:\n%s", got)
+	}
+}

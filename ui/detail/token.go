@@ -225,7 +225,8 @@ func (r *renderer) jwtSections(d *Data) {
 	if d.Token.ExpirySource == providers.ExpiryFromExpiresIn {
 		byExpiresIn = d.Token.ExpiresAt
 	}
-	if ws := j.Check(r.m.now, byExpiresIn); len(ws) > 0 {
+	ws := j.CheckIssued(d.Token.IssuedAt, d.Token.ClockSkew)
+	if ws = append(ws, j.Check(r.m.now, byExpiresIn)...); len(ws) > 0 {
 		r.section("Warnings")
 		for _, w := range ws {
 			r.text("  "+r.s.Warning.Render("! "), 4, &r.s.Warning, w.Msg)
