@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -14,6 +16,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,6 +116,16 @@ func TestScript(t *testing.T) {
 	})
 }
 
+// demoKey is the RSA key every demo server the scripts start signs with,
+// generated once per test binary rather than once per server.
+var demoKey = sync.OnceValue(func() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic("generate the tests' signing key: " + err.Error())
+	}
+	return k
+})
+
 // cmdDemoServer starts a demo server for the rest of the script:
 //
 //	demoserver [LIFETIME]
@@ -131,7 +144,7 @@ func cmdDemoServer(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		lifetime = d
 	}
-	srv, err := demo.Start(demo.Options{Lifetime: lifetime})
+	srv, err := demo.Start(demo.Options{Lifetime: lifetime, SigningKey: demoKey()})
 	ts.Check(err)
 	ts.Defer(srv.Close)
 	ts.Setenv("DEMO_URL", srv.URL())
