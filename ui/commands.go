@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -95,10 +94,6 @@ func tryCmd(c *providers.Client, p providers.Provider, tok *providers.Token, seq
 	}
 }
 
-// jwksFetchFailed starts the reason jwt.Verify gives when it could not
-// fetch the JWKS.
-const jwksFetchFailed = "cannot fetch the JWKS"
-
 // verifyCmd checks a JWT's signature against the provider's JWKS only,
 // reaching it as the provider's token requests do (its TLS setting, the
 // proxy). A JWKS that could not be fetched says nothing of the token: the
@@ -109,11 +104,7 @@ func verifyCmd(c *providers.Client, p providers.Provider, token providers.Secret
 		ctx, cancel := context.WithTimeout(context.Background(), verifyTimeout)
 		defer cancel()
 		status, reason := jwt.Verify(ctx, hc, p.JWKSURL, token.Reveal())
-		retry := status == jwt.StatusFailed && strings.HasPrefix(reason, jwksFetchFailed)
-		if retry {
-			status = jwt.StatusUnchecked
-		}
-		return verifyMsg{name: p.Name, seq: seq, token: token, retry: retry,
+		return verifyMsg{name: p.Name, seq: seq, token: token, retry: status == jwt.StatusJWKSNotFetched,
 			sig: detail.Signature{Status: status, Reason: reason}}
 	}
 }

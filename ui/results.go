@@ -64,6 +64,10 @@ func (m *Model) onToken(msg tokenMsg) tea.Cmd {
 // tokenStatus says on the status line how a token action ended.
 func (m *Model) tokenStatus(e *entry, msg tokenMsg, now time.Time) {
 	name := e.prov.Name
+	warn := ""
+	if msg.err == nil && msg.op != opLogout {
+		warn = issuedWarning(e)
+	}
 	switch {
 	case msg.err != nil && msg.op == opAutoRefresh && !e.autoAt.IsZero():
 		m.setStatus(statusError, "auto-refresh failed: "+msg.err.Error()+
@@ -74,6 +78,17 @@ func (m *Model) tokenStatus(e *entry, msg tokenMsg, now time.Time) {
 		m.setStatus(statusError, msg.err.Error())
 	case msg.op == opLogout:
 		m.setStatus(statusOK, "logged out of "+name+": "+logoutSummary(msg.logout))
+	case warn != "":
+		// The token is kept and shown, but the server sent it broken:
+		// say so in the tone of an error, which stays on the line longer.
+		what := "refreshed "
+		switch msg.op {
+		case opFetch:
+			what = "fetched a token for "
+		case opAutoRefresh:
+			what = "auto-refreshed "
+		}
+		m.setStatus(statusError, what+name+validity(e, now)+" · warning: "+warn)
 	case msg.op == opFetch:
 		m.setStatus(statusOK, "fetched a token for "+name+validity(e, now))
 	case msg.op == opAutoRefresh:
@@ -85,6 +100,23 @@ func (m *Model) tokenStatus(e *entry, msg tokenMsg, now time.Time) {
 	default:
 		m.setStatus(statusOK, "refreshed "+name+validity(e, now))
 	}
+}
+
+// issuedWarning is the first of jwt.CheckIssued's warnings about e's token
+// (issued already expired, or not yet valid), "" when there is none or the
+// token is opaque.
+func issuedWarning(e *entry) string {
+	if !e.hasToken() {
+		return ""
+	}
+	j, err := jwt.Parse(e.tok.AccessToken.Reveal())
+	if err != nil {
+		return ""
+	}
+	if ws := j.CheckIssued(e.tok.IssuedAt, e.tok.ClockSkew); len(ws) > 0 {
+		return ws[0].Msg
+	}
+	return ""
 }
 
 // backoff is the wait before auto-refresh attempt n+1 after n failures.

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -231,5 +233,39 @@ func TestListMarksPlainHTTP(t *testing.T) {
 		if got := e.item().Insecure; got != tt.want {
 			t.Errorf("%s (%s, insecure=%v): marked %v, want %v", tt.p.Name, tt.p.TokenURL, tt.p.Insecure, got, tt.want)
 		}
+	}
+}
+
+func b64url(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func TestTokenIssuedExpiredIsReported(t *testing.T) {
+	c := &clock{t0}
+	m := unitModel(t, c, 220, 60, store.Entry{Provider: prov("alpha")})
+	e := m.byName["alpha"]
+	fetch := func(claims string) string {
+		t.Helper()
+		m, _ = press(m, "f")
+		if e.busy != opFetch {
+			t.Fatal("f started no fetch")
+		}
+		raw := b64url(`{"alg":"RS256","typ":"JWT"}`) + "." + b64url(claims) + "." + b64url("sig")
+		tok := &providers.Token{AccessToken: providers.Secret(raw), TokenType: "Bearer", IssuedAt: c.now,
+			ExpiresAt: c.now.Add(time.Hour), ExpiresIn: 3600, ExpirySource: providers.ExpiryFromExpiresIn}
+		m = step(m, tokenMsg{name: "alpha", seq: e.pending, op: opFetch, recorded: true, tok: tok})
+		return plain(m)
+	}
+	got := fetch(fmt.Sprintf(`{"sub":"a","exp":%d}`, t0.Add(-5*time.Minute).Unix()))
+	if m.status.kind != statusError ||
+		!strings.Contains(got, "fetched a token for alpha · valid for ") ||
+		!strings.Contains(got, " · warning: the server issued the token already expired: exp ") {
+		t.Errorf("status %d for a token issued expired:\n%s", m.status.kind, got)
+	}
+	if !strings.Contains(got, "! the server issued the token already expired") {
+		t.Errorf("the detail pane does not say the token was issued expired:\n%s", got)
+	}
+	c.now = c.now.Add(time.Minute)
+	got = fetch(fmt.Sprintf(`{"sub":"a","exp":%d}`, c.now.Add(time.Hour).Unix()))
+	if m.status.kind != statusOK || strings.Contains(got, "the server issued") {
+		t.Errorf("status %d for a good token:\n%s", m.status.kind, got)
 	}
 }

@@ -113,7 +113,7 @@ func writeJWT(w io.Writer, j *jwt.JWT, now time.Time) error {
 		fmt.Fprintf(tw, "  %s\t%s\n", printable(f.Key), v)
 	}
 	fmt.Fprintln(tw, "signature")
-	fmt.Fprintf(tw, "  %s\t%s\n", jwt.StatusUnchecked,
+	fmt.Fprintf(tw, "  %s\t%s\n", jwt.VerdictUnchecked,
 		"decode does not verify: tokenscope token NAME --json checks it against the provider's jwks_url")
 	return tw.Flush()
 }

@@ -68,7 +68,28 @@ func (a *app) ensure(ctx context.Context, cmd, name string, f ensureFlags) (prov
 	if err != nil {
 		return p, nil, err
 	}
+	a.warnIssued(name, tok)
 	return p, tok, nil
+}
+
+// warnIssued warns when the server issued tok, a JWT, already expired or
+// not yet valid: the token is still printed (the user may want to see it),
+// but whatever it is used for will likely be refused.
+func (a *app) warnIssued(name string, tok *providers.Token) {
+	for _, w := range issuedWarnings(tok) {
+		a.warnf("%s: %s", name, w.Msg)
+	}
+}
+
+// issuedWarnings are jwt.CheckIssued's warnings about tok, nil for an
+// opaque token. The answer arrived at tok.IssuedAt, unless the server
+// stated its own issued_at, which is then as close as we know.
+func issuedWarnings(tok *providers.Token) []jwt.Warning {
+	j, err := jwt.Parse(tok.AccessToken.Reveal())
+	if err != nil {
+		return nil
+	}
+	return j.CheckIssued(tok.IssuedAt, tok.ClockSkew)
 }
 
 // cmdToken is "tokenscope token NAME".
@@ -126,6 +147,7 @@ func (a *app) cmdRefresh(ctx context.Context, cmd command, args []string) error 
 	if err != nil {
 		return err
 	}
+	a.warnIssued(name, tok)
 	how := "a new grant"
 	if pl, err := v.Load(); err == nil {
 		if i := pl.Find(name); i >= 0 {

@@ -155,8 +155,9 @@ func TestSignatureStates(t *testing.T) {
 		want string
 	}{
 		{Signature{}, "Signature checking…"},
-		{Signature{Status: jwt.StatusFailed, Reason: "signature does not match"}, "Signature ✗ failed"},
-		{Signature{Status: jwt.StatusUnchecked, Reason: "no jwks_url"}, "Signature – unchecked"},
+		{Signature{Status: jwt.StatusMismatch, Reason: "signature does not match"}, "Signature ✗ failed"},
+		{Signature{Status: jwt.StatusNoJWKSURL, Reason: "no jwks_url"}, "Signature – unchecked"},
+		{Signature{Status: jwt.StatusJWKSNotFetched, Reason: "cannot fetch the JWKS"}, "Signature – unchecked"},
 	} {
 		got := view(newPane(100, 60, Data{Provider: provider(), Token: jwtToken(), Signature: tt.sig}))
 		mustContain(t, got, tt.want, tt.sig.Reason)
@@ -304,5 +305,26 @@ func TestServerFieldsTruncatedNote(t *testing.T) {
 	tok.ExtraDropped = 0
 	if got := view(newPane(120, 60, Data{Provider: provider(), Token: tok})); strings.Contains(got, "Server fields") {
 		t.Errorf("an empty server fields section:\n%s", got)
+	}
+}
+
+func TestJWTIssuedExpiredOrNotYetValid(t *testing.T) {
+	tok := jwtToken()
+	// Issued a minute ago with an exp six minutes ago and an nbf an hour
+	// on, while expires_in promised five minutes.
+	tok.AccessToken = makeJWT(fmt.Sprintf(`{"exp":%d,"nbf":%d}`, now.Add(-6*time.Minute).Unix(), now.Add(time.Hour).Unix()))
+	got := view(newPane(160, 80, Data{Provider: provider(), Token: tok}))
+	mustContain(t, got, "Warnings",
+		"! the server issued the token already expired: exp 2026-03-01 11:54:00 is 5m before the answer arrived",
+		"! the server issued the token not yet valid: nbf 2026-03-01 13:00:00 is 1h 1m after the answer arrived",
+		"! expired 6m ago")
+
+	// A server clock ten minutes behind ours: by its clock the exp was
+	// four minutes ahead when the answer arrived.
+	tok.ClockSkew = -10 * time.Minute
+	tok.AccessToken = makeJWT(fmt.Sprintf(`{"exp":%d}`, now.Add(-7*time.Minute).Unix()))
+	got = view(newPane(160, 80, Data{Provider: provider(), Token: tok}))
+	if strings.Contains(got, "the server issued") {
+		t.Errorf("a token good by the server's clock is reported as issued broken:\n%s", got)
 	}
 }

@@ -231,7 +231,8 @@ func (r *renderer) jwtSections(d *Data) {
 	if d.Token.ExpirySource == providers.ExpiryFromExpiresIn {
 		byExpiresIn = d.Token.ExpiresAt
 	}
-	if ws := j.Check(r.m.now, byExpiresIn); len(ws) > 0 {
+	ws := j.CheckIssued(d.Token.IssuedAt, d.Token.ClockSkew)
+	if ws = append(ws, j.Check(r.m.now, byExpiresIn)...); len(ws) > 0 {
 		r.section("Warnings")
 		for _, w := range ws {
 			r.text("  "+r.s.Warning.Render("! "), 4, &r.s.Warning, w.Msg)
@@ -259,13 +260,13 @@ func (r *renderer) fields(fs []jwt.Field, times map[string]time.Time) {
 
 func (r *renderer) signature(sig Signature) {
 	var v string
-	switch sig.Status {
-	case jwt.StatusVerified:
-		v = r.s.Healthy.Render("✓ verified")
-	case jwt.StatusFailed:
-		v = r.s.Danger.Render("✗ failed")
-	case jwt.StatusUnchecked:
-		v = r.s.Muted.Render("– unchecked")
+	switch verdict := sig.Status.Verdict(); verdict {
+	case jwt.VerdictVerified:
+		v = r.s.Healthy.Render("✓ " + string(verdict))
+	case jwt.VerdictFailed:
+		v = r.s.Danger.Render("✗ " + string(verdict))
+	case jwt.VerdictUnchecked:
+		v = r.s.Muted.Render("– " + string(verdict))
 	default:
 		v = r.s.Busy.Render("checking…")
 	}
