@@ -57,6 +57,14 @@ func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*Token, erro
 	if tok.AccessToken == "" {
 		return nil, fmt.Errorf("token response has no access_token (members: %s)", memberNames(raw))
 	}
+	for _, f := range [...]struct{ name, v string }{
+		{"access_token", tok.AccessToken.Reveal()}, {"refresh_token", tok.RefreshToken.Reveal()}, {"token_type", tok.TokenType},
+	} {
+		if i := notVSCHAR(f.v); i >= 0 {
+			return nil, fmt.Errorf("token response refused: its %s holds byte 0x%02x at offset %d, "+
+				"and a token is printable ASCII only (RFC 6749 appendix A, VSCHAR)", f.name, f.v[i], i)
+		}
+	}
 	switch {
 	case expiresIn > 0:
 		tok.ExpiresAt = now.Add(expiresIn)
@@ -74,6 +82,19 @@ func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*Token, erro
 		tok.ClockSkew = d.Sub(now.Truncate(time.Second))
 	}
 	return tok, nil
+}
+
+// notVSCHAR returns the offset of the first byte of s outside VSCHAR
+// (%x20-7E, RFC 6749 appendix A), or -1. A token is pasted into shells and
+// headers and printed by token and header: a control or non-ASCII byte in
+// it would reach the terminal raw, or smuggle a line into a header.
+func notVSCHAR(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return i
+		}
+	}
+	return -1
 }
 
 // memberNames lists the members' names for an error, shortly.
