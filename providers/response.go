@@ -57,13 +57,8 @@ func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*Token, erro
 	if tok.AccessToken == "" {
 		return nil, fmt.Errorf("token response has no access_token (members: %s)", memberNames(raw))
 	}
-	for _, f := range [...]struct{ name, v string }{
-		{"access_token", tok.AccessToken.Reveal()}, {"refresh_token", tok.RefreshToken.Reveal()}, {"token_type", tok.TokenType},
-	} {
-		if i := notVSCHAR(f.v); i >= 0 {
-			return nil, fmt.Errorf("token response refused: its %s holds byte 0x%02x at offset %d, "+
-				"and a token is printable ASCII only (RFC 6749 appendix A, VSCHAR)", f.name, f.v[i], i)
-		}
+	if err := tok.Check(); err != nil {
+		return nil, fmt.Errorf("token response refused: %w", err)
 	}
 	switch {
 	case expiresIn > 0:
@@ -82,6 +77,22 @@ func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*Token, erro
 		tok.ClockSkew = d.Sub(now.Truncate(time.Second))
 	}
 	return tok, nil
+}
+
+// Check reports whether the access token, the refresh token and the token
+// type are VSCHAR text (printable ASCII, RFC 6749 appendix A), naming the
+// first that is not by the offending byte's value and offset, never by
+// its text: it may be a secret.
+func (t *Token) Check() error {
+	for _, f := range [...]struct{ name, v string }{
+		{"access_token", t.AccessToken.Reveal()}, {"refresh_token", t.RefreshToken.Reveal()}, {"token_type", t.TokenType},
+	} {
+		if i := notVSCHAR(f.v); i >= 0 {
+			return fmt.Errorf("its %s holds byte 0x%02x at offset %d, "+
+				"and a token is printable ASCII only (RFC 6749 appendix A, VSCHAR)", f.name, f.v[i], i)
+		}
+	}
+	return nil
 }
 
 // notVSCHAR returns the offset of the first byte of s outside VSCHAR
