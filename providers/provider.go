@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -197,13 +198,16 @@ func (p Provider) Validate() error {
 	if strings.TrimSpace(p.Name) == "" {
 		return &FieldError{Field: "name", Msg: "a provider needs a name"}
 	}
-	if strings.ContainsAny(p.Name, " \t\r\n/\\") {
-		return &FieldError{Field: "name", Msg: "a name has no spaces or slashes"}
-	}
 	if field := notUTF8(p); field != "" {
 		// The store keeps JSON, which would turn the bytes into U+FFFD: a
 		// secret would change, two names could become one.
 		return &FieldError{Field: field, Msg: "not valid UTF-8 text"}
+	}
+	if err := checkName(p.Name); err != nil {
+		return err
+	}
+	if err := checkHeaders(p.Headers); err != nil {
+		return err
 	}
 	if err := checkURL("token_url", p.TokenURL, true); err != nil {
 		return err
@@ -259,6 +263,79 @@ func (p Provider) Validate() error {
 		}
 	}
 	return nil
+}
+
+// MaxNameLen is the most characters a provider name has.
+const MaxNameLen = 64
+
+// checkName keeps a name to letters, digits and - _ . @: it is typed on
+// command lines, shown in every pane, turned into environment variable
+// names on export and may come from a shared file, so it holds no space,
+// slash, quote, control or bidi character. "." and ".." are refused as
+// names that read as paths.
+func checkName(name string) error {
+	if name == "." || name == ".." {
+		return &FieldError{Field: "name", Msg: "a name cannot be . or .."}
+	}
+	if n := utf8.RuneCountInString(name); n > MaxNameLen {
+		return &FieldError{Field: "name", Msg: fmt.Sprintf("a name has at most %d characters, this one %d", MaxNameLen, n)}
+	}
+	for i, r := range name {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_.@", r) {
+			continue
+		}
+		return &FieldError{Field: "name", Msg: fmt.Sprintf("a name is letters, digits and - _ . @ only: "+
+			"character %d is %s", utf8.RuneCountInString(name[:i])+1, describeRune(r))}
+	}
+	return nil
+}
+
+// checkHeaders refuses a header that could not be sent as it is written:
+// a name that is not an RFC 9110 token, a value with a control character.
+// HTAB is allowed in a value, as RFC 9110 field-value allows it between
+// visible characters; CR, LF and every other control, C1 included, are
+// refused, since they would split the header or reach the terminal in a
+// trace.
+func checkHeaders(h map[string]Secret) error {
+	for _, k := range sortedKeys(h) {
+		field := "headers." + k
+		if k == "" {
+			return &FieldError{Field: field, Msg: "a header needs a name"}
+		}
+		for i, r := range k {
+			if r >= utf8.RuneSelf || !isTchar(byte(r)) {
+				return &FieldError{Field: field, Msg: fmt.Sprintf("a header name is an RFC 9110 token "+
+					"(ASCII letters, digits and !#$%%&'*+-.^_`|~): character %d is %s", utf8.RuneCountInString(k[:i])+1, describeRune(r))}
+			}
+		}
+		v := h[k].Reveal()
+		for i, r := range v {
+			if r != '\t' && unicode.IsControl(r) {
+				// The value may be a secret: only where and what.
+				return &FieldError{Field: field, Msg: fmt.Sprintf("a header value holds no control characters: "+
+					"character %d is %s", utf8.RuneCountInString(v[:i])+1, describeRune(r))}
+			}
+		}
+	}
+	return nil
+}
+
+// isTchar reports whether c is an RFC 9110 tchar.
+func isTchar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// describeRune names r for an error without printing it raw: a visible
+// character in quotes, anything else by its code point.
+func describeRune(r rune) string {
+	if r == ' ' {
+		return "a space"
+	}
+	if unicode.IsGraphic(r) && !unicode.Is(unicode.Bidi_Control, r) && r != '\\' {
+		return fmt.Sprintf("%q (U+%04X)", string(r), r)
+	}
+	return fmt.Sprintf("U+%04X", r)
 }
 
 func checkURL(field, raw string, required bool) error {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tokenscope/tokenscope/providers/display"
 )
 
 // wideFrom is the width from which the list and the detail pane sit side
@@ -84,7 +86,7 @@ func (m *Model) headerView() string {
 		left += " " + h.Badge.Render("DEMO")
 	}
 	if m.vault != nil && !m.opts.Demo {
-		left += " " + h.Subtitle.Render(m.vault.Dir())
+		left += " " + h.Subtitle.Render(display.Text(m.vault.Dir()))
 	}
 	right := h.Subtitle.Render("theme " + m.theme.Name)
 	return spread(left, right, m.width)
@@ -111,7 +113,8 @@ func (m *Model) statusView() string {
 	case statusInfo:
 		st = &s.Info
 	}
-	return ansi.Truncate(st.Render(m.status.text), m.width, "…")
+	// The status line names providers and quotes servers' errors.
+	return ansi.Truncate(st.Render(display.Text(m.status.text)), m.width, "…")
 }
 
 // bodyView renders what sits between the header and the status line,

@@ -140,7 +140,7 @@ func fieldUsage(cmd, name string, err error) error {
 	if errors.As(err, &fe) {
 		switch {
 		case fe.Field == "name":
-			ue.hint = "choose a NAME without spaces or slashes"
+			ue.hint = "choose a NAME of letters, digits and - _ . @, at most 64 characters"
 		case fe.Field == "params":
 			ue.hint = "leave that --param out: secrets go in --client-secret-env, --password-env or --secrets-stdin"
 		case errors.Is(err, providers.ErrUserinfo):

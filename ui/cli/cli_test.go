@@ -116,6 +116,9 @@ func TestScript(t *testing.T) {
 			e.Setenv("TOKENSCOPE_HOME", filepath.Join(e.WorkDir, "home"))
 			e.Setenv("TZ", "UTC")
 			e.Setenv("NO_COLOR", "1")
+			// A name a script cannot spell: it carries an escape sequence.
+			e.Setenv("ESCNAME", "ev\x1b[2Jil")
+			e.Setenv("CRLF_VALUE", "ab\r\nX-Injected: 1")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

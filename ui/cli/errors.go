@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/store"
 )
 
@@ -133,11 +134,43 @@ func (a *app) printf(format string, args ...any) {
 	a.message("", format, args...)
 }
 
+// message writes one "tokenscope: kind…" line per line of the message.
+// The format is ours; every argument may hold outside text (a provider
+// name from an import file, a server's error), so each is shown through
+// display.Text before it is formatted, and no argument can end a line.
 func (a *app) message(kind, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
+	safe := make([]any, len(args))
+	for i, arg := range args {
+		safe[i] = shown(arg)
+	}
+	msg := fmt.Sprintf(format, safe...)
 	for _, line := range strings.Split(msg, "\n") {
 		fmt.Fprintf(a.stderr, "tokenscope: %s%s\n", kind, line)
 	}
+}
+
+// shown is arg made safe to print. An error of our own may span lines
+// (import reports one line per mistake), so it is shown line by line; an
+// error that carries a server's words is kept to one line, so that a
+// server cannot start a line of its own that looks like ours.
+func shown(arg any) any {
+	switch v := arg.(type) {
+	case string:
+		return display.Text(v)
+	case error:
+		var pe *providers.Error
+		if errors.As(v, &pe) {
+			return display.Text(v.Error())
+		}
+		lines := strings.Split(v.Error(), "\n")
+		for i, l := range lines {
+			lines[i] = display.Text(l)
+		}
+		return strings.Join(lines, "\n")
+	case fmt.Stringer:
+		return display.Text(v.String())
+	}
+	return arg
 }
 
 // warnInsecure says, each time an insecure provider is used, what exposes

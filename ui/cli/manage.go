@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/config"
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/lifetime"
@@ -97,9 +97,7 @@ func (a *app) cmdList(ctx context.Context, cmd command, args []string) error {
 		a.warnInsecure(e.Provider)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rows)
+		return writeJSON(a.stdout, rows)
 	}
 	if len(rows) == 0 {
 		a.printf("no providers yet: add one with tokenscope add NAME --preset PRESET, or tokenscope import FILE")
@@ -119,7 +117,7 @@ func (a *app) cmdList(ctx context.Context, cmd command, args []string) error {
 		case r.Status == statusValid:
 			expires = "unknown"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Name, preset, r.Status, expires)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", display.Text(r.Name), display.Text(preset), r.Status, expires)
 	}
 	return tw.Flush()
 }

@@ -142,7 +142,5 @@ func (a *app) writeTokenJSON(ctx context.Context, p providers.Provider, tok *pro
 		status, reason := jwt.Verify(ctx, a.client(false).JWKSClient(p), p.JWKSURL, j.Raw)
 		tv.JWT.Signature = &signatureView{Status: string(status.Verdict()), Code: status.String(), Reason: reason}
 	}
-	enc := json.NewEncoder(a.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(tv)
+	return writeJSON(a.stdout, tv)
 }

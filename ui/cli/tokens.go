@@ -4,9 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/store"
 )
@@ -109,8 +111,36 @@ func (a *app) cmdToken(ctx context.Context, cmd command, args []string) error {
 	if *asJSON {
 		return a.writeTokenJSON(ctx, p, tok, time.Now())
 	}
+	if err := printableToken(pos[0], tok); err != nil {
+		return err
+	}
 	_, err = fmt.Fprintln(a.stdout, tok.AccessToken.Reveal())
 	return err
+}
+
+// escapeCurl shows a curl command line by line through display.Text,
+// keeping the lines' " \" continuations readable as such.
+func escapeCurl(cmdline string) string {
+	lines := strings.Split(cmdline, "\n")
+	for i, l := range lines {
+		if body, ok := strings.CutSuffix(l, " \\"); ok {
+			lines[i] = display.Text(body) + " \\"
+			continue
+		}
+		lines[i] = display.Text(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// printableToken refuses to print a stored token that is not VSCHAR text:
+// one received before responses were checked could carry escape sequences
+// straight to the terminal.
+func printableToken(name string, tok *providers.Token) error {
+	if err := tok.Check(); err != nil {
+		return withHint(fmt.Errorf("the stored token of %s is not printed: %w", name, err),
+			"get a new one: tokenscope token "+name+" --fresh")
+	}
+	return nil
 }
 
 // cmdHeader is "tokenscope header NAME".
@@ -124,6 +154,9 @@ func (a *app) cmdHeader(ctx context.Context, cmd command, args []string) error {
 	}
 	_, tok, err := a.ensure(ctx, cmd.name, pos[0], f)
 	if err != nil {
+		return err
+	}
+	if err := printableToken(pos[0], tok); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintln(a.stdout, "Authorization: Bearer "+tok.AccessToken.Reveal())
@@ -217,6 +250,14 @@ func (a *app) cmdCurl(ctx context.Context, cmd command, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(a.stdout, providers.CurlCommand(p))
+	cmdline := providers.CurlCommand(p)
+	if !display.Safe(strings.NewReplacer("\n", "", `\`, "").Replace(cmdline)) {
+		// A field from an import file holds a control or bidi character:
+		// shown escaped, the command is safe to read but no longer sends
+		// that value as it is.
+		a.warnf("%s holds control or bidi characters, shown escaped: the command does not send them as they are", pos[0])
+		cmdline = escapeCurl(cmdline)
+	}
+	_, err = fmt.Fprintln(a.stdout, cmdline)
 	return err
 }

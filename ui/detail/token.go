@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/ui/lifetime"
 )
@@ -19,12 +21,12 @@ func relative(now, t time.Time) string { return jwt.Relative(now, t) }
 // all renders the whole content, section by section.
 func (r *renderer) all() {
 	d := &r.m.data
-	title := r.s.Title.Render(d.Provider.Name)
+	title := r.s.Title.Render(display.Text(d.Provider.Name))
 	if p := d.Provider.Preset; p != "" {
 		if d.Provider.Product != "" {
 			p += " " + d.Provider.Product
 		}
-		title += "  " + r.s.Badge.Render(p)
+		title += "  " + r.s.Badge.Render(display.Text(p))
 	}
 	r.line(title)
 	if why := d.Provider.Exposure(); why != "" {
@@ -34,7 +36,7 @@ func (r *renderer) all() {
 	if d.Token == nil || d.Token.AccessToken == "" {
 		r.line(r.s.Muted.Render("No token held."))
 		if d.NoTokenHint != "" {
-			r.line(r.s.Hint.Render(d.NoTokenHint))
+			r.line(r.s.Hint.Render(display.Text(d.NoTokenHint)))
 		}
 	} else {
 		r.token(d.Token)
@@ -56,15 +58,15 @@ func (r *renderer) token(t *providers.Token) {
 		r.factLine("Token", r.s.Secret.Render(strings.Repeat("•", min(len(raw), 24)))+
 			r.s.Muted.Render("  "+strconv.Itoa(len(raw))+" chars, masked"))
 	}
-	typ := t.TokenType
+	typ := display.Text(t.TokenType)
 	if typ == "" {
 		typ = r.s.Muted.Render("not stated")
 	}
 	format := "opaque token (not a JWT)"
 	if r.m.jwt != nil {
-		format = "JWT (" + r.m.jwt.Alg() + ")"
+		format = "JWT (" + display.Text(r.m.jwt.Alg()) + ")"
 	} else if r.m.jwtErr != nil && !isOpaque(r.m.jwtErr) {
-		format = r.s.Error.Render(r.m.jwtErr.Error())
+		format = r.s.Error.Render(display.Text(r.m.jwtErr.Error()))
 	}
 	r.factLine("Type", r.s.Value.Render(typ)+r.s.Muted.Render(" · ")+r.s.Value.Render(format))
 	if !t.IssuedAt.IsZero() {
@@ -180,11 +182,11 @@ func (r *renderer) extra(fs []providers.Field, dropped int) {
 	r.section("Server fields")
 	w := 0
 	for _, f := range fs {
-		w = max(w, len(f.Key))
+		w = max(w, ansi.StringWidth(display.Text(f.Key)))
 	}
 	w = min(w, 26)
 	for _, f := range fs {
-		prefix := "  " + r.s.Key.Render(pad(f.Key, w)) + "  "
+		prefix := "  " + r.s.Key.Render(pad(display.Text(f.Key), w)) + "  "
 		if !r.m.revealed && secretField(f.Key) {
 			n := len(f.Value) // the JSON text; a string's length without its quotes
 			if s, err := strconv.Unquote(f.Value); err == nil {
@@ -245,13 +247,13 @@ func (r *renderer) jwtSections(d *Data) {
 func (r *renderer) fields(fs []jwt.Field, times map[string]time.Time) {
 	w := 0
 	for _, f := range fs {
-		w = max(w, len(f.Key))
+		w = max(w, ansi.StringWidth(display.Text(f.Key)))
 	}
 	w = min(w, 20)
 	for _, f := range fs {
-		prefix := "  " + r.s.Key.Render(pad(f.Key, w)) + "  "
+		prefix := "  " + r.s.Key.Render(pad(display.Text(f.Key), w)) + "  "
 		if at, ok := times[f.Key]; ok {
-			r.line(prefix + r.s.Value.Render(f.Value) + r.s.Muted.Render("  "+stamp(r.m.now, at)))
+			r.line(prefix + r.s.Value.Render(display.Text(f.Value)) + r.s.Muted.Render("  "+stamp(r.m.now, at)))
 			continue
 		}
 		r.text(prefix, w+4, &r.s.Value, f.Value)
