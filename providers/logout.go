@@ -7,17 +7,10 @@ import (
 	"time"
 )
 
-// The ways a logout reaches the server.
-const (
-	LogoutEndpoint   = "logout"     // the provider's own logout call (Telenor)
-	LogoutRevocation = "revocation" // RFC 7009 token revocation
-	LogoutNone       = "none"       // the provider has neither
-)
-
 // LogoutResult is what the remote part of a logout did.
 type LogoutResult struct {
-	// Method is LogoutEndpoint, LogoutRevocation or LogoutNone.
-	Method string
+	// Method is the way the logout went: LogoutNone when nothing was sent.
+	Method Logout
 	// Status is the last answer's HTTP status; zero when nothing was sent.
 	Status int
 	// Body is the start of the last answer's body, secrets masked.
@@ -44,14 +37,14 @@ func (c *Client) Logout(ctx context.Context, p Provider, tok *Token) (LogoutResu
 		return LogoutResult{Method: LogoutNone}, nil
 	}
 	red := newRedactor(p, tok.AccessToken.Reveal(), tok.RefreshToken.Reveal())
-	switch {
-	case p.LogoutURL != "":
+	switch p.Logout() {
+	case LogoutEndpoint:
 		rq, err := bearerRequest(p, orDefault(p.LogoutMethod, "GET"), p.LogoutURL, "", tok.AccessToken.Reveal())
 		if err != nil {
 			return LogoutResult{Method: LogoutEndpoint}, &Error{Op: opLogout, Provider: p.Name, Err: err, red: red}
 		}
 		return c.remoteLogout(ctx, p, opLogout, LogoutEndpoint, rq, red)
-	case p.RevocationURL != "":
+	case LogoutRevocation:
 		var res LogoutResult
 		for _, t := range []struct{ value, hint string }{
 			{tok.RefreshToken.Reveal(), "refresh_token"}, {tok.AccessToken.Reveal(), "access_token"},
@@ -73,7 +66,7 @@ func (c *Client) Logout(ctx context.Context, p Provider, tok *Token) (LogoutResu
 }
 
 // remoteLogout sends one logout or revocation request.
-func (c *Client) remoteLogout(ctx context.Context, p Provider, op, method string, rq *request, red *redactor) (LogoutResult, error) {
+func (c *Client) remoteLogout(ctx context.Context, p Provider, op string, method Logout, rq *request, red *redactor) (LogoutResult, error) {
 	res := LogoutResult{Method: method}
 	resp, err := c.send(ctx, p, op, rq, red, true, false)
 	if err != nil {

@@ -6,6 +6,7 @@ package providers
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"sort"
@@ -24,6 +25,9 @@ const (
 	GrantPassword          Grant = "password"
 )
 
+// Valid reports whether g is a grant tokenscope sends.
+func (g Grant) Valid() bool { return g == GrantClientCredentials || g == GrantPassword }
+
 // ClientAuth says where the client id and secret travel in a token request.
 type ClientAuth string
 
@@ -38,6 +42,9 @@ const (
 	AuthQuery ClientAuth = "query"
 )
 
+// Valid reports whether a is one of the places client credentials go.
+func (a ClientAuth) Valid() bool { return a == AuthBasic || a == AuthBody || a == AuthQuery }
+
 // GrantIn says where the grant_type parameter travels. MTN and Mobifinance
 // want it in the query string, MoMo wants none at all.
 type GrantIn string
@@ -48,6 +55,25 @@ const (
 	GrantInQuery GrantIn = "query"
 	GrantInNone  GrantIn = "none"
 )
+
+// Valid reports whether g is one of the places grant_type goes; the empty
+// value is valid and means GrantInBody.
+func (g GrantIn) Valid() bool {
+	return g == "" || g == GrantInBody || g == GrantInQuery || g == GrantInNone
+}
+
+// Logout is the way a provider's token is ended at the server.
+type Logout string
+
+// The ways a logout reaches the server.
+const (
+	LogoutEndpoint   Logout = "logout"     // the provider's own logout call (Telenor)
+	LogoutRevocation Logout = "revocation" // RFC 7009 token revocation
+	LogoutNone       Logout = "none"       // the provider has neither
+)
+
+// Valid reports whether l is one of the ways a logout reaches the server.
+func (l Logout) Valid() bool { return l == LogoutEndpoint || l == LogoutRevocation || l == LogoutNone }
 
 // Secret is a string that must never be printed by accident: its String and
 // GoString methods mask it, so a stray %v in a log or an error shows nothing.
@@ -106,6 +132,30 @@ type Provider struct {
 
 // DefaultTimeout bounds a request when a provider sets none.
 const DefaultTimeout = 30 * time.Second
+
+// Logout says how p's token is ended at the server: its own logout
+// endpoint when it has one, else RFC 7009 revocation when it has a
+// revocation endpoint, else not at all (the token is only dropped).
+func (p Provider) Logout() Logout {
+	switch {
+	case p.LogoutURL != "":
+		return LogoutEndpoint
+	case p.RevocationURL != "":
+		return LogoutRevocation
+	}
+	return LogoutNone
+}
+
+// SameWire reports whether a token issued for p would also be a token for
+// q: they differ only in secrets, headers and presentation, not in what
+// identifies the client at the server (token URL, grant, client id,
+// username, scope, product, extra parameters). The store keeps a
+// provider's token across an edit exactly when the edit keeps this.
+func (p Provider) SameWire(q Provider) bool {
+	return p.TokenURL == q.TokenURL && p.Grant == q.Grant && p.ClientID == q.ClientID &&
+		p.Username == q.Username && p.Scope == q.Scope && p.Product == q.Product &&
+		maps.Equal(p.Params, q.Params)
+}
 
 // HeaderNames returns the provider's extra header names, sorted, so that
 // requests, traces and exports are deterministic.
@@ -212,23 +262,16 @@ func (p Provider) Validate() error {
 	if err := checkURL("token_url", p.TokenURL, true); err != nil {
 		return err
 	}
-	switch p.Grant {
-	case GrantClientCredentials:
-	case GrantPassword:
-		if p.Username == "" {
-			return &FieldError{Field: "username", Msg: "the password grant needs a username"}
-		}
-	default:
+	if !p.Grant.Valid() {
 		return &FieldError{Field: "grant_type", Msg: fmt.Sprintf("unknown grant %q (client_credentials or password)", p.Grant)}
 	}
-	switch p.GrantIn {
-	case "", GrantInBody, GrantInQuery, GrantInNone:
-	default:
+	if p.Grant == GrantPassword && p.Username == "" {
+		return &FieldError{Field: "username", Msg: "the password grant needs a username"}
+	}
+	if !p.GrantIn.Valid() {
 		return &FieldError{Field: "grant_in", Msg: fmt.Sprintf("unknown place %q (body, query or none)", p.GrantIn)}
 	}
-	switch p.ClientAuth {
-	case AuthBasic, AuthBody, AuthQuery:
-	default:
+	if !p.ClientAuth.Valid() {
 		return &FieldError{Field: "client_auth", Msg: fmt.Sprintf("unknown client_auth %q (basic, body or query)", p.ClientAuth)}
 	}
 	if p.ClientID == "" {

@@ -88,7 +88,7 @@ func (c *Client) Forget(ctx context.Context, st State, name string) (LogoutResul
 func forgetDetail(res LogoutResult, remote error) string {
 	switch {
 	case remote != nil:
-		return "dropped locally; the remote " + res.Method + " failed"
+		return "dropped locally; the remote " + string(res.Method) + " failed"
 	case res.Method == LogoutEndpoint:
 		return fmt.Sprintf("logged out at the server (HTTP %d) and dropped locally", res.Status)
 	case res.Method == LogoutRevocation:

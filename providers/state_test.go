@@ -151,7 +151,7 @@ func TestForget(t *testing.T) {
 		edit    func(p *Provider, base string)
 		handler string
 		status  int
-		method  string
+		method  Logout
 		events  []EventKind
 		detail  string
 		errText string

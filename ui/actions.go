@@ -69,10 +69,10 @@ func (m *Model) action(km tea.KeyMsg) (tea.Cmd, bool) {
 
 // logoutDetail says what a logout of p will do at the server.
 func logoutDetail(p providers.Provider) string {
-	switch {
-	case p.LogoutURL != "":
+	switch p.Logout() {
+	case providers.LogoutEndpoint:
 		return "The token is ended at the provider's logout endpoint and dropped locally."
-	case p.RevocationURL != "":
+	case providers.LogoutRevocation:
 		return "The token is revoked at the server (RFC 7009) and dropped locally."
 	}
 	return "The provider has no logout or revocation endpoint: the token is only dropped locally."

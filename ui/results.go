@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -238,7 +237,7 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 		m.drop(msg.old)
 	}
 	if e := m.byName[p.Name]; e != nil {
-		if !sameWire(e.prov, p) {
+		if !e.prov.SameWire(p) {
 			e.setToken(nil)
 			// An answer under way is for the old identity: drop it.
 			e.stale = e.busy != opNone
@@ -255,16 +254,6 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 	}
 	m.list.Select(p.Name)
 	return nil
-}
-
-// sameWire mirrors the store's rule: a token survives an edit unless the
-// provider's wire identity changed. It must match store.sameWire
-// (store/state.go) exactly, or the explorer's copy and the store disagree
-// about whether the token survived.
-func sameWire(a, b providers.Provider) bool {
-	return a.TokenURL == b.TokenURL && a.Grant == b.Grant && a.ClientID == b.ClientID &&
-		a.Username == b.Username && a.Scope == b.Scope && a.Product == b.Product &&
-		maps.Equal(a.Params, b.Params)
 }
 
 // onRemoved drops a deleted provider.

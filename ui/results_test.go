@@ -176,8 +176,9 @@ func TestQuitFromTheHelpPage(t *testing.T) {
 	}
 }
 
-// TestSameWireAgreesWithTheStore checks the explorer's copy of the rule
-// against what the store does with the token on an edit.
+// TestSameWireAgreesWithTheStore checks the rule the explorer follows
+// (providers.Provider.SameWire) against what the store does with the
+// token on an edit.
 func TestSameWireAgreesWithTheStore(t *testing.T) {
 	base := prov("alpha")
 	base.Params = map[string]string{"audience": ""}
@@ -210,8 +211,8 @@ func TestSameWireAgreesWithTheStore(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if kept := tok != nil; kept != sameWire(base, edited) {
-				t.Errorf("store kept the token: %v; ui sameWire: %v", kept, sameWire(base, edited))
+			if kept := tok != nil; kept != base.SameWire(edited) {
+				t.Errorf("store kept the token: %v; SameWire: %v", kept, base.SameWire(edited))
 			}
 		})
 	}

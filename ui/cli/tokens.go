@@ -229,9 +229,9 @@ func (a *app) cmdLogout(ctx context.Context, cmd command, args []string) error {
 		return err
 	}
 	switch res.Method {
-	case "logout":
+	case providers.LogoutEndpoint:
 		a.printf("logged out %s at its logout endpoint (HTTP %d); the token is dropped", name, res.Status)
-	case "revocation":
+	case providers.LogoutRevocation:
 		a.printf("revoked %s's token at its revocation endpoint (HTTP %d); the token is dropped", name, res.Status)
 	default:
 		a.printf("dropped %s's token; it has no logout or revocation endpoint, so the provider accepts it until it expires", name)
