@@ -1,6 +1,9 @@
-// Package providers speaks OAuth 2.0 the way real providers speak it: one
-// data-driven engine executes every provider dialect (the presets), parses
-// their lenient token responses and reports their errors in their own words.
+// Package providers is tokenscope's domain: what a provider is (Provider,
+// its Secret values and typed settings), the token it issues (Token, Field)
+// and the history of that token (Event), the provider dialects as data
+// (the presets), the rules a provider must follow (Validate) and the rule
+// of when two providers issue the same tokens (SameWire). It sends
+// nothing: providers/oauth is the engine that executes providers.
 package providers
 
 import (
@@ -95,7 +98,7 @@ func (s Secret) String() string {
 func (s Secret) GoString() string { return `providers.Secret("********")` }
 
 // Provider is one configured token source: a preset's defaults with the
-// user's own values on top. It is plain data; the Client executes it.
+// user's own values on top. It is plain data; providers/oauth executes it.
 type Provider struct {
 	Name   string `json:"name"`
 	Preset string `json:"preset"`
@@ -297,7 +300,7 @@ func (p Provider) Validate() error {
 	}
 	for _, k := range p.ParamNames() {
 		switch lk := strings.ToLower(k); {
-		case secretParams[lk]:
+		case SecretParam(lk):
 			// Params are stored, shown, traced and exported as plain text.
 			return &FieldError{Field: "params", Msg: fmt.Sprintf("%s is a secret and params are not: give it as a secret "+
 				"(client_secret, password), never as a param", k)}
@@ -307,6 +310,16 @@ func (p Provider) Validate() error {
 	}
 	return nil
 }
+
+// secretParams are the form and query parameters whose values are
+// secrets (see SecretParam). Never written to.
+var secretParams = map[string]bool{"client_secret": true, "password": true, "refresh_token": true,
+	"token": true, "client_assertion": true, "access_token": true}
+
+// SecretParam reports whether the value of the form or query parameter
+// name (in any case) is a secret: masked by its place in traces, whatever
+// its length, and refused by Validate as a param or in a URL's query.
+func SecretParam(name string) bool { return secretParams[strings.ToLower(name)] }
 
 // MaxNameLen is the most characters a provider name has.
 const MaxNameLen = 64
@@ -381,12 +394,21 @@ func describeRune(r rune) string {
 	return fmt.Sprintf("U+%04X", r)
 }
 
+// checkURL is CheckURL for an optional URL unless required is set.
 func checkURL(field, raw string, required bool) error {
-	if raw == "" {
-		if required {
-			return &FieldError{Field: field, Msg: "a URL is needed"}
-		}
+	if raw == "" && !required {
 		return nil
+	}
+	return CheckURL(field, raw)
+}
+
+// CheckURL reports why raw cannot be the provider URL named field (the
+// error names it): empty, not an http or https URL, or carrying a user
+// name, a password or a secret parameter, which would be stored, shown and
+// exported in the clear.
+func CheckURL(field, raw string) error {
+	if raw == "" {
+		return &FieldError{Field: field, Msg: "a URL is needed"}
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -398,7 +420,7 @@ func checkURL(field, raw string, required bool) error {
 			"take it out and give it as a secret (client_id and client_secret, or username and password)"}
 	}
 	for k := range u.Query() {
-		if secretParams[strings.ToLower(k)] {
+		if SecretParam(k) {
 			// Mobifinance documents its URL with the secret in it; pasted
 			// whole it would be stored, shown and exported in the clear.
 			return &FieldError{Field: field, Msg: fmt.Sprintf("the URL carries %s in its query: take it out and give it "+

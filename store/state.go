@@ -11,9 +11,6 @@ import (
 	"github.com/tokenscope/tokenscope/providers"
 )
 
-// The Vault is the providers engine's State.
-var _ providers.State = (*Vault)(nil)
-
 // redacted replaces a secret found in history text.
 const redacted = "********"
 

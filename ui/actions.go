@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/themes"
 	"github.com/tokenscope/tokenscope/ui/confirm"
 )
@@ -147,9 +148,9 @@ func (m *Model) start(e *entry, o op, slots chan struct{}) tea.Cmd {
 	if e == nil || e.busy != opNone || m.vault == nil {
 		return nil
 	}
-	eo := providers.EnsureOptions{Fresh: true}
+	eo := oauth.EnsureOptions{Fresh: true}
 	if o == opRefresh || o == opAutoRefresh {
-		eo = providers.EnsureOptions{Renew: true}
+		eo = oauth.EnsureOptions{Renew: true}
 	}
 	m.begin(e, o)
 	return tea.Batch(tokenCmd(m.client, m.vault, e.prov.Name, e.pending, o, eo, slots), m.startSpinner())

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/detail"
 )
@@ -25,7 +26,7 @@ const (
 // of what the engine recorded, which the answer carries back so the
 // explorer's copy follows the store without reading it all again.
 type recorder struct {
-	st       providers.State
+	st       oauth.State
 	recorded bool
 	tok      *providers.Token
 	events   []providers.Event
@@ -64,15 +65,15 @@ func inSlot(slots chan struct{}, d time.Duration, fn func(ctx context.Context)) 
 
 // tokenCmd runs a fetch, a refresh or a logout of the named provider; eo
 // says how a refresh obtains its token.
-func tokenCmd(c *providers.Client, st providers.State, name string, seq uint64, o op,
-	eo providers.EnsureOptions, slots chan struct{}) tea.Cmd {
+func tokenCmd(c *oauth.Client, st oauth.State, name string, seq uint64, o op,
+	eo oauth.EnsureOptions, slots chan struct{}) tea.Cmd {
 	return func() tea.Msg {
 		msg := tokenMsg{name: name, seq: seq, op: o}
 		inSlot(slots, tokenTimeout, func(ctx context.Context) {
 			rec := &recorder{st: st}
 			switch o {
 			case opFetch:
-				_, msg.err = c.Ensure(ctx, rec, name, providers.EnsureOptions{Fresh: true})
+				_, msg.err = c.Ensure(ctx, rec, name, oauth.EnsureOptions{Fresh: true})
 			case opRefresh, opAutoRefresh:
 				_, msg.err = c.Ensure(ctx, rec, name, eo)
 			case opLogout:
@@ -85,7 +86,7 @@ func tokenCmd(c *providers.Client, st providers.State, name string, seq uint64, 
 }
 
 // tryCmd runs the provider's try request with its token.
-func tryCmd(c *providers.Client, p providers.Provider, tok *providers.Token, seq uint64) tea.Cmd {
+func tryCmd(c *oauth.Client, p providers.Provider, tok *providers.Token, seq uint64) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), tryTimeout)
 		defer cancel()
@@ -98,7 +99,7 @@ func tryCmd(c *providers.Client, p providers.Provider, tok *providers.Token, seq
 // reaching it as the provider's token requests do (its TLS setting, the
 // proxy). A JWKS that could not be fetched says nothing of the token: the
 // check is unchecked, not failed, and is made again on a later view.
-func verifyCmd(c *providers.Client, p providers.Provider, token providers.Secret, seq uint64) tea.Cmd {
+func verifyCmd(c *oauth.Client, p providers.Provider, token providers.Secret, seq uint64) tea.Cmd {
 	hc := c.JWKSClient(p)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), verifyTimeout)
@@ -189,7 +190,7 @@ type (
 		recorded bool
 		tok      *providers.Token
 		events   []providers.Event
-		logout   providers.LogoutResult
+		logout   oauth.LogoutResult
 		err      error
 	}
 
@@ -197,7 +198,7 @@ type (
 	tryMsg struct {
 		name string
 		seq  uint64
-		res  *providers.TryResult
+		res  *oauth.TryResult
 		err  error
 	}
 

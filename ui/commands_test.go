@@ -18,6 +18,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 )
 
@@ -78,7 +79,7 @@ func TestSignatureCheckHonoursInsecure(t *testing.T) {
 	defer srv.Close()
 	p := prov("alpha")
 	p.Insecure, p.JWKSURL = true, srv.URL+"/jwks" // a self-signed certificate
-	c := providers.NewClient(providers.Options{})
+	c := oauth.NewClient(oauth.Options{})
 	msg := verifyCmd(c, p, raw, 1)().(verifyMsg)
 	if msg.sig.Status != jwt.StatusVerified {
 		t.Errorf("insecure provider's JWKS: %s, %s", msg.sig.Status, msg.sig.Reason)

@@ -5,8 +5,7 @@ import (
 	"os"
 
 	tea "github.com/charmbracelet/bubbletea"
-
-	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
 	"github.com/tokenscope/tokenscope/ui/lifetime"
@@ -53,7 +52,7 @@ func (m *Model) copy(e *entry, what copyWhat) tea.Cmd {
 		text = e.tok.AccessToken.Reveal()
 		label = "the token of " + e.prov.Name
 	case copyCurl:
-		text = providers.TryCurlCommand(e.prov, e.tok)
+		text = oauth.TryCurlCommand(e.prov, e.tok)
 		label = "a curl command for " + e.prov.Name + "'s try request"
 	}
 	m.copies = append(m.copies, pendingCopy{label: label, name: e.prov.Name})

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/detail"
 	"github.com/tokenscope/tokenscope/ui/lifetime"
@@ -62,7 +63,7 @@ type entry struct {
 	lastErrAt time.Time
 	failed    bool
 
-	try    *providers.TryResult
+	try    *oauth.TryResult
 	tryErr error
 	tryAt  time.Time
 

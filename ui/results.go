@@ -11,6 +11,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/ui/lifetime"
 )
 
@@ -142,7 +143,7 @@ func validity(e *entry, now time.Time) string {
 	return " · valid for " + lifetime.Countdown(left)
 }
 
-func logoutSummary(r providers.LogoutResult) string {
+func logoutSummary(r oauth.LogoutResult) string {
 	switch r.Method {
 	case providers.LogoutEndpoint:
 		return "logout endpoint answered " + statusText(r.Status) + ", token dropped"

@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 )
 
@@ -122,7 +123,7 @@ func TestConfirmYesIsNotLostToAutoRefresh(t *testing.T) {
 		t.Fatalf("yes did not log out: busy %d", e.busy)
 	}
 	m = step(m, tokenMsg{name: "alpha", seq: e.pending, op: opLogout, recorded: true,
-		logout: providers.LogoutResult{Method: providers.LogoutNone}})
+		logout: oauth.LogoutResult{Method: providers.LogoutNone}})
 
 	// Busy however it came to be: yes says that nothing was done.
 	e.setToken(token(c.now, time.Hour))

@@ -10,6 +10,7 @@ import (
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 )
 
@@ -32,13 +33,16 @@ func (f *ensureFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.trace, "trace", false, "write the HTTP exchange to standard error, secrets masked")
 }
 
+// The vault is the engine's State.
+var _ oauth.State = (*store.Vault)(nil)
+
 // client is the engine, tracing to stderr when asked.
-func (a *app) client(trace bool) *providers.Client {
-	o := providers.Options{}
+func (a *app) client(trace bool) *oauth.Client {
+	o := oauth.Options{}
 	if trace {
 		o.Trace = a.stderr
 	}
-	return providers.NewClient(o)
+	return oauth.NewClient(o)
 }
 
 // provider unlocks the store and looks up one provider, warning when it
@@ -66,7 +70,7 @@ func (a *app) ensure(ctx context.Context, cmd, name string, f ensureFlags) (prov
 	if err != nil {
 		return p, nil, err
 	}
-	tok, err := a.client(f.trace).Ensure(ctx, v, name, providers.EnsureOptions{Fresh: f.fresh, MinValidity: f.minValidity})
+	tok, err := a.client(f.trace).Ensure(ctx, v, name, oauth.EnsureOptions{Fresh: f.fresh, MinValidity: f.minValidity})
 	if err != nil {
 		return p, nil, err
 	}
@@ -176,7 +180,7 @@ func (a *app) cmdRefresh(ctx context.Context, cmd command, args []string) error 
 	if err != nil {
 		return err
 	}
-	tok, err := a.client(*trace).Ensure(ctx, v, name, providers.EnsureOptions{Renew: true})
+	tok, err := a.client(*trace).Ensure(ctx, v, name, oauth.EnsureOptions{Renew: true})
 	if err != nil {
 		return err
 	}
@@ -250,7 +254,7 @@ func (a *app) cmdCurl(ctx context.Context, cmd command, args []string) error {
 	if err != nil {
 		return err
 	}
-	cmdline := providers.CurlCommand(p)
+	cmdline := oauth.CurlCommand(p)
 	if !display.Safe(strings.NewReplacer("\n", "", `\`, "").Replace(cmdline)) {
 		// A field from an import file holds a control or bidi character:
 		// shown escaped, the command is safe to read but no longer sends

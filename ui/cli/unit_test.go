@@ -18,6 +18,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui"
 )
@@ -88,7 +89,7 @@ func TestExit(t *testing.T) {
 		{"hints", context.Background(), withHint(errors.New("locked"), "one", "two"), exitFailure,
 			"tokenscope: error: locked\ntokenscope: hint: one\ntokenscope: hint: two\n"},
 		{"engine hint", context.Background(),
-			fmt.Errorf("wrapped: %w", &providers.Error{Op: "fetch token", Provider: "p", Status: 401, Code: "invalid_client", Hint: "check client_auth"}),
+			fmt.Errorf("wrapped: %w", &oauth.Error{Op: "fetch token", Provider: "p", Status: 401, Code: "invalid_client", Hint: "check client_auth"}),
 			exitFailure, "tokenscope: error: wrapped: fetch token for p: HTTP 401 Unauthorized: invalid_client\ntokenscope: hint: check client_auth\n"},
 		{"prompt interrupted", context.Background(), errInterrupted, exitInterrupt, "tokenscope: error: interrupted\n"},
 		{"signal during a request", canceled, fmt.Errorf("fetch token: %w", context.Canceled), exitInterrupt, "tokenscope: error: interrupted\n"},

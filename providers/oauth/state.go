@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"context"
@@ -6,7 +6,20 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
+
+// State is the narrow view of storage the engine needs: read one provider
+// with its current token, and record what happened to that token. The store
+// implements it; tests use a map.
+type State interface {
+	// Lookup returns the named provider and its current token (nil if none).
+	Lookup(name string) (providers.Provider, *providers.Token, error)
+	// Record stores tok as the provider's current token (nil drops it) and
+	// appends ev to its history, in one save.
+	Record(name string, tok *providers.Token, ev providers.Event) error
+}
 
 // Ensure returns a token of the named provider that is valid for at least
 // o.MinValidity, obtaining one only when needed: the stored token when it
@@ -14,7 +27,7 @@ import (
 // grant (always a new grant with o.Fresh). Every token obtained is stored
 // with an issued or refreshed event; a failure is recorded as a failed
 // event, the stored token kept.
-func (c *Client) Ensure(ctx context.Context, st State, name string, o EnsureOptions) (*Token, error) {
+func (c *Client) Ensure(ctx context.Context, st State, name string, o EnsureOptions) (*providers.Token, error) {
 	p, old, err := lookup(st, name)
 	if err != nil {
 		return nil, err
@@ -22,7 +35,7 @@ func (c *Client) Ensure(ctx context.Context, st State, name string, o EnsureOpti
 	if !o.Fresh && !o.Renew && old.ValidFor(c.now(), o.MinValidity) {
 		return old, nil
 	}
-	var tok *Token
+	var tok *providers.Token
 	refreshed := false
 	if o.Fresh {
 		tok, err = c.Fetch(ctx, p)
@@ -34,14 +47,14 @@ func (c *Client) Ensure(ctx context.Context, st State, name string, o EnsureOpti
 		if errors.Is(err, context.Canceled) {
 			return nil, err // the user stopped it: nothing to record
 		}
-		if rerr := st.Record(name, old, Event{At: now, Kind: EventFailed, Detail: errLine(err)}); rerr != nil {
+		if rerr := st.Record(name, old, providers.Event{At: now, Kind: providers.EventFailed, Detail: errLine(err)}); rerr != nil {
 			return nil, errors.Join(err, fmt.Errorf("record the failure for %s: %w", name, rerr))
 		}
 		return nil, err
 	}
-	ev := Event{At: now, Kind: EventIssued, Detail: expiryDetail(tok, now)}
+	ev := providers.Event{At: now, Kind: providers.EventIssued, Detail: expiryDetail(tok, now)}
 	if refreshed {
-		ev.Kind = EventRefreshed
+		ev.Kind = providers.EventRefreshed
 		if tok.RefreshToken != old.RefreshToken {
 			ev.Detail += ", refresh token rotated"
 		}
@@ -62,8 +75,8 @@ func (c *Client) Forget(ctx context.Context, st State, name string) (LogoutResul
 		return LogoutResult{}, err
 	}
 	if tok == nil {
-		res := LogoutResult{Method: LogoutNone}
-		ev := Event{At: c.now(), Kind: EventRevoked, Detail: "no token held"}
+		res := LogoutResult{Method: providers.LogoutNone}
+		ev := providers.Event{At: c.now(), Kind: providers.EventRevoked, Detail: "no token held"}
 		if err := st.Record(name, nil, ev); err != nil {
 			return res, fmt.Errorf("drop the token of %s: %w", name, err)
 		}
@@ -72,12 +85,12 @@ func (c *Client) Forget(ctx context.Context, st State, name string) (LogoutResul
 	res, remote := c.Logout(ctx, p, tok)
 	var saveErr error
 	if remote != nil {
-		ev := Event{At: c.now(), Kind: EventFailed, Detail: errLine(remote)}
+		ev := providers.Event{At: c.now(), Kind: providers.EventFailed, Detail: errLine(remote)}
 		if err := st.Record(name, tok, ev); err != nil {
 			saveErr = fmt.Errorf("record the failed logout for %s: %w", name, err)
 		}
 	}
-	ev := Event{At: c.now(), Kind: EventRevoked, Detail: forgetDetail(res, remote)}
+	ev := providers.Event{At: c.now(), Kind: providers.EventRevoked, Detail: forgetDetail(res, remote)}
 	if err := st.Record(name, nil, ev); err != nil {
 		saveErr = errors.Join(saveErr, fmt.Errorf("drop the token of %s: %w", name, err))
 	}
@@ -89,9 +102,9 @@ func forgetDetail(res LogoutResult, remote error) string {
 	switch {
 	case remote != nil:
 		return "dropped locally; the remote " + string(res.Method) + " failed"
-	case res.Method == LogoutEndpoint:
+	case res.Method == providers.LogoutEndpoint:
 		return fmt.Sprintf("logged out at the server (HTTP %d) and dropped locally", res.Status)
-	case res.Method == LogoutRevocation:
+	case res.Method == providers.LogoutRevocation:
 		return fmt.Sprintf("revoked at the server (RFC 7009, HTTP %d) and dropped locally", res.Status)
 	}
 	return "dropped locally (the provider has no logout or revocation endpoint)"
@@ -110,13 +123,13 @@ type EnsureOptions struct {
 }
 
 // expiryDetail says, secret-free, how long tok lasts: "expires in 59m59s".
-func expiryDetail(tok *Token, now time.Time) string {
+func expiryDetail(tok *providers.Token, now time.Time) string {
 	d, ok := tok.Remaining(now)
 	if !ok {
 		return "expiry unknown"
 	}
 	s := "expires in " + d.Round(time.Second).String()
-	if tok.ExpirySource == ExpiryFromJWT {
+	if tok.ExpirySource == providers.ExpiryFromJWT {
 		s += " (jwt exp)"
 	}
 	return s
@@ -126,7 +139,7 @@ func expiryDetail(tok *Token, now time.Time) string {
 func errLine(err error) string { return truncate(strings.Join(strings.Fields(err.Error()), " "), 300) }
 
 // lookup reads a provider and its token from st.
-func lookup(st State, name string) (Provider, *Token, error) {
+func lookup(st State, name string) (providers.Provider, *providers.Token, error) {
 	p, tok, err := st.Lookup(name)
 	if err != nil {
 		return p, nil, fmt.Errorf("look up provider %s: %w", name, err)

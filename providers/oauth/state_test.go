@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 func TestEnsureFetchesOnlyWhenNeeded(t *testing.T) {
@@ -21,7 +23,7 @@ func TestEnsureFetchesOnlyWhenNeeded(t *testing.T) {
 	if err != nil || tok.AccessToken != "AT-1" {
 		t.Fatalf("Ensure = %v, %v", tok, err)
 	}
-	if len(st.events) != 1 || st.events[0].Kind != EventIssued || st.events[0].Detail != "expires in 1h0m0s" || !st.events[0].At.Equal(fixedNow) {
+	if len(st.events) != 1 || st.events[0].Kind != providers.EventIssued || st.events[0].Detail != "expires in 1h0m0s" || !st.events[0].At.Equal(fixedNow) {
 		t.Errorf("events = %+v", st.events)
 	}
 	if st.tok["idp"] != tok {
@@ -39,7 +41,7 @@ func TestEnsureFetchesOnlyWhenNeeded(t *testing.T) {
 	if _, err := c.Ensure(context.Background(), st, "idp", EnsureOptions{Fresh: true}); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(srv.got()); n != 3 || !reflect.DeepEqual(st.kinds(), []EventKind{EventIssued, EventIssued, EventIssued}) {
+	if n := len(srv.got()); n != 3 || !reflect.DeepEqual(st.kinds(), []providers.EventKind{providers.EventIssued, providers.EventIssued, providers.EventIssued}) {
 		t.Errorf("%d requests, events %v", n, st.kinds())
 	}
 }
@@ -50,7 +52,7 @@ func TestEnsureRefreshesAndKeepsTheRotatedRefreshToken(t *testing.T) {
 		answer(200, `{"access_token":"AT-3","expires_in":3600}`))
 	p := presetAt(t, "telenor", srv.URL())
 	st := newMemState(p)
-	st.tok["telenor"] = &Token{AccessToken: "AT-1", RefreshToken: "RT-1", ExpiresAt: fixedNow.Add(-time.Minute)}
+	st.tok["telenor"] = &providers.Token{AccessToken: "AT-1", RefreshToken: "RT-1", ExpiresAt: fixedNow.Add(-time.Minute)}
 	c := testClient(nil)
 	tok, err := c.Ensure(context.Background(), st, "telenor", EnsureOptions{})
 	if err != nil || tok.AccessToken != "AT-2" || tok.RefreshToken != "RT-2" {
@@ -63,7 +65,7 @@ func TestEnsureRefreshesAndKeepsTheRotatedRefreshToken(t *testing.T) {
 	if id, _ := decodeBasic(t, srv.got()[0].Header.Get("Authorization")); id != "client-1" {
 		t.Errorf("refresh without client authentication: %q", id)
 	}
-	if e := st.events[0]; e.Kind != EventRefreshed || e.Detail != "expires in 1h0m0s, refresh token rotated" {
+	if e := st.events[0]; e.Kind != providers.EventRefreshed || e.Detail != "expires in 1h0m0s, refresh token rotated" {
 		t.Errorf("event = %+v", e)
 	}
 	// The server sends no new refresh token: the old one stays.
@@ -72,7 +74,7 @@ func TestEnsureRefreshesAndKeepsTheRotatedRefreshToken(t *testing.T) {
 	if err != nil || tok.AccessToken != "AT-3" || tok.RefreshToken != "RT-2" {
 		t.Errorf("Ensure = %+v, %v", tok, err)
 	}
-	if e := st.events[1]; e.Kind != EventRefreshed || e.Detail != "expires in 1h0m0s" {
+	if e := st.events[1]; e.Kind != providers.EventRefreshed || e.Detail != "expires in 1h0m0s" {
 		t.Errorf("event = %+v", e)
 	}
 }
@@ -81,7 +83,7 @@ func TestRefreshRefusedFallsBackToANewGrant(t *testing.T) {
 	srv := serve(t, answer(401, `{"code": 7}`), answer(200, `{"access_token":"AT-9","expires_in":60}`))
 	p := presetAt(t, "telenor", srv.URL())
 	st := newMemState(p)
-	st.tok["telenor"] = &Token{AccessToken: "AT-1", RefreshToken: "RT-1", ExpiresAt: fixedNow}
+	st.tok["telenor"] = &providers.Token{AccessToken: "AT-1", RefreshToken: "RT-1", ExpiresAt: fixedNow}
 	tok, err := testClient(nil).Ensure(context.Background(), st, "telenor", EnsureOptions{})
 	if err != nil || tok.AccessToken != "AT-9" {
 		t.Fatalf("Ensure = %v, %v", tok, err)
@@ -90,7 +92,7 @@ func TestRefreshRefusedFallsBackToANewGrant(t *testing.T) {
 	if len(got) != 2 || got[1].form(t).Get("grant_type") != "password" || got[1].form(t).Get("password") != testPassword {
 		t.Errorf("requests = %+v", got)
 	}
-	if e := st.events[0]; e.Kind != EventIssued || e.Detail != "expires in 1m0s" {
+	if e := st.events[0]; e.Kind != providers.EventIssued || e.Detail != "expires in 1m0s" {
 		t.Errorf("event = %+v", e)
 	}
 }
@@ -98,7 +100,7 @@ func TestRefreshRefusedFallsBackToANewGrant(t *testing.T) {
 func TestRefreshWithoutRefreshTokenIsANewGrant(t *testing.T) {
 	srv := serve(t, answer(200, tokenJSON))
 	p := oauth2Provider(t, srv.URL())
-	tok, err := testClient(nil).Refresh(context.Background(), p, &Token{AccessToken: "old"})
+	tok, err := testClient(nil).Refresh(context.Background(), p, &providers.Token{AccessToken: "old"})
 	if err != nil || tok.AccessToken != "AT-1" || srv.got()[0].form(t).Get("grant_type") != "client_credentials" {
 		t.Errorf("Refresh = %v, %v, %v", tok, err, srv.got())
 	}
@@ -108,14 +110,14 @@ func TestEnsureRecordsAFailureWithoutSecrets(t *testing.T) {
 	srv := serve(t, answer(401, `{"error":"invalid_client","error_description":"unknown secret `+testSecret+`"}`))
 	p := oauth2Provider(t, srv.URL())
 	st := newMemState(p)
-	old := &Token{AccessToken: "AT-0", ExpiresAt: fixedNow.Add(-time.Second)}
+	old := &providers.Token{AccessToken: "AT-0", ExpiresAt: fixedNow.Add(-time.Second)}
 	st.tok["idp"] = old
 	_, err := testClient(nil).Ensure(context.Background(), st, "idp", EnsureOptions{})
 	if err == nil {
 		t.Fatal("no error")
 	}
 	e := st.events[0]
-	if e.Kind != EventFailed || e.Detail != "fetch token for idp: HTTP 401 Unauthorized: invalid_client: unknown secret ****" {
+	if e.Kind != providers.EventFailed || e.Detail != "fetch token for idp: HTTP 401 Unauthorized: invalid_client: unknown secret ****" {
 		t.Errorf("event = %+v", e)
 	}
 	if st.tok["idp"] != old {
@@ -137,8 +139,8 @@ func TestEnsureReportsStateErrors(t *testing.T) {
 }
 
 func TestEnsureKeepsATokenOfUnknownExpiry(t *testing.T) {
-	st := newMemState(Provider{Name: "m"})
-	st.tok["m"] = &Token{AccessToken: "opaque", ExpirySource: ExpiryUnknown}
+	st := newMemState(providers.Provider{Name: "m"})
+	st.tok["m"] = &providers.Token{AccessToken: "opaque", ExpirySource: providers.ExpiryUnknown}
 	tok, err := testClient(nil).Ensure(context.Background(), st, "m", EnsureOptions{MinValidity: time.Hour})
 	if err != nil || tok.AccessToken != "opaque" {
 		t.Errorf("Ensure = %v, %v", tok, err)
@@ -148,30 +150,30 @@ func TestEnsureKeepsATokenOfUnknownExpiry(t *testing.T) {
 func TestForget(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
-		edit    func(p *Provider, base string)
+		edit    func(p *providers.Provider, base string)
 		handler string
 		status  int
-		method  Logout
-		events  []EventKind
+		method  providers.Logout
+		events  []providers.EventKind
 		detail  string
 		errText string
 	}{
-		{name: "telenor logout", edit: func(p *Provider, base string) {
+		{name: "telenor logout", edit: func(p *providers.Provider, base string) {
 			*p = presetAt(t, "telenor", base)
 			p.LogoutURL = base + "/oauth/v2/logout"
 		},
-			handler: "OK!", status: 200, method: LogoutEndpoint, events: []EventKind{EventRevoked},
+			handler: "OK!", status: 200, method: providers.LogoutEndpoint, events: []providers.EventKind{providers.EventRevoked},
 			detail: "logged out at the server (HTTP 200) and dropped locally"},
-		{name: "revocation", edit: func(p *Provider, base string) { p.RevocationURL = base + "/revoke" },
-			status: 200, method: LogoutRevocation, events: []EventKind{EventRevoked},
+		{name: "revocation", edit: func(p *providers.Provider, base string) { p.RevocationURL = base + "/revoke" },
+			status: 200, method: providers.LogoutRevocation, events: []providers.EventKind{providers.EventRevoked},
 			detail: "revoked at the server (RFC 7009, HTTP 200) and dropped locally"},
-		{name: "none", edit: func(*Provider, string) {}, method: LogoutNone, events: []EventKind{EventRevoked},
+		{name: "none", edit: func(*providers.Provider, string) {}, method: providers.LogoutNone, events: []providers.EventKind{providers.EventRevoked},
 			detail: "dropped locally (the provider has no logout or revocation endpoint)"},
-		{name: "remote failure", edit: func(p *Provider, base string) {
+		{name: "remote failure", edit: func(p *providers.Provider, base string) {
 			*p = presetAt(t, "telenor", base)
 			p.LogoutURL = base + "/oauth/v2/logout"
 		},
-			handler: `{"code": 2}`, status: 401, method: LogoutEndpoint, events: []EventKind{EventFailed, EventRevoked},
+			handler: `{"code": 2}`, status: 401, method: providers.LogoutEndpoint, events: []providers.EventKind{providers.EventFailed, providers.EventRevoked},
 			detail:  "dropped locally; the remote logout failed",
 			errText: "logout for telenor: HTTP 401 Unauthorized: error 2 (invalid access token)"},
 	} {
@@ -180,7 +182,7 @@ func TestForget(t *testing.T) {
 			p := oauth2Provider(t, srv.URL())
 			tc.edit(&p, srv.URL())
 			st := newMemState(p)
-			st.tok[p.Name] = &Token{AccessToken: "AT-1", RefreshToken: "RT-1"}
+			st.tok[p.Name] = &providers.Token{AccessToken: "AT-1", RefreshToken: "RT-1"}
 			res, err := testClient(nil).Forget(context.Background(), st, p.Name)
 			if tc.errText == "" && err != nil || tc.errText != "" && (err == nil || err.Error() != tc.errText) {
 				t.Errorf("err = %v, want %q", err, tc.errText)
@@ -201,9 +203,9 @@ func TestForget(t *testing.T) {
 }
 
 func TestForgetWithoutToken(t *testing.T) {
-	st := newMemState(Provider{Name: "m", LogoutURL: "http://127.0.0.1:1/never"})
+	st := newMemState(providers.Provider{Name: "m", LogoutURL: "http://127.0.0.1:1/never"})
 	res, err := testClient(nil).Forget(context.Background(), st, "m")
-	if err != nil || res.Method != LogoutNone || len(st.events) != 1 || st.events[0].Detail != "no token held" {
+	if err != nil || res.Method != providers.LogoutNone || len(st.events) != 1 || st.events[0].Detail != "no token held" {
 		t.Errorf("Forget = %+v, %v, events %+v", res, err, st.events)
 	}
 }
@@ -212,8 +214,8 @@ func TestLogoutWire(t *testing.T) {
 	srv := serve(t, answer(200, "OK!"))
 	p := presetAt(t, "telenor", srv.URL())
 	p.LogoutURL = srv.URL() + "/oauth/v2/logout"
-	res, err := testClient(nil).Logout(context.Background(), p, &Token{AccessToken: "AT-1"})
-	if err != nil || res != (LogoutResult{Method: LogoutEndpoint, Status: 200, Body: "OK!"}) {
+	res, err := testClient(nil).Logout(context.Background(), p, &providers.Token{AccessToken: "AT-1"})
+	if err != nil || res != (LogoutResult{Method: providers.LogoutEndpoint, Status: 200, Body: "OK!"}) {
 		t.Errorf("Logout = %+v, %v", res, err)
 	}
 	s := srv.got()[0]
@@ -224,7 +226,7 @@ func TestLogoutWire(t *testing.T) {
 	srv = serve(t, answer(200, ""))
 	p = oauth2Provider(t, srv.URL())
 	p.RevocationURL = srv.URL() + "/revoke"
-	if _, err := testClient(nil).Logout(context.Background(), p, &Token{AccessToken: "AT-1", RefreshToken: "RT-1"}); err != nil {
+	if _, err := testClient(nil).Logout(context.Background(), p, &providers.Token{AccessToken: "AT-1", RefreshToken: "RT-1"}); err != nil {
 		t.Fatal(err)
 	}
 	var bodies []string
@@ -243,7 +245,7 @@ func TestTry(t *testing.T) {
 	srv := serve(t, answer(200, `{"msisdn":"27811111111","plans":[]}`), answer(401, `{"error":"expired"}`), answer(503, "down"))
 	p := presetAt(t, "mtn", srv.URL())
 	p.TryURL = srv.URL() + "/customers/27811111111/subscriptions"
-	tok := &Token{AccessToken: "AT-1"}
+	tok := &providers.Token{AccessToken: "AT-1"}
 	c := testClient(nil)
 	res, err := c.Try(context.Background(), p, tok)
 	if err != nil || res.Method != "GET" || res.Status != 200 || res.ContentType != "application/json" ||
@@ -271,7 +273,7 @@ func TestTryPostsJSONAndMasksTheToken(t *testing.T) {
 	})
 	p := presetAt(t, "mobiledigital", srv.URL())
 	p.TryURL, p.TryMethod, p.TryBody = srv.URL()+"/prod/sendSMS", "", `{"recipient": "+61400000000", "message": "Hello"}`
-	res, err := testClient(nil).Try(context.Background(), p, &Token{AccessToken: "eyJhbGciOi.eyJzdWIi.c2ln"})
+	res, err := testClient(nil).Try(context.Background(), p, &providers.Token{AccessToken: "eyJhbGciOi.eyJzdWIi.c2ln"})
 	if err != nil || res.Method != "POST" || res.BodyStart != `{"you_sent":"Bearer ****"}` {
 		t.Fatalf("Try = %+v, %v", res, err)
 	}
@@ -283,10 +285,10 @@ func TestTryPostsJSONAndMasksTheToken(t *testing.T) {
 func TestTryNeedsAURLAndAToken(t *testing.T) {
 	c := testClient(nil)
 	var e *Error
-	if _, err := c.Try(context.Background(), Provider{Name: "x"}, &Token{AccessToken: "a"}); !errors.As(err, &e) || !strings.Contains(e.Hint, "try_url") {
+	if _, err := c.Try(context.Background(), providers.Provider{Name: "x"}, &providers.Token{AccessToken: "a"}); !errors.As(err, &e) || !strings.Contains(e.Hint, "try_url") {
 		t.Errorf("no URL: %v", err)
 	}
-	if _, err := c.Try(context.Background(), Provider{Name: "x", TryURL: "http://127.0.0.1:1/"}, nil); err == nil {
+	if _, err := c.Try(context.Background(), providers.Provider{Name: "x", TryURL: "http://127.0.0.1:1/"}, nil); err == nil {
 		t.Error("no token: no error")
 	}
 }
@@ -297,7 +299,7 @@ func TestRefreshRefusedForTheClientIsReported(t *testing.T) {
 	srv := serve(t, answer(401, `{"error":"invalid_client","error_description":"bad secret"}`),
 		answer(200, `{"access_token":"AT-9","expires_in":60}`))
 	p := oauth2Provider(t, srv.URL())
-	tok, err := testClient(nil).Refresh(context.Background(), p, &Token{AccessToken: "AT-1", RefreshToken: "RT-1"})
+	tok, err := testClient(nil).Refresh(context.Background(), p, &providers.Token{AccessToken: "AT-1", RefreshToken: "RT-1"})
 	if err == nil || tok != nil {
 		t.Fatalf("Refresh = %v, %v; want the refresh's error", tok, err)
 	}
@@ -315,7 +317,7 @@ func TestRefreshAgainstATokenURLWithAGrantInItsQuery(t *testing.T) {
 	srv := serve(t, answer(200, `{"access_token":"AT-2","expires_in":60}`))
 	p := oauth2Provider(t, srv.URL())
 	p.TokenURL += "?grant_type=client_credentials"
-	if _, err := testClient(nil).Refresh(context.Background(), p, &Token{AccessToken: "AT-1", RefreshToken: "RT-1"}); err != nil {
+	if _, err := testClient(nil).Refresh(context.Background(), p, &providers.Token{AccessToken: "AT-1", RefreshToken: "RT-1"}); err != nil {
 		t.Fatal(err)
 	}
 	r := srv.got()[0]
@@ -331,7 +333,7 @@ func TestEnsureRenewUsesTheRefreshToken(t *testing.T) {
 	srv := serve(t, answer(200, `{"access_token":"AT-2","refresh_token":"RT-2"}`))
 	p := presetAt(t, "telenor", srv.URL())
 	st := newMemState(p)
-	st.tok["telenor"] = &Token{AccessToken: "AT-1", RefreshToken: "RT-1"} // expiry unknown: valid as far as anyone knows
+	st.tok["telenor"] = &providers.Token{AccessToken: "AT-1", RefreshToken: "RT-1"} // expiry unknown: valid as far as anyone knows
 	tok, err := testClient(nil).Ensure(context.Background(), st, "telenor", EnsureOptions{Renew: true})
 	if err != nil || tok.AccessToken != "AT-2" {
 		t.Fatalf("Ensure = %v, %v", tok, err)
@@ -339,7 +341,7 @@ func TestEnsureRenewUsesTheRefreshToken(t *testing.T) {
 	if f := srv.got()[0].form(t); f.Get("grant_type") != "refresh_token" || f.Get("refresh_token") != "RT-1" {
 		t.Errorf("request form = %v, want a refresh", f)
 	}
-	if e := st.events[0]; e.Kind != EventRefreshed {
+	if e := st.events[0]; e.Kind != providers.EventRefreshed {
 		t.Errorf("event = %+v", e)
 	}
 }

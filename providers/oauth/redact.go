@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"encoding/base64"
@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // mask is what a secret becomes in every text that leaves the engine.
@@ -28,7 +30,7 @@ type redactor struct {
 
 // newRedactor knows p's secrets (client secret, password, header values,
 // the Basic credentials) and the given tokens.
-func newRedactor(p Provider, tokens ...string) *redactor {
+func newRedactor(p providers.Provider, tokens ...string) *redactor {
 	s := []string{p.ClientSecret.Reveal(), p.Password.Reveal()}
 	for _, v := range p.Headers {
 		s = append(s, v.Reveal())
@@ -69,13 +71,7 @@ func (r *redactor) with(more ...string) *redactor {
 	return &redactor{secrets: all, replacer: strings.NewReplacer(pairs...), headers: r.headers}
 }
 
-// secretParams are the form and query parameters whose values are
-// secrets: masked by their place in traces, whatever their length, and
-// refused by Validate as a param or in a URL's query. Never written to.
-var secretParams = map[string]bool{"client_secret": true, "password": true, "refresh_token": true,
-	"token": true, "client_assertion": true, "access_token": true}
-
-// maskParams masks the values of secretParams in a form or query string
+// maskParams masks the values of the secret parameters (SecretParam) in a form or query string
 // (a=1&b=2), leaving everything else as it was written.
 func maskParams(s string) string {
 	if !strings.Contains(s, "=") {
@@ -87,7 +83,7 @@ func maskParams(s string) string {
 		if !ok {
 			continue
 		}
-		if name, err := url.QueryUnescape(k); err == nil && secretParams[strings.ToLower(name)] {
+		if name, err := url.QueryUnescape(k); err == nil && providers.SecretParam(name) {
 			parts[i] = k + "=" + mask
 		}
 	}

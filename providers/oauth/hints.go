@@ -1,9 +1,11 @@
-package providers
+package oauth
 
 import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // telenorCode is one row of the error code table of Telenor's token and
@@ -74,7 +76,7 @@ const (
 )
 
 // hint is the usual cause of a failed answer, when it is known; "" if not.
-func hint(op string, p Provider, resp *response, e *Error) string {
+func hint(op string, p providers.Provider, resp *response, e *Error) string {
 	token := op == opFetch || op == opRefresh || op == opRevoke
 	if p.Preset == "telenor" && e.Meaning != "" {
 		if h := telenorHint(op, e); h != "" {
@@ -95,7 +97,7 @@ func hint(op string, p Provider, resp *response, e *Error) string {
 		switch {
 		case op == opRefresh:
 			return hintStaleRefresh
-		case p.Grant == GrantPassword:
+		case p.Grant == providers.GrantPassword:
 			return "check username and password"
 		}
 		return "the server refuses the grant: check grant_type and params"
@@ -161,7 +163,7 @@ func telenorHint(op string, e *Error) string {
 }
 
 // methodOf is the HTTP method op sends for p.
-func methodOf(op string, p Provider) string {
+func methodOf(op string, p providers.Provider) string {
 	switch op {
 	case opLogout:
 		if p.LogoutURL != "" {

@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"context"
@@ -11,10 +11,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // fetchErr fetches p and returns the *Error it must fail with.
-func fetchErr(t *testing.T, c *Client, p Provider) *Error {
+func fetchErr(t *testing.T, c *Client, p providers.Provider) *Error {
 	t.Helper()
 	tok, err := c.Fetch(context.Background(), p)
 	var e *Error
@@ -25,10 +27,10 @@ func fetchErr(t *testing.T, c *Client, p Provider) *Error {
 }
 
 // presetAt is the named preset pointed at a test server, all secrets set.
-func presetAt(t *testing.T, preset, base string) Provider {
+func presetAt(t *testing.T, preset, base string) providers.Provider {
 	t.Helper()
-	p, err := ApplyPreset(Provider{Name: preset, Preset: preset, ClientID: "client-1", ClientSecret: testSecret,
-		Username: "api-user", Password: testPassword, Headers: map[string]Secret{"Ocp-Apim-Subscription-Key": testSubKey}})
+	p, err := providers.ApplyPreset(providers.Provider{Name: preset, Preset: preset, ClientID: "client-1", ClientSecret: testSecret,
+		Username: "api-user", Password: testPassword, Headers: map[string]providers.Secret{"Ocp-Apim-Subscription-Key": testSubKey}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,8 +245,8 @@ func FuzzParseError(f *testing.F) {
 	} {
 		f.Add([]byte(s), 401)
 	}
-	p := Provider{Name: "t", Preset: "telenor", ClientID: "client-1", ClientSecret: testSecret, Password: testPassword,
-		Headers: map[string]Secret{"Ocp-Apim-Subscription-Key": testSubKey}}
+	p := providers.Provider{Name: "t", Preset: "telenor", ClientID: "client-1", ClientSecret: testSecret, Password: testPassword,
+		Headers: map[string]providers.Secret{"Ocp-Apim-Subscription-Key": testSubKey}}
 	red := newRedactor(p)
 	f.Fuzz(func(t *testing.T, body []byte, status int) {
 		resp := &response{status: status, header: http.Header{}, body: body, attempts: 1}
@@ -266,7 +268,7 @@ func FuzzParseError(f *testing.F) {
 }
 
 func TestCleanMasksEveryFormOfASecret(t *testing.T) {
-	p := Provider{ClientID: "client-1", ClientSecret: testSecret, Password: "p<w>&'\"", Headers: map[string]Secret{"K": testSubKey}}
+	p := providers.Provider{ClientID: "client-1", ClientSecret: testSecret, Password: "p<w>&'\"", Headers: map[string]providers.Secret{"K": testSubKey}}
 	r := newRedactor(p, "eyJ.access", "")
 	for _, tc := range []struct{ in, want string }{
 		{"secret " + testSecret + " end", "secret **** end"},
@@ -290,7 +292,7 @@ func TestCleanMasksEveryFormOfASecret(t *testing.T) {
 }
 
 func TestBodyStart(t *testing.T) {
-	r := newRedactor(Provider{ClientSecret: "s3cr3t-value"})
+	r := newRedactor(providers.Provider{ClientSecret: "s3cr3t-value"})
 	for _, tc := range []struct{ in, want string }{
 		{"<html><head><title>Oops</title><!-- s3cr3t-value --></head><body><p>Gateway\n\n timeout</p></body></html>", "Oops Gateway timeout"},
 		{"caf\xe9 s3cr3t-value", "caf\uFFFD ****"},

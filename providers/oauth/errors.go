@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // Error is a failed exchange with a provider, in the server's own words:
@@ -225,7 +227,7 @@ const (
 
 // responseError turns a failed answer into an *Error in the server's words,
 // with a meaning and a hint where they are known.
-func responseError(op string, p Provider, resp *response, red *redactor) *Error {
+func responseError(op string, p providers.Provider, resp *response, red *redactor) *Error {
 	e := &Error{Op: op, Provider: p.Name, Status: resp.status, Attempts: resp.attempts, red: red}
 	w, ok := serverWords(resp.body)
 	if ok {
