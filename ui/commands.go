@@ -22,33 +22,6 @@ const (
 	verifyTimeout = 15 * time.Second
 )
 
-// recorder is the engine's State for one command: the vault, plus a note
-// of what the engine recorded, which the answer carries back so the
-// explorer's copy follows the store without reading it all again.
-type recorder struct {
-	st       oauth.State
-	recorded bool
-	tok      *providers.Token
-	events   []providers.Event
-}
-
-// Lookup reads from the store.
-func (r *recorder) Lookup(name string) (providers.Provider, *providers.Token, error) {
-	return r.st.Lookup(name)
-}
-
-// Record writes to the store and notes what was written.
-func (r *recorder) Record(name string, tok *providers.Token, ev providers.Event) error {
-	if err := r.st.Record(name, tok, ev); err != nil {
-		return err
-	}
-	r.recorded, r.tok = true, tok
-	if ev != (providers.Event{}) {
-		r.events = append(r.events, ev)
-	}
-	return nil
-}
-
 // inSlot runs fn once one of the slots that bound how many bulk requests
 // (refresh all, auto-refresh) run at once is free (a nil channel means no
 // bound), with a context that times out d after the slot was taken: time
@@ -70,16 +43,28 @@ func tokenCmd(c *oauth.Client, st oauth.State, name string, seq uint64, o op,
 	return func() tea.Msg {
 		msg := tokenMsg{name: name, seq: seq, op: o}
 		inSlot(slots, tokenTimeout, func(ctx context.Context) {
-			rec := &recorder{st: st}
+			// The engine's outcome says what it recorded, which the answer
+			// carries back so the explorer's copy follows the store
+			// without reading it all again.
 			switch o {
-			case opFetch:
-				_, msg.err = c.Ensure(ctx, rec, name, oauth.EnsureOptions{Fresh: true})
-			case opRefresh, opAutoRefresh:
-				_, msg.err = c.Ensure(ctx, rec, name, eo)
+			case opFetch, opRefresh, opAutoRefresh:
+				opts := eo
+				if o == opFetch {
+					opts = oauth.EnsureOptions{Fresh: true}
+				}
+				var out oauth.Outcome
+				out, msg.err = c.Ensure(ctx, st, name, opts)
+				if out.Recorded() {
+					msg.recorded, msg.tok, msg.events = true, out.Token, []providers.Event{out.Event}
+				}
 			case opLogout:
-				msg.logout, msg.err = c.Forget(ctx, rec, name)
+				var out oauth.ForgetOutcome
+				out, msg.err = c.Forget(ctx, st, name)
+				msg.logout = out.Logout
+				if len(out.Events) > 0 {
+					msg.recorded, msg.tok, msg.events = true, out.Token, out.Events
+				}
 			}
-			msg.recorded, msg.tok, msg.events = rec.recorded, rec.tok, rec.events
 		})
 		return msg
 	}

@@ -132,3 +132,66 @@ func TestUnfetchedJWKSIsCheckedAgain(t *testing.T) {
 		t.Errorf("after the JWKS came back:\n%s", got)
 	}
 }
+
+// memState is the engine's State in memory.
+type memState struct {
+	p      providers.Provider
+	tok    *providers.Token
+	events []providers.Event
+}
+
+func (s *memState) Lookup(string) (providers.Provider, *providers.Token, error) {
+	return s.p, s.tok, nil
+}
+
+func (s *memState) Record(_ string, tok *providers.Token, ev providers.Event) error {
+	s.tok, s.events = tok, append(s.events, ev)
+	return nil
+}
+
+// TestTokenCmdCarriesWhatTheEngineRecorded: the answer of a token command
+// holds what the store now holds and the events appended, from the
+// engine's outcome, for a success, a failure and a logout.
+func TestTokenCmdCarriesWhatTheEngineRecorded(t *testing.T) {
+	var fail atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if fail.Load() {
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprint(w, `{"error":"invalid_client"}`)
+			return
+		}
+		fmt.Fprint(w, `{"access_token":"AT-1","token_type":"Bearer","expires_in":3600}`)
+	}))
+	defer srv.Close()
+	p, err := providers.ApplyPreset(providers.Provider{Name: "idp", TokenURL: srv.URL + "/token", ClientID: "c", ClientSecret: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &memState{p: p}
+	c := oauth.NewClient(oauth.Options{MaxRetries: -1})
+	run := func(o op) tokenMsg {
+		t.Helper()
+		msg, ok := tokenCmd(c, st, "idp", 7, o, oauth.EnsureOptions{Renew: true}, nil)().(tokenMsg)
+		if !ok || msg.name != "idp" || msg.seq != 7 || msg.op != o {
+			t.Fatalf("answer = %+v", msg)
+		}
+		return msg
+	}
+	msg := run(opFetch)
+	if msg.err != nil || !msg.recorded || msg.tok != st.tok || msg.tok.AccessToken != "AT-1" ||
+		len(msg.events) != 1 || msg.events[0] != st.events[0] || msg.events[0].Kind != providers.EventIssued {
+		t.Errorf("fetch answer = %+v", msg)
+	}
+	fail.Store(true)
+	msg = run(opRefresh)
+	if msg.err == nil || !msg.recorded || msg.tok != st.tok || msg.tok == nil ||
+		len(msg.events) != 1 || msg.events[0].Kind != providers.EventFailed {
+		t.Errorf("failed refresh answer = %+v, want the failure recorded and the token kept", msg)
+	}
+	msg = run(opLogout)
+	if msg.err != nil || !msg.recorded || msg.tok != nil || len(msg.events) != 1 ||
+		msg.events[0].Kind != providers.EventRevoked || msg.logout.Method != providers.LogoutNone {
+		t.Errorf("logout answer = %+v", msg)
+	}
+}

@@ -5,7 +5,8 @@
 // lenient token responses (ParseTokenResponse), reports errors in the
 // server's own words with a hint, masks every secret in errors and traces,
 // and prints requests as curl commands. It reads and records tokens
-// through the State it is given.
+// through the State it is given, and says what it did (Outcome,
+// ForgetOutcome).
 package oauth
 
 import (

@@ -68,8 +68,9 @@ func ExampleClient_Ensure() {
 	st := &state{p: p}
 	c := oauth.NewClient(oauth.Options{})
 	for range 2 { // the second call uses the stored token
-		tok, err := c.Ensure(context.Background(), st, "idp", oauth.EnsureOptions{MinValidity: time.Minute})
-		fmt.Println(tok.AccessToken.Reveal(), err)
+		out, err := c.Ensure(context.Background(), st, "idp", oauth.EnsureOptions{MinValidity: time.Minute})
+		fmt.Println(out.Token.AccessToken.Reveal(), err)
+		fmt.Println("how:", out.How)
 	}
 	fmt.Println(len(st.log), st.log[0].Kind)
 
@@ -82,7 +83,9 @@ func ExampleClient_Ensure() {
 	}
 	// Output:
 	// AT-1 <nil>
+	// how: new grant
 	// AT-1 <nil>
+	// how: cached
 	// 1 issued
 	// fetch token for idp: HTTP 401 Unauthorized: invalid_client: who are you?
 	// hint: check client_id and client_secret, and client_auth (basic, body or query): servers differ on where they want them

@@ -19,20 +19,27 @@ func TestEnsureFetchesOnlyWhenNeeded(t *testing.T) {
 	p := oauth2Provider(t, srv.URL())
 	st := newMemState(p)
 	c := testClient(nil)
-	tok, err := c.Ensure(context.Background(), st, "idp", EnsureOptions{})
+	out, err := c.Ensure(context.Background(), st, "idp", EnsureOptions{})
+	tok := out.Token
 	if err != nil || tok.AccessToken != "AT-1" {
 		t.Fatalf("Ensure = %v, %v", tok, err)
 	}
 	if len(st.events) != 1 || st.events[0].Kind != providers.EventIssued || st.events[0].Detail != "expires in 1h0m0s" || !st.events[0].At.Equal(fixedNow) {
 		t.Errorf("events = %+v", st.events)
 	}
+	if out.How != NewGrant || !out.Renewed() || !out.Recorded() || out.Event != st.events[0] {
+		t.Errorf("outcome = %v %+v, want a new grant and the event recorded", out.How, out.Event)
+	}
 	if st.tok["idp"] != tok {
 		t.Error("the token was not stored")
 	}
 	// Valid for long enough: no request, no event.
 	again, err := c.Ensure(context.Background(), st, "idp", EnsureOptions{MinValidity: 59 * time.Minute})
-	if err != nil || again != tok || len(srv.got()) != 1 || len(st.events) != 1 {
+	if err != nil || again.Token != tok || len(srv.got()) != 1 || len(st.events) != 1 {
 		t.Errorf("a valid token was fetched again: %d requests, %d events, %v", len(srv.got()), len(st.events), err)
+	}
+	if again.How != Cached || again.Renewed() || again.Recorded() {
+		t.Errorf("outcome of a cached token = %v %+v", again.How, again.Event)
 	}
 	// Not valid for long enough, or forced: a new grant.
 	if _, err := c.Ensure(context.Background(), st, "idp", EnsureOptions{MinValidity: 61 * time.Minute}); err != nil {
@@ -54,9 +61,13 @@ func TestEnsureRefreshesAndKeepsTheRotatedRefreshToken(t *testing.T) {
 	st := newMemState(p)
 	st.tok["telenor"] = &providers.Token{AccessToken: "AT-1", RefreshToken: "RT-1", ExpiresAt: fixedNow.Add(-time.Minute)}
 	c := testClient(nil)
-	tok, err := c.Ensure(context.Background(), st, "telenor", EnsureOptions{})
+	out, err := c.Ensure(context.Background(), st, "telenor", EnsureOptions{})
+	tok := out.Token
 	if err != nil || tok.AccessToken != "AT-2" || tok.RefreshToken != "RT-2" {
 		t.Fatalf("Ensure = %+v, %v", tok, err)
+	}
+	if out.How != Rotated || out.Event != st.events[0] {
+		t.Errorf("outcome = %v %+v, want the refresh token rotated", out.How, out.Event)
 	}
 	f := srv.got()[0].form(t)
 	if f.Get("grant_type") != "refresh_token" || f.Get("refresh_token") != "RT-1" || f.Has("password") {
@@ -70,9 +81,13 @@ func TestEnsureRefreshesAndKeepsTheRotatedRefreshToken(t *testing.T) {
 	}
 	// The server sends no new refresh token: the old one stays.
 	tok.ExpiresAt = fixedNow
-	tok, err = c.Ensure(context.Background(), st, "telenor", EnsureOptions{})
+	out, err = c.Ensure(context.Background(), st, "telenor", EnsureOptions{})
+	tok = out.Token
 	if err != nil || tok.AccessToken != "AT-3" || tok.RefreshToken != "RT-2" {
 		t.Errorf("Ensure = %+v, %v", tok, err)
+	}
+	if out.How != Refreshed {
+		t.Errorf("outcome = %v, want refreshed with the refresh token kept", out.How)
 	}
 	if e := st.events[1]; e.Kind != providers.EventRefreshed || e.Detail != "expires in 1h0m0s" {
 		t.Errorf("event = %+v", e)
@@ -84,9 +99,12 @@ func TestRefreshRefusedFallsBackToANewGrant(t *testing.T) {
 	p := presetAt(t, "telenor", srv.URL())
 	st := newMemState(p)
 	st.tok["telenor"] = &providers.Token{AccessToken: "AT-1", RefreshToken: "RT-1", ExpiresAt: fixedNow}
-	tok, err := testClient(nil).Ensure(context.Background(), st, "telenor", EnsureOptions{})
-	if err != nil || tok.AccessToken != "AT-9" {
-		t.Fatalf("Ensure = %v, %v", tok, err)
+	out, err := testClient(nil).Ensure(context.Background(), st, "telenor", EnsureOptions{})
+	if err != nil || out.Token.AccessToken != "AT-9" {
+		t.Fatalf("Ensure = %v, %v", out.Token, err)
+	}
+	if out.How != NewGrant {
+		t.Errorf("outcome = %v, want a new grant after the refused refresh", out.How)
 	}
 	got := srv.got()
 	if len(got) != 2 || got[1].form(t).Get("grant_type") != "password" || got[1].form(t).Get("password") != testPassword {
@@ -112,9 +130,12 @@ func TestEnsureRecordsAFailureWithoutSecrets(t *testing.T) {
 	st := newMemState(p)
 	old := &providers.Token{AccessToken: "AT-0", ExpiresAt: fixedNow.Add(-time.Second)}
 	st.tok["idp"] = old
-	_, err := testClient(nil).Ensure(context.Background(), st, "idp", EnsureOptions{})
+	out, err := testClient(nil).Ensure(context.Background(), st, "idp", EnsureOptions{})
 	if err == nil {
 		t.Fatal("no error")
+	}
+	if !out.Recorded() || out.Event != st.events[0] || out.Token != old || out.Renewed() {
+		t.Errorf("outcome of a failure = %v %+v %v, want the failed event and the kept token", out.How, out.Event, out.Token)
 	}
 	e := st.events[0]
 	if e.Kind != providers.EventFailed || e.Detail != "fetch token for idp: HTTP 401 Unauthorized: invalid_client: unknown secret ****" {
@@ -133,17 +154,21 @@ func TestEnsureReportsStateErrors(t *testing.T) {
 		t.Errorf("unknown provider: %v", err)
 	}
 	st.fail = errors.New("disk full")
-	if _, err := c.Ensure(context.Background(), st, "idp", EnsureOptions{}); err == nil || !strings.Contains(err.Error(), "store the new token for idp: disk full") {
+	out, err := c.Ensure(context.Background(), st, "idp", EnsureOptions{})
+	if err == nil || !strings.Contains(err.Error(), "store the new token for idp: disk full") {
 		t.Errorf("failed save: %v", err)
+	}
+	if out.Recorded() || out.Token != nil {
+		t.Errorf("a failed save is reported as recorded: %+v", out)
 	}
 }
 
 func TestEnsureKeepsATokenOfUnknownExpiry(t *testing.T) {
 	st := newMemState(providers.Provider{Name: "m"})
 	st.tok["m"] = &providers.Token{AccessToken: "opaque", ExpirySource: providers.ExpiryUnknown}
-	tok, err := testClient(nil).Ensure(context.Background(), st, "m", EnsureOptions{MinValidity: time.Hour})
-	if err != nil || tok.AccessToken != "opaque" {
-		t.Errorf("Ensure = %v, %v", tok, err)
+	out, err := testClient(nil).Ensure(context.Background(), st, "m", EnsureOptions{MinValidity: time.Hour})
+	if err != nil || out.Token.AccessToken != "opaque" || out.How != Cached {
+		t.Errorf("Ensure = %v %v, %v", out.Token, out.How, err)
 	}
 }
 
@@ -183,12 +208,15 @@ func TestForget(t *testing.T) {
 			tc.edit(&p, srv.URL())
 			st := newMemState(p)
 			st.tok[p.Name] = &providers.Token{AccessToken: "AT-1", RefreshToken: "RT-1"}
-			res, err := testClient(nil).Forget(context.Background(), st, p.Name)
+			out, err := testClient(nil).Forget(context.Background(), st, p.Name)
 			if tc.errText == "" && err != nil || tc.errText != "" && (err == nil || err.Error() != tc.errText) {
 				t.Errorf("err = %v, want %q", err, tc.errText)
 			}
-			if res.Method != tc.method || res.Status != tc.status {
+			if res := out.Logout; res.Method != tc.method || res.Status != tc.status {
 				t.Errorf("result = %+v", res)
+			}
+			if !reflect.DeepEqual(out.Events, st.events) || !out.Dropped() || out.Token != nil {
+				t.Errorf("outcome = %+v, want the events recorded %+v and the token dropped", out, st.events)
 			}
 			if st.tok[p.Name] != nil || !reflect.DeepEqual(st.kinds(), tc.events) || st.events[len(st.events)-1].Detail != tc.detail {
 				t.Errorf("token %v, events %+v", st.tok[p.Name], st.events)
@@ -204,9 +232,12 @@ func TestForget(t *testing.T) {
 
 func TestForgetWithoutToken(t *testing.T) {
 	st := newMemState(providers.Provider{Name: "m", LogoutURL: "http://127.0.0.1:1/never"})
-	res, err := testClient(nil).Forget(context.Background(), st, "m")
-	if err != nil || res.Method != providers.LogoutNone || len(st.events) != 1 || st.events[0].Detail != "no token held" {
-		t.Errorf("Forget = %+v, %v, events %+v", res, err, st.events)
+	out, err := testClient(nil).Forget(context.Background(), st, "m")
+	if err != nil || out.Logout.Method != providers.LogoutNone || len(st.events) != 1 || st.events[0].Detail != "no token held" {
+		t.Errorf("Forget = %+v, %v, events %+v", out, err, st.events)
+	}
+	if !out.Dropped() || !reflect.DeepEqual(out.Events, st.events) {
+		t.Errorf("outcome = %+v, want the revoked event", out)
 	}
 }
 
@@ -334,14 +365,57 @@ func TestEnsureRenewUsesTheRefreshToken(t *testing.T) {
 	p := presetAt(t, "telenor", srv.URL())
 	st := newMemState(p)
 	st.tok["telenor"] = &providers.Token{AccessToken: "AT-1", RefreshToken: "RT-1"} // expiry unknown: valid as far as anyone knows
-	tok, err := testClient(nil).Ensure(context.Background(), st, "telenor", EnsureOptions{Renew: true})
-	if err != nil || tok.AccessToken != "AT-2" {
-		t.Fatalf("Ensure = %v, %v", tok, err)
+	out, err := testClient(nil).Ensure(context.Background(), st, "telenor", EnsureOptions{Renew: true})
+	if err != nil || out.Token.AccessToken != "AT-2" {
+		t.Fatalf("Ensure = %v, %v", out.Token, err)
+	}
+	if out.How != Rotated || st.tok["telenor"].RefreshToken != "RT-2" {
+		t.Errorf("outcome %v, stored refresh token %q: want RT-2 rotated in", out.How, st.tok["telenor"].RefreshToken)
 	}
 	if f := srv.got()[0].form(t); f.Get("grant_type") != "refresh_token" || f.Get("refresh_token") != "RT-1" {
 		t.Errorf("request form = %v, want a refresh", f)
 	}
 	if e := st.events[0]; e.Kind != providers.EventRefreshed {
 		t.Errorf("event = %+v", e)
+	}
+}
+
+// failDrop is a State that records everything but the drop of a token.
+type failDrop struct{ *memState }
+
+func (f failDrop) Record(name string, tok *providers.Token, ev providers.Event) error {
+	if tok == nil {
+		return errors.New("disk full")
+	}
+	return f.memState.Record(name, tok, ev)
+}
+
+// When only the failure of the remote logout could be recorded, the
+// outcome says so: the token is still held, not dropped.
+func TestForgetOutcomeWhenTheDropFails(t *testing.T) {
+	srv := serve(t, answer(401, `{"code": 2}`))
+	p := presetAt(t, "telenor", srv.URL())
+	p.LogoutURL = srv.URL() + "/oauth/v2/logout"
+	st := newMemState(p)
+	tok := &providers.Token{AccessToken: "AT-1"}
+	st.tok[p.Name] = tok
+	out, err := testClient(nil).Forget(context.Background(), failDrop{st}, p.Name)
+	if err == nil || !strings.Contains(err.Error(), "drop the token of telenor: disk full") {
+		t.Errorf("err = %v", err)
+	}
+	if out.Dropped() || out.Token != tok || len(out.Events) != 1 || out.Events[0].Kind != providers.EventFailed {
+		t.Errorf("outcome = %+v, want the failure recorded and the token kept", out)
+	}
+	if st.tok[p.Name] != tok {
+		t.Errorf("stored token = %v", st.tok[p.Name])
+	}
+}
+
+func TestRenewalString(t *testing.T) {
+	for r, want := range map[Renewal]string{Cached: "cached", NewGrant: "new grant", Refreshed: "refreshed",
+		Rotated: "refreshed, refresh token rotated", Renewal(9): "Renewal(9)"} {
+		if got := r.String(); got != want {
+			t.Errorf("%d: %q, want %q", int(r), got, want)
+		}
 	}
 }

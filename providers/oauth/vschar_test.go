@@ -53,7 +53,7 @@ func TestTokenResponseOutsideVSCHARIsRefused(t *testing.T) {
 			if secret && strings.Contains(msg, "EVIL") || strings.ContainsAny(msg, "\x1b\x07\n\u009b\u202e\x7f") {
 				t.Errorf("error %q echoes the refused value", msg)
 			}
-			if st.tok["idp"] != good || good.AccessToken != "AT-1" {
+			if st.tok["idp"] != good.Token || good.Token.AccessToken != "AT-1" {
 				t.Errorf("stored token = %+v, want the previous one", st.tok["idp"])
 			}
 			if k := st.kinds(); len(k) != 2 || k[1] != providers.EventFailed || secret && strings.Contains(st.events[1].Detail, "EVIL") {
