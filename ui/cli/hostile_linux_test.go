@@ -222,7 +222,19 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 	}
 
 	collect(run("", 0, "token", "ok", "--trace"))
-	collect(run("", 0, "token", "ok", "--json"))
+	tokJSON, _ := run("", 0, "token", "ok", "--json")
+	all.Write(tokJSON)
+	// --json escapes C1 and bidi too, and still says what the server said.
+	var tv struct {
+		Scope string         `json:"scope"`
+		Extra map[string]any `json:"extra"`
+	}
+	if err := json.Unmarshal(tokJSON, &tv); err != nil {
+		t.Errorf("token --json is not JSON: %v", err)
+	}
+	if tv.Scope != "scope "+hostileText || tv.Extra["name"+pOSC52] != "value "+hostileText || tv.Extra["raw_c1"] != pC1+pBidi {
+		t.Errorf("token --json decodes to scope %q, extra %q", tv.Scope, tv.Extra)
+	}
 	jwtOut, _ := run("", 0, "token", "ok")
 	collect(run("", 0, "header", "ok"))
 	collect(run("", 1, "token", "err", "--trace"))
