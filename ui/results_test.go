@@ -12,6 +12,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/ui/clipboard"
 	"github.com/tokenscope/tokenscope/ui/session"
 	"github.com/tokenscope/tokenscope/ui/status"
 )
@@ -271,5 +272,49 @@ func TestTokenIssuedExpiredIsReported(t *testing.T) {
 	got = fetch(fmt.Sprintf(`{"sub":"a","exp":%d}`, c.now.Add(time.Hour).Unix()))
 	if m.status.Current().Kind != status.Success || strings.Contains(got, "the server issued") {
 		t.Errorf("status %d for a good token:\n%s", m.status.Current().Kind, got)
+	}
+}
+
+// TestUserResultOutlastsAutoRefresh: the result of the user's own action
+// stays on the status line while background auto-refreshes land, for the
+// selected provider or another; once it has had its time, the background
+// is reported again.
+func TestUserResultOutlastsAutoRefresh(t *testing.T) {
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)},
+		store.Entry{Provider: prov("beta"), Token: token(t0, 100*time.Second)})
+	tickAt := func(at time.Duration) {
+		c.now = t0.Add(at)
+		m = step(m, tickMsg{tag: m.tickTag})
+	}
+	statusLine := func() string {
+		lines := strings.Split(plain(m), "\n")
+		return lines[len(lines)-2]
+	}
+	tickAt(69 * time.Second)
+	m, _ = press(m, "c")
+	m = step(m, clipboard.CopiedMsg{Label: "the Authorization header of alpha", Via: clipboard.ViaSystem})
+	const copied = "copied the Authorization header of alpha · valid for 31s"
+	if got := statusLine(); !strings.Contains(got, copied) {
+		t.Fatalf("after the copy: %q", got)
+	}
+	tickAt(70 * time.Second)
+	a, b := m.sess.Get("alpha"), m.sess.Get("beta")
+	if a.Busy != session.OpAutoRefresh || b.Busy != session.OpAutoRefresh {
+		t.Fatal("no auto-refresh 30s before expiry")
+	}
+	m = step(m, tokenMsg{name: "beta", seq: b.Pending, op: session.OpAutoRefresh, stored: stored("beta", token(c.now, time.Hour))})
+	m = step(m, tokenMsg{name: "alpha", seq: a.Pending, op: session.OpAutoRefresh, err: errors.New("refresh token for alpha: HTTP 503")})
+	if got := statusLine(); !strings.Contains(got, copied) {
+		t.Errorf("a background answer overwrote the user's result: %q", got)
+	}
+	tickAt(69*time.Second + status.Hold + time.Second)
+	if got := strings.TrimSpace(statusLine()); got != "" {
+		t.Errorf("the user's result outstayed its %s: %q", status.Hold, got)
+	}
+	tickAt(75 * time.Second) // alpha's backoff is over
+	m = step(m, tokenMsg{name: "alpha", seq: a.Pending, op: session.OpAutoRefresh, err: errors.New("refresh token for alpha: HTTP 503")})
+	if got := statusLine(); !strings.Contains(got, "auto-refresh failed: refresh token for alpha: HTTP 503") {
+		t.Errorf("a background failure of the selected provider on an empty line: %q", got)
 	}
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -57,14 +56,6 @@ func (m *Model) childResult(msg tea.Msg) (tea.Cmd, bool) {
 // ownSpin reports whether a spinner tick is the explorer's own; the
 // unlock screen and the form run spinners of their own.
 func (m *Model) ownSpin(msg spinner.TickMsg) bool { return msg.ID == m.spinner.ID() }
-
-// unlockKeys is the help of the unlock screen.
-func (m *Model) unlockKeys() help.KeyMap {
-	if m.unlock == nil {
-		return helpKeys{}
-	}
-	return *m.unlock
-}
 
 // openForm shows the add form, or with e the edit form of e's provider.
 func (m *Model) openForm(e *session.Entry) tea.Cmd {
@@ -132,12 +123,4 @@ func (m *Model) formView() string {
 		return ""
 	}
 	return lipgloss.NewStyle().PaddingLeft(1).Render(m.form.View())
-}
-
-// formKeys is the help of the form.
-func (m *Model) formKeys() help.KeyMap {
-	if m.form == nil {
-		return helpKeys{}
-	}
-	return *m.form
 }
