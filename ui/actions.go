@@ -79,7 +79,8 @@ func logoutDetail(p providers.Provider) string {
 
 // ask opens the confirm dialog.
 func (m *Model) ask(q question, text, detail string) {
-	m.confirm = confirm.New(&m.styles.confirm, text, detail, q)
+	c := confirm.New(&m.styles.confirm, text, detail, q)
+	m.confirm = &c
 	m.confirm.SetSize(m.width, m.height)
 	m.asking = true
 }

@@ -51,10 +51,10 @@ type placed struct {
 // children are the children alive now, each with its size in g.
 func (m *Model) children(g geometry) []placed {
 	ps := make([]placed, 0, 6)
-	ps = append(ps, placed{listPane{&m.list}, g.listW, g.listH}, placed{detailPane{&m.detail}, g.detW, g.detH},
-		placed{&m.status, m.width, 1})
+	ps = append(ps, placed{listPane{m.list}, g.listW, g.listH}, placed{detailPane{m.detail}, g.detW, g.detH},
+		placed{m.status, m.width, 1})
 	if m.asking {
-		ps = append(ps, placed{dialog{&m.confirm}, m.width, g.bodyH})
+		ps = append(ps, placed{dialog{m.confirm}, m.width, g.bodyH})
 	}
 	if m.unlock != nil {
 		ps = append(ps, placed{m.unlock, m.width, g.bodyH})
@@ -73,11 +73,11 @@ func (m *Model) focused() component {
 	case m.screen == screenForm && m.form != nil:
 		return m.form
 	case m.asking:
-		return dialog{&m.confirm}
+		return dialog{m.confirm}
 	case m.focus == focusDetail:
-		return detailPane{&m.detail}
+		return detailPane{m.detail}
 	}
-	return listPane{&m.list}
+	return listPane{m.list}
 }
 
 // layout gives every child its size.

@@ -65,15 +65,17 @@ type Model struct {
 	focus    focus
 	showHelp bool
 	asking   bool
-	confirm  confirm.Model
-	unlock   *unlock.Model // by pointer, nil once the vault is open
-	form     *form.Model   // by pointer, nil unless the form is open
-	editing  string        // the provider the form edits, "" when it adds
+	confirm  *confirm.Model // the open question, or the last one
+	unlock   *unlock.Model  // by pointer, nil once the vault is open
+	form     *form.Model    // by pointer, nil unless the form is open
+	editing  string         // the provider the form edits, "" when it adds
 
-	list    list.Model
-	detail  detail.Model
-	status  status.Model
-	help    *help.Model // by pointer: the model is copied on every message
+	// The children are held by pointer: the model is copied on every
+	// message, and the root hands them to its loops as components.
+	list    *list.Model
+	detail  *detail.Model
+	status  *status.Model
+	help    *help.Model
 	spinner spinner.Model
 
 	theme  themes.Theme
@@ -190,20 +192,20 @@ func (m *Model) input(km tea.KeyMsg) tea.Cmd {
 		*m.form, cmd = m.form.Update(km)
 	case m.screen != screenMain:
 	case m.asking:
-		m.confirm, cmd = m.confirm.Update(km)
+		*m.confirm, cmd = m.confirm.Update(km)
 		if yes, ok := m.confirm.Answer(); ok {
 			return tea.Batch(cmd, m.onAnswer(m.confirm.Tag(), yes))
 		}
 	case m.list.FilterState() == list.Filtering:
-		m.list, cmd = m.list.Update(km)
+		*m.list, cmd = m.list.Update(km)
 	default:
 		if c, ok := m.action(km); ok {
 			return c
 		}
 		if m.focus == focusDetail {
-			m.detail, cmd = m.detail.Update(km)
+			*m.detail, cmd = m.detail.Update(km)
 		} else {
-			m.list, cmd = m.list.Update(km)
+			*m.list, cmd = m.list.Update(km)
 		}
 	}
 	return cmd

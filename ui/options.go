@@ -12,6 +12,7 @@ import (
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/themes"
+	"github.com/tokenscope/tokenscope/ui/confirm"
 	"github.com/tokenscope/tokenscope/ui/detail"
 	"github.com/tokenscope/tokenscope/ui/list"
 	"github.com/tokenscope/tokenscope/ui/session"
@@ -56,11 +57,12 @@ func New(o Options) Model {
 		keys:    DefaultKeyMap(),
 		client:  o.Client,
 		vault:   o.Vault,
-		list:    list.New(nil),
-		detail:  detail.New(nil),
+		list:    ptr(list.New(nil)),
+		detail:  ptr(detail.New(nil)),
+		confirm: &confirm.Model{},
 		help:    &hm,
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
-		status:  status.New(nil),
+		status:  ptr(status.New(nil)),
 		sess:    session.New(),
 		slots:   make(chan struct{}, bulkSlots),
 	}
@@ -105,3 +107,6 @@ func Run(o Options) error {
 	}
 	return nil
 }
+
+// ptr is a pointer to a copy of v: a child built by value, held by pointer.
+func ptr[T any](v T) *T { return &v }
