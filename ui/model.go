@@ -7,7 +7,11 @@
 // The root Model routes and composes: global keys first, then the window
 // size to every child, then each result to the state that owns it (by
 // provider name and request number), then the remaining keys to whatever
-// has focus.
+// has focus. The providers' state lives in ui/session (plain Go), the
+// status line in ui/status; every command that changes the store answers
+// with the entry as the store then holds it, and the explorer shows that.
+// The package reads nothing of the process (environment, standard
+// streams): ui/cli passes what it needs in Options.
 package ui
 
 import (
