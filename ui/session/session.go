@@ -85,10 +85,6 @@ func (s *Session) Drain() (changed []*Entry, reshaped bool) {
 	return changed, reshaped
 }
 
-// Touch notes a change of e made outside the session's own methods (the
-// view it is shown in), so it is drawn again.
-func (s *Session) Touch(e *Entry) { s.changed(e) }
-
 func (s *Session) changed(e *Entry) {
 	s.rev++
 	if !e.dirty {
