@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/ui/session"
 )
 
 func TestQueuedRequestGetsItsWholeTime(t *testing.T) {
@@ -133,7 +135,7 @@ func TestUnfetchedJWKSIsCheckedAgain(t *testing.T) {
 	}
 }
 
-// memState is the engine's State in memory.
+// memState is the store in memory, answering with the entry it holds.
 type memState struct {
 	p      providers.Provider
 	tok    *providers.Token
@@ -144,15 +146,15 @@ func (s *memState) Lookup(string) (providers.Provider, *providers.Token, error) 
 	return s.p, s.tok, nil
 }
 
-func (s *memState) Record(_ string, tok *providers.Token, ev providers.Event) error {
+func (s *memState) RecordEntry(_ string, tok *providers.Token, ev providers.Event) (store.Entry, error) {
 	s.tok, s.events = tok, append(s.events, ev)
-	return nil
+	return store.Entry{Provider: s.p, Token: tok, History: slices.Clone(s.events)}, nil
 }
 
-// TestTokenCmdCarriesWhatTheEngineRecorded: the answer of a token command
-// holds what the store now holds and the events appended, from the
-// engine's outcome, for a success, a failure and a logout.
-func TestTokenCmdCarriesWhatTheEngineRecorded(t *testing.T) {
+// TestTokenCmdCarriesWhatTheStoreHolds: the answer of a token command
+// holds the entry as the store answered its last change, for a success, a
+// failure and a logout, and the logout's result from the engine's outcome.
+func TestTokenCmdCarriesWhatTheStoreHolds(t *testing.T) {
 	var fail atomic.Bool
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -170,28 +172,32 @@ func TestTokenCmdCarriesWhatTheEngineRecorded(t *testing.T) {
 	}
 	st := &memState{p: p}
 	c := oauth.NewClient(oauth.Options{MaxRetries: -1})
-	run := func(o op) tokenMsg {
+	run := func(o session.Op) tokenMsg {
 		t.Helper()
 		msg, ok := tokenCmd(c, st, "idp", 7, o, oauth.EnsureOptions{Renew: true}, nil)().(tokenMsg)
-		if !ok || msg.name != "idp" || msg.seq != 7 || msg.op != o {
+		if !ok || msg.name != "idp" || msg.seq != 7 || msg.op != o || msg.stored == nil {
 			t.Fatalf("answer = %+v", msg)
 		}
 		return msg
 	}
-	msg := run(opFetch)
-	if msg.err != nil || !msg.recorded || msg.tok != st.tok || msg.tok.AccessToken != "AT-1" ||
-		len(msg.events) != 1 || msg.events[0] != st.events[0] || msg.events[0].Kind != providers.EventIssued {
+	last := func(msg tokenMsg) providers.EventKind {
+		h := msg.stored.History
+		return h[len(h)-1].Kind
+	}
+	msg := run(session.OpFetch)
+	if msg.err != nil || msg.stored.Token != st.tok || msg.stored.Token.AccessToken != "AT-1" ||
+		len(msg.stored.History) != 1 || last(msg) != providers.EventIssued {
 		t.Errorf("fetch answer = %+v", msg)
 	}
 	fail.Store(true)
-	msg = run(opRefresh)
-	if msg.err == nil || !msg.recorded || msg.tok != st.tok || msg.tok == nil ||
-		len(msg.events) != 1 || msg.events[0].Kind != providers.EventFailed {
+	msg = run(session.OpRefresh)
+	if msg.err == nil || msg.stored.Token != st.tok || msg.stored.Token == nil ||
+		len(msg.stored.History) != 2 || last(msg) != providers.EventFailed {
 		t.Errorf("failed refresh answer = %+v, want the failure recorded and the token kept", msg)
 	}
-	msg = run(opLogout)
-	if msg.err != nil || !msg.recorded || msg.tok != nil || len(msg.events) != 1 ||
-		msg.events[0].Kind != providers.EventRevoked || msg.logout.Method != providers.LogoutNone {
+	msg = run(session.OpLogout)
+	if msg.err != nil || msg.stored.Token != nil || len(msg.stored.History) != 3 ||
+		last(msg) != providers.EventRevoked || msg.logout.Method != providers.LogoutNone {
 		t.Errorf("logout answer = %+v", msg)
 	}
 }
