@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
@@ -78,7 +79,7 @@ func ExampleClient_Ensure() {
 	_, err := c.Ensure(context.Background(), st, "idp", oauth.EnsureOptions{Fresh: true})
 	var e *oauth.Error
 	if errors.As(err, &e) {
-		fmt.Println(e)
+		fmt.Println(strings.Replace(e.Error(), srv.URL, "http://idp.example", 1))
 		fmt.Println("hint:", e.Hint)
 	}
 	// Output:
@@ -87,6 +88,6 @@ func ExampleClient_Ensure() {
 	// AT-1 <nil>
 	// how: cached
 	// 1 issued
-	// fetch token for idp: HTTP 401 Unauthorized: invalid_client: who are you?
+	// fetch token for idp: HTTP 401 Unauthorized: invalid_client: who are you? (POST http://idp.example/token)
 	// hint: check client_id and client_secret, and client_auth (basic, body or query): servers differ on where they want them
 }

@@ -76,7 +76,7 @@ func (c *Client) remoteLogout(ctx context.Context, p providers.Provider, op stri
 	}
 	res.Status, res.Body = resp.status, bodyStart(resp.body, red)
 	if resp.status < 200 || resp.status > 299 {
-		return res, responseError(op, p, resp, red)
+		return res, responseError(op, p, rq, resp, red)
 	}
 	return res, nil
 }

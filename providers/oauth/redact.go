@@ -189,15 +189,46 @@ func bodyStart(body []byte, r *redactor) string {
 	if strings.Contains(s, "<") {
 		s = scriptOrStyle.ReplaceAllString(s, " ")
 		s = htmlComment.ReplaceAllString(s, " ")
-		s = htmlTag.ReplaceAllString(s, " ")
-	}
-	if strings.Contains(s, "&") {
+		s = pageText(htmlTag.Split(s, -1))
+	} else if strings.Contains(s, "&") {
 		s = html.UnescapeString(s)
 	}
 	// Masked before and after collapsing whitespace, and before truncation
 	// so that no secret is cut in half.
 	s = r.clean(strings.Join(strings.Fields(r.clean(s)), " "))
 	return truncate(s, bodyStartLimit)
+}
+
+// pageText joins the texts between an HTML page's tags, entities decoded,
+// saying each once: a gateway's page repeats its title in its heading
+// (nginx's "502 Bad Gateway" twice), so a text whose words a text already
+// kept holds is left out. It stops once it holds more than bodyStart
+// shows; it cuts between texts only, so no secret is cut in half.
+func pageText(texts []string) string {
+	var kept []string // lowercased, each between spaces
+	var out strings.Builder
+	for _, t := range texts {
+		if strings.Contains(t, "&") {
+			t = html.UnescapeString(t)
+		}
+		t = strings.Join(strings.Fields(t), " ")
+		if t == "" {
+			continue
+		}
+		key := " " + strings.ToLower(t) + " "
+		if slices.ContainsFunc(kept, func(k string) bool { return strings.Contains(k, key) }) {
+			continue
+		}
+		kept = append(kept, key)
+		if out.Len() > 0 {
+			out.WriteByte(' ')
+		}
+		out.WriteString(t)
+		if out.Len() > 4*(bodyStartLimit+1) { // a rune is at most 4 bytes
+			break
+		}
+	}
+	return out.String()
 }
 
 // truncate cuts s to at most n runes, marking the cut with an ellipsis.

@@ -77,6 +77,23 @@ type request struct {
 	contentType string
 }
 
+// named is the request's method and URL as errors name them: the URL
+// without user information, query or fragment (a query marked "?…"), and
+// masked, so that nothing secret sent in it shows.
+func (r *request) named(red *redactor) (method, u string) {
+	pu, err := url.Parse(r.url)
+	if err != nil {
+		return r.method, ""
+	}
+	cut := pu.RawQuery != "" || pu.ForceQuery || len(r.query) > 0
+	pu.User, pu.RawQuery, pu.ForceQuery, pu.Fragment, pu.RawFragment = nil, "", false, "", ""
+	u = pu.String()
+	if cut {
+		u += "?…"
+	}
+	return r.method, red.clean(u)
+}
+
 // fullURL is the URL the request goes to, with the query appended.
 func (r *request) fullURL() string {
 	if len(r.query) == 0 {

@@ -48,6 +48,7 @@ func (c *Client) send(parent context.Context, p providers.Provider, op string, r
 			err = &timeoutError{after: timeout}
 		}
 		e := &Error{Op: op, Provider: p.Name, Attempts: attempt, Err: err, Hint: failureHint(op, err), red: red}
+		e.Method, e.URL = rq.named(red)
 		var tl *tooLarge
 		if errors.As(err, &tl) {
 			e.Status = tl.status // a 502 page over 1 MiB is still a 502

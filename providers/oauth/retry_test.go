@@ -90,7 +90,7 @@ func Test505RetriedThreeTimesWithGrowingJitter(t *testing.T) {
 			t.Errorf("delay %d = %v, want in [0, %v)", i+1, d[i], ceiling)
 		}
 	}
-	want := "fetch token for mobifinance: HTTP 505 HTTP Version Not Supported: server_error: Internal server error (after 4 attempts)"
+	want := "fetch token for mobifinance: HTTP 505 HTTP Version Not Supported: server_error: Internal server error (POST " + srv.URL() + "/token?…, after 4 attempts)"
 	if e.Error() != want {
 		t.Errorf("Error() = %q\nwant      %q", e.Error(), want)
 	}
