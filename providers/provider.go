@@ -103,8 +103,15 @@ type Provider struct {
 	Name   string `json:"name"`
 	Preset string `json:"preset"`
 	// Product is MoMo's API product (collection, disbursement, remittance).
-	Product    string     `json:"product,omitempty"`
-	TokenURL   string     `json:"token_url"`
+	Product string `json:"product,omitempty"`
+	// Environment picks a preset's host: "" or "sandbox" for its test
+	// host, "production" for its live one (see Preset.Hosts).
+	Environment string `json:"environment,omitempty"`
+	TokenURL    string `json:"token_url"`
+	// TokenMethod is the token request's method; "" means POST.
+	TokenMethod TokenMethod `json:"token_method,omitempty"`
+	// Body is how a POST token request encodes its parameters; "" means a form.
+	Body       BodyFormat `json:"body,omitempty"`
 	Grant      Grant      `json:"grant_type"`
 	GrantIn    GrantIn    `json:"grant_in,omitempty"`
 	ClientAuth ClientAuth `json:"client_auth"`
@@ -126,6 +133,12 @@ type Provider struct {
 	TryURL        string            `json:"try_url,omitempty"`
 	TryMethod     string            `json:"try_method,omitempty"`
 	TryBody       string            `json:"try_body,omitempty"`
+	// TokenField, ExpiresField and ExpiresUnit say where the token
+	// response holds the token and its lifetime when it does not use the
+	// RFC 6749 names and seconds (see Fields).
+	TokenField   string      `json:"token_field,omitempty"`
+	ExpiresField string      `json:"expires_field,omitempty"`
+	ExpiresUnit  ExpiresUnit `json:"expires_unit,omitempty"`
 	// Insecure skips TLS verification; it is shown as a warning wherever the
 	// provider appears.
 	Insecure bool `json:"insecure,omitempty"`
@@ -179,11 +192,13 @@ func sortedKeys[V any](m map[string]V) []string {
 // notUTF8 names the first field of p that is not valid UTF-8, or "".
 func notUTF8(p Provider) string {
 	for _, f := range []struct{ name, value string }{
-		{"name", p.Name}, {"preset", p.Preset}, {"product", p.Product}, {"token_url", p.TokenURL},
+		{"name", p.Name}, {"preset", p.Preset}, {"product", p.Product}, {"environment", p.Environment}, {"token_url", p.TokenURL},
 		{"client_id", p.ClientID}, {"client_secret", string(p.ClientSecret)}, {"username", p.Username},
 		{"password", string(p.Password)}, {"scope", p.Scope}, {"logout_url", p.LogoutURL},
 		{"logout_method", p.LogoutMethod}, {"revocation_url", p.RevocationURL}, {"jwks_url", p.JWKSURL},
 		{"try_url", p.TryURL}, {"try_method", p.TryMethod}, {"try_body", p.TryBody},
+		{"token_method", string(p.TokenMethod)}, {"body", string(p.Body)}, {"token_field", p.TokenField},
+		{"expires_field", p.ExpiresField}, {"expires_unit", string(p.ExpiresUnit)},
 	} {
 		if !utf8.ValidString(f.value) {
 			return f.name
@@ -279,6 +294,9 @@ func (p Provider) Validate() error {
 	}
 	if p.ClientID == "" {
 		return &FieldError{Field: "client_id", Msg: "a client id is needed"}
+	}
+	if err := checkShape(p); err != nil {
+		return err
 	}
 	for _, u := range []struct{ field, value string }{
 		{"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},

@@ -97,6 +97,18 @@ func (d *decoder) provider(p *providers.Provider) {
 			p.TryMethod = d.str()
 		case "try_body":
 			p.TryBody = d.str()
+		case "token_method":
+			p.TokenMethod = providers.TokenMethod(d.str())
+		case "body":
+			p.Body = providers.BodyFormat(d.str())
+		case "token_field":
+			p.TokenField = d.str()
+		case "expires_field":
+			p.ExpiresField = d.str()
+		case "expires_unit":
+			p.ExpiresUnit = providers.ExpiresUnit(d.str())
+		case "environment":
+			p.Environment = d.str()
 		case "insecure":
 			p.Insecure = d.bool()
 		case "timeout":

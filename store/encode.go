@@ -33,12 +33,14 @@ var fastCodec = schemaFingerprint() == codecSchema
 const codecSchema = "Payload{Version int version;Theme string theme,omitempty;Settings store.Settings settings;Providers []store.Entry providers}" +
 	"Settings{ClipboardClear time.Duration clipboard_clear,omitempty;ClipboardClearOff bool clipboard_clear_off,omitempty}" +
 	"Entry{Provider providers.Provider provider;Token *providers.Token token,omitempty;History []providers.Event history,omitempty}" +
-	"Provider{Name string name;Preset string preset;Product string product,omitempty;TokenURL string token_url;Grant providers.Grant grant_type;" +
+	"Provider{Name string name;Preset string preset;Product string product,omitempty;Environment string environment,omitempty;TokenURL string token_url;" +
+	"TokenMethod providers.TokenMethod token_method,omitempty;Body providers.BodyFormat body,omitempty;Grant providers.Grant grant_type;" +
 	"GrantIn providers.GrantIn grant_in,omitempty;ClientAuth providers.ClientAuth client_auth;ClientID string client_id,omitempty;" +
 	"ClientSecret providers.Secret client_secret,omitempty;Username string username,omitempty;Password providers.Secret password,omitempty;" +
 	"Scope string scope,omitempty;Headers map[string]providers.Secret headers,omitempty;Params map[string]string params,omitempty;" +
 	"LogoutURL string logout_url,omitempty;LogoutMethod string logout_method,omitempty;RevocationURL string revocation_url,omitempty;" +
 	"JWKSURL string jwks_url,omitempty;TryURL string try_url,omitempty;TryMethod string try_method,omitempty;TryBody string try_body,omitempty;" +
+	"TokenField string token_field,omitempty;ExpiresField string expires_field,omitempty;ExpiresUnit providers.ExpiresUnit expires_unit,omitempty;" +
 	"Insecure bool insecure,omitempty;Timeout time.Duration timeout,omitempty}" +
 	"Token{AccessToken providers.Secret access_token;TokenType string token_type,omitempty;RefreshToken providers.Secret refresh_token,omitempty;" +
 	"Scope string scope,omitempty;IssuedAt time.Time issued_at;ExpiresAt time.Time expires_at,omitzero;ExpiresIn int64 expires_in,omitempty;" +
@@ -221,8 +223,11 @@ func (e *encoder) provider(p *providers.Provider) {
 	e.key("preset")
 	e.str(p.Preset)
 	e.optStr("product", p.Product)
+	e.optStr("environment", p.Environment)
 	e.key("token_url")
 	e.str(p.TokenURL)
+	e.optStr("token_method", string(p.TokenMethod))
+	e.optStr("body", string(p.Body))
 	e.key("grant_type")
 	e.str(string(p.Grant))
 	e.optStr("grant_in", string(p.GrantIn))
@@ -248,6 +253,9 @@ func (e *encoder) provider(p *providers.Provider) {
 	e.optStr("try_url", p.TryURL)
 	e.optStr("try_method", p.TryMethod)
 	e.optStr("try_body", p.TryBody)
+	e.optStr("token_field", p.TokenField)
+	e.optStr("expires_field", p.ExpiresField)
+	e.optStr("expires_unit", string(p.ExpiresUnit))
 	if p.Insecure {
 		e.b = append(e.b, `,"insecure":true`...)
 	}

@@ -36,6 +36,8 @@ func oddPayload() *Payload {
 	e.Provider.GrantIn, e.Provider.Product, e.Provider.Insecure = providers.GrantInQuery, "collection", true
 	e.Provider.LogoutURL, e.Provider.LogoutMethod, e.Provider.RevocationURL = "https://x/logout", "POST", "https://x/revoke"
 	e.Provider.TryMethod, e.Provider.TryBody, e.Provider.Timeout = "POST", `{"q":1}`, -1
+	e.Provider.TokenMethod, e.Provider.Body, e.Provider.Environment = providers.MethodGET, providers.BodyJSON, "production"
+	e.Provider.TokenField, e.Provider.ExpiresField, e.Provider.ExpiresUnit = "output_SessionID", "lifetimeInSeconds", providers.UnitMinutes
 	e.Token.ExpiresAt = time.Time{}
 	e.Token.ClockSkew = -3 * time.Second
 	e.Token.ExtraDropped = 36

@@ -29,6 +29,8 @@ type entry struct {
 	Preset        string            `toml:"preset"`
 	Product       string            `toml:"product,omitempty"`
 	TokenURL      string            `toml:"token_url,omitempty"`
+	TokenMethod   string            `toml:"token_method,omitempty"`
+	Body          string            `toml:"body,omitempty"`
 	GrantType     string            `toml:"grant_type,omitempty"`
 	GrantIn       string            `toml:"grant_in,omitempty"`
 	ClientAuth    string            `toml:"client_auth,omitempty"`
@@ -44,6 +46,9 @@ type entry struct {
 	TryURL        string            `toml:"try_url,omitempty"`
 	TryMethod     string            `toml:"try_method,omitempty"`
 	TryBody       string            `toml:"try_body,omitempty"`
+	TokenField    string            `toml:"token_field,omitempty"`
+	ExpiresField  string            `toml:"expires_field,omitempty"`
+	ExpiresUnit   string            `toml:"expires_unit,omitempty"`
 	Insecure      bool              `toml:"insecure,omitempty"`
 	Timeout       string            `toml:"timeout,omitempty"`
 	Headers       map[string]string `toml:"headers,omitempty"`
@@ -168,7 +173,7 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 		return fmt.Errorf("%s%s: %s: %w", linePrefix(loc.at(i, key)), who, key, err)
 	}
 	var p providers.Provider
-	var grant, grantIn, auth, secret, password, timeout string
+	var grant, grantIn, auth, secret, password, timeout, method, body, unit string
 	for _, s := range []struct {
 		key string
 		in  string
@@ -182,6 +187,8 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 		{"try_url", e.TryURL, &p.TryURL}, {"try_method", e.TryMethod, &p.TryMethod}, {"try_body", e.TryBody, &p.TryBody},
 		{"grant_type", e.GrantType, &grant}, {"grant_in", e.GrantIn, &grantIn}, {"client_auth", e.ClientAuth, &auth},
 		{"client_secret", e.ClientSecret, &secret}, {"password", e.Password, &password}, {"timeout", e.Timeout, &timeout},
+		{"token_method", e.TokenMethod, &method}, {"body", e.Body, &body}, {"token_field", e.TokenField, &p.TokenField},
+		{"expires_field", e.ExpiresField, &p.ExpiresField}, {"expires_unit", e.ExpiresUnit, &unit},
 	} {
 		v, err := expand(s.in, getenv)
 		if err != nil {
@@ -191,6 +198,8 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 	}
 	p.Grant, p.GrantIn, p.ClientAuth = providers.Grant(grant), providers.GrantIn(grantIn), providers.ClientAuth(auth)
 	p.ClientSecret, p.Password = providers.Secret(secret), providers.Secret(password)
+	p.TokenMethod = providers.TokenMethod(strings.ToUpper(method))
+	p.Body, p.ExpiresUnit = providers.BodyFormat(body), providers.ExpiresUnit(unit)
 	p.Insecure = e.Insecure
 	if timeout != "" {
 		d, err := time.ParseDuration(timeout)

@@ -75,6 +75,8 @@ func toEntry(p providers.Provider, vars []SecretVar) entry {
 		Preset:        escape(p.Preset),
 		Product:       escape(p.Product),
 		TokenURL:      escape(p.TokenURL),
+		TokenMethod:   own(string(p.TokenMethod), string(d.TokenMethod)),
+		Body:          own(string(p.Body), string(d.Body)),
 		GrantType:     own(string(p.Grant), string(d.Grant)),
 		GrantIn:       own(string(p.GrantIn), string(d.GrantIn)),
 		ClientAuth:    own(string(p.ClientAuth), string(d.ClientAuth)),
@@ -88,6 +90,9 @@ func toEntry(p providers.Provider, vars []SecretVar) entry {
 		TryURL:        own(p.TryURL, d.TryURL),
 		TryMethod:     own(p.TryMethod, d.TryMethod),
 		TryBody:       own(p.TryBody, d.TryBody),
+		TokenField:    own(p.TokenField, d.TokenField),
+		ExpiresField:  own(p.ExpiresField, d.ExpiresField),
+		ExpiresUnit:   own(string(p.ExpiresUnit), string(d.ExpiresUnit)),
 		Insecure:      p.Insecure,
 	}
 	if p.Timeout != 0 && p.Timeout != d.Timeout {

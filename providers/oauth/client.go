@@ -239,14 +239,14 @@ func (c *Client) grant(ctx context.Context, p providers.Provider, op, refresh st
 	if resp.status < 200 || resp.status > 299 {
 		return nil, responseError(op, p, rq, resp, red)
 	}
-	tok, err := ParseTokenResponse(resp.body, resp.header, resp.date)
+	tok, err := ParseTokenResponseFields(resp.body, resp.header, resp.date, p.Fields())
 	if err != nil {
 		if w, ok := serverWords(resp.body); ok && w.code != "" {
 			// A 200 carrying an error, as some gateways answer.
 			return nil, responseError(op, p, rq, resp, red)
 		}
 		e := &Error{Op: op, Provider: p.Name, Status: resp.status, Attempts: resp.attempts,
-			BodyStart: bodyStart(resp.body, red.with(tokenValues(resp.body)...)), Err: err, red: red,
+			BodyStart: bodyStart(resp.body, red.answer(resp.body)), Err: err, red: red,
 			Hint: "the server answered 2xx with something that is not a token response: check token_url"}
 		e.Method, e.URL = rq.named(red)
 		return nil, e

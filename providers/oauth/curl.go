@@ -12,14 +12,29 @@ import (
 // first: "$CLIENT_SECRET", "$PASSWORD", and for each extra header its name
 // in capitals ("$OCP_APIM_SUBSCRIPTION_KEY"). When the Basic credentials
 // change under the form-encoding RFC 6749 §2.3.1 asks for, a comment line
-// first says that CLIENT_SECRET must hold the encoded secret.
+// first says that CLIENT_SECRET must hold the encoded secret; for a JSON
+// body, that the variables must hold JSON-escaped text.
 func CurlCommand(p providers.Provider) string {
 	rq := buildTokenRequest(p, "", headerForm(p))
 	var note string
 	if rq.basic != nil && (url.QueryEscape(rq.basic.user) != rq.basic.user || url.QueryEscape(rq.basic.secret) != rq.basic.secret) {
 		note = "# RFC 6749 §2.3.1: the Basic credentials are form-encoded first; set CLIENT_SECRET to the form-encoded secret\n"
 	}
+	if rq.contentType == contentJSON && jsonNeedsEscape(rq.body) {
+		note += "# the body is JSON: set each variable to its value as it is written inside a JSON string (escaped)\n"
+	}
 	return note + renderCurl(rq, p.Insecure)
+}
+
+// jsonNeedsEscape reports whether a secret in f changes when written
+// inside a JSON string.
+func jsonNeedsEscape(f form) bool {
+	for _, kv := range f {
+		if kv.env != "" && jsonString(kv.value) != `"`+kv.value+`"` {
+			return true
+		}
+	}
+	return false
 }
 
 // TryCurlCommand renders p's try request as a curl command line with tok's
@@ -86,6 +101,8 @@ func renderCurlWith(rq *request, insecure bool, auth word) string {
 	switch {
 	case rq.rawBody != "":
 		args = append(args, lit("-H"), lit("Content-Type: "+rq.contentType), lit("--data-raw"), lit(rq.rawBody))
+	case rq.contentType == contentJSON:
+		args = append(args, lit("-H"), lit("Content-Type: "+contentJSON), lit("--data-raw"), jsonWord(rq.body))
 	case len(rq.body) > 0:
 		for _, kv := range rq.body {
 			args = append(args, lit("--data-urlencode"), paramWord(kv, kv.key))
@@ -113,6 +130,24 @@ func paramWord(kv param, name string) word {
 		return word{{text: name + "="}, {text: kv.env, isVar: true}}
 	}
 	return lit(name + "=" + kv.value)
+}
+
+// jsonWord is f as a JSON object, each secret a shell variable inside
+// its string (the variable's value must need no JSON escaping).
+func jsonWord(f form) word {
+	w := word{{text: "{"}}
+	for i, kv := range f {
+		sep := ""
+		if i > 0 {
+			sep = ","
+		}
+		if kv.env != "" {
+			w = append(w, piece{text: sep + jsonString(kv.key) + `:"`}, piece{text: kv.env, isVar: true}, piece{text: `"`})
+		} else {
+			w = append(w, piece{text: sep + jsonString(kv.key) + ":" + jsonString(kv.value)})
+		}
+	}
+	return append(w, piece{text: "}"})
 }
 
 // word is one shell word made of literal text and variable references.

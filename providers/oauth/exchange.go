@@ -55,7 +55,7 @@ func (c *Client) once(ctx context.Context, hc *http.Client, rq *request, red *re
 		statusLine: res.Proto + " " + res.Status, status: res.StatusCode, header: res.Header,
 		body: b, date: c.now(), latency: time.Since(start),
 	}
-	c.traceExchange(red.with(tokenValues(b)...), req, payload, resp, err)
+	c.traceExchange(red.answer(b), req, payload, resp, err)
 	if errors.Is(err, errBodyTooLarge) {
 		return nil, &tooLarge{status: res.StatusCode}
 	}

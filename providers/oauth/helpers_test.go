@@ -58,6 +58,7 @@ func serve(t *testing.T, hs ...http.HandlerFunc) *recorder {
 	r := &recorder{handlers: hs}
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		b, _ := io.ReadAll(req.Body)
+		req.Body = io.NopCloser(strings.NewReader(string(b))) // for a handler that reads it too
 		r.mu.Lock()
 		r.requests = append(r.requests, seen{req.Method, req.URL.Path, req.URL.RawQuery, req.Header.Clone(), string(b)})
 		n := len(r.requests)

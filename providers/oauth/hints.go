@@ -191,12 +191,14 @@ func methodOf(op string, p providers.Provider) string {
 		}
 	case opTry:
 		return strings.ToUpper(orDefault(p.TryMethod, "GET"))
+	case opFetch, opRefresh:
+		return string(orDefault(p.TokenMethod, providers.MethodPOST))
 	}
 	return "POST"
 }
 
 // orDefault returns s, or def when s is empty.
-func orDefault(s, def string) string {
+func orDefault[S ~string](s, def S) S {
 	if s == "" {
 		return def
 	}

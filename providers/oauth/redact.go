@@ -26,6 +26,9 @@ type redactor struct {
 	// headers are the canonical names of the provider's extra headers,
 	// whose values are secrets wherever they stand.
 	headers map[string]bool
+	// field is the member a provider's token comes in when it is not
+	// access_token (Vodacom's output_SessionID), masked in its answers.
+	field string
 }
 
 // newRedactor knows p's secrets (client secret, password, header values,
@@ -39,7 +42,7 @@ func newRedactor(p providers.Provider, tokens ...string) *redactor {
 		s = append(s, basicCredentials(p.ClientID, p.ClientSecret.Reveal()),
 			base64.StdEncoding.EncodeToString([]byte(p.ClientID+":"+p.ClientSecret.Reveal())))
 	}
-	r := (&redactor{}).with(append(s, tokens...)...)
+	r := (&redactor{field: p.TokenField}).with(append(s, tokens...)...)
 	r.headers = make(map[string]bool, len(p.Headers))
 	for h := range p.Headers {
 		r.headers[http.CanonicalHeaderKey(h)] = true
@@ -68,7 +71,23 @@ func (r *redactor) with(more ...string) *redactor {
 	for _, s := range all {
 		pairs = append(pairs, s, mask)
 	}
-	return &redactor{secrets: all, replacer: strings.NewReplacer(pairs...), headers: r.headers}
+	return &redactor{secrets: all, replacer: strings.NewReplacer(pairs...), headers: r.headers, field: r.field}
+}
+
+// answer returns a redactor that also masks the tokens body carries: every
+// member whose name ends in "token" and the provider's own token member.
+func (r *redactor) answer(body []byte) *redactor {
+	more := tokenValues(body)
+	if r.field != "" && !strings.HasSuffix(strings.ToLower(r.field), "token") {
+		var m map[string]json.RawMessage
+		if json.Unmarshal(body, &m) == nil {
+			var v string
+			if json.Unmarshal(m[r.field], &v) == nil {
+				more = append(more, v)
+			}
+		}
+	}
+	return r.with(more...)
 }
 
 // maskParams masks the values of the secret parameters (SecretParam) in a form or query string

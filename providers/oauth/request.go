@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -111,10 +112,36 @@ func (r *request) fullURL() string {
 
 // payload is the request body as sent.
 func (r *request) payload() string {
-	if r.rawBody != "" {
+	switch {
+	case r.rawBody != "":
 		return r.rawBody
+	case r.contentType == contentJSON:
+		return r.body.encodeJSON()
 	}
 	return r.body.encode()
+}
+
+// encodeJSON renders f as one JSON object of string members, in order.
+func (f form) encodeJSON() string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, kv := range f {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(jsonString(kv.key))
+		b.WriteByte(':')
+		b.WriteString(jsonString(kv.value))
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// jsonString is s as a JSON string. Invalid UTF-8 cannot reach it
+// (Validate refuses it), so Marshal cannot fail.
+func jsonString(s string) string {
+	q, _ := json.Marshal(s)
+	return string(q)
 }
 
 // Shell variables the curl command uses for secrets.
@@ -224,8 +251,23 @@ func buildTokenRequest(p providers.Provider, refresh string, hdr form) *request 
 	default:
 		r.body = append(r.body, creds...)
 	}
+	shapeBody(r, p)
 	r.query = withoutPresent(r.query, r.url)
 	return r
+}
+
+// shapeBody sends r's body as p's token method and body format say: a GET
+// has no body, its parameters go to the query after the others; a JSON
+// body is one object of the same parameters.
+func shapeBody(r *request, p providers.Provider) {
+	switch {
+	case p.TokenMethod == providers.MethodGET:
+		r.method = "GET"
+		r.query = append(r.query, r.body...)
+		r.body, r.contentType = nil, ""
+	case p.Body == providers.BodyJSON:
+		r.contentType = contentJSON
+	}
 }
 
 // withoutQueryKey is raw without the query parameter key, or raw itself

@@ -32,6 +32,17 @@ const maxLifetime = 100 * 365 * 24 * time.Hour
 // clock skew, now being when the answer arrived. A form-encoded body
 // (access_token=...&...) is accepted when the Content-Type says so.
 func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*providers.Token, error) {
+	return ParseTokenResponseFields(body, h, now, providers.ResponseFields{})
+}
+
+// ParseTokenResponseFields is ParseTokenResponse for a provider whose
+// answer holds the token and its lifetime under other names, or the
+// lifetime in another unit (providers.Provider.Fields); a zero member of f
+// means the RFC 6749 name, or seconds. The member it reads the token from
+// is the only one: a provider whose token is "token" has its
+// "access_token", if it sends one, kept in Extra.
+func ParseTokenResponseFields(body []byte, h http.Header, now time.Time, f providers.ResponseFields) (*providers.Token, error) {
+	f = withDefaults(f)
 	b := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
 	if len(b) == 0 {
 		return nil, errors.New("empty token response")
@@ -49,12 +60,12 @@ func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*providers.T
 	tok := &providers.Token{IssuedAt: now, ExpirySource: providers.ExpiryUnknown}
 	var expiresIn time.Duration
 	for _, m := range raw {
-		if !mapMember(tok, m, &expiresIn) {
+		if !mapMember(tok, role(f, m), &expiresIn, f.Unit) {
 			tok.AddExtra(providers.Field{Key: m.key, Value: m.text}, len(raw))
 		}
 	}
 	if tok.AccessToken == "" {
-		return nil, fmt.Errorf("token response has no access_token (members: %s)", memberNames(raw))
+		return nil, fmt.Errorf("token response has no %s (members: %s)", f.Token, memberNames(raw))
 	}
 	if err := tok.Check(); err != nil {
 		return nil, fmt.Errorf("token response refused: %w", err)
@@ -102,9 +113,34 @@ type member struct {
 	isStr     bool
 }
 
+// withDefaults fills the zero members of f with the RFC 6749 names and
+// seconds.
+func withDefaults(f providers.ResponseFields) providers.ResponseFields {
+	return providers.Provider{TokenField: f.Token, ExpiresField: f.Expires, ExpiresUnit: f.Unit}.Fields()
+}
+
+// unmapped is a name no member can have: mapMember keeps it in Extra.
+const unmapped = "\x00"
+
+// role renames m to the RFC 6749 name of what it holds under f: the
+// provider's token member becomes access_token, its lifetime expires_in,
+// and the RFC 6749 members that f moves elsewhere become unmapped.
+func role(f providers.ResponseFields, m member) member {
+	switch m.key {
+	case f.Token:
+		m.key = providers.DefaultTokenField
+	case f.Expires:
+		m.key = providers.DefaultExpiresField
+	case providers.DefaultTokenField, providers.DefaultExpiresField:
+		m.key = unmapped
+	}
+	return m
+}
+
 // mapMember sets the Token field m maps to and reports whether it did; a
-// member whose value does not fit its field stays in Extra.
-func mapMember(t *providers.Token, m member, expiresIn *time.Duration) bool {
+// member whose value does not fit its field stays in Extra. A lifetime is
+// counted in unit.
+func mapMember(t *providers.Token, m member, expiresIn *time.Duration, unit providers.ExpiresUnit) bool {
 	switch m.key {
 	case "access_token":
 		if m.isStr {
@@ -132,9 +168,10 @@ func mapMember(t *providers.Token, m member, expiresIn *time.Duration) bool {
 			return true
 		}
 	case "expires_in":
-		if secs, ok := number(m); ok && secs >= 0 && secs <= maxLifetime.Seconds() {
-			t.ExpiresIn = int64(secs)
-			*expiresIn = time.Duration(secs * float64(time.Second))
+		if n, ok := number(m); ok && n >= 0 && n*unit.Duration().Seconds() <= maxLifetime.Seconds() {
+			d := time.Duration(n * float64(unit.Duration()))
+			t.ExpiresIn = int64(d / time.Second)
+			*expiresIn = d
 			return true
 		}
 	case "issued_at":
