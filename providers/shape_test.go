@@ -93,3 +93,16 @@ func TestFieldsDefaultToRFC6749(t *testing.T) {
 		t.Errorf("Fields() = %+v", f)
 	}
 }
+
+func TestLifetimeNoteOnlyForShortStatedLifetimes(t *testing.T) {
+	short := &Token{ExpiresIn: 180, ExpirySource: ExpiryFromExpiresIn}
+	if n := short.LifetimeNote(); !strings.HasPrefix(n, "the server gives its tokens 180 seconds (3m0s): that lifetime is the server's own") {
+		t.Errorf("note %q", n)
+	}
+	for _, tok := range []*Token{nil, {ExpiresIn: 3600, ExpirySource: ExpiryFromExpiresIn}, {ExpiresIn: 300, ExpirySource: ExpiryFromExpiresIn},
+		{ExpiresIn: 60, ExpirySource: ExpiryFromJWT}, {ExpirySource: ExpiryUnknown}} {
+		if n := tok.LifetimeNote(); n != "" {
+			t.Errorf("%+v: note %q", tok, n)
+		}
+	}
+}

@@ -113,3 +113,19 @@ func notVSCHAR(s string) int {
 	}
 	return -1
 }
+
+// ShortLifetime is the lifetime under which a token's stated lifetime is
+// worth a word: Airtel's are 180 seconds, where most servers give an hour.
+const ShortLifetime = 5 * time.Minute
+
+// LifetimeNote says, of a token whose server stated a lifetime under
+// ShortLifetime, that the lifetime is the server's choice and not a fault,
+// so that a countdown of three minutes does not read as a bug; "" for any
+// other token.
+func (t *Token) LifetimeNote() string {
+	if t == nil || t.ExpirySource != ExpiryFromExpiresIn || t.ExpiresIn <= 0 || time.Duration(t.ExpiresIn)*time.Second >= ShortLifetime {
+		return ""
+	}
+	return fmt.Sprintf("the server gives its tokens %d seconds (%s): that lifetime is the server's own, not a fault; "+
+		"a new token is fetched once this one runs out", t.ExpiresIn, time.Duration(t.ExpiresIn)*time.Second)
+}

@@ -236,12 +236,12 @@ func (c *Client) grant(ctx context.Context, p providers.Provider, op, refresh st
 	if err != nil {
 		return nil, err
 	}
-	if resp.status < 200 || resp.status > 299 {
+	if resp.status < 200 || resp.status > 299 || refusedIn2xx(resp.body) {
 		return nil, responseError(op, p, rq, resp, red)
 	}
 	tok, err := ParseTokenResponseFields(resp.body, resp.header, resp.date, p.Fields())
 	if err != nil {
-		if w, ok := serverWords(resp.body); ok && w.code != "" {
+		if w, ok := serverWords(resp.body); ok && w.code != "" && !strings.EqualFold(w.code, "INS-0") {
 			// A 200 carrying an error, as some gateways answer.
 			return nil, responseError(op, p, rq, resp, red)
 		}

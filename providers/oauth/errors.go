@@ -43,6 +43,9 @@ type Error struct {
 	// them shows. Error() names them when there was an answer (Status is
 	// set); a failure without one names its request in Err.
 	Method, URL string
+	// RequestID is the server's id of the request (Daraja's requestId),
+	// which its support desk asks for.
+	RequestID string
 	// Attempts is how many requests were sent (1 plus the retries).
 	Attempts int
 	// Err is the underlying failure: a network error, a timeout, a response
@@ -90,6 +93,9 @@ func (e *Error) Error() string {
 	if e.Status != 0 && e.Method != "" && e.URL != "" {
 		notes = append(notes, e.Method+" "+e.URL)
 	}
+	if e.RequestID != "" {
+		notes = append(notes, "request id "+e.RequestID)
+	}
 	if e.Attempts > 1 {
 		notes = append(notes, fmt.Sprintf("after %d attempts", e.Attempts))
 	}
@@ -119,19 +125,25 @@ func isDigits(s string) bool {
 type words struct {
 	code, desc string
 	num        string // a numeric code (Telenor), when there is one
+	id         string // the server's id of the request, when it gives one
 }
 
 // Member names, lowercased, that hold an error code or a description, in
 // order of preference.
 var (
-	codeKeys = [...]string{"error", "error_code", "errorcode", "code", "error_type", "errortype"}
+	codeKeys = [...]string{"error", "error_code", "errorcode", "code", "error_type", "errortype", "output_responsecode"}
 	descKeys = [...]string{"error_description", "errordescription", "message", "error_message", "errormessage",
-		"description", "detail", "details", "faultstring", "title", "msg", "reason"}
+		"description", "detail", "details", "faultstring", "title", "msg", "reason", "output_responsedesc"}
+	// idKeys name the id a server gives one request, for its support desk
+	// (Daraja's requestId, Vodacom's output_ConversationID).
+	idKeys = [...]string{"requestid", "request_id", "output_conversationid"}
 )
 
 // serverWords reads an error body: RFC 6749 {"error", "error_description"},
 // MoMo {"error"}, Telenor's numeric codes under "code", "error_code",
-// "errorCode" or "error", Azure API Management {"statusCode", "message"},
+// "errorCode" or "error", Safaricom Daraja {"requestId", "errorCode",
+// "errorMessage"}, Vodacom {"output_ResponseCode", "output_ResponseDesc"},
+// Azure API Management {"statusCode", "message"},
 // Apigee {"fault": {"faultstring", "detail": {"errorcode"}}} and objects
 // nested under "error". ok is false when the body is not a JSON object or
 // names neither a code nor a description.
@@ -177,6 +189,12 @@ func wordsOf(m map[string]any, depth int) words {
 	for _, k := range descKeys {
 		if s, ok := scalarText(lower[k]); ok && s != "" {
 			w.desc = s
+			break
+		}
+	}
+	for _, k := range idKeys {
+		if s, ok := scalarText(lower[k]); ok && s != "" {
+			w.id = s
 			break
 		}
 	}
@@ -246,6 +264,7 @@ func responseError(op string, p providers.Provider, rq *request, resp *response,
 	if ok {
 		e.Code = oneLine(w.code, red)
 		e.Description = oneLine(w.desc, red)
+		e.RequestID = truncate(oneLine(w.id, red), 80)
 	} else {
 		e.BodyStart = bodyStart(resp.body, red)
 	}
@@ -270,4 +289,19 @@ func sameWords(a, b string) bool {
 		return strings.TrimRight(strings.Join(strings.Fields(strings.ToLower(s)), " "), ".!")
 	}
 	return b != "" && norm(a) == norm(b)
+}
+
+// vodacomCode reports whether code is one of Vodacom's output_ResponseCode
+// values ("INS-0", "INS-2001").
+func vodacomCode(code string) bool {
+	n, ok := strings.CutPrefix(strings.ToUpper(code), "INS-")
+	return ok && isDigits(n)
+}
+
+// refusedIn2xx reports whether a 2xx body is a refusal all the same: a
+// Vodacom answer whose output_ResponseCode is not INS-0, the one code of
+// success.
+func refusedIn2xx(body []byte) bool {
+	w, ok := serverWords(body)
+	return ok && vodacomCode(w.code) && !strings.EqualFold(w.code, "INS-0")
 }

@@ -247,6 +247,8 @@ func FuzzParseError(f *testing.F) {
 		`{"code": 20}`, `{"errorCode": "22", "message": "x"}`, `{"error": 2}`, `{"fault":{"faultstring":"f","detail":{"errorcode":"c"}}}`,
 		`<html><title>502</title><script>x</script></html>`, "OK!", `{"error":{"code":"X","message":"m"}}`, `[]`, `{"errors":[{"title":"t"}]}`,
 		`{"error_description":"` + testSecret + `"}`, `<p>` + html.EscapeString(testPassword) + `</p>`,
+		`{"requestId":"` + testSecret + `","errorCode":"400.008.01","errorMessage":"Invalid Authentication passed"}`,
+		`{"output_ResponseCode":"INS-2001","output_ResponseDesc":"Initiator authentication error."}`,
 	} {
 		f.Add([]byte(s), 401)
 	}

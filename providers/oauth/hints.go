@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -85,6 +86,12 @@ func hint(op string, p providers.Provider, resp *response, e *Error) string {
 	}
 	if p.Preset == "momo" && token && (resp.status == 401 || resp.status == 500) {
 		return hintMoMo
+	}
+	if h := darajaHint(op, e.Code); h != "" {
+		return h
+	}
+	if h := vodacomHint(resp.status, e.Code); h != "" {
+		return h
 	}
 	switch strings.ToLower(e.Code) {
 	case "invalid_client", "unauthorized_client":
@@ -203,4 +210,45 @@ func orDefault[S ~string](s, def S) S {
 		return def
 	}
 	return s
+}
+
+// darajaCode matches Safaricom Daraja's error codes: "400.008.01",
+// "404.001.03", "500.001.1001".
+var darajaCode = regexp.MustCompile(`^[0-9]{3}\.[0-9]{3}\.[0-9]{1,4}$`)
+
+// darajaHint is the usual cause of a Daraja error code, "" when it is not
+// one or its cause is not known.
+func darajaHint(op, code string) string {
+	if !darajaCode.MatchString(code) {
+		return ""
+	}
+	switch {
+	case code == "400.008.02":
+		return "check grant_type: Daraja wants grant_type=client_credentials in the token URL's query"
+	case strings.HasPrefix(code, "400.008."), code == "401.002.01":
+		return "check client_id and client_secret: Daraja wants the app's consumer key and consumer secret " +
+			"as the Basic header, from the same app and environment (sandbox or production) as token_url"
+	case code == "404.001.03", code == "404.001.04":
+		if op == opFetch || op == opRefresh {
+			return "check client_auth: Daraja wants the Basic header of consumer key and secret"
+		}
+		return "the access token is no longer valid (Daraja tokens last an hour): fetch a new one"
+	case strings.HasPrefix(code, "500."):
+		return "Daraja failed on its side; try again later, and quote the request id to Safaricom if it persists"
+	}
+	return ""
+}
+
+// vodacomHint is the usual cause of a Vodacom OpenAPI response code.
+func vodacomHint(status int, code string) string {
+	if !vodacomCode(code) {
+		return ""
+	}
+	switch {
+	case strings.EqualFold(code, "INS-2001"), status == 401:
+		return "check the API key and the market's public key: the bearer is the API key encrypted to that key"
+	case strings.EqualFold(code, "INS-1"):
+		return "Vodacom failed on its side; try again later"
+	}
+	return ""
 }

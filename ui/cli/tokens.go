@@ -75,6 +75,9 @@ func (a *app) ensure(ctx context.Context, cmd, name string, f ensureFlags) (prov
 		return p, nil, err
 	}
 	a.warnIssued(name, out.Token)
+	if note := out.Token.LifetimeNote(); note != "" && out.Renewed() {
+		a.hintf("%s: %s", name, note)
+	}
 	return p, out.Token, nil
 }
 
