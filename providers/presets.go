@@ -20,8 +20,18 @@ type Preset struct {
 	// Products lists the API products a preset serves with one token
 	// endpoint each (MoMo); the first is the default.
 	Products []string
+	// Environments lists the hosts a preset serves, each with its token
+	// URL (Daraja's sandbox and production); the first is the default.
+	Environments []Environment
 	// Defaults holds the values ApplyPreset fills into a provider.
 	Defaults Provider
+}
+
+// Environment is one of a preset's hosts: its name in configuration files
+// ("sandbox", "production") and its token URL.
+type Environment struct {
+	Name     string
+	TokenURL string
 }
 
 // The MoMo products and the header MoMo wants on every request.
@@ -117,6 +127,58 @@ func Presets() []Preset {
 			},
 		},
 		{
+			Name:  "mpesa",
+			Title: "Safaricom M-Pesa Daraja",
+			Doc: "A GET with no body: grant_type=client_credentials in the query string, the app's " +
+				"consumer key and consumer secret (client_id, client_secret) as the Basic header. " +
+				"expires_in comes as a string (\"3599\"). environment = \"production\" for " +
+				"api.safaricom.co.ke. Errors are {requestId, errorCode, errorMessage}.",
+			Environments: []Environment{
+				{"sandbox", "https://sandbox.safaricom.co.ke/oauth/v1/generate?grant_type=client_credentials"},
+				{"production", "https://api.safaricom.co.ke/oauth/v1/generate?grant_type=client_credentials"},
+			},
+			Defaults: Provider{
+				Preset:      "mpesa",
+				TokenMethod: MethodGET,
+				Grant:       GrantClientCredentials,
+				GrantIn:     GrantInQuery,
+				ClientAuth:  AuthBasic,
+			},
+		},
+		{
+			Name:  "airtel",
+			Title: "Airtel Money Africa",
+			Doc: "A JSON body {client_id, client_secret, grant_type}, not a form. Tokens last 180 " +
+				"seconds (expires_in \"180\", a string), the server's choice; token_type is a " +
+				"lowercase \"bearer\". environment = \"production\" for openapi.airtel.africa; API " +
+				"calls also want X-Country and X-Currency headers.",
+			Environments: []Environment{
+				{"sandbox", "https://openapiuat.airtel.africa/auth/oauth2/token"},
+				{"production", "https://openapi.airtel.africa/auth/oauth2/token"},
+			},
+			Defaults: Provider{
+				Preset:     "airtel",
+				Body:       BodyJSON,
+				Grant:      GrantClientCredentials,
+				GrantIn:    GrantInBody,
+				ClientAuth: AuthBody,
+			},
+		},
+		{
+			Name:  "orange",
+			Title: "Orange Developer",
+			Doc: "Plain client credentials: grant_type=client_credentials in a form body, the " +
+				"application's client id and secret as the Basic header (the portal shows them, " +
+				"and the ready-made header). Tokens last an hour.",
+			Defaults: Provider{
+				Preset:     "orange",
+				TokenURL:   "https://api.orange.com/oauth/v3/token",
+				Grant:      GrantClientCredentials,
+				GrantIn:    GrantInBody,
+				ClientAuth: AuthBasic,
+			},
+		},
+		{
 			Name:  "oauth2",
 			Title: "OAuth 2.0 (RFC 6749)",
 			Doc: "A standard authorization server: client credentials in the body, the client id " +
@@ -154,7 +216,8 @@ func PresetNames() []string {
 // ApplyPreset fills every zero field of p from the defaults of p.Preset
 // ("oauth2" when empty) and returns the result; a field p sets always wins,
 // the token URL above all, so sandboxes and test servers work. For MoMo the
-// token URL follows p.Product (default "collection"). Extra headers the
+// token URL follows p.Product (default "collection"), for a preset with
+// environments p.Environment (default the first, "sandbox"). Extra headers the
 // preset needs are added when p lacks them; p's own map is not modified.
 func ApplyPreset(p Provider) (Provider, error) {
 	if strings.TrimSpace(p.Preset) == "" {
@@ -174,6 +237,22 @@ func ApplyPreset(p Provider) (Provider, error) {
 			return p, fmt.Errorf("unknown %s product %q (one of %s)", ps.Name, p.Product, strings.Join(ps.Products, ", "))
 		}
 		d.TokenURL = momoTokenURL(p.Product)
+	}
+	p.Environment = strings.ToLower(strings.TrimSpace(p.Environment))
+	switch {
+	case len(ps.Environments) > 0:
+		if p.Environment == "" {
+			p.Environment = ps.Environments[0].Name
+		}
+		i := slices.IndexFunc(ps.Environments, func(e Environment) bool { return e.Name == p.Environment })
+		if i < 0 {
+			return p, &FieldError{Field: "environment", Msg: fmt.Sprintf("unknown %s environment %q (one of %s)",
+				ps.Name, p.Environment, strings.Join(environmentNames(ps), ", "))}
+		}
+		d.TokenURL = ps.Environments[i].TokenURL
+	case p.Environment != "":
+		return p, &FieldError{Field: "environment", Msg: fmt.Sprintf("the %s preset has one host: "+
+			"set token_url instead of environment", ps.Name)}
 	}
 	p.Preset = ps.Name
 	fill(&p.TokenURL, d.TokenURL)
@@ -199,6 +278,15 @@ func ApplyPreset(p Provider) (Provider, error) {
 	p.Headers = mergeMissing(p.Headers, d.Headers)
 	p.Params = mergeMissing(p.Params, d.Params)
 	return p, nil
+}
+
+// environmentNames lists ps's environments, in order.
+func environmentNames(ps Preset) []string {
+	names := make([]string, 0, len(ps.Environments))
+	for _, e := range ps.Environments {
+		names = append(names, e.Name)
+	}
+	return names
 }
 
 // fill sets *dst to def when *dst is the zero value.

@@ -16,7 +16,7 @@ func TestPresetsAreTheSixDialects(t *testing.T) {
 			t.Errorf("preset %s is missing its title, doc or self-name: %+v", ps.Name, ps)
 		}
 	}
-	if got := strings.Join(names, " "); got != "mtn momo mobifinance telenor mobiledigital oauth2" {
+	if got := strings.Join(names, " "); got != "mtn momo mobifinance telenor mobiledigital mpesa airtel orange oauth2" {
 		t.Errorf("presets = %s", got)
 	}
 }

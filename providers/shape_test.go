@@ -106,3 +106,47 @@ func TestLifetimeNoteOnlyForShortStatedLifetimes(t *testing.T) {
 		}
 	}
 }
+
+func TestEnvironmentsPickTheHost(t *testing.T) {
+	for _, tc := range []struct{ preset, env, want string }{
+		{"mpesa", "", "https://sandbox.safaricom.co.ke/oauth/v1/generate?grant_type=client_credentials"},
+		{"mpesa", "sandbox", "https://sandbox.safaricom.co.ke/oauth/v1/generate?grant_type=client_credentials"},
+		{"mpesa", " PRODUCTION ", "https://api.safaricom.co.ke/oauth/v1/generate?grant_type=client_credentials"},
+		{"airtel", "", "https://openapiuat.airtel.africa/auth/oauth2/token"},
+		{"airtel", "production", "https://openapi.airtel.africa/auth/oauth2/token"},
+	} {
+		p, err := ApplyPreset(Provider{Name: "x", Preset: tc.preset, Environment: tc.env, ClientID: "c"})
+		if err != nil || p.TokenURL != tc.want || p.Validate() != nil {
+			t.Errorf("%s %q: %q, %v", tc.preset, tc.env, p.TokenURL, err)
+		}
+	}
+	// A token URL of one's own wins over the environment's.
+	if p, _ := ApplyPreset(Provider{Name: "x", Preset: "mpesa", Environment: "production", TokenURL: "http://127.0.0.1:9/t"}); p.TokenURL != "http://127.0.0.1:9/t" {
+		t.Errorf("token_url %q", p.TokenURL)
+	}
+	for _, tc := range []struct{ preset, env, msg string }{
+		{"mpesa", "live", `unknown mpesa environment "live" (one of sandbox, production)`},
+		{"orange", "production", "the orange preset has one host: set token_url instead of environment"},
+	} {
+		_, err := ApplyPreset(Provider{Name: "x", Preset: tc.preset, Environment: tc.env})
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != "environment" || fe.Msg != tc.msg {
+			t.Errorf("%s %q: %v", tc.preset, tc.env, err)
+		}
+	}
+}
+
+func TestNewPresetsAreTheirDialects(t *testing.T) {
+	m, _ := LookupPreset("mpesa")
+	a, _ := LookupPreset("airtel")
+	o, _ := LookupPreset("orange")
+	if d := m.Defaults; d.TokenMethod != MethodGET || d.ClientAuth != AuthBasic || d.Grant != GrantClientCredentials {
+		t.Errorf("mpesa %+v", d)
+	}
+	if d := a.Defaults; d.Body != BodyJSON || d.ClientAuth != AuthBody || d.GrantIn != GrantInBody {
+		t.Errorf("airtel %+v", d)
+	}
+	if d := o.Defaults; d.TokenURL != "https://api.orange.com/oauth/v3/token" || d.ClientAuth != AuthBasic || d.TokenMethod != "" || d.Body != "" {
+		t.Errorf("orange %+v", d)
+	}
+}

@@ -28,6 +28,7 @@ type entry struct {
 	Name          string            `toml:"name"`
 	Preset        string            `toml:"preset"`
 	Product       string            `toml:"product,omitempty"`
+	Environment   string            `toml:"environment,omitempty"`
 	TokenURL      string            `toml:"token_url,omitempty"`
 	TokenMethod   string            `toml:"token_method,omitempty"`
 	Body          string            `toml:"body,omitempty"`
@@ -180,6 +181,7 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 		out *string
 	}{
 		{"name", e.Name, &p.Name}, {"preset", e.Preset, &p.Preset}, {"product", e.Product, &p.Product},
+		{"environment", e.Environment, &p.Environment},
 		{"token_url", e.TokenURL, &p.TokenURL}, {"client_id", e.ClientID, &p.ClientID},
 		{"username", e.Username, &p.Username}, {"scope", e.Scope, &p.Scope},
 		{"logout_url", e.LogoutURL, &p.LogoutURL}, {"logout_method", e.LogoutMethod, &p.LogoutMethod},
@@ -229,6 +231,10 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 		p.Params[k] = v
 	}
 	p, err := providers.ApplyPreset(p)
+	var fe *providers.FieldError
+	if errors.As(err, &fe) {
+		return p, fail(fe.Field, errors.New(fe.Msg))
+	}
 	if err != nil {
 		if _, known := providers.LookupPreset(p.Preset); known {
 			return p, fail("product", err) // a known preset refuses only a product

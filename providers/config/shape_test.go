@@ -85,3 +85,30 @@ func TestParseRefusesBadShapes(t *testing.T) {
 		}
 	}
 }
+
+func TestEnvironmentImportsAndExports(t *testing.T) {
+	src := "[[providers]]\nname = \"m\"\npreset = \"mpesa\"\nenvironment = \"production\"\nclient_id = \"k\"\nclient_secret = \"${S}\"\n"
+	ps, err := Parse(strings.NewReader(src), env("S", "SECRET-m"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps[0].TokenURL != "https://api.safaricom.co.ke/oauth/v1/generate?grant_type=client_credentials" || ps[0].TokenMethod != providers.MethodGET {
+		t.Errorf("parsed %+v", ps[0])
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, ps); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, `environment = "production"`) || strings.Contains(out, "token_method") || strings.Contains(out, "SECRET-m") {
+		t.Errorf("export:\n%s", out)
+	}
+	again, err := Parse(strings.NewReader(out), env("M_CLIENT_SECRET", "SECRET-m"))
+	if err != nil || !reflect.DeepEqual(again, ps) {
+		t.Errorf("round trip: %v\n%s", err, out)
+	}
+	_, err = Parse(strings.NewReader(strings.Replace(src, "production", "live", 1)), env("S", "x"))
+	if err == nil || !strings.Contains(err.Error(), `line 4: provider "m": environment: unknown mpesa environment "live" (one of sandbox, production)`) {
+		t.Errorf("unknown environment: %v", err)
+	}
+}

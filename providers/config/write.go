@@ -74,6 +74,7 @@ func toEntry(p providers.Provider, vars []SecretVar) entry {
 		Name:          escape(p.Name),
 		Preset:        escape(p.Preset),
 		Product:       escape(p.Product),
+		Environment:   escape(p.Environment),
 		TokenURL:      escape(p.TokenURL),
 		TokenMethod:   own(string(p.TokenMethod), string(d.TokenMethod)),
 		Body:          own(string(p.Body), string(d.Body)),
@@ -124,7 +125,7 @@ func toEntry(p providers.Provider, vars []SecretVar) entry {
 // and product that sets nothing else; the zero Provider when the preset is
 // unknown, so that everything p has gets written.
 func presetDefaults(p providers.Provider) providers.Provider {
-	d, err := providers.ApplyPreset(providers.Provider{Name: p.Name, Preset: p.Preset, Product: p.Product})
+	d, err := providers.ApplyPreset(providers.Provider{Name: p.Name, Preset: p.Preset, Product: p.Product, Environment: p.Environment})
 	if err != nil {
 		return providers.Provider{}
 	}

@@ -41,6 +41,13 @@ const (
 	oauth2Username     = "demo"
 	oauth2Password     = "demo-password"
 
+	darajaConsumerKey    = "demo-daraja-consumer-key"
+	darajaConsumerSecret = "demo-daraja-consumer-secret"
+	airtelClientID       = "demo-airtel-client"
+	airtelClientSecret   = "demo-airtel-secret"
+	orangeClientID       = "demo-orange-client"
+	orangeClientSecret   = "demo-orange-secret"
+
 	brokenClientID     = "demo-broken-gateway"
 	brokenClientSecret = "demo-broken-secret"
 )
@@ -108,6 +115,36 @@ func (s *Server) Providers() []providers.Provider {
 			ClientID: brokenClientID, ClientSecret: brokenClientSecret,
 		},
 	}
+	return applied(defs)
+}
+
+// CatalogueProviders returns one provider per mobile-money preset (issue
+// 12's catalogue: mpesa, airtel, orange), configured against s like
+// Providers. They are kept apart from Providers until the explorer's
+// demo shows them.
+func (s *Server) CatalogueProviders() []providers.Provider {
+	u := s.url
+	return applied([]providers.Provider{
+		{
+			Name: "mpesa-sandbox", Preset: "mpesa",
+			TokenURL: u + "/mpesa/oauth/v1/generate?grant_type=client_credentials",
+			ClientID: darajaConsumerKey, ClientSecret: darajaConsumerSecret,
+		},
+		{
+			Name: "airtel-uat", Preset: "airtel",
+			TokenURL: u + "/airtel/auth/oauth2/token",
+			ClientID: airtelClientID, ClientSecret: airtelClientSecret,
+		},
+		{
+			Name: "orange-dev", Preset: "orange",
+			TokenURL: u + "/orange/oauth/v3/token",
+			ClientID: orangeClientID, ClientSecret: orangeClientSecret,
+		},
+	})
+}
+
+// applied is defs with their presets applied.
+func applied(defs []providers.Provider) []providers.Provider {
 	out := make([]providers.Provider, 0, len(defs))
 	for _, d := range defs {
 		p, err := providers.ApplyPreset(d)

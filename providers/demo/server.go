@@ -18,6 +18,9 @@
 //	/mobiledigital/prod/sendSMS           its SMS call (Bearer, scope write)
 //	/oauth2/token, /revoke, /jwks         plain RFC 6749 / 7009 / 7517
 //	/oauth2/userinfo                      a Bearer-protected resource
+//	/mpesa/oauth/v1/generate              Safaricom Daraja (GET)
+//	/airtel/auth/oauth2/token             Airtel Money (JSON body)
+//	/orange/oauth/v3/token                Orange Developer
 //	/broken/...                           a gateway that answers 502 in HTML
 package demo
 
@@ -202,6 +205,10 @@ func (s *Server) routes() http.Handler {
 	handle("/oauth2/jwks", s.oauth2JWKS)
 	handle("/oauth2/userinfo", s.oauth2UserInfo)
 	handle("/oauth2/.well-known/oauth-authorization-server", s.oauth2Metadata)
+
+	handle("/mpesa/oauth/v1/generate", s.darajaToken)
+	handle("/airtel/auth/oauth2/token", s.airtelToken)
+	handle("/orange/oauth/v3/token", s.orangeToken)
 
 	handle("/broken/", s.brokenGateway)
 	return mux

@@ -16,7 +16,7 @@ import (
 
 func TestProvidersOnePerPresetAndAllWork(t *testing.T) {
 	f := newFixture(t)
-	ps := f.srv.Providers()
+	ps := append(f.srv.Providers(), f.srv.CatalogueProviders()...)
 	var names, presets []string
 	for _, p := range ps {
 		names = append(names, p.Name)
@@ -30,7 +30,8 @@ func TestProvidersOnePerPresetAndAllWork(t *testing.T) {
 			}
 		}
 	}
-	wantNames := []string{"mtn-sandbox", "momo-collection", "mobifinance", "telenor-order", "mobiledigital-sms", "oauth2-local", "broken-gateway"}
+	wantNames := []string{"mtn-sandbox", "momo-collection", "mobifinance", "telenor-order", "mobiledigital-sms", "oauth2-local", "broken-gateway",
+		"mpesa-sandbox", "airtel-uat", "orange-dev"}
 	if !slices.Equal(names, wantNames) {
 		t.Errorf("names = %v, want %v", names, wantNames)
 	}
@@ -81,8 +82,9 @@ func TestLifetimes(t *testing.T) {
 		"mtn-sandbox": 10*time.Minute - time.Second, "momo-collection": 10 * time.Minute,
 		"mobifinance": 5 * time.Minute, "telenor-order": 400 * time.Second,
 		"mobiledigital-sms": 10 * time.Minute, "oauth2-local": 200 * time.Second,
+		"mpesa-sandbox": 10*time.Minute - time.Second, "airtel-uat": 180 * time.Second, "orange-dev": 10 * time.Minute,
 	}
-	for _, p := range srv.Providers() {
+	for _, p := range append(srv.Providers(), srv.CatalogueProviders()...) {
 		d, ok := want[p.Name]
 		if !ok {
 			continue

@@ -96,7 +96,7 @@ func decodeWire(t *testing.T, s seen) onTheWire {
 }
 
 func TestCurlCommandSendsWhatTheEngineSends(t *testing.T) {
-	for _, preset := range []string{"mtn", "momo", "mobifinance", "telenor", "mobiledigital", "oauth2"} {
+	for _, preset := range []string{"mtn", "momo", "mobifinance", "telenor", "mobiledigital", "mpesa", "orange", "oauth2"} {
 		t.Run(preset, func(t *testing.T) {
 			srv := serve(t, answer(200, tokenJSON))
 			p, err := providers.ApplyPreset(providers.Provider{Name: preset, Preset: preset, ClientID: "client-1", ClientSecret: hostile,

@@ -36,6 +36,7 @@ func (f *addFlags) register(fs *flag.FlagSet) {
 	p := &f.p
 	fs.StringVar(&p.Preset, "preset", "", "the provider's dialect `PRESET`: "+strings.Join(providers.PresetNames(), ", "))
 	fs.StringVar(&p.Product, "product", "", "MoMo's API `PRODUCT`: collection, disbursement or remittance")
+	fs.StringVar(&p.Environment, "environment", "", "the `HOST` of a preset with two (mpesa, airtel): sandbox (default) or production")
 	fs.StringVar(&p.TokenURL, "token-url", "", "the token endpoint `URL` (default: the preset's)")
 	fs.StringVar(&f.grant, "grant-type", "", "the `GRANT`: client_credentials or password")
 	fs.StringVar(&f.grantIn, "grant-in", "", "the `PLACE` of grant_type: body, query or none")

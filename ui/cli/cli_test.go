@@ -170,6 +170,14 @@ func cmdDemoServer(ts *testscript.TestScript, neg bool, args []string) {
 	for _, v := range config.SecretVars(ps) {
 		ts.Setenv(v.Name, v.Value.Reveal())
 	}
+	// The mobile-money catalogue's providers, in a file of their own.
+	cat := srv.CatalogueProviders()
+	buf.Reset()
+	ts.Check(config.Write(&buf, cat))
+	ts.Check(os.WriteFile(ts.MkAbs("catalogue.toml"), buf.Bytes(), 0o600))
+	for _, v := range config.SecretVars(cat) {
+		ts.Setenv(v.Name, v.Value.Reveal())
+	}
 }
 
 // cmdAgeIdentity unwraps the store's identity.age with the passphrase in
