@@ -277,6 +277,7 @@ func ApplyPreset(p Provider) (Provider, error) {
 	fill(&p.Timeout, d.Timeout)
 	p.Headers = mergeMissing(p.Headers, d.Headers)
 	p.Params = mergeMissing(p.Params, d.Params)
+	p.TryHeaders = mergeMissing(p.TryHeaders, d.TryHeaders)
 	return p, nil
 }
 

@@ -133,6 +133,10 @@ type Provider struct {
 	TryURL        string            `json:"try_url,omitempty"`
 	TryMethod     string            `json:"try_method,omitempty"`
 	TryBody       string            `json:"try_body,omitempty"`
+	// TryHeaders are sent with the try request only, and shown in its
+	// curl command: API calls' own headers (MoMo's X-Target-Environment,
+	// Airtel's X-Country and X-Currency). They are not secrets.
+	TryHeaders map[string]string `json:"try_headers,omitempty"`
 	// TokenField, ExpiresField and ExpiresUnit say where the token
 	// response holds the token and its lifetime when it does not use the
 	// RFC 6749 names and seconds (see Fields).
@@ -212,6 +216,11 @@ func notUTF8(p Provider) string {
 	for k, v := range p.Params {
 		if !utf8.ValidString(k) || !utf8.ValidString(v) {
 			return "params"
+		}
+	}
+	for k, v := range p.TryHeaders {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return "try_headers"
 		}
 	}
 	return ""
@@ -296,6 +305,9 @@ func (p Provider) Validate() error {
 		return &FieldError{Field: "client_id", Msg: "a client id is needed"}
 	}
 	if err := checkShape(p); err != nil {
+		return err
+	}
+	if err := checkTryHeaders(p.TryHeaders); err != nil {
 		return err
 	}
 	for _, u := range []struct{ field, value string }{

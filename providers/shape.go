@@ -1,7 +1,9 @@
 package providers
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode"
 )
@@ -129,6 +131,31 @@ func checkShape(p Provider) error {
 	}
 	return nil
 }
+
+// checkTryHeaders holds the try request's headers to the rules of the
+// token request's (checkHeaders), and keeps Authorization, which carries
+// the token, and the headers net/http sets itself out of them.
+func checkTryHeaders(h map[string]string) error {
+	secret := make(map[string]Secret, len(h))
+	for k, v := range h {
+		switch strings.ToLower(k) {
+		case "authorization", "host", "content-length", "transfer-encoding", "connection":
+			return &FieldError{Field: "try_headers." + k, Msg: fmt.Sprintf("%s is set by tokenscope, not as a try header", k)}
+		}
+		secret[k] = Secret(v)
+	}
+	if err := checkHeaders(secret); err != nil {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			fe.Field = "try_" + fe.Field
+		}
+		return err
+	}
+	return nil
+}
+
+// TryHeaderNames returns the names of p's try headers, sorted.
+func (p Provider) TryHeaderNames() []string { return sortedKeys(p.TryHeaders) }
 
 // maxMemberName bounds the name of a response member a provider names.
 const maxMemberName = 128

@@ -97,6 +97,8 @@ func (d *decoder) provider(p *providers.Provider) {
 			p.TryMethod = d.str()
 		case "try_body":
 			p.TryBody = d.str()
+		case "try_headers":
+			p.TryHeaders = stringMapOf[string](d)
 		case "token_method":
 			p.TokenMethod = providers.TokenMethod(d.str())
 		case "body":

@@ -40,6 +40,7 @@ const codecSchema = "Payload{Version int version;Theme string theme,omitempty;Se
 	"Scope string scope,omitempty;Headers map[string]providers.Secret headers,omitempty;Params map[string]string params,omitempty;" +
 	"LogoutURL string logout_url,omitempty;LogoutMethod string logout_method,omitempty;RevocationURL string revocation_url,omitempty;" +
 	"JWKSURL string jwks_url,omitempty;TryURL string try_url,omitempty;TryMethod string try_method,omitempty;TryBody string try_body,omitempty;" +
+	"TryHeaders map[string]string try_headers,omitempty;" +
 	"TokenField string token_field,omitempty;ExpiresField string expires_field,omitempty;ExpiresUnit providers.ExpiresUnit expires_unit,omitempty;" +
 	"Insecure bool insecure,omitempty;Timeout time.Duration timeout,omitempty}" +
 	"Token{AccessToken providers.Secret access_token;TokenType string token_type,omitempty;RefreshToken providers.Secret refresh_token,omitempty;" +
@@ -253,6 +254,10 @@ func (e *encoder) provider(p *providers.Provider) {
 	e.optStr("try_url", p.TryURL)
 	e.optStr("try_method", p.TryMethod)
 	e.optStr("try_body", p.TryBody)
+	if len(p.TryHeaders) > 0 {
+		e.key("try_headers")
+		stringMap(e, p.TryHeaders)
+	}
 	e.optStr("token_field", p.TokenField)
 	e.optStr("expires_field", p.ExpiresField)
 	e.optStr("expires_unit", string(p.ExpiresUnit))

@@ -36,6 +36,7 @@ func oddPayload() *Payload {
 	e.Provider.GrantIn, e.Provider.Product, e.Provider.Insecure = providers.GrantInQuery, "collection", true
 	e.Provider.LogoutURL, e.Provider.LogoutMethod, e.Provider.RevocationURL = "https://x/logout", "POST", "https://x/revoke"
 	e.Provider.TryMethod, e.Provider.TryBody, e.Provider.Timeout = "POST", `{"q":1}`, -1
+	e.Provider.TryHeaders = map[string]string{"X-Target-Environment": "sandbox", "X-\"q": "a\u2028b"}
 	e.Provider.TokenMethod, e.Provider.Body, e.Provider.Environment = providers.MethodGET, providers.BodyJSON, "production"
 	e.Provider.TokenField, e.Provider.ExpiresField, e.Provider.ExpiresUnit = "output_SessionID", "lifetimeInSeconds", providers.UnitMinutes
 	e.Token.ExpiresAt = time.Time{}

@@ -54,6 +54,7 @@ type entry struct {
 	Timeout       string            `toml:"timeout,omitempty"`
 	Headers       map[string]string `toml:"headers,omitempty"`
 	Params        map[string]string `toml:"params,omitempty"`
+	TryHeaders    map[string]string `toml:"try_headers,omitempty"`
 }
 
 // Parse reads a providers file. Every ${NAME} in a string value is replaced
@@ -229,6 +230,16 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 			p.Params = map[string]string{}
 		}
 		p.Params[k] = v
+	}
+	for _, k := range sortedKeys(e.TryHeaders) {
+		v, err := expand(e.TryHeaders[k], getenv)
+		if err != nil {
+			return p, fail("try_headers."+k, err)
+		}
+		if p.TryHeaders == nil {
+			p.TryHeaders = map[string]string{}
+		}
+		p.TryHeaders[k] = v
 	}
 	p, err := providers.ApplyPreset(p)
 	var fe *providers.FieldError

@@ -112,3 +112,27 @@ func TestEnvironmentImportsAndExports(t *testing.T) {
 		t.Errorf("unknown environment: %v", err)
 	}
 }
+
+func TestTryHeadersImportAndExport(t *testing.T) {
+	src := "[[providers]]\nname = \"m\"\npreset = \"oauth2\"\ntoken_url = \"https://a.example/t\"\nclient_id = \"c\"\n" +
+		"try_url = \"https://a.example/api\"\ntry_headers = { \"X-Target-Environment\" = \"mtnuganda\", \"X-Cost\" = \"$$5\" }\n"
+	ps, err := Parse(strings.NewReader(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps[0].TryHeaders["X-Target-Environment"] != "mtnuganda" || ps[0].TryHeaders["X-Cost"] != "$5" {
+		t.Fatalf("try headers %v", ps[0].TryHeaders)
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, ps); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Parse(strings.NewReader(buf.String()), nil)
+	if err != nil || !reflect.DeepEqual(again, ps) {
+		t.Errorf("round trip: %v\n%s", err, buf.String())
+	}
+	_, err = Parse(strings.NewReader(strings.Replace(src, "X-Cost", "Authorization", 1)), nil)
+	if err == nil || !strings.Contains(err.Error(), `try_headers.Authorization: Authorization is set by tokenscope, not as a try header`) {
+		t.Errorf("Authorization as a try header: %v", err)
+	}
+}

@@ -112,6 +112,12 @@ func toEntry(p providers.Provider, vars []SecretVar) entry {
 			e.Headers[h] = ref["headers."+h] // "" for an empty value
 		}
 	}
+	if len(p.TryHeaders) > 0 {
+		e.TryHeaders = make(map[string]string, len(p.TryHeaders))
+		for k, v := range p.TryHeaders {
+			e.TryHeaders[k] = escape(v)
+		}
+	}
 	if len(p.Params) > 0 {
 		e.Params = make(map[string]string, len(p.Params))
 		for k, v := range p.Params {

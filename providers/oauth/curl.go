@@ -46,7 +46,7 @@ func TryCurlCommand(p providers.Provider, tok *providers.Token) string {
 		token = tok.AccessToken.Reveal()
 	}
 	rq := &request{method: tryMethod(p), url: p.TryURL, accept: "application/json, */*;q=0.8",
-		header: headerForm(p), rawBody: p.TryBody}
+		header: headerForm(p), plain: tryHeaders(p), rawBody: p.TryBody}
 	if p.TryBody != "" {
 		rq.contentType = bodyType(p.TryBody)
 	}
@@ -88,6 +88,9 @@ func renderCurlWith(rq *request, insecure bool, auth word) string {
 	}
 	if rq.accept != "" {
 		args = append(args, lit("-H"), lit("Accept: "+rq.accept))
+	}
+	for _, h := range rq.plain {
+		args = append(args, lit("-H"), lit(h.key+": "+h.value))
 	}
 	for _, h := range rq.header {
 		args = append(args, lit("-H"), word{{text: h.key + ": "}, {text: h.env, isVar: true}})

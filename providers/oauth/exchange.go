@@ -86,6 +86,9 @@ func setHeaders(req *http.Request, rq *request) {
 	if rq.bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+rq.bearer)
 	}
+	for _, h := range rq.plain {
+		req.Header.Set(h.key, h.value)
+	}
 	for _, h := range rq.header {
 		req.Header.Set(h.key, h.value)
 	}

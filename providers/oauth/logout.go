@@ -101,6 +101,7 @@ func (c *Client) Try(ctx context.Context, p providers.Provider, tok *providers.T
 	if err != nil {
 		return nil, &Error{Op: opTry, Provider: p.Name, Err: err, red: red}
 	}
+	rq.plain = tryHeaders(p)
 	resp, err := c.send(ctx, p, opTry, rq, red, false, true)
 	if err != nil {
 		return nil, err

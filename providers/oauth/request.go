@@ -71,6 +71,7 @@ type request struct {
 	bearer string
 	accept string
 	header form // the provider's extra headers, in name order
+	plain  form // headers that are not secrets (the try headers), in name order
 	// body is a form body; rawBody is used instead when set (the try
 	// request). contentType is empty when there is no body at all.
 	body        form
@@ -185,6 +186,15 @@ func headerForm(p providers.Provider) form {
 	var f form
 	for _, h := range p.HeaderNames() {
 		f = append(f, param{key: h, value: p.Headers[h].Reveal(), env: headerEnv(h)})
+	}
+	return f
+}
+
+// tryHeaders is p's try headers in name order.
+func tryHeaders(p providers.Provider) form {
+	var f form
+	for _, h := range p.TryHeaderNames() {
+		f = append(f, param{key: h, value: p.TryHeaders[h]})
 	}
 	return f
 }
