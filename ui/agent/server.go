@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -40,6 +41,15 @@ type Server struct {
 	ln      *net.UnixListener
 	stop    chan struct{}
 	once    sync.Once
+
+	// uid is the only user served, and connTimeout bounds one exchange;
+	// tests change them before Serve.
+	uid         int
+	connTimeout time.Duration
+
+	mu    sync.Mutex
+	conns map[*net.UnixConn]struct{} // open connections, cut at the end
+	ended bool
 }
 
 // ErrRunning means another agent already answers on the socket.
@@ -72,7 +82,8 @@ func Listen(ctx context.Context, cfg Config) (*Server, error) {
 		ln.Close()
 		return nil, fmt.Errorf("chmod %s: %w", cfg.Socket, err)
 	}
-	return &Server{cfg: cfg, dirInfo: di, expires: time.Now().Add(cfg.Lifetime), ln: ln, stop: make(chan struct{})}, nil
+	return &Server{cfg: cfg, dirInfo: di, expires: time.Now().Add(cfg.Lifetime), ln: ln, stop: make(chan struct{}),
+		uid: os.Geteuid(), connTimeout: connTimeout, conns: map[*net.UnixConn]struct{}{}}, nil
 }
 
 // clearStale removes the socket at path when no agent answers on it, and
@@ -128,26 +139,86 @@ func (s *Server) Serve(ctx context.Context) (string, error) {
 			why <- EndCancelled
 		}
 		s.ln.Close()
+		s.cut()
 	}()
 	var wg sync.WaitGroup
 	var err error
 	for {
 		c, aerr := s.ln.AcceptUnix()
 		if aerr != nil {
-			if !errors.Is(aerr, net.ErrClosed) {
-				err = fmt.Errorf("accept: %w", aerr)
-				s.stopNow()
+			if errors.Is(aerr, net.ErrClosed) {
+				break
 			}
+			if transient(aerr) {
+				// Out of descriptors, or a client that gave up: wait
+				// for the others to finish rather than end the agent.
+				time.Sleep(50 * time.Millisecond)
+				continue
+			}
+			err = fmt.Errorf("accept: %w", aerr)
+			s.stopNow()
 			break
+		}
+		if !s.track(c) {
+			c.Close()
+			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer s.untrack(c)
 			s.handle(c)
 		}()
 	}
 	wg.Wait()
 	return <-why, err
+}
+
+// transient tells the accept errors that pass from those that end the
+// agent.
+func transient(err error) bool {
+	return errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) ||
+		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EINTR)
+}
+
+// track records an open connection, unless the agent is ending.
+func (s *Server) track(c *net.UnixConn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ended {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	return true
+}
+
+func (s *Server) untrack(c *net.UnixConn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.conns, c)
+}
+
+// setDeadline bounds c's exchange by connTimeout, or ends it now when
+// the agent is ending; under the lock, so that cut is never undone.
+func (s *Server) setDeadline(c *net.UnixConn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := time.Now().Add(s.connTimeout)
+	if s.ended {
+		d = time.Now()
+	}
+	_ = c.SetDeadline(d)
+}
+
+// cut ends every open exchange at once: a client that connected and says
+// nothing does not keep the agent, and the identity, alive past its end.
+func (s *Server) cut() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ended = true
+	for c := range s.conns {
+		_ = c.SetDeadline(time.Now())
+	}
 }
 
 func (s *Server) stopNow() { s.once.Do(func() { close(s.stop) }) }
@@ -156,13 +227,13 @@ func (s *Server) stopNow() { s.once.Do(func() { close(s.stop) }) }
 func (s *Server) handle(c *net.UnixConn) {
 	defer c.Close()
 	uid, err := peerUID(c)
-	if err != nil || uid != os.Geteuid() {
+	if err != nil || uid != s.uid {
 		if err == nil && s.cfg.Refused != nil {
 			s.cfg.Refused(uid)
 		}
 		return // nothing at all for a stranger
 	}
-	_ = c.SetDeadline(time.Now().Add(connTimeout))
+	s.setDeadline(c)
 	line, err := readLine(c)
 	var rep Reply
 	var req Request

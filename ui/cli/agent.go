@@ -108,8 +108,11 @@ func (a *app) runAgent(ctx context.Context, socket string, life time.Duration) e
 	if err != nil {
 		return err
 	}
-	// The agent starts no program, but whatever inspects its environment
-	// (ps e, /proc/PID/environ) should not find a secret there for hours.
+	// The agent starts no program, and Harden has put /proc/PID/environ
+	// out of reach of the user's other processes; the secret still leaves
+	// the environment Go keeps, so that nothing read from it later (a
+	// child, were one added) finds it for hours. The copy the kernel shows
+	// as the initial environment cannot be wiped from here.
 	for _, name := range []string{"TOKENSCOPE_IDENTITY", "TOKENSCOPE_PASSPHRASE"} {
 		if a.getenv(name) != "" && a.hooks.unsetenv != nil {
 			if err := a.hooks.unsetenv(name); err != nil {
