@@ -11,9 +11,6 @@ import (
 	"github.com/tokenscope/tokenscope/providers"
 )
 
-// The Vault is the providers engine's State.
-var _ providers.State = (*Vault)(nil)
-
 // redacted replaces a secret found in history text.
 const redacted = "********"
 
@@ -43,7 +40,16 @@ func (v *Vault) Lookup(name string) (providers.Provider, *providers.Token, error
 // tokens' secret values found in ev.Detail is replaced by asterisks, so
 // history never holds a secret even when a caller slips.
 func (v *Vault) Record(name string, tok *providers.Token, ev providers.Event) error {
-	return v.Update(func(p *Payload) error {
+	_, err := v.RecordEntry(name, tok, ev)
+	return err
+}
+
+// RecordEntry is Record answering with the provider's entry as the store
+// now holds it (its history capped, the event scrubbed), so a caller that
+// shows it keeps no copy of those rules.
+func (v *Vault) RecordEntry(name string, tok *providers.Token, ev providers.Event) (Entry, error) {
+	var now Entry
+	err := v.Update(func(p *Payload) error {
 		i := p.Find(name)
 		if i < 0 {
 			return unknown(name)
@@ -54,8 +60,13 @@ func (v *Vault) Record(name string, tok *providers.Token, ev providers.Event) er
 			e.History = capHistory(append(e.History, ev))
 		}
 		e.Token = cloneToken(tok)
+		now = cloneEntry(*e)
 		return nil
 	})
+	if err != nil {
+		return Entry{}, err
+	}
+	return now, nil
 }
 
 // PutProvider adds p, or replaces the provider of the same name. The
@@ -64,8 +75,22 @@ func (v *Vault) Record(name string, tok *providers.Token, ev providers.Event) er
 // changed, in which case the old token belongs to someone else and is
 // dropped. An invalid provider is refused.
 func (v *Vault) PutProvider(p providers.Provider) error {
-	_, err := v.PutProviders(context.Background(), []providers.Provider{p})
+	_, err := v.PutProviderEntry(p)
 	return err
+}
+
+// PutProviderEntry is PutProvider answering with the provider's entry as
+// the store now holds it: its token kept, or dropped when the wire
+// identity changed.
+func (v *Vault) PutProviderEntry(p providers.Provider) (Entry, error) {
+	var now Entry
+	_, err := v.putProviders(context.Background(), []providers.Provider{p}, func(pl *Payload) {
+		now = cloneEntry(pl.Providers[pl.Find(p.Name)])
+	})
+	if err != nil {
+		return Entry{}, err
+	}
+	return now, nil
 }
 
 // PutProviders is PutProvider for many providers in one save, all or
@@ -74,6 +99,12 @@ func (v *Vault) PutProvider(p providers.Provider) error {
 // says which and why. It reports, in the order of ps, whether each one
 // replaced a provider of the same name (true) or was added (false).
 func (v *Vault) PutProviders(ctx context.Context, ps []providers.Provider) (replaced []bool, err error) {
+	return v.putProviders(ctx, ps, nil)
+}
+
+// putProviders is PutProviders; after, when set, sees the payload as it
+// is about to be saved.
+func (v *Vault) putProviders(ctx context.Context, ps []providers.Provider, after func(*Payload)) (replaced []bool, err error) {
 	ps = slices.Clone(ps)
 	seen := make(map[string]bool, len(ps))
 	for i, p := range ps {
@@ -103,10 +134,13 @@ func (v *Vault) PutProviders(ctx context.Context, ps []providers.Provider) (repl
 			}
 			replaced[j] = true
 			e := &pl.Providers[i]
-			if !sameWire(e.Provider, p) {
+			if !e.Provider.SameWire(p) {
 				e.Token = nil
 			}
 			e.Provider = p
+		}
+		if after != nil {
+			after(pl)
 		}
 		// The last moment to stop: after this the save is under way.
 		return ctx.Err()
@@ -147,14 +181,6 @@ func (v *Vault) SetSettings(s Settings) error {
 
 func unknown(name string) error {
 	return fmt.Errorf("%w %q", ErrUnknownProvider, name)
-}
-
-// sameWire reports whether a token issued for a would also be a token for
-// b: only secrets, headers and presentation differ.
-func sameWire(a, b providers.Provider) bool {
-	return a.TokenURL == b.TokenURL && a.Grant == b.Grant && a.ClientID == b.ClientID &&
-		a.Username == b.Username && a.Scope == b.Scope && a.Product == b.Product &&
-		maps.Equal(a.Params, b.Params)
 }
 
 // secretsOf lists every secret value a provider and its tokens hold.

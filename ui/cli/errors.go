@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/display"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 )
 
@@ -83,7 +85,7 @@ func (a *app) exit(ctx context.Context, err error) int {
 		}
 	}
 	a.errorf("%s", err)
-	var pe *providers.Error
+	var pe *oauth.Error
 	if errors.As(err, &pe) && pe.Hint != "" {
 		a.hintf("%s", pe.Hint)
 	}
@@ -158,7 +160,7 @@ func shown(arg any) any {
 	case string:
 		return display.Text(v)
 	case error:
-		var pe *providers.Error
+		var pe *oauth.Error
 		if errors.As(v, &pe) {
 			return display.Text(v.Error())
 		}
@@ -169,6 +171,9 @@ func shown(arg any) any {
 		return strings.Join(lines, "\n")
 	case fmt.Stringer:
 		return display.Text(v.String())
+	}
+	if rv := reflect.ValueOf(arg); rv.Kind() == reflect.String {
+		return display.Text(rv.String()) // a named string type: providers.Grant
 	}
 	return arg
 }
