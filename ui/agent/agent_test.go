@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -14,6 +15,10 @@ import (
 
 // testIdentity has the shape of an identity; the agent never parses it.
 const testIdentity = "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ"
+
+// nobody is the uid (and gid) of another user, for the tests that need
+// one: they run as root or skip.
+const nobody = 65534
 
 // fixture is a store directory and a runtime directory of a test's own.
 type fixture struct {
@@ -240,12 +245,13 @@ func TestUnsafeDirRefused(t *testing.T) {
 	}{
 		{"group-writable", func(t *testing.T, dir string) { mkdirMode(t, dir, 0o770) }, "open to group or others (mode 0770)"},
 		{"world-readable", func(t *testing.T, dir string) { mkdirMode(t, dir, 0o705) }, "open to group or others (mode 0705)"},
+		{"mode 0755", func(t *testing.T, dir string) { mkdirMode(t, dir, 0o755) }, "open to group or others (mode 0755)"},
 		{"another user's", func(t *testing.T, dir string) {
 			mkdirMode(t, dir, 0o700)
-			if err := os.Chown(dir, 12345, 12345); err != nil {
+			if err := os.Chown(dir, nobody, nobody); err != nil {
 				t.Skipf("cannot give the directory to another user (not root?): %v", err)
 			}
-		}, "is owned by user 12345"},
+		}, "is owned by user 65534"},
 		{"a symlink", func(t *testing.T, dir string) {
 			target := t.TempDir()
 			if err := os.Symlink(target, dir); err != nil {
@@ -335,5 +341,72 @@ func TestSocketPath(t *testing.T) {
 	want := filepath.Join("/var/tmp/me", "tokenscope-"+strconv.Itoa(os.Geteuid()), "agent.sock")
 	if p, err := SocketPath(getenv); err != nil || p != want {
 		t.Errorf("without XDG_RUNTIME_DIR: %q, %v; want %q", p, err, want)
+	}
+}
+
+// TestRefusesOtherUID: a connection from a uid the agent does not serve
+// gets nothing at all, and is reported.
+func TestRefusesOtherUID(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	refused := make(chan int, 1)
+	cfg := f.config(time.Hour)
+	cfg.Refused = func(uid int) { refused <- uid }
+	serve(t, cfg, func(s *Server) { s.uid = os.Geteuid() + 1 })
+	id, err := Identity(context.Background(), f.socket, f.store)
+	if err == nil || id != "" || errors.Is(err, ErrNoAgent) {
+		t.Fatalf("Identity from a refused uid = %q, %v; want a failed exchange", id, err)
+	}
+	select {
+	case uid := <-refused:
+		if uid != os.Geteuid() {
+			t.Errorf("Refused(%d), want Refused(%d)", uid, os.Geteuid())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Refused was not called")
+	}
+}
+
+// TestSilentClient: a client that connects and says nothing neither
+// blocks the others nor outlives the exchange timeout.
+func TestSilentClient(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	serve(t, f.config(time.Hour), func(s *Server) { s.connTimeout = 200 * time.Millisecond })
+	silent, err := net.Dial("unix", f.socket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	if id, err := Identity(context.Background(), f.socket, f.store); err != nil || id != testIdentity {
+		t.Fatalf("Identity beside a silent client = %q, %v", id, err)
+	}
+	// The agent hangs up on it: EOF, long before the test's own deadline.
+	_ = silent.SetReadDeadline(time.Now().Add(30 * time.Second))
+	if n, err := silent.Read(make([]byte, 1)); n != 0 || !errors.Is(err, io.EOF) {
+		t.Errorf("the silent client read %d bytes, %v; want EOF", n, err)
+	}
+}
+
+// TestEndCutsSilentClient: the agent ends on --stop even while a client
+// that says nothing holds a connection whose timeout is far off.
+func TestEndCutsSilentClient(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	_, ended := serve(t, f.config(time.Hour), func(s *Server) { s.connTimeout = time.Hour })
+	silent, err := net.Dial("unix", f.socket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	// Make sure the agent holds the connection before it is told to stop.
+	if _, err := GetStatus(context.Background(), f.socket); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Stop(context.Background(), f.socket); err != nil {
+		t.Fatal(err)
+	}
+	if why := waitEnd(t, ended); why != EndStopped {
+		t.Errorf("ended because %q, want %q", why, EndStopped)
 	}
 }
