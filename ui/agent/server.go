@@ -126,18 +126,9 @@ const (
 // to stop, or ctx is done; then it closes the socket, which removes it,
 // and says which of the three ended it.
 func (s *Server) Serve(ctx context.Context) (string, error) {
-	timer := time.NewTimer(time.Until(s.expires))
-	defer timer.Stop()
 	why := make(chan string, 1)
 	go func() {
-		select {
-		case <-timer.C:
-			why <- EndLifetime
-		case <-s.stop:
-			why <- EndStopped
-		case <-ctx.Done():
-			why <- EndCancelled
-		}
+		why <- s.wait(ctx)
 		s.ln.Close()
 		s.cut()
 	}()
@@ -218,6 +209,34 @@ func (s *Server) cut() {
 	s.ended = true
 	for c := range s.conns {
 		_ = c.SetDeadline(time.Now())
+	}
+}
+
+// lifetimeCheck is how often the agent looks at the wall clock.
+const lifetimeCheck = time.Minute
+
+// wait returns when the agent must end, and why. The lifetime is kept by
+// the wall clock, looked at every lifetimeCheck: Go's timers follow the
+// monotonic clock, which stands still while the machine sleeps, and an
+// 8-hour agent on a laptop closed overnight must not wake up still
+// serving.
+func (s *Server) wait(ctx context.Context) string {
+	end := s.expires.Round(0) // no monotonic reading: compared by the wall clock
+	for {
+		left := time.Until(end)
+		if left <= 0 {
+			return EndLifetime
+		}
+		timer := time.NewTimer(min(left, lifetimeCheck))
+		select {
+		case <-timer.C:
+		case <-s.stop:
+			timer.Stop()
+			return EndStopped
+		case <-ctx.Done():
+			timer.Stop()
+			return EndCancelled
+		}
 	}
 }
 
