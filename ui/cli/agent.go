@@ -16,23 +16,24 @@ import (
 
 // defaultAgentLifetime is how long an agent runs unless told otherwise: a
 // working day, as oidc-agent and most ssh-agent setups choose.
-const defaultAgentLifetime = 8 * time.Hour
+const defaultAgentLifetime = "8h"
 
 // agentDoc is what tokenscope agent --help says.
 const agentDoc = "Unlocks the store once and keeps its key in memory, serving the other tokenscope\n" +
 	"commands of the same user over a unix socket in $XDG_RUNTIME_DIR/tokenscope (or\n" +
 	"tokenscope-UID in the temporary directory), so that they need no passphrase and pay\n" +
 	"no KDF. It runs in the foreground until its lifetime ends, tokenscope agent --stop,\n" +
-	"Ctrl-C or SIGTERM, then removes its socket. Run it in a terminal of its own, or\n" +
-	"type the passphrase, then Ctrl-Z and bg. The key unlocks as for any command:\n" +
-	"TOKENSCOPE_IDENTITY, TOKENSCOPE_PASSPHRASE (both then removed from the agent's\n" +
-	"environment), or the prompt. Any process of the same user can get the key from\n" +
-	"the agent while it runs, as it could from TOKENSCOPE_IDENTITY."
+	"Ctrl-C, SIGTERM or the hangup of its terminal, then removes its socket. Run it in a\n" +
+	"terminal of its own, or type the passphrase, then Ctrl-Z and bg. The key unlocks as\n" +
+	"for any command: TOKENSCOPE_IDENTITY, TOKENSCOPE_PASSPHRASE (for scripts; the\n" +
+	"kernel keeps a process's first environment while it runs, so prefer the prompt), or\n" +
+	"the prompt. Any process of the same user can get the key from the agent while it\n" +
+	"runs, as it could from TOKENSCOPE_IDENTITY: stop it when you are done."
 
 // cmdAgent is "tokenscope agent [--lifetime DURATION] | --status | --stop".
 func (a *app) cmdAgent(ctx context.Context, cmd command, args []string) error {
 	fs := newFlagSet(cmd.name)
-	lifetime := fs.String("lifetime", defaultAgentLifetime.String(), "how long the agent runs, a `DURATION` such as 8h or 30m")
+	lifetime := fs.String("lifetime", defaultAgentLifetime, "how long the agent runs, a `DURATION` such as 8h or 30m")
 	status := fs.Bool("status", false, "say whether an agent is running, for which store, until when (exit 1 when none)")
 	stop := fs.Bool("stop", false, "stop the running agent")
 	if _, err := a.parse(cmd, fs, args, 0, 0); err != nil {
