@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -33,6 +34,25 @@ func FuzzDecodeReply(f *testing.F) {
 		_, err := DecodeReply(line)
 		if err != nil && len(line) >= 8 && strings.Contains(err.Error(), string(line)) {
 			t.Fatalf("error %q quotes the line", err)
+		}
+	})
+}
+
+// FuzzReadLine: whatever a peer writes, the agent reads at most one line
+// of at most maxLine bytes, without its newline, or fails.
+func FuzzReadLine(f *testing.F) {
+	f.Add([]byte("{\"v\":1,\"op\":\"status\"}\n"))
+	f.Add([]byte("no newline"))
+	f.Add([]byte("\n\n"))
+	f.Add(bytes.Repeat([]byte("x"), maxLine+1))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		line, err := readLine(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 || !bytes.Equal(line, data[:i]) || len(line) > maxLine {
+			t.Fatalf("readLine(%.40q) = %.40q", data, line)
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -285,7 +286,7 @@ func (s *Server) answer(req Request) Reply {
 }
 
 // readLine reads one line of at most maxLine bytes, without its newline.
-func readLine(c net.Conn) ([]byte, error) {
+func readLine(c io.Reader) ([]byte, error) {
 	br := bufio.NewReaderSize(c, 4096)
 	var line []byte
 	for {
