@@ -330,3 +330,22 @@ func TestCurlCommandOfAJSONBodySaysHowToEscape(t *testing.T) {
 		t.Errorf("curl:\n%s", cmd)
 	}
 }
+
+// MoMo's sandbox answers token_type "access_token": the token is kept, and
+// the header the engine presents it with is still Bearer.
+func TestMoMoSandboxTokenType(t *testing.T) {
+	srv := serve(t, answer(200, `{"access_token":"eyJ.momo.sig","token_type":"access_token","expires_in":3600}`), answer(200, `{}`))
+	p := presetAt(t, "momo", srv.URL())
+	p.TryURL = srv.URL() + "/collection/v1_0/account/balance"
+	c := testClient(nil)
+	tok, err := c.Fetch(context.Background(), p)
+	if err != nil || tok.TokenType != "access_token" || tok.ExpiresIn != 3600 {
+		t.Fatalf("Fetch = %+v, %v", tok, err)
+	}
+	if _, err := c.Try(context.Background(), p, tok); err != nil {
+		t.Fatal(err)
+	}
+	if h := srv.got()[1].Header.Get("Authorization"); h != "Bearer eyJ.momo.sig" {
+		t.Errorf("try Authorization %q", h)
+	}
+}
