@@ -38,6 +38,11 @@ func (c *Client) once(ctx context.Context, hc *http.Client, rq *request, red *re
 	if rq.contentType != "" {
 		body = strings.NewReader(payload)
 	}
+	if err := checkUserinfo("url", rq.url); err != nil {
+		// A URL stored before the rule: its password is never sent,
+		// traced or quoted in an error.
+		return nil, err
+	}
 	req, err := http.NewRequestWithContext(ctx, rq.method, rq.fullURL(), body)
 	if err != nil {
 		return nil, &urlError{msg: red.clean(err.Error())}
@@ -122,6 +127,7 @@ func (c *Client) traceExchange(red *redactor, req *http.Request, payload string,
 	}
 	var b bytes.Buffer
 	u := *req.URL
+	u.User = nil // never printed, whatever reached here
 	u.RawQuery = maskParams(u.RawQuery)
 	fmt.Fprintf(&b, "> %s %s %s\n", req.Method, u.String(), req.Proto)
 	fmt.Fprintf(&b, "> Host: %s\n", req.URL.Host)

@@ -46,12 +46,18 @@ func (c *Client) Logout(ctx context.Context, p Provider, tok *Token) (LogoutResu
 	red := newRedactor(p, tok.AccessToken.Reveal(), tok.RefreshToken.Reveal())
 	switch {
 	case p.LogoutURL != "":
+		if err := checkUserinfo("logout_url", p.LogoutURL); err != nil {
+			return LogoutResult{Method: LogoutEndpoint}, &Error{Op: opLogout, Provider: p.Name, Err: err, red: red}
+		}
 		rq, err := bearerRequest(p, orDefault(p.LogoutMethod, "GET"), p.LogoutURL, "", tok.AccessToken.Reveal())
 		if err != nil {
 			return LogoutResult{Method: LogoutEndpoint}, &Error{Op: opLogout, Provider: p.Name, Err: err, red: red}
 		}
 		return c.remoteLogout(ctx, p, opLogout, LogoutEndpoint, rq, red)
 	case p.RevocationURL != "":
+		if err := checkUserinfo("revocation_url", p.RevocationURL); err != nil {
+			return LogoutResult{Method: LogoutRevocation}, &Error{Op: opRevoke, Provider: p.Name, Err: err, red: red}
+		}
 		var res LogoutResult
 		for _, t := range []struct{ value, hint string }{
 			{tok.RefreshToken.Reveal(), "refresh_token"}, {tok.AccessToken.Reveal(), "access_token"},

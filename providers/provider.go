@@ -212,6 +212,9 @@ func (p Provider) Validate() error {
 	if err := checkURL("token_url", p.TokenURL, true); err != nil {
 		return err
 	}
+	if err := p.CheckShown(); err != nil {
+		return err
+	}
 	switch p.Grant {
 	case GrantClientCredentials:
 	case GrantPassword:
@@ -310,7 +313,7 @@ func checkHeaders(h map[string]Secret) error {
 		}
 		v := h[k].Reveal()
 		for i, r := range v {
-			if r != '\t' && unicode.IsControl(r) {
+			if r != '\t' && badRune(r) {
 				// The value may be a secret: only where and what.
 				return &FieldError{Field: field, Msg: fmt.Sprintf("a header value holds no control characters: "+
 					"character %d is %s", utf8.RuneCountInString(v[:i])+1, describeRune(r))}
@@ -349,10 +352,8 @@ func checkURL(field, raw string, required bool) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return &FieldError{Field: field, Msg: fmt.Sprintf("%q is not an http or https URL", shownURL(raw))}
 	}
-	if u.User != nil {
-		// Stored, shown, traced and exported as the URL is, in the clear.
-		return &FieldError{Field: field, Err: ErrUserinfo, Msg: "the URL carries a user name or password (user:pass@host): " +
-			"take it out and give it as a secret (client_id and client_secret, or username and password)"}
+	if err := checkUserinfo(field, raw); err != nil {
+		return err
 	}
 	for k := range u.Query() {
 		if secretParams[strings.ToLower(k)] {

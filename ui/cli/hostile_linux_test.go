@@ -93,9 +93,11 @@ func quoteJSON(s string) string {
 	return string(b)
 }
 
-// hostileFile is a providers file whose fields are hostile but allowed:
-// a shared file may hold any text in a scope, a client id or a param.
-func hostileFile(url string) string {
+// hostileFile is a providers file whose client id, scope and param carry
+// text; with hostile text import refuses it (control and format
+// characters are refused in every field), so the test imports it with
+// plain text and lets the server plant the payloads.
+func hostileFile(url, text string) string {
 	return fmt.Sprintf(`[[providers]]
 name = "ok"
 preset = "oauth2"
@@ -128,7 +130,7 @@ preset = "oauth2"
 token_url = "%[1]s/type/token"
 client_id = "app"
 client_secret = "s3cret"
-`, url, tomlEscape(hostileText))
+`, url, text)
 }
 
 // tomlEscape writes s for a TOML basic string, every non-printable rune
@@ -186,7 +188,11 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 	srv := hostileServer(t)
 	work := t.TempDir()
 	file := filepath.Join(work, "hostile.toml")
-	if err := os.WriteFile(file, []byte(hostileFile(srv.URL)), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(hostileFile(srv.URL, "-plain")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	refused := filepath.Join(work, "refused.toml")
+	if err := os.WriteFile(refused, []byte(hostileFile(srv.URL, tomlEscape(hostileText))), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	env := append(os.Environ(), "TOKENSCOPE_HOME="+filepath.Join(work, "home"), "TOKENSCOPE_PASSPHRASE=pass",
@@ -211,6 +217,10 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 	collect := func(o, e []byte) { all.Write(o); all.Write(e) }
 
 	collect(run("", 0, "init", "--work-factor", "10"))
+	_, refusal := run("", 1, "import", refused)
+	if !bytes.Contains(refusal, []byte("client_id: holds no control or format characters: character 4 is U+001B")) {
+		t.Errorf("import of hostile fields: %q, want refused", refusal)
+	}
 	collect(run("", 0, "import", file))
 
 	explorer := runExplorer(t, env)

@@ -4,11 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
-	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/store"
 )
@@ -116,20 +114,6 @@ func (a *app) cmdToken(ctx context.Context, cmd command, args []string) error {
 	}
 	_, err = fmt.Fprintln(a.stdout, tok.AccessToken.Reveal())
 	return err
-}
-
-// escapeCurl shows a curl command line by line through display.Text,
-// keeping the lines' " \" continuations readable as such.
-func escapeCurl(cmdline string) string {
-	lines := strings.Split(cmdline, "\n")
-	for i, l := range lines {
-		if body, ok := strings.CutSuffix(l, " \\"); ok {
-			lines[i] = display.Text(body) + " \\"
-			continue
-		}
-		lines[i] = display.Text(l)
-	}
-	return strings.Join(lines, "\n")
 }
 
 // printableToken refuses to print a stored token that is not VSCHAR text:
@@ -250,14 +234,13 @@ func (a *app) cmdCurl(ctx context.Context, cmd command, args []string) error {
 	if err != nil {
 		return err
 	}
-	cmdline := providers.CurlCommand(p)
-	if !display.Safe(strings.NewReplacer("\n", "", `\`, "").Replace(cmdline)) {
-		// A field from an import file holds a control or bidi character:
-		// shown escaped, the command is safe to read but no longer sends
-		// that value as it is.
-		a.warnf("%s holds control or bidi characters, shown escaped: the command does not send them as they are", pos[0])
-		cmdline = escapeCurl(cmdline)
+	if err := p.CheckShown(); err != nil {
+		// A provider stored before the rules: a control character would
+		// be pasted into a shell, a password in a URL printed.
+		return withHint(fmt.Errorf("curl for %s: %w", pos[0], err),
+			"fix the field in the explorer's edit form, or remove the provider and add it again")
 	}
+	cmdline := providers.CurlCommand(p)
 	_, err = fmt.Fprintln(a.stdout, cmdline)
 	return err
 }

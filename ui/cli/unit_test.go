@@ -237,3 +237,44 @@ func TestMessageArgumentsAreShownSafely(t *testing.T) {
 		t.Errorf("stderr =\n%q\nwant\n%q", got, want)
 	}
 }
+
+// TestCurlAndExportRefuseALegacyProvider plants providers stored before
+// control characters and passwords in URLs were refused: curl and export
+// refuse them with the field named, exit 1, and print neither.
+func TestCurlAndExportRefuseALegacyProvider(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "home")
+	v, err := store.Init(dir, []byte("pass"), store.MinWorkFactor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := providers.Provider{Preset: "oauth2", Grant: providers.GrantClientCredentials,
+		ClientAuth: providers.AuthBasic, ClientID: "c", TokenURL: "https://idp.example/token"}
+	jack, pw := base, base
+	jack.Name, jack.TryURL, jack.TryBody = "jack", "https://api.example/me", "{}\x1b[2K\rrm -rf ~\n"
+	pw.Name, pw.TokenURL = "pw", "https://u:hunter2@idp.example/token"
+	if err := v.Update(func(pl *store.Payload) error {
+		pl.Providers = append(pl.Providers, store.Entry{Provider: jack}, store.Entry{Provider: pw})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"TOKENSCOPE_HOME": dir, "TOKENSCOPE_PASSPHRASE": "pass"}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"curl", "jack"}, "tokenscope: error: curl for jack: try_body: holds no control or format characters: character 3 is U+001B"},
+		{[]string{"curl", "pw"}, "tokenscope: error: curl for pw: token_url: the URL carries a user name or password"},
+		{[]string{"export"}, "tokenscope: error: "},
+	} {
+		var stdout, stderr bytes.Buffer
+		a := newApp(strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] }, defaultHooks())
+		code := a.main(context.Background(), tc.args)
+		if code != 1 || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and %q", tc.args, code, stderr.String(), tc.want)
+		}
+		if out := stdout.String() + stderr.String(); strings.Contains(out, "hunter2") || strings.Contains(out, "rm -rf") {
+			t.Errorf("%s printed the hostile value: %q", tc.args, out)
+		}
+	}
+}
