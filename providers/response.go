@@ -58,6 +58,11 @@ func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*Token, erro
 	if err := tok.Check(); err != nil {
 		return nil, fmt.Errorf("token response refused: %w", err)
 	}
+	// Kept as JSON, bytes that are not UTF-8 would each grow to \ufffd.
+	tok.Scope = strings.ToValidUTF8(tok.Scope, "\uFFFD")
+	if err := tok.checkSize(); err != nil {
+		return nil, fmt.Errorf("token response refused: %w", err)
+	}
 	switch {
 	case expiresIn > 0:
 		tok.ExpiresAt = now.Add(expiresIn)

@@ -12,13 +12,14 @@ import (
 	"github.com/tokenscope/tokenscope/providers"
 )
 
-// hostileToken is what a server answering with the most a response may
-// hold (just under the client's 1 MiB cap) makes of it: a huge access
-// token and as many extra fields, padded with <, as a token keeps.
+// hostileToken is a token bigger than any ParseTokenResponse accepts
+// (providers.MaxTokenBytes), as a store written before that bound may
+// hold: a 900 KiB access token and as many extra fields, padded with <,
+// as a token keeps. The store must bound itself without the engine.
 func hostileToken(t *testing.T) *providers.Token {
 	t.Helper()
 	var b strings.Builder
-	b.WriteString(`{"access_token":"` + strings.Repeat("A", 900<<10) + `","token_type":"Bearer"`)
+	b.WriteString(`{"access_token":"A","token_type":"Bearer"`)
 	for i := range 100 {
 		fmt.Fprintf(&b, `,"pad%d":"%s"`, i, strings.Repeat("<", 1000))
 	}
@@ -33,6 +34,7 @@ func hostileToken(t *testing.T) *providers.Token {
 	if tok.ExtraDropped == 0 {
 		t.Fatal("the padded answer did not reach the extra fields' cap")
 	}
+	tok.AccessToken = providers.Secret(strings.Repeat("A", 900<<10))
 	return tok
 }
 
@@ -179,4 +181,58 @@ func TestSaveAtTheSizeLimit(t *testing.T) {
 	}
 	sameSnapshot(t, before, snapshot(t, v.Dir()))
 	check()
+}
+
+// TestWorstTokenResponseBarelyGrowsTheStore sends the worst answers a
+// server can make within the 1 MiB response cap: bytes that are not
+// UTF-8 (each once stored as a six-byte \ufffd: a 0xff scope grew the
+// vault from 243 B to 6.3 MB), control characters, quotes, a huge access
+// token. Each is refused or adds at most providers.MaxTokenBytes to the
+// vault.
+func TestWorstTokenResponseBarelyGrowsTheStore(t *testing.T) {
+	const room = 1<<20 - 100
+	fill := func(prefix, unit, suffix string) string {
+		n := (room - len(prefix) - len(suffix)) / len(unit)
+		return prefix + strings.Repeat(unit, n) + suffix
+	}
+	for _, tc := range []struct{ name, body string }{
+		{"0xff scope", fill(`{"access_token":"A","scope":"`, "\xff", `"}`)},
+		{"0xff extra", fill(`{"access_token":"A","x":"`, "\xff", `"}`)},
+		{"0xff extra key", fill(`{"access_token":"A","`, "\xff", `":1}`)},
+		{"control scope", fill(`{"access_token":"A","scope":"`, `\u0001`, `"}`)},
+		{"quoted scope", fill(`{"access_token":"A","scope":"`, `\"`, `"}`)},
+		{"line separators", fill(`{"access_token":"A","scope":"`, "\u2028", `"}`)},
+		{"huge access token", fill(`{"access_token":"`, "A", `"}`)},
+		{"huge refresh token", fill(`{"access_token":"A","refresh_token":"`, `\"`, `"}`)},
+	} {
+		v := newTestVault(t)
+		if err := v.Update(func(p *Payload) error {
+			p.Providers = append(p.Providers, Entry{Provider: testProvider(0)})
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		size := func() int64 {
+			fi, err := os.Stat(filepath.Join(v.Dir(), vaultFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fi.Size()
+		}
+		before := size()
+		tok, err := providers.ParseTokenResponse([]byte(tc.body), http.Header{}, fixedTime)
+		if err != nil {
+			if !strings.Contains(err.Error(), "KiB") {
+				t.Errorf("%s: refused without saying why: %v", tc.name, err)
+			}
+			continue
+		}
+		if err := v.Record(testProvider(0).Name, tok, ev("issued")); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if grew := size() - before; grew > providers.MaxTokenBytes {
+			t.Errorf("%s: the vault grew by %d bytes, more than %d", tc.name, grew, providers.MaxTokenBytes)
+		}
+	}
 }
