@@ -90,6 +90,7 @@ func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.filter.Width = max(w-16, 1) // room for the prompt and "1000 of 1000"
 	m.clampOffset()
+	m.updateKeybindings() // paging depends on the height: help must not lie
 }
 
 // SetNow sets the time the countdowns count from.

@@ -274,3 +274,17 @@ func TestUnfocusedIgnoresKeys(t *testing.T) {
 		t.Error("cursor bindings enabled while unfocused")
 	}
 }
+
+// TestPagingKeysFollowTheSize: the items may arrive before the size; the
+// page keys, and so the help, follow the size that came last.
+func TestPagingKeysFollowTheSize(t *testing.T) {
+	m := newList(60, 2) // one row: paged
+	m.SetFocused(true)
+	if !m.KeyMap.NextPage.Enabled() {
+		t.Fatal("one row for several items: page down is off")
+	}
+	m.SetSize(60, 40)
+	if m.KeyMap.NextPage.Enabled() || m.KeyMap.PrevPage.Enabled() {
+		t.Error("every item fits, yet page up and down are still on")
+	}
+}
