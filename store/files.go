@@ -143,7 +143,7 @@ func checkOwner(path string, fi fs.FileInfo) error {
 	if !ok || uid == os.Getuid() {
 		return nil
 	}
-	return refuse(ErrUnsafe, path, "is owned by user %d, not by the user running tokenscope (%d): another user could have written or could change it, so it is not read", uid, os.Getuid())
+	return refuse(ErrUnsafe, path, "is owned by user %d, not by the user running tokenscope (%d): another user could have written or could change it, so it is not used", uid, os.Getuid())
 }
 
 // writeAtomic replaces dir/name with data: a 0600 temp file in the same

@@ -93,3 +93,22 @@ func TestLockWritableByOthers(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestOwnershipErrorBlamesNoVariable: a store file owned by someone else
+// is the file's fault, not the passphrase's or the identity's.
+func TestOwnershipErrorBlamesNoVariable(t *testing.T) {
+	v := faultVault(t)
+	path := filepath.Join(v.Dir(), vaultFile)
+	chownAway(t, path)
+	for _, name := range []string{"TOKENSCOPE_PASSPHRASE", "TOKENSCOPE_IDENTITY"} {
+		env := map[string]string{"TOKENSCOPE_PASSPHRASE": string(testPass)}
+		if name == "TOKENSCOPE_IDENTITY" {
+			env = map[string]string{name: v.id.String()}
+		}
+		_, err := OpenEnv(v.Dir(), func(k string) string { return env[k] })
+		if !errors.Is(err, ErrUnsafe) || strings.Contains(err.Error(), "TOKENSCOPE_") ||
+			!strings.HasSuffix(err.Error(), "so it is not used") {
+			t.Errorf("unlocked by %s: %v, want the file's owner named, no variable, \"so it is not used\"", name, err)
+		}
+	}
+}

@@ -37,7 +37,7 @@ func OpenEnv(dir string, getenv func(string) string) (*Vault, error) {
 	if s := getenv("TOKENSCOPE_IDENTITY"); s != "" {
 		v, err := OpenIdentity(dir, s)
 		if err != nil {
-			return nil, fmt.Errorf("TOKENSCOPE_IDENTITY: %w", err)
+			return nil, fromVariable("TOKENSCOPE_IDENTITY", err)
 		}
 		return v, nil
 	}
@@ -48,11 +48,24 @@ func OpenEnv(dir string, getenv func(string) string) (*Vault, error) {
 	if pass := getenv("TOKENSCOPE_PASSPHRASE"); pass != "" {
 		v, err := OpenPassphrase(dir, []byte(pass))
 		if err != nil {
-			return nil, fmt.Errorf("TOKENSCOPE_PASSPHRASE: %w", err)
+			return nil, fromVariable("TOKENSCOPE_PASSPHRASE", err)
 		}
 		return v, nil
 	}
 	return nil, fmt.Errorf("%s: %w", dir, ErrNeedPassphrase)
+}
+
+// fromVariable names the variable in an error the key it holds caused (a
+// wrong passphrase, an identity for another vault); a file's trouble (its
+// owner, its mode, a lock, its size or version) is no fault of the
+// variable and is returned as it is.
+func fromVariable(name string, err error) error {
+	for _, e := range []error{ErrUnsafe, ErrLocked, ErrTooLarge, ErrUnsupported} {
+		if errors.Is(err, e) {
+			return err
+		}
+	}
+	return fmt.Errorf("%s: %w", name, err)
 }
 
 // openKeyring opens dir with the identity in the OS keyring. It returns
