@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -233,6 +234,33 @@ func TestWorstTokenResponseBarelyGrowsTheStore(t *testing.T) {
 		}
 		if grew := size() - before; grew > providers.MaxTokenBytes {
 			t.Errorf("%s: the vault grew by %d bytes, more than %d", tc.name, grew, providers.MaxTokenBytes)
+		}
+	}
+}
+
+// TestAbsurdJWTTimesDoNotBreakSaves: a JWT whose exp is before 1970 or
+// after 9999 gives the token no expiry (RFC 3339 cannot write such a
+// time), so the save that keeps it succeeds.
+func TestAbsurdJWTTimesDoNotBreakSaves(t *testing.T) {
+	b64 := base64.RawURLEncoding.EncodeToString
+	for _, exp := range []string{"-100000000000", "-1", "1e15", "253402300800"} {
+		jwt := b64([]byte(`{"alg":"none"}`)) + "." + b64([]byte(`{"exp":`+exp+`}`)) + "."
+		tok, err := providers.ParseTokenResponse([]byte(`{"access_token":"`+jwt+`"}`), http.Header{}, fixedTime)
+		if err != nil {
+			t.Fatalf("exp %s: %v", exp, err)
+		}
+		if !tok.ExpiresAt.IsZero() {
+			t.Errorf("exp %s: expires at %v, want unknown", exp, tok.ExpiresAt)
+		}
+		v := newTestVault(t)
+		if err := v.Update(func(p *Payload) error {
+			p.Providers = append(p.Providers, Entry{Provider: testProvider(0)})
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := v.Record(testProvider(0).Name, tok, ev("issued")); err != nil {
+			t.Errorf("exp %s: the save failed: %v", exp, err)
 		}
 	}
 }

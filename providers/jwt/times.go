@@ -74,6 +74,21 @@ func (j *JWT) timeClaim(name string) (time.Time, bool) {
 	return numericDate(v)
 }
 
+// maxNumericDate is 9999-12-31T23:59:59Z, the last second RFC 3339 writes.
+const maxNumericDate = 253402300799
+
+// number is v as a float64 when it is a JSON number.
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
 // numericDate decodes an RFC 7519 NumericDate: seconds since the epoch,
 // possibly fractional. Strings of a number are tolerated because some
 // servers quote everything.
@@ -97,9 +112,10 @@ func numericDate(v any) (time.Time, bool) {
 	default:
 		return time.Time{}, false
 	}
-	// Beyond ±10^11 s (year 5138) time.Unix still works but nothing real
-	// lives there; NaN and infinities do not convert at all.
-	if math.IsNaN(f) || math.Abs(f) > 1e11 {
+	// Before 1970 or after the year 9999 nothing real lives, and a time
+	// outside years 0 to 9999 cannot even be saved (RFC 3339); NaN and
+	// infinities do not convert at all.
+	if math.IsNaN(f) || f < 0 || f > maxNumericDate {
 		return time.Time{}, false
 	}
 	sec, frac := math.Modf(f)
@@ -117,8 +133,10 @@ func (j *JWT) Check(now, expiresAt time.Time) []Warning {
 		if v, ok := j.ClaimsMap[c]; ok {
 			if _, ok := numericDate(v); !ok {
 				msg := fmt.Sprintf("%s is not a NumericDate (seconds since 1970)", c)
-				if f, isNum := v.(float64); isNum && math.Abs(f) > 1e11 {
-					msg = fmt.Sprintf("%s is out of range (milliseconds instead of seconds?)", c)
+				if f, isNum := number(v); isNum && f > maxNumericDate {
+					msg = fmt.Sprintf("%s is after the year 9999, out of range (milliseconds instead of seconds?)", c)
+				} else if isNum && f < 0 {
+					msg = fmt.Sprintf("%s is before 1970, out of range", c)
 				}
 				ws = append(ws, Warning{Code: WarnBadTimeClaim, Msg: msg})
 			}
