@@ -160,7 +160,7 @@ func (p Provider) Exposure() string {
 		why = append(why, "does not verify TLS certificates (insecure = true)")
 	}
 	// The endpoints that carry a secret: the client's credentials, a
-	// token. The JWKS holds public keys only.
+	// token. The JWKS holds public keys only, warned of apart.
 	var plain []string
 	for _, u := range []struct{ field, value string }{
 		{"token_url", p.TokenURL}, {"try_url", p.TryURL},
@@ -172,6 +172,11 @@ func (p Provider) Exposure() string {
 	}
 	if len(plain) > 0 {
 		why = append(why, "sends secrets over plain http ("+strings.Join(plain, ", ")+")")
+	}
+	if plainHTTP(p.JWKSURL) {
+		// Public keys, but whoever is on the path can swap them and
+		// make a forged token verify.
+		why = append(why, "fetches its signing keys over plain http (jwks_url)")
 	}
 	return strings.Join(why, " and ")
 }

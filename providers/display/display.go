@@ -26,8 +26,9 @@ import (
 const hexDigits = "0123456789abcdef"
 
 // Text returns s ready to show on one line: every control character
-// (C0 including newline and tab, DEL, C1), every bidi control, the line
-// and paragraph separators U+2028 and U+2029, and every byte that is not
+// (C0 including newline and tab, DEL, C1), every bidi control and other
+// format character (Unicode Cf: U+200B, U+FEFF, tags as \U000e0041), the
+// line and paragraph separators U+2028 and U+2029, and every byte that is not
 // valid UTF-8 are written as escapes, and a backslash is doubled. C0 and
 // DEL become \xHH (\n, \r and \t for the common three), a byte that is
 // not UTF-8 \xHH, and a rune \uHHHH, so U+009B and the stray byte 0x9b
@@ -127,7 +128,11 @@ func firstUnsafeBlock(s string) int {
 func unsafeRune(r rune) bool {
 	return r >= 0x80 && r <= 0x9f ||
 		r == '\u2028' || r == '\u2029' ||
-		unicode.Is(unicode.Bidi_Control, r)
+		unicode.Is(unicode.Bidi_Control, r) ||
+		// Format characters (zero-width spaces and joiners, the BOM, the
+		// Mongolian vowel separator, tags): invisible, they hide what is
+		// there or make two different texts look alike.
+		unicode.Is(unicode.Cf, r)
 }
 
 // appendEscaped writes s to b with every unsafe byte or rune escaped.
@@ -158,9 +163,16 @@ func appendEscaped(b *strings.Builder, s string) {
 			writeHexByte(b, c)
 		case unsafeRune(r):
 			// By code point, so a C1 control, \u009b, never looks
-			// like the invalid byte \x9b.
-			b.WriteString(`\u`)
-			for shift := 12; shift >= 0; shift -= 4 {
+			// like the invalid byte \x9b; past the BMP as \U and eight
+			// digits (a tag, \U000e0041).
+			top := 12
+			if r > 0xffff {
+				b.WriteString(`\U`)
+				top = 28
+			} else {
+				b.WriteString(`\u`)
+			}
+			for shift := top; shift >= 0; shift -= 4 {
 				b.WriteByte(hexDigits[(r>>shift)&0xf])
 			}
 		default:
