@@ -18,6 +18,7 @@
 package display
 
 import (
+	"encoding/json"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -186,4 +187,18 @@ func writeHexByte(b *strings.Builder, c byte) {
 	b.WriteString(`\x`)
 	b.WriteByte(hexDigits[c>>4])
 	b.WriteByte(hexDigits[c&0xf])
+}
+
+// JSON returns the JSON text of one value ready to show on one line: a
+// string is decoded and shown in quotes through [Text], so that an escape
+// the JSON held (\u001b) is shown once, as \x1b, not as \\u001b; any other
+// value is shown through Text as it is.
+func JSON(text string) string {
+	if len(text) >= 2 && text[0] == '"' {
+		var s string
+		if json.Unmarshal([]byte(text), &s) == nil {
+			return `"` + Text(s) + `"`
+		}
+	}
+	return Text(text)
 }

@@ -125,3 +125,20 @@ func FuzzDisplayText(f *testing.F) {
 		}
 	})
 }
+
+func TestJSON(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{`"plain"`, `"plain"`},
+		{`"sub\u001b[2J"`, `"sub\x1b[2J"`},
+		{`"a\"b"`, `"a"b"`},
+		{`"rlo\u202e"`, `"rlo\u202e"`},
+		{`1700000000`, `1700000000`},
+		{`{"a":"\u001b"}`, `{"a":"\\u001b"}`},
+		{`"broken`, `"broken`},
+	} {
+		if got := JSON(tc.in); got != tc.want {
+			t.Errorf("JSON(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui"
 )
@@ -276,5 +278,23 @@ func TestCurlAndExportRefuseALegacyProvider(t *testing.T) {
 		if out := stdout.String() + stderr.String(); strings.Contains(out, "hunter2") || strings.Contains(out, "rm -rf") {
 			t.Errorf("%s printed the hostile value: %q", tc.args, out)
 		}
+	}
+}
+
+// TestDecodeEscapesClaimsOnce: a claim's \u001b is shown as \x1b, once,
+// not as the JSON escape escaped again (\\u001b).
+func TestDecodeEscapesClaimsOnce(t *testing.T) {
+	b64 := base64.RawURLEncoding.EncodeToString
+	j, err := jwt.Parse(b64([]byte(`{"alg":"none","kid":"k\u202e"}`)) + "." + b64([]byte(`{"sub":"a\u001b[2J"}`)) + ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := writeJWT(&b, j, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.Contains(out, `"a\x1b[2J"`) || !strings.Contains(out, `"k\u202e"`) || strings.Contains(out, `\\`) {
+		t.Errorf("decode shows:\n%s", out)
 	}
 }
