@@ -162,3 +162,30 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestUneditedRowsKeepTheirValueExactly: the text input drops control
+// characters and cuts at 2,048 characters; a row the user did not touch
+// must still save what the provider held, to the byte.
+func TestUneditedRowsKeepTheirValueExactly(t *testing.T) {
+	t.Parallel()
+	orig := edited()
+	orig.TryURL, orig.TryMethod = "https://api.example/me", "POST"
+	orig.TryBody = "{\n\t\"big\": \"" + strings.Repeat("x", 5000) + "\"\n}"
+	orig.Scope = "mbd:read  mbd:write" // two spaces: not the input's to change
+	m := newForm(Options{Original: &orig})
+	_, msg := submit(m)
+	sub, ok := msg.(SubmittedMsg)
+	if !ok {
+		t.Fatalf("an unchanged edit was refused:\n%s", view(m))
+	}
+	if sub.Provider.TryBody != orig.TryBody || sub.Provider.Scope != orig.Scope {
+		t.Errorf("an unchanged edit rewrote the try body (%d bytes, want %d) or the scope (%q)",
+			len(sub.Provider.TryBody), len(orig.TryBody), sub.Provider.Scope)
+	}
+	// An edited row is what the user typed.
+	m = typeInto(t, m, "scope", "other")
+	_, msg = submit(m)
+	if sub := msg.(SubmittedMsg); sub.Provider.Scope != "other" || sub.Provider.TryBody != orig.TryBody {
+		t.Errorf("after editing the scope: scope %q, try body kept %v", sub.Provider.Scope, sub.Provider.TryBody == orig.TryBody)
+	}
+}

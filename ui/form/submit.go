@@ -53,7 +53,12 @@ func (m Model) submit() (Model, tea.Cmd) {
 // the form's own checks, then the first one Validate finds.
 func (m *Model) provider() (providers.Provider, []*providers.FieldError) {
 	p := m.base
-	get := func(key string) string { return strings.TrimSpace(m.fieldValue(key)) }
+	get := func(key string) string {
+		if i := m.index(key); i >= 0 && !m.fields[i].edited() {
+			return m.fieldValue(key) // as stored, not even trimmed
+		}
+		return strings.TrimSpace(m.fieldValue(key))
+	}
 	p.Preset, p.Product, p.Name = get("preset"), get("product"), get("name")
 	p.TokenURL = get("token_url")
 	p.Grant = providers.Grant(get("grant_type"))
