@@ -45,7 +45,7 @@ func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*Token, erro
 	if err != nil {
 		return nil, err
 	}
-	tok := &Token{IssuedAt: now, ExpirySource: ExpiryUnknown}
+	tok := &Token{IssuedAt: now, ReceivedAt: now, ExpirySource: ExpiryUnknown}
 	var expiresIn time.Duration
 	for _, m := range raw {
 		if !tok.mapMember(m, &expiresIn) {

@@ -120,6 +120,8 @@ func (d *decoder) token(t *providers.Token) {
 			t.Scope = d.str()
 		case "issued_at":
 			t.IssuedAt = d.time()
+		case "received_at":
+			t.ReceivedAt = d.time()
 		case "expires_at":
 			t.ExpiresAt = d.time()
 		case "expires_in":

@@ -41,7 +41,7 @@ const codecSchema = "Payload{Version int version;Theme string theme,omitempty;Se
 	"JWKSURL string jwks_url,omitempty;TryURL string try_url,omitempty;TryMethod string try_method,omitempty;TryBody string try_body,omitempty;" +
 	"Insecure bool insecure,omitempty;Timeout time.Duration timeout,omitempty}" +
 	"Token{AccessToken providers.Secret access_token;TokenType string token_type,omitempty;RefreshToken providers.Secret refresh_token,omitempty;" +
-	"Scope string scope,omitempty;IssuedAt time.Time issued_at;ExpiresAt time.Time expires_at,omitzero;ExpiresIn int64 expires_in,omitempty;" +
+	"Scope string scope,omitempty;IssuedAt time.Time issued_at;ReceivedAt time.Time received_at,omitzero;ExpiresAt time.Time expires_at,omitzero;ExpiresIn int64 expires_in,omitempty;" +
 	"ExpirySource providers.ExpirySource expiry_source;ClockSkew time.Duration clock_skew,omitempty;Extra []providers.Field extra,omitempty;ExtraDropped int extra_dropped,omitempty}" +
 	"Event{At time.Time at;Kind providers.EventKind kind;Detail string detail,omitempty}" +
 	"Field{Key string key;Value string value}"
@@ -263,6 +263,10 @@ func (e *encoder) token(t *providers.Token) {
 	e.optStr("scope", t.Scope)
 	e.key("issued_at")
 	e.time(t.IssuedAt)
+	if !t.ReceivedAt.IsZero() {
+		e.key("received_at")
+		e.time(t.ReceivedAt)
+	}
 	if !t.ExpiresAt.IsZero() {
 		e.key("expires_at")
 		e.time(t.ExpiresAt)

@@ -79,7 +79,7 @@ func issuedWarning(e *session.Entry) string {
 	if err != nil {
 		return ""
 	}
-	if ws := j.CheckIssued(e.Token.IssuedAt, e.Token.ClockSkew); len(ws) > 0 {
+	if ws := j.CheckIssued(e.Token.Received(), e.Token.ClockSkew); len(ws) > 0 {
 		return ws[0].Msg
 	}
 	return ""

@@ -136,7 +136,7 @@ func (a *app) writeTokenJSON(ctx context.Context, p providers.Provider, tok *pro
 			stated = tok.ExpiresAt
 		}
 		tv.JWT = newJWTView(j, now, stated)
-		for _, w := range j.CheckIssued(tok.IssuedAt, tok.ClockSkew) {
+		for _, w := range j.CheckIssued(tok.Received(), tok.ClockSkew) {
 			tv.JWT.Warnings = append(tv.JWT.Warnings, warningView{Code: w.Code, Message: w.Msg})
 		}
 		status, reason := jwt.Verify(ctx, a.client(false).JWKSClient(p), p.JWKSURL, j.Raw)

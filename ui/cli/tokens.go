@@ -82,14 +82,14 @@ func (a *app) warnIssued(name string, tok *providers.Token) {
 }
 
 // issuedWarnings are jwt.CheckIssued's warnings about tok, nil for an
-// opaque token. The answer arrived at tok.IssuedAt, unless the server
-// stated its own issued_at, which is then as close as we know.
+// opaque token, measured from when the answer arrived (tok.Received),
+// not from the issued_at the server may have stated.
 func issuedWarnings(tok *providers.Token) []jwt.Warning {
 	j, err := jwt.Parse(tok.AccessToken.Reveal())
 	if err != nil {
 		return nil
 	}
-	return j.CheckIssued(tok.IssuedAt, tok.ClockSkew)
+	return j.CheckIssued(tok.Received(), tok.ClockSkew)
 }
 
 // cmdToken is "tokenscope token NAME".

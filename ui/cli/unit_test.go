@@ -298,3 +298,29 @@ func TestDecodeEscapesClaimsOnce(t *testing.T) {
 		t.Errorf("decode shows:\n%s", out)
 	}
 }
+
+// TestIssuedWarningsUseTheReceiptTime: a server that sends issued_at
+// before its JWT's exp cannot hide that the token arrived expired; the
+// check measures from when tokenscope received the answer.
+func TestIssuedWarningsUseTheReceiptTime(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	b64 := base64.RawURLEncoding.EncodeToString
+	at := b64([]byte(`{"alg":"none"}`)) + "." + b64([]byte(fmt.Sprintf(`{"exp":%d}`, now.Add(-time.Hour).Unix()))) + "."
+	body := fmt.Sprintf(`{"access_token":%q,"expires_in":3600,"issued_at":%d}`, at, now.Add(-2*time.Hour).UnixMilli())
+	tok, err := providers.ParseTokenResponse([]byte(body), nil, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tok.IssuedAt.Equal(now.Add(-2*time.Hour)) || !tok.ReceivedAt.Equal(now) {
+		t.Fatalf("issued %v, received %v", tok.IssuedAt, tok.ReceivedAt)
+	}
+	ws := issuedWarnings(tok)
+	if len(ws) != 1 || ws[0].Code != jwt.WarnIssuedExpired {
+		t.Errorf("warnings %v, want the token issued already expired", ws)
+	}
+	// A token stored before ReceivedAt was kept falls back to IssuedAt.
+	tok.ReceivedAt = time.Time{}
+	if got := tok.Received(); !got.Equal(tok.IssuedAt) {
+		t.Errorf("Received = %v, want IssuedAt", got)
+	}
+}

@@ -233,7 +233,7 @@ func (r *renderer) jwtSections(d *Data) {
 	if d.Token.ExpirySource == providers.ExpiryFromExpiresIn {
 		byExpiresIn = d.Token.ExpiresAt
 	}
-	ws := j.CheckIssued(d.Token.IssuedAt, d.Token.ClockSkew)
+	ws := j.CheckIssued(d.Token.Received(), d.Token.ClockSkew)
 	if ws = append(ws, j.Check(r.m.now, byExpiresIn)...); len(ws) > 0 {
 		r.section("Warnings")
 		for _, w := range ws {
