@@ -328,3 +328,15 @@ func TestJWTIssuedExpiredOrNotYetValid(t *testing.T) {
 		t.Errorf("a token good by the server's clock is reported as issued broken:\n%s", got)
 	}
 }
+
+// TestServerTextEscapedOnce: a JSON escape in a server field is shown
+// once, as display writes it (\x1b), not escaped again (\\u001b).
+func TestServerTextEscapedOnce(t *testing.T) {
+	tok := jwtToken()
+	tok.Extra = []providers.Field{{Key: "note", Value: `"hi\u001b[2J"`}}
+	got := view(newPane(100, 60, Data{Provider: provider(), Token: tok}))
+	mustContain(t, got, `note  "hi\x1b[2J"`)
+	if strings.Contains(got, `\\`) {
+		t.Errorf("escaped twice:\n%s", got)
+	}
+}

@@ -1,6 +1,7 @@
 package detail
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"strconv"
@@ -196,7 +197,7 @@ func (r *renderer) extra(fs []providers.Field, dropped int) {
 				r.s.Muted.Render("  "+strconv.Itoa(n)+" chars, masked"))
 			continue
 		}
-		r.text(prefix, w+4, &r.s.Value, f.Value)
+		r.text(prefix, w+4, &r.s.Value, unquoted(f.Value))
 	}
 	if dropped > 0 {
 		r.line("  " + r.s.Warning.Render("truncated: "+plural(dropped, "more field", "more fields")+
@@ -253,10 +254,10 @@ func (r *renderer) fields(fs []jwt.Field, times map[string]time.Time) {
 	for _, f := range fs {
 		prefix := "  " + r.s.Key.Render(pad(display.Text(f.Key), w)) + "  "
 		if at, ok := times[f.Key]; ok {
-			r.line(prefix + r.s.Value.Render(display.Text(f.Value)) + r.s.Muted.Render("  "+stamp(r.m.now, at)))
+			r.line(prefix + r.s.Value.Render(display.JSON(f.Value)) + r.s.Muted.Render("  "+stamp(r.m.now, at)))
 			continue
 		}
-		r.text(prefix, w+4, &r.s.Value, f.Value)
+		r.text(prefix, w+4, &r.s.Value, unquoted(f.Value))
 	}
 }
 
@@ -276,4 +277,17 @@ func (r *renderer) signature(sig Signature) {
 	if sig.Reason != "" {
 		r.text(pad("", labelWidth), labelWidth, &r.s.Muted, sig.Reason)
 	}
+}
+
+// unquoted is the JSON text of a value as text shows it: a string
+// decoded, in quotes, so that its escapes (\u001b) are shown once by
+// display, as \x1b, not escaped again; anything else as it is.
+func unquoted(v string) string {
+	if len(v) >= 2 && v[0] == '"' {
+		var s string
+		if json.Unmarshal([]byte(v), &s) == nil {
+			return `"` + s + `"`
+		}
+	}
+	return v
 }
