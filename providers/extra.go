@@ -23,21 +23,24 @@ const (
 	MaxExtraBytes = 64 << 10
 )
 
-// keepExtra appends f to t.Extra if it fits under MaxExtraFields and
-// MaxExtraBytes, else counts it in t.ExtraDropped. A field that does not
-// fit is dropped whole, never cut: a cut JSON value would not parse.
-func (t *Token) keepExtra(f Field, hint int) {
-	// Not UTF-8, each byte would be stored as a six-byte \ufffd.
+// AddExtra appends f to t.Extra if it fits under MaxExtraFields and
+// MaxExtraBytes, else counts it in t.ExtraDropped, and reports whether it
+// kept f. A field that does not fit is dropped whole, never cut: a cut
+// JSON value would not parse. hint is how many fields may come in all, so
+// that Extra is allocated once. Key and value are made valid UTF-8 first:
+// each invalid byte would be stored as a six-byte \ufffd.
+func (t *Token) AddExtra(f Field, hint int) bool {
 	f.Key, f.Value = strings.ToValidUTF8(f.Key, "\uFFFD"), strings.ToValidUTF8(f.Value, "\uFFFD")
 	size := len(f.Key) + len(f.Value)
 	if len(t.Extra) >= MaxExtraFields || t.extraBytes()+size > MaxExtraBytes {
 		t.ExtraDropped++
-		return
+		return false
 	}
 	if t.Extra == nil {
 		t.Extra = make([]Field, 0, min(hint, MaxExtraFields))
 	}
 	t.Extra = append(t.Extra, f)
+	return true
 }
 
 // extraBytes is the size keepExtra counts of the extra fields kept.
@@ -58,9 +61,9 @@ func (t *Token) extraBytes() int {
 // replacing it never grows the store.
 const MaxTokenBytes = 256 << 10
 
-// checkSize refuses a token that would take more than MaxTokenBytes in
+// CheckSize refuses a token that would take more than MaxTokenBytes in
 // the store.
-func (t *Token) checkSize() error {
+func (t *Token) CheckSize() error {
 	n := storedLen(t.AccessToken.Reveal()) + storedLen(t.RefreshToken.Reveal()) +
 		storedLen(t.TokenType) + storedLen(t.Scope)
 	for _, f := range t.Extra {

@@ -41,7 +41,7 @@ func (p Provider) CheckShown() error {
 		{"token_url", p.TokenURL}, {"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
 		{"jwks_url", p.JWKSURL}, {"try_url", p.TryURL},
 	} {
-		if err := checkUserinfo(u.field, u.value); err != nil {
+		if err := CheckUserinfo(u.field, u.value); err != nil {
 			return err
 		}
 	}
@@ -81,10 +81,10 @@ func containsByte(s string, c byte) bool {
 	return false
 }
 
-// checkUserinfo refuses a URL with a user name or password in it, which
+// CheckUserinfo refuses a URL with a user name or password in it, which
 // would be stored, shown, traced and exported in the clear. It is the one
 // check of that rule: Validate, CheckShown and every request use it.
-func checkUserinfo(field, raw string) error {
+func CheckUserinfo(field, raw string) error {
 	if raw == "" {
 		return nil
 	}

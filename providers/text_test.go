@@ -1,8 +1,6 @@
 package providers
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -11,7 +9,7 @@ import (
 func TestValidateRefusesControlAndFormCharacters(t *testing.T) {
 	base := func() Provider {
 		p, err := ApplyPreset(Provider{Name: "idp", Preset: "oauth2", TokenURL: "https://idp.example/token",
-			ClientID: "client-1", ClientSecret: testSecret, TryURL: "https://api.example/me"})
+			ClientID: "client-1", ClientSecret: "s3cret", TryURL: "https://api.example/me"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,53 +57,4 @@ func TestValidateRefusesControlAndFormCharacters(t *testing.T) {
 	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "headers.X-Key") {
 		t.Errorf("a header value with U+202E: %v, want refused", err)
 	}
-}
-
-// legacy is a provider stored before the userinfo rule: its URLs carry a
-// password that must never be sent, printed or traced.
-func legacy(url string) Provider {
-	return Provider{Name: "old", Preset: "oauth2", TokenURL: strings.Replace(url, "://", "://u:hunter2@", 1) + "/token",
-		Grant: GrantClientCredentials, ClientAuth: AuthBasic, ClientID: "c",
-		LogoutURL:     strings.Replace(url, "://", "://u:hunter2@", 1) + "/logout",
-		RevocationURL: strings.Replace(url, "://", "://u:hunter2@", 1) + "/revoke"}
-}
-
-func TestLegacyUserinfoIsNeverSentNorPrinted(t *testing.T) {
-	r := serve(t, answer(200, tokenJSON))
-	var trace bytes.Buffer
-	c := NewClient(Options{Trace: &trace})
-	p := legacy(r.URL())
-	if err := p.CheckShown(); !errors.Is(err, ErrUserinfo) {
-		t.Errorf("CheckShown = %v, want ErrUserinfo", err)
-	}
-	tok := &Token{AccessToken: "AT-1", RefreshToken: "RT-1"}
-	_, err := c.Logout(context.Background(), p, tok)
-	if !errors.Is(err, ErrUserinfo) {
-		t.Errorf("Logout = %v, want ErrUserinfo", err)
-	}
-	p.LogoutURL = ""
-	_, err = c.Logout(context.Background(), p, tok)
-	if !errors.Is(err, ErrUserinfo) {
-		t.Errorf("revocation = %v, want ErrUserinfo", err)
-	}
-	// The engine refuses it even when a caller skips Validate.
-	rq := buildTokenRequest(p, "", nil)
-	if _, err := c.once(context.Background(), c.httpClient(p, false), rq, newRedactor(p)); !errors.Is(err, ErrUserinfo) {
-		t.Errorf("once = %v, want ErrUserinfo", err)
-	}
-	if n := len(r.got()); n != 0 {
-		t.Errorf("%d requests reached the server, want none", n)
-	}
-	for _, s := range []string{trace.String(), errString(err)} {
-		if strings.Contains(s, "hunter2") {
-			t.Errorf("the password shows: %q", s)
-		}
-	}
-}
-
-func errString(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 )
 
 // hostileToken is a token bigger than any ParseTokenResponse accepts
@@ -28,7 +29,7 @@ func hostileToken(t *testing.T) *providers.Token {
 	if b.Len() > 1<<20 {
 		t.Fatalf("the answer is %d bytes, over the 1 MiB response cap", b.Len())
 	}
-	tok, err := providers.ParseTokenResponse([]byte(b.String()), http.Header{}, fixedTime)
+	tok, err := oauth.ParseTokenResponse([]byte(b.String()), http.Header{}, fixedTime)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +222,7 @@ func TestWorstTokenResponseBarelyGrowsTheStore(t *testing.T) {
 			return fi.Size()
 		}
 		before := size()
-		tok, err := providers.ParseTokenResponse([]byte(tc.body), http.Header{}, fixedTime)
+		tok, err := oauth.ParseTokenResponse([]byte(tc.body), http.Header{}, fixedTime)
 		if err != nil {
 			if !strings.Contains(err.Error(), "KiB") {
 				t.Errorf("%s: refused without saying why: %v", tc.name, err)
@@ -245,7 +246,7 @@ func TestAbsurdJWTTimesDoNotBreakSaves(t *testing.T) {
 	b64 := base64.RawURLEncoding.EncodeToString
 	for _, exp := range []string{"-100000000000", "-1", "1e15", "253402300800"} {
 		jwt := b64([]byte(`{"alg":"none"}`)) + "." + b64([]byte(`{"exp":`+exp+`}`)) + "."
-		tok, err := providers.ParseTokenResponse([]byte(`{"access_token":"`+jwt+`"}`), http.Header{}, fixedTime)
+		tok, err := oauth.ParseTokenResponse([]byte(`{"access_token":"`+jwt+`"}`), http.Header{}, fixedTime)
 		if err != nil {
 			t.Fatalf("exp %s: %v", exp, err)
 		}

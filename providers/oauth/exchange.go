@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/display"
 )
 
@@ -38,7 +39,7 @@ func (c *Client) once(ctx context.Context, hc *http.Client, rq *request, red *re
 	if rq.contentType != "" {
 		body = strings.NewReader(payload)
 	}
-	if err := checkUserinfo("url", rq.url); err != nil {
+	if err := providers.CheckUserinfo("url", rq.url); err != nil {
 		// A URL stored before the rule: its password is never sent,
 		// traced or quoted in an error.
 		return nil, err
