@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -119,5 +120,44 @@ func BenchmarkUnlock(b *testing.B) {
 		if _, err := OpenPassphrase(dir, testPass); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// countingWriter counts the bytes written through it into *n.
+type countingWriter struct {
+	w io.Writer
+	n *int64
+}
+
+func (c countingWriter) Write(b []byte) (int, error) {
+	k, err := c.w.Write(b)
+	*c.n += int64(k)
+	return k, err
+}
+
+// BenchmarkRefreshAll records a new token for every provider, one save
+// each, as R in the explorer does, with 100 and with 1,000 providers: the
+// bytes written per round must grow linearly with the providers.
+func BenchmarkRefreshAll(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("providers=%d", n), func(b *testing.B) {
+			v := newTestVault(b)
+			big := bigPayload(n)
+			if err := v.Update(func(p *Payload) error { *p = *big; return nil }); err != nil {
+				b.Fatal(err)
+			}
+			var written int64
+			v.wrapWriter = func(w io.Writer) io.Writer { return countingWriter{w, &written} }
+			b.ResetTimer()
+			for i := range b.N {
+				for k := range n {
+					if err := v.Record(fmt.Sprintf("prov%04d", k), testToken(k, i+1), providers.Event{Kind: providers.EventRefreshed}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(written)/float64(b.N), "bytes-written/round")
+		})
 	}
 }
