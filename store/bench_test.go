@@ -66,7 +66,7 @@ func BenchmarkLoad(b *testing.B) {
 	d := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for range b.N {
-		v.cached = nil
+		clear(v.cache)
 		t0 := time.Now()
 		p, err := v.Load()
 		if err != nil || len(p.Providers) != 1000 {

@@ -15,17 +15,16 @@ import (
 // would keep one of them silently. The same key in different objects is
 // ordinary.
 func TestDuplicateKeysRefused(t *testing.T) {
-	good, err := marshalPayload(oddPayload(), nil)
+	good, err := encodeJSON(group{Version: SchemaVersion, Providers: oddPayload().Providers})
 	if err != nil {
 		t.Fatal(err)
 	}
 	text := string(good)
-	if _, err := DecodePayload(good); err != nil {
-		t.Fatalf("the payload without duplicates: %v", err)
+	if _, err := decodeGroup(text); err != nil {
+		t.Fatalf("the file without duplicates: %v", err)
 	}
 	for _, tc := range []struct{ name, old, new string }{
-		{"top level", `"version":1,`, `"version":1,"version":1,`},
-		{"settings", `"settings":{`, `"settings":{"clipboard_clear_off":true,`},
+		{"top level", `"version":2,`, `"version":2,"version":2,`},
 		{"provider", `"preset":"oauth2",`, `"preset":"oauth2","preset":"oauth2",`},
 		{"header", `"headers":{`, `"headers":{"Ocp-Apim-Subscription-Key":"other",`},
 		{"param", `"params":{`, `"params":{"audience":"other",`},
@@ -38,18 +37,28 @@ func TestDuplicateKeysRefused(t *testing.T) {
 				t.Fatalf("the payload lacks %s", tc.old)
 			}
 			bad := strings.Replace(text, tc.old, tc.new, 1)
-			_, err := DecodePayload([]byte(bad))
+			_, err := decodeGroup(bad)
 			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "appears twice") {
 				t.Fatalf("got %v, want a duplicate key refused", err)
-			}
-			if _, err := strictDecode(bad); err == nil {
-				t.Fatal("the strict decoder accepted a duplicate key")
 			}
 		})
 	}
 }
 
-// manyHeaders is a payload whose one provider has n headers.
+// The index and the old layout's payload refuse a key twice too.
+func TestDuplicateKeysRefusedInTheIndex(t *testing.T) {
+	for _, text := range []string{
+		`{"version":2,"settings":{},"settings":{},"providers":[]}`,
+		`{"version":2,"settings":{},"providers":[{"name":"a","name":"b","file":"providers-0123456789abcdef.age"}]}`,
+		`{"version":1,"settings":{"clipboard_clear_off":true,"clipboard_clear_off":false},"providers":[]}`,
+	} {
+		if _, _, err := decodeIndex(text); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "appears twice") {
+			t.Errorf("%s: got %v, want a duplicate key refused", text, err)
+		}
+	}
+}
+
+// manyHeaders is a provider file whose one provider has n headers.
 func manyHeaders(t testing.TB, n int) string {
 	p := bigPayload(1)
 	h := make(map[string]providers.Secret, n)
@@ -57,7 +66,7 @@ func manyHeaders(t testing.TB, n int) string {
 		h[fmt.Sprintf("X-Header-%06d", i)] = "v"
 	}
 	p.Providers[0].Provider.Headers = h
-	b, err := marshalPayload(p, nil)
+	b, err := encodeJSON(group{Version: SchemaVersion, Providers: p.Providers})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +74,7 @@ func manyHeaders(t testing.TB, n int) string {
 }
 
 // TestManyHeadersLinear: decoding 32 times the headers takes about 32
-// times as long on both decoders (up to twice that, as the maps outgrow
+// times as long to decode (up to twice that, as the maps outgrow
 // the caches), not about 1,000 times: the duplicate check was quadratic,
 // and 40,000 headers took 5.8 s, 60,000 took 12 s. Each size is timed at
 // its best of five runs, taken in turns so a busy machine slows both
@@ -74,18 +83,15 @@ func manyHeaders(t testing.TB, n int) string {
 func TestManyHeadersLinear(t *testing.T) {
 	const small, large = 1000, 32000
 	texts := []string{manyHeaders(t, small), manyHeaders(t, large)}
-	for name, decode := range map[string]func(string) (*Payload, error){
-		"fast":   func(s string) (*Payload, error) { return fastDecode(s, 1) },
-		"strict": strictDecode,
-	} {
+	for name, decode := range map[string]func(string) ([]Entry, error){"decodeGroup": decodeGroup} {
 		var best [2]time.Duration
 		for range 5 {
 			for i, text := range texts {
 				runtime.GC() // not the last run's garbage
 				start := time.Now()
-				p, err := decode(text)
+				es, err := decode(text)
 				d := time.Since(start)
-				if err != nil || len(p.Providers[0].Provider.Headers) < small {
+				if err != nil || len(es[0].Provider.Headers) < small {
 					t.Fatalf("%s: %v", name, err)
 				}
 				if best[i] == 0 || d < best[i] {
@@ -104,16 +110,9 @@ func TestManyHeadersLinear(t *testing.T) {
 func BenchmarkDecodeManyHeaders(b *testing.B) {
 	for _, n := range []int{10000, 60000} {
 		text := manyHeaders(b, n)
-		b.Run(fmt.Sprintf("fast/%d", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("headers=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := fastDecode(text, 1); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(fmt.Sprintf("strict/%d", n), func(b *testing.B) {
-			for b.Loop() {
-				if _, err := strictDecode(text); err != nil {
+				if _, err := decodeGroup(text); err != nil {
 					b.Fatal(err)
 				}
 			}

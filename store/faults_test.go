@@ -187,7 +187,7 @@ func TestVaultToAnotherKey(t *testing.T) {
 
 func TestUnknownSchemaVersion(t *testing.T) {
 	v := faultVault(t)
-	newer := sealFor(t, v, []byte(`{"version":2,"providers":[],"sync":{"peer":"x"}}`))
+	newer := sealFor(t, v, []byte(`{"version":3,"providers":[],"sync":{"peer":"x"}}`))
 	for _, open := range openers(v) {
 		damage(t, v, vaultFile, func([]byte) []byte { return newer }, ErrUnsupported, open)
 	}

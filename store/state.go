@@ -21,28 +21,38 @@ const redacted = "********"
 const minRedact = 4
 
 // Lookup returns the named provider and a copy of its current token (nil
-// if it has none); ErrUnknownProvider if there is no such provider.
+// if it has none); ErrUnknownProvider if there is no such provider. It
+// reads vault.age and the one file that holds the provider.
 func (v *Vault) Lookup(name string) (providers.Provider, *providers.Token, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	p, err := v.current()
+	idx, loaded, err := v.snapshot(func(idx *index) []string { return fileOf(idx, name) })
 	if err != nil {
 		return providers.Provider{}, nil, err
 	}
+	p := payloadOf(idx, loaded)
 	i := p.Find(name)
 	if i < 0 {
 		return providers.Provider{}, nil, unknown(name)
 	}
-	e := cloneEntry(p.Providers[i])
-	return e.Provider, e.Token, nil
+	return p.Providers[i].Provider, p.Providers[i].Token, nil
+}
+
+// fileOf is the file holding name, as a list of zero or one.
+func fileOf(idx *index, name string) []string {
+	if f := idx.fileOf(name); f != "" {
+		return []string{f}
+	}
+	return nil
 }
 
 // Record stores tok as the provider's current token (nil drops it) and
-// appends ev to its history, in one save. Any of the provider's or the
-// tokens' secret values found in ev.Detail is replaced by asterisks, so
-// history never holds a secret even when a caller slips.
+// appends ev to its history, in one save that rewrites only the file
+// holding the provider. Any of the provider's or the tokens' secret values
+// found in ev.Detail is replaced by asterisks, so history never holds a
+// secret even when a caller slips.
 func (v *Vault) Record(name string, tok *providers.Token, ev providers.Event) error {
-	return v.Update(func(p *Payload) error {
+	return v.change(func(idx *index) []string { return fileOf(idx, name) }, func(p *Payload) error {
 		i := p.Find(name)
 		if i < 0 {
 			return unknown(name)
@@ -67,7 +77,16 @@ func (v *Vault) PutProvider(p providers.Provider) error {
 		return fmt.Errorf("provider %q: %w", p.Name, err)
 	}
 	p = cloneProvider(p)
-	return v.Update(func(pl *Payload) error {
+	pick := func(idx *index) []string {
+		if f := idx.fileOf(p.Name); f != "" {
+			return []string{f}
+		}
+		if f := idx.roomy(); f != "" {
+			return []string{f} // the new provider joins it
+		}
+		return nil
+	}
+	return v.change(pick, func(pl *Payload) error {
 		i := pl.Find(p.Name)
 		if i < 0 {
 			pl.Providers = append(pl.Providers, Entry{Provider: p})
@@ -84,7 +103,7 @@ func (v *Vault) PutProvider(p providers.Provider) error {
 
 // RemoveProvider deletes the named provider with its token and history.
 func (v *Vault) RemoveProvider(name string) error {
-	return v.Update(func(p *Payload) error {
+	return v.change(func(idx *index) []string { return fileOf(idx, name) }, func(p *Payload) error {
 		i := p.Find(name)
 		if i < 0 {
 			return unknown(name)
@@ -94,9 +113,12 @@ func (v *Vault) RemoveProvider(name string) error {
 	})
 }
 
+// noFiles picks no provider file: a change to the index alone.
+func noFiles(*index) []string { return nil }
+
 // SetTheme records the chosen theme's name.
 func (v *Vault) SetTheme(name string) error {
-	return v.Update(func(p *Payload) error {
+	return v.change(noFiles, func(p *Payload) error {
 		p.Theme = name
 		return nil
 	})
@@ -104,7 +126,7 @@ func (v *Vault) SetTheme(name string) error {
 
 // SetSettings replaces the user's preferences.
 func (v *Vault) SetSettings(s Settings) error {
-	return v.Update(func(p *Payload) error {
+	return v.change(noFiles, func(p *Payload) error {
 		p.Settings = s
 		return nil
 	})

@@ -110,7 +110,7 @@ func (v *Vault) EnableKeyring() error {
 	defer v.mu.Unlock()
 	var account string
 	err := v.locked(func() error {
-		if _, err := v.current(); err != nil { // this key must still open the vault
+		if _, err := v.readIndex(true); err != nil { // this key must still open the vault
 			return fmt.Errorf("keyring enable: %w", err)
 		}
 		var err error
@@ -187,7 +187,7 @@ func (v *Vault) ChangePassphrase(passphrase []byte, workFactor int) error {
 		// Only a key that still opens vault.age may replace identity.age:
 		// the vault may have been re-created since this Vault was opened,
 		// and its only identity would be lost.
-		if _, err := v.current(); err != nil {
+		if _, err := v.readIndex(true); err != nil {
 			return fmt.Errorf("change passphrase: %w", err)
 		}
 		if err := writeAtomic(v.dir, identityFile, wrapped, v.wrapWriter); err != nil {
