@@ -52,11 +52,18 @@ func child(mode string) error {
 		}
 		return nil
 	case "loop":
-		// Saves forever, each write slowed down, until killed.
+		// Saves forever, each write slowed down, until killed: "shared"
+		// with prov0000, which is in another file (two files and the
+		// index: a commit), then prov0001 alone (its file rewritten in
+		// place).
 		v.wrapWriter = func(w io.Writer) io.Writer { return slowWriter{w} }
 		fmt.Println("ready")
-		for {
-			if err := v.Update(func(p *Payload) error { return bump(p, "shared") }); err != nil {
+		for i := 0; ; i++ {
+			names := []string{"shared", "prov0000"}
+			if i%2 == 1 {
+				names = []string{"prov0001"}
+			}
+			if err := v.Update(func(p *Payload) error { return bump(p, names...) }); err != nil {
 				return err
 			}
 		}
@@ -187,8 +194,9 @@ func TestConcurrentGoroutines(t *testing.T) {
 
 // TestKilledMidSave kills a saving process (SIGKILL) 25 times at random
 // moments, most of them during a slowed-down write: every time the vault
-// opens, its counter never goes back, and the next open removes the dead
-// process's temp file.
+// opens, its counters never go back, the two bumped together in one save
+// of two files are never seen apart, and the next open removes the dead
+// process's temp files and the provider files no index names.
 func TestKilledMidSave(t *testing.T) {
 	v := newTestVault(t)
 	if err := v.Update(func(p *Payload) error { *p = *bigPayload(20); return nil }); err != nil {
@@ -223,13 +231,19 @@ func TestKilledMidSave(t *testing.T) {
 		if err != nil {
 			t.Fatalf("kill %d: vault unreadable: %v", i, err)
 		}
-		n := counter(t, w, "shared")
+		n, pair := counter(t, w, "shared"), counter(t, w, "prov0000")
 		if n < last {
 			t.Fatalf("kill %d: counter went back from %d to %d", i, last, n)
+		}
+		if pair != n {
+			t.Fatalf("kill %d: the save of two files was seen half done: %d and %d", i, n, pair)
 		}
 		last = n
 		if left := tempFiles(t, v.Dir()); len(left) > 0 {
 			t.Fatalf("kill %d: open left temp files %v", i, left)
+		}
+		if left := unnamedFiles(t, w); len(left) > 0 {
+			t.Fatalf("kill %d: open left provider files no index names: %v", i, left)
 		}
 	}
 	t.Logf("25 kills: %d mid-write, %d saves completed", midSave, last)
