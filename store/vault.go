@@ -8,11 +8,11 @@
 //	keyring.id              present only when the identity is also in the OS keyring
 //
 // Every .age file but identity.age is JSON encrypted to the identity. To
-// recover a vault without tokenscope:
+// recover a vault without tokenscope (age asks for the passphrase once
+// per file; the README's lines, tested in recover_test.go):
 //
-//	age -d -o key.txt identity.age     (asks for the passphrase)
-//	age -d -i key.txt vault.age
-//	age -d -i key.txt providers-….age  (each of them)
+//	age -d -i identity.age vault.age > vault.json
+//	for f in providers-*.age; do age -d -i identity.age "$f"; done > providers.json
 //
 // The passphrase KDF runs once per unlock: the Vault keeps the identity in
 // memory and every save encrypts to its recipient, which is never written
