@@ -105,7 +105,7 @@ func checkFile(path string, fi fs.FileInfo) error {
 	}
 	switch {
 	case checkOwnedPerms && mode.Perm()&0o077 != 0:
-		return refuse(ErrUnsafe, path, "is open to group or others (mode %04o): check nobody else changed it, then run chmod 600 %s", mode.Perm(), path)
+		return refuse(ErrUnsafe, path, "is open to group or others (mode %04o): check nobody else changed it, then make it private to you (mode 0600)", mode.Perm())
 	case fi.Size() > MaxFileSize:
 		return refuse(ErrTooLarge, path, "is %d bytes, over the %d MiB limit", fi.Size(), MaxFileSize>>20)
 	}
@@ -119,7 +119,7 @@ func checkDir(dir string) error {
 	fi, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return refuse(ErrNotInitialised, dir, "does not exist: run tokenscope init")
+		return refuse(ErrNotInitialised, dir, "does not exist")
 	case err != nil:
 		return fmt.Errorf("vault directory: %w", err)
 	case !fi.IsDir():
@@ -130,7 +130,7 @@ func checkDir(dir string) error {
 	}
 	switch {
 	case checkOwnedPerms && fi.Mode().Perm()&0o077 != 0:
-		return refuse(ErrUnsafe, dir, "is open to group or others (mode %04o): check its files, then run chmod 700 %s", fi.Mode().Perm(), dir)
+		return refuse(ErrUnsafe, dir, "is open to group or others (mode %04o): check its files, then make it private to you (mode 0700)", fi.Mode().Perm())
 	}
 	return nil
 }

@@ -32,7 +32,7 @@ func OpenEnv(dir string, getenv func(string) string) (*Vault, error) {
 		return nil, err
 	}
 	if !Exists(dir) {
-		return nil, refuse(ErrNotInitialised, dir, "holds no vault: run tokenscope init")
+		return nil, refuse(ErrNotInitialised, dir, "holds no vault")
 	}
 	if s := getenv("TOKENSCOPE_IDENTITY"); s != "" {
 		v, err := OpenIdentity(dir, s)
@@ -89,7 +89,7 @@ func readAccount(dir string) (string, error) {
 	account := strings.TrimSpace(string(data))
 	rest, ok := strings.CutPrefix(account, accountPrefix)
 	if _, herr := hex.DecodeString(rest); !ok || herr != nil || len(rest) != 32 {
-		return "", refuse(ErrCorrupt, filepath.Join(dir, keyringFile), "is not a keyring reference: remove it, then run tokenscope keyring enable")
+		return "", refuse(ErrCorrupt, filepath.Join(dir, keyringFile), "is not a keyring reference: remove it, then enable the keyring again")
 	}
 	return account, nil
 }

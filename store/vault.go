@@ -169,9 +169,9 @@ func OpenPassphrase(dir string, passphrase []byte) (*Vault, error) {
 	idData, err := readSafe(dir, identityFile, nil)
 	if errors.Is(err, fs.ErrNotExist) {
 		if Exists(dir) {
-			return nil, refuse(ErrCorrupt, filepath.Join(dir, identityFile), "is missing: restore it from a backup, or unlock with TOKENSCOPE_IDENTITY")
+			return nil, refuse(ErrCorrupt, filepath.Join(dir, identityFile), "is missing: restore it from a backup, or unlock with the identity itself")
 		}
-		return nil, refuse(ErrNotInitialised, dir, "holds no vault: run tokenscope init")
+		return nil, refuse(ErrNotInitialised, dir, "holds no vault")
 	}
 	if err != nil {
 		return nil, err
@@ -206,7 +206,7 @@ func readVault(dir string) ([]byte, error) {
 		if Exists(dir) {
 			return nil, refuse(ErrCorrupt, filepath.Join(dir, vaultFile), "is missing: restore it from a backup")
 		}
-		return nil, refuse(ErrNotInitialised, dir, "holds no vault: run tokenscope init")
+		return nil, refuse(ErrNotInitialised, dir, "holds no vault")
 	}
 	return data, err
 }
