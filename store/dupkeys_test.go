@@ -49,7 +49,7 @@ func TestDuplicateKeysRefused(t *testing.T) {
 func TestDuplicateKeysRefusedInTheIndex(t *testing.T) {
 	for _, text := range []string{
 		`{"version":2,"settings":{},"settings":{},"providers":[]}`,
-		`{"version":2,"settings":{},"providers":[{"name":"a","name":"b","file":"providers-0123456789abcdef.age"}]}`,
+		`{"version":2,"settings":{},"providers":["a"],"files":{"providers-0123456789abcdef.age":["a"],"providers-0123456789abcdef.age":["a"]}}`,
 		`{"version":1,"settings":{"clipboard_clear_off":true,"clipboard_clear_off":false},"providers":[]}`,
 	} {
 		if _, _, err := decodeIndex(text); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "appears twice") {

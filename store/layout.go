@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -72,6 +74,58 @@ func (idx *index) find(name string) int {
 	return -1
 }
 
+// indexJSON is how vault.age writes an index: the names in order, and the
+// names each file holds. Lists of strings, not an object per provider:
+// encoding/json reads them about three times as fast, and every command
+// reads the index.
+type indexJSON struct {
+	Version   int                 `json:"version"`
+	Theme     string              `json:"theme,omitempty"`
+	Settings  Settings            `json:"settings"`
+	Providers []string            `json:"providers"`
+	Files     map[string][]string `json:"files"`
+}
+
+func (idx *index) MarshalJSON() ([]byte, error) {
+	j := indexJSON{Version: idx.Version, Theme: idx.Theme, Settings: idx.Settings,
+		Providers: make([]string, len(idx.Providers)), Files: map[string][]string{}}
+	for i, r := range idx.Providers {
+		j.Providers[i] = r.Name
+		j.Files[r.File] = append(j.Files[r.File], r.Name)
+	}
+	return json.Marshal(j)
+}
+
+func (idx *index) UnmarshalJSON(b []byte) error {
+	var j indexJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return jsonError(err)
+	}
+	fileOf := map[string]string{}
+	for f, names := range j.Files {
+		for _, name := range names {
+			if _, twice := fileOf[name]; twice {
+				return fmt.Errorf("provider %q is in two files", name)
+			}
+			fileOf[name] = f
+		}
+	}
+	if len(fileOf) != len(j.Providers) {
+		return fmt.Errorf("the files hold %d providers, the list names %d", len(fileOf), len(j.Providers))
+	}
+	*idx = index{Version: j.Version, Theme: j.Theme, Settings: j.Settings, Providers: make([]indexRef, len(j.Providers))}
+	for i, name := range j.Providers {
+		f, ok := fileOf[name]
+		if !ok {
+			return fmt.Errorf("no file holds provider %q", name)
+		}
+		idx.Providers[i] = indexRef{Name: name, File: f}
+	}
+	return nil
+}
+
 // indexRef says which file holds a provider. Provider names are not
 // secret (they are what the user types); file names are random.
 type indexRef struct {
@@ -105,16 +159,21 @@ func newGroupName() (string, error) {
 // decodeIndex parses vault.age's plaintext: an index, or, from a vault of
 // schema version 1, the whole payload (legacy), which the caller migrates.
 func decodeIndex(text string) (idx *index, legacy *Payload, err error) {
-	switch v := probeVersion(text); {
-	case v == 1:
-		p, err := decodeLegacy(text)
-		return nil, p, err
-	case v > SchemaVersion:
-		return nil, nil, newerSchema(v)
-	}
+	// The strict decode first: the version is probed (a second parse) only
+	// when it fails, or says 1 (an empty old payload is a valid index).
 	idx = new(index)
-	if err := decodeStrict(text, idx); err != nil {
+	if err := decodeStrict(text, idx); err != nil || idx.Version == 1 {
+		switch v := probeVersion(text); {
+		case v == 1:
+			p, err := decodeLegacy(text)
+			return nil, p, err
+		case v > SchemaVersion:
+			return nil, nil, newerSchema(v)
+		}
 		return nil, nil, fmt.Errorf("%w: index: %w", ErrCorrupt, err)
+	}
+	if idx.Version > SchemaVersion {
+		return nil, nil, newerSchema(idx.Version)
 	}
 	if idx.Version != SchemaVersion {
 		return nil, nil, fmt.Errorf("%w: index: missing or invalid schema version %d", ErrCorrupt, idx.Version)

@@ -65,7 +65,7 @@ func TestDecodeLegacyStrict(t *testing.T) {
 		{"unknown settings key", strings.Replace(ok, `"settings":{}`, `"settings":{"font":1}`, 1), ErrCorrupt, `unknown field "font"`},
 		{"trailing data", ok + `{}`, ErrCorrupt, "trailing data"},
 		// Without a version it is read as the current layout's index.
-		{"missing version", strings.Replace(ok, `"version":1,`, ``, 1), ErrCorrupt, `unknown field "provider"`},
+		{"missing version", strings.Replace(ok, `"version":1,`, ``, 1), ErrCorrupt, `field "providers" has the wrong type`},
 		{"newer schema", strings.Replace(ok, `"version":1`, `"version":3`, 1), ErrUnsupported, "schema version 3"},
 		{"newer schema, new keys", strings.Replace(ok, `"version":1`, `"version":3,"sync":{}`, 1), ErrUnsupported, "schema version 3"},
 		{"duplicate names", strings.Replace(ok, `]}`, `,{"provider":{"name":"a"}}]}`, 1), ErrCorrupt, `"a" appears twice`},
@@ -129,7 +129,7 @@ func TestDecodeGroupAndIndexStrict(t *testing.T) {
 	if _, err := decodeGroup(g); err != nil {
 		t.Fatal(err)
 	}
-	i := `{"version":2,"settings":{},"providers":[{"name":"a","file":"providers-0123456789abcdef.age"}]}`
+	i := `{"version":2,"settings":{},"providers":["a"],"files":{"providers-0123456789abcdef.age":["a"]}}`
 	if _, _, err := decodeIndex(i); err != nil {
 		t.Fatal(err)
 	}
@@ -147,8 +147,10 @@ func TestDecodeGroupAndIndexStrict(t *testing.T) {
 		{"group: wrong type", strings.Replace(g, `"s3cr3t-value"`, `987654321`, 1), true, ErrCorrupt, "wrong type (number"},
 		{"index: unknown key", strings.Replace(i, `"settings"`, `"sync":1,"settings"`, 1), false, ErrCorrupt, `unknown field "sync"`},
 		{"index: newer", strings.Replace(i, `"version":2`, `"version":3`, 1), false, ErrUnsupported, "schema version 3"},
-		{"index: a name twice", strings.Replace(i, `}]}`, `},{"name":"a","file":"providers-0123456789abcdef.age"}]}`, 1), false, ErrCorrupt, `"a" appears twice`},
-		{"index: no name", strings.Replace(i, `"name":"a"`, `"name":""`, 1), false, ErrCorrupt, "has no name"},
+		{"index: a name twice", strings.Replace(i, `["a"],"files"`, `["a","a"],"files"`, 1), false, ErrCorrupt, `the list names 2`},
+		{"index: a name in two files", strings.Replace(i, `["a"]}}`, `["a"],"providers-0123456789abcdee.age":["a"]}}`, 1), false, ErrCorrupt, `"a" is in two files`},
+		{"index: a name in no file", strings.Replace(i, `["a"]}}`, `["b"]}}`, 1), false, ErrCorrupt, `no file holds provider "a"`},
+		{"index: no name", strings.ReplaceAll(i, `"a"`, `""`), false, ErrCorrupt, "has no name"},
 		{"index: a path", strings.Replace(i, `providers-0123456789abcdef.age`, `../../etc/passwd`, 1), false, ErrCorrupt, "not a provider file's name"},
 		{"index: trailing data", i + "{}", false, ErrCorrupt, "trailing data"},
 	} {
@@ -182,7 +184,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	b, _ := encodeJSON(group{Version: SchemaVersion, Providers: odd.Providers[:2]})
 	f.Add(b)
-	f.Add([]byte(`{"version":2,"settings":{},"providers":[{"name":"a","file":"providers-0123456789abcdef.age"}]}`))
+	f.Add([]byte(`{"version":2,"settings":{},"providers":["a"],"files":{"providers-0123456789abcdef.age":["a"]}}`))
 	f.Add([]byte(`{"version":1,"providers":[]}`))
 	f.Add([]byte(`{"version":2,"Version":3,"providers":null}`))
 	f.Add([]byte(`{"version":2,"providers":[{"provider":{"name":"a","headers":{"k":"v","k":"w"}}}]}`))

@@ -386,7 +386,8 @@ func TestRecoverWithAge(t *testing.T) {
 	}
 	var idx struct {
 		Version   int
-		Providers []struct{ Name, File string }
+		Providers []string
+		Files     map[string][]string
 	}
 	read := func(name string, out any) {
 		t.Helper()
@@ -399,13 +400,15 @@ func TestRecoverWithAge(t *testing.T) {
 		}
 	}
 	read(vaultFile, &idx)
-	if idx.Version != 2 || len(idx.Providers) != 1 || idx.Providers[0].Name != "prov0001" {
+	if idx.Version != 2 || len(idx.Providers) != 1 || idx.Providers[0] != "prov0001" || len(idx.Files) != 1 {
 		t.Fatalf("vault.age: %+v", idx)
 	}
-	var g struct{ Providers []Entry }
-	read(idx.Providers[0].File, &g)
-	if len(g.Providers) != 1 || g.Providers[0].Token.RefreshToken != testToken(1, 1).RefreshToken {
-		t.Fatalf("%s: %+v", idx.Providers[0].File, g)
+	for file := range idx.Files {
+		var g struct{ Providers []Entry }
+		read(file, &g)
+		if len(g.Providers) != 1 || g.Providers[0].Token.RefreshToken != testToken(1, 1).RefreshToken {
+			t.Fatalf("%s: %+v", file, g)
+		}
 	}
 }
 

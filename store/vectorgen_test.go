@@ -57,7 +57,7 @@ func writeVectors(t *testing.T) {
 	put("vault_index_empty", append(vh("success", "a fresh vault"), "theme: dracula"), vault(`{"version":2,"theme":"dracula","settings":{},"providers":[]}`+"\n"))
 	put("vault_index_unknown_key", vh("corrupt", "an index key this version does not know"), vault(`{"version":2,"settings":{},"providers":[],"sync":true}`+"\n"))
 	put("vault_index_path", vh("corrupt", "a provider file named by a path"),
-		vault(`{"version":2,"settings":{},"providers":[{"name":"a","file":"../providers-0123456789abcdef.age"}]}`+"\n"))
+		vault(`{"version":2,"settings":{},"providers":["a"],"files":{"../providers-0123456789abcdef.age":["a"]}}`+"\n"))
 	put("vault_index_no_version", vh("corrupt", "an index without a schema version"), vault(`{"settings":{},"providers":[]}`+"\n"))
 	put("vault_two_providers", append(vh("success", "two providers with tokens"), "providers: mtn,momo", "theme: dracula"), vault(goodJSON))
 	put("vault_unknown_key", vh("corrupt", "a top-level key this version does not know"), vault(strings.Replace(goodJSON, `"settings"`, `"sync":true,"settings"`, 1)))
