@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/tokenscope/tokenscope/providers/display"
 )
 
 // response is one HTTP answer, its body read (at most MaxBodySize).
@@ -112,7 +114,7 @@ func cleanURLError(err error, red *redactor) error {
 }
 
 // traceExchange writes one request and its answer (or failure) to the
-// trace, every line through the redactor, as one write so that concurrent
+// trace, every line through the redactor and display.Block, as one write so that concurrent
 // exchanges do not interleave.
 func (c *Client) traceExchange(red *redactor, req *http.Request, payload string, resp *response, err error) {
 	if c.opts.Trace == nil {
@@ -142,7 +144,9 @@ func (c *Client) traceExchange(red *redactor, req *http.Request, payload string,
 		}
 	}
 	b.WriteString("\n")
-	out := red.clean(b.String())
+	// Masked first, so that a secret is found as it was sent; then every
+	// line is made safe to show, since the answer is the server's text.
+	out := display.Block(red.clean(b.String()))
 	c.traceMu.Lock()
 	defer c.traceMu.Unlock()
 	_, _ = c.opts.Trace.Write([]byte(out))

@@ -200,3 +200,90 @@ func TestValidateRefusesSecretsInURLs(t *testing.T) {
 		t.Fatalf("a token URL with grant_type: %v", err)
 	}
 }
+
+// TestValidateRefusesUserinfo: a user name or password in any URL field is
+// refused, naming the field and never quoting the password, which would
+// otherwise be stored, shown, traced and exported in the clear.
+func TestValidateRefusesUserinfo(t *testing.T) {
+	const pw = "Hunter2Secret"
+	base, err := ApplyPreset(Provider{Name: "p", Preset: "oauth2", TokenURL: "https://auth.example/token", ClientID: "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := base.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string]func(*Provider, string){
+		"token_url":      func(p *Provider, u string) { p.TokenURL = u },
+		"try_url":        func(p *Provider, u string) { p.TryURL = u },
+		"logout_url":     func(p *Provider, u string) { p.LogoutURL = u },
+		"revocation_url": func(p *Provider, u string) { p.RevocationURL = u },
+		"jwks_url":       func(p *Provider, u string) { p.JWKSURL = u },
+	}
+	for field, set := range fields {
+		for _, u := range []string{
+			"https://user:" + pw + "@auth.example/x",
+			"http://" + pw + "@127.0.0.1:8080/x",
+			"https://:" + pw + "@auth.example",
+			"https://@auth.example/x",
+		} {
+			p := base
+			set(&p, u)
+			err := p.Validate()
+			var fe *FieldError
+			if !errors.As(err, &fe) || fe.Field != field || !errors.Is(err, ErrUserinfo) {
+				t.Errorf("%s = %q: Validate = %v, want a %s FieldError wrapping ErrUserinfo", field, u, err, field)
+				continue
+			}
+			if strings.Contains(err.Error(), pw) || !strings.Contains(err.Error(), "give it as a secret") {
+				t.Errorf("%s = %q: %q quotes the password or gives no hint", field, u, err)
+			}
+		}
+	}
+	// A URL refused for another reason does not quote what is before @.
+	for _, u := range []string{"ftp://user:" + pw + "@auth.example/x", "user:" + pw + "@auth.example/x", "https://u:" + pw + "@host:port/x"} {
+		p := base
+		p.TokenURL = u
+		if err := p.Validate(); err == nil || strings.Contains(err.Error(), pw) {
+			t.Errorf("token_url = %q: Validate = %v, want an error without the password", u, err)
+		}
+	}
+	// An @ in the path is not userinfo.
+	p := base
+	p.TryURL = "https://api.example/users/me@example.com"
+	if err := p.Validate(); err != nil {
+		t.Errorf("an @ in the path: %v", err)
+	}
+}
+
+// TestExposure: TLS not verified, and an endpoint that carries a secret
+// over plain http to anything but loopback, are what Exposure warns of.
+func TestExposure(t *testing.T) {
+	tests := []struct {
+		name string
+		p    Provider
+		want string
+	}{
+		{"https", Provider{TokenURL: "https://auth.example/token"}, ""},
+		{"insecure", Provider{TokenURL: "https://auth.example/token", Insecure: true}, "does not verify TLS certificates (insecure = true)"},
+		{"http token URL", Provider{TokenURL: "http://auth.example/token"}, "sends secrets over plain http (token_url)"},
+		{"HTTP in capitals", Provider{TokenURL: "HTTP://auth.example/token"}, "sends secrets over plain http (token_url)"},
+		{"an address", Provider{TokenURL: "http://10.0.0.7:8080/token"}, "sends secrets over plain http (token_url)"},
+		{"not quite loopback", Provider{TokenURL: "http://localhost.example/token"}, "sends secrets over plain http (token_url)"},
+		{"every secret endpoint", Provider{TokenURL: "https://a.example/t", TryURL: "http://api.example/me",
+			LogoutURL: "http://a.example/logout", RevocationURL: "http://a.example/revoke", JWKSURL: "http://a.example/jwks"},
+			"sends secrets over plain http (try_url, logout_url, revocation_url)"},
+		{"both", Provider{TokenURL: "http://auth.example/token", Insecure: true},
+			"does not verify TLS certificates (insecure = true) and sends secrets over plain http (token_url)"},
+		{"localhost", Provider{TokenURL: "http://localhost:9000/token"}, ""},
+		{"LOCALHOST", Provider{TokenURL: "http://LOCALHOST/token"}, ""},
+		{"127/8", Provider{TokenURL: "http://127.3.2.1/token", TryURL: "http://127.0.0.1:1/x"}, ""},
+		{"::1", Provider{TokenURL: "http://[::1]:8080/token"}, ""},
+		{"JWKS alone", Provider{TokenURL: "https://a.example/t", JWKSURL: "http://a.example/jwks"}, ""},
+	}
+	for _, tt := range tests {
+		if got := tt.p.Exposure(); got != tt.want {
+			t.Errorf("%s: Exposure = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

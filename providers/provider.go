@@ -4,11 +4,14 @@
 package providers
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -146,19 +149,65 @@ func notUTF8(p Provider) string {
 	return ""
 }
 
+// Exposure says how anyone on the network path could read what the
+// provider sends and receives (its secrets, its tokens), as words that
+// follow its name: "does not verify TLS certificates (insecure = true)",
+// "sends secrets over plain http (token_url)". It is "" when nothing
+// exposes them. Every place that shows a provider warns with it.
+func (p Provider) Exposure() string {
+	var why []string
+	if p.Insecure {
+		why = append(why, "does not verify TLS certificates (insecure = true)")
+	}
+	// The endpoints that carry a secret: the client's credentials, a
+	// token. The JWKS holds public keys only.
+	var plain []string
+	for _, u := range []struct{ field, value string }{
+		{"token_url", p.TokenURL}, {"try_url", p.TryURL},
+		{"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
+	} {
+		if plainHTTP(u.value) {
+			plain = append(plain, u.field)
+		}
+	}
+	if len(plain) > 0 {
+		why = append(why, "sends secrets over plain http ("+strings.Join(plain, ", ")+")")
+	}
+	return strings.Join(why, " and ")
+}
+
+// plainHTTP reports whether raw is an http URL to anything but this
+// machine's loopback (localhost, 127.0.0.0/8, ::1), where nobody else is
+// on the path.
+func plainHTTP(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" {
+		return false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
+}
+
 // Validate reports the first thing that would make the provider unusable,
 // naming the field so a form or the command line can point at it.
 func (p Provider) Validate() error {
 	if strings.TrimSpace(p.Name) == "" {
 		return &FieldError{Field: "name", Msg: "a provider needs a name"}
 	}
-	if strings.ContainsAny(p.Name, " \t\r\n/\\") {
-		return &FieldError{Field: "name", Msg: "a name has no spaces or slashes"}
-	}
 	if field := notUTF8(p); field != "" {
 		// The store keeps JSON, which would turn the bytes into U+FFFD: a
 		// secret would change, two names could become one.
 		return &FieldError{Field: field, Msg: "not valid UTF-8 text"}
+	}
+	if err := checkName(p.Name); err != nil {
+		return err
+	}
+	if err := checkHeaders(p.Headers); err != nil {
+		return err
 	}
 	if err := checkURL("token_url", p.TokenURL, true); err != nil {
 		return err
@@ -216,6 +265,79 @@ func (p Provider) Validate() error {
 	return nil
 }
 
+// MaxNameLen is the most characters a provider name has.
+const MaxNameLen = 64
+
+// checkName keeps a name to letters, digits and - _ . @: it is typed on
+// command lines, shown in every pane, turned into environment variable
+// names on export and may come from a shared file, so it holds no space,
+// slash, quote, control or bidi character. "." and ".." are refused as
+// names that read as paths.
+func checkName(name string) error {
+	if name == "." || name == ".." {
+		return &FieldError{Field: "name", Msg: "a name cannot be . or .."}
+	}
+	if n := utf8.RuneCountInString(name); n > MaxNameLen {
+		return &FieldError{Field: "name", Msg: fmt.Sprintf("a name has at most %d characters, this one %d", MaxNameLen, n)}
+	}
+	for i, r := range name {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_.@", r) {
+			continue
+		}
+		return &FieldError{Field: "name", Msg: fmt.Sprintf("a name is letters, digits and - _ . @ only: "+
+			"character %d is %s", utf8.RuneCountInString(name[:i])+1, describeRune(r))}
+	}
+	return nil
+}
+
+// checkHeaders refuses a header that could not be sent as it is written:
+// a name that is not an RFC 9110 token, a value with a control character.
+// HTAB is allowed in a value, as RFC 9110 field-value allows it between
+// visible characters; CR, LF and every other control, C1 included, are
+// refused, since they would split the header or reach the terminal in a
+// trace.
+func checkHeaders(h map[string]Secret) error {
+	for _, k := range sortedKeys(h) {
+		field := "headers." + k
+		if k == "" {
+			return &FieldError{Field: field, Msg: "a header needs a name"}
+		}
+		for i, r := range k {
+			if r >= utf8.RuneSelf || !isTchar(byte(r)) {
+				return &FieldError{Field: field, Msg: fmt.Sprintf("a header name is an RFC 9110 token "+
+					"(ASCII letters, digits and !#$%%&'*+-.^_`|~): character %d is %s", utf8.RuneCountInString(k[:i])+1, describeRune(r))}
+			}
+		}
+		v := h[k].Reveal()
+		for i, r := range v {
+			if r != '\t' && unicode.IsControl(r) {
+				// The value may be a secret: only where and what.
+				return &FieldError{Field: field, Msg: fmt.Sprintf("a header value holds no control characters: "+
+					"character %d is %s", utf8.RuneCountInString(v[:i])+1, describeRune(r))}
+			}
+		}
+	}
+	return nil
+}
+
+// isTchar reports whether c is an RFC 9110 tchar.
+func isTchar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// describeRune names r for an error without printing it raw: a visible
+// character in quotes, anything else by its code point.
+func describeRune(r rune) string {
+	if r == ' ' {
+		return "a space"
+	}
+	if unicode.IsGraphic(r) && !unicode.Is(unicode.Bidi_Control, r) && r != '\\' {
+		return fmt.Sprintf("%q (U+%04X)", string(r), r)
+	}
+	return fmt.Sprintf("U+%04X", r)
+}
+
 func checkURL(field, raw string, required bool) error {
 	if raw == "" {
 		if required {
@@ -223,11 +345,14 @@ func checkURL(field, raw string, required bool) error {
 		}
 		return nil
 	}
-	// The query is never quoted back: a pasted URL may carry a secret.
-	shown, _, _ := strings.Cut(raw, "?")
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return &FieldError{Field: field, Msg: fmt.Sprintf("%q is not an http or https URL", shown)}
+		return &FieldError{Field: field, Msg: fmt.Sprintf("%q is not an http or https URL", shownURL(raw))}
+	}
+	if u.User != nil {
+		// Stored, shown, traced and exported as the URL is, in the clear.
+		return &FieldError{Field: field, Err: ErrUserinfo, Msg: "the URL carries a user name or password (user:pass@host): " +
+			"take it out and give it as a secret (client_id and client_secret, or username and password)"}
 	}
 	for k := range u.Query() {
 		if secretParams[strings.ToLower(k)] {
@@ -240,10 +365,38 @@ func checkURL(field, raw string, required bool) error {
 	return nil
 }
 
+// shownURL is raw as an error may quote it: a pasted URL may carry a
+// secret in its query, its fragment or before an @, so those are left out.
+func shownURL(raw string) string {
+	s, _, _ := strings.Cut(raw, "?")
+	s, _, _ = strings.Cut(s, "#")
+	start := 0
+	if i := strings.Index(s, "//"); i >= 0 {
+		start = i + 2
+	}
+	end := len(s)
+	if i := strings.IndexByte(s[start:], '/'); i >= 0 {
+		end = start + i
+	}
+	if at := strings.LastIndexByte(s[start:end], '@'); at >= 0 {
+		s = s[:start] + "…" + s[start+at:]
+	}
+	return s
+}
+
+// ErrUserinfo is the reason a URL with a user name or password in it is
+// refused; the FieldError that reports it wraps it.
+var ErrUserinfo = errors.New("a URL carries a user name or password")
+
 // FieldError is a validation failure tied to one field of a provider.
 type FieldError struct {
 	Field string
 	Msg   string
+	// Err is the reason when a caller may act on it (ErrUserinfo), or nil.
+	Err error
 }
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
+
+// Unwrap returns the reason, if there is one.
+func (e *FieldError) Unwrap() error { return e.Err }

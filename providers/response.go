@@ -55,6 +55,9 @@ func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*Token, erro
 	if tok.AccessToken == "" {
 		return nil, fmt.Errorf("token response has no access_token (members: %s)", memberNames(raw))
 	}
+	if err := tok.Check(); err != nil {
+		return nil, fmt.Errorf("token response refused: %w", err)
+	}
 	switch {
 	case expiresIn > 0:
 		tok.ExpiresAt = now.Add(expiresIn)
@@ -72,6 +75,35 @@ func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*Token, erro
 		tok.ClockSkew = d.Sub(now.Truncate(time.Second))
 	}
 	return tok, nil
+}
+
+// Check reports whether the access token, the refresh token and the token
+// type are VSCHAR text (printable ASCII, RFC 6749 appendix A), naming the
+// first that is not by the offending byte's value and offset, never by
+// its text: it may be a secret.
+func (t *Token) Check() error {
+	for _, f := range [...]struct{ name, v string }{
+		{"access_token", t.AccessToken.Reveal()}, {"refresh_token", t.RefreshToken.Reveal()}, {"token_type", t.TokenType},
+	} {
+		if i := notVSCHAR(f.v); i >= 0 {
+			return fmt.Errorf("its %s holds byte 0x%02x at offset %d, "+
+				"and a token is printable ASCII only (RFC 6749 appendix A, VSCHAR)", f.name, f.v[i], i)
+		}
+	}
+	return nil
+}
+
+// notVSCHAR returns the offset of the first byte of s outside VSCHAR
+// (%x20-7E, RFC 6749 appendix A), or -1. A token is pasted into shells and
+// headers and printed by token and header: a control or non-ASCII byte in
+// it would reach the terminal raw, or smuggle a line into a header.
+func notVSCHAR(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return i
+		}
+	}
+	return -1
 }
 
 // memberNames lists the members' names for an error, shortly.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -52,7 +53,16 @@ func fileOf(idx *index, name string) []string {
 // found in ev.Detail is replaced by asterisks, so history never holds a
 // secret even when a caller slips.
 func (v *Vault) Record(name string, tok *providers.Token, ev providers.Event) error {
-	return v.change(func(idx *index) []string { return fileOf(idx, name) }, func(p *Payload) error {
+	_, err := v.RecordEntry(name, tok, ev)
+	return err
+}
+
+// RecordEntry is Record answering with the provider's entry as the store
+// now holds it (its history capped, the event scrubbed), so a caller that
+// shows it keeps no copy of those rules.
+func (v *Vault) RecordEntry(name string, tok *providers.Token, ev providers.Event) (Entry, error) {
+	var now Entry
+	err := v.change(func(idx *index) []string { return fileOf(idx, name) }, func(p *Payload) error {
 		i := p.Find(name)
 		if i < 0 {
 			return unknown(name)
@@ -63,8 +73,13 @@ func (v *Vault) Record(name string, tok *providers.Token, ev providers.Event) er
 			e.History = capHistory(append(e.History, ev))
 		}
 		e.Token = cloneToken(tok)
+		now = cloneEntry(*e)
 		return nil
 	})
+	if err != nil {
+		return Entry{}, err
+	}
+	return now, nil
 }
 
 // PutProvider adds p, or replaces the provider of the same name. The
@@ -73,32 +88,97 @@ func (v *Vault) Record(name string, tok *providers.Token, ev providers.Event) er
 // changed, in which case the old token belongs to someone else and is
 // dropped. An invalid provider is refused.
 func (v *Vault) PutProvider(p providers.Provider) error {
-	if err := p.Validate(); err != nil {
-		return fmt.Errorf("provider %q: %w", p.Name, err)
-	}
-	p = cloneProvider(p)
-	pick := func(idx *index) []string {
-		if f := idx.fileOf(p.Name); f != "" {
-			return []string{f}
-		}
-		if f := idx.roomy(); f != "" {
-			return []string{f} // the new provider joins it
-		}
-		return nil
-	}
-	return v.change(pick, func(pl *Payload) error {
-		i := pl.Find(p.Name)
-		if i < 0 {
-			pl.Providers = append(pl.Providers, Entry{Provider: p})
-			return nil
-		}
-		e := &pl.Providers[i]
-		if !sameWire(e.Provider, p) {
-			e.Token = nil
-		}
-		e.Provider = p
-		return nil
+	_, err := v.PutProviderEntry(p)
+	return err
+}
+
+// PutProviderEntry is PutProvider answering with the provider's entry as
+// the store now holds it: its token kept, or dropped when the wire
+// identity changed.
+func (v *Vault) PutProviderEntry(p providers.Provider) (Entry, error) {
+	var now Entry
+	_, err := v.putProviders(context.Background(), []providers.Provider{p}, func(pl *Payload) {
+		now = cloneEntry(pl.Providers[pl.Find(p.Name)])
 	})
+	if err != nil {
+		return Entry{}, err
+	}
+	return now, nil
+}
+
+// PutProviders is PutProvider for many providers in one save, all or
+// nothing: every provider is validated first, and an invalid one, a name
+// given twice or a ctx done before the save begins saves none of them and
+// says which and why. It reports, in the order of ps, whether each one
+// replaced a provider of the same name (true) or was added (false).
+func (v *Vault) PutProviders(ctx context.Context, ps []providers.Provider) (replaced []bool, err error) {
+	return v.putProviders(ctx, ps, nil)
+}
+
+// putProviders is PutProviders; after, when set, sees the payload as it
+// is about to be saved.
+func (v *Vault) putProviders(ctx context.Context, ps []providers.Provider, after func(*Payload)) (replaced []bool, err error) {
+	ps = slices.Clone(ps)
+	seen := make(map[string]bool, len(ps))
+	for i, p := range ps {
+		if err := p.Validate(); err != nil {
+			return nil, fmt.Errorf("provider %q: %w", p.Name, err)
+		}
+		if seen[p.Name] {
+			return nil, fmt.Errorf("provider %q is given twice", p.Name)
+		}
+		seen[p.Name] = true
+		ps[i] = cloneProvider(p)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// Only the files of the providers named, and one with room for those
+	// that are new, are read and rewritten.
+	pick := func(idx *index) []string {
+		var files []string
+		seen := map[string]bool{}
+		add := func(f string) {
+			if f != "" && !seen[f] {
+				seen[f] = true
+				files = append(files, f)
+			}
+		}
+		for _, p := range ps {
+			add(idx.fileOf(p.Name))
+		}
+		add(idx.roomy()) // the new providers join it
+		return files
+	}
+	err = v.change(pick, func(pl *Payload) error {
+		replaced = make([]bool, len(ps))
+		at := make(map[string]int, len(pl.Providers))
+		for i := range pl.Providers {
+			at[pl.Providers[i].Provider.Name] = i
+		}
+		for j, p := range ps {
+			i, ok := at[p.Name]
+			if !ok {
+				pl.Providers = append(pl.Providers, Entry{Provider: p})
+				continue
+			}
+			replaced[j] = true
+			e := &pl.Providers[i]
+			if !sameWire(e.Provider, p) {
+				e.Token = nil
+			}
+			e.Provider = p
+		}
+		if after != nil {
+			after(pl)
+		}
+		// The last moment to stop: after this the save is under way.
+		return ctx.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return replaced, nil
 }
 
 // RemoveProvider deletes the named provider with its token and history.

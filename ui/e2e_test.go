@@ -3,6 +3,8 @@ package ui
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -19,6 +21,16 @@ import (
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
 )
+
+// demoKey is the RSA key every demo server of these tests signs with,
+// generated once per test binary rather than once per server.
+var demoKey = sync.OnceValue(func() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic("generate the tests' signing key: " + err.Error())
+	}
+	return k
+})
 
 // memClipboard is a system clipboard in memory.
 type memClipboard struct {
@@ -65,7 +77,7 @@ func startRig(t *testing.T, w, h int, theme string, prefetch ...string) *rig {
 func startRigWith(t *testing.T, w, h int, o Options, prefetch ...string) *rig {
 	t.Helper()
 	now := func() time.Time { return e2eNow }
-	srv, err := demo.Start(demo.Options{Now: now})
+	srv, err := demo.Start(demo.Options{Now: now, SigningKey: demoKey()})
 	if err != nil {
 		t.Fatal(err)
 	}

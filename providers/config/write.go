@@ -1,7 +1,7 @@
 package config
 
 import (
-	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"sort"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 )
 
 // Write writes ps as a providers file that Parse reads back to the same
@@ -24,14 +25,16 @@ func Write(w io.Writer, ps []providers.Provider) error {
 	for i, p := range ps {
 		f.Providers = append(f.Providers, toEntry(p, vars[i]))
 	}
-	bw := bufio.NewWriter(w)
-	writeIntro(bw, vars)
-	enc := toml.NewEncoder(bw)
+	var buf bytes.Buffer
+	writeIntro(&buf, vars)
+	enc := toml.NewEncoder(&buf)
 	enc.Indent = ""
 	if err := enc.Encode(f); err != nil {
 		return fmt.Errorf("write providers: %w", err)
 	}
-	if err := bw.Flush(); err != nil {
+	// The encoder leaves C1 and bidi controls raw; the file goes to a
+	// terminal as often as to disk. Escaped, it reads back the same.
+	if _, err := w.Write(display.Quoted(buf.Bytes())); err != nil {
 		return fmt.Errorf("write providers: %w", err)
 	}
 	return nil

@@ -2,6 +2,8 @@ package demo
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
 	"errors"
 	"io"
@@ -18,6 +20,16 @@ import (
 // epoch is the fixed start of the tests' clock: a whole second, so that
 // the Date header (whole seconds) and the clock agree exactly.
 var epoch = time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)
+
+// testKey is the RSA key every server these tests start signs with,
+// generated once per test binary rather than once per server.
+var testKey = sync.OnceValue(func() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, rsaBits)
+	if err != nil {
+		panic("generate the tests' signing key: " + err.Error())
+	}
+	return k
+})
 
 // clock is a fixed clock the tests move by hand.
 type clock struct {
@@ -89,7 +101,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := &fixture{wire: &wire{}, clock: &clock{t: epoch}, sleeps: new([]time.Duration)}
-	srv, err := Start(Options{Now: f.clock.Now, observe: f.wire.observe})
+	srv, err := Start(Options{Now: f.clock.Now, SigningKey: testKey(), observe: f.wire.observe})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,26 +29,34 @@ type rsaKey struct {
 }
 
 // keyring makes each RSA key on first use, so that a server that never
-// signs an RS256 token never pays for key generation.
+// signs an RS256 token never pays for key generation. With a given key
+// (Options.SigningKey) every name uses it and nothing is generated.
 type keyring struct {
-	mu   sync.Mutex
-	keys map[string]*rsaKey
+	mu    sync.Mutex
+	given *rsa.PrivateKey
+	keys  map[string]*rsaKey
 }
 
-func newKeyring() *keyring { return &keyring{keys: map[string]*rsaKey{}} }
+func newKeyring(given *rsa.PrivateKey) *keyring {
+	return &keyring{given: given, keys: map[string]*rsaKey{}}
+}
 
-// get returns the named key, generating it on first use. Each server has
-// its own keys and kids, so a token from another demo server fails to
-// verify instead of passing by chance.
+// get returns the named key, generating it on first use unless one was
+// given. Each server has its own kids (and, unless given, its own keys), so
+// a token from another demo server fails to verify instead of passing by
+// chance: its kid is not in this server's JWKS.
 func (k *keyring) get(name string) (*rsaKey, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if rk, ok := k.keys[name]; ok {
 		return rk, nil
 	}
-	key, err := rsa.GenerateKey(rand.Reader, rsaBits)
-	if err != nil {
-		return nil, fmt.Errorf("generate %s signing key: %w", name, err)
+	key := k.given
+	if key == nil {
+		var err error
+		if key, err = rsa.GenerateKey(rand.Reader, rsaBits); err != nil {
+			return nil, fmt.Errorf("generate %s signing key: %w", name, err)
+		}
 	}
 	rk := &rsaKey{kid: "demo-" + name + "-" + opaque(8), key: key}
 	k.keys[name] = rk

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"crypto/rsa"
 	"encoding/base64"
 	"net/http"
 	"net/url"
@@ -73,8 +74,8 @@ func TestOAuth2ClientCredentialsWire(t *testing.T) {
 			raw := tok.AccessToken.Reveal()
 			i := strings.LastIndexByte(raw, '.') + 10
 			tampered := raw[:i] + string("AB"[boolIndex(raw[i] == 'A')]) + raw[i+1:]
-			if status, _ := jwt.Verify(ctx, http.DefaultClient, p.JWKSURL, tampered); status != jwt.StatusFailed {
-				t.Errorf("verify of a tampered token = %s, want failed", status)
+			if status, _ := jwt.Verify(ctx, http.DefaultClient, p.JWKSURL, tampered); status != jwt.StatusMismatch {
+				t.Errorf("verify of a tampered token = %s, want mismatch", status)
 			}
 		})
 	}
@@ -201,5 +202,31 @@ func TestBrokenGateway(t *testing.T) {
 	got := f.send(t, "POST", "/broken/oauth2/token", nil, "")
 	if got.status != 502 || got.header.Get("Content-Type") != "text/html" || !strings.HasPrefix(got.body, "<html>") {
 		t.Errorf("raw answer = %d %s %q", got.status, got.header.Get("Content-Type"), got.body)
+	}
+}
+
+// TestSigningKeyOption: a server given a key signs with it and publishes
+// it, under kids of its own, so that another server with the same key
+// still refuses its tokens; a broken key is refused at start.
+func TestSigningKeyOption(t *testing.T) {
+	a, b := newFixture(t), newFixture(t)
+	ctx := context.Background()
+	tok, err := a.client.Fetch(ctx, oauth2Provider(t, a, providers.AuthBasic, providers.GrantClientCredentials))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := tok.AccessToken.Reveal()
+	if st, why := jwt.Verify(ctx, http.DefaultClient, a.srv.URL()+"/oauth2/jwks", raw); st != jwt.StatusVerified {
+		t.Errorf("own JWKS: %s (%s)", st, why)
+	}
+	if st, why := jwt.Verify(ctx, http.DefaultClient, b.srv.URL()+"/oauth2/jwks", raw); st != jwt.StatusNoKey {
+		t.Errorf("another server's JWKS, same key: %s (%s), want no_key", st, why)
+	}
+	got := a.send(t, "GET", "/oauth2/jwks", nil, "")
+	if n := base64.RawURLEncoding.EncodeToString(testKey().N.Bytes()); !strings.Contains(got.body, `"n":"`+n+`"`) {
+		t.Errorf("the JWKS does not publish the given key: %s", got.body)
+	}
+	if _, err := Start(Options{SigningKey: &rsa.PrivateKey{}}); err == nil || !strings.Contains(err.Error(), "signing key") {
+		t.Errorf("a broken signing key: %v", err)
 	}
 }

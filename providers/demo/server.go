@@ -24,6 +24,7 @@ package demo
 import (
 	"bytes"
 	"context"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"io"
@@ -51,6 +52,12 @@ type Options struct {
 	// Mobifinance, Telenor and the plain OAuth 2.0 server issue fractions
 	// of it, so that not every countdown ends together.
 	Lifetime time.Duration
+	// SigningKey is the RSA key RS256 tokens are signed with (MoMo's and
+	// the plain OAuth 2.0 server's, each under a kid of this server's
+	// own). nil means the server generates its keys on first use. Tests
+	// pass one key to every server they start, so that no test pays for
+	// key generation on each start.
+	SigningKey *rsa.PrivateKey
 
 	// observe, when set (by this package's tests), sees every request as
 	// received, before it is handled.
@@ -85,6 +92,11 @@ func Start(o Options) (*Server, error) {
 	if o.Lifetime < 0 {
 		return nil, fmt.Errorf("start demo server: negative lifetime %s", o.Lifetime)
 	}
+	if o.SigningKey != nil {
+		if err := o.SigningKey.Validate(); err != nil {
+			return nil, fmt.Errorf("start demo server: signing key: %w", err)
+		}
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("start demo server: %w", err)
@@ -94,7 +106,7 @@ func Start(o Options) (*Server, error) {
 		url:              "http://" + ln.Addr().String(),
 		done:             make(chan struct{}),
 		store:            newTokenStore(),
-		keys:             newKeyring(),
+		keys:             newKeyring(o.SigningKey),
 		mobifinanceKey:   randomBytes(32),
 		mobiledigitalKey: randomBytes(32),
 	}

@@ -70,7 +70,7 @@ func TestProvidersOnePerPresetAndAllWork(t *testing.T) {
 
 func TestLifetimes(t *testing.T) {
 	clk := &clock{t: epoch}
-	srv, err := Start(Options{Now: clk.Now, Lifetime: 10 * time.Minute})
+	srv, err := Start(Options{Now: clk.Now, Lifetime: 10 * time.Minute, SigningKey: testKey()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestDateHeaderFollowsTheServerClock(t *testing.T) {
 	f := newFixture(t)
 	// The server's clock runs 5 minutes ahead of the client's.
 	srvClock := &clock{t: epoch.Add(5 * time.Minute)}
-	srv, err := Start(Options{Now: srvClock.Now})
+	srv, err := Start(Options{Now: srvClock.Now, SigningKey: testKey()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestDateHeaderFollowsTheServerClock(t *testing.T) {
 }
 
 func TestConcurrentClients(t *testing.T) {
-	srv, err := Start(Options{})
+	srv, err := Start(Options{SigningKey: testKey()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestConcurrentClients(t *testing.T) {
 }
 
 func TestCloseStopsServing(t *testing.T) {
-	srv, err := Start(Options{})
+	srv, err := Start(Options{SigningKey: testKey()})
 	if err != nil {
 		t.Fatal(err)
 	}

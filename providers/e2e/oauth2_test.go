@@ -238,12 +238,12 @@ func TestOAuth2MockServer(t *testing.T) {
 			t.Fatal(err)
 		}
 		tampered := parts[0] + "." + base64.RawURLEncoding.EncodeToString(forged) + "." + parts[2]
-		if status, why := jwt.Verify(ctx, nil, jwks, tampered); status != jwt.StatusFailed {
-			t.Errorf("verify of a tampered token = %s (%s), want failed", status, why)
+		if status, why := jwt.Verify(ctx, nil, jwks, tampered); status != jwt.StatusMismatch {
+			t.Errorf("verify of a tampered token = %s (%s), want mismatch", status, why)
 		}
 		// Without the configured JWKS URL nothing is claimed.
-		if status, _ := jwt.Verify(ctx, nil, "", raw); status != jwt.StatusUnchecked {
-			t.Errorf("verify without a JWKS URL = %s, want unchecked", status)
+		if status, _ := jwt.Verify(ctx, nil, "", raw); status != jwt.StatusNoJWKSURL {
+			t.Errorf("verify without a JWKS URL = %s, want no_jwks_url", status)
 		}
 	})
 }

@@ -3,54 +3,57 @@ package jwt
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 )
 
-func TestFastObjectTakesCommonTokensAndDefersTheRest(t *testing.T) {
-	for _, s := range []string{
-		`{}`, ` { "a" : 1 } `, `{"a":[],"b":{},"c":[{"d":[null,true,false,-0.5e-3,0]}]}`,
-		`{"é":"ü"}`, `{"n":123456789012}`,
-	} {
-		if _, _, ok := fastObject(s); !ok {
-			t.Errorf("fastObject(%s) deferred", s)
-		}
-	}
-	for _, s := range []string{
-		`{"a":"\n"}`, "{\"a\":\"\xff\"}", `{"a":1e999}`, `{"a":01}`, `{"a":1,}`, `{"a":1} x`, `[1]`,
-		`{"a":tru}`, `{"a":` + strings.Repeat("[", maxFastDepth+1) + strings.Repeat("]", maxFastDepth+1) + `}`,
-	} {
-		if _, _, ok := fastObject(s); ok {
-			t.Errorf("fastObject(%q) did not defer", s)
-		}
-	}
-}
-
-// FuzzFastObject holds the fast decoder to encoding/json: whatever it takes,
-// it must decode to exactly what the encoding/json path gives.
-func FuzzFastObject(f *testing.F) {
+// FuzzDecodeObject holds decodeObject to encoding/json: it takes exactly
+// the objects json.Unmarshal takes, its map is json.Unmarshal's, and each
+// listed member's text is JSON that decodes to that member's value (the
+// last of a repeated name being the one in the map).
+func FuzzDecodeObject(f *testing.F) {
 	for _, s := range []string{
 		`{"sub":"a","exp":1700000000,"aud":["x","y"],"o":{"k":[1.5,-2e3,true,false,null]}}`,
 		`{"a":"\u00e9","b":"x\"y"}`, `{ "a" : [ ] , "b" : { } }`, `{"a":1,"a":2}`, `{"a":-0}`,
+		"{\n\t\"a\" :\n[1,\n2] }\n", `{"a":1} x`, `{"a":1,}`, `[1]`, `null`, `{"\ud800":"\udc00x"}`,
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		fields, m, ok := fastObject(s)
-		if !ok {
+		fields, m, err := decodeObject([]byte(s))
+		var want map[string]any
+		werr := json.Unmarshal([]byte(s), &want)
+		if werr == nil && want == nil {
+			werr = errors.New("null") // not an object
+		}
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("decodeObject(%q) error %v, json.Unmarshal %v", s, err, werr)
+		}
+		if err != nil {
 			return
 		}
-		sf, sm, err := slowObject([]byte(s))
-		if err != nil {
-			t.Fatalf("fast path took %q, encoding/json refuses it: %v", s, err)
+		if !reflect.DeepEqual(m, want) {
+			t.Fatalf("map of %q:\n got %#v\nwant %#v", s, m, want)
 		}
-		if !reflect.DeepEqual(m, sm) {
-			t.Fatalf("maps differ for %q:\nfast %#v\nslow %#v", s, m, sm)
+		last := map[string]string{}
+		for _, fl := range fields {
+			last[fl.Key] = fl.Value
 		}
-		if !reflect.DeepEqual(fields, sf) {
-			t.Fatalf("fields differ for %q:\nfast %q\nslow %q", s, fields, sf)
+		if len(last) != len(m) {
+			t.Fatalf("%d names listed, %d in the map", len(last), len(m))
+		}
+		for k, text := range last {
+			var v any
+			if err := json.Unmarshal([]byte(text), &v); err != nil {
+				t.Fatalf("member %q: text %q is not JSON: %v", k, text, err)
+			}
+			if !reflect.DeepEqual(v, m[k]) {
+				t.Fatalf("member %q: text %q decodes to %#v, map has %#v", k, text, v, m[k])
+			}
 		}
 	})
 }

@@ -54,27 +54,27 @@ func TestVerifyJWKSProblems(t *testing.T) {
 		want   Status
 		reason string
 	}{
-		{"unreachable", closed.URL, StatusFailed, "cannot fetch the JWKS"},
+		{"unreachable", closed.URL, StatusJWKSNotFetched, "cannot fetch the JWKS"},
 		{"server error", serve(t, func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "boom", http.StatusInternalServerError)
-		}), StatusFailed, "answered 500 Internal Server Error"},
-		{"not json", serve(t, body("<html>gateway</html>")), StatusFailed, "is not a JWKS"},
-		{"no keys", serve(t, body(`{"keys":[]}`)), StatusFailed, "holds no usable public key"},
-		{"only junk keys", serve(t, body(`{"keys":[{"kty":"XYZ"},{"kty":"RSA","n":"!!"}]}`)), StatusFailed, "holds no usable public key"},
+		}), StatusJWKSNotFetched, "answered 500 Internal Server Error"},
+		{"not json", serve(t, body("<html>gateway</html>")), StatusJWKSNotFetched, "is not a JWKS"},
+		{"no keys", serve(t, body(`{"keys":[]}`)), StatusJWKSNotFetched, "holds no usable public key"},
+		{"only junk keys", serve(t, body(`{"keys":[{"kty":"XYZ"},{"kty":"RSA","n":"!!"}]}`)), StatusJWKSNotFetched, "holds no usable public key"},
 		{"too large", serve(t, func(w http.ResponseWriter, r *http.Request) {
 			_, _ = w.Write([]byte(`{"keys":[` + string(pub) + `],"pad":"`))
 			_, _ = w.Write([]byte(strings.Repeat("x", MaxJWKSSize)))
 			_, _ = w.Write([]byte(`"}`))
-		}), StatusFailed, "larger than 1 MiB"},
+		}), StatusJWKSNotFetched, "larger than 1 MiB"},
 		{"junk keys mixed in", serve(t, body(`{"keys":[{"kty":"XYZ"},{"kty":"oct","k":"c2VjcmV0"},`+string(pub)+`]}`)),
 			StatusVerified, `matches key "good"`},
 		{"enc key skipped", serve(t, body(`{"keys":[`+strings.Replace(string(pub), `"kid"`, `"use":"enc","kid"`, 1)+`]}`)),
-			StatusFailed, "no key that can verify ES256"},
+			StatusNoKey, "no key that can verify ES256"},
 		{"two candidates, neither matches", serve(t, body(`{"keys":[`+string(otherPub)+`,`+string(otherPub)+`]}`)),
-			StatusFailed, "matches none of the 2 usable keys"},
+			StatusMismatch, "matches none of the 2 usable keys"},
 		{"second of two candidates matches", serve(t, body(`{"keys":[`+string(otherPub)+`,`+string(pub)+`]}`)),
 			StatusVerified, `matches key "good"`},
-		{"not a URL", "://nope", StatusFailed, "cannot fetch the JWKS"},
+		{"not a URL", "://nope", StatusJWKSNotFetched, "cannot fetch the JWKS"},
 		{"set without kids, token with one", serve(t, body(`{"keys":[`+strings.Replace(string(pub), `"kid":"good",`, "", 1)+`]}`)),
 			StatusVerified, "matches key (no kid)"},
 	}
@@ -106,7 +106,7 @@ func TestVerifyObeysContextTimeout(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	status, why := Verify(ctx, &http.Client{}, url, sign(t, jose.ES256, key, "", claims, nil))
-	if status != StatusFailed || !strings.Contains(why, "context deadline exceeded") {
+	if status != StatusJWKSNotFetched || !strings.Contains(why, "context deadline exceeded") {
 		t.Errorf("Verify = %s %q", status, why)
 	}
 	if d := time.Since(start); d > 3*time.Second {
@@ -122,7 +122,7 @@ func TestVerifyMasksJWKSPassword(t *testing.T) {
 	url := serve(t, func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusForbidden) })
 	url = strings.Replace(url, "http://", "http://user:hunter2@", 1)
 	status, why := Verify(context.Background(), nil, url, sign(t, jose.ES256, key, "", claims, nil))
-	if status != StatusFailed || !strings.Contains(why, "403 Forbidden") || strings.Contains(why, "hunter2") {
+	if status != StatusJWKSNotFetched || !strings.Contains(why, "403 Forbidden") || strings.Contains(why, "hunter2") {
 		t.Errorf("Verify = %s %q", status, why)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -115,26 +116,63 @@ func checkSegment(s string) error {
 	return nil
 }
 
-// decodeObject decodes a JSON object into its ordered members and a map.
-// The one-pass fastObject handles what tokens normally hold; anything else
-// is validated and decoded by encoding/json, after which scanMembers can
-// rely on the text being well formed.
+// decodeObject decodes a JSON object into its members, in the order the
+// token has them, and a map of the same members as encoding/json decodes
+// them into any. A name that appears twice is listed twice: the display
+// shows what the token really holds, while the map keeps the last, as
+// encoding/json does.
 func decodeObject(b []byte) ([]Field, map[string]any, error) {
-	if fields, m, ok := fastObject(string(b)); ok {
-		return fields, m, nil
-	}
-	return slowObject(b)
-}
-
-// slowObject is decodeObject by way of encoding/json.
-func slowObject(b []byte) ([]Field, map[string]any, error) {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || b[0] != '{' {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if t, err := dec.Token(); err != nil {
+		return nil, nil, truncated(err)
+	} else if t != json.Delim('{') {
 		return nil, nil, errors.New("not an object")
 	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, nil, err
+	fields := make([]Field, 0, 16)
+	m := make(map[string]any, 16)
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, nil, truncated(err)
+		}
+		key, _ := t.(string) // inside an object the decoder gives only names here
+		from := dec.InputOffset()
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return nil, nil, truncated(err)
+		}
+		// From the end of the name to the end of the value: the colon,
+		// spaces around it and the value's own text.
+		raw := bytes.TrimLeft(b[from:dec.InputOffset()], " \t\r\n:")
+		fields = append(fields, Field{Key: key, Value: valueText(raw)})
+		m[key] = v
 	}
-	return scanMembers(b, len(m)), m, nil
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, nil, truncated(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, nil, errors.New("data after the object")
+	}
+	return fields, m, nil
+}
+
+// truncated says what a decoder's io.EOF means inside an object: it ended
+// too soon.
+func truncated(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// valueText returns a value's JSON text on one line: objects and arrays
+// laid out over several lines in the token are compacted.
+func valueText(raw []byte) string {
+	if len(raw) > 0 && (raw[0] == '{' || raw[0] == '[') && bytes.ContainsAny(raw, "\n\r\t") {
+		var buf bytes.Buffer
+		if json.Compact(&buf, raw) == nil {
+			return buf.String()
+		}
+	}
+	return string(raw)
 }

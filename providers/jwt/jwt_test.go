@@ -170,3 +170,12 @@ func FuzzParse(f *testing.F) {
 		_, _ = j.Expiry()
 	})
 }
+
+func TestParseTruncatedClaimsSaySo(t *testing.T) {
+	for _, c := range []string{`{"sub":"a"`, `{"sub":`, `{`, ``} {
+		_, err := Parse(b64(`{"alg":"RS256"}`) + "." + b64(c) + "." + b64("s"))
+		if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "unexpected EOF") {
+			t.Errorf("claims %q: %v", c, err)
+		}
+	}
+}

@@ -34,6 +34,12 @@ const (
 	WarnBadTimeClaim   = "bad_time_claim"
 )
 
+// The codes of the warnings CheckIssued returns.
+const (
+	WarnIssuedExpired     = "issued_expired"
+	WarnIssuedNotYetValid = "issued_not_yet_valid"
+)
+
 // Warning is something about a token the user should know, with a stable
 // Code for programs and a Msg for people.
 type Warning struct {
@@ -133,6 +139,36 @@ func (j *JWT) Check(now, expiresAt time.Time) []Warning {
 				Msg: fmt.Sprintf("expires_in says %s but exp says %s (%s apart)",
 					expiresAt.Local().Format(time.DateTime), exp.Local().Format(time.DateTime), span(d.Abs()))})
 		}
+	}
+	return ws
+}
+
+// CheckIssued returns warnings about the token as the server issued it:
+// already expired (exp at or before the moment the answer arrived) or not
+// yet valid (nbf more than Leeway after it). received is that moment by our
+// clock, skew the server's clock minus ours (zero when unknown); the times
+// are compared on the server's clock, so a laptop whose clock is wrong does
+// not make a good token look broken. Unlike Check, the answer does not
+// change as time passes: it is about what the server sent.
+func (j *JWT) CheckIssued(received time.Time, skew time.Duration) []Warning {
+	if j == nil || received.IsZero() {
+		return nil
+	}
+	at := received.Add(skew) // the moment of the answer on the server's clock
+	clock := ""
+	if skew != 0 {
+		clock = ", by the server's clock"
+	}
+	var ws []Warning
+	if exp, ok := j.Expiry(); ok && !at.Before(exp) {
+		ws = append(ws, Warning{Code: WarnIssuedExpired,
+			Msg: fmt.Sprintf("the server issued the token already expired: exp %s is %s before the answer arrived%s",
+				exp.Local().Format(time.DateTime), span(at.Sub(exp)), clock)})
+	}
+	if nbf, ok := j.timeClaim("nbf"); ok && nbf.Sub(at) > Leeway {
+		ws = append(ws, Warning{Code: WarnIssuedNotYetValid,
+			Msg: fmt.Sprintf("the server issued the token not yet valid: nbf %s is %s after the answer arrived%s",
+				nbf.Local().Format(time.DateTime), span(nbf.Sub(at)), clock)})
 	}
 	return ws
 }

@@ -136,3 +136,61 @@ func TestRelative(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckIssued(t *testing.T) {
+	at := time.Unix(1700000000, 0) // when the answer arrived, by our clock
+	tests := []struct {
+		name   string
+		claims string
+		skew   time.Duration
+		codes  []string
+		says   []string // in the messages, in order
+	}{
+		{"good", `{"exp":1700003600,"nbf":1700000000}`, 0, nil, nil},
+		{"already expired", `{"exp":1699999700}`, 0, []string{WarnIssuedExpired},
+			[]string{"the server issued the token already expired: exp ", " is 5m before the answer arrived\n"}},
+		{"expired the moment it came", `{"exp":1700000000}`, 0, []string{WarnIssuedExpired}, []string{" is 0s before"}},
+		{"not yet valid", `{"exp":1700007200,"nbf":1700003600}`, 0, []string{WarnIssuedNotYetValid},
+			[]string{"the server issued the token not yet valid: nbf ", " is 1h after the answer arrived\n"}},
+		{"nbf within leeway", `{"nbf":1700000020}`, 0, nil, nil},
+		{"both", `{"exp":1699990000,"nbf":1700003600}`, 0, []string{WarnIssuedExpired, WarnIssuedNotYetValid},
+			[]string{" is 2h 46m before", " is 1h after"}},
+		// Our clock is an hour ahead of the server's: by the server's clock
+		// the token is good for the hour it was meant to be.
+		{"expired by our clock only", `{"exp":1699999800,"nbf":1699996400}`, -time.Hour, nil, nil},
+		// Our clock is an hour behind: the nbf that looks an hour away by
+		// ours is now for the server.
+		{"not yet valid by our clock only", `{"exp":1700007200,"nbf":1700003600}`, time.Hour, nil, nil},
+		{"expired by the server's clock", `{"exp":1700000300}`, 10 * time.Minute, []string{WarnIssuedExpired},
+			[]string{" is 5m before the answer arrived, by the server's clock\n"}},
+		{"no time claims", `{"sub":"x"}`, 0, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := mustParse(t, tt.claims).CheckIssued(at, tt.skew)
+			var codes []string
+			var text strings.Builder
+			for _, w := range ws {
+				codes = append(codes, w.Code)
+				text.WriteString(w.Msg + "\n")
+			}
+			if !reflect.DeepEqual(codes, tt.codes) {
+				t.Fatalf("codes = %v, want %v (%q)", codes, tt.codes, text.String())
+			}
+			rest := text.String()
+			for _, want := range tt.says {
+				i := strings.Index(rest, want)
+				if i < 0 {
+					t.Fatalf("warnings %q do not say %q (in order)", text.String(), want)
+				}
+				rest = rest[i+len(want):]
+			}
+		})
+	}
+	if ws := (*JWT)(nil).CheckIssued(at, 0); ws != nil {
+		t.Errorf("nil JWT: %v", ws)
+	}
+	if ws := mustParse(t, `{"exp":1}`).CheckIssued(time.Time{}, 0); ws != nil {
+		t.Errorf("unknown arrival: %v", ws)
+	}
+}

@@ -18,22 +18,6 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 )
 
-// Status is the outcome of a signature check. There is deliberately no
-// "valid": a token is verified against a named key set, or it is not.
-type Status string
-
-// The outcomes of Verify.
-const (
-	// StatusVerified: the signature matches a key of the configured JWKS.
-	StatusVerified Status = "verified"
-	// StatusFailed: the signature was checked and does not match, the token
-	// is unsigned or malformed, or the JWKS could not be fetched or used.
-	StatusFailed Status = "failed"
-	// StatusUnchecked: there is nothing to check it against (no JWKS URL, an
-	// HMAC secret tokenscope does not have, an opaque token).
-	StatusUnchecked Status = "unchecked"
-)
-
 // MaxJWKSSize caps the JWKS document Verify reads.
 const MaxJWKSSize = 1 << 20
 
@@ -67,34 +51,39 @@ func asymmetric(alg string) (k keyKind, ok bool) {
 
 // Verify checks raw's signature against the keys of the JWKS at jwksURL,
 // the provider's configured URL and nothing else: the token's own jku, x5u,
-// jwk and x5c headers are never followed or trusted. hc nil means a plain
+// jwk and x5c headers are never followed or trusted, and a token whose
+// "crit" header names an extension Verify does not understand is refused
+// before any key is fetched. hc nil means a plain
 // client; the fetch obeys ctx (DefaultJWKSTimeout when ctx has no
-// deadline) and reads at most MaxJWKSSize. The reason says why, in words a
-// user can act on. alg "none" always fails; an HMAC alg is unchecked, never
-// tried against a public key.
+// deadline) and reads at most MaxJWKSSize. The status says what Verify
+// found; the reason says it in words a user can act on, for display only.
+// alg "none" always fails; an HMAC alg is unchecked, never tried against a
+// public key.
 func Verify(ctx context.Context, hc *http.Client, jwksURL, raw string) (Status, string) {
 	j, err := Parse(raw)
 	if errors.Is(err, ErrOpaque) {
-		return StatusUnchecked, "opaque token: there is no signature to check"
+		return StatusOpaque, "opaque token: there is no signature to check"
 	}
 	if err != nil {
-		return StatusFailed, err.Error()
+		return StatusMalformed, err.Error()
 	}
 	alg := j.Alg()
 	kind, ok := asymmetric(alg)
 	switch {
 	case strings.EqualFold(alg, "none"):
-		return StatusFailed, `alg "none": an unsigned token is never accepted`
+		return StatusUnsigned, `alg "none": an unsigned token is never accepted`
+	case critProblem(j.HeaderMap) != "":
+		return StatusUnsupportedCrit, critProblem(j.HeaderMap)
 	case strings.HasPrefix(alg, "HS"):
-		return StatusUnchecked, fmt.Sprintf("%s is signed with a shared secret that tokenscope does not have", alg)
+		return StatusSharedSecret, fmt.Sprintf("%s is signed with a shared secret that tokenscope does not have", alg)
 	case !ok:
-		return StatusFailed, fmt.Sprintf("unsupported alg %q", alg)
+		return StatusUnsupportedAlg, fmt.Sprintf("unsupported alg %q", alg)
 	case jwksURL == "":
-		return StatusUnchecked, "no jwks_url is configured for this provider"
+		return StatusNoJWKSURL, "no jwks_url is configured for this provider"
 	}
 	jws, err := jose.ParseSignedCompact(j.Raw, []jose.SignatureAlgorithm{jose.SignatureAlgorithm(alg)})
 	if err != nil {
-		return StatusFailed, fmt.Sprintf("cannot read the signature: %v", err)
+		return StatusMalformed, fmt.Sprintf("cannot read the signature: %v", err)
 	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
@@ -104,11 +93,11 @@ func Verify(ctx context.Context, hc *http.Client, jwksURL, raw string) (Status, 
 	shown := redact(jwksURL)
 	keys, err := fetchJWKS(ctx, hc, jwksURL, shown)
 	if err != nil {
-		return StatusFailed, fmt.Sprintf("cannot fetch the JWKS: %v", err) + ignoredNote(j)
+		return StatusJWKSNotFetched, fmt.Sprintf("cannot fetch the JWKS: %v", err) + ignoredNote(j)
 	}
 	cands, reason := candidates(keys, j.Kid(), alg, kind)
 	if len(cands) == 0 {
-		return StatusFailed, reason + ignoredNote(j)
+		return StatusNoKey, reason + ignoredNote(j)
 	}
 	for _, k := range cands {
 		if _, err := jws.Verify(k.Key); err == nil {
@@ -116,9 +105,9 @@ func Verify(ctx context.Context, hc *http.Client, jwksURL, raw string) (Status, 
 		}
 	}
 	if len(cands) == 1 {
-		return StatusFailed, fmt.Sprintf("%s signature does not match key %s of %s", alg, kidName(cands[0].KeyID), shown) + ignoredNote(j)
+		return StatusMismatch, fmt.Sprintf("%s signature does not match key %s of %s", alg, kidName(cands[0].KeyID), shown) + ignoredNote(j)
 	}
-	return StatusFailed, fmt.Sprintf("%s signature matches none of the %d usable keys of %s", alg, len(cands), shown) + ignoredNote(j)
+	return StatusMismatch, fmt.Sprintf("%s signature matches none of the %d usable keys of %s", alg, len(cands), shown) + ignoredNote(j)
 }
 
 // candidates picks the keys to try: those with the token's kid, else every

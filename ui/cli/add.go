@@ -138,11 +138,14 @@ func fieldUsage(cmd, name string, err error) error {
 	ue := &usageError{cmd: cmd, msg: fmt.Sprintf("add %s: %v", name, err)}
 	var fe *providers.FieldError
 	if errors.As(err, &fe) {
-		switch fe.Field {
-		case "name":
-			ue.hint = "choose a NAME without spaces or slashes"
-		case "params":
+		switch {
+		case fe.Field == "name":
+			ue.hint = "choose a NAME of letters, digits and - _ . @, at most 64 characters"
+		case fe.Field == "params":
 			ue.hint = "leave that --param out: secrets go in --client-secret-env, --password-env or --secrets-stdin"
+		case errors.Is(err, providers.ErrUserinfo):
+			ue.hint = "take the user name and password out of the URL: give them as --client-id and --client-secret-env, " +
+				"or --username and --password-env"
 		default:
 			ue.hint = "pass --" + strings.ReplaceAll(fe.Field, "_", "-")
 		}

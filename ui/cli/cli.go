@@ -13,8 +13,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/tokenscope/tokenscope/ui"
 )
@@ -54,10 +56,13 @@ type hooks struct {
 	isTerminal func(any) bool
 	// tty opens the terminal prompts go to.
 	tty func() (ttyFiles, error)
+	// unsetenv removes a variable from the environment the programs this
+	// process starts inherit (os.Unsetenv).
+	unsetenv func(string) error
 }
 
 func defaultHooks() hooks {
-	return hooks{runUI: ui.Run, isTerminal: isTerminal, tty: openTTY}
+	return hooks{runUI: ui.Run, isTerminal: isTerminal, tty: openTTY, unsetenv: os.Unsetenv}
 }
 
 // app is one run of the command line: its streams, its environment and
@@ -111,13 +116,57 @@ func (a *app) help(args []string) error {
 	return &usageError{msg: "unknown command " + quote(args[0]), hint: "run tokenscope --help to see the commands"}
 }
 
-// versionString is the version --version prints.
+// versionString is the line --version prints: the program's name, its
+// version, the commit it was built from and the Go that built it, as a bug
+// report needs them.
 func (a *app) versionString() string {
-	if a.version != "" {
-		return a.version
+	bi, _ := debug.ReadBuildInfo()
+	return versionLine(a.version, bi)
+}
+
+// versionLine is versionString for a link-time version (empty when unset)
+// and the build information (nil when the binary has none).
+func versionLine(version string, bi *debug.BuildInfo) string {
+	goVersion, commit, modified, when := runtime.Version(), "", false, ""
+	if bi != nil {
+		if version == "" && bi.Main.Version != "" {
+			version = bi.Main.Version
+		}
+		if bi.GoVersion != "" {
+			goVersion = bi.GoVersion
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				commit = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			case "vcs.time":
+				when = s.Value
+			}
+		}
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
+	if version == "" || version == "(devel)" {
+		version = "devel"
 	}
-	return "(devel)"
+	var b strings.Builder
+	b.WriteString("tokenscope " + version)
+	switch {
+	case commit == "":
+		b.WriteString(" (no commit recorded)")
+	default:
+		if len(commit) > 12 {
+			commit = commit[:12]
+		}
+		b.WriteString(" (commit " + commit)
+		if modified {
+			b.WriteString(", modified")
+		}
+		if t, err := time.Parse(time.RFC3339, when); err == nil {
+			b.WriteString(", " + t.UTC().Format("2006-01-02"))
+		}
+		b.WriteString(")")
+	}
+	b.WriteString(" " + goVersion + " " + runtime.GOOS + "/" + runtime.GOARCH)
+	return b.String()
 }

@@ -3,14 +3,21 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -67,6 +74,17 @@ func fakeExplorer(w io.Writer, o ui.Options) error {
 	if os.Getenv("FAKEUI_HANG") != "" {
 		select {} // until a signal ends the process
 	}
+	if names := os.Getenv("FAKEUI_CHILD_ENV"); names != "" {
+		// A program the explorer starts (xclip, a browser) inherits this.
+		out, err := exec.Command("env").Output()
+		if err != nil {
+			return fmt.Errorf("fake explorer: env: %w", err)
+		}
+		for _, name := range strings.Split(names, ",") {
+			sees := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + `=`).Match(out)
+			fmt.Fprintf(w, "explorer: a child process sees %s: %v\n", name, sees)
+		}
+	}
 	if o.Input == nil || o.Output == nil || o.Client == nil {
 		return errors.New("fake explorer: no terminal or client given")
 	}
@@ -98,6 +116,9 @@ func TestScript(t *testing.T) {
 			e.Setenv("TOKENSCOPE_HOME", filepath.Join(e.WorkDir, "home"))
 			e.Setenv("TZ", "UTC")
 			e.Setenv("NO_COLOR", "1")
+			// A name a script cannot spell: it carries an escape sequence.
+			e.Setenv("ESCNAME", "ev\x1b[2Jil")
+			e.Setenv("CRLF_VALUE", "ab\r\nX-Injected: 1")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -106,9 +127,20 @@ func TestScript(t *testing.T) {
 			"storegone":    cmdStoreGone,
 			"tokenjwt":     cmdTokenJWT,
 			"paddedserver": cmdPaddedServer,
+			"jwtserver":    cmdJWTServer,
 		},
 	})
 }
+
+// demoKey is the RSA key every demo server the scripts start signs with,
+// generated once per test binary rather than once per server.
+var demoKey = sync.OnceValue(func() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic("generate the tests' signing key: " + err.Error())
+	}
+	return k
+})
 
 // cmdDemoServer starts a demo server for the rest of the script:
 //
@@ -128,7 +160,7 @@ func cmdDemoServer(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		lifetime = d
 	}
-	srv, err := demo.Start(demo.Options{Lifetime: lifetime})
+	srv, err := demo.Start(demo.Options{Lifetime: lifetime, SigningKey: demoKey()})
 	ts.Check(err)
 	ts.Defer(srv.Close)
 	ts.Setenv("DEMO_URL", srv.URL())
@@ -199,4 +231,41 @@ func cmdTokenJWT(ts *testscript.TestScript, neg bool, args []string) {
 	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 	tok := enc(`{"alg":"RS256","typ":"JWT","kid":"k1"}`) + "." + enc(claims) + "." + enc("not a real signature")
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(tok+"\n"), 0o600))
+}
+
+// cmdJWTServer starts, for the rest of the script, a token endpoint at
+// $VAR/token that answers every request with a JWT of the given claims,
+// token_type Bearer and expires_in 3600, so that what the claims say about
+// time is the only thing wrong with the token:
+//
+//	jwtserver VAR CLAIMS-JSON [SKEW]
+//
+// ${NOW+N} in the claims is the server's Unix time N seconds from the
+// request; the server's clock, also in its Date header, is SKEW (a Go
+// duration, default 0) ahead of ours.
+func cmdJWTServer(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: jwtserver VAR CLAIMS-JSON [SKEW]")
+	}
+	var skew time.Duration
+	if len(args) == 3 {
+		d, err := time.ParseDuration(args[2])
+		ts.Check(err)
+		skew = d
+	}
+	tmpl := args[1]
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		now := time.Now().Add(skew)
+		claims := regexp.MustCompile(`\$\{NOW([+-]\d+)\}`).ReplaceAllStringFunc(tmpl, func(s string) string {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(s, "${NOW"), "}"), 10, 64)
+			return strconv.FormatInt(now.Unix()+n, 10)
+		})
+		enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+		tok := enc(`{"alg":"RS256","typ":"JWT"}`) + "." + enc(claims) + "." + enc("not a real signature")
+		w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"access_token":%q,"token_type":"Bearer","expires_in":3600}`, tok)
+	}))
+	ts.Defer(srv.Close)
+	ts.Setenv(args[0], srv.URL)
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 )
 
@@ -39,9 +39,7 @@ func (a *app) cmdDecode(ctx context.Context, cmd command, args []string) error {
 	now := time.Now()
 	view := newJWTView(j, now, time.Time{})
 	if *asJSON {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(view)
+		return writeJSON(a.stdout, view)
 	}
 	if err := writeJWT(a.stdout, j, now); err != nil {
 		return err
@@ -102,18 +100,18 @@ func writeJWT(w io.Writer, j *jwt.JWT, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "header")
 	for _, f := range j.Header {
-		fmt.Fprintf(tw, "  %s\t%s\n", printable(f.Key), printable(f.Value))
+		fmt.Fprintf(tw, "  %s\t%s\n", display.Text(f.Key), display.Text(f.Value))
 	}
 	fmt.Fprintln(tw, "claims")
 	for _, f := range j.Claims {
-		v := printable(f.Value)
+		v := display.Text(f.Value)
 		if at, ok := times[f.Key]; ok {
 			v += fmt.Sprintf("  %s (%s)", at.Local().Format("2006-01-02 15:04:05 MST"), jwt.Relative(now, at))
 		}
-		fmt.Fprintf(tw, "  %s\t%s\n", printable(f.Key), v)
+		fmt.Fprintf(tw, "  %s\t%s\n", display.Text(f.Key), v)
 	}
 	fmt.Fprintln(tw, "signature")
-	fmt.Fprintf(tw, "  %s\t%s\n", jwt.StatusUnchecked,
+	fmt.Fprintf(tw, "  %s\t%s\n", jwt.VerdictUnchecked,
 		"decode does not verify: tokenscope token NAME --json checks it against the provider's jwks_url")
 	return tw.Flush()
 }

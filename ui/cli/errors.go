@@ -4,15 +4,24 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/store"
 )
 
 // errInterrupted ends a command the user interrupted (Ctrl-C at a prompt).
 var errInterrupted = errors.New("interrupted")
+
+// interruptError is errInterrupted with what the interrupt left behind,
+// when the user needs to know ("interrupted: nothing was imported").
+type interruptError struct{ outcome string }
+
+func (e *interruptError) Error() string { return "interrupted: " + e.outcome }
+func (e *interruptError) Unwrap() error { return errInterrupted }
 
 // usageError is a command line that cannot be run as written: exit 2, with
 // a hint (by default, where to read the command's usage).
@@ -44,7 +53,11 @@ func (a *app) exit(ctx context.Context, err error) int {
 	// An interrupt wins over success: a command that finished its work
 	// after Ctrl-C (an unlock that ran on through the KDF) must not exit 0
 	// as if the user had not asked it to stop.
+	var ie *interruptError
 	switch {
+	case errors.As(err, &ie):
+		a.errorf("%s", ie)
+		return exitInterrupt
 	case errors.Is(err, errInterrupted) || ctx.Err() != nil:
 		a.errorf("interrupted")
 		return exitInterrupt
@@ -126,18 +139,54 @@ func (a *app) printf(format string, args ...any) {
 	a.message("", format, args...)
 }
 
+// message writes one "tokenscope: kind…" line per line of the message.
+// The format is ours; every argument may hold outside text (a provider
+// name from an import file, a server's error), so each is shown through
+// display.Text before it is formatted, and no argument can end a line.
 func (a *app) message(kind, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
+	safe := make([]any, len(args))
+	for i, arg := range args {
+		safe[i] = shown(arg)
+	}
+	msg := fmt.Sprintf(format, safe...)
 	for _, line := range strings.Split(msg, "\n") {
 		fmt.Fprintf(a.stderr, "tokenscope: %s%s\n", kind, line)
 	}
 }
 
-// warnInsecure says, each time an insecure provider is used, that its TLS
-// certificates are not checked.
+// shown is arg made safe to print. An error of our own may span lines
+// (import reports one line per mistake), so it is shown line by line; an
+// error that carries a server's words is kept to one line, so that a
+// server cannot start a line of its own that looks like ours.
+func shown(arg any) any {
+	switch v := arg.(type) {
+	case string:
+		return display.Text(v)
+	case error:
+		var pe *providers.Error
+		if errors.As(v, &pe) {
+			return display.Text(v.Error())
+		}
+		lines := strings.Split(v.Error(), "\n")
+		for i, l := range lines {
+			lines[i] = display.Text(l)
+		}
+		return strings.Join(lines, "\n")
+	case fmt.Stringer:
+		return display.Text(v.String())
+	}
+	if rv := reflect.ValueOf(arg); rv.Kind() == reflect.String {
+		return display.Text(rv.String()) // a named string type: providers.Grant
+	}
+	return arg
+}
+
+// warnInsecure says, each time an insecure provider is used, what exposes
+// its secrets and tokens to the network: TLS certificates not checked, or
+// an endpoint over plain http.
 func (a *app) warnInsecure(p providers.Provider) {
-	if p.Insecure {
-		a.warnf("%s does not verify TLS certificates (insecure = true): anyone on the path can read its tokens", p.Name)
+	if why := p.Exposure(); why != "" {
+		a.warnf("%s %s: anyone on the path can read its tokens", p.Name, why)
 	}
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -65,7 +66,7 @@ func (a *app) explorer(theme string) error {
 	}
 	var v *store.Vault
 	if store.Exists(dir) {
-		v, err = store.OpenEnv(dir, a.getenv)
+		v, err = a.openEnv(dir)
 		if errors.Is(err, store.ErrNeedPassphrase) {
 			v, err = nil, nil // the explorer asks
 		}
@@ -73,7 +74,8 @@ func (a *app) explorer(theme string) error {
 			return err
 		}
 	}
-	return a.runUI(ui.Options{Dir: dir, Vault: v, Client: providers.NewClient(providers.Options{}), Theme: theme})
+	return a.runUI(ui.Options{Dir: dir, Vault: v, Client: providers.NewClient(providers.Options{}), Theme: theme,
+		Output: a.stdout, Getenv: a.getenv})
 }
 
 // demo opens the explorer on a demo server, with a throwaway store holding
@@ -99,7 +101,8 @@ func (a *app) demo(theme string) (err error) {
 	if err != nil {
 		return err
 	}
-	return a.runUI(ui.Options{Dir: dir, Vault: v, Client: providers.NewClient(providers.Options{}), Theme: theme, Demo: true, FetchOnStart: true})
+	return a.runUI(ui.Options{Dir: dir, Vault: v, Client: providers.NewClient(providers.Options{}), Theme: theme,
+		Demo: true, FetchOnStart: true, Output: a.stdout, Getenv: a.getenv})
 }
 
 // removeOnHangup removes dir and exits when the terminal hangs up, which
@@ -134,10 +137,8 @@ func demoStore(dir string, ps []providers.Provider) (*store.Vault, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	for _, p := range ps {
-		if err := v.PutProvider(p); err != nil {
-			return nil, fmt.Errorf("demo: %w", err)
-		}
+	if _, err := v.PutProviders(context.Background(), ps); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
 	}
 	return v, nil
 }

@@ -2,7 +2,7 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"text/tabwriter"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/config"
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/lifetime"
@@ -96,9 +97,7 @@ func (a *app) cmdList(ctx context.Context, cmd command, args []string) error {
 		a.warnInsecure(e.Provider)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rows)
+		return writeJSON(a.stdout, rows)
 	}
 	if len(rows) == 0 {
 		a.printf("no providers yet: add one with tokenscope add NAME --preset PRESET, or tokenscope import FILE")
@@ -118,7 +117,7 @@ func (a *app) cmdList(ctx context.Context, cmd command, args []string) error {
 		case r.Status == statusValid:
 			expires = "unknown"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Name, preset, r.Status, expires)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", display.Text(r.Name), display.Text(preset), r.Status, expires)
 	}
 	return tw.Flush()
 }
@@ -141,7 +140,9 @@ func (a *app) cmdRemove(ctx context.Context, cmd command, args []string) error {
 	return nil
 }
 
-// cmdImport is "tokenscope import FILE".
+// cmdImport is "tokenscope import FILE": every provider of the file in one
+// save, or none of them. An interrupt before the save began imports
+// nothing, and says so.
 func (a *app) cmdImport(ctx context.Context, cmd command, args []string) error {
 	fs := newFlagSet(cmd.name)
 	pos, err := a.parse(cmd, fs, args, 1, 1)
@@ -162,32 +163,50 @@ func (a *app) cmdImport(ctx context.Context, cmd command, args []string) error {
 		s := a.getenv(k)
 		return s, s != ""
 	})
+	if stopped(ctx, err) {
+		return nothingImported
+	}
 	if err != nil {
 		return withHint(fmt.Errorf("%s: %w", name, err), "fix the file, and set the environment variables it refers to")
 	}
 	v, err := a.unlock(ctx)
+	if stopped(ctx, err) {
+		return nothingImported
+	}
 	if err != nil {
 		return err
 	}
-	pl, err := v.Load()
-	if err != nil {
-		return err
+	if len(ps) == 0 {
+		a.printf("%s defines no providers", name)
+		return nil
 	}
-	for _, p := range ps {
-		if err := v.PutProvider(p); err != nil {
-			return err
-		}
+	replaced, err := v.PutProviders(ctx, ps)
+	switch {
+	case err != nil && stopped(ctx, err):
+		return nothingImported
+	case err != nil:
+		return fmt.Errorf("%s: nothing was imported: %w", name, err)
+	}
+	for i, p := range ps {
 		verb := "added"
-		if pl.Find(p.Name) >= 0 {
+		if replaced[i] {
 			verb = "replaced"
 		}
 		a.printf("%s %s (%s)", verb, p.Name, p.Preset)
 		a.warnInsecure(p)
 	}
-	if len(ps) == 0 {
-		a.printf("%s defines no providers", name)
+	if ctx.Err() != nil {
+		return &interruptError{outcome: fmt.Sprintf("the save had begun: all %d providers were imported", len(ps))}
 	}
 	return nil
+}
+
+// nothingImported is an import stopped by an interrupt before its save.
+var nothingImported error = &interruptError{outcome: "nothing was imported"}
+
+// stopped reports whether err, or the lack of one, is due to an interrupt.
+func stopped(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, errInterrupted)
 }
 
 // cmdExport is "tokenscope export".

@@ -94,7 +94,8 @@ func TestInterruptExits130(t *testing.T) {
 
 // TestInterruptWhileReadingStdin interrupts commands waiting for standard
 // input that never comes (a pipe whose writer stays open): each says so
-// and exits 130 at once, rather than waiting for the writer.
+// and exits 130 at once, rather than waiting for the writer; import says
+// that nothing was imported.
 func TestInterruptWhileReadingStdin(t *testing.T) {
 	if _, err := exec.LookPath("tokenscope"); err != nil {
 		t.Skip("tokenscope is not on PATH: run through TestMain")
@@ -103,7 +104,14 @@ func TestInterruptWhileReadingStdin(t *testing.T) {
 	if _, err := store.Init(dir, []byte("pass"), store.MinWorkFactor); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{{"decode", "-"}, {"import", "-"}} {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"decode", "-"}, "tokenscope: error: interrupted\n"},
+		{[]string{"import", "-"}, "tokenscope: error: interrupted: nothing was imported\n"},
+	} {
+		args := tt.args
 		t.Run(args[0], func(t *testing.T) {
 			cmd := exec.Command("tokenscope", args...)
 			cmd.Env = append(os.Environ(), "TOKENSCOPE_HOME="+dir, "TOKENSCOPE_PASSPHRASE=pass")
@@ -132,8 +140,8 @@ func TestInterruptWhileReadingStdin(t *testing.T) {
 			if code := cmd.ProcessState.ExitCode(); code != exitInterrupt {
 				t.Errorf("exit code %d, want %d; stderr: %s", code, exitInterrupt, stderr.String())
 			}
-			if got, want := stderr.String(), "tokenscope: error: interrupted\n"; got != want {
-				t.Errorf("stderr = %q, want %q", got, want)
+			if got := stderr.String(); got != tt.want {
+				t.Errorf("stderr = %q, want %q", got, tt.want)
 			}
 		})
 	}

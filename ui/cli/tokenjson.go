@@ -96,6 +96,7 @@ type warningView struct {
 
 type signatureView struct {
 	Status string `json:"status"` // verified, failed, unchecked
+	Code   string `json:"code"`   // what Verify found: verified, mismatch, jwks_not_fetched, …
 	Reason string `json:"reason"`
 }
 
@@ -135,10 +136,11 @@ func (a *app) writeTokenJSON(ctx context.Context, p providers.Provider, tok *pro
 			stated = tok.ExpiresAt
 		}
 		tv.JWT = newJWTView(j, now, stated)
+		for _, w := range j.CheckIssued(tok.IssuedAt, tok.ClockSkew) {
+			tv.JWT.Warnings = append(tv.JWT.Warnings, warningView{Code: w.Code, Message: w.Msg})
+		}
 		status, reason := jwt.Verify(ctx, a.client(false).JWKSClient(p), p.JWKSURL, j.Raw)
-		tv.JWT.Signature = &signatureView{Status: string(status), Reason: reason}
+		tv.JWT.Signature = &signatureView{Status: string(status.Verdict()), Code: status.String(), Reason: reason}
 	}
-	enc := json.NewEncoder(a.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(tv)
+	return writeJSON(a.stdout, tv)
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/store"
 )
@@ -68,7 +70,28 @@ func (a *app) ensure(ctx context.Context, cmd, name string, f ensureFlags) (prov
 	if err != nil {
 		return p, nil, err
 	}
+	a.warnIssued(name, tok)
 	return p, tok, nil
+}
+
+// warnIssued warns when the server issued tok, a JWT, already expired or
+// not yet valid: the token is still printed (the user may want to see it),
+// but whatever it is used for will likely be refused.
+func (a *app) warnIssued(name string, tok *providers.Token) {
+	for _, w := range issuedWarnings(tok) {
+		a.warnf("%s: %s", name, w.Msg)
+	}
+}
+
+// issuedWarnings are jwt.CheckIssued's warnings about tok, nil for an
+// opaque token. The answer arrived at tok.IssuedAt, unless the server
+// stated its own issued_at, which is then as close as we know.
+func issuedWarnings(tok *providers.Token) []jwt.Warning {
+	j, err := jwt.Parse(tok.AccessToken.Reveal())
+	if err != nil {
+		return nil
+	}
+	return j.CheckIssued(tok.IssuedAt, tok.ClockSkew)
 }
 
 // cmdToken is "tokenscope token NAME".
@@ -88,8 +111,36 @@ func (a *app) cmdToken(ctx context.Context, cmd command, args []string) error {
 	if *asJSON {
 		return a.writeTokenJSON(ctx, p, tok, time.Now())
 	}
+	if err := printableToken(pos[0], tok); err != nil {
+		return err
+	}
 	_, err = fmt.Fprintln(a.stdout, tok.AccessToken.Reveal())
 	return err
+}
+
+// escapeCurl shows a curl command line by line through display.Text,
+// keeping the lines' " \" continuations readable as such.
+func escapeCurl(cmdline string) string {
+	lines := strings.Split(cmdline, "\n")
+	for i, l := range lines {
+		if body, ok := strings.CutSuffix(l, " \\"); ok {
+			lines[i] = display.Text(body) + " \\"
+			continue
+		}
+		lines[i] = display.Text(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// printableToken refuses to print a stored token that is not VSCHAR text:
+// one received before responses were checked could carry escape sequences
+// straight to the terminal.
+func printableToken(name string, tok *providers.Token) error {
+	if err := tok.Check(); err != nil {
+		return withHint(fmt.Errorf("the stored token of %s is not printed: %w", name, err),
+			"get a new one: tokenscope token "+name+" --fresh")
+	}
+	return nil
 }
 
 // cmdHeader is "tokenscope header NAME".
@@ -103,6 +154,9 @@ func (a *app) cmdHeader(ctx context.Context, cmd command, args []string) error {
 	}
 	_, tok, err := a.ensure(ctx, cmd.name, pos[0], f)
 	if err != nil {
+		return err
+	}
+	if err := printableToken(pos[0], tok); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintln(a.stdout, "Authorization: Bearer "+tok.AccessToken.Reveal())
@@ -126,6 +180,7 @@ func (a *app) cmdRefresh(ctx context.Context, cmd command, args []string) error 
 	if err != nil {
 		return err
 	}
+	a.warnIssued(name, tok)
 	how := "a new grant"
 	if pl, err := v.Load(); err == nil {
 		if i := pl.Find(name); i >= 0 {
@@ -195,6 +250,14 @@ func (a *app) cmdCurl(ctx context.Context, cmd command, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(a.stdout, providers.CurlCommand(p))
+	cmdline := providers.CurlCommand(p)
+	if !display.Safe(strings.NewReplacer("\n", "", `\`, "").Replace(cmdline)) {
+		// A field from an import file holds a control or bidi character:
+		// shown escaped, the command is safe to read but no longer sends
+		// that value as it is.
+		a.warnf("%s holds control or bidi characters, shown escaped: the command does not send them as they are", pos[0])
+		cmdline = escapeCurl(cmdline)
+	}
+	_, err = fmt.Fprintln(a.stdout, cmdline)
 	return err
 }

@@ -9,9 +9,8 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"strings"
-	"unicode"
 
+	"github.com/tokenscope/tokenscope/providers/display"
 	"golang.org/x/term"
 )
 
@@ -67,7 +66,7 @@ func (a *app) readSecret(ctx context.Context, prompt string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read from the terminal: %w", err)
 	}
-	fmt.Fprintf(t.out, "%s ", printable(prompt))
+	fmt.Fprintf(t.out, "%s ", display.Text(prompt))
 	type answer struct {
 		b   []byte
 		err error
@@ -112,17 +111,6 @@ func (a *app) readNewSecret(ctx context.Context, what string) ([]byte, error) {
 		a.printf("the two entries differ, once more")
 	}
 	return nil, errors.New("the " + what + " was not confirmed")
-}
-
-// printable replaces control characters, so a provider name cannot play
-// tricks with the terminal through a prompt.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return '\uFFFD'
-		}
-		return r
-	}, s)
 }
 
 // clearLine ends the prompt's line and erases it where escape codes work.

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -21,7 +23,8 @@ import (
 )
 
 // testApp is an app on buffers, with TOKENSCOPE_HOME in a temp dir, a
-// pretend terminal and the given explorer.
+// pretend terminal and the given explorer. Its environment is a map of its
+// own: unsetenv removes from it, never from the test process's.
 func testApp(t *testing.T, runUI func(ui.Options) error) (*app, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
 	env := map[string]string{"TOKENSCOPE_HOME": filepath.Join(t.TempDir(), "home")}
@@ -29,6 +32,10 @@ func testApp(t *testing.T, runUI func(ui.Options) error) (*app, *bytes.Buffer, *
 	h := defaultHooks()
 	h.isTerminal = func(any) bool { return true }
 	h.runUI = runUI
+	h.unsetenv = func(k string) error {
+		delete(env, k)
+		return nil
+	}
 	return newApp(strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] }, h), &stdout, &stderr
 }
 
@@ -184,5 +191,49 @@ func TestRowStatus(t *testing.T) {
 		if (len(tt.history) > 0) != (r.LastError != "") {
 			t.Errorf("%s: last_error %q", tt.name, r.LastError)
 		}
+	}
+}
+
+func TestVersionLine(t *testing.T) {
+	t.Parallel()
+	vcs := &debug.BuildInfo{
+		GoVersion: "go1.26.8",
+		Main:      debug.Module{Version: "v0.3.1-0.20261201120000-1eb385d0a1b2"},
+		Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "1eb385d0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"},
+			{Key: "vcs.time", Value: "2026-12-01T12:00:00Z"},
+			{Key: "vcs.modified", Value: "true"},
+		},
+	}
+	platform := " " + runtime.GOOS + "/" + runtime.GOARCH
+	for _, tc := range []struct {
+		name, version string
+		bi            *debug.BuildInfo
+		want          string
+	}{
+		{"vcs", "", vcs, "tokenscope v0.3.1-0.20261201120000-1eb385d0a1b2 (commit 1eb385d0a1b2, modified, 2026-12-01) go1.26.8" + platform},
+		{"link-time version wins", "v1.2.3", vcs, "tokenscope v1.2.3 (commit 1eb385d0a1b2, modified, 2026-12-01) go1.26.8" + platform},
+		{"no vcs", "", &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}}, "tokenscope devel (no commit recorded) go1.26.8" + platform},
+		{"no build info", "", nil, "tokenscope devel (no commit recorded) " + runtime.Version() + platform},
+	} {
+		if got := versionLine(tc.version, tc.bi); got != tc.want {
+			t.Errorf("%s: versionLine = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// Every argument of a message is shown through display.Text; an error
+// with a server's words stays on one line, an error of our own keeps its
+// lines (import reports one per mistake).
+func TestMessageArgumentsAreShownSafely(t *testing.T) {
+	a, _, stderr := testApp(t, nil)
+	type grant string
+	a.errorf("%s %s %v %s", "a\x1b]52;c;SGVsbG8=\x07", grant("g\u202e"), 7, errors.New("one\x1b[2J\ntwo\u009b"))
+	a.errorf("%s", &providers.Error{Op: "fetch token", Provider: "p", Description: "d\ntokenscope: hint: evil"})
+	want := "tokenscope: error: a\\x1b]52;c;SGVsbG8=\\x07 g\\u202e 7 one\\x1b[2J\n" +
+		"tokenscope: error: two\\u009b\n" +
+		"tokenscope: error: fetch token for p: d\\ntokenscope: hint: evil\n"
+	if got := stderr.String(); got != want {
+		t.Errorf("stderr =\n%q\nwant\n%q", got, want)
 	}
 }

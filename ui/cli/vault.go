@@ -32,7 +32,7 @@ func (a *app) unlock(ctx context.Context) (*store.Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := store.OpenEnv(dir, a.getenv)
+	v, err := a.openEnv(dir)
 	switch {
 	case err == nil:
 		return v, nil
@@ -44,6 +44,20 @@ func (a *app) unlock(ctx context.Context) (*store.Vault, error) {
 		return nil, withHint(fmt.Errorf("the store in %s is locked", dir), hintUnlock)
 	}
 	return a.askPassphrase(ctx, dir)
+}
+
+// openEnv is store.OpenEnv. Once TOKENSCOPE_IDENTITY has unlocked the
+// store it has done its work, and it leaves this process's environment,
+// so that the programs tokenscope starts from then on (the explorer's
+// xclip, xsel or wl-copy, a browser) never inherit the key.
+func (a *app) openEnv(dir string) (*store.Vault, error) {
+	v, err := store.OpenEnv(dir, a.getenv)
+	if err == nil && a.getenv("TOKENSCOPE_IDENTITY") != "" && a.hooks.unsetenv != nil {
+		if err := a.hooks.unsetenv("TOKENSCOPE_IDENTITY"); err != nil {
+			return nil, fmt.Errorf("remove TOKENSCOPE_IDENTITY from the environment: %w", err)
+		}
+	}
+	return v, err
 }
 
 // askPassphrase unlocks dir with a passphrase typed at the terminal,

@@ -10,6 +10,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tokenscope/tokenscope/providers/display"
 )
 
 // KeyMap holds the dialog's bindings. It satisfies help.KeyMap.
@@ -88,10 +90,10 @@ func (m Model) Answer() (yes, answered bool) { return m.yes, m.answered }
 // View renders the question in its box.
 func (m Model) View() string {
 	inner := max(min(m.width-m.Styles.Box.GetHorizontalFrameSize(), 64), 10)
-	q := m.Styles.Question.Render(ansi.Wordwrap(m.question, inner, " "))
+	q := m.Styles.Question.Render(ansi.Wordwrap(display.Text(m.question), inner, " "))
 	parts := []string{q}
 	if m.detail != "" {
-		parts = append(parts, "", m.Styles.Detail.Render(ansi.Wordwrap(m.detail, inner, " ")))
+		parts = append(parts, "", m.Styles.Detail.Render(ansi.Wordwrap(display.Text(m.detail), inner, " ")))
 	}
 	keys := m.KeyMap.Yes.Help().Key + " " + m.KeyMap.Yes.Help().Desc + " · " +
 		m.KeyMap.No.Help().Key + " " + m.KeyMap.No.Help().Desc

@@ -20,7 +20,7 @@ import (
 
 // Signature is the outcome of checking a JWT's signature.
 type Signature struct {
-	// Status is empty while the check has not finished.
+	// Status is jwt.StatusNone while the check has not finished.
 	Status jwt.Status
 	Reason string
 }

@@ -155,8 +155,9 @@ func TestSignatureStates(t *testing.T) {
 		want string
 	}{
 		{Signature{}, "Signature checking…"},
-		{Signature{Status: jwt.StatusFailed, Reason: "signature does not match"}, "Signature ✗ failed"},
-		{Signature{Status: jwt.StatusUnchecked, Reason: "no jwks_url"}, "Signature – unchecked"},
+		{Signature{Status: jwt.StatusMismatch, Reason: "signature does not match"}, "Signature ✗ failed"},
+		{Signature{Status: jwt.StatusNoJWKSURL, Reason: "no jwks_url"}, "Signature – unchecked"},
+		{Signature{Status: jwt.StatusJWKSNotFetched, Reason: "cannot fetch the JWKS"}, "Signature – unchecked"},
 	} {
 		got := view(newPane(100, 60, Data{Provider: provider(), Token: jwtToken(), Signature: tt.sig}))
 		mustContain(t, got, tt.want, tt.sig.Reason)
@@ -210,7 +211,19 @@ func TestInsecureAndBusy(t *testing.T) {
 	if !strings.HasPrefix(got[0], "⠋ refreshing…") {
 		t.Errorf("first line %q, want the busy line", got[0])
 	}
-	mustContain(t, strings.Join(got, "\n"), "⚠ insecure: TLS certificates are not verified")
+	mustContain(t, strings.Join(got, "\n"), "⚠ insecure: this provider does not verify TLS certificates (insecure = true)")
+}
+
+// TestPlainHTTPWarns: a token URL over plain http to another machine is
+// warned about as insecure is; one to this machine's loopback is not.
+func TestPlainHTTPWarns(t *testing.T) {
+	p := provider()
+	p.TokenURL = "http://auth.example/token"
+	mustContain(t, view(newPane(100, 20, Data{Provider: p})), "⚠ insecure: this provider sends secrets over plain http (token_url)")
+	p.TokenURL = "http://127.0.0.1:8080/token"
+	if v := view(newPane(100, 20, Data{Provider: p})); strings.Contains(v, "insecure") {
+		t.Errorf("a loopback token URL is warned about:\n%s", v)
+	}
 }
 
 func TestLinesExactlyTheSize(t *testing.T) {
@@ -292,5 +305,26 @@ func TestServerFieldsTruncatedNote(t *testing.T) {
 	tok.ExtraDropped = 0
 	if got := view(newPane(120, 60, Data{Provider: provider(), Token: tok})); strings.Contains(got, "Server fields") {
 		t.Errorf("an empty server fields section:\n%s", got)
+	}
+}
+
+func TestJWTIssuedExpiredOrNotYetValid(t *testing.T) {
+	tok := jwtToken()
+	// Issued a minute ago with an exp six minutes ago and an nbf an hour
+	// on, while expires_in promised five minutes.
+	tok.AccessToken = makeJWT(fmt.Sprintf(`{"exp":%d,"nbf":%d}`, now.Add(-6*time.Minute).Unix(), now.Add(time.Hour).Unix()))
+	got := view(newPane(160, 80, Data{Provider: provider(), Token: tok}))
+	mustContain(t, got, "Warnings",
+		"! the server issued the token already expired: exp 2026-03-01 11:54:00 is 5m before the answer arrived",
+		"! the server issued the token not yet valid: nbf 2026-03-01 13:00:00 is 1h 1m after the answer arrived",
+		"! expired 6m ago")
+
+	// A server clock ten minutes behind ours: by its clock the exp was
+	// four minutes ahead when the answer arrived.
+	tok.ClockSkew = -10 * time.Minute
+	tok.AccessToken = makeJWT(fmt.Sprintf(`{"exp":%d}`, now.Add(-7*time.Minute).Unix()))
+	got = view(newPane(160, 80, Data{Provider: provider(), Token: tok}))
+	if strings.Contains(got, "the server issued") {
+		t.Errorf("a token good by the server's clock is reported as issued broken:\n%s", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 )
 
 // maxHistory is how many events the pane lists, newest first.
@@ -36,7 +37,7 @@ func (r *renderer) try(d *Data) {
 	r.text("  ", 2, &r.s.Value, t.Method+" "+t.URL)
 	line := "  " + status + r.s.Muted.Render(" · "+latency(t.Latency))
 	if t.ContentType != "" {
-		line += r.s.Muted.Render(" · " + t.ContentType)
+		line += r.s.Muted.Render(" · " + display.Text(t.ContentType))
 	}
 	r.line(line)
 	if t.BodyStart != "" {
@@ -46,7 +47,7 @@ func (r *renderer) try(d *Data) {
 				r.line("  " + r.s.Muted.Render("…"))
 				break
 			}
-			r.line("  " + r.s.Value.Render(l))
+			r.line("  " + r.s.Value.Render(display.Text(strings.TrimSuffix(l, "\r"))))
 		}
 	}
 }

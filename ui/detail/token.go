@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/ui/lifetime"
 )
@@ -19,22 +21,22 @@ func relative(now, t time.Time) string { return jwt.Relative(now, t) }
 // all renders the whole content, section by section.
 func (r *renderer) all() {
 	d := &r.m.data
-	title := r.s.Title.Render(d.Provider.Name)
+	title := r.s.Title.Render(display.Text(d.Provider.Name))
 	if p := d.Provider.Preset; p != "" {
 		if d.Provider.Product != "" {
 			p += " " + d.Provider.Product
 		}
-		title += "  " + r.s.Badge.Render(p)
+		title += "  " + r.s.Badge.Render(display.Text(p))
 	}
 	r.line(title)
-	if d.Provider.Insecure {
-		r.line(r.s.Warning.Render("⚠ insecure: TLS certificates are not verified for this provider"))
+	if why := d.Provider.Exposure(); why != "" {
+		r.text("", 2, &r.s.Warning, "⚠ insecure: this provider "+why)
 	}
 	r.blank()
 	if d.Token == nil || d.Token.AccessToken == "" {
 		r.line(r.s.Muted.Render("No token held."))
 		if d.NoTokenHint != "" {
-			r.line(r.s.Hint.Render(d.NoTokenHint))
+			r.line(r.s.Hint.Render(display.Text(d.NoTokenHint)))
 		}
 	} else {
 		r.token(d.Token)
@@ -56,15 +58,15 @@ func (r *renderer) token(t *providers.Token) {
 		r.factLine("Token", r.s.Secret.Render(strings.Repeat("•", min(len(raw), 24)))+
 			r.s.Muted.Render("  "+strconv.Itoa(len(raw))+" chars, masked"))
 	}
-	typ := t.TokenType
+	typ := display.Text(t.TokenType)
 	if typ == "" {
 		typ = r.s.Muted.Render("not stated")
 	}
 	format := "opaque token (not a JWT)"
 	if r.m.jwt != nil {
-		format = "JWT (" + r.m.jwt.Alg() + ")"
+		format = "JWT (" + display.Text(r.m.jwt.Alg()) + ")"
 	} else if r.m.jwtErr != nil && !isOpaque(r.m.jwtErr) {
-		format = r.s.Error.Render(r.m.jwtErr.Error())
+		format = r.s.Error.Render(display.Text(r.m.jwtErr.Error()))
 	}
 	r.factLine("Type", r.s.Value.Render(typ)+r.s.Muted.Render(" · ")+r.s.Value.Render(format))
 	if !t.IssuedAt.IsZero() {
@@ -180,11 +182,11 @@ func (r *renderer) extra(fs []providers.Field, dropped int) {
 	r.section("Server fields")
 	w := 0
 	for _, f := range fs {
-		w = max(w, len(f.Key))
+		w = max(w, ansi.StringWidth(display.Text(f.Key)))
 	}
 	w = min(w, 26)
 	for _, f := range fs {
-		prefix := "  " + r.s.Key.Render(pad(f.Key, w)) + "  "
+		prefix := "  " + r.s.Key.Render(pad(display.Text(f.Key), w)) + "  "
 		if !r.m.revealed && secretField(f.Key) {
 			n := len(f.Value) // the JSON text; a string's length without its quotes
 			if s, err := strconv.Unquote(f.Value); err == nil {
@@ -231,7 +233,8 @@ func (r *renderer) jwtSections(d *Data) {
 	if d.Token.ExpirySource == providers.ExpiryFromExpiresIn {
 		byExpiresIn = d.Token.ExpiresAt
 	}
-	if ws := j.Check(r.m.now, byExpiresIn); len(ws) > 0 {
+	ws := j.CheckIssued(d.Token.IssuedAt, d.Token.ClockSkew)
+	if ws = append(ws, j.Check(r.m.now, byExpiresIn)...); len(ws) > 0 {
 		r.section("Warnings")
 		for _, w := range ws {
 			r.text("  "+r.s.Warning.Render("! "), 4, &r.s.Warning, w.Msg)
@@ -244,13 +247,13 @@ func (r *renderer) jwtSections(d *Data) {
 func (r *renderer) fields(fs []jwt.Field, times map[string]time.Time) {
 	w := 0
 	for _, f := range fs {
-		w = max(w, len(f.Key))
+		w = max(w, ansi.StringWidth(display.Text(f.Key)))
 	}
 	w = min(w, 20)
 	for _, f := range fs {
-		prefix := "  " + r.s.Key.Render(pad(f.Key, w)) + "  "
+		prefix := "  " + r.s.Key.Render(pad(display.Text(f.Key), w)) + "  "
 		if at, ok := times[f.Key]; ok {
-			r.line(prefix + r.s.Value.Render(f.Value) + r.s.Muted.Render("  "+stamp(r.m.now, at)))
+			r.line(prefix + r.s.Value.Render(display.Text(f.Value)) + r.s.Muted.Render("  "+stamp(r.m.now, at)))
 			continue
 		}
 		r.text(prefix, w+4, &r.s.Value, f.Value)
@@ -259,13 +262,13 @@ func (r *renderer) fields(fs []jwt.Field, times map[string]time.Time) {
 
 func (r *renderer) signature(sig Signature) {
 	var v string
-	switch sig.Status {
-	case jwt.StatusVerified:
-		v = r.s.Healthy.Render("✓ verified")
-	case jwt.StatusFailed:
-		v = r.s.Danger.Render("✗ failed")
-	case jwt.StatusUnchecked:
-		v = r.s.Muted.Render("– unchecked")
+	switch verdict := sig.Status.Verdict(); verdict {
+	case jwt.VerdictVerified:
+		v = r.s.Healthy.Render("✓ " + string(verdict))
+	case jwt.VerdictFailed:
+		v = r.s.Danger.Render("✗ " + string(verdict))
+	case jwt.VerdictUnchecked:
+		v = r.s.Muted.Render("– " + string(verdict))
 	default:
 		v = r.s.Busy.Render("checking…")
 	}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tokenscope/tokenscope/providers/display"
 )
 
 // cache holds the last rendered content. The pane is a value, but every
@@ -28,7 +30,7 @@ func (m Model) View() string {
 	b.Grow(m.height * (m.width + 32))
 	n := 0
 	if m.headLines() > 0 {
-		busy := ansi.Truncate(m.frame+" "+m.data.Busy+"…", m.width, "…")
+		busy := ansi.Truncate(m.frame+" "+display.Text(m.data.Busy)+"…", m.width, "…")
 		b.WriteString(m.Styles.Busy.Render(busy))
 		b.WriteString(strings.Repeat(" ", max(m.width-ansi.StringWidth(busy), 0)))
 		n++
@@ -128,8 +130,11 @@ func (r *renderer) text(prefix string, indent int, st *lipgloss.Style, text stri
 }
 
 // wrap is text; hard breaks at the width whatever the characters, for a
-// token, which has no words.
+// token, which has no words. The text is shown through display.Text: it is
+// most often a server's (a scope, a claim, an error), so every caller of
+// text, fact and wrap passes it as received.
 func (r *renderer) wrap(prefix string, indent int, st *lipgloss.Style, text string, hard bool) {
+	text = display.Text(text)
 	room := r.width - indent
 	if room < 8 || ansi.StringWidth(text) <= room {
 		r.line(prefix + st.Render(text))

@@ -413,3 +413,28 @@ func TestTryBodyFollowsTheMethod(t *testing.T) {
 		t.Fatalf("GET kept the body %q", sub.Provider.TryBody)
 	}
 }
+
+// TestURLWithPasswordIsRefused: a token URL with user:pass@ is refused at
+// its row, with the way out, and the refusal does not repeat the password.
+func TestURLWithPasswordIsRefused(t *testing.T) {
+	t.Parallel()
+	m := newForm(Options{})
+	m = typeInto(t, m, "name", "demo")
+	m = typeInto(t, m, "token_url", "https://bob:Hunter2Secret@auth.example/token")
+	m = typeInto(t, m, "client_id", "app")
+	m, msg := submit(m)
+	if msg != nil {
+		t.Fatalf("a URL with a password was submitted: %#v", msg)
+	}
+	if m.fields[m.focus].key != "token_url" {
+		t.Fatalf("focus is on %q, want the token URL row", m.fields[m.focus].key)
+	}
+	refusal := m.fields[m.focus].err
+	if !strings.Contains(refusal, "user name or password") || strings.Contains(refusal, "Hunter2Secret") {
+		t.Errorf("token URL refusal %q: want the userinfo refusal, without the password", refusal)
+	}
+	v := view(m)
+	if !strings.Contains(v, "✗ the URL carries a user name or password") || strings.Count(v, "Hunter2Secret") != 1 {
+		t.Errorf("want the refusal shown, and the password only where it was typed:\n%s", v)
+	}
+}

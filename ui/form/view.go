@@ -4,9 +4,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 )
 
 // labelWidth is the width of the label column.
@@ -21,7 +23,7 @@ func (m Model) View() string {
 	var b strings.Builder
 	title := "Add a provider"
 	if m.original != "" {
-		title = "Edit " + m.original
+		title = "Edit " + display.Text(m.original)
 	}
 	b.WriteString(m.st.Title.Render(m.fit(title)))
 	b.WriteString("\n\n")
@@ -31,7 +33,7 @@ func (m Model) View() string {
 	b.WriteString("\n")
 	switch {
 	case m.problem != "":
-		b.WriteString(m.st.Error.Render(m.fit("✗ " + m.problem)))
+		b.WriteString(m.st.Error.Render(m.fit("✗ " + display.Text(m.problem))))
 	case above > 0 || below > 0:
 		var parts []string
 		if above > 0 {
@@ -136,9 +138,9 @@ func (m Model) row(f *field, focused bool) string {
 	name = ansi.Truncate(name, labelWidth, "…")
 	line := marker + label.Render(name+strings.Repeat(" ", labelWidth-ansi.StringWidth(name))) + " "
 	if f.kind != kindChoice {
-		return m.fit(line + f.input.View())
+		return m.fit(line + m.inputView(f))
 	}
-	v := f.value()
+	v := display.Text(f.value())
 	if v == "" {
 		v = "(default)"
 	}
@@ -149,7 +151,7 @@ func (m Model) row(f *field, focused bool) string {
 	}
 	if f.key == "preset" {
 		if ps, ok := m.presets[f.value()]; ok {
-			line += "  " + m.st.Hint.Render(ps.Title)
+			line += "  " + m.st.Hint.Render(display.Text(ps.Title))
 		}
 	}
 	return m.fit(line)
@@ -162,7 +164,20 @@ func (m Model) wrap(text string) []string {
 		return nil
 	}
 	_, w := m.indentWidth()
-	return strings.Split(ansi.Wordwrap(text, w, ""), "\n")
+	return strings.Split(ansi.Wordwrap(display.Text(text), w, ""), "\n")
+}
+
+// inputView is a text row's input. A value from an import file may hold
+// what the terminal must not get raw; such a value is shown through
+// display.Text instead of the input's own view (which draws its runes as
+// they are), and editing it still edits the value as it was received.
+// A masked secret is safe as it is: the input draws only its mask.
+func (m Model) inputView(f *field) string {
+	v := f.input.Value()
+	if display.Safe(v) || f.input.EchoMode != textinput.EchoNormal {
+		return f.input.View()
+	}
+	return f.input.TextStyle.Render(display.Text(v))
 }
 
 // refusal is a row's refusal as wrapped lines; nil when there is none.

@@ -14,7 +14,8 @@ import (
 type Item struct {
 	Name   string
 	Preset string
-	// Insecure marks a provider that skips TLS verification.
+	// Insecure marks a provider whose secrets the network can read
+	// (providers.Provider.Exposure).
 	Insecure bool
 	// HasToken is true when a token is held; Span is its validity window
 	// (Span.Expires zero when the expiry is unknown).

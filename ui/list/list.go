@@ -12,6 +12,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/tokenscope/tokenscope/providers/display"
 )
 
 // FilterState says whether a filter is being typed or applied.
@@ -114,9 +116,9 @@ func (m *Model) SetItems(items []Item) {
 	for i := range items {
 		m.lower[i] = strings.ToLower(items[i].Name + " " + items[i].Preset)
 		m.index[items[i].Name] = i
-		m.widths[i] = cells(items[i].Name)
+		m.widths[i] = cells(display.Text(items[i].Name))
 		m.nameWidth = max(m.nameWidth, m.widths[i])
-		m.presetWidth = max(m.presetWidth, cells(items[i].Preset))
+		m.presetWidth = max(m.presetWidth, cells(display.Text(items[i].Preset)))
 	}
 	m.refilter()
 	if hadSel {
@@ -136,7 +138,7 @@ func (m *Model) SetItem(it Item) bool {
 	m.items[i] = it
 	if old.Preset != it.Preset {
 		m.lower[i] = strings.ToLower(it.Name + " " + it.Preset)
-		m.presetWidth = max(m.presetWidth, cells(it.Preset))
+		m.presetWidth = max(m.presetWidth, cells(display.Text(it.Preset)))
 		if m.filterState != Unfiltered {
 			sel, _ := m.Selected()
 			m.refilter()

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/ui/lifetime"
 )
 
@@ -79,7 +80,7 @@ func (m Model) titleLine() string {
 	} else {
 		left = m.Styles.Title.Render("Providers")
 		if m.filterState == FilterApplied {
-			left += " " + m.Styles.FilterPrompt.Render("/") + m.Styles.FilterText.Render(m.filter.Value())
+			left += " " + m.Styles.FilterPrompt.Render("/") + m.Styles.FilterText.Render(display.Text(m.filter.Value()))
 		}
 	}
 	gap := m.width - lipgloss.Width(left) - lipgloss.Width(count)
@@ -124,7 +125,9 @@ func (m Model) row(b *strings.Builder, p, nw, pw, slack int) {
 	}
 	pt.mark(mark).write(b, glyph)
 	b.WriteByte(' ')
-	name := it.Name
+	// Names and presets come from import files: shown, like all outside
+	// text, through display.Text (the widths are measured the same way).
+	name := display.Text(it.Name)
 	if w := m.widths[m.visible[p]]; w > nw {
 		name = ansi.Truncate(name, nw, "…")
 		name += strings.Repeat(" ", max(nw-ansi.StringWidth(name), 0))
@@ -138,7 +141,7 @@ func (m Model) row(b *strings.Builder, p, nw, pw, slack int) {
 	}
 	if pw > 0 {
 		b.WriteByte(' ')
-		preset := it.Preset
+		preset := display.Text(it.Preset)
 		if cells(preset) > pw {
 			preset = ansi.Truncate(preset, pw, "…")
 		}

@@ -5,16 +5,18 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
+
+	"github.com/tokenscope/tokenscope/providers/display"
 )
 
 // View draws the screen, centred in the size SetSize gave.
 func (m Model) View() string {
 	st := m.st
 	var b strings.Builder
-	title, text := "Unlock tokenscope", "Your providers and tokens are encrypted in "+m.dir+"."
+	title, text := "Unlock tokenscope", "Your providers and tokens are encrypted in "+display.Text(m.dir)+"."
 	if m.firstRun {
 		title = "Welcome to tokenscope"
-		text = "Choose a passphrase for a new vault in " + m.dir + ". It encrypts every " +
+		text = "Choose a passphrase for a new vault in " + display.Text(m.dir) + ". It encrypts every " +
 			"secret and token, and it cannot be recovered if you forget it."
 	}
 	inner := m.pass.Width + 14
@@ -43,7 +45,7 @@ func (m Model) View() string {
 	case m.step == stepDone:
 		b.WriteString(st.Busy.Render("unlocked"))
 	case m.problem != "":
-		b.WriteString(st.Error.Render(lipgloss.NewStyle().Width(inner).Render("✗ " + m.problem)))
+		b.WriteString(st.Error.Render(lipgloss.NewStyle().Width(inner).Render("✗ " + display.Text(m.problem))))
 	case m.firstRun && m.step == stepConfirm:
 		b.WriteString(st.Hint.Render("type the same passphrase again"))
 	case m.firstRun:

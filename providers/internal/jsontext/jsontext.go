@@ -1,7 +1,7 @@
 // Package jsontext finds the boundaries of values in JSON text that is
 // already known to be valid (checked with encoding/json first), so that
-// the token-response parser and the JWT decoder can list an object's
-// members in the order the server wrote them without decoding twice.
+// the token-response parser can list an object's members in the order the
+// server wrote them without decoding twice.
 // On invalid input the functions never panic or loop; their answers are
 // then meaningless but within len(b).
 package jsontext
