@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -96,34 +95,32 @@ func (idx *index) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-func (idx *index) UnmarshalJSON(b []byte) error {
-	var j indexJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&j); err != nil {
-		return jsonError(err)
-	}
-	fileOf := map[string]string{}
+// index checks that every name is in one file and every file's name is
+// in the list, and makes the index. decodeIndex decodes into indexJSON
+// directly, not through an UnmarshalJSON of index: encoding/json scans a
+// value twice more to hand it to one.
+func (j *indexJSON) index() (*index, error) {
+	fileOf := make(map[string]string, len(j.Providers))
 	for f, names := range j.Files {
 		for _, name := range names {
 			if _, twice := fileOf[name]; twice {
-				return fmt.Errorf("provider %q is in two files", name)
+				return nil, fmt.Errorf("provider %q is in two files", name)
 			}
 			fileOf[name] = f
 		}
 	}
 	if len(fileOf) != len(j.Providers) {
-		return fmt.Errorf("the files hold %d providers, the list names %d", len(fileOf), len(j.Providers))
+		return nil, fmt.Errorf("the files hold %d providers, the list names %d", len(fileOf), len(j.Providers))
 	}
-	*idx = index{Version: j.Version, Theme: j.Theme, Settings: j.Settings, Providers: make([]indexRef, len(j.Providers))}
+	idx := &index{Version: j.Version, Theme: j.Theme, Settings: j.Settings, Providers: make([]indexRef, len(j.Providers))}
 	for i, name := range j.Providers {
 		f, ok := fileOf[name]
 		if !ok {
-			return fmt.Errorf("no file holds provider %q", name)
+			return nil, fmt.Errorf("no file holds provider %q", name)
 		}
 		idx.Providers[i] = indexRef{Name: name, File: f}
 	}
-	return nil
+	return idx, nil
 }
 
 // indexRef says which file holds a provider. Provider names are not
@@ -161,8 +158,8 @@ func newGroupName() (string, error) {
 func decodeIndex(text string) (idx *index, legacy *Payload, err error) {
 	// The strict decode first: the version is probed (a second parse) only
 	// when it fails, or says 1 (an empty old payload is a valid index).
-	idx = new(index)
-	if err := decodeStrict(text, idx); err != nil || idx.Version == 1 {
+	var j indexJSON
+	if err := decodeStrict(text, &j); err != nil || j.Version == 1 {
 		switch v := probeVersion(text); {
 		case v == 1:
 			p, err := decodeLegacy(text)
@@ -172,11 +169,14 @@ func decodeIndex(text string) (idx *index, legacy *Payload, err error) {
 		}
 		return nil, nil, fmt.Errorf("%w: index: %w", ErrCorrupt, err)
 	}
-	if idx.Version > SchemaVersion {
-		return nil, nil, newerSchema(idx.Version)
+	if j.Version > SchemaVersion {
+		return nil, nil, newerSchema(j.Version)
 	}
-	if idx.Version != SchemaVersion {
-		return nil, nil, fmt.Errorf("%w: index: missing or invalid schema version %d", ErrCorrupt, idx.Version)
+	if j.Version != SchemaVersion {
+		return nil, nil, fmt.Errorf("%w: index: missing or invalid schema version %d", ErrCorrupt, j.Version)
+	}
+	if idx, err = j.index(); err != nil {
+		return nil, nil, fmt.Errorf("%w: index: %w", ErrCorrupt, err)
 	}
 	seen := make(map[string]bool, len(idx.Providers))
 	for i, r := range idx.Providers {
