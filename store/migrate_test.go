@@ -13,11 +13,11 @@ import (
 
 // TestMigrateVaultOfMain opens testdata/v1/vault.age, a vault of the
 // one-file layout written by tokenscope before the provider files (main
-// at b2379c5, with its hand-written JSON encoder), with every field of the payload set and
-// text a codec can get wrong: quotes, backslashes, <, > and &, U+2028,
-// control characters, a NUL, invalid UTF-8 (which it wrote as U+FFFD),
-// times with nanoseconds in a zone, a full history. payload.json is that
-// vault's plaintext. After the move to the new layout every value is
+// at b2379c5, with its hand-written JSON encoder), with every field of
+// the payload set and text a codec can get wrong: quotes, backslashes,
+// <, > and &, U+2028, control characters, a NUL, invalid UTF-8 (which it
+// wrote as U+FFFD), times with nanoseconds in a zone, a full history.
+// payload.json is that vault's plaintext. After the move to the new layout every value is
 // there, and stays there through a save and a fresh open.
 func TestMigrateVaultOfMain(t *testing.T) {
 	src := filepath.Join("testdata", "v1")
