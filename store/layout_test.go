@@ -383,3 +383,57 @@ func TestMigrationInterrupted(t *testing.T) {
 		t.Fatalf("provider files after the second try: %v", files)
 	}
 }
+
+// TestPutProvidersRewritesTheirFiles: a batch rewrites the files of the
+// providers it replaces, fills the last file with room, and puts the rest
+// in a new file; every other file is untouched, and the order is the old
+// one with the new providers after it.
+func TestPutProvidersRewritesTheirFiles(t *testing.T) {
+	v := vaultOf(t, 100) // six files of 16 and one of 4
+	replaced := fileHolding(t, v, "prov0050")
+	roomy := fileHolding(t, v, "prov0099")
+	before := snapshot(t, v.Dir())
+	batch := []providers.Provider{testProvider(50)}
+	batch[0].TryBody = "replaced"
+	for i := 100; i < 120; i++ {
+		batch = append(batch, testProvider(i))
+	}
+	got, err := v.PutProviders(t.Context(), batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got[0] || slices.Contains(got[1:], true) {
+		t.Fatalf("replaced %v", got)
+	}
+	after := snapshot(t, v.Dir())
+	for name, was := range before {
+		want := name == replaced || name == roomy || name == vaultFile
+		if changed := after[name] != was; changed != want {
+			t.Errorf("%s changed: %v, want %v", name, changed, want)
+		}
+	}
+	if n := len(groupFiles(t, v.Dir())); n != 8 {
+		t.Errorf("%d provider files, want 8", n)
+	}
+	// A file rewritten with others gets a new name (commit.go): the one
+	// that had room is now where prov0099 is.
+	filled := fileHolding(t, v, "prov0099")
+	if f := fileHolding(t, v, "prov0111"); f != filled {
+		t.Errorf("prov0111 is not in the file that had room")
+	}
+	if f := fileHolding(t, v, "prov0112"); f == filled || before[f] != "" {
+		t.Errorf("prov0112 is in %s, want a new file", f)
+	}
+	p, err := v.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range p.Providers {
+		if want := testProvider(i).Name; e.Provider.Name != want {
+			t.Fatalf("provider #%d is %s, want %s", i, e.Provider.Name, want)
+		}
+	}
+	if len(p.Providers) != 120 || p.Providers[50].Provider.TryBody != "replaced" || p.Providers[50].Token == nil {
+		t.Fatalf("after the batch: %d providers, #50 %+v", len(p.Providers), p.Providers[50].Provider)
+	}
+}
