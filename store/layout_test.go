@@ -437,3 +437,29 @@ func TestPutProvidersRewritesTheirFiles(t *testing.T) {
 		t.Fatalf("after the batch: %d providers, #50 %+v", len(p.Providers), p.Providers[50].Provider)
 	}
 }
+
+// TestSaveCostDoesNotGrow: a token recorded writes the same bytes with
+// ten times the providers (one file of 16 either way), so refreshing every
+// provider writes bytes linear in their number. Counted, not timed: 32
+// saves, spread over the providers, in a vault of 32 and one of 320.
+func TestSaveCostDoesNotGrow(t *testing.T) {
+	written := func(n int) (files int, bytes int64) {
+		v := vaultOf(t, n)
+		v.wrapWriter = func(w io.Writer) io.Writer { files++; return countingWriter{w, &bytes} }
+		for k := range 32 {
+			i := k * n / 32
+			if err := v.Record(testProvider(i).Name, testToken(i, 2), ev("refreshed")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return files, bytes
+	}
+	files1, bytes1 := written(32)
+	files10, bytes10 := written(320)
+	if files1 != 32 || files10 != 32 {
+		t.Fatalf("32 saves wrote %d and %d files, want 32 each", files1, files10)
+	}
+	if ratio := float64(bytes10) / float64(bytes1); ratio > 1.05 {
+		t.Fatalf("32 saves wrote %d bytes among 320 providers, %.2f× what they wrote among 32 (%d)", bytes10, ratio, bytes1)
+	}
+}
