@@ -51,6 +51,24 @@ func child(mode string) error {
 			}
 		}
 		return nil
+	case "narrow":
+		// Saves through the methods that read one file: an event for
+		// "shared" and one for this process's provider (each a file
+		// rewritten in place), and a provider added (the index
+		// committed, perhaps a new file).
+		me := os.Getenv("TOKENSCOPE_STORE_CHILD_NAME")
+		for k := range 10 {
+			for _, name := range []string{"shared", me} {
+				e := providers.Event{At: fixedTime, Kind: providers.EventRefreshed, Detail: me}
+				if _, err := v.RecordEntry(name, testToken(0, k), e); err != nil {
+					return err
+				}
+			}
+			if _, err := v.PutProviderEntry(counterProvider(me + "-" + strconv.Itoa(k))); err != nil {
+				return err
+			}
+		}
+		return nil
 	case "loop":
 		// Saves forever, each write slowed down, until killed: "shared"
 		// with prov0000, which is in another file (two files and the
@@ -124,6 +142,61 @@ func startChild(t *testing.T, v *Vault, mode, name string) *exec.Cmd {
 		"TOKENSCOPE_HOME="+v.Dir(), "TOKENSCOPE_IDENTITY="+v.id.String())
 	cmd.Stderr = os.Stderr
 	return cmd
+}
+
+// TestConcurrentNarrowSaves: four processes record events and add
+// providers at once, each save reading and writing only the files it
+// needs, among providers spread over several files: no event and no
+// provider is lost.
+func TestConcurrentNarrowSaves(t *testing.T) {
+	v := vaultOf(t, 20)
+	names := []string{"c0", "c1", "c2", "c3"}
+	for _, n := range append([]string{"shared"}, names...) {
+		if err := v.PutProvider(counterProvider(n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var cmds []*exec.Cmd
+	for _, n := range names {
+		cmd := startChild(t, v, "narrow", n)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+	}
+	for _, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("child failed: %v", err)
+		}
+	}
+	p, err := v.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Providers) != 20+5+40 {
+		t.Fatalf("%d providers, want %d", len(p.Providers), 20+5+40)
+	}
+	count := func(name string) map[string]int {
+		got := map[string]int{}
+		for _, e := range p.Providers[p.Find(name)].History {
+			got[e.Detail]++
+		}
+		return got
+	}
+	shared := count("shared")
+	for _, n := range names {
+		if shared[n] != 10 || count(n)[n] != 10 {
+			t.Errorf("%s: %d events in shared, %d in its own, want 10 each", n, shared[n], count(n)[n])
+		}
+		for k := range 10 {
+			if p.Find(n+"-"+strconv.Itoa(k)) < 0 {
+				t.Errorf("provider %s-%d is lost", n, k)
+			}
+		}
+	}
+	if left := unnamedFiles(t, v); len(left) > 0 {
+		t.Errorf("files no index names: %v", left)
+	}
 }
 
 // TestConcurrentProcesses: four processes save 50 times each, all at once,
