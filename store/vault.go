@@ -271,9 +271,11 @@ func (v *Vault) change(pick func(*index) []string, fn func(*Payload) error) erro
 		if err != nil {
 			return err
 		}
-		files := idx.files()
+		var files []string
 		if pick != nil {
 			files = pick(idx)
+		} else {
+			files = idx.files() // a pass over every provider: only when all are read
 		}
 		loaded, err := v.readGroups(idx, files, true)
 		if err != nil {
