@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"filippo.io/age"
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/oauth"
 )
@@ -40,14 +41,31 @@ func hostileToken(t *testing.T) *providers.Token {
 	return tok
 }
 
+// groupFiles lists the provider files in dir.
+func groupFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if isGroupName(e.Name()) {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
 // TestHostileTokensCannotLockTheStore fills a vault with tokens as big as
-// a server can make them until a save would cross MaxFileSize: that save
-// is refused, nothing on disk changes, and the vault still opens and
-// takes changes that shrink it.
+// a server can make them: every one is saved (a provider file holds few
+// enough providers), and every file stays under MaxFileSize. A change that
+// would push a file over it is refused, nothing on disk changes, and the
+// vault still opens and takes changes.
 func TestHostileTokensCannotLockTheStore(t *testing.T) {
 	v := newTestVault(t)
 	tok := hostileToken(t)
-	const n = 32 // 16 fit
+	const n = 33 // two full files and one more
 	err := v.Update(func(p *Payload) error {
 		for i := range n {
 			p.Providers = append(p.Providers, Entry{Provider: testProvider(i)})
@@ -57,22 +75,36 @@ func TestHostileTokensCannotLockTheStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var saved []string
-	for i := 0; i < n && err == nil; i++ {
-		name := testProvider(i).Name
-		before := snapshot(t, v.Dir())
-		if err = v.Record(name, tok, ev("issued")); err == nil {
-			saved = append(saved, name)
-			continue
+	// All but the last in one save (one write per file), the last as a
+	// refresh does, into a file already full of them.
+	err = v.Update(func(p *Payload) error {
+		for i := range n - 1 {
+			p.Providers[i].Token = cloneToken(tok)
 		}
-		if !errors.Is(err, ErrTooLarge) {
-			t.Fatalf("save %d: got %v, want ErrTooLarge", i, err)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("hostile tokens: %v", err)
+	}
+	if err := v.Record(testProvider(n-1).Name, tok, ev("issued")); err != nil {
+		t.Fatalf("hostile token %d: %v", n-1, err)
+	}
+	for _, f := range append(groupFiles(t, v.Dir()), vaultFile) {
+		if fi := mustStat(t, filepath.Join(v.Dir(), f)); fi.Size() > MaxFileSize {
+			t.Fatalf("%s is %d bytes, over the limit", f, fi.Size())
 		}
-		sameSnapshot(t, before, snapshot(t, v.Dir()))
 	}
-	if err == nil {
-		t.Fatalf("%d hostile tokens were all saved: the limit was never reached", n)
+
+	// The biggest provider file, pushed over the limit by a change.
+	before := snapshot(t, v.Dir())
+	err = v.Update(func(p *Payload) error {
+		p.Providers[0].Provider.TryBody = strings.Repeat("<", 2<<20)
+		return nil
+	})
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("a file over the limit: got %v, want ErrTooLarge", err)
 	}
+	sameSnapshot(t, before, snapshot(t, v.Dir()))
 	msg := err.Error()
 	for _, bad := range []string{tok.AccessToken.Reveal()[:16], "<<<<", "TOKENSCOPE_", "tokenscope "} {
 		if strings.Contains(msg, bad) {
@@ -82,11 +114,6 @@ func TestHostileTokensCannotLockTheStore(t *testing.T) {
 	if !strings.Contains(msg, "16 MiB") || !strings.Contains(msg, "nothing was saved") {
 		t.Errorf("the error does not say what happened: %q", msg)
 	}
-	fi, serr := os.Stat(filepath.Join(v.Dir(), vaultFile))
-	if serr != nil || fi.Size() > MaxFileSize {
-		t.Fatalf("vault.age: %v, %d bytes", serr, fi.Size())
-	}
-	t.Logf("%d hostile tokens saved, vault.age is %d bytes; the next save was refused", len(saved), fi.Size())
 
 	again, err := OpenIdentity(v.Dir(), v.id.String())
 	if err != nil {
@@ -96,13 +123,13 @@ func TestHostileTokensCannotLockTheStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range saved {
-		if i := p.Find(name); i < 0 || p.Providers[i].Token == nil || p.Providers[i].Token.AccessToken != tok.AccessToken {
-			t.Errorf("%s lost its token", name)
+	for i := range n {
+		if e := p.Providers[i]; e.Token == nil || e.Token.AccessToken != tok.AccessToken || e.Provider.TryBody != "" {
+			t.Errorf("%s changed", e.Provider.Name)
 		}
 	}
-	if err := again.RemoveProvider(saved[0]); err != nil {
-		t.Fatalf("a save that shrinks the vault: %v", err)
+	if err := again.RemoveProvider(testProvider(0).Name); err != nil {
+		t.Fatalf("a save after the refusal: %v", err)
 	}
 }
 
@@ -111,7 +138,7 @@ type countWriter struct{ n int }
 
 func (c *countWriter) Write(b []byte) (int, error) { c.n += len(b); return len(b), nil }
 
-// TestSaveAtTheSizeLimit: a vault.age of exactly MaxFileSize bytes is
+// TestSaveAtTheSizeLimit: a provider file of exactly MaxFileSize bytes is
 // written and read back; one byte more is refused before anything is
 // written.
 func TestSaveAtTheSizeLimit(t *testing.T) {
@@ -120,23 +147,29 @@ func TestSaveAtTheSizeLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	withPad := func(p *Payload, n int) { p.Providers[0].Provider.TryBody = strings.Repeat("x", n) }
-	sealed := func(n int) int {
-		p, err := v.Load()
-		if err != nil {
-			t.Fatal(err)
-		}
-		withPad(p, n)
-		if err := p.prepare(); err != nil {
-			t.Fatal(err)
-		}
-		var c countWriter
-		if _, err := sealPayload(p, v.rcp, nil, &c, fastCodec); err != nil {
-			t.Fatal(err)
-		}
-		return c.n
+	// The file's size for a padding of n: its plaintext grows a byte per
+	// byte of padding, and age adds a header, a nonce and a 16-byte tag
+	// per 64 KiB chunk.
+	p, err := v.Load()
+	if err != nil {
+		t.Fatal(err)
 	}
-	// Each byte of padding is a byte of the file, except where the
-	// plaintext starts a new 64 KiB chunk (16 bytes more): converge.
+	withPad(p, 1) // the key is there only when the value is not empty
+	plain1, err := encodeJSON(group{Version: SchemaVersion, Providers: p.Providers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c countWriter
+	w, err := age.Encrypt(&c, v.rcp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	overhead := c.n - 16 // the header and nonce: an empty file is one chunk
+	sealed := func(n int) int {
+		size := len(plain1) - 1 + n
+		return overhead + size + 16*((size+64<<10-1)/(64<<10))
+	}
 	pad := MaxFileSize - 64<<10
 	for range 10 {
 		n := sealed(pad)
@@ -146,7 +179,7 @@ func TestSaveAtTheSizeLimit(t *testing.T) {
 		pad += MaxFileSize - n
 	}
 	if n := sealed(pad); n != MaxFileSize {
-		t.Fatalf("no padding makes vault.age exactly %d bytes (closest %d)", MaxFileSize, n)
+		t.Fatalf("no padding makes the provider file exactly %d bytes (closest %d)", MaxFileSize, n)
 	}
 	set := func(n int) error {
 		return v.Update(func(p *Payload) error { withPad(p, n); return nil })
@@ -154,32 +187,31 @@ func TestSaveAtTheSizeLimit(t *testing.T) {
 
 	before := snapshot(t, v.Dir())
 	if err := set(pad + 1); !errors.Is(err, ErrTooLarge) {
-		t.Fatalf("a vault.age of %d bytes: got %v, want ErrTooLarge", MaxFileSize+1, err)
+		t.Fatalf("a file of %d bytes: got %v, want ErrTooLarge", MaxFileSize+1, err)
 	}
 	sameSnapshot(t, before, snapshot(t, v.Dir()))
 
 	if err := set(pad); err != nil {
-		t.Fatalf("a vault.age of exactly %d bytes: %v", MaxFileSize, err)
+		t.Fatalf("a file of exactly %d bytes: %v", MaxFileSize, err)
 	}
-	fi, err := os.Stat(filepath.Join(v.Dir(), vaultFile))
-	if err != nil || fi.Size() != MaxFileSize {
-		t.Fatalf("vault.age: %v, %d bytes, want %d", err, fi.Size(), MaxFileSize)
+	files := groupFiles(t, v.Dir())
+	if len(files) != 1 || mustStat(t, filepath.Join(v.Dir(), files[0])).Size() != MaxFileSize {
+		t.Fatalf("provider files %v, want one of %d bytes", files, MaxFileSize)
 	}
 	check := func() {
 		t.Helper()
 		again, err := OpenIdentity(v.Dir(), v.id.String())
 		if err != nil {
-			t.Fatalf("a vault.age of %d bytes does not open: %v", MaxFileSize, err)
+			t.Fatalf("a file of %d bytes does not open: %v", MaxFileSize, err)
 		}
 		p, err := again.Load()
 		if err != nil || len(p.Providers[0].Provider.TryBody) != pad {
 			t.Fatalf("read back: %v", err)
 		}
 	}
-	check()
 	before = snapshot(t, v.Dir())
 	if err := set(pad + 1); !errors.Is(err, ErrTooLarge) {
-		t.Fatalf("one byte over a full vault: got %v, want ErrTooLarge", err)
+		t.Fatalf("one byte over a full file: got %v, want ErrTooLarge", err)
 	}
 	sameSnapshot(t, before, snapshot(t, v.Dir()))
 	check()

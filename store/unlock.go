@@ -32,7 +32,7 @@ func OpenEnv(dir string, getenv func(string) string) (*Vault, error) {
 		return nil, err
 	}
 	if !Exists(dir) {
-		return nil, refuse(ErrNotInitialised, dir, "holds no vault: run tokenscope init")
+		return nil, refuse(ErrNotInitialised, dir, "holds no vault")
 	}
 	if s := getenv("TOKENSCOPE_IDENTITY"); s != "" {
 		v, err := OpenIdentity(dir, s)
@@ -102,7 +102,7 @@ func readAccount(dir string) (string, error) {
 	account := strings.TrimSpace(string(data))
 	rest, ok := strings.CutPrefix(account, accountPrefix)
 	if _, herr := hex.DecodeString(rest); !ok || herr != nil || len(rest) != 32 {
-		return "", refuse(ErrCorrupt, filepath.Join(dir, keyringFile), "is not a keyring reference: remove it, then run tokenscope keyring enable")
+		return "", refuse(ErrCorrupt, filepath.Join(dir, keyringFile), "is not a keyring reference: remove it, then enable the keyring again")
 	}
 	return account, nil
 }
@@ -123,7 +123,7 @@ func (v *Vault) EnableKeyring() error {
 	defer v.mu.Unlock()
 	var account string
 	err := v.locked(func() error {
-		if _, err := v.current(); err != nil { // this key must still open the vault
+		if _, err := v.readIndex(true); err != nil { // this key must still open the vault
 			return fmt.Errorf("keyring enable: %w", err)
 		}
 		var err error
@@ -200,7 +200,7 @@ func (v *Vault) ChangePassphrase(passphrase []byte, workFactor int) error {
 		// Only a key that still opens vault.age may replace identity.age:
 		// the vault may have been re-created since this Vault was opened,
 		// and its only identity would be lost.
-		if _, err := v.current(); err != nil {
+		if _, err := v.readIndex(true); err != nil {
 			return fmt.Errorf("change passphrase: %w", err)
 		}
 		if err := writeAtomic(v.dir, identityFile, wrapped, v.wrapWriter); err != nil {
