@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -24,6 +25,11 @@ func newForm(o Options) Model {
 	o.Styles = styles.New(themes.Default()).Form
 	m := New(o)
 	m.SetSize(100, 60)
+	// A static cursor: focusing a row returns no blink command, so a test
+	// never runs one (it would wait for the blink's timer).
+	for i := range m.fields {
+		m.fields[i].input.Cursor.SetMode(cursor.CursorStatic)
+	}
 	return m
 }
 
@@ -100,15 +106,19 @@ func shown(m Model, label string) bool {
 	return false
 }
 
-// submit presses ctrl+s and returns the message the form emitted, if any.
-func submit(m Model) (Model, tea.Msg) {
+// submit presses ctrl+s and returns the message the form emitted: a
+// SubmittedMsg, or nil after a refusal. The test form's cursor does not
+// blink (see newForm), so a refusal returns no command and nothing here
+// waits on a timer.
+func submit(t *testing.T, m Model) (Model, tea.Msg) {
+	t.Helper()
 	m, cmd := send(m, keyOf(tea.KeyCtrlS))
 	if cmd == nil {
 		return m, nil
 	}
 	msg := cmd()
-	if _, blink := msg.(SubmittedMsg); !blink {
-		return m, nil // the cursor's blink after a refusal
+	if _, ok := msg.(SubmittedMsg); !ok {
+		t.Fatalf("ctrl+s returned %T, want a SubmittedMsg or no command", msg)
 	}
 	return m, msg
 }
@@ -195,14 +205,14 @@ func TestGrantDecidesTheUserRows(t *testing.T) {
 	m = choose(t, m, "grant_type", "password")
 	m = typeInto(t, m, "username", "ada")
 	m = typeInto(t, m, "password", "pw")
-	m, msg := submit(m)
+	m, msg := submit(t, m)
 	sub, ok := msg.(SubmittedMsg)
 	if !ok || sub.Provider.Username != "ada" || sub.Provider.Password.Reveal() != "pw" {
 		t.Fatalf("password grant submit: %#v\n%s", msg, view(m))
 	}
 	// Back to client credentials: the hidden rows are not sent.
 	m = choose(t, m, "grant_type", "client_credentials")
-	_, msg = submit(m)
+	_, msg = submit(t, m)
 	if sub := msg.(SubmittedMsg); sub.Provider.Username != "" || sub.Provider.Password != "" {
 		t.Fatalf("hidden user rows were submitted: %+v", sub.Provider)
 	}
@@ -234,7 +244,7 @@ func TestSecretsAreMaskedUntilRevealed(t *testing.T) {
 func TestRefusalsAreShownAtTheirRows(t *testing.T) {
 	t.Parallel()
 	m := focusOn(t, newForm(Options{}), "insecure")
-	m, msg := submit(m)
+	m, msg := submit(t, m)
 	if msg != nil {
 		t.Fatalf("an empty form was submitted: %#v", msg)
 	}
@@ -247,7 +257,7 @@ func TestRefusalsAreShownAtTheirRows(t *testing.T) {
 	m = typeInto(t, m, "token_url", "ftp://example.com/token")
 	m = typeInto(t, m, "params", "audience")
 	m = typeInto(t, m, "timeout", "soon")
-	m, _ = submit(m)
+	m, _ = submit(t, m)
 	assertErrorUnder(t, m, "Token URL", `✗ "ftp://example.com/token" is not an http or https URL`)
 	assertErrorUnder(t, m, "Extra params", `✗ "audience" is not key=value`)
 	assertErrorUnder(t, m, "Timeout", `✗ "soon" is not a duration such as 30s or 2m`)
@@ -284,14 +294,14 @@ func TestMomoNeedsTheSubscriptionKey(t *testing.T) {
 	m = typeInto(t, m, "name", "momo-sandbox")
 	m = typeInto(t, m, "client_id", "0f3b-user")
 	m = typeInto(t, m, "client_secret", "api-key")
-	m, msg := submit(m)
+	m, msg := submit(t, m)
 	if msg != nil {
 		t.Fatal("momo was saved without a subscription key")
 	}
 	assertErrorUnder(t, m, "Subscription key", "✗ this preset needs your Ocp-Apim-Subscription-Key")
 	m = typeInto(t, m, headerPrefix+"Ocp-Apim-Subscription-Key", "sub-key")
 	m = choose(t, m, "product", "remittance")
-	_, msg = submit(m)
+	_, msg = submit(t, m)
 	sub, ok := msg.(SubmittedMsg)
 	if !ok {
 		t.Fatalf("not submitted: %#v", msg)
@@ -314,7 +324,7 @@ func TestNamesMustBeUnique(t *testing.T) {
 	m := choose(t, newForm(Options{Taken: taken}), "preset", "mtn")
 	m = typeInto(t, m, "name", "mtn-prod")
 	m = typeInto(t, m, "client_id", "cid")
-	m, msg := submit(m)
+	m, msg := submit(t, m)
 	if msg != nil {
 		t.Fatal("a taken name was accepted")
 	}
@@ -324,11 +334,11 @@ func TestNamesMustBeUnique(t *testing.T) {
 	orig := providers.Provider{Name: "mtn-prod", Preset: "mtn", ClientID: "cid"}
 	orig, _ = providers.ApplyPreset(orig)
 	m = newForm(Options{Taken: taken, Original: &orig})
-	if _, msg := submit(m); msg == nil {
+	if _, msg := submit(t, m); msg == nil {
 		t.Fatal("editing refused the provider's own name")
 	}
 	m = typeInto(t, m, "name", "other")
-	if _, msg := submit(m); msg != nil {
+	if _, msg := submit(t, m); msg != nil {
 		t.Fatal("an edit took another provider's name")
 	}
 }
@@ -398,7 +408,7 @@ func TestTryBodyFollowsTheMethod(t *testing.T) {
 	m = typeInto(t, m, "try_url", "https://api.example.com/sms")
 	m = choose(t, m, "try_method", "POST")
 	m = typeInto(t, m, "try_body", `{"to":"+4790000000"}`)
-	m, msg := submit(m)
+	m, msg := submit(t, m)
 	sub, ok := msg.(SubmittedMsg)
 	if !ok || sub.Provider.TryMethod != "POST" || sub.Provider.TryBody != `{"to":"+4790000000"}` {
 		t.Fatalf("POST with a body: %#v\n%s", msg, view(m))
@@ -408,7 +418,7 @@ func TestTryBodyFollowsTheMethod(t *testing.T) {
 	if shown(m, "Try body") {
 		t.Fatal("a try body row for GET")
 	}
-	_, msg = submit(m)
+	_, msg = submit(t, m)
 	if sub := msg.(SubmittedMsg); sub.Provider.TryBody != "" {
 		t.Fatalf("GET kept the body %q", sub.Provider.TryBody)
 	}
@@ -422,7 +432,7 @@ func TestURLWithPasswordIsRefused(t *testing.T) {
 	m = typeInto(t, m, "name", "demo")
 	m = typeInto(t, m, "token_url", "https://bob:Hunter2Secret@auth.example/token")
 	m = typeInto(t, m, "client_id", "app")
-	m, msg := submit(m)
+	m, msg := submit(t, m)
 	if msg != nil {
 		t.Fatalf("a URL with a password was submitted: %#v", msg)
 	}
