@@ -80,7 +80,7 @@ func logoutDetail(p providers.Provider) string {
 
 // ask opens the confirm dialog.
 func (m *Model) ask(q question, text, detail string) {
-	m.confirm = confirm.New(&m.styles.confirm, text, detail, q)
+	m.confirm = confirm.New(&m.styles.Confirm, text, detail, q)
 	m.confirm.SetSize(m.width, m.height)
 	m.asking = true
 }

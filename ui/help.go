@@ -120,7 +120,7 @@ func (m *Model) fullHelpView() string {
 		}
 		col := m.help.FullHelpView([][]key.Binding{group})
 		if titles[i] != "" {
-			col = m.styles.Detail.Section.Render(titles[i]) + "\n" + col
+			col = m.styles.HelpPage.Section.Render(titles[i]) + "\n" + col
 		}
 		w := lipgloss.Width(col) + gap
 		if rowW > 0 && rowW+w > m.width {
@@ -132,8 +132,8 @@ func (m *Model) fullHelpView() string {
 	flush()
 	// The page lists the main screen's keys; on the page itself only
 	// close and quit work.
-	title := m.styles.Dialog.Title.Render("Keys") +
-		m.styles.Header.Subtitle.Render("  (of the main screen, those that work there now)")
+	title := m.styles.HelpPage.Title.Render("Keys") +
+		m.styles.HelpPage.Note.Render("  (of the main screen, those that work there now)")
 	return title + "\n\n" + strings.Join(rows, "\n\n")
 }
 

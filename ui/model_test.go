@@ -11,14 +11,12 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/store"
 )
 
 func TestMain(m *testing.M) {
-	lipgloss.SetColorProfile(termenv.Ascii)
 	time.Local = time.UTC // local times in views and goldens are deterministic
 	os.Exit(m.Run())
 }
@@ -45,11 +43,17 @@ func token(issued time.Time, life time.Duration) *providers.Token {
 // dir, showing payload. Commands are returned, never run.
 func unitModel(t *testing.T, c *clock, w, h int, entries ...store.Entry) Model {
 	t.Helper()
+	return unitModelOn(t, c, colourRenderer(), w, h, entries...)
+}
+
+// unitModelOn is unitModel drawing for the terminal of renderer r.
+func unitModelOn(t *testing.T, c *clock, r *lipgloss.Renderer, w, h int, entries ...store.Entry) Model {
+	t.Helper()
 	v, err := store.Init(filepath.Join(t.TempDir(), "store"), []byte("test passphrase"), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := New(Options{Vault: v, Now: c.Now, Theme: "mono"})
+	m := New(Options{Vault: v, Now: c.Now, Theme: "mono", Renderer: r})
 	m = step(m, tea.WindowSizeMsg{Width: w, Height: h})
 	return step(m, loadedMsg{payload: &store.Payload{Version: 1, Providers: entries}})
 }
@@ -80,6 +84,7 @@ func press(m Model, keys ...string) (Model, tea.Cmd) {
 func plain(m Model) string { return ansi.Strip(m.View()) }
 
 func TestStaleAnswersAreDropped(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")}, store.Entry{Provider: prov("beta")})
 	m, _ = press(m, "f")
@@ -113,6 +118,7 @@ func TestStaleAnswersAreDropped(t *testing.T) {
 }
 
 func TestAnswerForARecreatedProviderIsDropped(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
 	m, _ = press(m, "f")
@@ -129,6 +135,7 @@ func TestAnswerForARecreatedProviderIsDropped(t *testing.T) {
 }
 
 func TestFailureShowsServerWordsAndMarksFailed(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
 	m, _ = press(m, "f")
@@ -144,6 +151,7 @@ func TestFailureShowsServerWordsAndMarksFailed(t *testing.T) {
 }
 
 func TestBindingsFollowState(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
 	k := &m.keys
@@ -169,6 +177,7 @@ func TestBindingsFollowState(t *testing.T) {
 }
 
 func TestLogoutAndDeleteAskFirst(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, time.Hour)})
 	m, _ = press(m, "x")
@@ -200,6 +209,7 @@ func TestLogoutAndDeleteAskFirst(t *testing.T) {
 }
 
 func TestAutoRefreshWithBackoff(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)})
 	e := m.byName["alpha"]
@@ -237,6 +247,7 @@ func TestAutoRefreshWithBackoff(t *testing.T) {
 }
 
 func TestExpiredAtStartIsNotChased(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0.Add(-time.Hour), time.Minute)})
 	m = step(m, tickMsg{tag: m.tickTag})
@@ -246,6 +257,7 @@ func TestExpiredAtStartIsNotChased(t *testing.T) {
 }
 
 func TestStaleTickIsDropped(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40)
 	tag := m.tickTag
@@ -264,6 +276,7 @@ func TestStaleTickIsDropped(t *testing.T) {
 }
 
 func TestFilterKeysDoNotAct(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")}, store.Entry{Provider: prov("fred")})
 	m, _ = press(m, "/", "f", "r")
@@ -276,6 +289,7 @@ func TestFilterKeysDoNotAct(t *testing.T) {
 }
 
 func TestLayout(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	for _, sz := range []struct{ w, h int }{{80, 24}, {120, 40}, {100, 30}, {200, 60}} {
 		m := unitModel(t, c, sz.w, sz.h, store.Entry{Provider: prov("alpha"), Token: token(t0, time.Hour)},
@@ -290,7 +304,8 @@ func TestLayout(t *testing.T) {
 			}
 		}
 		// Side by side, the list's and the detail's top borders share line 1.
-		wide := strings.Count(lines[1], "╭") == 2
+		// (mono draws the focused pane's frame heavy: ┏, the other ╭).
+		wide := strings.Count(lines[1], "╭")+strings.Count(lines[1], "┏") == 2
 		if wide != (sz.w >= wideFrom) {
 			t.Errorf("%dx%d: side by side = %v", sz.w, sz.h, wide)
 		}
@@ -298,6 +313,7 @@ func TestLayout(t *testing.T) {
 }
 
 func TestFullHelp(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
 	m, _ = press(m, "?")
@@ -323,6 +339,7 @@ func TestFullHelp(t *testing.T) {
 }
 
 func TestThemeCycles(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40)
 	before := m.theme.Name
@@ -336,6 +353,7 @@ func TestThemeCycles(t *testing.T) {
 }
 
 func TestRefreshAllStartsEveryIdleProvider(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("a"), Token: token(t0, time.Hour)},
 		store.Entry{Provider: prov("b")}, store.Entry{Provider: prov("c")})
@@ -362,20 +380,11 @@ func TestRefreshAllStartsEveryIdleProvider(t *testing.T) {
 	}
 }
 
-// trueColor switches lipgloss to 24-bit colour on a dark background, for a
-// test that must see the theme's colours; the returned func restores the
-// plain profile the other tests use. Tests that call it do not run in
-// parallel.
-func trueColor() func() {
-	lipgloss.SetColorProfile(termenv.TrueColor)
-	lipgloss.SetHasDarkBackground(true)
-	return func() { lipgloss.SetColorProfile(termenv.Ascii) }
-}
-
 // TestKeyBurstIsSplit: Bubble Tea v1 reports "jjjx" typed in one read as a
 // single KeyRunes event; each rune must act as its own key, so the logout
 // question is about the fourth provider, not the first.
 func TestKeyBurstIsSplit(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	var entries []store.Entry
 	for _, n := range []string{"alpha", "bravo", "charlie", "delta", "echo"} {
@@ -398,6 +407,7 @@ func TestKeyBurstIsSplit(t *testing.T) {
 // TestPasteStaysWhole: a bracketed paste is text, not keys: pasted into
 // the filter it filters, and none of its runes acts as a binding.
 func TestPasteStaysWhole(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40,
 		store.Entry{Provider: prov("alpha"), Token: token(t0, time.Hour)},
@@ -409,5 +419,42 @@ func TestPasteStaysWhole(t *testing.T) {
 	}
 	if got := m.list.FilterValue(); got != "brx" {
 		t.Errorf("filter = %q, want the whole paste %q", got, "brx")
+	}
+}
+
+// TestNoColourKeepsEmphasis: under NO_COLOR (termenv's Ascii profile) the
+// explorer draws mono's attributes, so the focused pane, the selected row
+// and an error still stand out, with no colour in the bytes; the header
+// says why and T, which could change nothing, is off.
+func TestNoColourKeepsEmphasis(t *testing.T) {
+	t.Parallel()
+	c := &clock{t0}
+	m := unitModelOn(t, c, noColourRenderer(), 120, 40,
+		store.Entry{Provider: prov("alpha")}, store.Entry{Provider: prov("beta")})
+	m, _ = press(m, "f")
+	m = step(m, tokenMsg{name: "alpha", seq: m.byName["alpha"].pending, op: opFetch,
+		err: errors.New("fetch token for alpha: HTTP 401")})
+	out := m.View()
+	lines := strings.Split(out, "\n")
+	if strings.Contains(out, "[38;") || strings.Contains(out, "[48;") {
+		t.Errorf("a colour reached a NO_COLOR terminal:\n%q", out)
+	}
+	for what, want := range map[string]struct{ line, seq string }{
+		"the header names why":          {lines[0], "theme mono (no colour)"},
+		"focused pane, heavy and bold":  {lines[1], "\x1b[1m┏━"},
+		"blurred pane, light and faint": {lines[1], "\x1b[2m╭─"},
+		"selected row, reversed":        {lines[3], "\x1b[1;7malpha"},
+		"error, reversed":               {lines[len(lines)-2], "\x1b[1;7mfetch token for alpha: HTTP 401"},
+	} {
+		if !strings.Contains(want.line, want.seq) {
+			t.Errorf("%s: %q lacks %q", what, want.line, want.seq)
+		}
+	}
+	if other := lines[4]; strings.Contains(other, "7m") {
+		t.Errorf("an unselected row is reversed too: %q", other)
+	}
+	m, cmd := press(m, "T")
+	if m.theme.Name != "mono" || cmd != nil {
+		t.Errorf("T under NO_COLOR switched to %q", m.theme.Name)
 	}
 }

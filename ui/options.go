@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/store"
@@ -39,6 +40,10 @@ type Options struct {
 	// Input and Output are the terminal; nil means stdin and stdout.
 	Input  io.Reader
 	Output io.Writer
+	// Renderer is the terminal's lipgloss renderer, whose colour profile
+	// and background the styles are built for; nil means lipgloss's
+	// default renderer (stdout). Tests give each explorer its own.
+	Renderer *lipgloss.Renderer
 }
 
 // New returns the explorer's model, ready for tea.NewProgram (or teatest).

@@ -34,6 +34,7 @@ func quits(cmd tea.Cmd) bool {
 }
 
 func TestFailedAutoRefreshWithoutTokenIsNotRetried(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)},
 		store.Entry{Provider: prov("beta"), Token: token(t0, time.Hour)})
@@ -68,6 +69,7 @@ func TestFailedAutoRefreshWithoutTokenIsNotRetried(t *testing.T) {
 }
 
 func TestAutoRefreshLeavesTheEditedProviderAlone(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)})
 	e := m.byName["alpha"]
@@ -83,6 +85,7 @@ func TestAutoRefreshLeavesTheEditedProviderAlone(t *testing.T) {
 }
 
 func TestAnswerForTheOldWireIdentityIsDropped(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)})
 	e := m.byName["alpha"]
@@ -108,6 +111,7 @@ func TestAnswerForTheOldWireIdentityIsDropped(t *testing.T) {
 }
 
 func TestConfirmYesIsNotLostToAutoRefresh(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)})
 	e := m.byName["alpha"]
@@ -136,6 +140,7 @@ func TestConfirmYesIsNotLostToAutoRefresh(t *testing.T) {
 }
 
 func TestAutoRefreshSuccessKeepsAnError(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)})
 	e := m.byName["alpha"]
@@ -162,6 +167,7 @@ func TestAutoRefreshSuccessKeepsAnError(t *testing.T) {
 }
 
 func TestQuitFromTheHelpPage(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
 	m, _ = press(m, "?")
@@ -179,6 +185,7 @@ func TestQuitFromTheHelpPage(t *testing.T) {
 // TestSameWireAgreesWithTheStore checks the explorer's copy of the rule
 // against what the store does with the token on an edit.
 func TestSameWireAgreesWithTheStore(t *testing.T) {
+	t.Parallel()
 	base := prov("alpha")
 	base.Params = map[string]string{"audience": ""}
 	for _, tc := range []struct {
@@ -220,6 +227,7 @@ func TestSameWireAgreesWithTheStore(t *testing.T) {
 // TestListMarksPlainHTTP: the list's warning mark follows the provider's
 // Exposure, so a plain http token URL is marked as insecure is.
 func TestListMarksPlainHTTP(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		p    providers.Provider
 		want bool
@@ -239,6 +247,7 @@ func TestListMarksPlainHTTP(t *testing.T) {
 func b64url(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
 func TestTokenIssuedExpiredIsReported(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 220, 60, store.Entry{Provider: prov("alpha")})
 	e := m.byName["alpha"]

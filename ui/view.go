@@ -30,7 +30,8 @@ const chromeLines = 3
 
 func (m *Model) geometry() geometry {
 	g := geometry{bodyH: max(m.height-chromeLines, 1), wide: m.width >= wideFrom}
-	g.frameW, g.frameH = m.styles.Pane.Focused.GetFrameSize()
+	b := m.styles.Pane.Focused.Border
+	g.frameW, g.frameH = b.GetLeftSize()+b.GetRightSize(), b.GetTopSize()+b.GetBottomSize()
 	if g.wide {
 		outer := min(max(m.width*5/12, 36), 60)
 		g.listW, g.listH = outer-g.frameW, g.bodyH-g.frameH
@@ -88,7 +89,11 @@ func (m *Model) headerView() string {
 	if m.vault != nil && !m.opts.Demo {
 		left += " " + h.Subtitle.Render(display.Text(m.vault.Dir()))
 	}
-	right := h.Subtitle.Render("theme " + m.theme.Name)
+	theme := "theme " + m.theme.Name
+	if m.styles.NoColour {
+		theme += " (no colour)"
+	}
+	right := h.Subtitle.Render(theme)
 	return spread(left, right, m.width)
 }
 
@@ -103,7 +108,7 @@ func spread(left, right string, w int) string {
 }
 
 func (m *Model) statusView() string {
-	s := &m.styles.StatusBar
+	s := &m.styles.Status
 	st := &s.Text
 	switch m.status.kind {
 	case statusOK:

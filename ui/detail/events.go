@@ -65,11 +65,14 @@ func (r *renderer) lastError(d *Data) {
 	if !ok {
 		return
 	}
-	title := "Last error"
+	// The title and its time are styled apart: a style rendered around
+	// styled text splits the inner escape codes where it underlines (mono).
+	title := r.s.Section.Render("Last error")
 	if !at.IsZero() {
 		title += " " + r.s.Muted.Render(relative(r.m.now, at))
 	}
-	r.section(title)
+	r.blank()
+	r.line(title)
 	r.text("  ", 2, &r.s.Error, msg)
 	if hint != "" {
 		r.text("  "+r.s.Hint.Render("hint: "), 8, &r.s.Hint, hint)

@@ -12,9 +12,9 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/tokenscope/tokenscope/providers"
-	"github.com/tokenscope/tokenscope/ui/styles"
 )
 
 // SubmittedMsg carries a provider the user saved and that passed
@@ -25,13 +25,30 @@ type SubmittedMsg struct {
 	Original string
 }
 
+// Styles are the form's looks. The zero value renders plain text.
+type Styles struct {
+	Title         lipgloss.Style // "Add a provider"
+	Label         lipgloss.Style
+	FocusedLabel  lipgloss.Style
+	FocusedPrompt lipgloss.Style // the marker before the focused field
+	Text          lipgloss.Style // what the user typed
+	Placeholder   lipgloss.Style
+	Cursor        lipgloss.Style
+	Choice        lipgloss.Style // the value of a field cycled with left/right
+	FocusedChoice lipgloss.Style
+	Arrow         lipgloss.Style // the ‹ › around a focused choice
+	Error         lipgloss.Style // the message under a refused field
+	Hint          lipgloss.Style // a note under a field
+	Scroll        lipgloss.Style // "↑ 3 more" when the form scrolls
+}
+
 // CancelledMsg says the user left the form without saving.
 type CancelledMsg struct{}
 
 // Options configure a form.
 type Options struct {
-	// Styles are the form's looks.
-	Styles styles.Form
+	// Styles are the form's looks; ui/styles builds them from the theme.
+	Styles Styles
 	// Original is the provider to edit; nil adds a new one.
 	Original *providers.Provider
 	// Taken reports whether another provider already has a name; nil means
@@ -46,7 +63,7 @@ type Model struct {
 	// KeyMap is the form's bindings, DefaultKeyMap unless changed.
 	KeyMap KeyMap
 
-	st       styles.Form
+	st       Styles
 	fields   []field
 	presets  map[string]providers.Preset
 	headers  map[string][]string // preset -> extra headers the user supplies

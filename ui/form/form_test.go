@@ -7,22 +7,12 @@ import (
 
 	"github.com/charmbracelet/bubbles/cursor"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
 	"github.com/tokenscope/tokenscope/providers"
-	"github.com/tokenscope/tokenscope/themes"
-	"github.com/tokenscope/tokenscope/ui/styles"
 )
 
-func TestMain(m *testing.M) {
-	lipgloss.SetColorProfile(termenv.Ascii)
-	m.Run()
-}
-
 func newForm(o Options) Model {
-	o.Styles = styles.New(themes.Default()).Form
 	m := New(o)
 	m.SetSize(100, 60)
 	// A static cursor: focusing a row returns no blink command, so a test

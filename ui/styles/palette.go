@@ -14,16 +14,16 @@ type palette struct {
 	ok, warning, danger, info                            lipgloss.Style
 }
 
-func newPalette(t themes.Theme) palette {
-	fg := func(c lipgloss.AdaptiveColor) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
+func newPalette(t themes.Theme, r *lipgloss.Renderer) palette {
+	fg := func(c lipgloss.AdaptiveColor) lipgloss.Style { return r.NewStyle().Foreground(c) }
 	p := palette{
 		text:     fg(t.Text),
 		muted:    fg(t.Muted),
 		accent:   fg(t.Accent),
 		title:    fg(t.Accent).Bold(true),
 		section:  fg(t.Accent).Bold(true),
-		badge:    lipgloss.NewStyle().Foreground(t.AccentText).Background(t.Accent).Bold(true).Padding(0, 1),
-		selected: lipgloss.NewStyle().Foreground(t.SelectionText).Background(t.Selection).Bold(true),
+		badge:    r.NewStyle().Foreground(t.AccentText).Background(t.Accent).Bold(true).Padding(0, 1),
+		selected: r.NewStyle().Foreground(t.SelectionText).Background(t.Selection).Bold(true),
 		ok:       fg(t.OK),
 		warning:  fg(t.Warning).Bold(true),
 		danger:   fg(t.Danger).Bold(true),
@@ -42,60 +42,32 @@ func newPalette(t themes.Theme) palette {
 	return p
 }
 
-// Mark is one provider status: a glyph with a word for it, so the status
-// reads in a narrow column, in a mono theme and to a screen reader.
-type Mark struct {
-	Glyph string
-	Label string
-	Style lipgloss.Style
+// progress is the lifetime bar's styles: its fill takes the colour of the
+// level the token is at.
+type progress struct {
+	healthy, warning, danger, track lipgloss.Style
 }
 
-// Render draws the mark's glyph in its style.
-func (m Mark) Render() string { return m.Style.Render(m.Glyph) }
-
-// Marks are the status marks of a provider.
-type Marks struct {
-	Valid    Mark // a token with time left
-	Expiring Mark // a token close to its expiry
-	Expired  Mark // a token past its expiry
-	NoToken  Mark // never fetched, or logged out
-	Fetching Mark // a request under way
-	Failed   Mark // the last request failed
-}
-
-func newMarks(t themes.Theme, p palette) Marks {
-	return Marks{
-		Valid:    Mark{Glyph: "●", Label: "valid", Style: p.ok},
-		Expiring: Mark{Glyph: "◐", Label: "expiring", Style: p.warning},
-		Expired:  Mark{Glyph: "○", Label: "expired", Style: p.danger},
-		NoToken:  Mark{Glyph: "·", Label: "no token", Style: p.muted},
-		Fetching: Mark{Glyph: "↻", Label: "fetching", Style: p.info},
-		Failed:   Mark{Glyph: "✗", Label: "failed", Style: p.danger},
-	}
-}
-
-func newProgress(t themes.Theme) Progress {
-	fg := func(c lipgloss.AdaptiveColor) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
-	pr := Progress{
-		Healthy: fg(t.ProgressHealthy),
-		Warning: fg(t.ProgressWarning),
-		Danger:  fg(t.ProgressDanger),
-		Track:   fg(t.ProgressTrack),
-		Full:    '█',
-		Empty:   '░',
+func newProgress(t themes.Theme, r *lipgloss.Renderer) progress {
+	fg := func(c lipgloss.AdaptiveColor) lipgloss.Style { return r.NewStyle().Foreground(c) }
+	pr := progress{
+		healthy: fg(t.ProgressHealthy),
+		warning: fg(t.ProgressWarning),
+		danger:  fg(t.ProgressDanger),
+		track:   fg(t.ProgressTrack),
 	}
 	if t.Mono {
-		pr.Warning = pr.Warning.Bold(true)
-		pr.Danger = pr.Danger.Bold(true)
-		pr.Track = pr.Track.Faint(true)
+		pr.warning = pr.warning.Bold(true)
+		pr.danger = pr.danger.Bold(true)
+		pr.track = pr.track.Faint(true)
 	}
 	return pr
 }
 
-func newHelp(t themes.Theme) help.Styles {
-	key := lipgloss.NewStyle().Foreground(t.Accent)
-	desc := lipgloss.NewStyle().Foreground(t.Muted)
-	sep := lipgloss.NewStyle().Foreground(t.Border)
+func newHelp(t themes.Theme, r *lipgloss.Renderer) help.Styles {
+	key := r.NewStyle().Foreground(t.Accent)
+	desc := r.NewStyle().Foreground(t.Muted)
+	sep := r.NewStyle().Foreground(t.Border)
 	if t.Mono {
 		key = key.Bold(true)
 		desc = desc.Faint(true)
