@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/tokenscope/tokenscope/providers/display"
 )
 
 // Ensure returns a token of the named provider that is valid for at least
@@ -109,13 +111,13 @@ type EnsureOptions struct {
 	MinValidity time.Duration
 }
 
-// expiryDetail says, secret-free, how long tok lasts: "expires in 59m59s".
+// expiryDetail says, secret-free, how long tok lasts: "expires in 59m 59s".
 func expiryDetail(tok *Token, now time.Time) string {
 	d, ok := tok.Remaining(now)
 	if !ok {
 		return "expiry unknown"
 	}
-	s := "expires in " + d.Round(time.Second).String()
+	s := "expires in " + display.Duration(d.Round(time.Second))
 	if tok.ExpirySource == ExpiryFromJWT {
 		s += " (jwt exp)"
 	}

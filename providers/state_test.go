@@ -21,7 +21,7 @@ func TestEnsureFetchesOnlyWhenNeeded(t *testing.T) {
 	if err != nil || tok.AccessToken != "AT-1" {
 		t.Fatalf("Ensure = %v, %v", tok, err)
 	}
-	if len(st.events) != 1 || st.events[0].Kind != EventIssued || st.events[0].Detail != "expires in 1h0m0s" || !st.events[0].At.Equal(fixedNow) {
+	if len(st.events) != 1 || st.events[0].Kind != EventIssued || st.events[0].Detail != "expires in 1h" || !st.events[0].At.Equal(fixedNow) {
 		t.Errorf("events = %+v", st.events)
 	}
 	if st.tok["idp"] != tok {
@@ -63,7 +63,7 @@ func TestEnsureRefreshesAndKeepsTheRotatedRefreshToken(t *testing.T) {
 	if id, _ := decodeBasic(t, srv.got()[0].Header.Get("Authorization")); id != "client-1" {
 		t.Errorf("refresh without client authentication: %q", id)
 	}
-	if e := st.events[0]; e.Kind != EventRefreshed || e.Detail != "expires in 1h0m0s, refresh token rotated" {
+	if e := st.events[0]; e.Kind != EventRefreshed || e.Detail != "expires in 1h, refresh token rotated" {
 		t.Errorf("event = %+v", e)
 	}
 	// The server sends no new refresh token: the old one stays.
@@ -72,7 +72,7 @@ func TestEnsureRefreshesAndKeepsTheRotatedRefreshToken(t *testing.T) {
 	if err != nil || tok.AccessToken != "AT-3" || tok.RefreshToken != "RT-2" {
 		t.Errorf("Ensure = %+v, %v", tok, err)
 	}
-	if e := st.events[1]; e.Kind != EventRefreshed || e.Detail != "expires in 1h0m0s" {
+	if e := st.events[1]; e.Kind != EventRefreshed || e.Detail != "expires in 1h" {
 		t.Errorf("event = %+v", e)
 	}
 }
@@ -90,7 +90,7 @@ func TestRefreshRefusedFallsBackToANewGrant(t *testing.T) {
 	if len(got) != 2 || got[1].form(t).Get("grant_type") != "password" || got[1].form(t).Get("password") != testPassword {
 		t.Errorf("requests = %+v", got)
 	}
-	if e := st.events[0]; e.Kind != EventIssued || e.Detail != "expires in 1m0s" {
+	if e := st.events[0]; e.Kind != EventIssued || e.Detail != "expires in 1m" {
 		t.Errorf("event = %+v", e)
 	}
 }

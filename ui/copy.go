@@ -7,9 +7,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
-	"github.com/tokenscope/tokenscope/ui/lifetime"
 )
 
 // copyWhat is what a copy action puts on the clipboard.
@@ -88,7 +88,7 @@ func (m *Model) onCopied(msg clipboard.CopiedMsg) {
 		text += validity(e, m.clock())
 	}
 	if msg.ClearAfter > 0 {
-		text += " · clipboard clears in " + lifetime.Countdown(msg.ClearAfter)
+		text += " · clipboard clears in " + display.Duration(msg.ClearAfter)
 	}
 	if msg.Via != clipboard.ViaSystem {
 		text += " · via the " + msg.Via.String()

@@ -94,7 +94,7 @@ func TestStaleAnswersAreDropped(t *testing.T) {
 	}
 	seq := a.pending
 	fresh := token(t0, time.Hour)
-	ev := []providers.Event{{At: t0, Kind: providers.EventIssued, Detail: "expires in 1h0m0s"}}
+	ev := []providers.Event{{At: t0, Kind: providers.EventIssued, Detail: "expires in 1h"}}
 
 	m = step(m, tokenMsg{name: "alpha", seq: seq - 1, op: opFetch, recorded: true, tok: fresh, events: ev})
 	if a.busy != opFetch || a.tok != nil {
@@ -108,7 +108,7 @@ func TestStaleAnswersAreDropped(t *testing.T) {
 	if a.busy != opNone || a.tok != fresh || len(a.history) != 1 {
 		t.Fatalf("the answer to the request under way did not land: busy %d tok %v history %d", a.busy, a.tok, len(a.history))
 	}
-	if got := plain(m); !strings.Contains(got, "fetched a token for alpha · valid for 1h 00m") {
+	if got := plain(m); !strings.Contains(got, "fetched a token for alpha · valid for 1h") {
 		t.Errorf("status line after the fetch:\n%s", got)
 	}
 	m = step(m, tokenMsg{name: "alpha", seq: seq, op: opFetch, recorded: true, tok: nil})

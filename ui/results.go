@@ -11,8 +11,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/jwt"
-	"github.com/tokenscope/tokenscope/ui/lifetime"
 )
 
 // errGone and errEdited are the outcomes of a refresh-all for a provider
@@ -71,7 +71,7 @@ func (m *Model) tokenStatus(e *entry, msg tokenMsg, now time.Time) {
 	switch {
 	case msg.err != nil && msg.op == opAutoRefresh && !e.autoAt.IsZero():
 		m.setStatus(statusError, "auto-refresh failed: "+msg.err.Error()+
-			" · retrying "+jwt.Relative(now, e.autoAt))
+			" · retrying "+display.Relative(now, e.autoAt))
 	case msg.err != nil && msg.op == opAutoRefresh:
 		m.setStatus(statusError, "auto-refresh failed: "+msg.err.Error())
 	case msg.err != nil:
@@ -140,7 +140,7 @@ func validity(e *entry, now time.Time) string {
 	if left <= 0 {
 		return " · already expired"
 	}
-	return " · valid for " + lifetime.Countdown(left)
+	return " · valid for " + display.Duration(left)
 }
 
 func logoutSummary(r providers.LogoutResult) string {

@@ -87,15 +87,15 @@ func TestJWTClaimsWithLocalTimes(t *testing.T) {
 		Signature: Signature{Status: jwt.StatusVerified, Reason: "RS256 signature matches key k1"}})
 	mustContain(t, view(m),
 		"Type      Bearer · JWT (RS256)",
-		"Issued    2026-03-01 11:59:00 · 1m ago",
-		"Expires   2026-03-01 12:04:00 · in 4m · from expires_in",
-		"4m 00s left of 5m 00s",
+		"Issued    2026-03-01 11:59:00 UTC · 1m ago",
+		"Expires   2026-03-01 12:04:00 UTC · in 4m · from expires_in",
+		"4m left of 5m",
 		"Scope     read write",
 		"Server fields", `ext_expires_in  "3600"`,
 		"JWT header", `alg  "RS256"`, `kid  "k1"`,
 		"JWT claims", `sub    "demo"`,
-		"exp    "+fmt.Sprint(now.Add(4*time.Minute).Unix())+"  2026-03-01 12:04:00 · in 4m",
-		"iat    "+fmt.Sprint(now.Add(-time.Minute).Unix())+"  2026-03-01 11:59:00 · 1m ago",
+		"exp    "+fmt.Sprint(now.Add(4*time.Minute).Unix())+"  2026-03-01 12:04:00 UTC · in 4m",
+		"iat    "+fmt.Sprint(now.Add(-time.Minute).Unix())+"  2026-03-01 11:59:00 UTC · 1m ago",
 		"Signature ✓ verified", "RS256 signature matches key k1")
 }
 
@@ -312,8 +312,8 @@ func TestJWTIssuedExpiredOrNotYetValid(t *testing.T) {
 	tok.AccessToken = makeJWT(fmt.Sprintf(`{"exp":%d,"nbf":%d}`, now.Add(-6*time.Minute).Unix(), now.Add(time.Hour).Unix()))
 	got := view(newPane(160, 80, Data{Provider: provider(), Token: tok}))
 	mustContain(t, got, "Warnings",
-		"! the server issued the token already expired: exp 2026-03-01 11:54:00 is 5m before the answer arrived",
-		"! the server issued the token not yet valid: nbf 2026-03-01 13:00:00 is 1h 1m after the answer arrived",
+		"! the server issued the token already expired: exp 2026-03-01 11:54:00 UTC is 5m before the answer arrived",
+		"! the server issued the token not yet valid: nbf 2026-03-01 13:00:00 UTC is 1h 1m after the answer arrived",
 		"! expired 6m ago")
 
 	// A server clock ten minutes behind ours: by its clock the exp was

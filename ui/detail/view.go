@@ -107,6 +107,14 @@ func (r *renderer) section(title string) {
 	r.line(r.s.Section.Render(title))
 }
 
+// sectionNote is a section title with a muted note after it, "Last error
+// 2m ago". The two are styled apart: a style rendered around styled text
+// splits the inner escape codes where it underlines (mono).
+func (r *renderer) sectionNote(title, note string) {
+	r.blank()
+	r.line(r.s.Section.Render(title) + " " + r.s.Muted.Render(note))
+}
+
 // labelWidth is the width of the label column of the token facts.
 const labelWidth = 10
 
@@ -161,5 +169,5 @@ func pad(s string, w int) string {
 
 // stamp renders an instant as a local time with how long ago or ahead.
 func stamp(now, t time.Time) string {
-	return t.Local().Format(time.DateTime) + " · " + relative(now, t)
+	return display.Time(t) + " · " + relative(now, t)
 }

@@ -68,18 +68,3 @@ func TestFraction(t *testing.T) {
 		}
 	}
 }
-
-func TestCountdown(t *testing.T) {
-	for _, tt := range []struct {
-		d    time.Duration
-		want string
-	}{
-		{0, "0s"}, {59 * time.Second, "59s"}, {60 * time.Second, "1m 00s"}, {4*time.Minute + 5*time.Second, "4m 05s"},
-		{2*time.Hour + 3*time.Minute, "2h 03m"}, {50 * time.Hour, "2d 2h"}, {-90 * time.Second, "1m 30s"},
-		{1500 * time.Millisecond, "1s"},
-	} {
-		if got := Countdown(tt.d); got != tt.want {
-			t.Errorf("Countdown(%s) = %q, want %q", tt.d, got, tt.want)
-		}
-	}
-}

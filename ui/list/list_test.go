@@ -79,7 +79,7 @@ func TestViewShowsMarksAndCountdowns(t *testing.T) {
 		row int
 		has []string
 	}{
-		{1, []string{"▸ ●", "mtn-sandbox", "mtn", "50m 00s"}},
+		{1, []string{"▸ ●", "mtn-sandbox", "mtn", "50m"}},
 		{2, []string{"◐", "momo", "10s"}},
 		{3, []string{"○", "telenor", "expired"}},
 		{4, []string{"·", "oauth2-local", "no token"}},

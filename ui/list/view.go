@@ -181,7 +181,7 @@ func (m Model) statusText(it *Item, mark Mark, lvl lifetime.Level) (string, pain
 	if !it.Span.Known() {
 		return "no expiry", pt.muted
 	}
-	text := lifetime.Countdown(it.Span.Expires.Sub(m.now))
+	text := display.Duration(it.Span.Expires.Sub(m.now))
 	switch lvl {
 	case lifetime.Danger:
 		return text, pt.danger
