@@ -288,7 +288,7 @@ func TestGoldenErrorState(t *testing.T) {
 // is a terminal under NO_COLOR: mono's attributes, no colour at all.
 func TestGoldenThemes(t *testing.T) {
 	t.Parallel()
-	for _, theme := range []string{"dark", "light", "no-colour"} {
+	for _, theme := range []string{"tokenscope", "light", "dark", "high-contrast", "no-colour"} {
 		t.Run(theme, func(t *testing.T) {
 			t.Parallel()
 			each(t, func(t *testing.T, w, h int) {

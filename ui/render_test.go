@@ -4,6 +4,7 @@ import (
 	"io"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -96,25 +97,68 @@ func newRoleNamer(t themes.Theme, r *lipgloss.Renderer) roleNamer {
 	return n
 }
 
+// name writes out with its SGR sequences named. A reset followed at once
+// by the style it ended is left out, so text lipgloss styles one rune at a
+// time (it does for underline) reads as one run: {underline}Providers{/}.
 func (n roleNamer) name(out string) string {
-	return sgrRE.ReplaceAllStringFunc(out, func(seq string) string {
-		var parts []string
-		for _, g := range sgrGroups(sgrRE.FindStringSubmatch(seq)[1]) {
-			switch {
-			case g == "0" || g == "":
-				parts = append(parts, "/")
-			case attributeNames[g] != "":
-				parts = append(parts, attributeNames[g])
-			case n.fg[g] != "":
-				parts = append(parts, "fg="+n.fg[g])
-			case n.bg[g] != "":
-				parts = append(parts, "bg="+n.bg[g])
-			default:
-				parts = append(parts, "sgr="+g)
-			}
+	var b strings.Builder
+	open, last := "", 0 // the style in force, where the text after the last sequence starts
+	pendingReset := false
+	for _, loc := range sgrRE.FindAllStringSubmatchIndex(out, -1) {
+		text := out[last:loc[0]]
+		last = loc[1]
+		tag := n.tag(out[loc[2]:loc[3]])
+		if text != "" && pendingReset {
+			b.WriteString("{/}")
+			open, pendingReset = "", false
 		}
-		return "{" + strings.Join(parts, " ") + "}"
-	})
+		b.WriteString(text)
+		switch {
+		case tag == "/":
+			if open != "" {
+				pendingReset = true
+			}
+		case pendingReset && tag == open:
+			pendingReset = false // the same style again: one run
+		default:
+			if pendingReset {
+				b.WriteString("{/}")
+				pendingReset = false
+			}
+			b.WriteString("{" + tag + "}")
+			open = tag
+		}
+	}
+	if pendingReset {
+		b.WriteString("{/}")
+	}
+	b.WriteString(out[last:])
+	return b.String()
+}
+
+// tag names what one SGR parameter list sets: "bold fg=Accent", "/" for
+// a reset. An attribute repeated in the list is named once.
+func (n roleNamer) tag(params string) string {
+	var parts []string
+	for _, g := range sgrGroups(params) {
+		var p string
+		switch {
+		case g == "0" || g == "":
+			p = "/"
+		case attributeNames[g] != "":
+			p = attributeNames[g]
+		case n.fg[g] != "":
+			p = "fg=" + n.fg[g]
+		case n.bg[g] != "":
+			p = "bg=" + n.bg[g]
+		default:
+			p = "sgr=" + g
+		}
+		if !slices.Contains(parts, p) {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 func TestRoleNamerNamesRolesAndAttributes(t *testing.T) {
@@ -123,8 +167,9 @@ func TestRoleNamerNamesRolesAndAttributes(t *testing.T) {
 	th := themes.Dark()
 	n := newRoleNamer(th, r)
 	got := n.name(r.NewStyle().Foreground(th.Accent).Background(th.Selection).Bold(true).Render("hi") +
-		r.NewStyle().Foreground(lipgloss.Color("#123456")).Render("x"))
-	want := "{bold fg=Accent bg=Selection|ProgressTrack}hi{/}{sgr=38;2;18;52;86}x{/}"
+		r.NewStyle().Foreground(lipgloss.Color("#123456")).Render("x") + " " +
+		r.NewStyle().Underline(true).Render("ab") + "\x1b[0m" + r.NewStyle().Bold(true).Render("c"))
+	want := "{bold fg=Accent bg=Selection|ProgressTrack}hi{/}{sgr=38;2;18;52;86}x{/} {underline}ab{/}{bold}c{/}"
 	if got != want {
 		t.Errorf("named\n%q\nwant\n%q", got, want)
 	}

@@ -64,6 +64,7 @@ func mustContain(t *testing.T, got string, wants ...string) {
 }
 
 func TestTokenMaskedUntilRevealed(t *testing.T) {
+	t.Parallel()
 	tok := jwtToken()
 	m := newPane(100, 60, Data{Provider: provider(), Token: tok})
 	got := view(m)
@@ -83,6 +84,7 @@ func TestTokenMaskedUntilRevealed(t *testing.T) {
 }
 
 func TestJWTClaimsWithLocalTimes(t *testing.T) {
+	t.Parallel()
 	m := newPane(100, 60, Data{Provider: provider(), Token: jwtToken(),
 		Signature: Signature{Status: jwt.StatusVerified, Reason: "RS256 signature matches key k1"}})
 	mustContain(t, view(m),
@@ -100,6 +102,7 @@ func TestJWTClaimsWithLocalTimes(t *testing.T) {
 }
 
 func TestProgressBarFollowsTheLifetime(t *testing.T) {
+	t.Parallel()
 	m := newPane(100, 60, Data{Provider: provider(), Token: jwtToken()})
 	bar := func() string {
 		for _, l := range strings.Split(view(m), "\n") {
@@ -123,6 +126,7 @@ func TestProgressBarFollowsTheLifetime(t *testing.T) {
 }
 
 func TestJWTWarnings(t *testing.T) {
+	t.Parallel()
 	tok := jwtToken()
 	tok.ExpiresAt = now.Add(time.Hour) // expires_in disagrees with exp by 56m
 	tok.AccessToken = makeJWT(fmt.Sprintf(`{"exp":%d,"nbf":%d}`, now.Add(-time.Minute).Unix(), now.Add(10*time.Minute).Unix()))
@@ -131,6 +135,7 @@ func TestJWTWarnings(t *testing.T) {
 }
 
 func TestOpaqueToken(t *testing.T) {
+	t.Parallel()
 	tok := &providers.Token{AccessToken: "GTPY9VUHCqKVMRB0cHxnmAp0utR0", TokenType: "BearerToken",
 		IssuedAt: now, ExpiresAt: now.Add(time.Hour), ClockSkew: 3 * time.Second}
 	got := view(newPane(100, 40, Data{Provider: provider(), Token: tok}))
@@ -141,12 +146,14 @@ func TestOpaqueToken(t *testing.T) {
 }
 
 func TestUnknownExpiry(t *testing.T) {
+	t.Parallel()
 	tok := &providers.Token{AccessToken: "x", IssuedAt: now, ExpirySource: providers.ExpiryUnknown}
 	mustContain(t, view(newPane(100, 40, Data{Provider: provider(), Token: tok})),
 		"Expires   unknown", "Type      not stated")
 }
 
 func TestSignatureStates(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		sig  Signature
 		want string
@@ -162,6 +169,7 @@ func TestSignatureStates(t *testing.T) {
 }
 
 func TestLastErrorInServerWordsWithHint(t *testing.T) {
+	t.Parallel()
 	err := &providers.Error{Op: "fetch token", Provider: "oauth2-local", Status: 401, Code: "invalid_client",
 		Description: "client authentication failed", Hint: "an invalid client usually means the wrong client_auth"}
 	got := view(newPane(140, 40, Data{Provider: provider(), LastErr: fmt.Errorf("wrapped: %w", err), LastErrAt: now.Add(-time.Minute)}))
@@ -170,11 +178,13 @@ func TestLastErrorInServerWordsWithHint(t *testing.T) {
 }
 
 func TestLastErrorFromHistory(t *testing.T) {
+	t.Parallel()
 	h := []providers.Event{{At: now.Add(-time.Hour), Kind: providers.EventFailed, Detail: "fetch token: HTTP 502"}}
 	mustContain(t, view(newPane(100, 40, Data{Provider: provider(), History: h})), "Last error 1h ago", "fetch token: HTTP 502")
 }
 
 func TestHistoryNewestFirst(t *testing.T) {
+	t.Parallel()
 	var h []providers.Event
 	for i := range 10 {
 		h = append(h, providers.Event{At: now.Add(time.Duration(i) * time.Minute), Kind: providers.EventIssued, Detail: fmt.Sprintf("event %d", i)})
@@ -190,6 +200,7 @@ func TestHistoryNewestFirst(t *testing.T) {
 }
 
 func TestTryResult(t *testing.T) {
+	t.Parallel()
 	d := Data{Provider: provider(), Token: jwtToken(), TryAt: now,
 		Try: &providers.TryResult{Method: "GET", URL: "http://127.0.0.1/userinfo", Status: 200,
 			Latency: 12 * time.Millisecond, ContentType: "application/json", BodyStart: `{"sub":"demo"}`}}
@@ -200,6 +211,7 @@ func TestTryResult(t *testing.T) {
 }
 
 func TestInsecureAndBusy(t *testing.T) {
+	t.Parallel()
 	p := provider()
 	p.Insecure = true
 	m := newPane(100, 20, Data{Provider: p, Busy: "refreshing"})
@@ -214,6 +226,7 @@ func TestInsecureAndBusy(t *testing.T) {
 // TestPlainHTTPWarns: a token URL over plain http to another machine is
 // warned about as insecure is; one to this machine's loopback is not.
 func TestPlainHTTPWarns(t *testing.T) {
+	t.Parallel()
 	p := provider()
 	p.TokenURL = "http://auth.example/token"
 	mustContain(t, view(newPane(100, 20, Data{Provider: p})), "⚠ insecure: this provider sends secrets over plain http (token_url)")
@@ -224,6 +237,7 @@ func TestPlainHTTPWarns(t *testing.T) {
 }
 
 func TestLinesExactlyTheSize(t *testing.T) {
+	t.Parallel()
 	m := newPane(40, 15, Data{Provider: provider(), Token: jwtToken()})
 	got := strings.Split(view(m), "\n")
 	if len(got) != 15 {
@@ -237,6 +251,7 @@ func TestLinesExactlyTheSize(t *testing.T) {
 }
 
 func TestScrollingOnlyWhenFocused(t *testing.T) {
+	t.Parallel()
 	m := newPane(100, 10, Data{Provider: provider(), Token: jwtToken()})
 	first := view(m)
 	down := tea.KeyMsg{Type: tea.KeyDown}
@@ -262,6 +277,7 @@ func TestScrollingOnlyWhenFocused(t *testing.T) {
 }
 
 func TestEmpty(t *testing.T) {
+	t.Parallel()
 	m := New(nil)
 	m.SetSize(30, 3)
 	mustContain(t, view(m), "No provider selected.")
@@ -272,6 +288,7 @@ func TestEmpty(t *testing.T) {
 }
 
 func TestTokenServerFieldsMaskedUntilRevealed(t *testing.T) {
+	t.Parallel()
 	tok := jwtToken()
 	idToken := `"` + string(makeJWT(`{"sub":"demo","email":"a@example.com"}`)) + `"`
 	tok.Extra = []providers.Field{{Key: "id_token", Value: idToken}, {Key: "refresh_token_expires_in", Value: `"0"`}}
@@ -289,6 +306,7 @@ func TestTokenServerFieldsMaskedUntilRevealed(t *testing.T) {
 }
 
 func TestServerFieldsTruncatedNote(t *testing.T) {
+	t.Parallel()
 	tok := jwtToken()
 	tok.ExtraDropped = 36
 	got := view(newPane(120, 60, Data{Provider: provider(), Token: tok}))
@@ -306,6 +324,7 @@ func TestServerFieldsTruncatedNote(t *testing.T) {
 }
 
 func TestJWTIssuedExpiredOrNotYetValid(t *testing.T) {
+	t.Parallel()
 	tok := jwtToken()
 	// Issued a minute ago with an exp six minutes ago and an nbf an hour
 	// on, while expires_in promised five minutes.

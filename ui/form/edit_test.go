@@ -144,6 +144,7 @@ func TestAnySize(t *testing.T) {
 // TestGolden pins the form's look at two sizes: a MoMo provider being
 // added with a refused row, and an edit.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		t.Run(fmt.Sprintf("add_%dx%d", size[0], size[1]), func(t *testing.T) {
 			m := choose(t, newForm(Options{}), "preset", "momo")

@@ -10,6 +10,7 @@ var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 func span(lifetime time.Duration) Span { return Span{Issued: t0, Expires: t0.Add(lifetime)} }
 
 func TestLevels(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		lifetime time.Duration
@@ -40,6 +41,7 @@ func TestLevels(t *testing.T) {
 }
 
 func TestRefreshAtNeverDueOnIssue(t *testing.T) {
+	t.Parallel()
 	for _, d := range []time.Duration{2 * time.Second, 30 * time.Second, 45 * time.Second, 90 * time.Second, time.Hour} {
 		s := span(d)
 		if !s.RefreshAt().After(t0) {
@@ -58,6 +60,7 @@ func TestRefreshAtNeverDueOnIssue(t *testing.T) {
 }
 
 func TestFraction(t *testing.T) {
+	t.Parallel()
 	s := span(100 * time.Second)
 	for _, tt := range []struct {
 		at   time.Duration

@@ -64,6 +64,7 @@ func newList(w, h int) Model {
 func lines(m Model) []string { return strings.Split(ansi.Strip(m.View()), "\n") }
 
 func TestViewShowsMarksAndCountdowns(t *testing.T) {
+	t.Parallel()
 	m := newList(60, 10)
 	got := ansi.Strip(m.View())
 	rows := strings.Split(got, "\n")
@@ -99,6 +100,7 @@ func TestViewShowsMarksAndCountdowns(t *testing.T) {
 }
 
 func TestCountdownMovesWithTheClock(t *testing.T) {
+	t.Parallel()
 	m := newList(60, 10)
 	m.SetNow(now.Add(5 * time.Second))
 	if row := lines(m)[2]; !strings.Contains(row, "  5s") {
@@ -111,6 +113,7 @@ func TestCountdownMovesWithTheClock(t *testing.T) {
 }
 
 func TestBusyRowShowsSpinnerFrame(t *testing.T) {
+	t.Parallel()
 	m := newList(60, 10)
 	m.SetSpinnerFrame("⠋")
 	if row := lines(m)[5]; !strings.Contains(row, "⠋ mobifinance") {
@@ -119,6 +122,7 @@ func TestBusyRowShowsSpinnerFrame(t *testing.T) {
 }
 
 func TestNarrowDropsPresetColumn(t *testing.T) {
+	t.Parallel()
 	m := newList(30, 10)
 	for i, r := range lines(m) {
 		if w := ansi.StringWidth(r); w != 30 {
@@ -131,6 +135,7 @@ func TestNarrowDropsPresetColumn(t *testing.T) {
 }
 
 func TestNavigation(t *testing.T) {
+	t.Parallel()
 	m := newList(60, 5) // 4 rows visible
 	m = send(m, "down", "down")
 	if it, _ := m.Selected(); it.Name != "telenor" {
@@ -154,6 +159,7 @@ func TestNavigation(t *testing.T) {
 }
 
 func TestFilter(t *testing.T) {
+	t.Parallel()
 	m := newList(60, 10)
 	m = send(m, "/")
 	if m.FilterState() != Filtering {
@@ -187,6 +193,7 @@ func TestFilter(t *testing.T) {
 }
 
 func TestFilterNoMatch(t *testing.T) {
+	t.Parallel()
 	m := send(newList(60, 10), "/", "z", "z", "z")
 	if _, ok := m.Selected(); ok {
 		t.Error("a filter matching nothing still has a selection")
@@ -197,6 +204,7 @@ func TestFilterNoMatch(t *testing.T) {
 }
 
 func TestSetItemKeepsSelectionAndUpdatesRow(t *testing.T) {
+	t.Parallel()
 	m := send(newList(60, 10), "down")
 	if !m.SetItem(Item{Name: "momo", Preset: "momo", Busy: "refreshing"}) {
 		t.Fatal("SetItem of a known name failed")
@@ -213,6 +221,7 @@ func TestSetItemKeepsSelectionAndUpdatesRow(t *testing.T) {
 }
 
 func TestSetItemsKeepsSelection(t *testing.T) {
+	t.Parallel()
 	m := send(newList(60, 10), "down", "down")
 	items := sample()
 	items = append(items[:1:1], items[2:]...) // momo goes
@@ -223,6 +232,7 @@ func TestSetItemsKeepsSelection(t *testing.T) {
 }
 
 func TestEmptyList(t *testing.T) {
+	t.Parallel()
 	m := New(nil)
 	m.SetSize(40, 4)
 	if _, ok := m.Selected(); ok {
@@ -237,6 +247,7 @@ func TestEmptyList(t *testing.T) {
 }
 
 func TestPagingBindingsOnlyWhenPaged(t *testing.T) {
+	t.Parallel()
 	m := newList(60, 20)
 	if m.KeyMap.NextPage.Enabled() {
 		t.Error("page down enabled while every row fits")
@@ -256,6 +267,7 @@ func TestPagingBindingsOnlyWhenPaged(t *testing.T) {
 }
 
 func TestUnfocusedIgnoresKeys(t *testing.T) {
+	t.Parallel()
 	m := newList(60, 10)
 	m.SetFocused(false)
 	m = send(m, "down", "/")
