@@ -25,6 +25,7 @@ func (m *Model) applyTheme(t themes.Theme) {
 	m.styles = l
 	m.list.SetStyles(&l.List)
 	m.detail.SetStyles(&l.Detail)
+	m.status.SetStyles(&l.Status)
 	if m.asking {
 		m.confirm.Styles = &l.Confirm
 	}

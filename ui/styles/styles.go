@@ -18,6 +18,7 @@ import (
 	"github.com/tokenscope/tokenscope/ui/detail"
 	"github.com/tokenscope/tokenscope/ui/form"
 	"github.com/tokenscope/tokenscope/ui/list"
+	"github.com/tokenscope/tokenscope/ui/status"
 	"github.com/tokenscope/tokenscope/ui/unlock"
 )
 
@@ -37,7 +38,7 @@ type Styles struct {
 	// Header is the top line: the program's name, the store, the theme.
 	Header Header
 	// Status is the line under the panes that reports the last action.
-	Status Status
+	Status status.Styles
 	// HelpPage is the full help page's title and column titles.
 	HelpPage HelpPage
 	// Help is the short and full help, in the bubbles help component's
@@ -71,14 +72,6 @@ type Header struct {
 	Badge    lipgloss.Style // a short highlighted word such as DEMO
 }
 
-// Status is the line that reports the last action's outcome.
-type Status struct {
-	Text  lipgloss.Style
-	OK    lipgloss.Style // "copied the bearer header (valid 4m 12s)"
-	Error lipgloss.Style // a failure, never swallowed
-	Info  lipgloss.Style // something under way
-}
-
 // HelpPage is the full help page around the bubbles help columns.
 type HelpPage struct {
 	Title   lipgloss.Style // "Keys"
@@ -107,7 +100,7 @@ func New(t themes.Theme, r *lipgloss.Renderer) *Styles {
 
 	s.Pane = newPane(t, r)
 	s.Header = Header{Title: p.title, Subtitle: p.muted, Badge: p.badge}
-	s.Status = Status{Text: p.text, OK: p.ok, Error: p.danger, Info: p.info}
+	s.Status = status.Styles{Info: p.info, Success: p.ok, Warning: p.warning, Error: p.danger}
 	s.HelpPage = HelpPage{Title: p.title, Note: p.muted, Section: p.section}
 	s.Help = newHelp(t, r)
 	s.Spinner = r.NewStyle().Foreground(t.Info)

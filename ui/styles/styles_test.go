@@ -152,7 +152,7 @@ func TestNoColourTerminalDrawsMono(t *testing.T) {
 		"selected row": {s.List.Selected, "\x1b[1;7mx\x1b[0m"},
 		"error":        {s.Status.Error, "\x1b[1;7mx\x1b[0m"},
 		"focused pane": {s.Pane.Focused.Style, "\x1b[1mx\x1b[0m"},
-		"plain text":   {s.Status.Text, "x"},
+		"plain text":   {s.Detail.Value, "x"},
 	} {
 		if got := c.st.Render("x"); got != c.want {
 			t.Errorf("%s = %q, want %q", name, got, c.want)
