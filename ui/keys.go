@@ -24,6 +24,7 @@ type KeyMap struct {
 	Focus     key.Binding // between the list and the detail pane
 	Back      key.Binding // from the detail pane or the help to the list
 	Help      key.Binding
+	CloseHelp key.Binding // on the help page: back to the main screen
 	Quit      key.Binding
 	ForceQuit key.Binding
 }
@@ -49,6 +50,7 @@ func DefaultKeyMap() KeyMap {
 		Focus:     key.NewBinding(key.WithKeys("tab", "shift+tab", "enter"), key.WithHelp("tab", "detail")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		CloseHelp: key.NewBinding(key.WithKeys("?", "esc", "q"), key.WithHelp("?/esc/q", "close help")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}
@@ -73,13 +75,9 @@ func (m *Model) updateKeybindings() {
 	k.Help.SetEnabled(m.screen == screenMain && !m.asking && m.list.FilterState() != listFiltering)
 	k.Back.SetEnabled(main && m.focus == focusDetail)
 	k.ForceQuit.SetEnabled(true)
-	if m.showHelp {
-		k.Help.SetKeys("?", "esc")
-		k.Help.SetHelp("?/esc", "close help")
-	} else {
-		k.Help.SetKeys("?")
-		k.Help.SetHelp("?", "help")
-	}
+	// The page lists the main screen's keys as they are there; on the page
+	// itself only CloseHelp and ForceQuit work.
+	k.CloseHelp.SetEnabled(m.showHelp)
 	k.Theme.SetEnabled(main && m.themeCount() > 1)
 	k.Add.SetEnabled(main && m.vault != nil)
 	k.RefreshAll.SetEnabled(main && m.sess.Len() > m.sess.Busy())

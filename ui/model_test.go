@@ -319,21 +319,30 @@ func TestLayout(t *testing.T) {
 	}
 }
 
+// TestFullHelp: the help page lists every key of the main screen, those
+// that do nothing now (the copy keys without a token) dimmed rather than
+// hidden; no key acts through it.
 func TestFullHelp(t *testing.T) {
 	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
 	m, _ = press(m, "?")
 	got := plain(m)
-	for _, want := range []string{"Keys", "f", "fetch", "R", "refresh all", "a", "add", "T", "theme", "/", "filter", "?/esc", "close help"} {
+	for _, want := range []string{"Keys", "f", "fetch", "R", "refresh all", "a", "add", "T", "theme", "/", "filter",
+		"scroll down", "?/esc/q", "close help"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("full help lacks %q:\n%s", want, got)
 		}
 	}
-	for _, off := range []string{"copy header", "logout"} {
-		if strings.Contains(got, off) {
-			t.Errorf("full help shows %q, which does nothing without a token", off)
+	st := &m.styles.HelpPage
+	out := m.View()
+	for _, off := range []string{"c copy header", "y copy token", "x logout", "↑/k    scroll up"} {
+		if !strings.Contains(out, st.Unavailable.Render(off)) {
+			t.Errorf("the help page does not show %q dimmed:\n%q", off, out)
 		}
+	}
+	if on := st.Key.Render("f") + " " + st.Desc.Render("fetch"); !strings.Contains(out, on) {
+		t.Errorf("the help page does not show f fetch as available:\n%q", out)
 	}
 	m, _ = press(m, "f")
 	if m.sess.Get("alpha").Busy != session.OpNone {
@@ -342,6 +351,29 @@ func TestFullHelp(t *testing.T) {
 	m, _ = press(m, "esc")
 	if m.showHelp {
 		t.Error("esc did not close the help")
+	}
+}
+
+// TestShortHelpKeepsQuit: the help line drops the moving keys and then
+// actions from its end, never the help and quit keys, at any width.
+func TestShortHelpKeepsQuit(t *testing.T) {
+	t.Parallel()
+	c := &clock{t0}
+	for _, w := range []int{50, 80, 120} {
+		m := unitModel(t, c, w, 24, store.Entry{Provider: prov("alpha"), Token: token(t0, time.Hour)})
+		for _, focus := range []string{"list", "detail"} {
+			if focus == "detail" {
+				m, _ = press(m, "tab")
+			}
+			lines := strings.Split(plain(m), "\n")
+			last := lines[len(lines)-1]
+			if !strings.HasPrefix(last, "? help") || !strings.HasSuffix(last, "q quit") {
+				t.Errorf("%d columns, %s focused: the help line lost help or quit: %q", w, focus, last)
+			}
+			if strings.Contains(last, "↑") || strings.Contains(last, "…") {
+				t.Errorf("%d columns, %s focused: %q has moving keys or is cut", w, focus, last)
+			}
+		}
 	}
 }
 

@@ -166,19 +166,28 @@ func TestAutoRefreshSuccessKeepsAnError(t *testing.T) {
 	}
 }
 
-func TestQuitFromTheHelpPage(t *testing.T) {
+// TestQAndEscCloseTheHelpPage: on the help page q and esc close it, as
+// in lazygit and k9s (they quit the explorer before); ctrl+c still quits.
+func TestQAndEscCloseTheHelpPage(t *testing.T) {
 	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
+	for _, k := range []string{"q", "esc", "?"} {
+		m, _ = press(m, "?")
+		if !m.showHelp {
+			t.Fatal("? did not open the help")
+		}
+		if lines := strings.Split(plain(m), "\n"); lines[len(lines)-1] != "?/esc/q close help • ctrl+c quit" {
+			t.Errorf("the help page's help line: %q", lines[len(lines)-1])
+		}
+		var cmd tea.Cmd
+		if m, cmd = press(m, k); quits(cmd) || m.showHelp {
+			t.Errorf("%s on the help page: quit %v, help still open %v", k, quits(cmd), m.showHelp)
+		}
+	}
 	m, _ = press(m, "?")
-	if !m.showHelp {
-		t.Fatal("? did not open the help")
-	}
-	if lines := strings.Split(plain(m), "\n"); !strings.Contains(lines[len(lines)-1], "q quit") {
-		t.Errorf("the help page's help line does not offer q: %q", lines[len(lines)-1])
-	}
-	if _, cmd := press(m, "q"); !quits(cmd) {
-		t.Error("q listed on the help page does not quit from it")
+	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlC}); !quits(cmd) {
+		t.Error("ctrl+c does not quit from the help page")
 	}
 }
 

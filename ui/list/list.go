@@ -352,10 +352,12 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Filter, k.ClearFilter, k.AcceptWhileFiltering, k.CancelWhileFiltering}
 }
 
-// FullHelp returns the bindings for the full help, in columns.
+// FullHelp returns the bindings for the full help, in columns: the keys
+// of the list as it is browsed. The keys of a filter being typed are on
+// the short help while it is typed.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.CursorUp, k.CursorDown, k.PrevPage, k.NextPage, k.GoToStart, k.GoToEnd},
-		{k.Filter, k.ClearFilter, k.AcceptWhileFiltering, k.CancelWhileFiltering},
+		{k.Filter, k.ClearFilter},
 	}
 }

@@ -10,8 +10,8 @@ import (
 // palette is the handful of role styles the groups are made of. In a mono
 // theme the colours are empty and the attributes carry the meaning.
 type palette struct {
-	text, muted, accent, title, section, badge, selected lipgloss.Style
-	ok, warning, danger, info                            lipgloss.Style
+	text, muted, dim, accent, title, section, badge, selected lipgloss.Style
+	ok, warning, danger, info                                 lipgloss.Style
 }
 
 func newPalette(t themes.Theme, r *lipgloss.Renderer) palette {
@@ -19,6 +19,7 @@ func newPalette(t themes.Theme, r *lipgloss.Renderer) palette {
 	p := palette{
 		text:     fg(t.Text),
 		muted:    fg(t.Muted),
+		dim:      fg(t.Border),
 		accent:   fg(t.Accent),
 		title:    fg(t.Accent).Bold(true),
 		section:  fg(t.Accent).Bold(true),
@@ -31,6 +32,7 @@ func newPalette(t themes.Theme, r *lipgloss.Renderer) palette {
 	}
 	if t.Mono {
 		p.muted = p.muted.Faint(true)
+		p.dim = p.dim.Faint(true).Italic(true)
 		p.accent = p.accent.Bold(true)
 		p.title = p.title.Underline(true)
 		p.section = p.section.Underline(true)

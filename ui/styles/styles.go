@@ -72,11 +72,15 @@ type Header struct {
 	Badge    lipgloss.Style // a short highlighted word such as DEMO
 }
 
-// HelpPage is the full help page around the bubbles help columns.
+// HelpPage is the full help page: every key of the main screen, those
+// that do nothing at the moment dimmed.
 type HelpPage struct {
-	Title   lipgloss.Style // "Keys"
-	Note    lipgloss.Style // what the page lists
-	Section lipgloss.Style // a column's title
+	Title       lipgloss.Style // "Keys"
+	Note        lipgloss.Style // what the page lists
+	Section     lipgloss.Style // a column's title
+	Key         lipgloss.Style // a key that works now
+	Desc        lipgloss.Style // what it does
+	Unavailable lipgloss.Style // a key, and what it does, that does nothing now
 }
 
 // New builds the styles of theme t for the terminal of renderer r (nil
@@ -101,8 +105,9 @@ func New(t themes.Theme, r *lipgloss.Renderer) *Styles {
 	s.Pane = newPane(t, r)
 	s.Header = Header{Title: p.title, Subtitle: p.muted, Badge: p.badge}
 	s.Status = status.Styles{Info: p.info, Success: p.ok, Warning: p.warning, Error: p.danger}
-	s.HelpPage = HelpPage{Title: p.title, Note: p.muted, Section: p.section}
 	s.Help = newHelp(t, r)
+	s.HelpPage = HelpPage{Title: p.title, Note: p.muted, Section: p.section,
+		Key: s.Help.FullKey, Desc: p.text, Unavailable: p.dim}
 	s.Spinner = r.NewStyle().Foreground(t.Info)
 
 	s.List = list.Styles{
