@@ -497,3 +497,36 @@ func TestNoColourKeepsEmphasis(t *testing.T) {
 		t.Errorf("T under NO_COLOR switched to %q", m.theme.Name)
 	}
 }
+
+// TestConfirmOverlaysThePanes: a question is drawn over the panes, which
+// stay on screen dimmed, so the row it is about can be seen behind it.
+func TestConfirmOverlaysThePanes(t *testing.T) {
+	t.Parallel()
+	c := &clock{t0}
+	for _, w := range []int{80, 120} {
+		m := unitModel(t, c, w, 24, store.Entry{Provider: prov("alpha"), Token: token(t0, time.Hour)},
+			store.Entry{Provider: prov("beta"), Token: token(t0, time.Hour)})
+		m, _ = press(m, "j", "x")
+		if !m.asking {
+			t.Fatal("x did not ask")
+		}
+		out := m.View()
+		got := ansi.Strip(out)
+		lines := strings.Split(got, "\n")
+		if len(lines) != 24 {
+			t.Errorf("%d columns: %d lines, want 24", w, len(lines))
+		}
+		selected := false
+		for _, l := range lines {
+			if strings.Contains(l, "▸") && strings.Contains(l, "beta") {
+				selected = true
+			}
+		}
+		if !selected || !strings.Contains(got, "alpha") || !strings.Contains(got, "Log out of beta") {
+			t.Errorf("%d columns: the question does not sit over the panes with beta selected:\n%s", w, got)
+		}
+		if !strings.Contains(out, m.styles.Backdrop.Render(strings.Split(got, "\n")[1])) {
+			t.Errorf("%d columns: the panes behind the question are not dimmed:\n%q", w, out)
+		}
+	}
+}

@@ -106,7 +106,10 @@ func (m *Model) bodyView(b *strings.Builder, g geometry) {
 	case m.showHelp:
 		body = m.fullHelpView()
 	case m.asking:
-		body = m.confirm.View()
+		var bg strings.Builder
+		m.panesView(&bg, g)
+		b.WriteString(overlay(bg.String(), m.confirm.View(), m.width, g.bodyH, m.styles.Backdrop))
+		return
 	default:
 		m.panesView(b, g)
 		return

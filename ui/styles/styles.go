@@ -44,6 +44,8 @@ type Styles struct {
 	// Help is the short and full help, in the bubbles help component's
 	// own shape.
 	Help help.Styles
+	// Backdrop is the panes behind a question: plain text, dimmed.
+	Backdrop lipgloss.Style
 	// Spinner is the spinner shown while something runs.
 	Spinner lipgloss.Style
 
@@ -109,6 +111,10 @@ func New(t themes.Theme, r *lipgloss.Renderer) *Styles {
 	s.HelpPage = HelpPage{Title: p.title, Note: p.muted, Section: p.section,
 		Key: s.Help.FullKey, Desc: p.text, Unavailable: p.dim}
 	s.Spinner = r.NewStyle().Foreground(t.Info)
+	s.Backdrop = p.dim
+	if t.Mono {
+		s.Backdrop = s.Backdrop.UnsetItalic() // faint only: italic everywhere is noise
+	}
 
 	s.List = list.Styles{
 		Title:        p.section,
