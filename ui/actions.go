@@ -59,8 +59,11 @@ func (m *Model) action(km tea.KeyMsg) (tea.Cmd, bool) {
 			m.setFocus(focusList)
 		}
 		return nil, true
-	case keyMatches(km, k.Back):
+	case keyMatches(km, k.Back), keyMatches(km, k.ToList):
 		m.setFocus(focusList)
+		return nil, true
+	case keyMatches(km, k.ToDetail):
+		m.setFocus(focusDetail)
 		return nil, true
 	}
 	return nil, false

@@ -22,6 +22,8 @@ type KeyMap struct {
 	Theme  key.Binding
 
 	Focus     key.Binding // between the list and the detail pane
+	ToList    key.Binding // to the list pane, on its left
+	ToDetail  key.Binding // to the detail pane, on its right
 	Back      key.Binding // from the detail pane or the help to the list
 	Help      key.Binding
 	CloseHelp key.Binding // on the help page: back to the main screen
@@ -48,6 +50,8 @@ func DefaultKeyMap() KeyMap {
 		Theme:  key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "theme")),
 
 		Focus:     key.NewBinding(key.WithKeys("tab", "shift+tab", "enter"), key.WithHelp("tab", "detail")),
+		ToList:    key.NewBinding(key.WithKeys("h", "left"), key.WithHelp("h/←", "list")),
+		ToDetail:  key.NewBinding(key.WithKeys("l", "right"), key.WithHelp("l/→", "detail")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		CloseHelp: key.NewBinding(key.WithKeys("?", "esc", "q"), key.WithHelp("?/esc/q", "close help")),
@@ -83,6 +87,8 @@ func (m *Model) updateKeybindings() {
 	k.RefreshAll.SetEnabled(main && m.sess.Len() > m.sess.Busy())
 	e := m.selectedEntry()
 	k.Focus.SetEnabled(main && e != nil)
+	k.ToList.SetEnabled(main && m.focus == focusDetail)
+	k.ToDetail.SetEnabled(main && e != nil && m.focus == focusList)
 	if m.focus == focusDetail {
 		k.Focus.SetHelp("tab", "list")
 	} else {

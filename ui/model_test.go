@@ -530,3 +530,25 @@ func TestConfirmOverlaysThePanes(t *testing.T) {
 		}
 	}
 }
+
+// TestArrowsAndHLSwitchPanes: l and → move the keys to the detail pane,
+// h and ← back to the list, as in lazygit.
+func TestArrowsAndHLSwitchPanes(t *testing.T) {
+	t.Parallel()
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, time.Hour)})
+	for _, tc := range []struct {
+		key  tea.KeyMsg
+		want focus
+	}{
+		{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("l")}, focusDetail},
+		{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("h")}, focusList},
+		{tea.KeyMsg{Type: tea.KeyRight}, focusDetail},
+		{tea.KeyMsg{Type: tea.KeyLeft}, focusList},
+	} {
+		m = step(m, tc.key)
+		if m.focus != tc.want {
+			t.Errorf("after %s the focus is %d, want %d", tc.key, m.focus, tc.want)
+		}
+	}
+}

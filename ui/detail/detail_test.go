@@ -261,7 +261,9 @@ func TestScrollingOnlyWhenFocused(t *testing.T) {
 	}
 	m.SetFocused(true)
 	m, _ = m.Update(down)
-	if got := view(m); got == first || !strings.HasPrefix(got, strings.Split(first, "\n")[1]) {
+	// The first line on screen carries "↑ 1 more"; the one under it is
+	// the old third.
+	if got := view(m); got == first || strings.Split(got, "\n")[1] != strings.Split(first, "\n")[2] {
 		t.Errorf("one line down did not scroll by one line:\n%s", got)
 	}
 	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyEnd})
@@ -342,5 +344,33 @@ func TestJWTIssuedExpiredOrNotYetValid(t *testing.T) {
 	got = view(newPane(160, 80, Data{Provider: provider(), Token: tok}))
 	if strings.Contains(got, "the server issued") {
 		t.Errorf("a token good by the server's clock is reported as issued broken:\n%s", got)
+	}
+}
+
+// TestSaysWhatIsOffThePane: the pane's first line says how many lines are
+// above it once scrolled, its last how many are below.
+func TestSaysWhatIsOffThePane(t *testing.T) {
+	t.Parallel()
+	m := newPane(100, 10, Data{Provider: provider(), Token: jwtToken()})
+	m.SetFocused(true)
+	total := len(m.content())
+	lines := strings.Split(view(m), "\n")
+	if strings.Contains(lines[0], "more") || !strings.HasSuffix(lines[9], fmt.Sprintf("↓ %d more", total-10)) {
+		t.Errorf("at the top: first %q, last %q", lines[0], lines[9])
+	}
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyDown})
+	lines = strings.Split(view(m), "\n")
+	if !strings.HasSuffix(lines[0], "↑ 1 more") || !strings.HasSuffix(lines[9], fmt.Sprintf("↓ %d more", total-11)) {
+		t.Errorf("one down: first %q, last %q", lines[0], lines[9])
+	}
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyEnd})
+	lines = strings.Split(view(m), "\n")
+	if !strings.HasSuffix(lines[0], fmt.Sprintf("↑ %d more", total-10)) || strings.Contains(lines[9], "more") {
+		t.Errorf("at the end: first %q, last %q", lines[0], lines[9])
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w != 100 {
+			t.Errorf("line %d is %d wide, want 100", i, w)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package detail
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,11 +37,20 @@ func (m Model) View() string {
 		n++
 	}
 	off := min(m.offset, max(len(lines)+n-m.height, 0))
-	for i := off; i < len(lines) && n < m.height; i++ {
+	end := min(off+m.height-n, len(lines))
+	first := n
+	for i := off; i < end; i++ {
 		if n > 0 {
 			b.WriteByte('\n')
 		}
-		b.WriteString(lines[i])
+		l := lines[i]
+		switch {
+		case i == off && off > 0:
+			l = m.more(l, "↑", off)
+		case i == end-1 && end < len(lines) && n > first:
+			l = m.more(l, "↓", len(lines)-end)
+		}
+		b.WriteString(l)
 		n++
 	}
 	for ; n < m.height; n++ {
@@ -50,6 +60,18 @@ func (m Model) View() string {
 		b.WriteString(strings.Repeat(" ", m.width))
 	}
 	return b.String()
+}
+
+// more puts "↑ 3 more" (or ↓) at the right end of line l, over what was
+// there, to say that n lines are off the pane in that direction.
+func (m Model) more(l, arrow string, n int) string {
+	tag := " " + arrow + " " + strconv.Itoa(n) + " more"
+	w := ansi.StringWidth(tag)
+	if w >= m.width {
+		return l
+	}
+	l = ansi.Truncate(l, m.width-w, "")
+	return l + strings.Repeat(" ", max(m.width-w-ansi.StringWidth(l), 0)) + m.Styles.Muted.Render(tag)
 }
 
 // headLines is the number of fixed lines above the scrolling content.

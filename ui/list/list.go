@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/tokenscope/tokenscope/providers/display"
 )
@@ -33,6 +34,7 @@ type Model struct {
 	// paints are the row styles reduced to escape sequences.
 	Styles *Styles
 	paints *paints
+	onRow  *paints // the selected row's
 
 	items  []Item
 	lower  []string       // lowercased "name preset", for filtering
@@ -79,7 +81,8 @@ func (m *Model) SetStyles(s *Styles) {
 }
 
 func (m *Model) applyStyles() {
-	m.paints = newPaints(m.Styles)
+	m.paints = newPaints(m.Styles, lipgloss.Style{})
+	m.onRow = newPaints(m.Styles, m.Styles.Row)
 	m.filter.PromptStyle = m.Styles.FilterPrompt
 	m.filter.TextStyle = m.Styles.FilterText
 	m.filter.PlaceholderStyle = m.Styles.Muted

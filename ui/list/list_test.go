@@ -278,3 +278,25 @@ func TestUnfocusedIgnoresKeys(t *testing.T) {
 		t.Error("cursor bindings enabled while unfocused")
 	}
 }
+
+// TestTitleSaysWhatIsOffScreen: when the rows do not all fit, the title
+// line counts those above and below the ones on screen.
+func TestTitleSaysWhatIsOffScreen(t *testing.T) {
+	t.Parallel()
+	m := newList(60, 4) // the title and three rows of seven
+	title := func() string { return strings.TrimSpace(strings.Split(ansi.Strip(m.View()), "\n")[0]) }
+	if got := title(); !strings.HasSuffix(got, "↓4 · 7") || strings.Contains(got, "↑") {
+		t.Errorf("at the top: %q, want ↓4 · 7", got)
+	}
+	m = send(m, "down", "down", "down", "down")
+	if got := title(); !strings.HasSuffix(got, "↑2 ↓2 · 7") {
+		t.Errorf("in the middle: %q, want ↑2 ↓2 · 7", got)
+	}
+	m = send(m, "G")
+	if got := title(); !strings.HasSuffix(got, "↑4 · 7") {
+		t.Errorf("at the end: %q, want ↑4 · 7", got)
+	}
+	if got := strings.TrimSpace(strings.Split(ansi.Strip(newList(60, 10).View()), "\n")[0]); strings.ContainsAny(got, "↑↓") {
+		t.Errorf("every row fits, yet the title says more: %q", got)
+	}
+}

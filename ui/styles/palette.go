@@ -10,8 +10,8 @@ import (
 // palette is the handful of role styles the groups are made of. In a mono
 // theme the colours are empty and the attributes carry the meaning.
 type palette struct {
-	text, muted, dim, accent, title, section, badge, selected lipgloss.Style
-	ok, warning, danger, info                                 lipgloss.Style
+	text, muted, dim, accent, title, section, badge, selected, row lipgloss.Style
+	ok, warning, danger, info                                      lipgloss.Style
 }
 
 func newPalette(t themes.Theme, r *lipgloss.Renderer) palette {
@@ -25,6 +25,7 @@ func newPalette(t themes.Theme, r *lipgloss.Renderer) palette {
 		section:  fg(t.Accent).Bold(true),
 		badge:    r.NewStyle().Foreground(t.AccentText).Background(t.Accent).Bold(true).Padding(0, 1),
 		selected: r.NewStyle().Foreground(t.SelectionText).Background(t.Selection).Bold(true),
+		row:      r.NewStyle().Background(t.Selection),
 		ok:       fg(t.OK),
 		warning:  fg(t.Warning).Bold(true),
 		danger:   fg(t.Danger).Bold(true),
@@ -38,6 +39,7 @@ func newPalette(t themes.Theme, r *lipgloss.Renderer) palette {
 		p.section = p.section.Underline(true)
 		p.badge = p.badge.Reverse(true)
 		p.selected = p.selected.Reverse(true)
+		p.row = p.row.Reverse(true)
 		p.warning = p.warning.Underline(true)
 		p.danger = p.danger.Reverse(true)
 	}

@@ -121,6 +121,7 @@ func New(t themes.Theme, r *lipgloss.Renderer) *Styles {
 		Count:        p.muted,
 		Cursor:       p.title,
 		Selected:     p.selected,
+		Row:          p.row,
 		Name:         p.text.Bold(true),
 		Preset:       p.muted,
 		Muted:        p.muted.Italic(true),
