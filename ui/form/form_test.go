@@ -438,3 +438,24 @@ func TestURLWithPasswordIsRefused(t *testing.T) {
 		t.Errorf("want the refusal shown, and the password only where it was typed:\n%s", v)
 	}
 }
+
+// TestEverySaveShowsEveryRefusal: one save marks every refused row, not
+// only the first that Validate finds.
+func TestEverySaveShowsEveryRefusal(t *testing.T) {
+	t.Parallel()
+	m := choose(t, newForm(Options{}), "grant_type", string(providers.GrantPassword))
+	m = typeInto(t, m, "token_url", "ftp://example.com/token")
+	m = typeInto(t, m, "jwks_url", "gopher://example.com/jwks")
+	m, msg := submit(t, m)
+	if msg != nil {
+		t.Fatalf("an empty form was submitted: %#v", msg)
+	}
+	assertErrorUnder(t, m, "Name", "✗ a provider needs a name")
+	assertErrorUnder(t, m, "Token URL", `✗ "ftp://example.com/token" is not an http or https URL`)
+	assertErrorUnder(t, m, "Client ID", "✗ a client id is needed")
+	assertErrorUnder(t, m, "Username", "✗ the password grant needs a username")
+	assertErrorUnder(t, m, "JWKS URL", `✗ "gopher://example.com/jwks" is not an http or https URL`)
+	if m.fields[m.focus].key != "name" {
+		t.Errorf("focus is on %q, want the first refused row", m.fields[m.focus].key)
+	}
+}
