@@ -14,6 +14,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/ui/form"
 	"github.com/tokenscope/tokenscope/ui/session"
 )
 
@@ -551,4 +552,39 @@ func TestArrowsAndHLSwitchPanes(t *testing.T) {
 			t.Errorf("after %s the focus is %d, want %d", tc.key, m.focus, tc.want)
 		}
 	}
+}
+
+// TestEscOnAHalfFilledFormAsks: in the explorer, esc on a form with
+// something typed asks before going back to the list; y discards.
+func TestEscOnAHalfFilledFormAsks(t *testing.T) {
+	t.Parallel()
+	c := &clock{t0}
+	m := unitModel(t, c, 80, 24, store.Entry{Provider: prov("alpha")})
+	m, _ = press(m, "a", "tab", "x")
+	m = runForm(t, m, tea.KeyMsg{Type: tea.KeyEsc})
+	if m.screen != screenForm || !strings.Contains(plain(m), "Discard your changes?") {
+		t.Fatalf("esc threw the form away without asking:\n%s", plain(m))
+	}
+	if last := strings.Split(plain(m), "\n"); !strings.HasPrefix(last[len(last)-1], "y discard • n/esc keep editing") {
+		t.Errorf("the help line does not offer the answers: %q", last[len(last)-1])
+	}
+	m = runForm(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
+	if m.screen != screenMain {
+		t.Errorf("y did not discard the form:\n%s", plain(m))
+	}
+}
+
+// runForm presses k and delivers the form's answer to it, a
+// CancelledMsg, as the program would; no other command is run.
+func runForm(t *testing.T, m Model, k tea.KeyMsg) Model {
+	t.Helper()
+	next, cmd := m.Update(k)
+	m = next.(Model)
+	if cmd == nil {
+		return m
+	}
+	if msg, ok := cmd().(form.CancelledMsg); ok {
+		m = step(m, msg)
+	}
+	return m
 }

@@ -341,6 +341,51 @@ func TestCancel(t *testing.T) {
 	}
 }
 
+// TestEscOnAChangedFormAsks: esc leaves an untouched form at once, but
+// asks before it throws away what was typed; n and esc go back to it as
+// it was, y discards it.
+func TestEscOnAChangedFormAsks(t *testing.T) {
+	t.Parallel()
+	m := typeInto(t, newForm(Options{}), "name", "half")
+	m, cmd := send(m, keyOf(tea.KeyEsc))
+	if cmd != nil || !m.Asking() || !strings.Contains(view(m), "Discard your changes? y discard · n/esc keep editing") {
+		t.Fatalf("esc on a changed form did not ask:\n%s", view(m))
+	}
+	if got := m.ShortHelp(); len(got) != 2 || got[0].Help().Desc != "discard" {
+		t.Errorf("the help does not offer the answers: %v", got)
+	}
+	for _, k := range []tea.KeyMsg{{Type: tea.KeyRunes, Runes: []rune("n")}, keyOf(tea.KeyEsc)} {
+		m, _ = send(m, k)
+		if m.Asking() || m.value("name") != "half" {
+			t.Fatalf("%s did not go back to the form as it was", k)
+		}
+		m, _ = send(m, keyOf(tea.KeyEsc))
+	}
+	m, _ = send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")})
+	if !m.Asking() || m.value("name") != "half" {
+		t.Fatal("another key answered the question or reached the row")
+	}
+	_, cmd = send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
+	if cmd == nil || cmd() != (CancelledMsg{}) {
+		t.Fatal("y did not discard")
+	}
+}
+
+// TestRequiredRowsAreMarked: the rows a save refuses empty carry a *.
+func TestRequiredRowsAreMarked(t *testing.T) {
+	t.Parallel()
+	m := choose(t, newForm(Options{}), "preset", "momo")
+	for label, want := range map[string]bool{"Name": true, "Token URL": true, "API user": true,
+		"Subscription key": true, "Scope": false, "API key": false} {
+		if got := strings.HasPrefix(strings.TrimLeft(line(t, m, label), "▸ "), label+" *"); got != want {
+			t.Errorf("%s marked required: %v, want %v", label, got, want)
+		}
+	}
+	if !strings.Contains(strings.Split(view(m), "\n")[0], "* required") {
+		t.Error("the title does not say what * means")
+	}
+}
+
 func TestEnterOnTheLastRowSubmits(t *testing.T) {
 	t.Parallel()
 	m := choose(t, newForm(Options{}), "preset", "mtn")
@@ -368,13 +413,13 @@ func TestHelpFollowsTheFocusedRow(t *testing.T) {
 		return strings.Join(out, " ")
 	}
 	m := newForm(Options{})
-	if got := enabled(m); got != "tab/↓ ←/→ ctrl+s esc" {
+	if got := enabled(m); got != "ctrl+s tab/shift+tab ←/→ esc" {
 		t.Errorf("on the preset: %q", got)
 	}
-	if got := enabled(focusOn(t, m, "name")); got != "tab/↓ ctrl+s esc" {
+	if got := enabled(focusOn(t, m, "name")); got != "ctrl+s tab/shift+tab esc" {
 		t.Errorf("on the name: %q", got)
 	}
-	if got := enabled(focusOn(t, m, "client_secret")); got != "tab/↓ ctrl+r ctrl+s esc" {
+	if got := enabled(focusOn(t, m, "client_secret")); got != "ctrl+s tab/shift+tab ctrl+r esc" {
 		t.Errorf("on the secret: %q", got)
 	}
 	var full int
