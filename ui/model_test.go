@@ -504,10 +504,14 @@ func TestNoColourKeepsEmphasis(t *testing.T) {
 func TestConfirmOverlaysThePanes(t *testing.T) {
 	t.Parallel()
 	c := &clock{t0}
+	var es []store.Entry
+	for _, n := range []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"} {
+		es = append(es, store.Entry{Provider: prov(n), Token: token(t0, time.Hour)})
+	}
+	es[1], es[5] = es[5], es[1] // beta, the one asked about, on the row the box would cover
 	for _, w := range []int{80, 120} {
-		m := unitModel(t, c, w, 24, store.Entry{Provider: prov("alpha"), Token: token(t0, time.Hour)},
-			store.Entry{Provider: prov("beta"), Token: token(t0, time.Hour)})
-		m, _ = press(m, "j", "x")
+		m := unitModel(t, c, w, 24, es...)
+		m, _ = press(m, "j", "j", "j", "j", "j", "x")
 		if !m.asking {
 			t.Fatal("x did not ask")
 		}
@@ -519,7 +523,7 @@ func TestConfirmOverlaysThePanes(t *testing.T) {
 		}
 		selected := false
 		for _, l := range lines {
-			if strings.Contains(l, "▸") && strings.Contains(l, "beta") {
+			if strings.Contains(l, "▸ ● beta") {
 				selected = true
 			}
 		}

@@ -7,7 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// overlay draws box in the middle of bg, a screen of exactly h lines of w
+// overlay draws box in the middle of bg (off its selected row), a screen of exactly h lines of w
 // cells, and bg around it as plain text in the dim style: a question
 // stays in front of the panes it is about, so the row being logged out or
 // deleted can still be seen, without either taking the eye from the other.
@@ -21,6 +21,23 @@ func overlay(bg, box string, w, h int, dim lipgloss.Style) string {
 	bw := min(lipgloss.Width(box), w)
 	x := max((w-bw)/2, 0)
 	y := max((h-len(boxLines))/2, 0)
+	// The box moves off the selected row (the list's ▸) when it would
+	// cover it: below it if there is room, else above.
+	bh := len(boxLines)
+	for i, l := range lines {
+		if !strings.Contains(l, "▸") {
+			continue
+		}
+		if i >= y && i < y+bh {
+			switch {
+			case i+1+bh <= h:
+				y = i + 1
+			case i-bh >= 0:
+				y = i - bh
+			}
+		}
+		break
+	}
 	var b strings.Builder
 	b.Grow(len(bg) + len(box))
 	for i, l := range lines {
