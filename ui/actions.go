@@ -190,7 +190,12 @@ func (m *Model) startTry(e *session.Entry) tea.Cmd {
 }
 
 // nextTheme switches to the next palette and remembers it in the store.
+// On a terminal without colour there is only mono, and the line says so.
 func (m *Model) nextTheme() tea.Cmd {
+	if m.themeCount() < 2 {
+		m.setStatus(status.Info, "no colour on this terminal (NO_COLOR or its profile): mono is the only theme")
+		return nil
+	}
 	t := themes.Next(m.theme.Name)
 	m.setTheme(t)
 	m.setStatus(status.Info, "theme "+t.Name)

@@ -152,7 +152,7 @@ func (m *Model) fullHelpView() string {
 	}
 	flush()
 	title := st.Title.Render("Keys") +
-		st.Note.Render("  of the main screen; dimmed: does nothing there now")
+		st.Note.Render("  of the main screen (dimmed: not available now)")
 	return title + "\n\n" + strings.Join(rows, "\n\n")
 }
 

@@ -82,7 +82,12 @@ func (m *Model) updateKeybindings() {
 	// The page lists the main screen's keys as they are there; on the page
 	// itself only CloseHelp and ForceQuit work.
 	k.CloseHelp.SetEnabled(m.showHelp)
-	k.Theme.SetEnabled(main && m.themeCount() > 1)
+	k.Theme.SetEnabled(main)
+	if m.themeCount() > 1 {
+		k.Theme.SetHelp("T", "theme")
+	} else {
+		k.Theme.SetHelp("T", "theme (mono only)")
+	}
 	k.Add.SetEnabled(main && m.vault != nil)
 	k.RefreshAll.SetEnabled(main && m.sess.Len() > m.sess.Busy())
 	e := m.selectedEntry()

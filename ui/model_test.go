@@ -465,7 +465,7 @@ func TestPasteStaysWhole(t *testing.T) {
 // TestNoColourKeepsEmphasis: under NO_COLOR (termenv's Ascii profile) the
 // explorer draws mono's attributes, so the focused pane, the selected row
 // and an error still stand out, with no colour in the bytes; the header
-// says why and T, which could change nothing, is off.
+// says why, and T, which has no other theme to show, says so.
 func TestNoColourKeepsEmphasis(t *testing.T) {
 	t.Parallel()
 	c := &clock{t0}
@@ -496,6 +496,9 @@ func TestNoColourKeepsEmphasis(t *testing.T) {
 	m, cmd := press(m, "T")
 	if m.theme.Name != "mono" || cmd != nil {
 		t.Errorf("T under NO_COLOR switched to %q", m.theme.Name)
+	}
+	if got := plain(m); !strings.Contains(got, "no colour on this terminal") {
+		t.Errorf("T under NO_COLOR changed nothing and said nothing:\n%s", got)
 	}
 }
 
