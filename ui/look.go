@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"github.com/tokenscope/tokenscope/themes"
 	"github.com/tokenscope/tokenscope/ui/styles"
 )
@@ -48,6 +50,25 @@ func (m *Model) themeCount() int {
 type frame struct {
 	top, bottom string
 	left, right string
+
+	border lipgloss.Border
+	line   lipgloss.Style
+	width  int
+}
+
+// edge is the top or bottom line of the frame with tag (rendered) set in
+// it near the right corner: "╰──── ↓ 12 more ─╯". Without room for it, or
+// with no tag, it is the plain line.
+func (f *frame) edge(top bool, tag string) string {
+	plain, l, r, fill := f.bottom, f.border.BottomLeft, f.border.BottomRight, f.border.Bottom
+	if top {
+		plain, l, r, fill = f.top, f.border.TopLeft, f.border.TopRight, f.border.Top
+	}
+	tw := lipgloss.Width(tag)
+	if tag == "" || tw+2 > f.width {
+		return plain
+	}
+	return f.line.Render(l+strings.Repeat(fill, f.width-tw-1)) + tag + f.line.Render(fill+r)
 }
 
 // frameKey names a cached frame.
@@ -72,6 +93,7 @@ func (l *look) frame(focused bool, w int) *frame {
 		bottom: fg.Render(b.BottomLeft + strings.Repeat(b.Bottom, w) + b.BottomRight),
 		left:   fg.Render(b.Left),
 		right:  fg.Render(b.Right),
+		border: b, line: fg, width: w,
 	}
 	if l.frames == nil {
 		l.frames = map[frameKey]*frame{}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -121,22 +122,33 @@ func (m *Model) bodyView(b *strings.Builder, g geometry) {
 // pane is one framed pane being drawn: its content lines, each exactly
 // the inner width wide, as the list and the detail pane render them.
 type pane struct {
-	f     *frame
-	lines []string
-	blank string
+	f           *frame
+	lines       []string
+	blank       string
+	top, bottom string // the frame's top and bottom lines
 }
 
 func newPane(f *frame, content string, w int) pane {
-	return pane{f: f, lines: strings.Split(content, "\n"), blank: strings.Repeat(" ", w)}
+	return pane{f: f, lines: strings.Split(content, "\n"), blank: strings.Repeat(" ", w), top: f.top, bottom: f.bottom}
+}
+
+// more sets on the pane's frame how many lines are off it above and below.
+func (p *pane) more(st lipgloss.Style, above, below int) {
+	if above > 0 {
+		p.top = p.f.edge(true, st.Render(" ↑ "+strconv.Itoa(above)+" more "))
+	}
+	if below > 0 {
+		p.bottom = p.f.edge(false, st.Render(" ↓ "+strconv.Itoa(below)+" more "))
+	}
 }
 
 // line writes row i of a pane h rows high (frame included).
 func (p *pane) line(b *strings.Builder, i, h int) {
 	switch {
 	case i == 0:
-		b.WriteString(p.f.top)
+		b.WriteString(p.top)
 	case i == h-1:
-		b.WriteString(p.f.bottom)
+		b.WriteString(p.bottom)
 	default:
 		b.WriteString(p.f.left)
 		if i-1 < len(p.lines) {
@@ -154,6 +166,8 @@ func (m *Model) panesView(b *strings.Builder, g geometry) {
 	df := m.styles.frame(m.focus == focusDetail, g.detW)
 	lp := newPane(lf, m.list.View(), g.listW)
 	dp := newPane(df, m.detail.View(), g.detW)
+	above, below := m.detail.Hidden()
+	dp.more(m.styles.Pane.More, above, below)
 	lh, dh := g.listH+2, g.detH+2
 	if g.wide {
 		for i := range g.bodyH {

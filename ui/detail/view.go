@@ -1,7 +1,6 @@
 package detail
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -37,20 +36,11 @@ func (m Model) View() string {
 		n++
 	}
 	off := min(m.offset, max(len(lines)+n-m.height, 0))
-	end := min(off+m.height-n, len(lines))
-	first := n
-	for i := off; i < end; i++ {
+	for i := off; i < len(lines) && n < m.height; i++ {
 		if n > 0 {
 			b.WriteByte('\n')
 		}
-		l := lines[i]
-		switch {
-		case i == off && off > 0:
-			l = m.more(l, "↑", off)
-		case i == end-1 && end < len(lines) && n > first:
-			l = m.more(l, "↓", len(lines)-end)
-		}
-		b.WriteString(l)
+		b.WriteString(lines[i])
 		n++
 	}
 	for ; n < m.height; n++ {
@@ -62,16 +52,16 @@ func (m Model) View() string {
 	return b.String()
 }
 
-// more puts "↑ 3 more" (or ↓) at the right end of line l, over what was
-// there, to say that n lines are off the pane in that direction.
-func (m Model) more(l, arrow string, n int) string {
-	tag := " " + arrow + " " + strconv.Itoa(n) + " more"
-	w := ansi.StringWidth(tag)
-	if w >= m.width {
-		return l
+// Hidden is how many lines of the content are off the pane above and
+// below it at the scroll position, for the frame to say.
+func (m Model) Hidden() (above, below int) {
+	if m.width <= 0 || m.height <= 0 {
+		return 0, 0
 	}
-	l = ansi.Truncate(l, m.width-w, "")
-	return l + strings.Repeat(" ", max(m.width-w-ansi.StringWidth(l), 0)) + m.Styles.Muted.Render(tag)
+	lines := m.content()
+	room := m.height - m.headLines()
+	off := min(m.offset, max(len(lines)-room, 0))
+	return off, max(len(lines)-off-room, 0)
 }
 
 // headLines is the number of fixed lines above the scrolling content.

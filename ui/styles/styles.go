@@ -59,6 +59,8 @@ type Styles struct {
 // Pane is the frame of a pane, focused or not.
 type Pane struct {
 	Focused, Blurred Frame
+	// More is the count of lines off the pane, set in its frame.
+	More lipgloss.Style
 }
 
 // Frame is a pane's border: its glyphs and the style of its lines.
@@ -105,6 +107,7 @@ func New(t themes.Theme, r *lipgloss.Renderer) *Styles {
 	p := newPalette(t, r)
 
 	s.Pane = newPane(t, r)
+	s.Pane.More = p.muted
 	s.Header = Header{Title: p.title, Subtitle: p.muted, Badge: p.badge}
 	s.Status = status.Styles{Info: p.info, Success: p.ok, Warning: p.warning, Error: p.danger}
 	s.Help = newHelp(t, r)
