@@ -105,7 +105,7 @@ func (m *Model) mainHelp() helpKeys {
 	}
 	short := append([]key.Binding{k.Help}, m.list.KeyMap.ShortHelp()...)
 	short = append(short, k.Fetch, k.Refresh, k.CopyHeader, k.Try, k.Focus, k.Reveal, k.Add, k.Quit)
-	return helpKeys{short: short, full: m.pageColumns()}
+	return helpKeys{short: short} // the page's columns are built by fullHelpView alone
 }
 
 // pageTitles name the columns of pageColumns.

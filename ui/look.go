@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -54,21 +55,37 @@ type frame struct {
 	border lipgloss.Border
 	line   lipgloss.Style
 	width  int
+	edges  map[edgeKey]string
 }
 
-// edge is the top or bottom line of the frame with tag (rendered) set in
-// it near the right corner: "╰──── ↓ 12 more ─╯". Without room for it, or
-// with no tag, it is the plain line.
-func (f *frame) edge(top bool, tag string) string {
-	plain, l, r, fill := f.bottom, f.border.BottomLeft, f.border.BottomRight, f.border.Bottom
+// more is the top or bottom line of the frame saying that n lines are
+// off the pane on that side, "╰──── ↓ 12 more ─╯", the tag in style st;
+// the plain line when it has no room. Rendered once per count.
+func (f *frame) more(top bool, n int, st lipgloss.Style) string {
+	k := edgeKey{top, n}
+	if e, ok := f.edges[k]; ok {
+		return e
+	}
+	plain, l, r, fill, arrow := f.bottom, f.border.BottomLeft, f.border.BottomRight, f.border.Bottom, "↓"
 	if top {
-		plain, l, r, fill = f.top, f.border.TopLeft, f.border.TopRight, f.border.Top
+		plain, l, r, fill, arrow = f.top, f.border.TopLeft, f.border.TopRight, f.border.Top, "↑"
 	}
-	tw := lipgloss.Width(tag)
-	if tag == "" || tw+2 > f.width {
-		return plain
+	tag := " " + arrow + " " + strconv.Itoa(n) + " more "
+	e := plain
+	if tw := lipgloss.Width(tag); tw+2 <= f.width {
+		e = f.line.Render(l+strings.Repeat(fill, f.width-tw-1)) + st.Render(tag) + f.line.Render(fill+r)
 	}
-	return f.line.Render(l+strings.Repeat(fill, f.width-tw-1)) + tag + f.line.Render(fill+r)
+	if f.edges == nil || len(f.edges) > 256 {
+		f.edges = map[edgeKey]string{}
+	}
+	f.edges[k] = e
+	return e
+}
+
+// edgeKey names a cached frame line with a count of lines off the pane.
+type edgeKey struct {
+	top bool
+	n   int
 }
 
 // frameKey names a cached frame.

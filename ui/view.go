@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -135,10 +134,10 @@ func newPane(f *frame, content string, w int) pane {
 // more sets on the pane's frame how many lines are off it above and below.
 func (p *pane) more(st lipgloss.Style, above, below int) {
 	if above > 0 {
-		p.top = p.f.edge(true, st.Render(" ↑ "+strconv.Itoa(above)+" more "))
+		p.top = p.f.more(true, above, st)
 	}
 	if below > 0 {
-		p.bottom = p.f.edge(false, st.Render(" ↓ "+strconv.Itoa(below)+" more "))
+		p.bottom = p.f.more(false, below, st)
 	}
 }
 
