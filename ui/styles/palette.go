@@ -31,6 +31,11 @@ func newPalette(t themes.Theme, r *lipgloss.Renderer) palette {
 		danger:   fg(t.Danger).Bold(true),
 		info:     fg(t.Info),
 	}
+	if t.Border == t.Text {
+		// A palette that draws lines and text alike (high contrast) dims
+		// by the attribute.
+		p.dim = p.dim.Faint(true)
+	}
 	if t.Mono {
 		p.muted = p.muted.Faint(true)
 		p.dim = p.dim.Faint(true).Italic(true)

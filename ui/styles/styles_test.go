@@ -182,3 +182,27 @@ func sgr(out string) map[string]bool {
 	}
 	return params
 }
+
+// TestDimmedLooksDimmed: in every theme, and on a terminal without colour,
+// a key that does nothing now is drawn unlike one that works, and the
+// panes behind a question unlike the panes themselves.
+func TestDimmedLooksDimmed(t *testing.T) {
+	t.Parallel()
+	all := []*Styles{New(themes.Default(), renderer(termenv.Ascii))}
+	for _, th := range themes.All() {
+		all = append(all, trueColor(th))
+	}
+	for _, s := range all {
+		hp := &s.HelpPage
+		off := hp.Unavailable.Render("x")
+		if off == hp.Key.Render("x") || off == hp.Desc.Render("x") {
+			t.Errorf("%s (no colour %v): an unavailable key looks available: %q", s.Theme.Name, s.NoColour, off)
+		}
+		if back := s.Backdrop.Render("x"); back == s.Detail.Value.Render("x") || back == "x" {
+			t.Errorf("%s (no colour %v): the backdrop is not dimmed: %q", s.Theme.Name, s.NoColour, back)
+		}
+		if row := s.List.Row.Render("x"); row == "x" {
+			t.Errorf("%s (no colour %v): the selected row has no background: %q", s.Theme.Name, s.NoColour, row)
+		}
+	}
+}
