@@ -405,6 +405,34 @@ func TestGoldenAddForm(t *testing.T) {
 	})
 }
 
+// TestGoldenConfirmOverThePanes: the logout question sits over the panes,
+// which stay in view, the row asked about among them.
+func TestGoldenConfirmOverThePanes(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, w, h int) {
+		r := startRig(t, w, h, "", "mtn-sandbox") // its detail has nothing random
+		r.keys("x")
+		r.waitFor(t, "Log out of mtn-sandbox?")
+		golden(t, r.final(t))
+	})
+}
+
+// TestGoldenDiscardPrompt: esc on a form with something typed asks before
+// throwing it away.
+func TestGoldenDiscardPrompt(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, w, h int) {
+		r := startRig(t, w, h, "")
+		r.keys("a")
+		r.waitFor(t, "Add a provider")
+		r.keys("tab")
+		r.tm.Type("half")
+		r.keys("esc")
+		r.waitFor(t, "Discard your changes?")
+		golden(t, r.final(t))
+	})
+}
+
 func TestAddProviderThroughTheForm(t *testing.T) {
 	t.Parallel()
 	r := startRig(t, 120, 40, "")
