@@ -50,14 +50,25 @@ func (m Model) submit() (Model, tea.Cmd) {
 	return m, m.fields[first].focus()
 }
 
-// standIns are values that pass Validate for the rows it can refuse, so
-// that once a row is refused the rest can still be checked.
-var standIns = map[string]string{
-	"name": "stand-in", "token_url": "https://stand-in.invalid/token",
-	"grant_type": string(providers.GrantClientCredentials), "grant_in": string(providers.GrantInBody),
-	"client_auth": string(providers.AuthBasic), "client_id": "stand-in", "username": "stand-in",
-	"logout_url": "", "revocation_url": "", "jwks_url": "", "try_url": "",
-	"logout_method": "", "try_method": "", "params": "", "timeout": "",
+// standIn is a value that passes Validate for a row it can refuse, so
+// that once the row is refused the rest can still be checked; ok is false
+// for a row without one.
+func standIn(field string) (v string, ok bool) {
+	switch field {
+	case "name", "client_id", "username":
+		return "stand-in", true
+	case "token_url":
+		return "https://stand-in.invalid/token", true
+	case "grant_type":
+		return string(providers.GrantClientCredentials), true
+	case "grant_in":
+		return string(providers.GrantInBody), true
+	case "client_auth":
+		return string(providers.AuthBasic), true
+	case "logout_url", "revocation_url", "jwks_url", "try_url", "logout_method", "try_method", "params", "timeout":
+		return "", true // optional: empty passes
+	}
+	return "", false
 }
 
 // provider is the rows as a provider, with every reason it is refused:
@@ -78,7 +89,7 @@ func (m *Model) provider() (providers.Provider, []*providers.FieldError) {
 			fe = &providers.FieldError{Field: headerPrefix + h, Msg: fe.Msg}
 		}
 		errs = append(errs, fe)
-		v, ok := standIns[fe.Field]
+		v, ok := standIn(fe.Field)
 		if _, done := over[fe.Field]; !ok || done {
 			break
 		}
