@@ -127,6 +127,7 @@ func TestScript(t *testing.T) {
 			"tokenjwt":     cmdTokenJWT,
 			"paddedserver": cmdPaddedServer,
 			"jwtserver":    cmdJWTServer,
+			"waitagent":    cmdWaitAgent,
 		},
 	})
 }
