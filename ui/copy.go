@@ -3,10 +3,10 @@ package ui
 import (
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
-	"github.com/tokenscope/tokenscope/ui/lifetime"
 	"github.com/tokenscope/tokenscope/ui/session"
 	"github.com/tokenscope/tokenscope/ui/status"
 )
@@ -74,7 +74,7 @@ func (m *Model) onCopied(msg clipboard.CopiedMsg) {
 		text += validity(e, m.clock())
 	}
 	if msg.ClearAfter > 0 {
-		text += " · clipboard clears in " + lifetime.Countdown(msg.ClearAfter)
+		text += " · clipboard clears in " + display.Duration(msg.ClearAfter)
 	}
 	if msg.Via != clipboard.ViaSystem {
 		text += " · via the " + msg.Via.String()
