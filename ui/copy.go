@@ -10,7 +10,6 @@ import (
 	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
-	"github.com/tokenscope/tokenscope/ui/lifetime"
 	"github.com/tokenscope/tokenscope/ui/session"
 	"github.com/tokenscope/tokenscope/ui/status"
 )
@@ -106,7 +105,7 @@ func (m *Model) onCopied(msg clipboard.CopiedMsg) {
 		text += validity(e, m.clock())
 	}
 	if msg.ClearAfter > 0 {
-		text += " · clipboard clears in " + lifetime.Countdown(msg.ClearAfter)
+		text += " · clipboard clears in " + display.Duration(msg.ClearAfter)
 	}
 	if msg.Via != clipboard.ViaSystem {
 		text += " · via the " + msg.Via.String()

@@ -1,4 +1,6 @@
-// Package display makes outside text safe to put on a terminal.
+// Package display makes outside text safe to put on a terminal, and
+// writes durations and times in the program's one convention ([Duration],
+// [Relative], [Time]).
 //
 // A token server controls error texts, token types, scopes, extra fields
 // and the claims of a JWT; an import file controls provider names and

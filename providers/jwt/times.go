@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tokenscope/tokenscope/providers/display"
 )
 
 // TimeClaim is one of the registered time claims, decoded.
@@ -145,17 +147,17 @@ func (j *JWT) Check(now, expiresAt time.Time) []Warning {
 	exp, hasExp := j.Expiry()
 	if hasExp && !now.Before(exp) {
 		ws = append(ws, Warning{Code: WarnExpired,
-			Msg: fmt.Sprintf("expired %s (exp %s)", Relative(now, exp), exp.Local().Format(time.DateTime))})
+			Msg: fmt.Sprintf("expired %s (exp %s)", display.Relative(now, exp), display.Time(exp))})
 	}
 	if nbf, ok := j.timeClaim("nbf"); ok && nbf.Sub(now) > Leeway {
 		ws = append(ws, Warning{Code: WarnNotYetValid,
-			Msg: fmt.Sprintf("not yet valid: becomes valid %s (nbf %s)", Relative(now, nbf), nbf.Local().Format(time.DateTime))})
+			Msg: fmt.Sprintf("not yet valid: becomes valid %s (nbf %s)", display.Relative(now, nbf), display.Time(nbf))})
 	}
 	if hasExp && !expiresAt.IsZero() {
 		if d := expiresAt.Sub(exp); d > MaxExpiryDisagreement || d < -MaxExpiryDisagreement {
 			ws = append(ws, Warning{Code: WarnExpiryMismatch,
 				Msg: fmt.Sprintf("expires_in says %s but exp says %s (%s apart)",
-					expiresAt.Local().Format(time.DateTime), exp.Local().Format(time.DateTime), span(d.Abs()))})
+					display.Time(expiresAt), display.Time(exp), display.Duration(d.Abs()))})
 		}
 	}
 	return ws
@@ -181,51 +183,12 @@ func (j *JWT) CheckIssued(received time.Time, skew time.Duration) []Warning {
 	if exp, ok := j.Expiry(); ok && !at.Before(exp) {
 		ws = append(ws, Warning{Code: WarnIssuedExpired,
 			Msg: fmt.Sprintf("the server issued the token already expired: exp %s is %s before the answer arrived%s",
-				exp.Local().Format(time.DateTime), span(at.Sub(exp)), clock)})
+				display.Time(exp), display.Duration(at.Sub(exp)), clock)})
 	}
 	if nbf, ok := j.timeClaim("nbf"); ok && nbf.Sub(at) > Leeway {
 		ws = append(ws, Warning{Code: WarnIssuedNotYetValid,
 			Msg: fmt.Sprintf("the server issued the token not yet valid: nbf %s is %s after the answer arrived%s",
-				nbf.Local().Format(time.DateTime), span(nbf.Sub(at)), clock)})
+				display.Time(nbf), display.Duration(nbf.Sub(at)), clock)})
 	}
 	return ws
-}
-
-// Relative renders t as seen from now: "in 4m 12s", "3h 2m ago", "now".
-// It shows the two largest units, dropping a second unit that is zero.
-func Relative(now, t time.Time) string {
-	d := t.Sub(now)
-	if d > -time.Second && d < time.Second {
-		return "now"
-	}
-	if d > 0 {
-		return "in " + span(d)
-	}
-	return span(-d) + " ago"
-}
-
-// span formats a positive duration in its two largest units.
-func span(d time.Duration) string {
-	if d < 0 {
-		d = math.MaxInt64 // -MinInt64 overflowed: as far as time goes
-	}
-	s := int64(d / time.Second)
-	units := [...]struct {
-		n    int64
-		name string
-	}{{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}}
-	for i, u := range units {
-		if s < u.n && u.n > 1 {
-			continue
-		}
-		out := strconv.FormatInt(s/u.n, 10) + u.name
-		if i+1 < len(units) {
-			next := units[i+1]
-			if r := (s % u.n) / next.n; r > 0 {
-				out += " " + strconv.FormatInt(r, 10) + next.name
-			}
-		}
-		return out
-	}
-	return "0s"
 }

@@ -61,7 +61,7 @@ func TestRetryAfterTooLongIsReportedNotWaited(t *testing.T) {
 	if len(s.all()) != 0 || len(srv.got()) != 1 {
 		t.Errorf("slept %v over %d requests", s.all(), len(srv.got()))
 	}
-	if e.Status != 429 || e.Hint != "rate limited: the server asks to wait 2m0s before trying again" {
+	if e.Status != 429 || e.Hint != "rate limited: the server asks to wait 2m before trying again" {
 		t.Errorf("status %d hint %q", e.Status, e.Hint)
 	}
 }

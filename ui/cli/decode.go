@@ -106,7 +106,7 @@ func writeJWT(w io.Writer, j *jwt.JWT, now time.Time) error {
 	for _, f := range j.Claims {
 		v := display.JSON(f.Value)
 		if at, ok := times[f.Key]; ok {
-			v += fmt.Sprintf("  %s (%s)", at.Local().Format("2006-01-02 15:04:05 MST"), jwt.Relative(now, at))
+			v += fmt.Sprintf("  %s (%s)", display.Time(at), display.Relative(now, at))
 		}
 		fmt.Fprintf(tw, "  %s\t%s\n", display.Text(f.Key), v)
 	}

@@ -19,6 +19,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/sys/unix"
 )
 
 // Payloads a hostile server or file plants, each with a marker of its own
@@ -311,7 +313,8 @@ func runExplorer(t *testing.T, env []string) []byte {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	slave.Close()
+	// The slave stays open here until the program has gone, so that
+	// settle can ask how much of what was typed it has not read yet.
 	var out ptyOutput
 	copied := make(chan struct{})
 	go func() {
@@ -334,6 +337,7 @@ func runExplorer(t *testing.T, env []string) []byte {
 			_ = cmd.Process.Kill()
 			<-exited
 		}
+		slave.Close()
 	}()
 
 	// waitFor waits for text to appear after the byte offset from: no
@@ -356,8 +360,31 @@ func runExplorer(t *testing.T, env []string) []byte {
 			t.Fatal(err)
 		}
 	}
+	// settle waits until the explorer has read every byte typed so far,
+	// so that the next key reaches it in a read of its own: a lone ESC
+	// read together with the key after it is alt+key. The input queue
+	// must stay empty over a few looks, as the kernel hands typed bytes
+	// to it from a work queue.
+	settle := func() {
+		t.Helper()
+		empty := 0
+		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			n, err := unix.IoctlGetInt(int(slave.Fd()), unix.TIOCINQ)
+			if err != nil {
+				t.Fatalf("input queue: %v", err)
+			}
+			if n > 0 {
+				empty = 0
+				continue
+			}
+			if empty++; empty >= 5 {
+				return
+			}
+		}
+		t.Fatal("the explorer stopped reading its input")
+	}
 	// step sends keys and waits for text in what the explorer draws in
-	// answer; with no text, it gives the frame a moment to be drawn.
+	// answer; with no text, it waits until the explorer has read them.
 	step := func(keys, text string) {
 		t.Helper()
 		from := len(out.bytes())
@@ -366,7 +393,7 @@ func runExplorer(t *testing.T, env []string) []byte {
 			waitFor(from, text)
 			return
 		}
-		time.Sleep(100 * time.Millisecond)
+		settle()
 	}
 	waitFor(0, "Providers")
 	// The providers in the file's order: ok, err, html, type.
@@ -396,10 +423,12 @@ func runExplorer(t *testing.T, env []string) []byte {
 	send("q")
 	select {
 	case <-exited:
+		slave.Close()
 	case <-time.After(60 * time.Second):
 		t.Errorf("the explorer did not quit; it wrote:\n%q", out.bytes())
 		_ = cmd.Process.Kill()
 		<-exited
+		slave.Close()
 	}
 	// The program is gone, so the master reads end (EIO).
 	<-copied

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
@@ -182,7 +183,7 @@ func validity(tok *providers.Token, now time.Time) string {
 	if tok.ExpiresAt.IsZero() {
 		return "of unknown expiry"
 	}
-	return fmt.Sprintf("valid until %s (%s)", tok.ExpiresAt.Local().Format(time.TimeOnly), jwt.Relative(now, tok.ExpiresAt))
+	return fmt.Sprintf("valid until %s (%s)", display.Time(tok.ExpiresAt), display.Relative(now, tok.ExpiresAt))
 }
 
 // cmdLogout is "tokenscope logout NAME".

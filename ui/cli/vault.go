@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/store"
 )
 
@@ -288,7 +289,7 @@ func (a *app) cmdClipboard(ctx context.Context, cmd command, args []string) erro
 		return err
 	}
 	if d := p.Settings.ClipboardClearAfter(); d > 0 {
-		a.printf("copied tokens are cleared from the clipboard after %s", d)
+		a.printf("copied tokens are cleared from the clipboard after %s", display.Duration(d))
 	} else {
 		a.printf("copied tokens stay on the clipboard: clearing is off")
 	}

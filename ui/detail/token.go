@@ -17,7 +17,7 @@ import (
 	"github.com/tokenscope/tokenscope/ui/lifetime"
 )
 
-func relative(now, t time.Time) string { return jwt.Relative(now, t) }
+func relative(now, t time.Time) string { return display.Relative(now, t) }
 
 // all renders the whole content, section by section.
 func (r *renderer) all() {
@@ -121,9 +121,9 @@ func (r *renderer) bar(span lifetime.Span) string {
 	}
 	text := "expired " + relative(now, span.Expires)
 	if left > 0 {
-		text = lifetime.Countdown(left) + " left"
+		text = display.Duration(left) + " left"
 		if total := span.Lifetime(); total > 0 {
-			text += " of " + lifetime.Countdown(total)
+			text += " of " + display.Duration(total)
 		}
 	}
 	w := min(barWidth, r.width-labelWidth-len(text)-1)
@@ -162,7 +162,7 @@ func skew(d time.Duration) string {
 	if d < 0 {
 		dir, d = "behind", -d
 	}
-	return "server clock " + lifetime.Countdown(d) + " " + dir + " ours"
+	return "server clock " + display.Duration(d) + " " + dir + " ours"
 }
 
 func plural(n int, one, many string) string {

@@ -11,7 +11,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
-	"github.com/tokenscope/tokenscope/ui/styles"
 )
 
 // kind is how a field is edited.
@@ -103,7 +102,7 @@ var bodyMethods = []string{"", "POST", "PUT", "PATCH"}
 
 // newFields builds every row the form can show, in order; visible decides
 // which are shown for the current values.
-func newFields(st styles.Form, headers []string) []field {
+func newFields(st Styles, headers []string) []field {
 	text := func(key, label, placeholder string) field {
 		return field{key: key, label: label, kind: kindText, placeholder: placeholder}
 	}
