@@ -42,7 +42,7 @@ func Write(w io.Writer, ps []providers.Provider) error {
 	}
 	// The encoder leaves C1 and bidi controls raw; the file goes to a
 	// terminal as often as to disk. Escaped, it reads back the same.
-	if _, err := w.Write(display.Quoted(buf.Bytes())); err != nil {
+	if _, err := w.Write(display.QuotedTOML(buf.Bytes())); err != nil {
 		return fmt.Errorf("write providers: %w", err)
 	}
 	return nil
