@@ -57,7 +57,7 @@ func ParseTokenResponseFields(body []byte, h http.Header, now time.Time, f provi
 	if err != nil {
 		return nil, err
 	}
-	tok := &providers.Token{IssuedAt: now, ExpirySource: providers.ExpiryUnknown}
+	tok := &providers.Token{IssuedAt: now, ReceivedAt: now, ExpirySource: providers.ExpiryUnknown}
 	var expiresIn time.Duration
 	for _, m := range raw {
 		if !mapMember(tok, role(f, m), &expiresIn, f.Unit) {
@@ -68,6 +68,11 @@ func ParseTokenResponseFields(body []byte, h http.Header, now time.Time, f provi
 		return nil, fmt.Errorf("token response has no %s (members: %s)", f.Token, memberNames(raw))
 	}
 	if err := tok.Check(); err != nil {
+		return nil, fmt.Errorf("token response refused: %w", err)
+	}
+	// Kept as JSON, bytes that are not UTF-8 would each grow to \ufffd.
+	tok.Scope = strings.ToValidUTF8(tok.Scope, "\uFFFD")
+	if err := tok.CheckSize(); err != nil {
 		return nil, fmt.Errorf("token response refused: %w", err)
 	}
 	switch {

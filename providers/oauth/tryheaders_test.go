@@ -34,15 +34,16 @@ func TestTryHeadersGoWithTheTryRequestOnly(t *testing.T) {
 }
 
 func TestValidateRefusesBadTryHeaders(t *testing.T) {
-	for h, want := range map[string]string{
-		"Authorization":  "try_headers.Authorization: Authorization is set by tokenscope",
-		"X-Bad\x00":      "try_headers.X-Bad\x00: a header name is an RFC 9110 token",
-		"X-Split-Header": "try_headers.X-Split-Header: a header value holds no control characters",
+	for _, tc := range []struct{ name, value, want string }{
+		{"Authorization", "Bearer x", "try_headers.Authorization: Authorization is set by tokenscope"},
+		{"X-Bad\x00", "v", "try_headers: holds no control or format characters: character 6 is U+0000"},
+		{"X-Bad Name", "v", "try_headers.X-Bad Name: a header name is an RFC 9110 token"},
+		{"X-Split-Header", "v\r\nInjected: 1", "try_headers.X-Split-Header: holds no control or format characters: character 2 is U+000D"},
 	} {
 		p := oauth2Provider(t, "https://a.example")
-		p.TryHeaders = map[string]string{h: "v\r\nInjected: 1"}
-		if err := p.Validate(); err == nil || !strings.HasPrefix(err.Error(), want) {
-			t.Errorf("%q: %v, want %s…", h, err, want)
+		p.TryHeaders = map[string]string{tc.name: tc.value}
+		if err := p.Validate(); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%q: %v, want %s…", tc.name, err, tc.want)
 		}
 	}
 }
