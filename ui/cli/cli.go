@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokenscope/tokenscope/providers/config"
 	"github.com/tokenscope/tokenscope/ui"
 )
 
@@ -99,7 +100,7 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 	}
 	cmd, ok := lookupCommand(name)
 	if !ok {
-		return &usageError{msg: "unknown command " + quote(name), hint: "run tokenscope --help to see the commands"}
+		return unknownCommand(name)
 	}
 	return cmd.run(a, ctx, cmd, rest)
 }
@@ -113,7 +114,21 @@ func (a *app) help(args []string) error {
 	if cmd, ok := lookupCommand(args[0]); ok {
 		return cmd.run(a, context.Background(), cmd, []string{"--help"})
 	}
-	return &usageError{msg: "unknown command " + quote(args[0]), hint: "run tokenscope --help to see the commands"}
+	return unknownCommand(args[0])
+}
+
+// unknownCommand is the usage error for a command that does not exist,
+// with the ones it may be a typo of.
+func unknownCommand(name string) error {
+	names := []string{"help"}
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	hint := "run tokenscope --help to see the commands"
+	if s := config.Suggest(name, names); len(s) > 0 {
+		hint = config.DidYouMean(s)
+	}
+	return &usageError{msg: "unknown command " + quote(name), hint: hint}
 }
 
 // versionString is the line --version prints: the program's name, its

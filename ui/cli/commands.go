@@ -78,7 +78,8 @@ func commands() []command {
 				"from standard input when it is - or not given (a prompt without echo in a terminal).",
 			run: (*app).cmdDecode},
 		{name: "curl", args: "NAME", needs: "a provider NAME", summary: "print the token request as curl",
-			doc: "Prints NAME's token request as a curl command, its secrets as $VARIABLES.",
+			doc: "Prints NAME's token request as a curl command, its secrets as $VARIABLES named as\n" +
+				"tokenscope export names them (MOMO_CLIENT_SECRET), so one set of variables serves both.",
 			run: (*app).cmdCurl},
 	}
 }

@@ -36,6 +36,10 @@ func (e *usageError) Error() string { return e.msg }
 type hintError struct {
 	err   error
 	hints []string
+	// paste are lines to copy into a shell (export VAR=…), written after
+	// the hints as they are, indented, without the "tokenscope:" prefix
+	// that would get in the way. Only our own text: never outside text.
+	paste []string
 	code  int // 0: exitFailure
 }
 
@@ -74,10 +78,10 @@ func (a *app) exit(ctx context.Context, err error) int {
 		return exitUsage
 	}
 	code := exitFailure
-	var hints []string
+	var hints, paste []string
 	var he *hintError
 	if errors.As(err, &he) {
-		hints = he.hints
+		hints, paste = he.hints, he.paste
 		if he.code != 0 {
 			code = he.code
 		}
@@ -90,6 +94,9 @@ func (a *app) exit(ctx context.Context, err error) int {
 	hints = append(hints, storeHints(err)...)
 	for _, h := range hints {
 		a.hintf("%s", h)
+	}
+	for _, l := range paste {
+		fmt.Fprintf(a.stderr, "    %s\n", l)
 	}
 	return code
 }

@@ -34,7 +34,7 @@ func (a *app) root(args []string) error {
 		a.printRootUsage(a.stdout)
 		return errHelpShown
 	case err != nil:
-		return flagError("", err)
+		return flagError("", fs, err)
 	case len(pos) > 0:
 		return &usageError{msg: fmt.Sprintf("unexpected argument %s: the command goes first, then its options", quote(pos[0]))}
 	case *version:

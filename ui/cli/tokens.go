@@ -62,7 +62,7 @@ func (a *app) ensure(ctx context.Context, cmd, name string, f ensureFlags) (prov
 	if f.minValidity < 0 {
 		return providers.Provider{}, nil, &usageError{cmd: cmd, msg: "--min-validity cannot be negative"}
 	}
-	v, p, _, err := a.provider(ctx, name)
+	v, p, stored, err := a.provider(ctx, name)
 	if err != nil {
 		return p, nil, err
 	}
@@ -70,8 +70,27 @@ func (a *app) ensure(ctx context.Context, cmd, name string, f ensureFlags) (prov
 	if err != nil {
 		return p, nil, err
 	}
+	if f.trace && sameToken(stored, tok) {
+		// The trace is empty when no request was sent: say why, or the
+		// user is left wondering whether --trace works.
+		a.message("trace: ", "%s: cached token used, no request sent (%s); --fresh to fetch", name, validFor(tok, time.Now()))
+	}
 	a.warnIssued(name, tok)
 	return p, tok, nil
+}
+
+// sameToken reports whether tok is the stored token, as Ensure returns it
+// when the stored one is good enough.
+func sameToken(stored, tok *providers.Token) bool {
+	return stored != nil && tok != nil && stored.AccessToken == tok.AccessToken && stored.IssuedAt.Equal(tok.IssuedAt)
+}
+
+// validFor says how long tok stays valid: "valid 12m 3s more".
+func validFor(tok *providers.Token, now time.Time) string {
+	if tok.ExpiresAt.IsZero() {
+		return "of unknown expiry"
+	}
+	return "valid " + strings.TrimPrefix(jwt.Relative(now, tok.ExpiresAt), "in ") + " more"
 }
 
 // warnIssued warns when the server issued tok, a JWT, already expired or
@@ -246,11 +265,21 @@ func (a *app) cmdCurl(ctx context.Context, cmd command, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, p, _, err := a.provider(ctx, pos[0])
+	v, p, _, err := a.provider(ctx, pos[0])
 	if err != nil {
 		return err
 	}
-	cmdline := providers.CurlCommand(p)
+	pl, err := v.Load()
+	if err != nil {
+		return err
+	}
+	all := make([]providers.Provider, 0, len(pl.Providers))
+	for _, e := range pl.Providers {
+		all = append(all, e.Provider)
+	}
+	// The secrets' variables are named as tokenscope export names them, so
+	// the variables set for an import serve the curl command as well.
+	cmdline := renameVars(providers.CurlCommand(p), curlVars(p, all))
 	if !display.Safe(strings.NewReplacer("\n", "", `\`, "").Replace(cmdline)) {
 		// A field from an import file holds a control or bidi character:
 		// shown escaped, the command is safe to read but no longer sends
