@@ -128,6 +128,7 @@ func TestScript(t *testing.T) {
 			"tokenjwt":     cmdTokenJWT,
 			"paddedserver": cmdPaddedServer,
 			"jwtserver":    cmdJWTServer,
+			"tryserver":    cmdTryServer,
 		},
 	})
 }
@@ -266,6 +267,43 @@ func cmdJWTServer(ts *testscript.TestScript, neg bool, args []string) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"access_token":%q,"token_type":"Bearer","expires_in":3600}`, tok)
 	}))
+	ts.Defer(srv.Close)
+	ts.Setenv(args[0], srv.URL)
+}
+
+// cmdTryServer starts, for the rest of the script, a server at $VAR for
+// try requests:
+//
+//	tryserver VAR
+//
+// $VAR/token grants the client_credentials token tryserver-access-token-1
+// (any client); $VAR/echo answers JSON that echoes the Authorization
+// header back, with a header that holds a bidi override; $VAR/text
+// answers text with escape sequences; $VAR/denied answers 403.
+func cmdTryServer(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: tryserver VAR")
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"access_token":"tryserver-access-token-1","token_type":"Bearer","expires_in":3600}`)
+	})
+	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Evil", "a\u202egnp.exe") // a bidi override: Go's client refuses controls
+		fmt.Fprintf(w, `{"you_sent":%q,"items":[1,2]}`, r.Header.Get("Authorization"))
+	})
+	mux.HandleFunc("/text", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprint(w, "plain\n\x1b[2Jcleared\n")
+	})
+	mux.HandleFunc("/denied", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `{"error":"forbidden"}`)
+	})
+	srv := httptest.NewServer(mux)
 	ts.Defer(srv.Close)
 	ts.Setenv(args[0], srv.URL)
 }

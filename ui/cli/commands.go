@@ -66,6 +66,13 @@ func commands() []command {
 			summary: "print an Authorization header",
 			doc:     "Prints \"Authorization: Bearer TOKEN\" with NAME's access token, as token does.",
 			run:     (*app).cmdHeader},
+		{name: "try", args: "NAME [--fresh] [--json] [--min-validity DURATION] [--trace]", needs: "a provider NAME",
+			summary: "send the provider's try request with its token",
+			doc: "Sends NAME's try request (its try_url, try_method and try_body) with its access token,\n" +
+				"renewed first as header renews it. The request and status lines and the response headers\n" +
+				"go to standard error, the body to standard output: pretty-printed JSON on a terminal, as\n" +
+				"received otherwise. Secrets the answer echoes are masked. Exits 1 when the status is not 2xx.",
+			run: (*app).cmdTry},
 		{name: "refresh", args: "NAME [--trace]", needs: "a provider NAME", summary: "get a new token now",
 			doc: "Renews NAME's token now: with its refresh token when it has one, else a new grant.",
 			run: (*app).cmdRefresh},

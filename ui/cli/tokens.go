@@ -23,6 +23,9 @@ type ensureFlags struct {
 	fresh       bool
 	minValidity time.Duration
 	trace       bool
+	// check, when set, refuses the provider before any request is sent
+	// for its token (try: a provider without a try request).
+	check func(providers.Provider) error
 }
 
 func (f *ensureFlags) register(fs *flag.FlagSet) {
@@ -65,6 +68,11 @@ func (a *app) ensure(ctx context.Context, cmd, name string, f ensureFlags) (prov
 	v, p, stored, err := a.provider(ctx, name)
 	if err != nil {
 		return p, nil, err
+	}
+	if f.check != nil {
+		if err := f.check(p); err != nil {
+			return p, nil, err
+		}
 	}
 	tok, err := a.client(f.trace).Ensure(ctx, v, name, providers.EnsureOptions{Fresh: f.fresh, MinValidity: f.minValidity})
 	if err != nil {
