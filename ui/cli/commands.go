@@ -73,6 +73,20 @@ func commands() []command {
 				"go to standard error, the body to standard output: pretty-printed JSON on a terminal, as\n" +
 				"received otherwise. Secrets the answer echoes are masked. Exits 1 when the status is not 2xx.",
 			run: (*app).cmdTry},
+		{name: "exec", args: "NAME [--fresh] [--min-validity DURATION] [--trace] -- CMD [ARGS…]", needs: "a provider NAME",
+			summary: "run a command with the token in its environment",
+			doc: "Runs CMD with NAME's access token in its environment, renewed first as header renews it:\n" +
+				"TOKEN holds the token and AUTHORIZATION \"Bearer TOKEN\". TOKENSCOPE_IDENTITY and\n" +
+				"TOKENSCOPE_PASSPHRASE are not passed on. The exit status is the command's.\n\n" +
+				"    tokenscope exec momo -- sh -c 'curl -H \"Authorization: $AUTHORIZATION\" https://…'",
+			run: (*app).cmdExec},
+		{name: "env", args: "NAME [--shell sh|fish] [--fresh] [--min-validity DURATION] [--trace]", needs: "a provider NAME",
+			summary: "print the token as shell variables",
+			doc: "Prints NAME's access token as TOKEN and AUTHORIZATION (\"Bearer TOKEN\") assignments,\n" +
+				"quoted for the shell, renewed first as header renews it:\n\n" +
+				"    eval \"$(tokenscope env momo)\"\n" +
+				"    tokenscope env momo --shell fish | source",
+			run: (*app).cmdEnv},
 		{name: "refresh", args: "NAME [--trace]", needs: "a provider NAME", summary: "get a new token now",
 			doc: "Renews NAME's token now: with its refresh token when it has one, else a new grant.",
 			run: (*app).cmdRefresh},

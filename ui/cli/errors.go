@@ -56,6 +56,10 @@ func (a *app) exit(ctx context.Context, err error) int {
 	// An interrupt wins over success: a command that finished its work
 	// after Ctrl-C (an unlock that ran on through the KDF) must not exit 0
 	// as if the user had not asked it to stop.
+	var ce *childExit
+	if errors.As(err, &ce) {
+		return ce.code // exec's child, interrupted or not, had the last word
+	}
 	var ie *interruptError
 	switch {
 	case errors.As(err, &ie):
