@@ -62,10 +62,13 @@ func commands() []command {
 			doc: "Prints NAME's access token, fetching or refreshing it only when the stored one is\n" +
 				"missing or valid for less than --min-validity.",
 			run: (*app).cmdToken},
-		{name: "header", args: "NAME [--fresh] [--min-validity DURATION] [--trace]", needs: "a provider NAME",
+		{name: "header", args: "NAME [--all] [--curl] [--fresh] [--min-validity DURATION] [--trace]", needs: "a provider NAME",
 			summary: "print an Authorization header",
-			doc:     "Prints \"Authorization: Bearer TOKEN\" with NAME's access token, as token does.",
-			run:     (*app).cmdHeader},
+			doc: "Prints \"Authorization: Bearer TOKEN\" with NAME's access token, as token does. With --all,\n" +
+				"also every extra header the provider's API calls need (MoMo's Ocp-Apim-Subscription-Key),\n" +
+				"one a line; with --curl, as curl -H options on one line:\n\n" +
+				"    eval \"curl $(tokenscope header momo --all --curl) https://…\"",
+			run: (*app).cmdHeader},
 		{name: "try", args: "NAME [--fresh] [--json] [--min-validity DURATION] [--trace]", needs: "a provider NAME",
 			summary: "send the provider's try request with its token",
 			doc: "Sends NAME's try request (its try_url, try_method and try_body) with its access token,\n" +

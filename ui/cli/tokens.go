@@ -170,24 +170,65 @@ func printableToken(name string, tok *providers.Token) error {
 	return nil
 }
 
-// cmdHeader is "tokenscope header NAME".
+// cmdHeader is "tokenscope header NAME [--all] [--curl]".
 func (a *app) cmdHeader(ctx context.Context, cmd command, args []string) error {
 	fs := newFlagSet(cmd.name)
 	var f ensureFlags
 	f.register(fs)
+	all := fs.Bool("all", false, "also print the provider's extra API headers (MoMo's Ocp-Apim-Subscription-Key), one a line")
+	asCurl := fs.Bool("curl", false, "print the headers as curl -H options, quoted for the shell, on one line")
 	pos, err := a.parse(cmd, fs, args, 1, 1)
 	if err != nil {
 		return err
 	}
-	_, tok, err := a.ensure(ctx, cmd.name, pos[0], f)
+	p, tok, err := a.ensure(ctx, cmd.name, pos[0], f)
 	if err != nil {
 		return err
 	}
 	if err := printableToken(pos[0], tok); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(a.stdout, "Authorization: Bearer "+tok.AccessToken.Reveal())
-	return err
+	lines := []string{"Authorization: Bearer " + tok.AccessToken.Reveal()}
+	if *all {
+		extra, err := extraHeaderLines(p)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, extra...)
+	}
+	if *asCurl {
+		opts := make([]string, len(lines))
+		for i, l := range lines {
+			opts[i] = "-H " + posixQuote(l)
+		}
+		lines = []string{strings.Join(opts, " ")}
+	}
+	for _, l := range lines {
+		if _, err := fmt.Fprintln(a.stdout, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// extraHeaderLines are p's extra headers as "Name: value" lines, in name
+// order, leaving out those without a value. A value that is not plain
+// text (an import file's control characters) is refused, not printed: it
+// would reach the terminal, and a header with it the wire.
+func extraHeaderLines(p providers.Provider) ([]string, error) {
+	var lines []string
+	for _, h := range p.HeaderNames() {
+		v := p.Headers[h].Reveal()
+		if v == "" {
+			continue
+		}
+		if !display.Safe(h) || !display.Safe(v) {
+			return nil, withHint(fmt.Errorf("the header %s of %s holds control characters and is not printed", display.Text(h), p.Name),
+				"fix it in the providers file and import it again")
+		}
+		lines = append(lines, h+": "+v)
+	}
+	return lines, nil
 }
 
 // cmdRefresh is "tokenscope refresh NAME".
