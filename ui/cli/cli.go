@@ -10,6 +10,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"io"
 	"os"
 	"os/signal"
@@ -75,6 +76,11 @@ type app struct {
 	getenv  func(string) string
 	version string
 	hooks   hooks
+	// describing makes parse stop a command before it does anything,
+	// keeping its flag set in described: how completion and the man page
+	// learn every command's options from the code that parses them.
+	describing bool
+	described  *flag.FlagSet
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, h hooks) *app {
@@ -95,8 +101,11 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 		return a.root(args)
 	}
 	name, rest := args[0], args[1:]
-	if name == "help" {
+	switch name {
+	case "help":
 		return a.help(rest)
+	case completeNamesCommand:
+		return a.completeNames(rest)
 	}
 	cmd, ok := lookupCommand(name)
 	if !ok {

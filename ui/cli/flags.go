@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,6 +17,23 @@ import (
 // errHelpShown ends a command whose --help was printed: exit 0.
 var errHelpShown = errors.New("help shown")
 
+// errDescribed ends a command run only to learn its flags (describe).
+var errDescribed = errors.New("described")
+
+// describe returns cmd's flag set, as cmd's own code defines it: the
+// command is run on an app that stops it in parse, before it reads,
+// unlocks or sends anything.
+func describe(cmd command) *flag.FlagSet {
+	a := newApp(strings.NewReader(""), io.Discard, io.Discard, nil, hooks{})
+	a.describing = true
+	if err := cmd.run(a, context.Background(), cmd, nil); !errors.Is(err, errDescribed) || a.described == nil {
+		// A command that does not parse first; TestDescribe keeps every
+		// command from being one.
+		return newFlagSet(cmd.name)
+	}
+	return a.described
+}
+
 // newFlagSet returns a silent flag set: parse errors and usage are
 // reported by parse, in tokenscope's voice.
 func newFlagSet(name string) *flag.FlagSet {
@@ -29,6 +47,10 @@ func newFlagSet(name string) *flag.FlagSet {
 // the flags), and checks that between nmin and nmax arguments remain
 // (nmax < 0: any number). --help prints the usage to stdout.
 func (a *app) parse(cmd command, fs *flag.FlagSet, args []string, nmin, nmax int) ([]string, error) {
+	if a.describing {
+		a.described = fs
+		return nil, errDescribed
+	}
 	pos, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		a.printUsage(a.stdout, cmd, fs)
