@@ -368,4 +368,3 @@ func fishArg(f specFlag) string {
 	}
 	return " -r"
 }
-
