@@ -43,7 +43,16 @@ func (v *Vault) Lookup(name string) (providers.Provider, *providers.Token, error
 // tokens' secret values found in ev.Detail is replaced by asterisks, so
 // history never holds a secret even when a caller slips.
 func (v *Vault) Record(name string, tok *providers.Token, ev providers.Event) error {
-	return v.Update(func(p *Payload) error {
+	_, err := v.RecordEntry(name, tok, ev)
+	return err
+}
+
+// RecordEntry is Record answering with the provider's entry as the store
+// now holds it (its history capped, the event scrubbed), so a caller that
+// shows it keeps no copy of those rules.
+func (v *Vault) RecordEntry(name string, tok *providers.Token, ev providers.Event) (Entry, error) {
+	var now Entry
+	err := v.Update(func(p *Payload) error {
 		i := p.Find(name)
 		if i < 0 {
 			return unknown(name)
@@ -54,8 +63,13 @@ func (v *Vault) Record(name string, tok *providers.Token, ev providers.Event) er
 			e.History = capHistory(append(e.History, ev))
 		}
 		e.Token = cloneToken(tok)
+		now = cloneEntry(*e)
 		return nil
 	})
+	if err != nil {
+		return Entry{}, err
+	}
+	return now, nil
 }
 
 // PutProvider adds p, or replaces the provider of the same name. The
@@ -64,8 +78,22 @@ func (v *Vault) Record(name string, tok *providers.Token, ev providers.Event) er
 // changed, in which case the old token belongs to someone else and is
 // dropped. An invalid provider is refused.
 func (v *Vault) PutProvider(p providers.Provider) error {
-	_, err := v.PutProviders(context.Background(), []providers.Provider{p})
+	_, err := v.PutProviderEntry(p)
 	return err
+}
+
+// PutProviderEntry is PutProvider answering with the provider's entry as
+// the store now holds it: its token kept, or dropped when the wire
+// identity changed.
+func (v *Vault) PutProviderEntry(p providers.Provider) (Entry, error) {
+	var now Entry
+	_, err := v.putProviders(context.Background(), []providers.Provider{p}, func(pl *Payload) {
+		now = cloneEntry(pl.Providers[pl.Find(p.Name)])
+	})
+	if err != nil {
+		return Entry{}, err
+	}
+	return now, nil
 }
 
 // PutProviders is PutProvider for many providers in one save, all or
@@ -74,6 +102,12 @@ func (v *Vault) PutProvider(p providers.Provider) error {
 // says which and why. It reports, in the order of ps, whether each one
 // replaced a provider of the same name (true) or was added (false).
 func (v *Vault) PutProviders(ctx context.Context, ps []providers.Provider) (replaced []bool, err error) {
+	return v.putProviders(ctx, ps, nil)
+}
+
+// putProviders is PutProviders; after, when set, sees the payload as it
+// is about to be saved.
+func (v *Vault) putProviders(ctx context.Context, ps []providers.Provider, after func(*Payload)) (replaced []bool, err error) {
 	ps = slices.Clone(ps)
 	seen := make(map[string]bool, len(ps))
 	for i, p := range ps {
@@ -107,6 +141,9 @@ func (v *Vault) PutProviders(ctx context.Context, ps []providers.Provider) (repl
 				e.Token = nil
 			}
 			e.Provider = p
+		}
+		if after != nil {
+			after(pl)
 		}
 		// The last moment to stop: after this the save is under way.
 		return ctx.Err()

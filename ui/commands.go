@@ -10,7 +10,7 @@ import (
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/store"
-	"github.com/tokenscope/tokenscope/ui/detail"
+	"github.com/tokenscope/tokenscope/ui/session"
 )
 
 // Time limits of the commands. A token action may retry with backoff
@@ -21,14 +21,20 @@ const (
 	verifyTimeout = 15 * time.Second
 )
 
-// recorder is the engine's State for one command: the vault, plus a note
-// of what the engine recorded, which the answer carries back so the
-// explorer's copy follows the store without reading it all again.
+// recorder is the engine's State for one command: the vault, keeping the
+// entry as the store answered its last change, which the command's answer
+// carries back so the explorer shows what the store holds without reading
+// it again.
 type recorder struct {
-	st       providers.State
-	recorded bool
-	tok      *providers.Token
-	events   []providers.Event
+	st     entryState
+	stored *store.Entry
+}
+
+// entryState is the store as a token command uses it: the engine's State,
+// whose changes answer with the entry as it is now held.
+type entryState interface {
+	Lookup(name string) (providers.Provider, *providers.Token, error)
+	RecordEntry(name string, tok *providers.Token, ev providers.Event) (store.Entry, error)
 }
 
 // Lookup reads from the store.
@@ -36,15 +42,13 @@ func (r *recorder) Lookup(name string) (providers.Provider, *providers.Token, er
 	return r.st.Lookup(name)
 }
 
-// Record writes to the store and notes what was written.
+// Record writes to the store and keeps its answer.
 func (r *recorder) Record(name string, tok *providers.Token, ev providers.Event) error {
-	if err := r.st.Record(name, tok, ev); err != nil {
+	e, err := r.st.RecordEntry(name, tok, ev)
+	if err != nil {
 		return err
 	}
-	r.recorded, r.tok = true, tok
-	if ev != (providers.Event{}) {
-		r.events = append(r.events, ev)
-	}
+	r.stored = &e
 	return nil
 }
 
@@ -64,21 +68,21 @@ func inSlot(slots chan struct{}, d time.Duration, fn func(ctx context.Context)) 
 
 // tokenCmd runs a fetch, a refresh or a logout of the named provider; eo
 // says how a refresh obtains its token.
-func tokenCmd(c *providers.Client, st providers.State, name string, seq uint64, o op,
+func tokenCmd(c *providers.Client, st entryState, name string, seq uint64, o session.Op,
 	eo providers.EnsureOptions, slots chan struct{}) tea.Cmd {
 	return func() tea.Msg {
 		msg := tokenMsg{name: name, seq: seq, op: o}
 		inSlot(slots, tokenTimeout, func(ctx context.Context) {
 			rec := &recorder{st: st}
 			switch o {
-			case opFetch:
+			case session.OpFetch:
 				_, msg.err = c.Ensure(ctx, rec, name, providers.EnsureOptions{Fresh: true})
-			case opRefresh, opAutoRefresh:
+			case session.OpRefresh, session.OpAutoRefresh:
 				_, msg.err = c.Ensure(ctx, rec, name, eo)
-			case opLogout:
+			case session.OpLogout:
 				msg.logout, msg.err = c.Forget(ctx, rec, name)
 			}
-			msg.recorded, msg.tok, msg.events = rec.recorded, rec.tok, rec.events
+			msg.stored = rec.stored
 		})
 		return msg
 	}
@@ -105,7 +109,7 @@ func verifyCmd(c *providers.Client, p providers.Provider, token providers.Secret
 		defer cancel()
 		status, reason := jwt.Verify(ctx, hc, p.JWKSURL, token.Reveal())
 		return verifyMsg{name: p.Name, seq: seq, token: token, retry: status == jwt.StatusJWKSNotFetched,
-			sig: detail.Signature{Status: status, Reason: reason}}
+			sig: session.Signature{Status: status, Reason: reason}}
 	}
 }
 
@@ -119,10 +123,12 @@ func loadCmd(v *store.Vault) tea.Cmd {
 
 // saveCmd adds or replaces a provider; old is its name before an edit.
 // A renamed provider is saved under its new name, then the old one goes.
+// The answer is the entry as the store then holds it.
 func saveCmd(v *store.Vault, p providers.Provider, old string, seq uint64) tea.Cmd {
 	return func() tea.Msg {
-		msg := savedMsg{prov: p, old: old, seq: seq}
-		if err := v.PutProvider(p); err != nil {
+		msg := savedMsg{name: p.Name, old: old, seq: seq}
+		var err error
+		if msg.stored, err = v.PutProviderEntry(p); err != nil {
 			msg.err = fmt.Errorf("save provider %s: %w", p.Name, err)
 			return msg
 		}
@@ -182,15 +188,12 @@ type (
 	tokenMsg struct {
 		name string
 		seq  uint64
-		op   op
-		// recorded is true when the store was written; tok is then the
-		// provider's current token (nil when dropped) and events what was
-		// appended to its history.
-		recorded bool
-		tok      *providers.Token
-		events   []providers.Event
-		logout   providers.LogoutResult
-		err      error
+		op   session.Op
+		// stored is the entry as the store holds it after the command's
+		// last change, nil when nothing was recorded.
+		stored *store.Entry
+		logout providers.LogoutResult
+		err    error
 	}
 
 	// tryMsg ends a try request.
@@ -207,17 +210,19 @@ type (
 		name  string
 		seq   uint64
 		token providers.Secret
-		sig   detail.Signature
+		sig   session.Signature
 		retry bool
 	}
 
-	// savedMsg ends an add or an edit; old is the name the provider had
-	// before the edit ("" when added).
+	// savedMsg ends an add or an edit of the provider name; old is the
+	// name it had before the edit ("" when added), stored the entry as the
+	// store holds it after the save.
 	savedMsg struct {
-		prov providers.Provider
-		old  string
-		seq  uint64
-		err  error
+		name   string
+		old    string
+		seq    uint64
+		stored store.Entry
+		err    error
 	}
 
 	// removedMsg ends a delete.
@@ -236,6 +241,6 @@ type (
 
 // question is what a confirm dialog is asking about.
 type question struct {
-	kind op // opLogout, or opDelete
+	kind session.Op // OpLogout, or OpDelete
 	name string
 }

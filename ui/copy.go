@@ -1,15 +1,14 @@
 package ui
 
 import (
-	"io"
-	"os"
-
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
 	"github.com/tokenscope/tokenscope/ui/lifetime"
+	"github.com/tokenscope/tokenscope/ui/session"
+	"github.com/tokenscope/tokenscope/ui/status"
 )
 
 // copyWhat is what a copy action puts on the clipboard.
@@ -25,11 +24,7 @@ const (
 // are read: the system clipboard, and OSC 52 to the terminal as the
 // fallback.
 func clipboardOptions(o Options) clipboard.Options {
-	var term io.Writer = os.Stdout
-	if o.Output != nil {
-		term = o.Output
-	}
-	return clipboard.Options{Terminal: term, Getenv: os.Getenv}
+	return clipboard.Options{Terminal: o.Output, Getenv: o.Getenv}
 }
 
 // withSettings builds the clipboard with the user's wipe delay.
@@ -40,51 +35,42 @@ func withSettings(co clipboard.Options, s store.Settings) clipboard.Clipboard {
 
 // copy puts what of e's token on the clipboard, in a Cmd; the status line
 // says what was copied once it was.
-func (m *Model) copy(e *entry, what copyWhat) tea.Cmd {
-	if e == nil || !e.hasToken() {
+func (m *Model) copy(e *session.Entry, what copyWhat) tea.Cmd {
+	if e == nil || !e.HasToken() {
 		return nil
 	}
+	name := e.Provider.Name
 	var text, label string
 	switch what {
 	case copyHeader:
-		text = "Authorization: Bearer " + e.tok.AccessToken.Reveal()
-		label = "the Authorization header of " + e.prov.Name
+		text = "Authorization: Bearer " + e.Token.AccessToken.Reveal()
+		label = "the Authorization header of " + name
 	case copyToken:
-		text = e.tok.AccessToken.Reveal()
-		label = "the token of " + e.prov.Name
+		text = e.Token.AccessToken.Reveal()
+		label = "the token of " + name
 	case copyCurl:
-		text = providers.TryCurlCommand(e.prov, e.tok)
-		label = "a curl command for " + e.prov.Name + "'s try request"
+		text = providers.TryCurlCommand(e.Provider, e.Token)
+		label = "a curl command for " + name + "'s try request"
 	}
-	m.copies = append(m.copies, pendingCopy{label: label, name: e.prov.Name})
-	e.copying++
-	m.changed(e)
-	m.setStatus(statusInfo, "copying "+label+"…")
+	m.sess.StartCopy(name, label)
+	m.setStatusOf(name, status.Info, "copying "+label+"…")
 	return tea.Batch(m.clip.Copy(text, label, true), m.startSpinner())
 }
 
 // onCopied reports a copy: what, where, and for how long the token in it
 // stays valid.
 func (m *Model) onCopied(msg clipboard.CopiedMsg) {
-	var name string
-	ok := false
-	for i, c := range m.copies {
-		if c.label == msg.Label {
-			name, ok = c.name, true
-			m.copies = append(m.copies[:i:i], m.copies[i+1:]...)
-			break
-		}
-	}
-	if e := m.byName[name]; ok && e != nil && e.copying > 0 {
-		e.copying--
-		m.changed(e)
+	e := m.sess.CopyDone(msg.Label)
+	name := ""
+	if e != nil {
+		name = e.Provider.Name
 	}
 	if msg.Err != nil {
-		m.setStatus(statusError, msg.Err.Error())
+		m.setStatusOf(name, status.Error, msg.Err.Error())
 		return
 	}
 	text := "copied " + msg.Label
-	if e := m.byName[name]; e != nil && ok {
+	if e != nil {
 		text += validity(e, m.clock())
 	}
 	if msg.ClearAfter > 0 {
@@ -96,18 +82,16 @@ func (m *Model) onCopied(msg clipboard.CopiedMsg) {
 	if msg.SystemErr != nil {
 		text += " (system clipboard: " + msg.SystemErr.Error() + ")"
 	}
-	m.setStatus(statusOK, text)
+	m.setStatusOf(name, status.Success, text)
 }
 
-// onCleared reports the wipe of a copied token, or why it failed.
+// onCleared reports the wipe of a copied token, or why it failed. The
+// wipe is the clipboard's own timer, not the user's action.
 func (m *Model) onCleared(msg clipboard.ClearedMsg) {
 	switch {
 	case msg.Err != nil:
-		m.setStatus(statusError, msg.Err.Error())
+		m.setStatus(status.Error, msg.Err.Error())
 	case msg.Cleared:
-		m.setStatus(statusInfo, "cleared "+msg.Label+" from the clipboard")
+		m.status.Show(status.Msg{Kind: status.Info, Text: "cleared " + msg.Label + " from the clipboard", Background: true})
 	}
 }
-
-// pendingCopy is a copy under way: its label, and the provider it is of.
-type pendingCopy struct{ label, name string }

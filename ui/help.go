@@ -53,17 +53,17 @@ type helpCache struct {
 	line  string
 }
 
-// helpKeyMap composes the help for what has the keyboard.
+// helpKeyMap composes the help for what has the keyboard: a full-screen
+// child or the dialog speaks for itself; on the main screen the focused
+// pane's keys come with the explorer's own.
 func (m *Model) helpKeyMap() help.KeyMap {
-	k := &m.keys
-	switch {
-	case m.screen == screenUnlock:
-		return m.unlockKeys()
-	case m.screen == screenForm:
-		return m.formKeys()
-	case m.asking:
-		return m.confirm.KeyMap
-	case m.showHelp:
+	switch c := m.focused(); c.(type) {
+	case listPane, detailPane:
+	default:
+		return c
+	}
+	if m.showHelp {
+		k := &m.keys
 		return helpKeys{short: []key.Binding{k.Help, k.Quit}}
 	}
 	keys, _ := m.mainHelp()
@@ -75,10 +75,10 @@ func (m *Model) helpKeyMap() help.KeyMap {
 // key comes first on the short line, so it survives a narrow terminal.
 func (m *Model) mainHelp() (keys helpKeys, titles []string) {
 	k := &m.keys
-	var child help.KeyMap = m.list.KeyMap
+	child := m.focused()
 	titles = []string{"List", "Filter"}
 	if m.focus == focusDetail {
-		child, titles = m.detail.KeyMap, []string{"Detail"}
+		titles = []string{"Detail"}
 	}
 	if m.list.FilterState() == listFiltering {
 		return helpKeys{short: append(child.ShortHelp(), k.ForceQuit), full: child.FullHelp()}, titles

@@ -82,7 +82,7 @@ func (m *Model) updateKeybindings() {
 	}
 	k.Theme.SetEnabled(main && m.themeCount() > 1)
 	k.Add.SetEnabled(main && m.vault != nil)
-	k.RefreshAll.SetEnabled(main && len(m.entries) > m.busy)
+	k.RefreshAll.SetEnabled(main && m.sess.Len() > m.sess.Busy())
 	e := m.selectedEntry()
 	k.Focus.SetEnabled(main && e != nil)
 	if m.focus == focusDetail {
@@ -93,9 +93,9 @@ func (m *Model) updateKeybindings() {
 	if !main || e == nil {
 		return
 	}
-	idle := e.busy == opNone
-	hasTok := e.tok != nil && e.tok.AccessToken != ""
-	canTry := hasTok && e.prov.TryURL != ""
+	idle := e.Idle()
+	hasTok := e.HasToken()
+	canTry := hasTok && e.Provider.TryURL != ""
 	k.Fetch.SetEnabled(idle)
 	k.Refresh.SetEnabled(idle && hasTok)
 	k.Logout.SetEnabled(idle && hasTok)

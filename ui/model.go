@@ -7,7 +7,11 @@
 // The root Model routes and composes: global keys first, then the window
 // size to every child, then each result to the state that owns it (by
 // provider name and request number), then the remaining keys to whatever
-// has focus.
+// has focus. The providers' state lives in ui/session (plain Go), the
+// status line in ui/status; every command that changes the store answers
+// with the entry as the store then holds it, and the explorer shows that.
+// The package reads nothing of the process (environment, standard
+// streams): ui/cli passes what it needs in Options.
 package ui
 
 import (
@@ -25,6 +29,8 @@ import (
 	"github.com/tokenscope/tokenscope/ui/detail"
 	"github.com/tokenscope/tokenscope/ui/form"
 	"github.com/tokenscope/tokenscope/ui/list"
+	"github.com/tokenscope/tokenscope/ui/session"
+	"github.com/tokenscope/tokenscope/ui/status"
 	"github.com/tokenscope/tokenscope/ui/unlock"
 )
 
@@ -63,36 +69,35 @@ type Model struct {
 	focus    focus
 	showHelp bool
 	asking   bool
-	confirm  confirm.Model
-	unlock   *unlock.Model // by pointer, nil once the vault is open
-	form     *form.Model   // by pointer, nil unless the form is open
-	editing  string        // the provider the form edits, "" when it adds
+	confirm  *confirm.Model // the open question, or the last one
+	unlock   *unlock.Model  // by pointer, nil once the vault is open
+	form     *form.Model    // by pointer, nil unless the form is open
+	editing  string         // the provider the form edits, "" when it adds
 
-	list    list.Model
-	detail  detail.Model
-	help    *help.Model // by pointer: the model is copied on every message
+	// The children are held by pointer: the model is copied on every
+	// message, and the root hands them to its loops as components.
+	list    *list.Model
+	detail  *detail.Model
+	status  *status.Model
+	help    *help.Model
 	spinner spinner.Model
 
 	theme  themes.Theme
 	styles *look
 
-	entries []*entry
-	byName  map[string]*entry
+	// sess is the providers' state: entries, requests under way, the bulk
+	// tally, the auto-refresh schedule, copies in flight.
+	sess *session.Session
 	// shown and shownRev say what the detail pane was last given.
-	shown    *entry
+	shown    *session.Entry
 	shownRev uint64
-	rev      uint64 // bumped on every change of any entry
-	seq      uint64 // the last request number handed out
-	busy     int    // entries with an action under way
-	copies   []pendingCopy
-	bulk     bulk
+	viewRev  uint64 // bumped when the detail pane must be given its data again
 	clip     clipboard.Clipboard
 	clipOpts clipboard.Options
 	spinning bool
 	tickTag  int
 	slots    chan struct{}
 
-	status  status
 	now     time.Time
 	width   int
 	height  int
@@ -119,8 +124,9 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// Update routes msg: global keys, the window size, results to their
-// owners, then the remaining input to what has focus.
+// Update routes msg in a fixed order: global keys (quit, help), the
+// window size to every child, results to the state that owns them
+// (focused or not), then the remaining input to what has focus.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
@@ -190,20 +196,20 @@ func (m *Model) input(km tea.KeyMsg) tea.Cmd {
 		*m.form, cmd = m.form.Update(km)
 	case m.screen != screenMain:
 	case m.asking:
-		m.confirm, cmd = m.confirm.Update(km)
+		*m.confirm, cmd = m.confirm.Update(km)
 		if yes, ok := m.confirm.Answer(); ok {
 			return tea.Batch(cmd, m.onAnswer(m.confirm.Tag(), yes))
 		}
 	case m.list.FilterState() == list.Filtering:
-		m.list, cmd = m.list.Update(km)
+		*m.list, cmd = m.list.Update(km)
 	default:
 		if c, ok := m.action(km); ok {
 			return c
 		}
 		if m.focus == focusDetail {
-			m.detail, cmd = m.detail.Update(km)
+			*m.detail, cmd = m.detail.Update(km)
 		} else {
-			m.list, cmd = m.list.Update(km)
+			*m.list, cmd = m.list.Update(km)
 		}
 	}
 	return cmd
@@ -211,36 +217,50 @@ func (m *Model) input(km tea.KeyMsg) tea.Cmd {
 
 // result hands a message that is not input to the state that owns it.
 func (m *Model) result(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case tickMsg:
-		return m.onTick(msg)
-	case spinner.TickMsg:
-		if m.ownSpin(msg) {
-			return m.onSpin(msg)
-		}
-	case loadedMsg:
-		return m.onLoaded(msg)
-	case tokenMsg:
-		return m.onToken(msg)
-	case tryMsg:
-		return m.onTry(msg)
-	case verifyMsg:
-		m.onVerify(msg)
-	case savedMsg:
-		return m.onSaved(msg)
-	case removedMsg:
-		m.onRemoved(msg)
-	case themeSavedMsg:
-		m.onThemeSaved(msg)
-	case clipboard.CopiedMsg:
-		m.onCopied(msg)
-	case clipboard.ClearedMsg:
-		m.onCleared(msg)
-	}
-	if cmd, ok := m.childResult(msg); ok {
+	cmd, ok := m.ownResult(msg)
+	if ok {
+		m.tallyStatus()
 		return cmd
 	}
-	return nil
+	cmd, _ = m.childResult(msg)
+	return cmd
+}
+
+// ownResult handles the explorer's own messages: the tick, the spinner and
+// the answers of its commands. ok is false for a message it does not own.
+func (m *Model) ownResult(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+	switch msg := msg.(type) {
+	case tickMsg:
+		return m.onTick(msg), true
+	case spinner.TickMsg:
+		if m.ownSpin(msg) {
+			return m.onSpin(msg), true
+		}
+	case loadedMsg:
+		return m.onLoaded(msg), true
+	case tokenMsg:
+		return m.onToken(msg), true
+	case tryMsg:
+		return m.onTry(msg), true
+	case verifyMsg:
+		m.onVerify(msg)
+		return nil, true
+	case savedMsg:
+		return m.onSaved(msg), true
+	case removedMsg:
+		m.onRemoved(msg)
+		return nil, true
+	case themeSavedMsg:
+		m.onThemeSaved(msg)
+		return nil, true
+	case clipboard.CopiedMsg:
+		m.onCopied(msg)
+		return nil, true
+	case clipboard.ClearedMsg:
+		m.onCleared(msg)
+		return nil, true
+	}
+	return nil, false
 }
 
 // onTick moves every countdown, runs the auto-refreshes that are due and
@@ -251,20 +271,13 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 	}
 	m.tickTag++
 	m.setNow(m.clock())
-	m.status.expire(m.now)
 	return tea.Batch(tick(m.tickTag), m.autoRefresh())
-}
-
-func (m *Model) setNow(now time.Time) {
-	m.now = now
-	m.list.SetNow(now)
-	m.detail.SetNow(now)
 }
 
 // onSpin turns the spinner while anything is busy and lets it stop when
 // nothing is.
 func (m *Model) onSpin(msg spinner.TickMsg) tea.Cmd {
-	if !m.working() {
+	if !m.sess.Working() {
 		m.spinning = false
 		return nil
 	}
@@ -278,15 +291,12 @@ func (m *Model) onSpin(msg spinner.TickMsg) tea.Cmd {
 
 // startSpinner starts the spinner if it is not turning.
 func (m *Model) startSpinner() tea.Cmd {
-	if m.spinning || !m.working() {
+	if m.spinning || !m.sess.Working() {
 		return nil
 	}
 	m.spinning = true
 	return m.spinner.Tick
 }
-
-// working reports whether anything is under way, so the spinner turns.
-func (m *Model) working() bool { return m.busy > 0 || len(m.copies) > 0 }
 
 // onLoaded shows the vault's providers, in the theme it remembers unless
 // one was chosen on the command line, and with Options.FetchOnStart starts
@@ -294,24 +304,18 @@ func (m *Model) working() bool { return m.busy > 0 || len(m.copies) > 0 }
 func (m *Model) onLoaded(msg loadedMsg) tea.Cmd {
 	m.screen = screenMain
 	if msg.err != nil {
-		m.setStatus(statusError, "cannot read the store: "+msg.err.Error())
+		m.setStatus(status.Error, "cannot read the store: "+msg.err.Error())
 		return nil
 	}
 	p := msg.payload
 	m.clip = withSettings(m.clipOpts, p.Settings)
 	if m.opts.Theme == "" && p.Theme != "" && p.Theme != m.theme.Name {
 		if t, ok := themes.Lookup(p.Theme); ok {
-			m.applyTheme(t)
+			m.setTheme(t)
 		}
 	}
-	m.entries = make([]*entry, 0, len(p.Providers))
-	m.byName = make(map[string]*entry, len(p.Providers))
-	for _, se := range p.Providers {
-		e := newEntry(se)
-		m.entries = append(m.entries, e)
-		m.byName[e.prov.Name] = e
-	}
-	m.rebuildList()
+	m.sess.Load(p.Providers)
+	m.syncList()
 	m.layout()
 	if m.opts.FetchOnStart {
 		return m.fetchMissing()
@@ -319,36 +323,38 @@ func (m *Model) onLoaded(msg loadedMsg) tea.Cmd {
 	return nil
 }
 
-// rebuildList gives the list every row again (after a load, an add, a
-// delete); single changes go through changed.
-func (m *Model) rebuildList() {
-	items := make([]list.Item, len(m.entries))
-	for i, e := range m.entries {
-		items[i] = e.item()
+// syncList gives the list the rows the session changed: every row again
+// after a load, an add or a delete, else the changed ones.
+func (m *Model) syncList() {
+	changed, reshaped := m.sess.Drain()
+	if reshaped {
+		es := m.sess.Entries()
+		items := make([]list.Item, len(es))
+		for i, e := range es {
+			items[i] = itemOf(e)
+		}
+		m.list.SetItems(items)
+		return
 	}
-	m.list.SetItems(items)
-	m.rev++
-}
-
-// changed pushes one entry's new state to the list, and to the detail pane
-// when it is the one shown.
-func (m *Model) changed(e *entry) {
-	m.list.SetItem(e.item())
-	m.rev++
+	for _, e := range changed {
+		m.list.SetItem(itemOf(e))
+	}
 }
 
 // selectedEntry is the entry under the list's cursor, or nil.
-func (m *Model) selectedEntry() *entry {
+func (m *Model) selectedEntry() *session.Entry {
 	it, ok := m.list.Selected()
 	if !ok {
 		return nil
 	}
-	return m.byName[it.Name]
+	return m.sess.Get(it.Name)
 }
 
-// sync brings the layout, the detail pane and the key bindings up to date
-// after any message: cheap when nothing changed.
+// sync brings the list, the layout, the detail pane, the status line and
+// the key bindings up to date after any message: cheap when nothing
+// changed.
 func (m *Model) sync() {
+	m.syncList()
 	if m.width > 0 && m.geometry() != m.laidOut {
 		m.layout() // the stacked list grows and shrinks with its rows
 	}
@@ -356,17 +362,19 @@ func (m *Model) sync() {
 	if e == nil && m.focus == focusDetail {
 		m.setFocus(focusList)
 	}
-	if e != nil && e != m.shown && e.sigRetry {
-		// The JWKS could not be fetched when last shown: check again.
-		e.sigFor, e.sigRetry = "", false
+	if e != m.shown {
+		m.sess.Shown(e)
 	}
-	if e != m.shown || (e != nil && m.rev != m.shownRev) {
+	rev := m.sess.Rev() + m.viewRev
+	if e != m.shown || (e != nil && rev != m.shownRev) {
 		if e == nil {
 			m.detail.Clear()
+			m.status.SetSelected("")
 		} else {
-			m.detail.SetData(e.data(m.keys.Fetch.Help().Key))
+			m.detail.SetData(dataOf(e, m.keys.Fetch.Help().Key))
+			m.status.SetSelected(e.Provider.Name)
 		}
-		m.shown, m.shownRev = e, m.rev
+		m.shown, m.shownRev = e, rev
 	}
 	m.updateKeybindings()
 }
@@ -375,30 +383,17 @@ func (m *Model) sync() {
 // JWT shown for the first time.
 func (m *Model) syncCmds() tea.Cmd {
 	e := m.shown
-	if e == nil || !e.hasToken() || !m.detail.IsJWT() {
+	if e == nil || !m.detail.IsJWT() {
 		return nil
 	}
-	if e.sigFor == e.tok.AccessToken || e.sigSeq != 0 {
+	seq := m.sess.StartSignature(e)
+	if seq == 0 {
 		return nil
 	}
-	m.seq++
-	e.sigSeq = m.seq
-	return verifyCmd(m.client, e.prov, e.tok.AccessToken, e.sigSeq)
+	return verifyCmd(m.client, e.Provider, e.Token.AccessToken, seq)
 }
 
-// onVerify caches a signature check on the token it was made for.
+// onVerify keeps a signature check on the token it was made for.
 func (m *Model) onVerify(msg verifyMsg) {
-	e := m.byName[msg.name]
-	if e == nil || e.sigSeq != msg.seq {
-		return
-	}
-	e.sigSeq = 0
-	e.sig, e.sigFor, e.sigRetry = msg.sig, msg.token, msg.retry
-	m.rev++
-}
-
-func (m *Model) setFocus(f focus) {
-	m.focus = f
-	m.list.SetFocused(f == focusList)
-	m.detail.SetFocused(f == focusDetail)
+	m.sess.SignatureDone(msg.name, msg.seq, msg.token, msg.sig, msg.retry)
 }

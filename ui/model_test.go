@@ -15,6 +15,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/ui/session"
 )
 
 func TestMain(m *testing.M) {
@@ -77,37 +78,43 @@ func press(m Model, keys ...string) (Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
+// stored is the entry the store answers a token command with: the named
+// test provider holding tok, with evs as its history.
+func stored(name string, tok *providers.Token, evs ...providers.Event) *store.Entry {
+	return &store.Entry{Provider: prov(name), Token: tok, History: evs}
+}
+
 func plain(m Model) string { return ansi.Strip(m.View()) }
 
 func TestStaleAnswersAreDropped(t *testing.T) {
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")}, store.Entry{Provider: prov("beta")})
 	m, _ = press(m, "f")
-	a := m.byName["alpha"]
-	if a.busy != opFetch || a.pending == 0 {
-		t.Fatalf("f did not start a fetch on alpha: busy %d pending %d", a.busy, a.pending)
+	a := m.sess.Get("alpha")
+	if a.Busy != session.OpFetch || a.Pending == 0 {
+		t.Fatalf("f did not start a fetch on alpha: busy %d pending %d", a.Busy, a.Pending)
 	}
-	seq := a.pending
+	seq := a.Pending
 	fresh := token(t0, time.Hour)
 	ev := []providers.Event{{At: t0, Kind: providers.EventIssued, Detail: "expires in 1h0m0s"}}
 
-	m = step(m, tokenMsg{name: "alpha", seq: seq - 1, op: opFetch, recorded: true, tok: fresh, events: ev})
-	if a.busy != opFetch || a.tok != nil {
+	m = step(m, tokenMsg{name: "alpha", seq: seq - 1, op: session.OpFetch, stored: stored("alpha", fresh, ev...)})
+	if a.Busy != session.OpFetch || a.Token != nil {
 		t.Fatal("an answer with an old request number landed")
 	}
-	m = step(m, tokenMsg{name: "beta", seq: seq, op: opFetch, recorded: true, tok: fresh, events: ev})
-	if m.byName["beta"].tok != nil || a.busy != opFetch {
+	m = step(m, tokenMsg{name: "beta", seq: seq, op: session.OpFetch, stored: stored("beta", fresh, ev...)})
+	if m.sess.Get("beta").Token != nil || a.Busy != session.OpFetch {
 		t.Fatal("an answer for alpha's request number landed on beta")
 	}
-	m = step(m, tokenMsg{name: "alpha", seq: seq, op: opFetch, recorded: true, tok: fresh, events: ev})
-	if a.busy != opNone || a.tok != fresh || len(a.history) != 1 {
-		t.Fatalf("the answer to the request under way did not land: busy %d tok %v history %d", a.busy, a.tok, len(a.history))
+	m = step(m, tokenMsg{name: "alpha", seq: seq, op: session.OpFetch, stored: stored("alpha", fresh, ev...)})
+	if a.Busy != session.OpNone || a.Token != fresh || len(a.History) != 1 {
+		t.Fatalf("the answer to the request under way did not land: busy %d tok %v history %d", a.Busy, a.Token, len(a.History))
 	}
 	if got := plain(m); !strings.Contains(got, "fetched a token for alpha · valid for 1h 00m") {
 		t.Errorf("status line after the fetch:\n%s", got)
 	}
-	m = step(m, tokenMsg{name: "alpha", seq: seq, op: opFetch, recorded: true, tok: nil})
-	if a.tok != fresh {
+	m = step(m, tokenMsg{name: "alpha", seq: seq, op: session.OpFetch, stored: stored("alpha", nil)})
+	if a.Token != fresh {
 		t.Error("a second answer with the same number landed after the first")
 	}
 }
@@ -116,15 +123,15 @@ func TestAnswerForARecreatedProviderIsDropped(t *testing.T) {
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
 	m, _ = press(m, "f")
-	seq := m.byName["alpha"].pending
-	m.drop("alpha")
-	m = step(m, savedMsg{prov: prov("alpha")})
-	m = step(m, tokenMsg{name: "alpha", seq: seq, op: opFetch, recorded: true, tok: token(t0, time.Hour)})
-	if e := m.byName["alpha"]; e.tok != nil || e.busy != opNone {
+	seq := m.sess.Get("alpha").Pending
+	m.sess.Drop("alpha")
+	m = step(m, savedMsg{name: "alpha", stored: store.Entry{Provider: prov("alpha")}})
+	m = step(m, tokenMsg{name: "alpha", seq: seq, op: session.OpFetch, stored: stored("alpha", token(t0, time.Hour))})
+	if e := m.sess.Get("alpha"); e.Token != nil || e.Busy != session.OpNone {
 		t.Error("the old provider's late answer landed on the new one")
 	}
-	if m.busy != 0 {
-		t.Errorf("busy count %d after the provider went", m.busy)
+	if m.sess.Busy() != 0 {
+		t.Errorf("busy count %d after the provider went", m.sess.Busy())
 	}
 }
 
@@ -134,7 +141,7 @@ func TestFailureShowsServerWordsAndMarksFailed(t *testing.T) {
 	m, _ = press(m, "f")
 	err := &providers.Error{Op: "fetch token", Provider: "alpha", Status: 401, Code: "invalid_client",
 		Description: "bad secret", Hint: "check client_auth"}
-	m = step(m, tokenMsg{name: "alpha", seq: m.byName["alpha"].pending, op: opFetch, err: err})
+	m = step(m, tokenMsg{name: "alpha", seq: m.sess.Get("alpha").Pending, op: session.OpFetch, err: err})
 	got := plain(m)
 	for _, want := range []string{"✗ alpha", "failed", "Last error now", "invalid_client", "bad secret", "hint: check client_auth"} {
 		if !strings.Contains(got, want) {
@@ -159,7 +166,7 @@ func TestBindingsFollowState(t *testing.T) {
 	if k.Fetch.Enabled() || k.Edit.Enabled() || k.Delete.Enabled() {
 		t.Error("while busy: fetch, edit and delete must be off")
 	}
-	m = step(m, tokenMsg{name: "alpha", seq: m.byName["alpha"].pending, op: opFetch, recorded: true, tok: token(t0, time.Hour)})
+	m = step(m, tokenMsg{name: "alpha", seq: m.sess.Get("alpha").Pending, op: session.OpFetch, stored: stored("alpha", token(t0, time.Hour))})
 	k = &m.keys
 	for _, b := range k.actions() {
 		if !b.Enabled() {
@@ -176,25 +183,25 @@ func TestLogoutAndDeleteAskFirst(t *testing.T) {
 		t.Fatalf("x did not ask:\n%s", plain(m))
 	}
 	m, _ = press(m, "f") // ignored while asking
-	if m.byName["alpha"].busy != opNone {
+	if m.sess.Get("alpha").Busy != session.OpNone {
 		t.Fatal("a key went past the open question")
 	}
 	m, _ = press(m, "n")
-	if m.asking || m.byName["alpha"].busy != opNone {
+	if m.asking || m.sess.Get("alpha").Busy != session.OpNone {
 		t.Fatal("no still logged out")
 	}
 	m, _ = press(m, "x", "y")
-	if m.byName["alpha"].busy != opLogout {
+	if m.sess.Get("alpha").Busy != session.OpLogout {
 		t.Fatal("yes did not start the logout")
 	}
-	m = step(m, tokenMsg{name: "alpha", seq: m.byName["alpha"].pending, op: opLogout, recorded: true,
+	m = step(m, tokenMsg{name: "alpha", seq: m.sess.Get("alpha").Pending, op: session.OpLogout, stored: stored("alpha", nil),
 		logout: providers.LogoutResult{Method: providers.LogoutNone}})
 	m, _ = press(m, "d", "y")
-	if m.byName["alpha"].busy != opDelete {
+	if m.sess.Get("alpha").Busy != session.OpDelete {
 		t.Fatal("delete did not start after yes")
 	}
-	m = step(m, removedMsg{name: "alpha", seq: m.byName["alpha"].pending})
-	if len(m.entries) != 0 || !strings.Contains(plain(m), "deleted alpha") {
+	m = step(m, removedMsg{name: "alpha", seq: m.sess.Get("alpha").Pending})
+	if m.sess.Len() != 0 || !strings.Contains(plain(m), "deleted alpha") {
 		t.Errorf("alpha still there after delete:\n%s", plain(m))
 	}
 }
@@ -202,37 +209,37 @@ func TestLogoutAndDeleteAskFirst(t *testing.T) {
 func TestAutoRefreshWithBackoff(t *testing.T) {
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)})
-	e := m.byName["alpha"]
+	e := m.sess.Get("alpha")
 	tickAt := func(at time.Duration) {
 		c.now = t0.Add(at)
 		m = step(m, tickMsg{tag: m.tickTag})
 	}
 	tickAt(69 * time.Second) // 31s left: not yet (margin 30s)
-	if e.busy != opNone {
+	if e.Busy != session.OpNone {
 		t.Fatal("auto-refresh before the margin")
 	}
 	tickAt(70 * time.Second)
-	if e.busy != opAutoRefresh {
+	if e.Busy != session.OpAutoRefresh {
 		t.Fatal("no auto-refresh 30s before expiry")
 	}
 	fail := errors.New("refresh token for alpha: HTTP 503")
-	m = step(m, tokenMsg{name: "alpha", seq: e.pending, op: opAutoRefresh, err: fail})
-	if e.autoFails != 1 || !e.autoAt.Equal(t0.Add(75*time.Second)) {
-		t.Fatalf("after a failure: %d failures, next at %s; want 1 and +5s", e.autoFails, e.autoAt.Sub(t0))
+	m = step(m, tokenMsg{name: "alpha", seq: e.Pending, op: session.OpAutoRefresh, err: fail})
+	if e.AutoFails != 1 || !e.AutoAt.Equal(t0.Add(75*time.Second)) {
+		t.Fatalf("after a failure: %d failures, next at %s; want 1 and +5s", e.AutoFails, e.AutoAt.Sub(t0))
 	}
 	tickAt(74 * time.Second)
-	if e.busy != opNone {
+	if e.Busy != session.OpNone {
 		t.Fatal("retried before the backoff")
 	}
 	tickAt(75 * time.Second)
-	m = step(m, tokenMsg{name: "alpha", seq: e.pending, op: opAutoRefresh, err: fail})
-	if !e.autoAt.Equal(t0.Add(85 * time.Second)) {
-		t.Fatalf("second backoff ends at %s, want +10s", e.autoAt.Sub(t0))
+	m = step(m, tokenMsg{name: "alpha", seq: e.Pending, op: session.OpAutoRefresh, err: fail})
+	if !e.AutoAt.Equal(t0.Add(85 * time.Second)) {
+		t.Fatalf("second backoff ends at %s, want +10s", e.AutoAt.Sub(t0))
 	}
 	tickAt(85 * time.Second)
-	m = step(m, tokenMsg{name: "alpha", seq: e.pending, op: opAutoRefresh, recorded: true, tok: token(c.now, 100*time.Second)})
-	if e.autoFails != 0 || !e.autoAt.Equal(c.now.Add(70*time.Second)) || e.failed {
-		t.Errorf("after a success: %d failures, next at %s, failed %v", e.autoFails, e.autoAt.Sub(c.now), e.failed)
+	m = step(m, tokenMsg{name: "alpha", seq: e.Pending, op: session.OpAutoRefresh, stored: stored("alpha", token(c.now, 100*time.Second))})
+	if e.AutoFails != 0 || !e.AutoAt.Equal(c.now.Add(70*time.Second)) || e.Failed {
+		t.Errorf("after a success: %d failures, next at %s, failed %v", e.AutoFails, e.AutoAt.Sub(c.now), e.Failed)
 	}
 }
 
@@ -240,7 +247,7 @@ func TestExpiredAtStartIsNotChased(t *testing.T) {
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0.Add(-time.Hour), time.Minute)})
 	m = step(m, tickMsg{tag: m.tickTag})
-	if m.byName["alpha"].busy != opNone {
+	if m.sess.Get("alpha").Busy != session.OpNone {
 		t.Error("a token already expired at start was auto-refreshed")
 	}
 }
@@ -267,7 +274,7 @@ func TestFilterKeysDoNotAct(t *testing.T) {
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")}, store.Entry{Provider: prov("fred")})
 	m, _ = press(m, "/", "f", "r")
-	if m.byName["alpha"].busy != opNone || m.byName["fred"].busy != opNone {
+	if m.sess.Get("alpha").Busy != session.OpNone || m.sess.Get("fred").Busy != session.OpNone {
 		t.Fatal("typing a filter fetched")
 	}
 	if it, _ := m.list.Selected(); it.Name != "fred" || m.list.Len() != 1 {
@@ -313,7 +320,7 @@ func TestFullHelp(t *testing.T) {
 		}
 	}
 	m, _ = press(m, "f")
-	if m.byName["alpha"].busy != opNone {
+	if m.sess.Get("alpha").Busy != session.OpNone {
 		t.Error("a key acted through the help page")
 	}
 	m, _ = press(m, "esc")
@@ -341,23 +348,23 @@ func TestRefreshAllStartsEveryIdleProvider(t *testing.T) {
 		store.Entry{Provider: prov("b")}, store.Entry{Provider: prov("c")})
 	m, _ = press(m, "f")
 	m, _ = press(m, "R")
-	if m.byName["a"].busy != opFetch || m.byName["b"].busy != opFetch || m.byName["c"].busy != opFetch {
-		t.Errorf("refresh all: a %d b %d c %d", m.byName["a"].busy, m.byName["b"].busy, m.byName["c"].busy)
+	if m.sess.Get("a").Busy != session.OpFetch || m.sess.Get("b").Busy != session.OpFetch || m.sess.Get("c").Busy != session.OpFetch {
+		t.Errorf("refresh all: a %d b %d c %d", m.sess.Get("a").Busy, m.sess.Get("b").Busy, m.sess.Get("c").Busy)
 	}
 	if !strings.Contains(plain(m), "refreshing 2 providers") {
 		t.Error("status does not count the providers refreshed")
 	}
 	// a was fetched by f before R: its answer is not part of the summary.
-	m = step(m, tokenMsg{name: "a", seq: m.byName["a"].pending, op: opFetch, recorded: true, tok: token(t0, time.Hour)})
-	m = step(m, tokenMsg{name: "b", seq: m.byName["b"].pending, op: opFetch, recorded: true, tok: token(t0, time.Hour)})
+	m = step(m, tokenMsg{name: "a", seq: m.sess.Get("a").Pending, op: session.OpFetch, stored: stored("a", token(t0, time.Hour))})
+	m = step(m, tokenMsg{name: "b", seq: m.sess.Get("b").Pending, op: session.OpFetch, stored: stored("b", token(t0, time.Hour))})
 	if got := plain(m); !strings.Contains(got, "refreshing: 1 done, 1 to go") {
 		t.Errorf("status halfway:\n%s", got)
 	}
-	m = step(m, tokenMsg{name: "c", seq: m.byName["c"].pending, op: opFetch, err: errors.New("fetch token for c: HTTP 401")})
+	m = step(m, tokenMsg{name: "c", seq: m.sess.Get("c").Pending, op: session.OpFetch, err: errors.New("fetch token for c: HTTP 401")})
 	if got := plain(m); !strings.Contains(got, "refreshed 1 of 2; failed: c (see the detail)") {
 		t.Errorf("summary:\n%s", got)
 	}
-	if !m.byName["c"].failed || m.byName["b"].failed {
+	if !m.sess.Get("c").Failed || m.sess.Get("b").Failed {
 		t.Error("the failed provider is not marked, or the good one is")
 	}
 }
@@ -390,7 +397,7 @@ func TestKeyBurstIsSplit(t *testing.T) {
 	if m.asking {
 		t.Fatal("the n of a burst did not answer the question")
 	}
-	if e := m.selectedEntry(); e == nil || e.prov.Name != "charlie" {
+	if e := m.selectedEntry(); e == nil || e.Provider.Name != "charlie" {
 		t.Errorf("the k after n did not move up to charlie")
 	}
 }

@@ -12,8 +12,11 @@ import (
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/themes"
+	"github.com/tokenscope/tokenscope/ui/confirm"
 	"github.com/tokenscope/tokenscope/ui/detail"
 	"github.com/tokenscope/tokenscope/ui/list"
+	"github.com/tokenscope/tokenscope/ui/session"
+	"github.com/tokenscope/tokenscope/ui/status"
 )
 
 // Options configure the explorer.
@@ -36,9 +39,14 @@ type Options struct {
 	FetchOnStart bool
 	// Now is the clock of the countdowns; nil means time.Now. Tests fix it.
 	Now func() time.Time
-	// Input and Output are the terminal; nil means stdin and stdout.
+	// Input and Output are the terminal; nil means stdin and stdout. The
+	// clipboard's OSC 52 fallback writes to Output, and is off without it.
 	Input  io.Reader
 	Output io.Writer
+	// Getenv reads the environment (the clipboard chooses how to reach the
+	// terminal by it); nil reads an empty one. The explorer reads nothing
+	// of the process itself: the command line passes it in.
+	Getenv func(string) string
 }
 
 // New returns the explorer's model, ready for tea.NewProgram (or teatest).
@@ -49,11 +57,13 @@ func New(o Options) Model {
 		keys:    DefaultKeyMap(),
 		client:  o.Client,
 		vault:   o.Vault,
-		list:    list.New(nil),
-		detail:  detail.New(nil),
+		list:    ptr(list.New(nil)),
+		detail:  ptr(detail.New(nil)),
+		confirm: &confirm.Model{},
 		help:    &hm,
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
-		byName:  map[string]*entry{},
+		status:  ptr(status.New(nil)),
+		sess:    session.New(),
 		slots:   make(chan struct{}, bulkSlots),
 	}
 	m.clipOpts = clipboardOptions(o)
@@ -65,7 +75,7 @@ func New(o Options) Model {
 	if !ok {
 		t = themes.Default()
 	}
-	m.applyTheme(t)
+	m.setTheme(t)
 	m.setNow(m.clock())
 	if m.vault == nil {
 		m.screen = screenUnlock
@@ -97,3 +107,6 @@ func Run(o Options) error {
 	}
 	return nil
 }
+
+// ptr is a pointer to a copy of v: a child built by value, held by pointer.
+func ptr[T any](v T) *T { return &v }

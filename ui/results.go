@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"errors"
-	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,130 +11,89 @@ import (
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/ui/lifetime"
+	"github.com/tokenscope/tokenscope/ui/session"
+	"github.com/tokenscope/tokenscope/ui/status"
 )
 
-// errGone and errEdited are the outcomes of a refresh-all for a provider
-// deleted, or given another wire identity, meanwhile.
-var (
-	errGone   = errors.New("deleted meanwhile")
-	errEdited = errors.New("edited meanwhile")
-)
-
-// Auto-refresh backoff after a failure: doubling from the first delay up
-// to the cap.
-const (
-	backoffFirst = 5 * time.Second
-	backoffCap   = 5 * time.Minute
-)
-
-// onToken applies the end of a fetch, refresh or logout.
+// onToken applies the end of a fetch, refresh or logout and says how it
+// ended; an answer of a bulk run is summed up by the tally instead.
 func (m *Model) onToken(msg tokenMsg) tea.Cmd {
-	e, ok := m.finish(msg.name, msg.seq)
-	if !ok {
-		return nil
-	}
-	defer m.changed(e)
 	now := m.clock()
-	e.record(msg.events)
-	if msg.recorded {
-		e.setToken(msg.tok)
+	e, inBulk := m.sess.Token(session.TokenAnswer{Name: msg.name, Seq: msg.seq, Op: msg.op,
+		Stored: msg.stored, Err: msg.err}, now)
+	if e != nil && !inBulk {
+		m.tokenStatus(e, msg, now)
 	}
-	if msg.err != nil {
-		e.lastErr, e.lastErrAt, e.failed = msg.err, now, true
-		if msg.op == opAutoRefresh && e.hasToken() {
-			// Without a token (dropped by the store meanwhile) there is
-			// nothing left to refresh.
-			e.autoFails++
-			e.autoAt = now.Add(backoff(e.autoFails))
-		}
-	} else {
-		e.lastErr, e.failed, e.autoFails = nil, false, 0
-	}
-	if e.inBulk {
-		e.inBulk = false
-		m.bulkDone(e.prov.Name, msg.err)
-		return nil
-	}
-	m.tokenStatus(e, msg, now)
 	return nil
 }
 
-// tokenStatus says on the status line how a token action ended.
-func (m *Model) tokenStatus(e *entry, msg tokenMsg, now time.Time) {
-	name := e.prov.Name
+// tokenStatus says on the status line how a token action ended. An
+// auto-refresh is a background event: the status line shows it only when
+// nothing of the user's is showing.
+func (m *Model) tokenStatus(e *session.Entry, msg tokenMsg, now time.Time) {
+	name := e.Provider.Name
+	bg := msg.op == session.OpAutoRefresh
+	say := func(k status.Kind, text string) {
+		m.status.Show(status.Msg{Kind: k, Text: text, Provider: name, Background: bg})
+	}
 	warn := ""
-	if msg.err == nil && msg.op != opLogout {
+	if msg.err == nil && msg.op != session.OpLogout {
 		warn = issuedWarning(e)
 	}
 	switch {
-	case msg.err != nil && msg.op == opAutoRefresh && !e.autoAt.IsZero():
-		m.setStatus(statusError, "auto-refresh failed: "+msg.err.Error()+
-			" · retrying "+jwt.Relative(now, e.autoAt))
-	case msg.err != nil && msg.op == opAutoRefresh:
-		m.setStatus(statusError, "auto-refresh failed: "+msg.err.Error())
+	case msg.err != nil && bg && !e.AutoAt.IsZero():
+		say(status.Error, "auto-refresh failed: "+msg.err.Error()+" · retrying "+jwt.Relative(now, e.AutoAt))
+	case msg.err != nil && bg:
+		say(status.Error, "auto-refresh failed: "+msg.err.Error())
 	case msg.err != nil:
-		m.setStatus(statusError, msg.err.Error())
-	case msg.op == opLogout:
-		m.setStatus(statusOK, "logged out of "+name+": "+logoutSummary(msg.logout))
+		say(status.Error, msg.err.Error())
+	case msg.op == session.OpLogout:
+		say(status.Success, "logged out of "+name+": "+logoutSummary(msg.logout))
 	case warn != "":
-		// The token is kept and shown, but the server sent it broken:
-		// say so in the tone of an error, which stays on the line longer.
+		// The token is kept and shown, but the server sent it broken.
 		what := "refreshed "
 		switch msg.op {
-		case opFetch:
+		case session.OpFetch:
 			what = "fetched a token for "
-		case opAutoRefresh:
+		case session.OpAutoRefresh:
 			what = "auto-refreshed "
 		}
-		m.setStatus(statusError, what+name+validity(e, now)+" · warning: "+warn)
-	case msg.op == opFetch:
-		m.setStatus(statusOK, "fetched a token for "+name+validity(e, now))
-	case msg.op == opAutoRefresh:
-		// A background success does not wipe an error the user has yet
-		// to read.
-		if !m.showingError(now) {
-			m.setStatus(statusOK, "auto-refreshed "+name+validity(e, now))
-		}
+		say(status.Warning, what+name+validity(e, now)+" · warning: "+warn)
+	case msg.op == session.OpFetch:
+		say(status.Success, "fetched a token for "+name+validity(e, now))
+	case bg:
+		say(status.Success, "auto-refreshed "+name+validity(e, now))
 	default:
-		m.setStatus(statusOK, "refreshed "+name+validity(e, now))
+		say(status.Success, "refreshed "+name+validity(e, now))
 	}
 }
 
 // issuedWarning is the first of jwt.CheckIssued's warnings about e's token
 // (issued already expired, or not yet valid), "" when there is none or the
 // token is opaque.
-func issuedWarning(e *entry) string {
-	if !e.hasToken() {
+func issuedWarning(e *session.Entry) string {
+	if !e.HasToken() {
 		return ""
 	}
-	j, err := jwt.Parse(e.tok.AccessToken.Reveal())
+	j, err := jwt.Parse(e.Token.AccessToken.Reveal())
 	if err != nil {
 		return ""
 	}
-	if ws := j.CheckIssued(e.tok.IssuedAt, e.tok.ClockSkew); len(ws) > 0 {
+	if ws := j.CheckIssued(e.Token.IssuedAt, e.Token.ClockSkew); len(ws) > 0 {
 		return ws[0].Msg
 	}
 	return ""
 }
 
-// backoff is the wait before auto-refresh attempt n+1 after n failures.
-func backoff(n int) time.Duration {
-	d := backoffFirst
-	for i := 1; i < n && d < backoffCap; i++ {
-		d *= 2
-	}
-	return min(d, backoffCap)
-}
-
 // validity says for how long e's token is valid, for the status line.
-func validity(e *entry, now time.Time) string {
-	if !e.hasToken() {
+func validity(e *session.Entry, now time.Time) string {
+	if !e.HasToken() {
 		return ""
 	}
-	if e.tok.ExpiresAt.IsZero() {
+	if e.Token.ExpiresAt.IsZero() {
 		return " · expiry unknown"
 	}
-	left := e.tok.ExpiresAt.Sub(now)
+	left := e.Token.ExpiresAt.Sub(now)
 	if left <= 0 {
 		return " · already expired"
 	}
@@ -157,40 +114,23 @@ func statusText(code int) string {
 	return strings.TrimSpace(strconv.Itoa(code) + " " + http.StatusText(code))
 }
 
-// autoRefresh starts the refreshes that are due: shortly before expiry
-// (lifetime.Span.RefreshAt), or at the backoff time after a failure. A
-// token already expired when the explorer saw it is left to the user, and
-// so is a provider the user is editing or being asked about: its answer
-// would land under the user's hands.
+// autoRefresh starts the refreshes the session says are due, leaving
+// alone the providers the user is about to act on.
 func (m *Model) autoRefresh() tea.Cmd {
-	var cmds []tea.Cmd
-	now := m.now
-	for _, e := range m.entries {
-		if e.autoAt.IsZero() || now.Before(e.autoAt) || e.busy != opNone || m.held(e) {
-			continue
-		}
-		if !e.hasToken() {
-			e.autoAt = time.Time{} // the token went: nothing to refresh
-			m.changed(e)
-			continue
-		}
-		if !e.tok.ExpiresAt.After(now) && e.autoFails == 0 {
-			e.autoAt = time.Time{} // expired unwatched: not ours to chase
-			m.changed(e)
-			continue
-		}
-		cmds = append(cmds, m.start(e, opAutoRefresh, m.slots))
-	}
-	if len(cmds) == 0 {
+	due := m.sess.Due(m.now, m.held)
+	if len(due) == 0 {
 		return nil
+	}
+	cmds := make([]tea.Cmd, 0, len(due))
+	for _, e := range due {
+		cmds = append(cmds, m.start(e, session.OpAutoRefresh, m.slots))
 	}
 	return tea.Batch(cmds...)
 }
 
-// held reports whether e is open in the edit form or in the confirm
-// dialog, where the user is about to act on it.
-func (m *Model) held(e *entry) bool {
-	name := e.prov.Name
+// held reports whether the named provider is open in the edit form or in
+// the confirm dialog, where the user is about to act on it.
+func (m *Model) held(name string) bool {
 	if m.form != nil && m.editing == name {
 		return true
 	}
@@ -200,117 +140,56 @@ func (m *Model) held(e *entry) bool {
 
 // onTry shows a try request's answer.
 func (m *Model) onTry(msg tryMsg) tea.Cmd {
-	e, ok := m.finish(msg.name, msg.seq)
-	if !ok {
+	e := m.sess.TryDone(msg.name, msg.seq, msg.res, msg.err, m.clock())
+	if e == nil {
 		return nil
 	}
-	e.try, e.tryErr, e.tryAt = msg.res, msg.err, m.clock()
 	if msg.err != nil {
-		m.setStatus(statusError, msg.err.Error())
-	} else {
-		r := msg.res
-		kind := statusOK
-		if r.Status >= 400 {
-			kind = statusError
-		}
-		m.setStatus(kind, "try "+e.prov.Name+": "+r.Method+" → "+statusText(r.Status)+
-			" in "+strconv.FormatInt(r.Latency.Milliseconds(), 10)+" ms")
+		m.setStatusOf(e.Provider.Name, status.Error, msg.err.Error())
+		return nil
 	}
-	m.changed(e)
+	r := msg.res
+	kind := status.Success
+	if r.Status >= 400 {
+		kind = status.Error
+	}
+	m.setStatusOf(e.Provider.Name, kind, "try "+e.Provider.Name+": "+r.Method+" → "+statusText(r.Status)+
+		" in "+strconv.FormatInt(r.Latency.Milliseconds(), 10)+" ms")
 	return nil
 }
 
-// onSaved shows an added or edited provider. A save is never stale: the
-// store holds what it wrote, so the explorer follows whatever came since.
+// onSaved shows an added or edited provider as the store now holds it.
 func (m *Model) onSaved(msg savedMsg) tea.Cmd {
-	if msg.seq != 0 {
-		m.finish(msg.old, msg.seq)
-	}
+	e, added := m.sess.Saved(session.SaveAnswer{Old: msg.old, Seq: msg.seq, Stored: msg.stored, Err: msg.err})
 	if msg.err != nil {
-		m.setStatus(statusError, msg.err.Error())
-		if e := m.byName[msg.old]; e != nil {
-			m.changed(e)
-		}
+		m.setStatusOf(msg.name, status.Error, msg.err.Error())
 		return nil
 	}
-	p := msg.prov
-	if old := m.byName[msg.old]; old != nil && msg.old != p.Name {
-		m.drop(msg.old)
-	}
-	if e := m.byName[p.Name]; e != nil {
-		if !sameWire(e.prov, p) {
-			e.setToken(nil)
-			// An answer under way is for the old identity: drop it.
-			e.stale = e.busy != opNone
-		}
-		e.prov = p
-		m.changed(e)
-		m.setStatus(statusOK, "saved "+p.Name)
+	m.syncList()
+	if added {
+		m.setStatusOf(msg.name, status.Success, "added "+msg.name)
 	} else {
-		e := &entry{prov: p}
-		m.entries = append(m.entries, e)
-		m.byName[p.Name] = e
-		m.rebuildList()
-		m.setStatus(statusOK, "added "+p.Name)
+		m.setStatusOf(msg.name, status.Success, "saved "+msg.name)
 	}
-	m.list.Select(p.Name)
+	m.list.Select(e.Provider.Name)
 	return nil
-}
-
-// sameWire mirrors the store's rule: a token survives an edit unless the
-// provider's wire identity changed. It must match store.sameWire
-// (store/state.go) exactly, or the explorer's copy and the store disagree
-// about whether the token survived.
-func sameWire(a, b providers.Provider) bool {
-	return a.TokenURL == b.TokenURL && a.Grant == b.Grant && a.ClientID == b.ClientID &&
-		a.Username == b.Username && a.Scope == b.Scope && a.Product == b.Product &&
-		maps.Equal(a.Params, b.Params)
 }
 
 // onRemoved drops a deleted provider.
 func (m *Model) onRemoved(msg removedMsg) {
-	e, ok := m.finish(msg.name, msg.seq)
-	if !ok {
+	if m.sess.Removed(msg.name, msg.seq, msg.err) == nil {
 		return
 	}
 	if msg.err != nil {
-		m.setStatus(statusError, msg.err.Error())
-		m.changed(e)
+		m.setStatusOf(msg.name, status.Error, msg.err.Error())
 		return
 	}
-	m.drop(msg.name)
-	m.setStatus(statusOK, "deleted "+msg.name)
-}
-
-// drop forgets an entry; an answer still on its way for it is dropped
-// when it comes, as no entry has its request number.
-func (m *Model) drop(name string) {
-	e := m.byName[name]
-	if e == nil {
-		return
-	}
-	if e.busy != opNone {
-		m.busy--
-	}
-	if e.inBulk {
-		m.bulkDone(name, errGone)
-	}
-	delete(m.byName, name)
-	for i, x := range m.entries {
-		if x == e {
-			m.entries = append(m.entries[:i:i], m.entries[i+1:]...)
-			break
-		}
-	}
-	if m.shown == e {
-		m.shown = nil
-	}
-	m.rebuildList()
+	m.setStatus(status.Success, "deleted "+msg.name)
 }
 
 // onThemeSaved reports a theme that could not be remembered.
 func (m *Model) onThemeSaved(msg themeSavedMsg) {
 	if msg.err != nil {
-		m.setStatus(statusError, msg.err.Error())
+		m.setStatus(status.Error, msg.err.Error())
 	}
 }

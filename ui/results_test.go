@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +12,9 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/ui/clipboard"
+	"github.com/tokenscope/tokenscope/ui/session"
+	"github.com/tokenscope/tokenscope/ui/status"
 )
 
 // quits reports whether cmd, run with any batch it holds, asks to quit.
@@ -41,43 +43,43 @@ func TestFailedAutoRefreshWithoutTokenIsNotRetried(t *testing.T) {
 		c.now = t0.Add(at)
 		m = step(m, tickMsg{tag: m.tickTag})
 	}
-	e := m.byName["alpha"]
+	e := m.sess.Get("alpha")
 	tickAt(70 * time.Second)
-	if e.busy != opAutoRefresh {
+	if e.Busy != session.OpAutoRefresh {
 		t.Fatal("no auto-refresh 30s before expiry")
 	}
 	// The store no longer holds a token for alpha (a logout elsewhere).
-	m = step(m, tokenMsg{name: "alpha", seq: e.pending, op: opAutoRefresh, recorded: true, tok: nil,
+	m = step(m, tokenMsg{name: "alpha", seq: e.Pending, op: session.OpAutoRefresh, stored: stored("alpha", nil),
 		err: errors.New("refresh token for alpha: no token held")})
-	if !e.autoAt.IsZero() {
-		t.Errorf("a retry is scheduled at +%s for a provider without a token", e.autoAt.Sub(c.now))
+	if !e.AutoAt.IsZero() {
+		t.Errorf("a retry is scheduled at +%s for a provider without a token", e.AutoAt.Sub(c.now))
 	}
 	tickAt(75 * time.Second) // panicked here: the backoff ran on a nil token
 	tickAt(90 * time.Second)
-	if e.busy != opNone {
+	if e.Busy != session.OpNone {
 		t.Error("auto-refresh started on a provider without a token")
 	}
 
 	// Whatever scheduled it, a due refresh without a token is skipped.
-	b := m.byName["beta"]
-	b.tok, b.autoAt = nil, c.now
+	b := m.sess.Get("beta")
+	b.Token, b.AutoAt = nil, c.now
 	tickAt(91 * time.Second)
-	if b.busy != opNone || !b.autoAt.IsZero() {
-		t.Errorf("tokenless beta: busy %d, autoAt %v", b.busy, b.autoAt)
+	if b.Busy != session.OpNone || !b.AutoAt.IsZero() {
+		t.Errorf("tokenless beta: busy %d, autoAt %v", b.Busy, b.AutoAt)
 	}
 }
 
 func TestAutoRefreshLeavesTheEditedProviderAlone(t *testing.T) {
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)})
-	e := m.byName["alpha"]
+	e := m.sess.Get("alpha")
 	m, _ = press(m, "e")
 	if m.screen != screenForm {
 		t.Fatal("e did not open the edit form")
 	}
 	c.now = t0.Add(70 * time.Second)
 	m = step(m, tickMsg{tag: m.tickTag})
-	if e.busy != opNone {
+	if e.Busy != session.OpNone {
 		t.Fatal("auto-refresh started on the provider open in the edit form")
 	}
 }
@@ -85,22 +87,22 @@ func TestAutoRefreshLeavesTheEditedProviderAlone(t *testing.T) {
 func TestAnswerForTheOldWireIdentityIsDropped(t *testing.T) {
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)})
-	e := m.byName["alpha"]
+	e := m.sess.Get("alpha")
 	c.now = t0.Add(70 * time.Second)
 	m = step(m, tickMsg{tag: m.tickTag})
-	if e.busy != opAutoRefresh {
+	if e.Busy != session.OpAutoRefresh {
 		t.Fatal("no auto-refresh 30s before expiry")
 	}
-	seq := e.pending
+	seq := e.Pending
 	edited := prov("alpha")
 	edited.Scope = "admin"
-	m = step(m, savedMsg{prov: edited, old: "alpha"})
-	m = step(m, tokenMsg{name: "alpha", seq: seq, op: opAutoRefresh, recorded: true, tok: token(c.now, time.Hour)})
-	if e.tok != nil {
+	m = step(m, savedMsg{name: "alpha", old: "alpha", stored: store.Entry{Provider: edited}})
+	m = step(m, tokenMsg{name: "alpha", seq: seq, op: session.OpAutoRefresh, stored: stored("alpha", token(c.now, time.Hour))})
+	if e.Token != nil {
 		t.Error("a token asked for with the old scope landed on the edited provider")
 	}
-	if e.busy != opNone || m.busy != 0 {
-		t.Errorf("after the dropped answer: busy %d, busy count %d", e.busy, m.busy)
+	if e.Busy != session.OpNone || m.sess.Busy() != 0 {
+		t.Errorf("after the dropped answer: busy %d, busy count %d", e.Busy, m.sess.Busy())
 	}
 	if strings.Contains(plain(m), "auto-refreshed alpha") {
 		t.Errorf("the dropped answer was reported:\n%s", plain(m))
@@ -110,25 +112,23 @@ func TestAnswerForTheOldWireIdentityIsDropped(t *testing.T) {
 func TestConfirmYesIsNotLostToAutoRefresh(t *testing.T) {
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)})
-	e := m.byName["alpha"]
+	e := m.sess.Get("alpha")
 	m, _ = press(m, "x")
 	c.now = t0.Add(70 * time.Second)
 	m = step(m, tickMsg{tag: m.tickTag})
-	if e.busy != opNone {
+	if e.Busy != session.OpNone {
 		t.Fatal("auto-refresh started on the provider the dialog asks about")
 	}
 	m, _ = press(m, "y")
-	if e.busy != opLogout {
-		t.Fatalf("yes did not log out: busy %d", e.busy)
+	if e.Busy != session.OpLogout {
+		t.Fatalf("yes did not log out: busy %d", e.Busy)
 	}
-	m = step(m, tokenMsg{name: "alpha", seq: e.pending, op: opLogout, recorded: true,
+	m = step(m, tokenMsg{name: "alpha", seq: e.Pending, op: session.OpLogout, stored: stored("alpha", nil),
 		logout: providers.LogoutResult{Method: providers.LogoutNone}})
 
 	// Busy however it came to be: yes says that nothing was done.
-	e.setToken(token(c.now, time.Hour))
-	m.changed(e)
 	m, _ = press(m, "d")
-	m.begin(e, opRefresh)
+	m.sess.Begin(e, session.OpRefresh)
 	m, _ = press(m, "y")
 	if got := plain(m); !strings.Contains(got, "nothing done: alpha is busy refreshing") {
 		t.Errorf("yes on a busy provider says nothing:\n%s", got)
@@ -138,24 +138,24 @@ func TestConfirmYesIsNotLostToAutoRefresh(t *testing.T) {
 func TestAutoRefreshSuccessKeepsAnError(t *testing.T) {
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)})
-	e := m.byName["alpha"]
+	e := m.sess.Get("alpha")
 	c.now = t0.Add(70 * time.Second)
 	m = step(m, tickMsg{tag: m.tickTag})
 	const failure = "fetched 6 of 7; failed: broken-gateway"
-	m.setStatus(statusError, failure)
-	m = step(m, tokenMsg{name: "alpha", seq: e.pending, op: opAutoRefresh, recorded: true, tok: token(c.now, time.Hour)})
+	m.setStatus(status.Error, failure)
+	m = step(m, tokenMsg{name: "alpha", seq: e.Pending, op: session.OpAutoRefresh, stored: stored("alpha", token(c.now, time.Hour))})
 	if got := plain(m); !strings.Contains(got, failure) {
 		t.Errorf("an auto-refresh success wiped the error:\n%s", got)
 	}
-	if e.tok == nil || e.busy != opNone {
+	if e.Token == nil || e.Busy != session.OpNone {
 		t.Error("the auto-refresh did not land")
 	}
 	// Once the error has had its time, a success is reported again.
-	c.now = c.now.Add(statusErrorFor + time.Second)
+	c.now = c.now.Add(status.ErrorHold + time.Second)
 	m = step(m, tickMsg{tag: m.tickTag})
-	e.autoAt = c.now
+	e.AutoAt = c.now
 	m = step(m, tickMsg{tag: m.tickTag})
-	m = step(m, tokenMsg{name: "alpha", seq: e.pending, op: opAutoRefresh, recorded: true, tok: token(c.now, time.Hour)})
+	m = step(m, tokenMsg{name: "alpha", seq: e.Pending, op: session.OpAutoRefresh, stored: stored("alpha", token(c.now, time.Hour))})
 	if got := plain(m); !strings.Contains(got, "auto-refreshed alpha") {
 		t.Errorf("a success after the error expired is not reported:\n%s", got)
 	}
@@ -176,9 +176,10 @@ func TestQuitFromTheHelpPage(t *testing.T) {
 	}
 }
 
-// TestSameWireAgreesWithTheStore checks the explorer's copy of the rule
-// against what the store does with the token on an edit.
-func TestSameWireAgreesWithTheStore(t *testing.T) {
+// TestEditShowsWhatTheStoreKept: the explorer keeps no copy of the
+// store's wire identity rule; after an edit it shows the token the store
+// kept or dropped, whatever the rule decided.
+func TestEditShowsWhatTheStoreKept(t *testing.T) {
 	base := prov("alpha")
 	base.Params = map[string]string{"audience": ""}
 	for _, tc := range []struct {
@@ -191,27 +192,32 @@ func TestSameWireAgreesWithTheStore(t *testing.T) {
 		{"no params", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			v, err := store.Init(filepath.Join(t.TempDir(), "store"), []byte("test passphrase"), 10)
+			c := &clock{t0}
+			m := unitModel(t, c, 120, 40)
+			if err := m.vault.PutProvider(base); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.vault.Record(base.Name, token(t0, time.Hour), providers.Event{}); err != nil {
+				t.Fatal(err)
+			}
+			p, err := m.vault.Load()
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := v.PutProvider(base); err != nil {
-				t.Fatal(err)
-			}
-			if err := v.Record(base.Name, token(t0, time.Hour), providers.Event{}); err != nil {
-				t.Fatal(err)
-			}
+			m = step(m, loadedMsg{payload: p})
 			edited := base
 			edited.Params = tc.params
-			if err := v.PutProvider(edited); err != nil {
-				t.Fatal(err)
-			}
-			_, tok, err := v.Lookup(base.Name)
+			m = step(m, saveCmd(m.vault, edited, base.Name, 0)())
+			_, tok, err := m.vault.Lookup(base.Name)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if kept := tok != nil; kept != sameWire(base, edited) {
-				t.Errorf("store kept the token: %v; ui sameWire: %v", kept, sameWire(base, edited))
+			e := m.sess.Get(base.Name)
+			if kept, shown := tok != nil, e.HasToken(); kept != shown {
+				t.Errorf("store kept the token: %v; the explorer shows one: %v", kept, shown)
+			}
+			if !strings.Contains(plain(m), "saved alpha") {
+				t.Errorf("the save is not reported:\n%s", plain(m))
 			}
 		})
 	}
@@ -229,8 +235,7 @@ func TestListMarksPlainHTTP(t *testing.T) {
 		{providers.Provider{Name: "c", TokenURL: "http://auth.example/token"}, true},
 		{providers.Provider{Name: "d", TokenURL: "http://127.0.0.1:8080/token"}, false},
 	} {
-		e := &entry{prov: tt.p}
-		if got := e.item().Insecure; got != tt.want {
+		if got := itemOf(&session.Entry{Provider: tt.p}).Insecure; got != tt.want {
 			t.Errorf("%s (%s, insecure=%v): marked %v, want %v", tt.p.Name, tt.p.TokenURL, tt.p.Insecure, got, tt.want)
 		}
 	}
@@ -241,31 +246,75 @@ func b64url(s string) string { return base64.RawURLEncoding.EncodeToString([]byt
 func TestTokenIssuedExpiredIsReported(t *testing.T) {
 	c := &clock{t0}
 	m := unitModel(t, c, 220, 60, store.Entry{Provider: prov("alpha")})
-	e := m.byName["alpha"]
+	e := m.sess.Get("alpha")
 	fetch := func(claims string) string {
 		t.Helper()
 		m, _ = press(m, "f")
-		if e.busy != opFetch {
+		if e.Busy != session.OpFetch {
 			t.Fatal("f started no fetch")
 		}
 		raw := b64url(`{"alg":"RS256","typ":"JWT"}`) + "." + b64url(claims) + "." + b64url("sig")
 		tok := &providers.Token{AccessToken: providers.Secret(raw), TokenType: "Bearer", IssuedAt: c.now,
 			ExpiresAt: c.now.Add(time.Hour), ExpiresIn: 3600, ExpirySource: providers.ExpiryFromExpiresIn}
-		m = step(m, tokenMsg{name: "alpha", seq: e.pending, op: opFetch, recorded: true, tok: tok})
+		m = step(m, tokenMsg{name: "alpha", seq: e.Pending, op: session.OpFetch, stored: stored("alpha", tok)})
 		return plain(m)
 	}
 	got := fetch(fmt.Sprintf(`{"sub":"a","exp":%d}`, t0.Add(-5*time.Minute).Unix()))
-	if m.status.kind != statusError ||
+	if m.status.Current().Kind != status.Warning ||
 		!strings.Contains(got, "fetched a token for alpha · valid for ") ||
 		!strings.Contains(got, " · warning: the server issued the token already expired: exp ") {
-		t.Errorf("status %d for a token issued expired:\n%s", m.status.kind, got)
+		t.Errorf("status %d for a token issued expired:\n%s", m.status.Current().Kind, got)
 	}
 	if !strings.Contains(got, "! the server issued the token already expired") {
 		t.Errorf("the detail pane does not say the token was issued expired:\n%s", got)
 	}
 	c.now = c.now.Add(time.Minute)
 	got = fetch(fmt.Sprintf(`{"sub":"a","exp":%d}`, c.now.Add(time.Hour).Unix()))
-	if m.status.kind != statusOK || strings.Contains(got, "the server issued") {
-		t.Errorf("status %d for a good token:\n%s", m.status.kind, got)
+	if m.status.Current().Kind != status.Success || strings.Contains(got, "the server issued") {
+		t.Errorf("status %d for a good token:\n%s", m.status.Current().Kind, got)
+	}
+}
+
+// TestUserResultOutlastsAutoRefresh: the result of the user's own action
+// stays on the status line while background auto-refreshes land, for the
+// selected provider or another; once it has had its time, the background
+// is reported again.
+func TestUserResultOutlastsAutoRefresh(t *testing.T) {
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)},
+		store.Entry{Provider: prov("beta"), Token: token(t0, 100*time.Second)})
+	tickAt := func(at time.Duration) {
+		c.now = t0.Add(at)
+		m = step(m, tickMsg{tag: m.tickTag})
+	}
+	statusLine := func() string {
+		lines := strings.Split(plain(m), "\n")
+		return lines[len(lines)-2]
+	}
+	tickAt(69 * time.Second)
+	m, _ = press(m, "c")
+	m = step(m, clipboard.CopiedMsg{Label: "the Authorization header of alpha", Via: clipboard.ViaSystem})
+	const copied = "copied the Authorization header of alpha · valid for 31s"
+	if got := statusLine(); !strings.Contains(got, copied) {
+		t.Fatalf("after the copy: %q", got)
+	}
+	tickAt(70 * time.Second)
+	a, b := m.sess.Get("alpha"), m.sess.Get("beta")
+	if a.Busy != session.OpAutoRefresh || b.Busy != session.OpAutoRefresh {
+		t.Fatal("no auto-refresh 30s before expiry")
+	}
+	m = step(m, tokenMsg{name: "beta", seq: b.Pending, op: session.OpAutoRefresh, stored: stored("beta", token(c.now, time.Hour))})
+	m = step(m, tokenMsg{name: "alpha", seq: a.Pending, op: session.OpAutoRefresh, err: errors.New("refresh token for alpha: HTTP 503")})
+	if got := statusLine(); !strings.Contains(got, copied) {
+		t.Errorf("a background answer overwrote the user's result: %q", got)
+	}
+	tickAt(69*time.Second + status.Hold + time.Second)
+	if got := strings.TrimSpace(statusLine()); got != "" {
+		t.Errorf("the user's result outstayed its %s: %q", status.Hold, got)
+	}
+	tickAt(75 * time.Second) // alpha's backoff is over
+	m = step(m, tokenMsg{name: "alpha", seq: a.Pending, op: session.OpAutoRefresh, err: errors.New("refresh token for alpha: HTTP 503")})
+	if got := statusLine(); !strings.Contains(got, "auto-refresh failed: refresh token for alpha: HTTP 503") {
+		t.Errorf("a background failure of the selected provider on an empty line: %q", got)
 	}
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -9,6 +8,8 @@ import (
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/form"
+	"github.com/tokenscope/tokenscope/ui/session"
+	"github.com/tokenscope/tokenscope/ui/status"
 	"github.com/tokenscope/tokenscope/ui/unlock"
 )
 
@@ -56,36 +57,19 @@ func (m *Model) childResult(msg tea.Msg) (tea.Cmd, bool) {
 // unlock screen and the form run spinners of their own.
 func (m *Model) ownSpin(msg spinner.TickMsg) bool { return msg.ID == m.spinner.ID() }
 
-// unlockKeys is the help of the unlock screen.
-func (m *Model) unlockKeys() help.KeyMap {
-	if m.unlock == nil {
-		return helpKeys{}
-	}
-	return *m.unlock
-}
-
-// sizeChildren gives the full-screen children the body's size.
-func (m *Model) sizeChildren(w, h int) {
-	if m.unlock != nil {
-		m.unlock.SetSize(w, h)
-	}
-	m.sizeForm(w, h)
-}
-
 // openForm shows the add form, or with e the edit form of e's provider.
-func (m *Model) openForm(e *entry) tea.Cmd {
+func (m *Model) openForm(e *session.Entry) tea.Cmd {
 	var orig *providers.Provider
 	m.editing = ""
 	if e != nil {
-		p := e.prov
+		p := e.Provider
 		orig = &p
 		m.editing = p.Name
 	}
-	names := m.byName
 	f := form.New(form.Options{
 		Styles:   m.styles.Form,
 		Original: orig,
-		Taken:    func(name string) bool { _, ok := names[name]; return ok },
+		Taken:    m.sess.Has,
 	})
 	m.form = &f
 	m.screen = screenForm
@@ -102,7 +86,7 @@ func (m *Model) formResult(msg tea.Msg) (tea.Cmd, bool) {
 		return m.save(msg.Provider, msg.Original), true
 	case form.CancelledMsg:
 		m.closeForm()
-		m.setStatus(statusInfo, "nothing saved")
+		m.setStatus(status.Info, "nothing saved")
 		return nil, true
 	}
 	if m.form == nil {
@@ -125,20 +109,12 @@ func (m *Model) save(p providers.Provider, original string) tea.Cmd {
 	if m.vault == nil {
 		return nil
 	}
-	m.setStatus(statusInfo, "saving "+p.Name+"…")
+	m.setStatusOf(p.Name, status.Info, "saving "+p.Name+"…")
 	var seq uint64
-	if e := m.byName[original]; e != nil && e.busy == opNone {
-		m.begin(e, opSave)
-		seq = e.pending
+	if e := m.sess.Get(original); m.sess.Begin(e, session.OpSave) {
+		seq = e.Pending
 	}
 	return tea.Batch(saveCmd(m.vault, p, original, seq), m.startSpinner())
-}
-
-// sizeForm gives the form the body's room.
-func (m *Model) sizeForm(w, h int) {
-	if m.form != nil {
-		m.form.SetSize(w-2, h)
-	}
 }
 
 // formView is the form, one column in from the left edge.
@@ -147,12 +123,4 @@ func (m *Model) formView() string {
 		return ""
 	}
 	return lipgloss.NewStyle().PaddingLeft(1).Render(m.form.View())
-}
-
-// formKeys is the help of the form.
-func (m *Model) formKeys() help.KeyMap {
-	if m.form == nil {
-		return helpKeys{}
-	}
-	return *m.form
 }

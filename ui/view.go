@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -43,22 +41,6 @@ func (m *Model) geometry() geometry {
 	g.listW, g.listH = max(g.listW, 1), max(g.listH, 1)
 	g.detW, g.detH = max(g.detW, 1), max(g.detH, 1)
 	return g
-}
-
-// layout gives every child its size.
-func (m *Model) layout() {
-	if m.width == 0 {
-		return
-	}
-	g := m.geometry()
-	m.laidOut = g
-	m.list.SetSize(g.listW, g.listH)
-	m.detail.SetSize(g.detW, g.detH)
-	m.help.Width = m.width
-	if m.asking {
-		m.confirm.SetSize(m.width, g.bodyH)
-	}
-	m.sizeChildren(m.width, g.bodyH)
 }
 
 // View renders the screen: header, body, status line and help line.
@@ -102,20 +84,7 @@ func spread(left, right string, w int) string {
 	return left + strings.Repeat(" ", gap) + right
 }
 
-func (m *Model) statusView() string {
-	s := &m.styles.StatusBar
-	st := &s.Text
-	switch m.status.kind {
-	case statusOK:
-		st = &s.OK
-	case statusError:
-		st = &s.Error
-	case statusInfo:
-		st = &s.Info
-	}
-	// The status line names providers and quotes servers' errors.
-	return ansi.Truncate(st.Render(display.Text(m.status.text)), m.width, "…")
-}
+func (m *Model) statusView() string { return m.status.View() }
 
 // bodyView renders what sits between the header and the status line,
 // exactly bodyH lines.
@@ -139,58 +108,6 @@ func (m *Model) bodyView(b *strings.Builder, g geometry) {
 	}
 	b.WriteString(lipgloss.Place(m.width, g.bodyH, lipgloss.Center, lipgloss.Center,
 		lipgloss.NewStyle().MaxWidth(m.width).MaxHeight(g.bodyH).Render(body)))
-}
-
-// statusKind is the tone of the status line.
-type statusKind int
-
-const (
-	statusInfo statusKind = iota
-	statusOK
-	statusError
-)
-
-// How long a message stays on the status line. Errors stay longer; every
-// message stays until replaced when the clock does not move (tests).
-const (
-	statusFor      = 8 * time.Second
-	statusErrorFor = 30 * time.Second
-)
-
-// status is the line under the panes that reports the last action.
-type status struct {
-	kind  statusKind
-	text  string
-	until time.Time
-}
-
-// setStatus replaces the status line.
-func (m *Model) setStatus(kind statusKind, text string) {
-	d := statusFor
-	if kind == statusError {
-		d = statusErrorFor
-	}
-	m.status = status{kind: kind, text: text, until: m.clock().Add(d)}
-}
-
-// showingError reports whether the status line shows an error at now.
-func (m *Model) showingError(now time.Time) bool {
-	s := &m.status
-	return s.kind == statusError && s.text != "" && !now.After(s.until)
-}
-
-// expire clears the status line once its time is up.
-func (s *status) expire(now time.Time) {
-	if s.text != "" && now.After(s.until) {
-		*s = status{}
-	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }
 
 // pane is one framed pane being drawn: its content lines, each exactly

@@ -7,7 +7,9 @@
 // take as CSI, or bidi controls that reorder what the user reads. Every
 // place that shows such text passes it through [Text] or [Block] first,
 // the way OpenSSH's utf8.c does for what it prints. The text itself is
-// kept as received; only what is shown is changed.
+// kept as received; only what is shown is changed. Output that must stay
+// machine-readable (--json, an exported providers file) goes through
+// [Quoted] instead, which escapes in the format's own syntax.
 //
 // The rendering is visible and unambiguous, not silent: ESC becomes
 // `\x1b`, U+202E becomes `\u202e`, a byte that is not UTF-8 becomes

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -180,6 +181,9 @@ func shown(arg any) any {
 		return strings.Join(lines, "\n")
 	case fmt.Stringer:
 		return display.Text(v.String())
+	}
+	if rv := reflect.ValueOf(arg); rv.Kind() == reflect.String {
+		return display.Text(rv.String()) // a named string type: providers.Grant
 	}
 	return arg
 }

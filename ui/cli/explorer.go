@@ -81,7 +81,8 @@ func (a *app) explorer(theme string) error {
 			return err
 		}
 	}
-	return a.runUI(ui.Options{Dir: dir, Vault: v, Client: providers.NewClient(providers.Options{}), Theme: theme})
+	return a.runUI(ui.Options{Dir: dir, Vault: v, Client: providers.NewClient(providers.Options{}), Theme: theme,
+		Output: a.stdout, Getenv: a.getenv})
 }
 
 // demo opens the explorer on a demo server, with a throwaway store holding
@@ -107,7 +108,8 @@ func (a *app) demo(theme string) (err error) {
 	if err != nil {
 		return err
 	}
-	return a.runUI(ui.Options{Dir: dir, Vault: v, Client: providers.NewClient(providers.Options{}), Theme: theme, Demo: true, FetchOnStart: true})
+	return a.runUI(ui.Options{Dir: dir, Vault: v, Client: providers.NewClient(providers.Options{}), Theme: theme,
+		Demo: true, FetchOnStart: true, Output: a.stdout, Getenv: a.getenv})
 }
 
 // removeOnHangup removes dir and exits when the terminal hangs up, which

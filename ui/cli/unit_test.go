@@ -221,3 +221,19 @@ func TestVersionLine(t *testing.T) {
 		}
 	}
 }
+
+// Every argument of a message is shown through display.Text; an error
+// with a server's words stays on one line, an error of our own keeps its
+// lines (import reports one per mistake).
+func TestMessageArgumentsAreShownSafely(t *testing.T) {
+	a, _, stderr := testApp(t, nil)
+	type grant string
+	a.errorf("%s %s %v %s", "a\x1b]52;c;SGVsbG8=\x07", grant("g\u202e"), 7, errors.New("one\x1b[2J\ntwo\u009b"))
+	a.errorf("%s", &providers.Error{Op: "fetch token", Provider: "p", Description: "d\ntokenscope: hint: evil"})
+	want := "tokenscope: error: a\\x1b]52;c;SGVsbG8=\\x07 g\\u202e 7 one\\x1b[2J\n" +
+		"tokenscope: error: two\\u009b\n" +
+		"tokenscope: error: fetch token for p: d\\ntokenscope: hint: evil\n"
+	if got := stderr.String(); got != want {
+		t.Errorf("stderr =\n%q\nwant\n%q", got, want)
+	}
+}

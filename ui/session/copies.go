@@ -1,0 +1,34 @@
+package session
+
+// pendingCopy is a copy under way: its label, and the provider it is of.
+type pendingCopy struct{ label, name string }
+
+// StartCopy notes a copy of the named provider's token under label.
+func (s *Session) StartCopy(name, label string) {
+	s.copies = append(s.copies, pendingCopy{label: label, name: name})
+	if e := s.byName[name]; e != nil {
+		e.Copying++
+		s.rev++
+	}
+}
+
+// CopyDone ends the copy under label and returns the entry it was of: nil
+// when the copy is unknown or its provider went meanwhile.
+func (s *Session) CopyDone(label string) *Entry {
+	for i, c := range s.copies {
+		if c.label != label {
+			continue
+		}
+		s.copies = append(s.copies[:i:i], s.copies[i+1:]...)
+		e := s.byName[c.name]
+		if e != nil && e.Copying > 0 {
+			e.Copying--
+			s.rev++
+		}
+		return e
+	}
+	return nil
+}
+
+// Copies is how many copies are under way.
+func (s *Session) Copies() int { return len(s.copies) }
