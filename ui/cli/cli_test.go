@@ -214,14 +214,19 @@ func cmdStoreGone(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmdTokenJWT writes a JWT to the named file: an RS256 header with a
-// signature that is not one, and the given claims, with ${NOW+N} replaced by the Unix time N seconds
-// from now, so that decode's relative times and warnings can be tested.
+// cmdTokenJWT writes a JWT to the named file: an RS256 header (kid k1,
+// or HEADER-JSON when given) with a signature that is not one, and the
+// given claims, with ${NOW+N} replaced by the Unix time N seconds from
+// now, so that decode's relative times, warnings and checks can be tested.
 //
-//	tokenjwt FILE CLAIMS-JSON
+//	tokenjwt FILE CLAIMS-JSON [HEADER-JSON]
 func cmdTokenJWT(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: tokenjwt FILE CLAIMS-JSON")
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: tokenjwt FILE CLAIMS-JSON [HEADER-JSON]")
+	}
+	header := `{"alg":"RS256","typ":"JWT","kid":"k1"}`
+	if len(args) == 3 {
+		header = args[2]
 	}
 	now := time.Now().Unix()
 	claims := regexp.MustCompile(`\$\{NOW([+-]\d+)\}`).ReplaceAllStringFunc(args[1], func(s string) string {
@@ -230,7 +235,7 @@ func cmdTokenJWT(ts *testscript.TestScript, neg bool, args []string) {
 		return fmt.Sprint(now + n)
 	})
 	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
-	tok := enc(`{"alg":"RS256","typ":"JWT","kid":"k1"}`) + "." + enc(claims) + "." + enc("not a real signature")
+	tok := enc(header) + "." + enc(claims) + "." + enc("not a real signature")
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(tok+"\n"), 0o600))
 }
 

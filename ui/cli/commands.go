@@ -108,9 +108,13 @@ func commands() []command {
 			doc: "Logs out at the provider's logout endpoint, or revokes the token (RFC 7009), and drops\n" +
 				"the token from the store even when the provider refuses.",
 			run: (*app).cmdLogout},
-		{name: "decode", args: "[TOKEN|-] [--json]", summary: "decode a JWT",
+		{name: "decode", args: "[TOKEN|-] [--json] [--check] [--jwks URL|--provider NAME]", summary: "decode a JWT",
 			doc: "Decodes a JWT: header, claims, its times in local time, and warnings. The token is read\n" +
-				"from standard input when it is - or not given (a prompt without echo in a terminal).",
+				"from standard input when it is - or not given (a prompt without echo in a terminal).\n" +
+				"With --jwks URL, or --provider NAME for NAME's jwks_url, it verifies the signature.\n" +
+				"With --check it exits 1, saying why, when the token is expired, not yet valid or\n" +
+				"unsigned (alg \"none\"), or when a signature it was asked to verify is not verified:\n\n" +
+				"    tokenscope token momo | tokenscope decode --check --provider momo",
 			run: (*app).cmdDecode},
 		{name: "curl", operand: operandProvider, args: "NAME", needs: "a provider NAME", summary: "print the token request as curl",
 			doc: "Prints NAME's token request as a curl command, its secrets as $VARIABLES named as\n" +

@@ -38,6 +38,7 @@ type specFlag struct {
 	arg    string // "" for a boolean flag
 	usage  string
 	values []string // the values it takes, when they are a fixed few
+	names  bool     // it takes a provider's name (decode --provider)
 }
 
 func newSpec() spec {
@@ -57,7 +58,7 @@ func specFlags(fs *flag.FlagSet) []specFlag {
 		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
 			arg = ""
 		}
-		out = append(out, specFlag{name: f.Name, arg: arg, usage: usage, values: flagValues(f.Name)})
+		out = append(out, specFlag{name: f.Name, arg: arg, usage: usage, values: flagValues(f.Name), names: f.Name == "provider"})
 	})
 	return append(out, specFlag{name: "help", usage: "show this help"})
 }
@@ -172,7 +173,7 @@ _tokenscope() {
 `)
 	for _, f := range s.root {
 		if f.arg != "" {
-			fmt.Fprintf(&b, "        --%s) COMPREPLY=($(compgen -W '%s' -- \"$cur\")); return ;;\n", f.name, words(f.values))
+			fmt.Fprintf(&b, "        %s\n", bashFlagValue(f))
 		}
 	}
 	fmt.Fprintf(&b, `        esac
@@ -203,7 +204,7 @@ _tokenscope() {
 		b.WriteString("        case $prev in\n")
 		for _, f := range c.flags {
 			if f.arg != "" {
-				fmt.Fprintf(&b, "        --%s) COMPREPLY=($(compgen -W '%s' -- \"$cur\")); return ;;\n", f.name, words(f.values))
+				fmt.Fprintf(&b, "        %s\n", bashFlagValue(f))
 			}
 		}
 		fmt.Fprintf(&b, "        esac\n        if [[ $cur == -* ]]; then\n            COMPREPLY=($(compgen -W '%s' -- \"$cur\"))\n", words(flagNames(c.flags)))
@@ -228,6 +229,14 @@ complete -F _tokenscope tokenscope
 	return err
 }
 
+// bashFlagValue is the case arm that completes f's value.
+func bashFlagValue(f specFlag) string {
+	if f.names {
+		return fmt.Sprintf(`--%s) COMPREPLY=($(compgen -W "$(_tokenscope_names)" -- "$cur")); return ;;`, f.name)
+	}
+	return fmt.Sprintf(`--%s) COMPREPLY=($(compgen -W '%s' -- "$cur")); return ;;`, f.name, words(f.values))
+}
+
 // zshQuote makes s a zsh single-quoted word's inside.
 func zshQuote(s string) string { return strings.ReplaceAll(s, "'", `'\''`) }
 
@@ -241,7 +250,9 @@ func zshFlag(f specFlag) string {
 	spec := "--" + f.name + "[" + zshDesc(f.usage) + "]"
 	if f.arg != "" {
 		action := " "
-		if len(f.values) > 0 {
+		if f.names {
+			action = "_tokenscope_names"
+		} else if len(f.values) > 0 {
 			action = "(" + words(f.values) + ")"
 		}
 		spec += ":" + zshDesc(f.arg) + ":" + action
@@ -363,6 +374,8 @@ func fishArg(f specFlag) string {
 	switch {
 	case f.arg == "":
 		return ""
+	case f.names:
+		return " -x -a '(__tokenscope_names)'"
 	case len(f.values) > 0:
 		return " -x -a " + fishQuote(words(f.values))
 	}

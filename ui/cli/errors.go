@@ -47,6 +47,13 @@ type hintError struct {
 func (e *hintError) Error() string { return e.err.Error() }
 func (e *hintError) Unwrap() error { return e.err }
 
+// linesError is a failure of several causes, each reported on a line of
+// its own ("tokenscope: error: …"). The lines may hold outside text: exit
+// shows each through display.Text, once.
+type linesError struct{ lines []string }
+
+func (e *linesError) Error() string { return strings.Join(e.lines, "; ") }
+
 // withHint attaches hints to err.
 func withHint(err error, hints ...string) error {
 	return &hintError{err: err, hints: hints}
@@ -81,6 +88,13 @@ func (a *app) exit(ctx context.Context, err error) int {
 		}
 		a.hintf("%s", hint)
 		return exitUsage
+	}
+	var le *linesError
+	if errors.As(err, &le) {
+		for _, l := range le.lines {
+			a.errorf("%s", l)
+		}
+		return exitFailure
 	}
 	code := exitFailure
 	var hints, paste []string
