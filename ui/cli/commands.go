@@ -51,8 +51,11 @@ func commands() []command {
 				"clipboard before clearing it (unless something else was copied since). DURATION (45s,\n" +
 				"2m) sets it, off never clears, default goes back to 30s.",
 			run: (*app).cmdClipboard},
-		{name: "list", args: "[--json]", summary: "list the providers and their tokens",
-			doc: "Lists every provider: name, preset, token status and expiry.",
+		{name: "list", args: "[--json] [--sort name|expiry|status] [--failing]", summary: "list the providers and their tokens",
+			doc: "Lists every provider: name, preset, token status and expiry, in the store's order or\n" +
+				"with --sort by name, by expiry (soonest first, no expiry last) or by status (failed,\n" +
+				"expired, expiring, no token, valid). --failing keeps the providers whose last fetch or\n" +
+				"refresh failed.",
 			run: (*app).cmdList},
 		{name: "add", args: "NAME --preset PRESET [options]", needs: "a provider NAME", summary: "add a provider",
 			doc: addDoc(), run: (*app).cmdAdd},

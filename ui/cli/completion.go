@@ -75,6 +75,8 @@ func flagValues(name string) []string {
 		return themes.Names()
 	case "shell":
 		return []string{"sh", "fish"}
+	case "sort":
+		return listSorts()
 	case "grant-type":
 		return []string{string(providers.GrantClientCredentials), string(providers.GrantPassword)}
 	case "grant-in":

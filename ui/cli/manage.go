@@ -75,11 +75,16 @@ func row(e store.Entry, now time.Time) listRow {
 	return r
 }
 
-// cmdList is "tokenscope list [--json]".
+// cmdList is "tokenscope list [--json] [--sort ORDER] [--failing]".
 func (a *app) cmdList(ctx context.Context, cmd command, args []string) error {
 	fs := newFlagSet(cmd.name)
 	asJSON := fs.Bool("json", false, "print a JSON array instead of a table")
+	sortBy := fs.String("sort", "", "order the providers by `ORDER`: name, expiry (soonest first) or status (worst first)")
+	failing := fs.Bool("failing", false, "list only the providers whose last fetch or refresh failed")
 	if _, err := a.parse(cmd, fs, args, 0, 0); err != nil {
+		return err
+	}
+	if err := checkListSort(cmd.name, *sortBy); err != nil {
 		return err
 	}
 	v, err := a.unlock(ctx)
@@ -96,11 +101,17 @@ func (a *app) cmdList(ctx context.Context, cmd command, args []string) error {
 		rows = append(rows, row(e, now))
 		a.warnInsecure(e.Provider)
 	}
+	all := len(rows)
+	rows = orderRows(rows, *sortBy, *failing)
 	if *asJSON {
 		return writeJSON(a.stdout, rows)
 	}
-	if len(rows) == 0 {
+	switch {
+	case all == 0:
 		a.printf("no providers yet: add one with tokenscope add NAME --preset PRESET, or tokenscope import FILE")
+		return nil
+	case len(rows) == 0:
+		a.printf("no provider is failing: the last fetch or refresh of each of the %d succeeded", all)
 		return nil
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
