@@ -343,6 +343,14 @@ function __tokenscope_names
     set -l words (commandline -opc)
     $words[1] ` + completeNamesCommand + ` 2>/dev/null
 end
+function __tokenscope_after_dashdash
+    contains -- -- (commandline -opc)
+end
+function __tokenscope_child
+    set -l words (commandline -opc) (commandline -ct)
+    set -l i (contains -i -- -- $words)
+    complete --do-complete=(string join ' ' -- (string escape -- $words[(math $i + 1)..-1]))
+end
 complete -c tokenscope -f
 `)
 	for _, f := range s.root {
@@ -354,6 +362,12 @@ complete -c tokenscope -f
 	b.WriteString("complete -c tokenscope -n __tokenscope_needs_command -a help -d 'show the help of tokenscope or of a command'\n")
 	for _, c := range s.cmds {
 		cond := fishQuote("__tokenscope_using " + c.name)
+		if c.name == "exec" {
+			// After --, CMD and its arguments complete as a command line.
+			fmt.Fprintf(&b, "complete -c tokenscope -n %s -x -a '(__tokenscope_child)'\n",
+				fishQuote("__tokenscope_using exec; and __tokenscope_after_dashdash"))
+			cond = fishQuote("__tokenscope_using exec; and not __tokenscope_after_dashdash")
+		}
 		for _, f := range c.flags {
 			fmt.Fprintf(&b, "complete -c tokenscope -n %s -l %s%s -d %s\n", cond, f.name, fishArg(f), fishQuote(f.usage))
 		}
