@@ -302,7 +302,7 @@ _tokenscope() {
 		}
 		switch {
 		case c.name == "exec":
-			b.WriteString("                '1:provider:_tokenscope_names' \\\n                '*:: :_normal'\n")
+			b.WriteString("                '1:provider:_tokenscope_names' \\\n                '2:end of options:(--)' \\\n                '*:::command:_normal'\n")
 		case c.operand == operandProvider:
 			b.WriteString("                '1:provider:_tokenscope_names'\n")
 		case c.operand == operandFile:
