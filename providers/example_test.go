@@ -1,13 +1,7 @@
 package providers_test
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
 )
@@ -20,79 +14,4 @@ func ExampleApplyPreset() {
 	}
 	fmt.Println(p.TokenURL, p.ClientAuth, p.GrantIn, p.HeaderNames())
 	// Output: https://proxy.momoapi.mtn.co.rw/disbursement/token/ basic none [Ocp-Apim-Subscription-Key]
-}
-
-func ExampleCurlCommand() {
-	p, _ := providers.ApplyPreset(providers.Provider{Name: "mtn", Preset: "mtn", ClientID: "xNnREu1D", ClientSecret: "never shown"})
-	fmt.Println(providers.CurlCommand(p))
-	// Output:
-	// curl -sS 'https://api.mtn.com/v1/oauth/access_token?grant_type=client_credentials' \
-	//   -H 'Accept: application/json' \
-	//   --data-urlencode client_id=xNnREu1D \
-	//   --data-urlencode "client_secret=$CLIENT_SECRET"
-}
-
-func ExampleParseTokenResponse() {
-	body := `{"token_type": "BearerToken", "issued_at": "1611316770076", "access_token": "GTPY9VUHCqKVMRB0cHxnmAp0utR0",
-		"expires_in": "3599", "status": "approved"}`
-	now := time.Date(2021, 1, 22, 11, 59, 30, 0, time.UTC)
-	tok, err := providers.ParseTokenResponse([]byte(body), http.Header{}, now)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(tok.TokenType, tok.ExpiresIn, tok.ExpirySource, tok.IssuedAt.UTC().Format(time.RFC3339Nano))
-	fmt.Println(tok.Extra)
-	// Output:
-	// BearerToken 3599 expires_in 2021-01-22T11:59:30.076Z
-	// [{status "approved"}]
-}
-
-// state is the smallest providers.State: one provider in memory.
-type state struct {
-	p   providers.Provider
-	tok *providers.Token
-	log []providers.Event
-}
-
-func (s *state) Lookup(string) (providers.Provider, *providers.Token, error) { return s.p, s.tok, nil }
-func (s *state) Record(_ string, tok *providers.Token, ev providers.Event) error {
-	s.tok, s.log = tok, append(s.log, ev)
-	return nil
-}
-
-func ExampleClient_Ensure() {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, _, _ := r.BasicAuth()
-		if user != "client-1" || r.PostFormValue("grant_type") != "client_credentials" {
-			w.WriteHeader(http.StatusUnauthorized)
-			_, _ = io.WriteString(w, `{"error":"invalid_client","error_description":"who are you?"}`)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"access_token":"AT-1","token_type":"Bearer","expires_in":3600}`)
-	}))
-	defer srv.Close()
-	p, _ := providers.ApplyPreset(providers.Provider{Name: "idp", TokenURL: srv.URL + "/token", ClientID: "client-1", ClientSecret: "s"})
-	st := &state{p: p}
-	c := providers.NewClient(providers.Options{})
-	for range 2 { // the second call uses the stored token
-		tok, err := c.Ensure(context.Background(), st, "idp", providers.EnsureOptions{MinValidity: time.Minute})
-		fmt.Println(tok.AccessToken.Reveal(), err)
-	}
-	fmt.Println(len(st.log), st.log[0].Kind)
-
-	st.p.ClientID = "someone-else"
-	_, err := c.Ensure(context.Background(), st, "idp", providers.EnsureOptions{Fresh: true})
-	var e *providers.Error
-	if errors.As(err, &e) {
-		fmt.Println(e)
-		fmt.Println("hint:", e.Hint)
-	}
-	// Output:
-	// AT-1 <nil>
-	// AT-1 <nil>
-	// 1 issued
-	// fetch token for idp: HTTP 401 Unauthorized: invalid_client: who are you?
-	// hint: check client_id and client_secret, and client_auth (basic, body or query): servers differ on where they want them
 }

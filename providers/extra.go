@@ -17,19 +17,22 @@ const (
 	MaxExtraBytes = 64 << 10
 )
 
-// keepExtra appends f to t.Extra if it fits under MaxExtraFields and
-// MaxExtraBytes, else counts it in t.ExtraDropped. A field that does not
-// fit is dropped whole, never cut: a cut JSON value would not parse.
-func (t *Token) keepExtra(f Field, hint int) {
+// AddExtra appends f to t.Extra if it fits under MaxExtraFields and
+// MaxExtraBytes, else counts it in t.ExtraDropped, and reports whether it
+// kept f. A field that does not fit is dropped whole, never cut: a cut
+// JSON value would not parse. hint is how many fields may come in all, so
+// that Extra is allocated once.
+func (t *Token) AddExtra(f Field, hint int) bool {
 	size := len(f.Key) + len(f.Value)
 	if len(t.Extra) >= MaxExtraFields || t.extraBytes()+size > MaxExtraBytes {
 		t.ExtraDropped++
-		return
+		return false
 	}
 	if t.Extra == nil {
 		t.Extra = make([]Field, 0, min(hint, MaxExtraFields))
 	}
 	t.Extra = append(t.Extra, f)
+	return true
 }
 
 // extraBytes is the size keepExtra counts of the extra fields kept.

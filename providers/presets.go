@@ -240,8 +240,20 @@ func lookupFold[V any](m map[string]V, key string) (V, bool) {
 	return zero, false
 }
 
-// requiredHeaders lists the extra headers p's preset needs a value for (the
-// preset lists them with an empty value for the user to supply).
+// MissingHeaders lists, in name order, the extra headers p's preset needs
+// a value for (the preset lists them with an empty value for the user to
+// supply) that p has no value for, header names matched in any case.
+func (p Provider) MissingHeaders() []string {
+	var out []string
+	for _, h := range requiredHeaders(p) {
+		if v, _ := lookupFold(p.Headers, h); v == "" {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// requiredHeaders lists the extra headers p's preset needs a value for.
 func requiredHeaders(p Provider) []string {
 	ps, ok := LookupPreset(p.Preset)
 	if !ok {

@@ -1,11 +1,15 @@
-// Package providers speaks OAuth 2.0 the way real providers speak it: one
-// data-driven engine executes every provider dialect (the presets), parses
-// their lenient token responses and reports their errors in their own words.
+// Package providers is tokenscope's domain: what a provider is (Provider,
+// its Secret values and typed settings), the token it issues (Token, Field)
+// and the history of that token (Event), the provider dialects as data
+// (the presets), the rules a provider must follow (Validate) and the rule
+// of when two providers issue the same tokens (SameWire). It sends
+// nothing: providers/oauth is the engine that executes providers.
 package providers
 
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"sort"
@@ -24,6 +28,9 @@ const (
 	GrantPassword          Grant = "password"
 )
 
+// Valid reports whether g is a grant tokenscope sends.
+func (g Grant) Valid() bool { return g == GrantClientCredentials || g == GrantPassword }
+
 // ClientAuth says where the client id and secret travel in a token request.
 type ClientAuth string
 
@@ -38,6 +45,9 @@ const (
 	AuthQuery ClientAuth = "query"
 )
 
+// Valid reports whether a is one of the places client credentials go.
+func (a ClientAuth) Valid() bool { return a == AuthBasic || a == AuthBody || a == AuthQuery }
+
 // GrantIn says where the grant_type parameter travels. MTN and Mobifinance
 // want it in the query string, MoMo wants none at all.
 type GrantIn string
@@ -48,6 +58,25 @@ const (
 	GrantInQuery GrantIn = "query"
 	GrantInNone  GrantIn = "none"
 )
+
+// Valid reports whether g is one of the places grant_type goes; the empty
+// value is valid and means GrantInBody.
+func (g GrantIn) Valid() bool {
+	return g == "" || g == GrantInBody || g == GrantInQuery || g == GrantInNone
+}
+
+// Logout is the way a provider's token is ended at the server.
+type Logout string
+
+// The ways a logout reaches the server.
+const (
+	LogoutEndpoint   Logout = "logout"     // the provider's own logout call (Telenor)
+	LogoutRevocation Logout = "revocation" // RFC 7009 token revocation
+	LogoutNone       Logout = "none"       // the provider has neither
+)
+
+// Valid reports whether l is one of the ways a logout reaches the server.
+func (l Logout) Valid() bool { return l == LogoutEndpoint || l == LogoutRevocation || l == LogoutNone }
 
 // Secret is a string that must never be printed by accident: its String and
 // GoString methods mask it, so a stray %v in a log or an error shows nothing.
@@ -69,7 +98,7 @@ func (s Secret) String() string {
 func (s Secret) GoString() string { return `providers.Secret("********")` }
 
 // Provider is one configured token source: a preset's defaults with the
-// user's own values on top. It is plain data; the Client executes it.
+// user's own values on top. It is plain data; providers/oauth executes it.
 type Provider struct {
 	Name   string `json:"name"`
 	Preset string `json:"preset"`
@@ -106,6 +135,30 @@ type Provider struct {
 
 // DefaultTimeout bounds a request when a provider sets none.
 const DefaultTimeout = 30 * time.Second
+
+// Logout says how p's token is ended at the server: its own logout
+// endpoint when it has one, else RFC 7009 revocation when it has a
+// revocation endpoint, else not at all (the token is only dropped).
+func (p Provider) Logout() Logout {
+	switch {
+	case p.LogoutURL != "":
+		return LogoutEndpoint
+	case p.RevocationURL != "":
+		return LogoutRevocation
+	}
+	return LogoutNone
+}
+
+// SameWire reports whether a token issued for p would also be a token for
+// q: they differ only in secrets, headers and presentation, not in what
+// identifies the client at the server (token URL, grant, client id,
+// username, scope, product, extra parameters). The store keeps a
+// provider's token across an edit exactly when the edit keeps this.
+func (p Provider) SameWire(q Provider) bool {
+	return p.TokenURL == q.TokenURL && p.Grant == q.Grant && p.ClientID == q.ClientID &&
+		p.Username == q.Username && p.Scope == q.Scope && p.Product == q.Product &&
+		maps.Equal(p.Params, q.Params)
+}
 
 // HeaderNames returns the provider's extra header names, sorted, so that
 // requests, traces and exports are deterministic.
@@ -212,23 +265,16 @@ func (p Provider) Validate() error {
 	if err := checkURL("token_url", p.TokenURL, true); err != nil {
 		return err
 	}
-	switch p.Grant {
-	case GrantClientCredentials:
-	case GrantPassword:
-		if p.Username == "" {
-			return &FieldError{Field: "username", Msg: "the password grant needs a username"}
-		}
-	default:
+	if !p.Grant.Valid() {
 		return &FieldError{Field: "grant_type", Msg: fmt.Sprintf("unknown grant %q (client_credentials or password)", p.Grant)}
 	}
-	switch p.GrantIn {
-	case "", GrantInBody, GrantInQuery, GrantInNone:
-	default:
+	if p.Grant == GrantPassword && p.Username == "" {
+		return &FieldError{Field: "username", Msg: "the password grant needs a username"}
+	}
+	if !p.GrantIn.Valid() {
 		return &FieldError{Field: "grant_in", Msg: fmt.Sprintf("unknown place %q (body, query or none)", p.GrantIn)}
 	}
-	switch p.ClientAuth {
-	case AuthBasic, AuthBody, AuthQuery:
-	default:
+	if !p.ClientAuth.Valid() {
 		return &FieldError{Field: "client_auth", Msg: fmt.Sprintf("unknown client_auth %q (basic, body or query)", p.ClientAuth)}
 	}
 	if p.ClientID == "" {
@@ -254,7 +300,7 @@ func (p Provider) Validate() error {
 	}
 	for _, k := range p.ParamNames() {
 		switch lk := strings.ToLower(k); {
-		case secretParams[lk]:
+		case SecretParam(lk):
 			// Params are stored, shown, traced and exported as plain text.
 			return &FieldError{Field: "params", Msg: fmt.Sprintf("%s is a secret and params are not: give it as a secret "+
 				"(client_secret, password), never as a param", k)}
@@ -264,6 +310,16 @@ func (p Provider) Validate() error {
 	}
 	return nil
 }
+
+// secretParams are the form and query parameters whose values are
+// secrets (see SecretParam). Never written to.
+var secretParams = map[string]bool{"client_secret": true, "password": true, "refresh_token": true,
+	"token": true, "client_assertion": true, "access_token": true}
+
+// SecretParam reports whether the value of the form or query parameter
+// name (in any case) is a secret: masked by its place in traces, whatever
+// its length, and refused by Validate as a param or in a URL's query.
+func SecretParam(name string) bool { return secretParams[strings.ToLower(name)] }
 
 // MaxNameLen is the most characters a provider name has.
 const MaxNameLen = 64
@@ -338,12 +394,21 @@ func describeRune(r rune) string {
 	return fmt.Sprintf("U+%04X", r)
 }
 
+// checkURL is CheckURL for an optional URL unless required is set.
 func checkURL(field, raw string, required bool) error {
-	if raw == "" {
-		if required {
-			return &FieldError{Field: field, Msg: "a URL is needed"}
-		}
+	if raw == "" && !required {
 		return nil
+	}
+	return CheckURL(field, raw)
+}
+
+// CheckURL reports why raw cannot be the provider URL named field (the
+// error names it): empty, not an http or https URL, or carrying a user
+// name, a password or a secret parameter, which would be stored, shown and
+// exported in the clear.
+func CheckURL(field, raw string) error {
+	if raw == "" {
+		return &FieldError{Field: field, Msg: "a URL is needed"}
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -355,7 +420,7 @@ func checkURL(field, raw string, required bool) error {
 			"take it out and give it as a secret (client_id and client_secret, or username and password)"}
 	}
 	for k := range u.Query() {
-		if secretParams[strings.ToLower(k)] {
+		if SecretParam(k) {
 			// Mobifinance documents its URL with the secret in it; pasted
 			// whole it would be stored, shown and exported in the clear.
 			return &FieldError{Field: field, Msg: fmt.Sprintf("the URL carries %s in its query: take it out and give it "+

@@ -1,6 +1,9 @@
 package providers
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Token is what a token endpoint gave, normalised across dialects, with
 // every field the server sent kept for display.
@@ -82,13 +85,31 @@ type Event struct {
 	Detail string    `json:"detail,omitempty"`
 }
 
-// State is the narrow view of storage the engine needs: read one provider
-// with its current token, and record what happened to that token. The store
-// implements it; tests use a map.
-type State interface {
-	// Lookup returns the named provider and its current token (nil if none).
-	Lookup(name string) (Provider, *Token, error)
-	// Record stores tok as the provider's current token (nil drops it) and
-	// appends ev to its history, in one save.
-	Record(name string, tok *Token, ev Event) error
+// Check reports whether the access token, the refresh token and the token
+// type are VSCHAR text (printable ASCII, RFC 6749 appendix A), naming the
+// first that is not by the offending byte's value and offset, never by
+// its text: it may be a secret.
+func (t *Token) Check() error {
+	for _, f := range [...]struct{ name, v string }{
+		{"access_token", t.AccessToken.Reveal()}, {"refresh_token", t.RefreshToken.Reveal()}, {"token_type", t.TokenType},
+	} {
+		if i := notVSCHAR(f.v); i >= 0 {
+			return fmt.Errorf("its %s holds byte 0x%02x at offset %d, "+
+				"and a token is printable ASCII only (RFC 6749 appendix A, VSCHAR)", f.name, f.v[i], i)
+		}
+	}
+	return nil
+}
+
+// notVSCHAR returns the offset of the first byte of s outside VSCHAR
+// (%x20-7E, RFC 6749 appendix A), or -1. A token is pasted into shells and
+// headers and printed by token and header: a control or non-ASCII byte in
+// it would reach the terminal raw, or smuggle a line into a header.
+func notVSCHAR(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return i
+		}
+	}
+	return -1
 }

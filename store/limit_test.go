@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 )
 
 // hostileToken is what a server answering with the most a response may
@@ -26,7 +27,7 @@ func hostileToken(t *testing.T) *providers.Token {
 	if b.Len() > 1<<20 {
 		t.Fatalf("the answer is %d bytes, over the 1 MiB response cap", b.Len())
 	}
-	tok, err := providers.ParseTokenResponse([]byte(b.String()), http.Header{}, fixedTime)
+	tok, err := oauth.ParseTokenResponse([]byte(b.String()), http.Header{}, fixedTime)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,6 @@ import (
 	"github.com/tokenscope/tokenscope/providers"
 )
 
-// The Vault is the providers engine's State.
-var _ providers.State = (*Vault)(nil)
-
 // redacted replaces a secret found in history text.
 const redacted = "********"
 
@@ -137,7 +134,7 @@ func (v *Vault) putProviders(ctx context.Context, ps []providers.Provider, after
 			}
 			replaced[j] = true
 			e := &pl.Providers[i]
-			if !sameWire(e.Provider, p) {
+			if !e.Provider.SameWire(p) {
 				e.Token = nil
 			}
 			e.Provider = p
@@ -184,14 +181,6 @@ func (v *Vault) SetSettings(s Settings) error {
 
 func unknown(name string) error {
 	return fmt.Errorf("%w %q", ErrUnknownProvider, name)
-}
-
-// sameWire reports whether a token issued for a would also be a token for
-// b: only secrets, headers and presentation differ.
-func sameWire(a, b providers.Provider) bool {
-	return a.TokenURL == b.TokenURL && a.Grant == b.Grant && a.ClientID == b.ClientID &&
-		a.Username == b.Username && a.Scope == b.Scope && a.Product == b.Product &&
-		maps.Equal(a.Params, b.Params)
 }
 
 // secretsOf lists every secret value a provider and its tokens hold.

@@ -5,6 +5,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/themes"
 	"github.com/tokenscope/tokenscope/ui/confirm"
 	"github.com/tokenscope/tokenscope/ui/session"
@@ -122,9 +123,9 @@ func (m *Model) start(e *session.Entry, o session.Op, slots chan struct{}) tea.C
 
 // requestOf is the request of the action e was begun with.
 func (m *Model) requestOf(e *session.Entry, slots chan struct{}) tea.Cmd {
-	eo := providers.EnsureOptions{Fresh: true}
+	eo := oauth.EnsureOptions{Fresh: true}
 	if e.Busy == session.OpRefresh || e.Busy == session.OpAutoRefresh {
-		eo = providers.EnsureOptions{Renew: true}
+		eo = oauth.EnsureOptions{Renew: true}
 	}
 	return tokenCmd(m.client, m.vault, e.Provider.Name, e.Pending, e.Busy, eo, slots)
 }

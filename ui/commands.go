@@ -9,6 +9,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/session"
 )
@@ -68,19 +69,21 @@ func inSlot(slots chan struct{}, d time.Duration, fn func(ctx context.Context)) 
 
 // tokenCmd runs a fetch, a refresh or a logout of the named provider; eo
 // says how a refresh obtains its token.
-func tokenCmd(c *providers.Client, st entryState, name string, seq uint64, o session.Op,
-	eo providers.EnsureOptions, slots chan struct{}) tea.Cmd {
+func tokenCmd(c *oauth.Client, st entryState, name string, seq uint64, o session.Op,
+	eo oauth.EnsureOptions, slots chan struct{}) tea.Cmd {
 	return func() tea.Msg {
 		msg := tokenMsg{name: name, seq: seq, op: o}
 		inSlot(slots, tokenTimeout, func(ctx context.Context) {
 			rec := &recorder{st: st}
 			switch o {
 			case session.OpFetch:
-				_, msg.err = c.Ensure(ctx, rec, name, providers.EnsureOptions{Fresh: true})
+				_, msg.err = c.Ensure(ctx, rec, name, oauth.EnsureOptions{Fresh: true})
 			case session.OpRefresh, session.OpAutoRefresh:
 				_, msg.err = c.Ensure(ctx, rec, name, eo)
 			case session.OpLogout:
-				msg.logout, msg.err = c.Forget(ctx, rec, name)
+				var out oauth.ForgetOutcome
+				out, msg.err = c.Forget(ctx, rec, name)
+				msg.logout = out.Logout
 			}
 			msg.stored = rec.stored
 		})
@@ -89,7 +92,7 @@ func tokenCmd(c *providers.Client, st entryState, name string, seq uint64, o ses
 }
 
 // tryCmd runs the provider's try request with its token.
-func tryCmd(c *providers.Client, p providers.Provider, tok *providers.Token, seq uint64) tea.Cmd {
+func tryCmd(c *oauth.Client, p providers.Provider, tok *providers.Token, seq uint64) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), tryTimeout)
 		defer cancel()
@@ -102,7 +105,7 @@ func tryCmd(c *providers.Client, p providers.Provider, tok *providers.Token, seq
 // reaching it as the provider's token requests do (its TLS setting, the
 // proxy). A JWKS that could not be fetched says nothing of the token: the
 // check is unchecked, not failed, and is made again on a later view.
-func verifyCmd(c *providers.Client, p providers.Provider, token providers.Secret, seq uint64) tea.Cmd {
+func verifyCmd(c *oauth.Client, p providers.Provider, token providers.Secret, seq uint64) tea.Cmd {
 	hc := c.JWKSClient(p)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), verifyTimeout)
@@ -192,7 +195,7 @@ type (
 		// stored is the entry as the store holds it after the command's
 		// last change, nil when nothing was recorded.
 		stored *store.Entry
-		logout providers.LogoutResult
+		logout oauth.LogoutResult
 		err    error
 	}
 
@@ -200,7 +203,7 @@ type (
 	tryMsg struct {
 		name string
 		seq  uint64
-		res  *providers.TryResult
+		res  *oauth.TryResult
 		err  error
 	}
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -18,7 +19,9 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/ui/session"
 )
 
 func TestQueuedRequestGetsItsWholeTime(t *testing.T) {
@@ -78,7 +81,7 @@ func TestSignatureCheckHonoursInsecure(t *testing.T) {
 	defer srv.Close()
 	p := prov("alpha")
 	p.Insecure, p.JWKSURL = true, srv.URL+"/jwks" // a self-signed certificate
-	c := providers.NewClient(providers.Options{})
+	c := oauth.NewClient(oauth.Options{})
 	msg := verifyCmd(c, p, raw, 1)().(verifyMsg)
 	if msg.sig.Status != jwt.StatusVerified {
 		t.Errorf("insecure provider's JWKS: %s, %s", msg.sig.Status, msg.sig.Reason)
@@ -129,5 +132,72 @@ func TestUnfetchedJWKSIsCheckedAgain(t *testing.T) {
 	m = step(m, cmd())
 	if got := plain(m); !strings.Contains(got, "✓ verified") {
 		t.Errorf("after the JWKS came back:\n%s", got)
+	}
+}
+
+// memState is the store in memory, answering with the entry it holds.
+type memState struct {
+	p      providers.Provider
+	tok    *providers.Token
+	events []providers.Event
+}
+
+func (s *memState) Lookup(string) (providers.Provider, *providers.Token, error) {
+	return s.p, s.tok, nil
+}
+
+func (s *memState) RecordEntry(_ string, tok *providers.Token, ev providers.Event) (store.Entry, error) {
+	s.tok, s.events = tok, append(s.events, ev)
+	return store.Entry{Provider: s.p, Token: tok, History: slices.Clone(s.events)}, nil
+}
+
+// TestTokenCmdCarriesWhatTheStoreHolds: the answer of a token command
+// holds the entry as the store answered its last change, for a success, a
+// failure and a logout, and the logout's result from the engine's outcome.
+func TestTokenCmdCarriesWhatTheStoreHolds(t *testing.T) {
+	var fail atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if fail.Load() {
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprint(w, `{"error":"invalid_client"}`)
+			return
+		}
+		fmt.Fprint(w, `{"access_token":"AT-1","token_type":"Bearer","expires_in":3600}`)
+	}))
+	defer srv.Close()
+	p, err := providers.ApplyPreset(providers.Provider{Name: "idp", TokenURL: srv.URL + "/token", ClientID: "c", ClientSecret: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &memState{p: p}
+	c := oauth.NewClient(oauth.Options{MaxRetries: -1})
+	run := func(o session.Op) tokenMsg {
+		t.Helper()
+		msg, ok := tokenCmd(c, st, "idp", 7, o, oauth.EnsureOptions{Renew: true}, nil)().(tokenMsg)
+		if !ok || msg.name != "idp" || msg.seq != 7 || msg.op != o || msg.stored == nil {
+			t.Fatalf("answer = %+v", msg)
+		}
+		return msg
+	}
+	last := func(msg tokenMsg) providers.EventKind {
+		h := msg.stored.History
+		return h[len(h)-1].Kind
+	}
+	msg := run(session.OpFetch)
+	if msg.err != nil || msg.stored.Token != st.tok || msg.stored.Token.AccessToken != "AT-1" ||
+		len(msg.stored.History) != 1 || last(msg) != providers.EventIssued {
+		t.Errorf("fetch answer = %+v", msg)
+	}
+	fail.Store(true)
+	msg = run(session.OpRefresh)
+	if msg.err == nil || msg.stored.Token != st.tok || msg.stored.Token == nil ||
+		len(msg.stored.History) != 2 || last(msg) != providers.EventFailed {
+		t.Errorf("failed refresh answer = %+v, want the failure recorded and the token kept", msg)
+	}
+	msg = run(session.OpLogout)
+	if msg.err != nil || msg.stored.Token != nil || len(msg.stored.History) != 3 ||
+		last(msg) != providers.EventRevoked || msg.logout.Method != providers.LogoutNone {
+		t.Errorf("logout answer = %+v", msg)
 	}
 }

@@ -3,7 +3,7 @@ package ui
 import (
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
 	"github.com/tokenscope/tokenscope/ui/lifetime"
@@ -49,7 +49,7 @@ func (m *Model) copy(e *session.Entry, what copyWhat) tea.Cmd {
 		text = e.Token.AccessToken.Reveal()
 		label = "the token of " + name
 	case copyCurl:
-		text = providers.TryCurlCommand(e.Provider, e.Token)
+		text = oauth.TryCurlCommand(e.Provider, e.Token)
 		label = "a curl command for " + name + "'s try request"
 	}
 	m.sess.StartCopy(name, label)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/demo"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
 )
@@ -92,8 +93,8 @@ func TestRefreshKeysUseTheRefreshGrant(t *testing.T) {
 		}
 	}
 	noSleep := func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
-	client := providers.NewClient(providers.Options{Now: now, Sleep: noSleep})
-	if _, err := client.Ensure(context.Background(), v, name, providers.EnsureOptions{Fresh: true}); err != nil {
+	client := oauth.NewClient(oauth.Options{Now: now, Sleep: noSleep})
+	if _, err := client.Ensure(context.Background(), v, name, oauth.EnsureOptions{Fresh: true}); err != nil {
 		t.Fatalf("prefetch: %v", err)
 	}
 	refreshOnDisk := func() providers.Secret {

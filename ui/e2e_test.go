@@ -15,9 +15,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
-
-	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/demo"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
 )
@@ -92,9 +91,9 @@ func startRigWith(t *testing.T, w, h int, o Options, prefetch ...string) *rig {
 		}
 	}
 	noSleep := func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
-	client := providers.NewClient(providers.Options{Now: now, Sleep: noSleep})
+	client := oauth.NewClient(oauth.Options{Now: now, Sleep: noSleep})
 	for _, name := range prefetch {
-		if _, err := client.Ensure(context.Background(), v, name, providers.EnsureOptions{Fresh: true}); err != nil {
+		if _, err := client.Ensure(context.Background(), v, name, oauth.EnsureOptions{Fresh: true}); err != nil {
 			t.Fatalf("prefetch %s: %v", name, err)
 		}
 	}

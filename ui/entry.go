@@ -25,6 +25,9 @@ func dataOf(e *session.Entry, fetchKey string) detail.Data {
 	}
 	if fetchKey != "" && e.Idle() {
 		d.NoTokenHint = "press " + fetchKey + " to fetch one"
+		if e.Failed {
+			d.NoTokenHint = "press " + fetchKey + " to retry"
+		}
 	}
 	if e.HasToken() {
 		d.AutoRefreshAt = e.AutoAt

@@ -20,8 +20,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
-
-	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/themes"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
@@ -62,7 +61,7 @@ const bulkSlots = 4
 type Model struct {
 	opts   Options
 	keys   KeyMap
-	client *providers.Client
+	client *oauth.Client
 	vault  *store.Vault
 
 	screen   screen

@@ -14,6 +14,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/session"
 )
@@ -139,7 +140,7 @@ func TestFailureShowsServerWordsAndMarksFailed(t *testing.T) {
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
 	m, _ = press(m, "f")
-	err := &providers.Error{Op: "fetch token", Provider: "alpha", Status: 401, Code: "invalid_client",
+	err := &oauth.Error{Op: "fetch token", Provider: "alpha", Status: 401, Code: "invalid_client",
 		Description: "bad secret", Hint: "check client_auth"}
 	m = step(m, tokenMsg{name: "alpha", seq: m.sess.Get("alpha").Pending, op: session.OpFetch, err: err})
 	got := plain(m)
@@ -195,7 +196,7 @@ func TestLogoutAndDeleteAskFirst(t *testing.T) {
 		t.Fatal("yes did not start the logout")
 	}
 	m = step(m, tokenMsg{name: "alpha", seq: m.sess.Get("alpha").Pending, op: session.OpLogout, stored: stored("alpha", nil),
-		logout: providers.LogoutResult{Method: providers.LogoutNone}})
+		logout: oauth.LogoutResult{Method: providers.LogoutNone}})
 	m, _ = press(m, "d", "y")
 	if m.sess.Get("alpha").Busy != session.OpDelete {
 		t.Fatal("delete did not start after yes")

@@ -8,8 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
-
-	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/themes"
 	"github.com/tokenscope/tokenscope/ui/confirm"
@@ -27,7 +26,7 @@ type Options struct {
 	Dir   string
 	Vault *store.Vault
 	// Client runs the token requests; nil builds one with Now as its clock.
-	Client *providers.Client
+	Client *oauth.Client
 	// Theme names the palette (--theme); "" uses the one remembered in the
 	// store, else the default.
 	Theme string
@@ -69,7 +68,7 @@ func New(o Options) Model {
 	m.clipOpts = clipboardOptions(o)
 	m.clip = withSettings(m.clipOpts, store.Settings{})
 	if m.client == nil {
-		m.client = providers.NewClient(providers.Options{Now: o.Now})
+		m.client = oauth.NewClient(oauth.Options{Now: o.Now})
 	}
 	t, ok := themes.Lookup(o.Theme)
 	if !ok {

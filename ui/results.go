@@ -10,6 +10,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/ui/lifetime"
 	"github.com/tokenscope/tokenscope/ui/session"
 	"github.com/tokenscope/tokenscope/ui/status"
@@ -100,7 +101,7 @@ func validity(e *session.Entry, now time.Time) string {
 	return " · valid for " + lifetime.Countdown(left)
 }
 
-func logoutSummary(r providers.LogoutResult) string {
+func logoutSummary(r oauth.LogoutResult) string {
 	switch r.Method {
 	case providers.LogoutEndpoint:
 		return "logout endpoint answered " + statusText(r.Status) + ", token dropped"

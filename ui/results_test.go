@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
 	"github.com/tokenscope/tokenscope/ui/session"
@@ -124,7 +125,7 @@ func TestConfirmYesIsNotLostToAutoRefresh(t *testing.T) {
 		t.Fatalf("yes did not log out: busy %d", e.Busy)
 	}
 	m = step(m, tokenMsg{name: "alpha", seq: e.Pending, op: session.OpLogout, stored: stored("alpha", nil),
-		logout: providers.LogoutResult{Method: providers.LogoutNone}})
+		logout: oauth.LogoutResult{Method: providers.LogoutNone}})
 
 	// Busy however it came to be: yes says that nothing was done.
 	m, _ = press(m, "d")

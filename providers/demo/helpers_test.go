@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 )
 
 // epoch is the fixed start of the tests' clock: a whole second, so that
@@ -94,7 +95,7 @@ type fixture struct {
 	srv    *Server
 	wire   *wire
 	clock  *clock
-	client *providers.Client
+	client *oauth.Client
 	sleeps *[]time.Duration
 }
 
@@ -108,7 +109,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(srv.Close)
 	f.srv = srv
 	var mu sync.Mutex
-	f.client = providers.NewClient(providers.Options{
+	f.client = oauth.NewClient(oauth.Options{
 		Now: f.clock.Now,
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			mu.Lock()
@@ -217,12 +218,12 @@ func checkWire(t *testing.T, got received, want expect) {
 	}
 }
 
-// engineError is err as the engine's *providers.Error.
-func engineError(t *testing.T, err error) *providers.Error {
+// engineError is err as the engine's *oauth.Error.
+func engineError(t *testing.T, err error) *oauth.Error {
 	t.Helper()
-	var e *providers.Error
+	var e *oauth.Error
 	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not a *providers.Error", err, err)
+		t.Fatalf("error %v (%T) is not a *oauth.Error", err, err)
 	}
 	return e
 }

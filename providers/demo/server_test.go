@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 )
 
 func TestProvidersOnePerPresetAndAllWork(t *testing.T) {
@@ -75,7 +76,7 @@ func TestLifetimes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	c := providers.NewClient(providers.Options{Now: clk.Now})
+	c := oauth.NewClient(oauth.Options{Now: clk.Now})
 	want := map[string]time.Duration{
 		"mtn-sandbox": 10*time.Minute - time.Second, "momo-collection": 10 * time.Minute,
 		"mobifinance": 5 * time.Minute, "telenor-order": 400 * time.Second,
@@ -129,7 +130,7 @@ func TestConcurrentClients(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	c := providers.NewClient(providers.Options{})
+	c := oauth.NewClient(oauth.Options{})
 	ps := srv.Providers()
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -144,7 +145,7 @@ func TestConcurrentClients(t *testing.T) {
 				tok, err = c.Refresh(ctx, p, tok)
 			}
 			if err == nil && p.TryURL != "" {
-				var res *providers.TryResult
+				var res *oauth.TryResult
 				if res, err = c.Try(ctx, p, tok); err == nil && res.Status != 200 {
 					err = fmt.Errorf("try: %d %s", res.Status, res.BodyStart)
 				}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 )
 
 // The client the tests present. oauth2-mock-server accepts any client;
@@ -86,7 +87,7 @@ func extraString(t *testing.T, tok *providers.Token, key string) string {
 func TestOAuth2MockServer(t *testing.T) {
 	m := startMock(t)
 	base, rec := m.proxy(t)
-	c := providers.NewClient(providers.Options{})
+	c := oauth.NewClient(oauth.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 

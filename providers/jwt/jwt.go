@@ -11,23 +11,20 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // JWT is a decoded JWS compact token. Header and Claims keep the members in
-// the order the token has them, each value as its JSON text; HeaderMap and
+// the order the token has them, each value as its JSON text (the
+// providers.Field a token response's extra members are kept as); HeaderMap and
 // ClaimsMap hold the same members decoded as encoding/json decodes into any.
 type JWT struct {
 	Raw       string
-	Header    []Field
-	Claims    []Field
+	Header    []providers.Field
+	Claims    []providers.Field
 	HeaderMap map[string]any
 	ClaimsMap map[string]any
-}
-
-// Field is one member of a JSON object: its name and its value as JSON text.
-type Field struct {
-	Key   string
-	Value string
 }
 
 // ErrOpaque says a token is not a JWS: not three base64url parts, or a first
@@ -121,14 +118,14 @@ func checkSegment(s string) error {
 // them into any. A name that appears twice is listed twice: the display
 // shows what the token really holds, while the map keeps the last, as
 // encoding/json does.
-func decodeObject(b []byte) ([]Field, map[string]any, error) {
+func decodeObject(b []byte) ([]providers.Field, map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if t, err := dec.Token(); err != nil {
 		return nil, nil, truncated(err)
 	} else if t != json.Delim('{') {
 		return nil, nil, errors.New("not an object")
 	}
-	fields := make([]Field, 0, 16)
+	fields := make([]providers.Field, 0, 16)
 	m := make(map[string]any, 16)
 	for dec.More() {
 		t, err := dec.Token()
@@ -144,7 +141,7 @@ func decodeObject(b []byte) ([]Field, map[string]any, error) {
 		// From the end of the name to the end of the value: the colon,
 		// spaces around it and the value's own text.
 		raw := bytes.TrimLeft(b[from:dec.InputOffset()], " \t\r\n:")
-		fields = append(fields, Field{Key: key, Value: valueText(raw)})
+		fields = append(fields, providers.Field{Key: key, Value: valueText(raw)})
 		m[key] = v
 	}
 	if _, err := dec.Token(); err != nil { // the closing brace

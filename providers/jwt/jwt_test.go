@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
@@ -23,13 +25,13 @@ func TestParseKeepsOrderAndJSONText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantHeader := []Field{{"typ", `"JWT"`}, {"alg", `"RS256"`}, {"kid", `"k1"`}}
+	wantHeader := []providers.Field{{Key: "typ", Value: `"JWT"`}, {Key: "alg", Value: `"RS256"`}, {Key: "kid", Value: `"k1"`}}
 	if !reflect.DeepEqual(j.Header, wantHeader) {
 		t.Errorf("Header = %q, want %q", j.Header, wantHeader)
 	}
-	wantClaims := []Field{
-		{"sub", `"alice"`}, {"exp", `1700000000`}, {"aud", `["a","b"]`},
-		{"nested", `{"x":1,"y":[true,null]}`}, {"weird keyé", `"v\"q"`}, {"n", `-1.5e3`},
+	wantClaims := []providers.Field{
+		{Key: "sub", Value: `"alice"`}, {Key: "exp", Value: `1700000000`}, {Key: "aud", Value: `["a","b"]`},
+		{Key: "nested", Value: `{"x":1,"y":[true,null]}`}, {Key: "weird keyé", Value: `"v\"q"`}, {Key: "n", Value: `-1.5e3`},
 	}
 	if !reflect.DeepEqual(j.Claims, wantClaims) {
 		t.Errorf("Claims = %q, want %q", j.Claims, wantClaims)
@@ -49,7 +51,7 @@ func TestParseCompactsMultilineValuesAndToleratesPadding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Field{{"roles", `["admin","ops"]`}, {"s", `"a b"`}}
+	want := []providers.Field{{Key: "roles", Value: `["admin","ops"]`}, {Key: "s", Value: `"a b"`}}
 	if !reflect.DeepEqual(j.Claims, want) {
 		t.Errorf("Claims = %q, want %q", j.Claims, want)
 	}
@@ -147,7 +149,7 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("parsed a JWT without alg")
 		}
 		for _, obj := range []struct {
-			fields []Field
+			fields []providers.Field
 			m      map[string]any
 		}{{j.Header, j.HeaderMap}, {j.Claims, j.ClaimsMap}} {
 			if len(obj.fields) < len(obj.m) {

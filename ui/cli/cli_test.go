@@ -23,12 +23,11 @@ import (
 
 	"filippo.io/age"
 	"github.com/rogpeppe/go-internal/testscript"
-	"github.com/zalando/go-keyring"
-
-	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/config"
 	"github.com/tokenscope/tokenscope/providers/demo"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/ui"
+	"github.com/zalando/go-keyring"
 )
 
 // TestMain registers the commands the scripts run as processes:
@@ -97,7 +96,7 @@ func fakeExplorer(w io.Writer, o ui.Options) error {
 	}
 	for _, e := range pl.Providers {
 		name := e.Provider.Name
-		_, err := o.Client.Ensure(context.Background(), o.Vault, name, providers.EnsureOptions{})
+		_, err := o.Client.Ensure(context.Background(), o.Vault, name, oauth.EnsureOptions{})
 		if err != nil {
 			fmt.Fprintf(w, "explorer: %s: failed\n", name)
 			continue

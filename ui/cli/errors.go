@@ -10,6 +10,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/display"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 )
 
@@ -106,7 +107,7 @@ func (a *app) exit(ctx context.Context, err error) int {
 		}
 	}
 	a.errorf("%s", err)
-	var pe *providers.Error
+	var pe *oauth.Error
 	if errors.As(err, &pe) && pe.Hint != "" {
 		a.hintf("%s", pe.Hint)
 	}
@@ -184,7 +185,7 @@ func shown(arg any) any {
 	case string:
 		return display.Text(v)
 	case error:
-		var pe *providers.Error
+		var pe *oauth.Error
 		if errors.As(v, &pe) {
 			return display.Text(v.Error())
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/demo"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/themes"
 	"github.com/tokenscope/tokenscope/ui"
@@ -81,7 +82,7 @@ func (a *app) explorer(theme string) error {
 			return err
 		}
 	}
-	return a.runUI(ui.Options{Dir: dir, Vault: v, Client: providers.NewClient(providers.Options{}), Theme: theme,
+	return a.runUI(ui.Options{Dir: dir, Vault: v, Client: oauth.NewClient(oauth.Options{}), Theme: theme,
 		Output: a.stdout, Getenv: a.getenv})
 }
 
@@ -108,7 +109,7 @@ func (a *app) demo(theme string) (err error) {
 	if err != nil {
 		return err
 	}
-	return a.runUI(ui.Options{Dir: dir, Vault: v, Client: providers.NewClient(providers.Options{}), Theme: theme,
+	return a.runUI(ui.Options{Dir: dir, Vault: v, Client: oauth.NewClient(oauth.Options{}), Theme: theme,
 		Demo: true, FetchOnStart: true, Output: a.stdout, Getenv: a.getenv})
 }
 

@@ -42,14 +42,6 @@ func (o object) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func jwtObject(fs []jwt.Field) object {
-	o := make(object, len(fs))
-	for i, f := range fs {
-		o[i] = providers.Field{Key: f.Key, Value: f.Value}
-	}
-	return o
-}
-
 // tokenView is token --json; the names are stable.
 type tokenView struct {
 	Provider    string    `json:"provider"`
@@ -104,7 +96,7 @@ type signatureView struct {
 // newJWTView decodes j at now; expiresAt is the expiry the token response
 // stated, zero when none, to compare with exp.
 func newJWTView(j *jwt.JWT, now, expiresAt time.Time) *jwtView {
-	v := &jwtView{Header: jwtObject(j.Header), Claims: jwtObject(j.Claims), Times: []timeView{}, Warnings: []warningView{}}
+	v := &jwtView{Header: object(j.Header), Claims: object(j.Claims), Times: []timeView{}, Warnings: []warningView{}}
 	for _, t := range j.Times() {
 		v.Times = append(v.Times, timeView{Claim: t.Claim, At: t.At.Local(), Relative: jwt.Relative(now, t.At)})
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 )
 
@@ -35,13 +36,16 @@ func (f *ensureFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.trace, "trace", false, "write the HTTP exchange to standard error, secrets masked")
 }
 
+// The vault is the engine's State.
+var _ oauth.State = (*store.Vault)(nil)
+
 // client is the engine, tracing to stderr when asked.
-func (a *app) client(trace bool) *providers.Client {
-	o := providers.Options{}
+func (a *app) client(trace bool) *oauth.Client {
+	o := oauth.Options{}
 	if trace {
 		o.Trace = a.stderr
 	}
-	return providers.NewClient(o)
+	return oauth.NewClient(o)
 }
 
 // provider unlocks the store and looks up one provider, warning when it
@@ -65,7 +69,7 @@ func (a *app) ensure(ctx context.Context, cmd, name string, f ensureFlags) (prov
 	if f.minValidity < 0 {
 		return providers.Provider{}, nil, &usageError{cmd: cmd, msg: "--min-validity cannot be negative"}
 	}
-	v, p, stored, err := a.provider(ctx, name)
+	v, p, _, err := a.provider(ctx, name)
 	if err != nil {
 		return p, nil, err
 	}
@@ -74,23 +78,17 @@ func (a *app) ensure(ctx context.Context, cmd, name string, f ensureFlags) (prov
 			return p, nil, err
 		}
 	}
-	tok, err := a.client(f.trace).Ensure(ctx, v, name, providers.EnsureOptions{Fresh: f.fresh, MinValidity: f.minValidity})
+	out, err := a.client(f.trace).Ensure(ctx, v, name, oauth.EnsureOptions{Fresh: f.fresh, MinValidity: f.minValidity})
 	if err != nil {
 		return p, nil, err
 	}
-	if f.trace && sameToken(stored, tok) {
+	if f.trace && out.How == oauth.Cached {
 		// The trace is empty when no request was sent: say why, or the
 		// user is left wondering whether --trace works.
-		a.message("trace: ", "%s: cached token used, no request sent (%s); --fresh to fetch", name, validFor(tok, time.Now()))
+		a.message("trace: ", "%s: cached token used, no request sent (%s); --fresh to fetch", name, validFor(out.Token, time.Now()))
 	}
-	a.warnIssued(name, tok)
-	return p, tok, nil
-}
-
-// sameToken reports whether tok is the stored token, as Ensure returns it
-// when the stored one is good enough.
-func sameToken(stored, tok *providers.Token) bool {
-	return stored != nil && tok != nil && stored.AccessToken == tok.AccessToken && stored.IssuedAt.Equal(tok.IssuedAt)
+	a.warnIssued(name, out.Token)
+	return p, out.Token, nil
 }
 
 // validFor says how long tok stays valid: "valid 12m 3s more".
@@ -244,20 +242,16 @@ func (a *app) cmdRefresh(ctx context.Context, cmd command, args []string) error 
 	if err != nil {
 		return err
 	}
-	tok, err := a.client(*trace).Ensure(ctx, v, name, providers.EnsureOptions{Renew: true})
+	out, err := a.client(*trace).Ensure(ctx, v, name, oauth.EnsureOptions{Renew: true})
 	if err != nil {
 		return err
 	}
-	a.warnIssued(name, tok)
+	a.warnIssued(name, out.Token)
 	how := "a new grant"
-	if pl, err := v.Load(); err == nil {
-		if i := pl.Find(name); i >= 0 {
-			if h := pl.Providers[i].History; len(h) > 0 && h[len(h)-1].Kind == providers.EventRefreshed {
-				how = "its refresh token"
-			}
-		}
+	if out.How == oauth.Refreshed || out.How == oauth.Rotated {
+		how = "its refresh token"
 	}
-	a.printf("%s has a new token from %s, %s", name, how, validity(tok, time.Now()))
+	a.printf("%s has a new token from %s, %s", name, how, validity(out.Token, time.Now()))
 	return nil
 }
 
@@ -286,20 +280,20 @@ func (a *app) cmdLogout(ctx context.Context, cmd command, args []string) error {
 		a.printf("%s has no token: nothing to log out", name)
 		return nil
 	}
-	res, err := a.client(*trace).Forget(ctx, v, name)
+	out, err := a.client(*trace).Forget(ctx, v, name)
 	if err != nil {
 		err = fmt.Errorf("logout %s: %w", name, err)
-		// Say the token is gone only when the store says so: Forget's
-		// error may be the local drop failing as well.
-		if _, left, lerr := v.Lookup(name); lerr == nil && left == nil {
+		// Say the token is gone only when it is: Forget's error may be
+		// the local drop failing as well.
+		if out.Dropped() {
 			return withHint(err, "the token was dropped here all the same, but the provider may accept it until it expires: revoke it there if it must stop working now")
 		}
 		return err
 	}
-	switch res.Method {
-	case "logout":
+	switch res := out.Logout; res.Method {
+	case providers.LogoutEndpoint:
 		a.printf("logged out %s at its logout endpoint (HTTP %d); the token is dropped", name, res.Status)
-	case "revocation":
+	case providers.LogoutRevocation:
 		a.printf("revoked %s's token at its revocation endpoint (HTTP %d); the token is dropped", name, res.Status)
 	default:
 		a.printf("dropped %s's token; it has no logout or revocation endpoint, so the provider accepts it until it expires", name)
@@ -328,7 +322,7 @@ func (a *app) cmdCurl(ctx context.Context, cmd command, args []string) error {
 	}
 	// The secrets' variables are named as tokenscope export names them, so
 	// the variables set for an import serve the curl command as well.
-	cmdline := renameVars(providers.CurlCommand(p), curlVars(p, all))
+	cmdline := renameVars(oauth.CurlCommand(p), curlVars(p, all))
 	if !display.Safe(strings.NewReplacer("\n", "", `\`, "").Replace(cmdline)) {
 		// A field from an import file holds a control or bidi character:
 		// shown escaped, the command is safe to read but no longer sends

@@ -18,6 +18,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/display"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 )
 
 // cmdTry is "tokenscope try NAME": the provider's try request with its
@@ -46,11 +47,11 @@ func (a *app) cmdTry(ctx context.Context, cmd command, args []string) error {
 		return err
 	}
 	rec := &recorder{base: transport(p)}
-	o := providers.Options{HTTPClient: &http.Client{Transport: rec}}
+	o := oauth.Options{HTTPClient: &http.Client{Transport: rec}}
 	if f.trace {
 		o.Trace = a.stderr
 	}
-	res, err := providers.NewClient(o).Try(ctx, p, tok)
+	res, err := oauth.NewClient(o).Try(ctx, p, tok)
 	if err != nil {
 		return err
 	}
@@ -96,7 +97,7 @@ func statusText(code int, ans tryAnswer) string {
 // printHead writes the request line, the status line and the response
 // headers to stderr, as curl -i shows them, every value shown through
 // display.Text.
-func (a *app) printHead(res *providers.TryResult, ans tryAnswer, m masker) {
+func (a *app) printHead(res *oauth.TryResult, ans tryAnswer, m masker) {
 	fmt.Fprintf(a.stderr, "%s %s\n", display.Text(res.Method), display.Text(res.URL))
 	proto := ans.proto
 	if proto == "" {
@@ -158,7 +159,7 @@ type tryOut struct {
 	Elapsed float64 `json:"elapsed"`
 }
 
-func tryJSON(res *providers.TryResult, ans tryAnswer, body []byte, m masker) tryOut {
+func tryJSON(res *oauth.TryResult, ans tryAnswer, body []byte, m masker) tryOut {
 	out := tryOut{Method: res.Method, URL: res.URL, Status: res.Status, Headers: map[string][]string{},
 		Elapsed: res.Latency.Seconds()}
 	for k, vs := range ans.header {
@@ -267,7 +268,7 @@ type teeBody struct {
 func (t *teeBody) Read(p []byte) (int, error) {
 	n, err := t.ReadCloser.Read(p)
 	t.mu.Lock()
-	if room := providers.MaxBodySize - t.buf.Len(); room > 0 {
+	if room := oauth.MaxBodySize - t.buf.Len(); room > 0 {
 		t.buf.Write(p[:min(n, room)])
 	}
 	t.mu.Unlock()

@@ -18,6 +18,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui"
 )
@@ -88,7 +89,7 @@ func TestExit(t *testing.T) {
 		{"hints", context.Background(), withHint(errors.New("locked"), "one", "two"), exitFailure,
 			"tokenscope: error: locked\ntokenscope: hint: one\ntokenscope: hint: two\n"},
 		{"engine hint", context.Background(),
-			fmt.Errorf("wrapped: %w", &providers.Error{Op: "fetch token", Provider: "p", Status: 401, Code: "invalid_client", Hint: "check client_auth"}),
+			fmt.Errorf("wrapped: %w", &oauth.Error{Op: "fetch token", Provider: "p", Status: 401, Code: "invalid_client", Hint: "check client_auth"}),
 			exitFailure, "tokenscope: error: wrapped: fetch token for p: HTTP 401 Unauthorized: invalid_client\ntokenscope: hint: check client_auth\n"},
 		{"prompt interrupted", context.Background(), errInterrupted, exitInterrupt, "tokenscope: error: interrupted\n"},
 		{"signal during a request", canceled, fmt.Errorf("fetch token: %w", context.Canceled), exitInterrupt, "tokenscope: error: interrupted\n"},
@@ -229,7 +230,7 @@ func TestMessageArgumentsAreShownSafely(t *testing.T) {
 	a, _, stderr := testApp(t, nil)
 	type grant string
 	a.errorf("%s %s %v %s", "a\x1b]52;c;SGVsbG8=\x07", grant("g\u202e"), 7, errors.New("one\x1b[2J\ntwo\u009b"))
-	a.errorf("%s", &providers.Error{Op: "fetch token", Provider: "p", Description: "d\ntokenscope: hint: evil"})
+	a.errorf("%s", &oauth.Error{Op: "fetch token", Provider: "p", Description: "d\ntokenscope: hint: evil"})
 	want := "tokenscope: error: a\\x1b]52;c;SGVsbG8=\\x07 g\\u202e 7 one\\x1b[2J\n" +
 		"tokenscope: error: two\\u009b\n" +
 		"tokenscope: error: fetch token for p: d\\ntokenscope: hint: evil\n"

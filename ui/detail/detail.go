@@ -16,6 +16,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 )
 
 // Signature is the outcome of checking a JWT's signature.
@@ -38,7 +39,7 @@ type Data struct {
 	LastErr   error
 	LastErrAt time.Time
 	// Try is the last try request's result, or TryErr its failure.
-	Try    *providers.TryResult
+	Try    *oauth.TryResult
 	TryErr error
 	TryAt  time.Time
 	// Signature is the token's signature check.
@@ -207,7 +208,7 @@ func (m *Model) updateKeybindings() {
 // failure at the end of the stored history.
 func (d *Data) lastError() (msg, hint string, at time.Time, ok bool) {
 	if d.LastErr != nil {
-		var pe *providers.Error
+		var pe *oauth.Error
 		if errors.As(d.LastErr, &pe) {
 			hint = pe.Hint
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 )
 
 func TestMain(m *testing.M) {
@@ -165,7 +166,7 @@ func TestSignatureStates(t *testing.T) {
 }
 
 func TestLastErrorInServerWordsWithHint(t *testing.T) {
-	err := &providers.Error{Op: "fetch token", Provider: "oauth2-local", Status: 401, Code: "invalid_client",
+	err := &oauth.Error{Op: "fetch token", Provider: "oauth2-local", Status: 401, Code: "invalid_client",
 		Description: "client authentication failed", Hint: "an invalid client usually means the wrong client_auth"}
 	got := view(newPane(140, 40, Data{Provider: provider(), LastErr: fmt.Errorf("wrapped: %w", err), LastErrAt: now.Add(-time.Minute)}))
 	mustContain(t, got, "No token held.", "Last error 1m ago", "invalid_client", "client authentication failed",
@@ -194,7 +195,7 @@ func TestHistoryNewestFirst(t *testing.T) {
 
 func TestTryResult(t *testing.T) {
 	d := Data{Provider: provider(), Token: jwtToken(), TryAt: now,
-		Try: &providers.TryResult{Method: "GET", URL: "http://127.0.0.1/userinfo", Status: 200,
+		Try: &oauth.TryResult{Method: "GET", URL: "http://127.0.0.1/userinfo", Status: 200,
 			Latency: 12 * time.Millisecond, ContentType: "application/json", BodyStart: `{"sub":"demo"}`}}
 	mustContain(t, view(newPane(100, 80, d)), "Try request now", "GET http://127.0.0.1/userinfo",
 		"200 OK · 12 ms · application/json", `{"sub":"demo"}`)

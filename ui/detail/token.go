@@ -244,7 +244,7 @@ func (r *renderer) jwtSections(d *Data) {
 	r.signature(d.Signature)
 }
 
-func (r *renderer) fields(fs []jwt.Field, times map[string]time.Time) {
+func (r *renderer) fields(fs []providers.Field, times map[string]time.Time) {
 	w := 0
 	for _, f := range fs {
 		w = max(w, ansi.StringWidth(display.Text(f.Key)))

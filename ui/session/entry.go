@@ -5,6 +5,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/lifetime"
 )
@@ -69,7 +70,7 @@ type Entry struct {
 	LastErrAt time.Time
 	Failed    bool
 
-	Try    *providers.TryResult
+	Try    *oauth.TryResult
 	TryErr error
 	TryAt  time.Time
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 )
 
@@ -195,7 +196,7 @@ func (s *Session) Token(a TokenAnswer, now time.Time) (e *Entry, inBulk bool) {
 
 // TryDone applies a try request's answer at now; it returns nil for a
 // stale one.
-func (s *Session) TryDone(name string, seq uint64, res *providers.TryResult, err error, now time.Time) *Entry {
+func (s *Session) TryDone(name string, seq uint64, res *oauth.TryResult, err error, now time.Time) *Entry {
 	e, ok := s.Finish(name, seq)
 	if !ok {
 		return nil

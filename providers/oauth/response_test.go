@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"encoding/base64"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // The seeds' sample responses, verbatim where the seed gives one.
@@ -48,47 +50,47 @@ func TestParseTokenResponseOfEveryDialect(t *testing.T) {
 		refresh, scope string
 		expiresIn      int64
 		expiresAt      time.Time
-		source         ExpirySource
+		source         providers.ExpirySource
 		issued         time.Time
 		extra          string
 	}{
 		{name: "mtn", body: mtnSample, access: "GTPY9VUHCqKVMRB0cHxnmAp0utR0", typ: "BearerToken",
-			expiresIn: 3599, expiresAt: fixedNow.Add(3599 * time.Second), source: ExpiryFromExpiresIn,
+			expiresIn: 3599, expiresAt: fixedNow.Add(3599 * time.Second), source: providers.ExpiryFromExpiresIn,
 			issued: time.UnixMilli(1611316770076),
 			extra: `refresh_token_expires_in="0" api_product_list="[MTN Customer Plans API v2, Payment_Staging]" ` +
 				`api_product_list_json=["MTN Customer Plans API v2","Payment_Staging"] organization_name="mtn-prod" ` +
 				`developer.email="nerd@mtn.com" client_id="xNnREu1DNGfiwzQZ5HUN8IAUwZSW1rtp" ` +
 				`application_name="716bbe61-f14a-4e45-9b56-a62ff8e0d347" refresh_count="0" status="approved"`},
 		{name: "momo", body: momoSample(), typ: "access_token", expiresIn: 3600,
-			expiresAt: fixedNow.Add(time.Hour), source: ExpiryFromExpiresIn, issued: fixedNow},
+			expiresAt: fixedNow.Add(time.Hour), source: providers.ExpiryFromExpiresIn, issued: fixedNow},
 		{name: "mobifinance opaque", body: mobifinanceOpaque, access: "mf-opaque-token", typ: "Bearer",
-			source: ExpiryUnknown, issued: fixedNow},
-		{name: "mobifinance jwt", body: jwtNoExpires, typ: "Bearer", expiresAt: jwtExp, source: ExpiryFromJWT, issued: fixedNow},
+			source: providers.ExpiryUnknown, issued: fixedNow},
+		{name: "mobifinance jwt", body: jwtNoExpires, typ: "Bearer", expiresAt: jwtExp, source: providers.ExpiryFromJWT, issued: fixedNow},
 		{name: "telenor string", body: telenorSample, access: "Iu25QXBwbGbljYXRpzQHRIuYlbGVub329XXQ3tOnMY3BRo0QyVFJUiN",
 			typ: "Bearer", refresh: "9XXQ3tOnMY3BRo0QyVFJUiNIu25QXBwbGbRIuYlbGVub32ljYXRpzQH", expiresIn: 3600,
-			expiresAt: fixedNow.Add(time.Hour), source: ExpiryFromExpiresIn, issued: fixedNow},
+			expiresAt: fixedNow.Add(time.Hour), source: providers.ExpiryFromExpiresIn, issued: fixedNow},
 		{name: "telenor integer", body: telenorIntSample, access: "4P....uY", expiresIn: 3599,
-			expiresAt: fixedNow.Add(3599 * time.Second), source: ExpiryFromExpiresIn, issued: fixedNow},
+			expiresAt: fixedNow.Add(3599 * time.Second), source: providers.ExpiryFromExpiresIn, issued: fixedNow},
 		{name: "mobiledigital", body: mobiledigitalSample(), typ: "Bearer", scope: "read write admin", expiresIn: 3600,
-			expiresAt: fixedNow.Add(time.Hour), source: ExpiryFromExpiresIn, issued: fixedNow},
+			expiresAt: fixedNow.Add(time.Hour), source: providers.ExpiryFromExpiresIn, issued: fixedNow},
 		{name: "float expires_in", body: `{"access_token":"a","expires_in":"3599.0"}`, access: "a", expiresIn: 3599,
-			expiresAt: fixedNow.Add(3599 * time.Second), source: ExpiryFromExpiresIn, issued: fixedNow},
+			expiresAt: fixedNow.Add(3599 * time.Second), source: providers.ExpiryFromExpiresIn, issued: fixedNow},
 		{name: "fractional expires_in", body: `{"access_token":"a","expires_in":1.5}`, access: "a", expiresIn: 1,
-			expiresAt: fixedNow.Add(1500 * time.Millisecond), source: ExpiryFromExpiresIn, issued: fixedNow},
+			expiresAt: fixedNow.Add(1500 * time.Millisecond), source: providers.ExpiryFromExpiresIn, issued: fixedNow},
 		{name: "issued_at seconds", body: `{"access_token":"a","issued_at":1611316770}`, access: "a",
-			source: ExpiryUnknown, issued: time.Unix(1611316770, 0)},
+			source: providers.ExpiryUnknown, issued: time.Unix(1611316770, 0)},
 		{name: "issued_at ms number", body: `{"access_token":"a","issued_at":1611316770076}`, access: "a",
-			source: ExpiryUnknown, issued: time.UnixMilli(1611316770076)},
+			source: providers.ExpiryUnknown, issued: time.UnixMilli(1611316770076)},
 		{name: "issued_at nonsense kept", body: `{"access_token":"a","issued_at":"yesterday"}`, access: "a",
-			source: ExpiryUnknown, issued: fixedNow, extra: `issued_at="yesterday"`},
+			source: providers.ExpiryUnknown, issued: fixedNow, extra: `issued_at="yesterday"`},
 		{name: "expires_in nonsense kept", body: `{"access_token":"a","expires_in":"soon","x":null}`, access: "a",
-			source: ExpiryUnknown, issued: fixedNow, extra: `expires_in="soon" x=null`},
+			source: providers.ExpiryUnknown, issued: fixedNow, extra: `expires_in="soon" x=null`},
 		{name: "scope list", body: `{"access_token":"a","scope":["read","write"]}`, access: "a", scope: "read write",
-			source: ExpiryUnknown, issued: fixedNow},
+			source: providers.ExpiryUnknown, issued: fixedNow},
 		{name: "escapes and nesting", body: `{"access_token":"a\u002Fb","note":"say \"hi\"","o":{ "k" : [1, 2] }}`,
-			access: "a/b", source: ExpiryUnknown, issued: fixedNow, extra: `note="say \"hi\"" o={"k":[1,2]}`},
+			access: "a/b", source: providers.ExpiryUnknown, issued: fixedNow, extra: `note="say \"hi\"" o={"k":[1,2]}`},
 		{name: "bom and space", body: "\xef\xbb\xbf \n" + `{"access_token":"a"}` + "\n", access: "a",
-			source: ExpiryUnknown, issued: fixedNow},
+			source: providers.ExpiryUnknown, issued: fixedNow},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tok, err := ParseTokenResponse([]byte(tc.body), http.Header{}, fixedNow)
@@ -116,7 +118,7 @@ func TestParseTokenResponseOfEveryDialect(t *testing.T) {
 	}
 }
 
-func extraText(fs []Field) string {
+func extraText(fs []providers.Field) string {
 	var parts []string
 	for _, f := range fs {
 		parts = append(parts, f.Key+"="+f.Value)
@@ -197,19 +199,19 @@ func FuzzParseTokenResponse(f *testing.F) {
 			t.Fatal("a token without an access token")
 		}
 		switch tok.ExpirySource {
-		case ExpiryFromExpiresIn, ExpiryFromJWT:
+		case providers.ExpiryFromExpiresIn, providers.ExpiryFromJWT:
 			if tok.ExpiresAt.IsZero() {
 				t.Fatalf("source %q without an expiry", tok.ExpirySource)
 			}
-		case ExpiryUnknown:
+		case providers.ExpiryUnknown:
 			if !tok.ExpiresAt.IsZero() {
 				t.Fatal("unknown expiry with an expiry")
 			}
 		default:
 			t.Fatalf("source %q", tok.ExpirySource)
 		}
-		if len(tok.Extra) > MaxExtraFields || tok.extraBytes() > MaxExtraBytes {
-			t.Fatalf("%d extra fields of %d bytes, over the caps", len(tok.Extra), tok.extraBytes())
+		if len(tok.Extra) > providers.MaxExtraFields || extraBytes(tok) > providers.MaxExtraBytes {
+			t.Fatalf("%d extra fields of %d bytes, over the caps", len(tok.Extra), extraBytes(tok))
 		}
 		for _, x := range tok.Extra {
 			if !json.Valid([]byte(x.Value)) {

@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"bytes"

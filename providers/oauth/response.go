@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/internal/jsontext"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 )
@@ -30,7 +31,7 @@ const maxLifetime = 100 * 365 * 24 * time.Hour
 // MaxExtraBytes; ExtraDropped counts the fields past those. The Date header gives the
 // clock skew, now being when the answer arrived. A form-encoded body
 // (access_token=...&...) is accepted when the Content-Type says so.
-func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*Token, error) {
+func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*providers.Token, error) {
 	b := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
 	if len(b) == 0 {
 		return nil, errors.New("empty token response")
@@ -45,11 +46,11 @@ func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*Token, erro
 	if err != nil {
 		return nil, err
 	}
-	tok := &Token{IssuedAt: now, ExpirySource: ExpiryUnknown}
+	tok := &providers.Token{IssuedAt: now, ExpirySource: providers.ExpiryUnknown}
 	var expiresIn time.Duration
 	for _, m := range raw {
-		if !tok.mapMember(m, &expiresIn) {
-			tok.keepExtra(Field{Key: m.key, Value: m.text}, len(raw))
+		if !mapMember(tok, m, &expiresIn) {
+			tok.AddExtra(providers.Field{Key: m.key, Value: m.text}, len(raw))
 		}
 	}
 	if tok.AccessToken == "" {
@@ -61,12 +62,12 @@ func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*Token, erro
 	switch {
 	case expiresIn > 0:
 		tok.ExpiresAt = now.Add(expiresIn)
-		tok.ExpirySource = ExpiryFromExpiresIn
+		tok.ExpirySource = providers.ExpiryFromExpiresIn
 	default:
 		if j, err := jwt.Parse(tok.AccessToken.Reveal()); err == nil {
 			if exp, ok := j.Expiry(); ok {
 				tok.ExpiresAt = exp
-				tok.ExpirySource = ExpiryFromJWT
+				tok.ExpirySource = providers.ExpiryFromJWT
 			}
 		}
 	}
@@ -75,35 +76,6 @@ func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*Token, erro
 		tok.ClockSkew = d.Sub(now.Truncate(time.Second))
 	}
 	return tok, nil
-}
-
-// Check reports whether the access token, the refresh token and the token
-// type are VSCHAR text (printable ASCII, RFC 6749 appendix A), naming the
-// first that is not by the offending byte's value and offset, never by
-// its text: it may be a secret.
-func (t *Token) Check() error {
-	for _, f := range [...]struct{ name, v string }{
-		{"access_token", t.AccessToken.Reveal()}, {"refresh_token", t.RefreshToken.Reveal()}, {"token_type", t.TokenType},
-	} {
-		if i := notVSCHAR(f.v); i >= 0 {
-			return fmt.Errorf("its %s holds byte 0x%02x at offset %d, "+
-				"and a token is printable ASCII only (RFC 6749 appendix A, VSCHAR)", f.name, f.v[i], i)
-		}
-	}
-	return nil
-}
-
-// notVSCHAR returns the offset of the first byte of s outside VSCHAR
-// (%x20-7E, RFC 6749 appendix A), or -1. A token is pasted into shells and
-// headers and printed by token and header: a control or non-ASCII byte in
-// it would reach the terminal raw, or smuggle a line into a header.
-func notVSCHAR(s string) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] > 0x7e {
-			return i
-		}
-	}
-	return -1
 }
 
 // memberNames lists the members' names for an error, shortly.
@@ -132,16 +104,16 @@ type member struct {
 
 // mapMember sets the Token field m maps to and reports whether it did; a
 // member whose value does not fit its field stays in Extra.
-func (t *Token) mapMember(m member, expiresIn *time.Duration) bool {
+func mapMember(t *providers.Token, m member, expiresIn *time.Duration) bool {
 	switch m.key {
 	case "access_token":
 		if m.isStr {
-			t.AccessToken = Secret(m.str)
+			t.AccessToken = providers.Secret(m.str)
 			return true
 		}
 	case "refresh_token":
 		if m.isStr {
-			t.RefreshToken = Secret(m.str)
+			t.RefreshToken = providers.Secret(m.str)
 			return true
 		}
 	case "token_type":

@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 func TestRetried503Then200(t *testing.T) {
@@ -88,7 +90,7 @@ func Test505RetriedThreeTimesWithGrowingJitter(t *testing.T) {
 			t.Errorf("delay %d = %v, want in [0, %v)", i+1, d[i], ceiling)
 		}
 	}
-	want := "fetch token for mobifinance: HTTP 505 HTTP Version Not Supported: server_error: Internal server error (after 4 attempts)"
+	want := "fetch token for mobifinance: HTTP 505 HTTP Version Not Supported: server_error: Internal server error (POST " + srv.URL() + "/token?…, after 4 attempts)"
 	if e.Error() != want {
 		t.Errorf("Error() = %q\nwant      %q", e.Error(), want)
 	}
@@ -214,7 +216,7 @@ func TestRedirectIsNotFollowedWithCredentials(t *testing.T) {
 			http.Redirect(w, r, elsewhere.URL()+"/token", status)
 		})
 		p := oauth2Provider(t, srv.URL())
-		p.ClientAuth = AuthBody // credentials in the body a 307 would re-send
+		p.ClientAuth = providers.AuthBody // credentials in the body a 307 would re-send
 		e := fetchErr(t, testClient(nil), p)
 		if e.Status != status || !strings.Contains(e.Description, "redirected to "+elsewhere.URL()+"/token") ||
 			e.Hint != "the URL redirects: configure the URL it points to" {

@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"bufio"
@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 func TestTraceShowsTheExchangeWithEverySecretMasked(t *testing.T) {
@@ -59,7 +61,7 @@ func TestTraceOfANetworkFailureAndOfARefresh(t *testing.T) {
 	p := oauth2Provider(t, srv.URL())
 	var trace bytes.Buffer
 	c := NewClient(Options{Trace: &trace})
-	if _, err := c.Refresh(context.Background(), p, &Token{AccessToken: "AT-1", RefreshToken: "RT-old-secret"}); err != nil {
+	if _, err := c.Refresh(context.Background(), p, &providers.Token{AccessToken: "AT-1", RefreshToken: "RT-old-secret"}); err != nil {
 		t.Fatal(err)
 	}
 	if out := trace.String(); strings.Contains(out, "RT-old-secret") || !strings.Contains(out, "> grant_type=refresh_token&refresh_token=****\n") {
@@ -141,7 +143,7 @@ func TestTraceMasksShortSecretsByPlace(t *testing.T) {
 	srv := serve(t, answer(400, `{"error":"invalid_request","error_description":"fetch token: bad request"}`))
 	p := presetAt(t, "telenor", srv.URL())
 	p.Password = "pw1"
-	p.Headers = map[string]Secret{"X-Tenant-Key": "k9z", "X-Version": "e"}
+	p.Headers = map[string]providers.Secret{"X-Tenant-Key": "k9z", "X-Version": "e"}
 	var trace bytes.Buffer
 	c := NewClient(Options{Trace: &trace, Sleep: (&sleeps{}).sleep})
 	_, err := c.Fetch(context.Background(), p)
@@ -162,7 +164,7 @@ func TestTraceMasksShortSecretsByPlace(t *testing.T) {
 	}
 
 	mf := serve(t, answer(200, `{"access_token":"AT-mf-0123"}`))
-	q, err := ApplyPreset(Provider{Name: "mf", Preset: "mobifinance", TokenURL: mf.URL() + "/token", ClientID: "c", ClientSecret: "s3"})
+	q, err := providers.ApplyPreset(providers.Provider{Name: "mf", Preset: "mobifinance", TokenURL: mf.URL() + "/token", ClientID: "c", ClientSecret: "s3"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,8 +187,8 @@ func TestTryDoesNotFollowARedirectToAnotherHost(t *testing.T) {
 	p := oauth2Provider(t, api.URL())
 	// 127.0.0.1 and localhost are two hosts to net/http.
 	p.TryURL = strings.Replace(api.URL(), "127.0.0.1", "localhost", 1) + "/me"
-	p.Headers = map[string]Secret{"Ocp-Apim-Subscription-Key": "sub-key-0f9e8d7c"}
-	res, err := testClient(nil).Try(context.Background(), p, &Token{AccessToken: "AT-try-0123"})
+	p.Headers = map[string]providers.Secret{"Ocp-Apim-Subscription-Key": "sub-key-0f9e8d7c"}
+	res, err := testClient(nil).Try(context.Background(), p, &providers.Token{AccessToken: "AT-try-0123"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +209,7 @@ func TestEchoedSecretsInHTMLAndEscapedJSON(t *testing.T) {
 	} {
 		srv := serve(t, answer(401, tc.body))
 		p := presetAt(t, "telenor", srv.URL())
-		p.Password = Secret(tc.password)
+		p.Password = providers.Secret(tc.password)
 		var trace bytes.Buffer
 		c := NewClient(Options{Trace: &trace, Sleep: (&sleeps{}).sleep})
 		_, err := c.Fetch(context.Background(), p)

@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"context"
@@ -8,16 +8,18 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 func TestCurlCommandText(t *testing.T) {
-	mtn, _ := ApplyPreset(Provider{Name: "mtn", Preset: "mtn", ClientID: "xNnREu1D", ClientSecret: "s"})
-	momo, _ := ApplyPreset(Provider{Name: "momo", Preset: "momo", Product: "disbursement", ClientID: "api-user", ClientSecret: "k",
-		Headers: map[string]Secret{"Ocp-Apim-Subscription-Key": "sub"}})
-	telenor, _ := ApplyPreset(Provider{Name: "t", Preset: "telenor", ClientID: "cid", ClientSecret: "x/y", Username: "api7813371375", Password: "p"})
-	mobi, _ := ApplyPreset(Provider{Name: "mf", Preset: "mobifinance", TokenURL: "https://mf.example/oauth/token", ClientID: "c", ClientSecret: "s", Insecure: true})
+	mtn, _ := providers.ApplyPreset(providers.Provider{Name: "mtn", Preset: "mtn", ClientID: "xNnREu1D", ClientSecret: "s"})
+	momo, _ := providers.ApplyPreset(providers.Provider{Name: "momo", Preset: "momo", Product: "disbursement", ClientID: "api-user", ClientSecret: "k",
+		Headers: map[string]providers.Secret{"Ocp-Apim-Subscription-Key": "sub"}})
+	telenor, _ := providers.ApplyPreset(providers.Provider{Name: "t", Preset: "telenor", ClientID: "cid", ClientSecret: "x/y", Username: "api7813371375", Password: "p"})
+	mobi, _ := providers.ApplyPreset(providers.Provider{Name: "mf", Preset: "mobifinance", TokenURL: "https://mf.example/oauth/token", ClientID: "c", ClientSecret: "s", Insecure: true})
 	for _, tc := range []struct {
-		p    Provider
+		p    providers.Provider
 		want string
 	}{
 		{mtn, `curl -sS 'https://api.mtn.com/v1/oauth/access_token?grant_type=client_credentials' \
@@ -97,8 +99,8 @@ func TestCurlCommandSendsWhatTheEngineSends(t *testing.T) {
 	for _, preset := range []string{"mtn", "momo", "mobifinance", "telenor", "mobiledigital", "oauth2"} {
 		t.Run(preset, func(t *testing.T) {
 			srv := serve(t, answer(200, tokenJSON))
-			p, err := ApplyPreset(Provider{Name: preset, Preset: preset, ClientID: "client-1", ClientSecret: hostile,
-				Username: "api user", Password: hostile + "pw", Headers: map[string]Secret{"Ocp-Apim-Subscription-Key": hostile + "key"},
+			p, err := providers.ApplyPreset(providers.Provider{Name: preset, Preset: preset, ClientID: "client-1", ClientSecret: hostile,
+				Username: "api user", Password: hostile + "pw", Headers: map[string]providers.Secret{"Ocp-Apim-Subscription-Key": hostile + "key"},
 				Params: map[string]string{"audience": "https://api.example/it's"}})
 			if err != nil {
 				t.Fatal(err)
@@ -129,12 +131,12 @@ func TestCurlCommandSendsWhatTheEngineSends(t *testing.T) {
 
 func TestTryCurlCommand(t *testing.T) {
 	srv := serve(t, answer(200, "{}"))
-	p, _ := ApplyPreset(Provider{Name: "md", Preset: "mobiledigital", ClientID: "c",
-		Headers: map[string]Secret{"X-Api-Key": "k-1"}})
+	p, _ := providers.ApplyPreset(providers.Provider{Name: "md", Preset: "mobiledigital", ClientID: "c",
+		Headers: map[string]providers.Secret{"X-Api-Key": "k-1"}})
 	p.TryURL = srv.URL() + "/prod/sendSMS?to=it's"
 	p.TryBody = `{"recipient": "+61400000000", "message": "it's $5 & ` + "`more`" + `!"}`
 	p.TryMethod = "POST"
-	tok := &Token{AccessToken: "eyJ.it's.sig"}
+	tok := &providers.Token{AccessToken: "eyJ.it's.sig"}
 	cmd := TryCurlCommand(p, tok)
 	want := `curl -sS 'http://` + strings.TrimPrefix(srv.URL(), "http://") + `/prod/sendSMS?to=it'\''s' \
   -H 'Accept: application/json, */*;q=0.8' \
@@ -152,7 +154,7 @@ func TestTryCurlCommand(t *testing.T) {
 		t.Errorf("curl sent %+v", s)
 	}
 	// Without a token the command asks for one.
-	if got := TryCurlCommand(Provider{TryURL: "https://api.example/me"}, nil); got != `curl -sS https://api.example/me \
+	if got := TryCurlCommand(providers.Provider{TryURL: "https://api.example/me"}, nil); got != `curl -sS https://api.example/me \
   -H 'Accept: application/json, */*;q=0.8' \
   -H "Authorization: Bearer $ACCESS_TOKEN"` {
 		t.Errorf("without a token:\n%s", got)

@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // A token is 1*VSCHAR (RFC 6749 appendix A): an answer with a control,
@@ -51,10 +53,10 @@ func TestTokenResponseOutsideVSCHARIsRefused(t *testing.T) {
 			if secret && strings.Contains(msg, "EVIL") || strings.ContainsAny(msg, "\x1b\x07\n\u009b\u202e\x7f") {
 				t.Errorf("error %q echoes the refused value", msg)
 			}
-			if st.tok["idp"] != good || good.AccessToken != "AT-1" {
+			if st.tok["idp"] != good.Token || good.Token.AccessToken != "AT-1" {
 				t.Errorf("stored token = %+v, want the previous one", st.tok["idp"])
 			}
-			if k := st.kinds(); len(k) != 2 || k[1] != EventFailed || secret && strings.Contains(st.events[1].Detail, "EVIL") {
+			if k := st.kinds(); len(k) != 2 || k[1] != providers.EventFailed || secret && strings.Contains(st.events[1].Detail, "EVIL") {
 				t.Errorf("events = %+v", st.events)
 			}
 		})
@@ -67,7 +69,7 @@ func TestTokenResponseVSCHARIsAccepted(t *testing.T) {
 	for c := byte(0x20); c <= 0x7e; c++ {
 		b.WriteByte(c)
 	}
-	tok := &Token{AccessToken: Secret(b.String()), RefreshToken: "RT", TokenType: "Bearer"}
+	tok := &providers.Token{AccessToken: providers.Secret(b.String()), RefreshToken: "RT", TokenType: "Bearer"}
 	if err := tok.Check(); err != nil {
 		t.Fatal(err)
 	}

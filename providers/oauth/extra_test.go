@@ -1,24 +1,26 @@
-package providers
+package oauth
 
 import (
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // A server may send any number of extra fields: the token keeps the
 // first MaxExtraFields that fit in MaxExtraBytes and counts the rest.
 func TestParseTokenResponseCapsExtra(t *testing.T) {
-	big := strings.Repeat("<", MaxExtraBytes) // never fits, even alone
+	big := strings.Repeat("<", providers.MaxExtraBytes) // never fits, even alone
 	for _, tc := range []struct {
 		name          string
 		fields        []string // members after access_token
 		kept, dropped int
 	}{
 		{"few", members(3, 10), 3, 0},
-		{"count at the cap", members(MaxExtraFields, 10), MaxExtraFields, 0},
-		{"count over the cap", members(MaxExtraFields+40, 10), MaxExtraFields, 40},
+		{"count at the cap", members(providers.MaxExtraFields, 10), providers.MaxExtraFields, 0},
+		{"count over the cap", members(providers.MaxExtraFields+40, 10), providers.MaxExtraFields, 40},
 		{"one field too big", []string{`"a":1`, `"pad":"` + big + `"`, `"b":2`}, 2, 1},
 		// 10 fields of 8 KiB less 20 bytes: eight fit, the ninth would not.
 		{"size over the cap", members(10, 8<<10-20), 8, 2},
@@ -34,8 +36,8 @@ func TestParseTokenResponseCapsExtra(t *testing.T) {
 			if len(tok.Extra) != tc.kept || tok.ExtraDropped != tc.dropped {
 				t.Errorf("kept %d dropped %d, want %d and %d", len(tok.Extra), tok.ExtraDropped, tc.kept, tc.dropped)
 			}
-			if n := tok.extraBytes(); n > MaxExtraBytes {
-				t.Errorf("extra holds %d bytes, over %d", n, MaxExtraBytes)
+			if n := extraBytes(tok); n > providers.MaxExtraBytes {
+				t.Errorf("extra holds %d bytes, over %d", n, providers.MaxExtraBytes)
 			}
 			if tok.AccessToken != "a" || tok.TokenType != "Bearer" {
 				t.Errorf("the mapped fields were lost: %+v", tok)

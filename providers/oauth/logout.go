@@ -1,23 +1,18 @@
-package providers
+package oauth
 
 import (
 	"context"
 	"errors"
 	"strings"
 	"time"
-)
 
-// The ways a logout reaches the server.
-const (
-	LogoutEndpoint   = "logout"     // the provider's own logout call (Telenor)
-	LogoutRevocation = "revocation" // RFC 7009 token revocation
-	LogoutNone       = "none"       // the provider has neither
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // LogoutResult is what the remote part of a logout did.
 type LogoutResult struct {
-	// Method is LogoutEndpoint, LogoutRevocation or LogoutNone.
-	Method string
+	// Method is the way the logout went: LogoutNone when nothing was sent.
+	Method providers.Logout
 	// Status is the last answer's HTTP status; zero when nothing was sent.
 	Status int
 	// Body is the start of the last answer's body, secrets masked.
@@ -39,19 +34,19 @@ type TryResult struct {
 // (POST token=…&token_type_hint=…, the client authenticated as for its
 // token requests; the refresh token first when there is one), else
 // nothing. It does not touch any stored state; see Forget.
-func (c *Client) Logout(ctx context.Context, p Provider, tok *Token) (LogoutResult, error) {
+func (c *Client) Logout(ctx context.Context, p providers.Provider, tok *providers.Token) (LogoutResult, error) {
 	if tok == nil || tok.AccessToken == "" {
-		return LogoutResult{Method: LogoutNone}, nil
+		return LogoutResult{Method: providers.LogoutNone}, nil
 	}
 	red := newRedactor(p, tok.AccessToken.Reveal(), tok.RefreshToken.Reveal())
-	switch {
-	case p.LogoutURL != "":
+	switch p.Logout() {
+	case providers.LogoutEndpoint:
 		rq, err := bearerRequest(p, orDefault(p.LogoutMethod, "GET"), p.LogoutURL, "", tok.AccessToken.Reveal())
 		if err != nil {
-			return LogoutResult{Method: LogoutEndpoint}, &Error{Op: opLogout, Provider: p.Name, Err: err, red: red}
+			return LogoutResult{Method: providers.LogoutEndpoint}, &Error{Op: opLogout, Provider: p.Name, Err: err, red: red}
 		}
-		return c.remoteLogout(ctx, p, opLogout, LogoutEndpoint, rq, red)
-	case p.RevocationURL != "":
+		return c.remoteLogout(ctx, p, opLogout, providers.LogoutEndpoint, rq, red)
+	case providers.LogoutRevocation:
 		var res LogoutResult
 		for _, t := range []struct{ value, hint string }{
 			{tok.RefreshToken.Reveal(), "refresh_token"}, {tok.AccessToken.Reveal(), "access_token"},
@@ -61,19 +56,19 @@ func (c *Client) Logout(ctx context.Context, p Provider, tok *Token) (LogoutResu
 			}
 			rq, err := revocationRequest(p, t.value, t.hint)
 			if err != nil {
-				return LogoutResult{Method: LogoutRevocation}, &Error{Op: opRevoke, Provider: p.Name, Err: err, red: red}
+				return LogoutResult{Method: providers.LogoutRevocation}, &Error{Op: opRevoke, Provider: p.Name, Err: err, red: red}
 			}
-			if res, err = c.remoteLogout(ctx, p, opRevoke, LogoutRevocation, rq, red); err != nil {
+			if res, err = c.remoteLogout(ctx, p, opRevoke, providers.LogoutRevocation, rq, red); err != nil {
 				return res, err
 			}
 		}
 		return res, nil
 	}
-	return LogoutResult{Method: LogoutNone}, nil
+	return LogoutResult{Method: providers.LogoutNone}, nil
 }
 
 // remoteLogout sends one logout or revocation request.
-func (c *Client) remoteLogout(ctx context.Context, p Provider, op, method string, rq *request, red *redactor) (LogoutResult, error) {
+func (c *Client) remoteLogout(ctx context.Context, p providers.Provider, op string, method providers.Logout, rq *request, red *redactor) (LogoutResult, error) {
 	res := LogoutResult{Method: method}
 	resp, err := c.send(ctx, p, op, rq, red, true, false)
 	if err != nil {
@@ -81,7 +76,7 @@ func (c *Client) remoteLogout(ctx context.Context, p Provider, op, method string
 	}
 	res.Status, res.Body = resp.status, bodyStart(resp.body, red)
 	if resp.status < 200 || resp.status > 299 {
-		return res, responseError(op, p, resp, red)
+		return res, responseError(op, p, rq, resp, red)
 	}
 	return res, nil
 }
@@ -90,7 +85,7 @@ func (c *Client) remoteLogout(ctx context.Context, p Provider, op, method string
 // a body; TryURL; TryBody, sent as JSON when it looks like JSON) with tok
 // as the Bearer token. Any answer is a result, a 401 included; the error
 // is for no answer at all. It is never retried: a try may have effects.
-func (c *Client) Try(ctx context.Context, p Provider, tok *Token) (*TryResult, error) {
+func (c *Client) Try(ctx context.Context, p providers.Provider, tok *providers.Token) (*TryResult, error) {
 	if p.TryURL == "" {
 		return nil, &Error{Op: opTry, Provider: p.Name, Err: errors.New("no try request configured"),
 			Hint: "set try_url (and try_method, try_body) to an API call the token opens"}
@@ -99,7 +94,7 @@ func (c *Client) Try(ctx context.Context, p Provider, tok *Token) (*TryResult, e
 		return nil, &Error{Op: opTry, Provider: p.Name, Err: errors.New("no access token to try")}
 	}
 	red := newRedactor(p, tok.AccessToken.Reveal(), tok.RefreshToken.Reveal())
-	if err := checkURL("try_url", p.TryURL, true); err != nil {
+	if err := providers.CheckURL("try_url", p.TryURL); err != nil {
 		return nil, &Error{Op: opTry, Provider: p.Name, Err: err, red: red}
 	}
 	rq, err := bearerRequest(p, tryMethod(p), p.TryURL, p.TryBody, tok.AccessToken.Reveal())
@@ -118,7 +113,7 @@ func (c *Client) Try(ctx context.Context, p Provider, tok *Token) (*TryResult, e
 
 // tryMethod is the try request's method: TryMethod, else POST with a body
 // and GET without.
-func tryMethod(p Provider) string {
+func tryMethod(p providers.Provider) string {
 	switch {
 	case p.TryMethod != "":
 		return strings.ToUpper(p.TryMethod)

@@ -1,9 +1,11 @@
-package providers
+package oauth
 
 import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // telenorCode is one row of the error code table of Telenor's token and
@@ -74,7 +76,7 @@ const (
 )
 
 // hint is the usual cause of a failed answer, when it is known; "" if not.
-func hint(op string, p Provider, resp *response, e *Error) string {
+func hint(op string, p providers.Provider, resp *response, e *Error) string {
 	token := op == opFetch || op == opRefresh || op == opRevoke
 	if p.Preset == "telenor" && e.Meaning != "" {
 		if h := telenorHint(op, e); h != "" {
@@ -95,7 +97,7 @@ func hint(op string, p Provider, resp *response, e *Error) string {
 		switch {
 		case op == opRefresh:
 			return hintStaleRefresh
-		case p.Grant == GrantPassword:
+		case p.Grant == providers.GrantPassword:
 			return "check username and password"
 		}
 		return "the server refuses the grant: check grant_type and params"
@@ -125,6 +127,8 @@ func hint(op string, p Provider, resp *response, e *Error) string {
 			return fmt.Sprintf("rate limited: the server asks to wait %s before trying again", d.Round(time.Second))
 		}
 		return "rate limited: wait a little before trying again"
+	case (s == 502 || s == 503 || s == 504) && e.BodyStart != "" && e.Code == "" && e.Description == "":
+		return gatewayHint(s, resp)
 	case s >= 500:
 		if p.Preset == "momo" && token {
 			return hintMoMo
@@ -132,6 +136,24 @@ func hint(op string, p Provider, resp *response, e *Error) string {
 		return "the server failed; try again later"
 	}
 	return ""
+}
+
+// gatewayHint says what a proxy's or gateway's own error page (a 502, 503
+// or 504 with a page instead of the server's words) means.
+func gatewayHint(status int, resp *response) string {
+	switch status {
+	case 502:
+		return "a proxy or gateway in front of the server got no valid answer from it: " +
+			"the server behind it is down or failing; try again later"
+	case 504:
+		return "a proxy or gateway in front of the server gave up waiting for it: " +
+			"the server behind it is slow or unreachable; try again later"
+	}
+	if d, ok := retryAfter(resp.header, resp.date); ok {
+		return fmt.Sprintf("the server, or a proxy or gateway in front of it, is unavailable (down, overloaded or in maintenance): "+
+			"it asks to wait %s before trying again", d.Round(time.Second))
+	}
+	return "the server, or a proxy or gateway in front of it, is unavailable (down, overloaded or in maintenance); try again later"
 }
 
 // telenorHint turns a Telenor code into the field to check.
@@ -161,7 +183,7 @@ func telenorHint(op string, e *Error) string {
 }
 
 // methodOf is the HTTP method op sends for p.
-func methodOf(op string, p Provider) string {
+func methodOf(op string, p providers.Provider) string {
 	switch op {
 	case opLogout:
 		if p.LogoutURL != "" {

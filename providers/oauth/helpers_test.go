@@ -1,15 +1,19 @@
-package providers
+package oauth
 
 import (
 	"context"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // Secrets the tests plant, chosen to survive no accidental match.
@@ -118,9 +122,9 @@ func testClient(s *sleeps) *Client {
 }
 
 // oauth2Provider is a plain RFC 6749 provider against url.
-func oauth2Provider(t *testing.T, url string) Provider {
+func oauth2Provider(t *testing.T, url string) providers.Provider {
 	t.Helper()
-	p, err := ApplyPreset(Provider{Name: "idp", Preset: "oauth2", TokenURL: url + "/token",
+	p, err := providers.ApplyPreset(providers.Provider{Name: "idp", Preset: "oauth2", TokenURL: url + "/token",
 		ClientID: "client-1", ClientSecret: testSecret})
 	if err != nil {
 		t.Fatal(err)
@@ -131,31 +135,31 @@ func oauth2Provider(t *testing.T, url string) Provider {
 // memState is a State in a map, with the events it recorded.
 type memState struct {
 	mu     sync.Mutex
-	p      map[string]Provider
-	tok    map[string]*Token
-	events []Event
+	p      map[string]providers.Provider
+	tok    map[string]*providers.Token
+	events []providers.Event
 	fail   error
 }
 
-func newMemState(ps ...Provider) *memState {
-	m := &memState{p: map[string]Provider{}, tok: map[string]*Token{}}
+func newMemState(ps ...providers.Provider) *memState {
+	m := &memState{p: map[string]providers.Provider{}, tok: map[string]*providers.Token{}}
 	for _, p := range ps {
 		m.p[p.Name] = p
 	}
 	return m
 }
 
-func (m *memState) Lookup(name string) (Provider, *Token, error) {
+func (m *memState) Lookup(name string) (providers.Provider, *providers.Token, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	p, ok := m.p[name]
 	if !ok {
-		return Provider{}, nil, &FieldError{Field: "name", Msg: "no provider " + name}
+		return providers.Provider{}, nil, &providers.FieldError{Field: "name", Msg: "no provider " + name}
 	}
 	return p, m.tok[name], nil
 }
 
-func (m *memState) Record(name string, tok *Token, ev Event) error {
+func (m *memState) Record(name string, tok *providers.Token, ev providers.Event) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.fail != nil {
@@ -166,12 +170,24 @@ func (m *memState) Record(name string, tok *Token, ev Event) error {
 	return nil
 }
 
-func (m *memState) kinds() []EventKind {
+func (m *memState) kinds() []providers.EventKind {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var ks []EventKind
+	var ks []providers.EventKind
 	for _, e := range m.events {
 		ks = append(ks, e.Kind)
 	}
 	return ks
+}
+
+// sortedKeys is m's keys in order.
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// extraBytes is the size Token.AddExtra counts of t's extra fields.
+func extraBytes(t *providers.Token) int {
+	n := 0
+	for _, f := range t.Extra {
+		n += len(f.Key) + len(f.Value)
+	}
+	return n
 }

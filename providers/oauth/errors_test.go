@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"context"
@@ -11,10 +11,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // fetchErr fetches p and returns the *Error it must fail with.
-func fetchErr(t *testing.T, c *Client, p Provider) *Error {
+func fetchErr(t *testing.T, c *Client, p providers.Provider) *Error {
 	t.Helper()
 	tok, err := c.Fetch(context.Background(), p)
 	var e *Error
@@ -25,10 +27,10 @@ func fetchErr(t *testing.T, c *Client, p Provider) *Error {
 }
 
 // presetAt is the named preset pointed at a test server, all secrets set.
-func presetAt(t *testing.T, preset, base string) Provider {
+func presetAt(t *testing.T, preset, base string) providers.Provider {
 	t.Helper()
-	p, err := ApplyPreset(Provider{Name: preset, Preset: preset, ClientID: "client-1", ClientSecret: testSecret,
-		Username: "api-user", Password: testPassword, Headers: map[string]Secret{"Ocp-Apim-Subscription-Key": testSubKey}})
+	p, err := providers.ApplyPreset(providers.Provider{Name: preset, Preset: preset, ClientID: "client-1", ClientSecret: testSecret,
+		Username: "api-user", Password: testPassword, Headers: map[string]providers.Secret{"Ocp-Apim-Subscription-Key": testSubKey}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,11 +120,16 @@ func TestHTMLGatewayPageGivesStatusAndBodyStart(t *testing.T) {
 <script>var x = "<b>not this</b>";</script></head><body>
 <h1>Bad&nbsp;Gateway</h1>
 <p>The   upstream server
-   returned an invalid response.</p>` + strings.Repeat("<p>padding padding padding</p>\n", 40) + `</body></html>`
+   returned an invalid response.</p>`
+	for i := range 40 {
+		page += fmt.Sprintf("<p>padding %d padding</p>\n", i)
+	}
+	page += `</body></html>`
 	srv := serve(t, answer(502, page, "Content-Type", "text/html"))
 	c := NewClient(Options{MaxRetries: -1})
 	e := fetchErr(t, c, oauth2Provider(t, srv.URL()))
-	want := "502 Bad Gateway Bad Gateway The upstream server returned an invalid response. padding padding"
+	// The heading only repeats the title: it is said once.
+	want := "502 Bad Gateway The upstream server returned an invalid response. padding 0 padding padding 1 padding"
 	if e.Status != 502 || !strings.HasPrefix(e.BodyStart, want) {
 		t.Errorf("status %d, body start %q", e.Status, e.BodyStart)
 	}
@@ -132,7 +139,7 @@ func TestHTMLGatewayPageGivesStatusAndBodyStart(t *testing.T) {
 	if strings.ContainsAny(e.BodyStart, "<>") || strings.Contains(e.BodyStart, "not this") || strings.Contains(e.BodyStart, "color") {
 		t.Errorf("tags, script or style left in %q", e.BodyStart)
 	}
-	if !strings.HasPrefix(e.Error(), `fetch token for idp: HTTP 502 Bad Gateway: "502 Bad Gateway Bad`) {
+	if !strings.HasPrefix(e.Error(), `fetch token for idp: HTTP 502 Bad Gateway: "502 Bad Gateway The upstream`) {
 		t.Errorf("Error() = %q", e.Error())
 	}
 }
@@ -243,13 +250,16 @@ func FuzzParseError(f *testing.F) {
 	} {
 		f.Add([]byte(s), 401)
 	}
-	p := Provider{Name: "t", Preset: "telenor", ClientID: "client-1", ClientSecret: testSecret, Password: testPassword,
-		Headers: map[string]Secret{"Ocp-Apim-Subscription-Key": testSubKey}}
+	p := providers.Provider{Name: "t", Preset: "telenor", ClientID: "client-1", ClientSecret: testSecret, Password: testPassword,
+		Headers: map[string]providers.Secret{"Ocp-Apim-Subscription-Key": testSubKey}}
 	red := newRedactor(p)
+	// The URL names the request in the error: its userinfo and query,
+	// which hold secrets here, must not show.
+	rq := &request{method: "POST", url: "https://user:" + testPassword + "@idp.example/token?client_secret=" + testSecret}
 	f.Fuzz(func(t *testing.T, body []byte, status int) {
 		resp := &response{status: status, header: http.Header{}, body: body, attempts: 1}
 		for _, op := range []string{opFetch, opLogout} {
-			e := responseError(op, p, resp, red)
+			e := responseError(op, p, rq, resp, red)
 			line := e.Error()
 			if strings.ContainsAny(line, "\n\r") {
 				t.Fatalf("not one line: %q", line)
@@ -266,7 +276,7 @@ func FuzzParseError(f *testing.F) {
 }
 
 func TestCleanMasksEveryFormOfASecret(t *testing.T) {
-	p := Provider{ClientID: "client-1", ClientSecret: testSecret, Password: "p<w>&'\"", Headers: map[string]Secret{"K": testSubKey}}
+	p := providers.Provider{ClientID: "client-1", ClientSecret: testSecret, Password: "p<w>&'\"", Headers: map[string]providers.Secret{"K": testSubKey}}
 	r := newRedactor(p, "eyJ.access", "")
 	for _, tc := range []struct{ in, want string }{
 		{"secret " + testSecret + " end", "secret **** end"},
@@ -290,7 +300,7 @@ func TestCleanMasksEveryFormOfASecret(t *testing.T) {
 }
 
 func TestBodyStart(t *testing.T) {
-	r := newRedactor(Provider{ClientSecret: "s3cr3t-value"})
+	r := newRedactor(providers.Provider{ClientSecret: "s3cr3t-value"})
 	for _, tc := range []struct{ in, want string }{
 		{"<html><head><title>Oops</title><!-- s3cr3t-value --></head><body><p>Gateway\n\n timeout</p></body></html>", "Oops Gateway timeout"},
 		{"caf\xe9 s3cr3t-value", "caf\uFFFD ****"},

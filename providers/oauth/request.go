@@ -1,10 +1,12 @@
-package providers
+package oauth
 
 import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // UserAgent is the User-Agent of every request tokenscope sends.
@@ -75,6 +77,23 @@ type request struct {
 	contentType string
 }
 
+// named is the request's method and URL as errors name them: the URL
+// without user information, query or fragment (a query marked "?…"), and
+// masked, so that nothing secret sent in it shows.
+func (r *request) named(red *redactor) (method, u string) {
+	pu, err := url.Parse(r.url)
+	if err != nil {
+		return r.method, ""
+	}
+	cut := pu.RawQuery != "" || pu.ForceQuery || len(r.query) > 0
+	pu.User, pu.RawQuery, pu.ForceQuery, pu.Fragment, pu.RawFragment = nil, "", false, "", ""
+	u = pu.String()
+	if cut {
+		u += "?…"
+	}
+	return r.method, red.clean(u)
+}
+
 // fullURL is the URL the request goes to, with the query appended.
 func (r *request) fullURL() string {
 	if len(r.query) == 0 {
@@ -126,17 +145,16 @@ func headerEnv(name string) string {
 
 // extraHeaders returns p's extra headers in name order, refusing to send a
 // request without a header the preset needs (MoMo's subscription key).
-func extraHeaders(p Provider) (form, error) {
-	for _, h := range requiredHeaders(p) {
-		if v, _ := lookupFold(p.Headers, h); v == "" {
-			return nil, &FieldError{Field: "headers." + h, Msg: fmt.Sprintf("%s needs a value (your subscription key)", h)}
-		}
+func extraHeaders(p providers.Provider) (form, error) {
+	if missing := p.MissingHeaders(); len(missing) > 0 {
+		h := missing[0]
+		return nil, &providers.FieldError{Field: "headers." + h, Msg: fmt.Sprintf("%s needs a value (your subscription key)", h)}
 	}
 	return headerForm(p), nil
 }
 
 // headerForm is p's extra headers in name order.
-func headerForm(p Provider) form {
+func headerForm(p providers.Provider) form {
 	var f form
 	for _, h := range p.HeaderNames() {
 		f = append(f, param{key: h, value: p.Headers[h].Reveal(), env: headerEnv(h)})
@@ -146,7 +164,7 @@ func headerForm(p Provider) form {
 
 // tokenRequest builds p's token request: a new grant, or with refresh set,
 // the refresh_token grant (RFC 6749 §6).
-func tokenRequest(p Provider, refresh string) (*request, error) {
+func tokenRequest(p providers.Provider, refresh string) (*request, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -159,7 +177,7 @@ func tokenRequest(p Provider, refresh string) (*request, error) {
 
 // buildTokenRequest is tokenRequest without the checks, for the curl
 // command, which shows a request even before every value is filled in.
-func buildTokenRequest(p Provider, refresh string, hdr form) *request {
+func buildTokenRequest(p providers.Provider, refresh string, hdr form) *request {
 	r := &request{method: "POST", url: p.TokenURL, accept: contentJSON, header: hdr, contentType: contentForm}
 	grantIn := p.GrantIn
 	var grant form
@@ -169,8 +187,8 @@ func buildTokenRequest(p Provider, refresh string, hdr form) *request {
 		// A token URL pasted with its own ?grant_type=client_credentials
 		// (MTN documents one) would name the other grant beside ours.
 		r.url = withoutQueryKey(p.TokenURL, "grant_type")
-		if grantIn == GrantInNone {
-			grantIn = GrantInBody // a refresh without a grant_type means nothing
+		if grantIn == providers.GrantInNone {
+			grantIn = providers.GrantInBody // a refresh without a grant_type means nothing
 		}
 		r.body = append(r.body, param{key: "refresh_token", value: refresh, env: envRefreshToken})
 	default:
@@ -178,7 +196,7 @@ func buildTokenRequest(p Provider, refresh string, hdr form) *request {
 		if p.Scope != "" {
 			grant = append(grant, param{key: "scope", value: p.Scope})
 		}
-		if p.Grant == GrantPassword {
+		if p.Grant == providers.GrantPassword {
 			r.body = append(r.body, param{key: "username", value: p.Username},
 				param{key: "password", value: p.Password.Reveal(), env: envPassword})
 		}
@@ -187,9 +205,9 @@ func buildTokenRequest(p Provider, refresh string, hdr form) *request {
 		}
 	}
 	switch grantIn {
-	case GrantInQuery:
+	case providers.GrantInQuery:
 		r.query = append(grant, r.query...)
-	case GrantInNone:
+	case providers.GrantInNone:
 		// MoMo: the Basic header alone is the request.
 	default:
 		r.body = append(grant, r.body...)
@@ -199,9 +217,9 @@ func buildTokenRequest(p Provider, refresh string, hdr form) *request {
 		creds = append(creds, param{key: "client_secret", value: p.ClientSecret.Reveal(), env: envClientSecret})
 	}
 	switch p.ClientAuth {
-	case AuthBasic:
+	case providers.AuthBasic:
 		r.basic = &basicAuth{user: p.ClientID, secret: p.ClientSecret.Reveal(), env: envClientSecret}
-	case AuthQuery:
+	case providers.AuthQuery:
 		r.query = append(creds, r.query...)
 	default:
 		r.body = append(r.body, creds...)
@@ -242,7 +260,7 @@ func withoutPresent(q form, raw string) form {
 
 // revocationRequest builds an RFC 7009 revocation of token, with the client
 // authenticated as for its token requests.
-func revocationRequest(p Provider, token, hint string) (*request, error) {
+func revocationRequest(p providers.Provider, token, hint string) (*request, error) {
 	hdr, err := extraHeaders(p)
 	if err != nil {
 		return nil, err
@@ -254,9 +272,9 @@ func revocationRequest(p Provider, token, hint string) (*request, error) {
 	r := &request{method: "POST", url: p.RevocationURL, accept: contentJSON, header: hdr, contentType: contentForm,
 		body: form{{key: "token", value: token, env: env}, {key: "token_type_hint", value: hint}}}
 	switch p.ClientAuth {
-	case AuthBasic:
+	case providers.AuthBasic:
 		r.basic = &basicAuth{user: p.ClientID, secret: p.ClientSecret.Reveal(), env: envClientSecret}
-	case AuthQuery:
+	case providers.AuthQuery:
 		r.query = form{{key: "client_id", value: p.ClientID}}
 		if p.ClientSecret != "" {
 			r.query = append(r.query, param{key: "client_secret", value: p.ClientSecret.Reveal(), env: envClientSecret})
@@ -272,7 +290,7 @@ func revocationRequest(p Provider, token, hint string) (*request, error) {
 
 // bearerRequest builds a request that presents the access token: the
 // logout call and the try request.
-func bearerRequest(p Provider, method, rawURL, body, token string) (*request, error) {
+func bearerRequest(p providers.Provider, method, rawURL, body, token string) (*request, error) {
 	hdr, err := extraHeaders(p)
 	if err != nil {
 		return nil, err

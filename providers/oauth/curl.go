@@ -1,8 +1,10 @@
-package providers
+package oauth
 
 import (
 	"net/url"
 	"strings"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // CurlCommand renders p's token request (a new grant) as a curl command
@@ -11,7 +13,7 @@ import (
 // in capitals ("$OCP_APIM_SUBSCRIPTION_KEY"). When the Basic credentials
 // change under the form-encoding RFC 6749 §2.3.1 asks for, a comment line
 // first says that CLIENT_SECRET must hold the encoded secret.
-func CurlCommand(p Provider) string {
+func CurlCommand(p providers.Provider) string {
 	rq := buildTokenRequest(p, "", headerForm(p))
 	var note string
 	if rq.basic != nil && (url.QueryEscape(rq.basic.user) != rq.basic.user || url.QueryEscape(rq.basic.secret) != rq.basic.secret) {
@@ -23,7 +25,7 @@ func CurlCommand(p Provider) string {
 // TryCurlCommand renders p's try request as a curl command line with tok's
 // real access token in its Authorization header (for the clipboard; without
 // a token, "$ACCESS_TOKEN"). Extra header values stay shell variables.
-func TryCurlCommand(p Provider, tok *Token) string {
+func TryCurlCommand(p providers.Provider, tok *providers.Token) string {
 	token := ""
 	if tok != nil {
 		token = tok.AccessToken.Reveal()

@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // Backoff between retries: full jitter over an exponential ceiling.
@@ -26,10 +28,10 @@ const (
 // send sends rq, retrying network errors, 429 and 5xx when retry is set,
 // all within p's timeout. Any HTTP answer is returned as a response for the
 // caller to judge; an *Error is returned when no usable answer came.
-func (c *Client) send(parent context.Context, p Provider, op string, rq *request, red *redactor, retry, follow bool) (*response, error) {
+func (c *Client) send(parent context.Context, p providers.Provider, op string, rq *request, red *redactor, retry, follow bool) (*response, error) {
 	timeout := p.Timeout
 	if timeout <= 0 {
-		timeout = DefaultTimeout
+		timeout = providers.DefaultTimeout
 	}
 	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
@@ -46,6 +48,7 @@ func (c *Client) send(parent context.Context, p Provider, op string, rq *request
 			err = &timeoutError{after: timeout}
 		}
 		e := &Error{Op: op, Provider: p.Name, Attempts: attempt, Err: err, Hint: failureHint(op, err), red: red}
+		e.Method, e.URL = rq.named(red)
 		var tl *tooLarge
 		if errors.As(err, &tl) {
 			e.Status = tl.status // a 502 page over 1 MiB is still a 502

@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // decodeBasic is what an RFC 6749 server does with a client's Basic header.
@@ -60,31 +62,37 @@ func TestTokenRequestOfEveryPreset(t *testing.T) {
 	esc := url.QueryEscape(testSecret)
 	for _, tc := range []struct {
 		preset string
-		edit   func(p *Provider)
+		edit   func(p *providers.Provider)
 		want   wire
 	}{
 		{"mtn", nil, wire{"POST", "/v1/oauth/access_token", "grant_type=client_credentials", "", "",
 			"client_id=client-1&client_secret=" + esc}},
-		{"momo", func(p *Provider) {
+		{"momo", func(p *providers.Provider) {
 			p.Product = "disbursement"
-			p.Headers = map[string]Secret{"Ocp-Apim-Subscription-Key": testSubKey}
+			p.Headers = map[string]providers.Secret{"Ocp-Apim-Subscription-Key": testSubKey}
 		},
 			wire{"POST", "/disbursement/token/", "", basic, testSubKey, ""}},
 		{"mobifinance", nil, wire{"POST", "/token", "client_id=client-1&client_secret=" + esc + "&grant_type=client_credentials", "", "", ""}},
-		{"telenor", func(p *Provider) { p.Username = "api7813371375"; p.Password = testPassword; p.Scope = "orders" },
+		{"telenor", func(p *providers.Provider) {
+			p.Username = "api7813371375"
+			p.Password = testPassword
+			p.Scope = "orders"
+		},
 			wire{"POST", "/oauth/v2/token", "", basic, "",
 				"grant_type=password&scope=orders&username=api7813371375&password=" + url.QueryEscape(testPassword)}},
 		{"mobiledigital", nil, wire{"POST", "/prod/oauth2/token", "", basic, "", "grant_type=client_credentials&scope=read+write+admin"}},
-		{"oauth2", func(p *Provider) { p.Params = map[string]string{"resource": "r 1", "audience": "https://api"} },
+		{"oauth2", func(p *providers.Provider) {
+			p.Params = map[string]string{"resource": "r 1", "audience": "https://api"}
+		},
 			wire{"POST", "/token", "", basic, "", "grant_type=client_credentials&audience=https%3A%2F%2Fapi&resource=r+1"}},
 	} {
 		t.Run(tc.preset, func(t *testing.T) {
 			srv := serve(t, answer(200, tokenJSON))
-			p := Provider{Name: tc.preset, Preset: tc.preset, ClientID: "client-1", ClientSecret: testSecret}
+			p := providers.Provider{Name: tc.preset, Preset: tc.preset, ClientID: "client-1", ClientSecret: testSecret}
 			if tc.edit != nil {
 				tc.edit(&p)
 			}
-			p, err := ApplyPreset(p)
+			p, err := providers.ApplyPreset(p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,7 +121,7 @@ func TestTokenRequestOfEveryPreset(t *testing.T) {
 
 func TestTokenURLWithItsOwnQuery(t *testing.T) {
 	srv := serve(t, answer(200, tokenJSON))
-	p, _ := ApplyPreset(Provider{Name: "m", Preset: "mtn", ClientID: "c", ClientSecret: "s",
+	p, _ := providers.ApplyPreset(providers.Provider{Name: "m", Preset: "mtn", ClientID: "c", ClientSecret: "s",
 		TokenURL: srv.URL() + "/v1/oauth/access_token?grant_type=client_credentials&tenant=a%20b"})
 	if _, err := testClient(nil).Fetch(context.Background(), p); err != nil {
 		t.Fatal(err)
@@ -125,7 +133,7 @@ func TestTokenURLWithItsOwnQuery(t *testing.T) {
 
 func TestMoMoRefusesToSendWithoutSubscriptionKey(t *testing.T) {
 	srv := serve(t, answer(200, tokenJSON))
-	p, _ := ApplyPreset(Provider{Name: "m", Preset: "momo", ClientID: "u", ClientSecret: "k"})
+	p, _ := providers.ApplyPreset(providers.Provider{Name: "m", Preset: "momo", ClientID: "u", ClientSecret: "k"})
 	p.TokenURL = srv.URL() + "/collection/token/"
 	_, err := testClient(nil).Fetch(context.Background(), p)
 	if err == nil || !strings.Contains(err.Error(), "Ocp-Apim-Subscription-Key needs a value") {
@@ -137,8 +145,8 @@ func TestMoMoRefusesToSendWithoutSubscriptionKey(t *testing.T) {
 }
 
 func TestInvalidProviderIsReportedByField(t *testing.T) {
-	_, err := testClient(nil).Fetch(context.Background(), Provider{Name: "x", Preset: "oauth2", Grant: GrantClientCredentials, ClientAuth: AuthBasic, ClientID: "c"})
-	var fe *FieldError
+	_, err := testClient(nil).Fetch(context.Background(), providers.Provider{Name: "x", Preset: "oauth2", Grant: providers.GrantClientCredentials, ClientAuth: providers.AuthBasic, ClientID: "c"})
+	var fe *providers.FieldError
 	if err == nil || !strings.Contains(err.Error(), "token_url") || !errors.As(err, &fe) {
 		t.Errorf("err = %v", err)
 	}

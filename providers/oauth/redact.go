@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"encoding/base64"
@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // mask is what a secret becomes in every text that leaves the engine.
@@ -28,7 +30,7 @@ type redactor struct {
 
 // newRedactor knows p's secrets (client secret, password, header values,
 // the Basic credentials) and the given tokens.
-func newRedactor(p Provider, tokens ...string) *redactor {
+func newRedactor(p providers.Provider, tokens ...string) *redactor {
 	s := []string{p.ClientSecret.Reveal(), p.Password.Reveal()}
 	for _, v := range p.Headers {
 		s = append(s, v.Reveal())
@@ -69,13 +71,7 @@ func (r *redactor) with(more ...string) *redactor {
 	return &redactor{secrets: all, replacer: strings.NewReplacer(pairs...), headers: r.headers}
 }
 
-// secretParams are the form and query parameters whose values are
-// secrets: masked by their place in traces, whatever their length, and
-// refused by Validate as a param or in a URL's query. Never written to.
-var secretParams = map[string]bool{"client_secret": true, "password": true, "refresh_token": true,
-	"token": true, "client_assertion": true, "access_token": true}
-
-// maskParams masks the values of secretParams in a form or query string
+// maskParams masks the values of the secret parameters (SecretParam) in a form or query string
 // (a=1&b=2), leaving everything else as it was written.
 func maskParams(s string) string {
 	if !strings.Contains(s, "=") {
@@ -87,7 +83,7 @@ func maskParams(s string) string {
 		if !ok {
 			continue
 		}
-		if name, err := url.QueryUnescape(k); err == nil && secretParams[strings.ToLower(name)] {
+		if name, err := url.QueryUnescape(k); err == nil && providers.SecretParam(name) {
 			parts[i] = k + "=" + mask
 		}
 	}
@@ -193,15 +189,46 @@ func bodyStart(body []byte, r *redactor) string {
 	if strings.Contains(s, "<") {
 		s = scriptOrStyle.ReplaceAllString(s, " ")
 		s = htmlComment.ReplaceAllString(s, " ")
-		s = htmlTag.ReplaceAllString(s, " ")
-	}
-	if strings.Contains(s, "&") {
+		s = pageText(htmlTag.Split(s, -1))
+	} else if strings.Contains(s, "&") {
 		s = html.UnescapeString(s)
 	}
 	// Masked before and after collapsing whitespace, and before truncation
 	// so that no secret is cut in half.
 	s = r.clean(strings.Join(strings.Fields(r.clean(s)), " "))
 	return truncate(s, bodyStartLimit)
+}
+
+// pageText joins the texts between an HTML page's tags, entities decoded,
+// saying each once: a gateway's page repeats its title in its heading
+// (nginx's "502 Bad Gateway" twice), so a text whose words a text already
+// kept holds is left out. It stops once it holds more than bodyStart
+// shows; it cuts between texts only, so no secret is cut in half.
+func pageText(texts []string) string {
+	var kept []string // lowercased, each between spaces
+	var out strings.Builder
+	for _, t := range texts {
+		if strings.Contains(t, "&") {
+			t = html.UnescapeString(t)
+		}
+		t = strings.Join(strings.Fields(t), " ")
+		if t == "" {
+			continue
+		}
+		key := " " + strings.ToLower(t) + " "
+		if slices.ContainsFunc(kept, func(k string) bool { return strings.Contains(k, key) }) {
+			continue
+		}
+		kept = append(kept, key)
+		if out.Len() > 0 {
+			out.WriteByte(' ')
+		}
+		out.WriteString(t)
+		if out.Len() > 4*(bodyStartLimit+1) { // a rune is at most 4 bytes
+			break
+		}
+	}
+	return out.String()
 }
 
 // truncate cuts s to at most n runes, marking the cut with an ellipsis.

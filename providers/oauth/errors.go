@@ -1,4 +1,4 @@
-package providers
+package oauth
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // Error is a failed exchange with a provider, in the server's own words:
@@ -36,6 +38,11 @@ type Error struct {
 	// BodyStart is the readable start of the body, when it said nothing
 	// more structured (an HTML gateway page).
 	BodyStart string
+	// Method and URL name the request the answer came to, the URL without
+	// its user information, query or fragment, so that no secret sent in
+	// them shows. Error() names them when there was an answer (Status is
+	// set); a failure without one names its request in Err.
+	Method, URL string
 	// Attempts is how many requests were sent (1 plus the retries).
 	Attempts int
 	// Err is the underlying failure: a network error, a timeout, a response
@@ -79,8 +86,15 @@ func (e *Error) Error() string {
 		parts = append(parts, e.Err.Error())
 	}
 	s := strings.Join(parts, ": ")
+	var notes []string
+	if e.Status != 0 && e.Method != "" && e.URL != "" {
+		notes = append(notes, e.Method+" "+e.URL)
+	}
 	if e.Attempts > 1 {
-		s += fmt.Sprintf(" (after %d attempts)", e.Attempts)
+		notes = append(notes, fmt.Sprintf("after %d attempts", e.Attempts))
+	}
+	if len(notes) > 0 {
+		s += " (" + strings.Join(notes, ", ") + ")"
 	}
 	return e.red.clean(s)
 }
@@ -225,8 +239,9 @@ const (
 
 // responseError turns a failed answer into an *Error in the server's words,
 // with a meaning and a hint where they are known.
-func responseError(op string, p Provider, resp *response, red *redactor) *Error {
+func responseError(op string, p providers.Provider, rq *request, resp *response, red *redactor) *Error {
 	e := &Error{Op: op, Provider: p.Name, Status: resp.status, Attempts: resp.attempts, red: red}
+	e.Method, e.URL = rq.named(red)
 	w, ok := serverWords(resp.body)
 	if ok {
 		e.Code = oneLine(w.code, red)

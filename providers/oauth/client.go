@@ -1,4 +1,13 @@
-package providers
+// Package oauth is the engine: it speaks OAuth 2.0 the way real providers
+// speak it, executing every provider dialect (the presets of package
+// providers) from data. It builds and sends the requests (token, refresh,
+// logout, revocation, try), retries what is worth retrying, parses the
+// lenient token responses (ParseTokenResponse), reports errors in the
+// server's own words with a hint, masks every secret in errors and traces,
+// and prints requests as curl commands. It reads and records tokens
+// through the State it is given, and says what it did (Outcome,
+// ForgetOutcome).
+package oauth
 
 import (
 	"context"
@@ -11,6 +20,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // Options configures a Client. The zero value is ready to use.
@@ -85,11 +96,11 @@ func newTransport(insecure bool) *http.Transport {
 // it reaches p as its token requests do, through the same transport (TLS
 // verified unless p is insecure, HTTPS_PROXY honoured), bounded by p's
 // timeout, and without following redirects to another host.
-func (c *Client) JWKSClient(p Provider) *http.Client {
+func (c *Client) JWKSClient(p providers.Provider) *http.Client {
 	hc := c.httpClient(p, true)
 	hc.Timeout = p.Timeout
 	if hc.Timeout <= 0 {
-		hc.Timeout = DefaultTimeout
+		hc.Timeout = providers.DefaultTimeout
 	}
 	return hc
 }
@@ -97,7 +108,7 @@ func (c *Client) JWKSClient(p Provider) *http.Client {
 // httpClient returns the client to send p's requests with; follow says
 // whether redirects are followed (only for the try request: a token
 // request re-sent elsewhere would carry the client's credentials along).
-func (c *Client) httpClient(p Provider, follow bool) *http.Client {
+func (c *Client) httpClient(p providers.Provider, follow bool) *http.Client {
 	var hc http.Client
 	switch {
 	case c.opts.HTTPClient != nil:
@@ -179,7 +190,7 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 }
 
 // Fetch obtains a new token with p's grant.
-func (c *Client) Fetch(ctx context.Context, p Provider) (*Token, error) {
+func (c *Client) Fetch(ctx context.Context, p providers.Provider) (*providers.Token, error) {
 	return c.grant(ctx, p, opFetch, "")
 }
 
@@ -187,13 +198,13 @@ func (c *Client) Fetch(ctx context.Context, p Provider) (*Token, error) {
 // token (keeping the server's new refresh token when it rotates one, the
 // old one when it sends none), falling back to a new grant when the server
 // refuses the refresh token; with a new grant when old has none.
-func (c *Client) Refresh(ctx context.Context, p Provider, old *Token) (*Token, error) {
+func (c *Client) Refresh(ctx context.Context, p providers.Provider, old *providers.Token) (*providers.Token, error) {
 	tok, _, err := c.refresh(ctx, p, old)
 	return tok, err
 }
 
 // refresh is Refresh, also saying whether the refresh token was used.
-func (c *Client) refresh(ctx context.Context, p Provider, old *Token) (tok *Token, refreshed bool, err error) {
+func (c *Client) refresh(ctx context.Context, p providers.Provider, old *providers.Token) (tok *providers.Token, refreshed bool, err error) {
 	if old == nil || old.RefreshToken == "" {
 		tok, err = c.grant(ctx, p, opFetch, "")
 		return tok, false, err
@@ -215,7 +226,7 @@ func (c *Client) refresh(ctx context.Context, p Provider, old *Token) (tok *Toke
 
 // grant sends one token request (a new grant, or with refresh set the
 // refresh_token grant) and parses the answer.
-func (c *Client) grant(ctx context.Context, p Provider, op, refresh string) (*Token, error) {
+func (c *Client) grant(ctx context.Context, p providers.Provider, op, refresh string) (*providers.Token, error) {
 	red := newRedactor(p, refresh)
 	rq, err := tokenRequest(p, refresh)
 	if err != nil {
@@ -226,17 +237,19 @@ func (c *Client) grant(ctx context.Context, p Provider, op, refresh string) (*To
 		return nil, err
 	}
 	if resp.status < 200 || resp.status > 299 {
-		return nil, responseError(op, p, resp, red)
+		return nil, responseError(op, p, rq, resp, red)
 	}
 	tok, err := ParseTokenResponse(resp.body, resp.header, resp.date)
 	if err != nil {
 		if w, ok := serverWords(resp.body); ok && w.code != "" {
 			// A 200 carrying an error, as some gateways answer.
-			return nil, responseError(op, p, resp, red)
+			return nil, responseError(op, p, rq, resp, red)
 		}
-		return nil, &Error{Op: op, Provider: p.Name, Status: resp.status, Attempts: resp.attempts,
+		e := &Error{Op: op, Provider: p.Name, Status: resp.status, Attempts: resp.attempts,
 			BodyStart: bodyStart(resp.body, red.with(tokenValues(resp.body)...)), Err: err, red: red,
 			Hint: "the server answered 2xx with something that is not a token response: check token_url"}
+		e.Method, e.URL = rq.named(red)
+		return nil, e
 	}
 	return tok, nil
 }

@@ -1,0 +1,25 @@
+package ui
+
+import (
+	"testing"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/ui/session"
+)
+
+// After a failure, the pane of a provider without a token says to retry,
+// not to fetch one as if nothing had been tried.
+func TestNoTokenHintSaysRetryAfterAFailure(t *testing.T) {
+	e := &session.Entry{Provider: providers.Provider{Name: "p"}}
+	if got := dataOf(e, "f").NoTokenHint; got != "press f to fetch one" {
+		t.Errorf("hint before any failure = %q", got)
+	}
+	e.Failed = true
+	if got := dataOf(e, "f").NoTokenHint; got != "press f to retry" {
+		t.Errorf("hint after a failure = %q", got)
+	}
+	e.Busy = session.OpFetch
+	if got := dataOf(e, "f").NoTokenHint; got != "" {
+		t.Errorf("hint while fetching = %q", got)
+	}
+}
