@@ -128,6 +128,7 @@ func TestScript(t *testing.T) {
 			"paddedserver": cmdPaddedServer,
 			"jwtserver":    cmdJWTServer,
 			"tryserver":    cmdTryServer,
+			"waitagent":    cmdWaitAgent,
 		},
 	})
 }

@@ -46,6 +46,8 @@ func commands() []command {
 			doc: "enable keeps the store's key in the OS keyring, so tokenscope unlocks without asking;\n" +
 				"disable removes it from the keyring and asks for the passphrase again.",
 			run: (*app).cmdKeyring},
+		{name: "agent", args: "[--lifetime DURATION] | --status | --stop", summary: "unlock once, for the commands that follow",
+			doc: agentDoc, run: (*app).cmdAgent},
 		{name: "clipboard", words: []string{"off", "default"}, args: "[DURATION|off|default]", summary: "how long copied tokens stay on the clipboard",
 			doc: "Without an argument, says how long the explorer leaves a copied token on the system\n" +
 				"clipboard before clearing it (unless something else was copied since). DURATION (45s,\n" +
@@ -169,8 +171,8 @@ Options:
     -h, --help       show this help
 
 The store lives in $TOKENSCOPE_HOME (default: tokenscope/ in the user's config
-directory). It unlocks with TOKENSCOPE_IDENTITY, the OS keyring (tokenscope keyring
-enable), TOKENSCOPE_PASSPHRASE, or a prompt.
+directory). It unlocks with TOKENSCOPE_IDENTITY, a running tokenscope agent, the OS
+keyring (tokenscope keyring enable), TOKENSCOPE_PASSPHRASE, or a prompt.
 
 Run tokenscope COMMAND --help for a command's options.
 `)

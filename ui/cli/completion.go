@@ -108,7 +108,8 @@ func (a *app) cmdCompletion(ctx context.Context, cmd command, args []string) err
 
 // completeNames is the hidden "tokenscope __complete-names": the
 // providers' names, one a line, when the store unlocks without a prompt
-// and without the passphrase's KDF (TOKENSCOPE_IDENTITY, the keyring);
+// and without the passphrase's KDF (TOKENSCOPE_IDENTITY, a running agent,
+// the keyring);
 // else nothing. It never fails: a completion has nowhere to say why.
 func (a *app) completeNames(args []string) error {
 	if len(args) > 0 {
@@ -118,14 +119,15 @@ func (a *app) completeNames(args []string) error {
 	if err != nil || !store.Exists(dir) {
 		return nil
 	}
-	// TOKENSCOPE_PASSPHRASE would cost the KDF on every Tab.
-	getenv := func(k string) string {
+	// TOKENSCOPE_PASSPHRASE would cost the KDF on every Tab; a running
+	// agent, the identity and the keyring do not. Nothing is said.
+	quiet := newApp(strings.NewReader(""), io.Discard, io.Discard, func(k string) string {
 		if k == "TOKENSCOPE_PASSPHRASE" {
 			return ""
 		}
 		return a.getenv(k)
-	}
-	v, err := store.OpenEnv(dir, getenv)
+	}, hooks{})
+	v, err := quiet.openEnv(dir)
 	if err != nil {
 		return nil
 	}

@@ -24,9 +24,9 @@ func (a *app) storeDir() (string, error) {
 	return store.DirFromEnv(a.getenv)
 }
 
-// unlock opens the store for a command: from TOKENSCOPE_IDENTITY, the OS
-// keyring or TOKENSCOPE_PASSPHRASE, else by asking for the passphrase
-// when someone is at the terminal.
+// unlock opens the store for a command: from TOKENSCOPE_IDENTITY, a
+// running agent, the OS keyring or TOKENSCOPE_PASSPHRASE, else by asking
+// for the passphrase when someone is at the terminal.
 func (a *app) unlock(ctx context.Context) (*store.Vault, error) {
 	dir, err := a.storeDir()
 	if err != nil {
@@ -46,11 +46,17 @@ func (a *app) unlock(ctx context.Context) (*store.Vault, error) {
 	return a.askPassphrase(ctx, dir)
 }
 
-// openEnv is store.OpenEnv. Once TOKENSCOPE_IDENTITY has unlocked the
-// store it has done its work, and it leaves this process's environment,
-// so that the programs tokenscope starts from then on (the explorer's
-// xclip, xsel or wl-copy, a browser) never inherit the key.
+// openEnv is store.OpenEnv, with a running agent asked after
+// TOKENSCOPE_IDENTITY and before the keyring. Once TOKENSCOPE_IDENTITY has
+// unlocked the store it has done its work, and it leaves this process's
+// environment, so that the programs tokenscope starts from then on (the
+// explorer's xclip, xsel or wl-copy, a browser) never inherit the key.
 func (a *app) openEnv(dir string) (*store.Vault, error) {
+	if a.getenv("TOKENSCOPE_IDENTITY") == "" {
+		if v := a.fromAgent(dir); v != nil {
+			return v, nil
+		}
+	}
 	v, err := store.OpenEnv(dir, a.getenv)
 	if err == nil && a.getenv("TOKENSCOPE_IDENTITY") != "" && a.hooks.unsetenv != nil {
 		if err := a.hooks.unsetenv("TOKENSCOPE_IDENTITY"); err != nil {
