@@ -272,14 +272,16 @@ func TestExposure(t *testing.T) {
 		{"not quite loopback", Provider{TokenURL: "http://localhost.example/token"}, "sends secrets over plain http (token_url)"},
 		{"every secret endpoint", Provider{TokenURL: "https://a.example/t", TryURL: "http://api.example/me",
 			LogoutURL: "http://a.example/logout", RevocationURL: "http://a.example/revoke", JWKSURL: "http://a.example/jwks"},
-			"sends secrets over plain http (try_url, logout_url, revocation_url)"},
+			"sends secrets over plain http (try_url, logout_url, revocation_url) and fetches its signing keys over plain http (jwks_url)"},
 		{"both", Provider{TokenURL: "http://auth.example/token", Insecure: true},
 			"does not verify TLS certificates (insecure = true) and sends secrets over plain http (token_url)"},
 		{"localhost", Provider{TokenURL: "http://localhost:9000/token"}, ""},
 		{"LOCALHOST", Provider{TokenURL: "http://LOCALHOST/token"}, ""},
 		{"127/8", Provider{TokenURL: "http://127.3.2.1/token", TryURL: "http://127.0.0.1:1/x"}, ""},
 		{"::1", Provider{TokenURL: "http://[::1]:8080/token"}, ""},
-		{"JWKS alone", Provider{TokenURL: "https://a.example/t", JWKSURL: "http://a.example/jwks"}, ""},
+		{"JWKS alone", Provider{TokenURL: "https://a.example/t", JWKSURL: "http://a.example/jwks"},
+			"fetches its signing keys over plain http (jwks_url)"},
+		{"JWKS on loopback", Provider{TokenURL: "https://a.example/t", JWKSURL: "http://127.0.0.1:8080/jwks"}, ""},
 	}
 	for _, tt := range tests {
 		if got := tt.p.Exposure(); got != tt.want {

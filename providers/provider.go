@@ -213,7 +213,7 @@ func (p Provider) Exposure() string {
 		why = append(why, "does not verify TLS certificates (insecure = true)")
 	}
 	// The endpoints that carry a secret: the client's credentials, a
-	// token. The JWKS holds public keys only.
+	// token. The JWKS holds public keys only, warned of apart.
 	var plain []string
 	for _, u := range []struct{ field, value string }{
 		{"token_url", p.TokenURL}, {"try_url", p.TryURL},
@@ -225,6 +225,11 @@ func (p Provider) Exposure() string {
 	}
 	if len(plain) > 0 {
 		why = append(why, "sends secrets over plain http ("+strings.Join(plain, ", ")+")")
+	}
+	if plainHTTP(p.JWKSURL) {
+		// Public keys, but whoever is on the path can swap them and
+		// make a forged token verify.
+		why = append(why, "fetches its signing keys over plain http (jwks_url)")
 	}
 	return strings.Join(why, " and ")
 }
@@ -263,6 +268,9 @@ func (p Provider) Validate() error {
 		return err
 	}
 	if err := checkURL("token_url", p.TokenURL, true); err != nil {
+		return err
+	}
+	if err := p.CheckShown(); err != nil {
 		return err
 	}
 	if !p.Grant.Valid() {
@@ -366,7 +374,7 @@ func checkHeaders(h map[string]Secret) error {
 		}
 		v := h[k].Reveal()
 		for i, r := range v {
-			if r != '\t' && unicode.IsControl(r) {
+			if r != '\t' && badRune(r) {
 				// The value may be a secret: only where and what.
 				return &FieldError{Field: field, Msg: fmt.Sprintf("a header value holds no control characters: "+
 					"character %d is %s", utf8.RuneCountInString(v[:i])+1, describeRune(r))}
@@ -414,10 +422,8 @@ func CheckURL(field, raw string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return &FieldError{Field: field, Msg: fmt.Sprintf("%q is not an http or https URL", shownURL(raw))}
 	}
-	if u.User != nil {
-		// Stored, shown, traced and exported as the URL is, in the clear.
-		return &FieldError{Field: field, Err: ErrUserinfo, Msg: "the URL carries a user name or password (user:pass@host): " +
-			"take it out and give it as a secret (client_id and client_secret, or username and password)"}
+	if err := CheckUserinfo(field, raw); err != nil {
+		return err
 	}
 	for k := range u.Query() {
 		if SecretParam(k) {

@@ -15,6 +15,10 @@ type Token struct {
 	// IssuedAt is when the token was issued: the server's issued_at when it
 	// sent one (MTN, in epoch milliseconds), else when the answer arrived.
 	IssuedAt time.Time `json:"issued_at"`
+	// ReceivedAt is when tokenscope received the token, by its own clock,
+	// whatever the server says in issued_at; zero in a token stored before
+	// it was kept (Received then falls back to IssuedAt).
+	ReceivedAt time.Time `json:"received_at,omitzero"`
 	// ExpiresAt is zero when the expiry is unknown.
 	ExpiresAt time.Time `json:"expires_at,omitzero"`
 	// ExpiresIn is the lifetime the server stated, in seconds; zero if none.
@@ -30,6 +34,17 @@ type Token struct {
 	// keeps (MaxExtraFields, MaxExtraBytes): the display says the list is
 	// truncated.
 	ExtraDropped int `json:"extra_dropped,omitempty"`
+}
+
+// Received is when tokenscope received t: ReceivedAt, or IssuedAt for a
+// token stored before ReceivedAt was kept. Checks of what the server
+// claims (a JWT issued already expired) measure against it, since the
+// server controls issued_at.
+func (t *Token) Received() time.Time {
+	if !t.ReceivedAt.IsZero() {
+		return t.ReceivedAt
+	}
+	return t.IssuedAt
 }
 
 // ExpirySource says how a token's expiry was learnt.

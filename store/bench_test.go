@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,12 +13,25 @@ import (
 )
 
 // benchVault is a vault holding 1,000 providers, each with a token (a
-// 1 KB JWT, a refresh token, extra fields) and five history events; it
-// reports the size of vault.age.
+// 1 KB JWT, a refresh token, extra fields) and a full history.
 func benchVault(b *testing.B) *Vault {
 	b.Helper()
+	return benchVaultOf(b, 1000)
+}
+
+// benchVaultOf is a vault of n providers, each with a token and a full
+// history (MaxHistory events).
+func benchVaultOf(b *testing.B, n int) *Vault {
+	b.Helper()
 	v := newTestVault(b)
-	big := bigPayload(1000)
+	big := bigPayload(n)
+	for i := range big.Providers {
+		h := big.Providers[i].History
+		for len(h) < MaxHistory {
+			h = append(h, h[len(h)%5])
+		}
+		big.Providers[i].History = h
+	}
 	if err := v.Update(func(p *Payload) error { *p = *big; return nil }); err != nil {
 		b.Fatal(err)
 	}
@@ -65,7 +79,7 @@ func BenchmarkLoad(b *testing.B) {
 	d := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for range b.N {
-		v.cached = nil
+		clear(v.cache)
 		t0 := time.Now()
 		p, err := v.Load()
 		if err != nil || len(p.Providers) != 1000 {
@@ -119,5 +133,40 @@ func BenchmarkUnlock(b *testing.B) {
 		if _, err := OpenPassphrase(dir, testPass); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// countingWriter counts the bytes written through it into *n.
+type countingWriter struct {
+	w io.Writer
+	n *int64
+}
+
+func (c countingWriter) Write(b []byte) (int, error) {
+	k, err := c.w.Write(b)
+	*c.n += int64(k)
+	return k, err
+}
+
+// BenchmarkRefreshAll records a new token for every provider, one save
+// each, as R in the explorer does, with 100 and with 1,000 providers: the
+// bytes written per round must grow linearly with the providers.
+func BenchmarkRefreshAll(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("providers=%d", n), func(b *testing.B) {
+			v := benchVaultOf(b, n)
+			var written int64
+			v.wrapWriter = func(w io.Writer) io.Writer { return countingWriter{w, &written} }
+			b.ResetTimer()
+			for i := range b.N {
+				for k := range n {
+					if err := v.Record(fmt.Sprintf("prov%04d", k), testToken(k, i+1), providers.Event{Kind: providers.EventRefreshed}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(written)/float64(b.N), "bytes-written/round")
+		})
 	}
 }

@@ -51,12 +51,37 @@ func child(mode string) error {
 			}
 		}
 		return nil
+	case "narrow":
+		// Saves through the methods that read one file: an event for
+		// "shared" and one for this process's provider (each a file
+		// rewritten in place), and a provider added (the index
+		// committed, perhaps a new file).
+		me := os.Getenv("TOKENSCOPE_STORE_CHILD_NAME")
+		for k := range 10 {
+			for _, name := range []string{"shared", me} {
+				e := providers.Event{At: fixedTime, Kind: providers.EventRefreshed, Detail: me}
+				if _, err := v.RecordEntry(name, testToken(0, k), e); err != nil {
+					return err
+				}
+			}
+			if _, err := v.PutProviderEntry(counterProvider(me + "-" + strconv.Itoa(k))); err != nil {
+				return err
+			}
+		}
+		return nil
 	case "loop":
-		// Saves forever, each write slowed down, until killed.
+		// Saves forever, each write slowed down, until killed: "shared"
+		// with prov0000, which is in another file (two files and the
+		// index: a commit), then prov0001 alone (its file rewritten in
+		// place).
 		v.wrapWriter = func(w io.Writer) io.Writer { return slowWriter{w} }
 		fmt.Println("ready")
-		for {
-			if err := v.Update(func(p *Payload) error { return bump(p, "shared") }); err != nil {
+		for i := 0; ; i++ {
+			names := []string{"shared", "prov0000"}
+			if i%2 == 1 {
+				names = []string{"prov0001"}
+			}
+			if err := v.Update(func(p *Payload) error { return bump(p, names...) }); err != nil {
 				return err
 			}
 		}
@@ -117,6 +142,61 @@ func startChild(t *testing.T, v *Vault, mode, name string) *exec.Cmd {
 		"TOKENSCOPE_HOME="+v.Dir(), "TOKENSCOPE_IDENTITY="+v.id.String())
 	cmd.Stderr = os.Stderr
 	return cmd
+}
+
+// TestConcurrentNarrowSaves: four processes record events and add
+// providers at once, each save reading and writing only the files it
+// needs, among providers spread over several files: no event and no
+// provider is lost.
+func TestConcurrentNarrowSaves(t *testing.T) {
+	v := vaultOf(t, 20)
+	names := []string{"c0", "c1", "c2", "c3"}
+	for _, n := range append([]string{"shared"}, names...) {
+		if err := v.PutProvider(counterProvider(n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var cmds []*exec.Cmd
+	for _, n := range names {
+		cmd := startChild(t, v, "narrow", n)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+	}
+	for _, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("child failed: %v", err)
+		}
+	}
+	p, err := v.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Providers) != 20+5+40 {
+		t.Fatalf("%d providers, want %d", len(p.Providers), 20+5+40)
+	}
+	count := func(name string) map[string]int {
+		got := map[string]int{}
+		for _, e := range p.Providers[p.Find(name)].History {
+			got[e.Detail]++
+		}
+		return got
+	}
+	shared := count("shared")
+	for _, n := range names {
+		if shared[n] != 10 || count(n)[n] != 10 {
+			t.Errorf("%s: %d events in shared, %d in its own, want 10 each", n, shared[n], count(n)[n])
+		}
+		for k := range 10 {
+			if p.Find(n+"-"+strconv.Itoa(k)) < 0 {
+				t.Errorf("provider %s-%d is lost", n, k)
+			}
+		}
+	}
+	if left := unnamedFiles(t, v); len(left) > 0 {
+		t.Errorf("files no index names: %v", left)
+	}
 }
 
 // TestConcurrentProcesses: four processes save 50 times each, all at once,
@@ -187,8 +267,9 @@ func TestConcurrentGoroutines(t *testing.T) {
 
 // TestKilledMidSave kills a saving process (SIGKILL) 25 times at random
 // moments, most of them during a slowed-down write: every time the vault
-// opens, its counter never goes back, and the next open removes the dead
-// process's temp file.
+// opens, its counters never go back, the two bumped together in one save
+// of two files are never seen apart, and the next open removes the dead
+// process's temp files and the provider files no index names.
 func TestKilledMidSave(t *testing.T) {
 	v := newTestVault(t)
 	if err := v.Update(func(p *Payload) error { *p = *bigPayload(20); return nil }); err != nil {
@@ -223,13 +304,19 @@ func TestKilledMidSave(t *testing.T) {
 		if err != nil {
 			t.Fatalf("kill %d: vault unreadable: %v", i, err)
 		}
-		n := counter(t, w, "shared")
+		n, pair := counter(t, w, "shared"), counter(t, w, "prov0000")
 		if n < last {
 			t.Fatalf("kill %d: counter went back from %d to %d", i, last, n)
+		}
+		if pair != n {
+			t.Fatalf("kill %d: the save of two files was seen half done: %d and %d", i, n, pair)
 		}
 		last = n
 		if left := tempFiles(t, v.Dir()); len(left) > 0 {
 			t.Fatalf("kill %d: open left temp files %v", i, left)
+		}
+		if left := unnamedFiles(t, w); len(left) > 0 {
+			t.Fatalf("kill %d: open left provider files no index names: %v", i, left)
 		}
 	}
 	t.Logf("25 kills: %d mid-write, %d saves completed", midSave, last)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
@@ -15,17 +16,16 @@ import (
 // would keep one of them silently. The same key in different objects is
 // ordinary.
 func TestDuplicateKeysRefused(t *testing.T) {
-	good, err := marshalPayload(oddPayload(), nil)
+	good, err := encodeJSON(group{Version: SchemaVersion, Providers: oddPayload().Providers})
 	if err != nil {
 		t.Fatal(err)
 	}
 	text := string(good)
-	if _, err := DecodePayload(good); err != nil {
-		t.Fatalf("the payload without duplicates: %v", err)
+	if _, err := decodeGroup(text); err != nil {
+		t.Fatalf("the file without duplicates: %v", err)
 	}
 	for _, tc := range []struct{ name, old, new string }{
-		{"top level", `"version":1,`, `"version":1,"version":1,`},
-		{"settings", `"settings":{`, `"settings":{"clipboard_clear_off":true,`},
+		{"top level", `"version":2,`, `"version":2,"version":2,`},
 		{"provider", `"preset":"oauth2",`, `"preset":"oauth2","preset":"oauth2",`},
 		{"header", `"headers":{`, `"headers":{"Ocp-Apim-Subscription-Key":"other",`},
 		{"param", `"params":{`, `"params":{"audience":"other",`},
@@ -38,18 +38,28 @@ func TestDuplicateKeysRefused(t *testing.T) {
 				t.Fatalf("the payload lacks %s", tc.old)
 			}
 			bad := strings.Replace(text, tc.old, tc.new, 1)
-			_, err := DecodePayload([]byte(bad))
+			_, err := decodeGroup(bad)
 			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "appears twice") {
 				t.Fatalf("got %v, want a duplicate key refused", err)
-			}
-			if _, err := strictDecode(bad); err == nil {
-				t.Fatal("the strict decoder accepted a duplicate key")
 			}
 		})
 	}
 }
 
-// manyHeaders is a payload whose one provider has n headers.
+// The index and the old layout's payload refuse a key twice too.
+func TestDuplicateKeysRefusedInTheIndex(t *testing.T) {
+	for _, text := range []string{
+		`{"version":2,"settings":{},"settings":{},"providers":[]}`,
+		`{"version":2,"settings":{},"providers":["a"],"files":{"providers-0123456789abcdef.age":["a"],"providers-0123456789abcdef.age":["a"]}}`,
+		`{"version":1,"settings":{"clipboard_clear_off":true,"clipboard_clear_off":false},"providers":[]}`,
+	} {
+		if _, _, err := decodeIndex(text); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "appears twice") {
+			t.Errorf("%s: got %v, want a duplicate key refused", text, err)
+		}
+	}
+}
+
+// manyHeaders is a provider file whose one provider has n headers.
 func manyHeaders(t testing.TB, n int) string {
 	p := bigPayload(1)
 	h := make(map[string]providers.Secret, n)
@@ -57,63 +67,76 @@ func manyHeaders(t testing.TB, n int) string {
 		h[fmt.Sprintf("X-Header-%06d", i)] = "v"
 	}
 	p.Providers[0].Provider.Headers = h
-	b, err := marshalPayload(p, nil)
+	b, err := encodeJSON(group{Version: SchemaVersion, Providers: p.Providers})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return string(b)
 }
 
-// TestManyHeadersLinear: decoding 32 times the headers takes about 32
-// times as long on both decoders (up to twice that, as the maps outgrow
-// the caches), not about 1,000 times: the duplicate check was quadratic,
-// and 40,000 headers took 5.8 s, 60,000 took 12 s. Each size is timed at
-// its best of five runs, taken in turns so a busy machine slows both
-// alike; the bound is five times the linear ratio, where the quadratic
-// decoder came to about twelve.
+// TestManyHeadersLinear: decoding 32 times the headers costs about 32
+// times as much, not about 1,000 times: the duplicate check was
+// quadratic, and 40,000 headers took 5.8 s, 60,000 took 12 s. The cost is
+// not wall-clock time alone, which a busy machine or the race detector
+// bends: each decode is timed against encoding/json unmarshalling the
+// same text into a map, a linear reference with the same maps, the same
+// memory and the same machine at that moment. The decoder's share of
+// that cost must stay within four times from the small text to the large
+// one; a quadratic decoder's share grows with the text, about 32 times.
+// Each size is timed at its best of five runs, in turns, and a noisy
+// round is tried again, up to three rounds: a quadratic decoder fails all.
 func TestManyHeadersLinear(t *testing.T) {
 	const small, large = 1000, 32000
 	texts := []string{manyHeaders(t, small), manyHeaders(t, large)}
-	for name, decode := range map[string]func(string) (*Payload, error){
-		"fast":   func(s string) (*Payload, error) { return fastDecode(s, 1) },
-		"strict": strictDecode,
-	} {
-		var best [2]time.Duration
+	reference := func(s string) error {
+		var v map[string]any
+		return json.Unmarshal([]byte(s), &v)
+	}
+	decode := func(s string) error {
+		es, err := decodeGroup(s)
+		if err == nil && len(es[0].Provider.Headers) < small {
+			err = fmt.Errorf("%d headers decoded", len(es[0].Provider.Headers))
+		}
+		return err
+	}
+	var growth float64
+	for round := 1; round <= 3; round++ {
+		var best [2][2]time.Duration // [size][decoder, reference]
 		for range 5 {
 			for i, text := range texts {
-				runtime.GC() // not the last run's garbage
-				start := time.Now()
-				p, err := decode(text)
-				d := time.Since(start)
-				if err != nil || len(p.Providers[0].Provider.Headers) < small {
-					t.Fatalf("%s: %v", name, err)
-				}
-				if best[i] == 0 || d < best[i] {
-					best[i] = d
+				for j, f := range []func(string) error{decode, reference} {
+					runtime.GC() // not the last run's garbage
+					start := time.Now()
+					err := f(text)
+					d := time.Since(start)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if best[i][j] == 0 || d < best[i][j] {
+						best[i][j] = d
+					}
 				}
 			}
 		}
-		ratio := float64(best[1]) / float64(best[0])
-		t.Logf("%s: %d headers %v, %d headers %v (x%.1f)", name, small, best[0], large, best[1], ratio)
-		if ratio > 5*large/small {
-			t.Errorf("%s: %d times the headers took %.0f times as long: not linear", name, large/small, ratio)
+		share := func(i int) float64 { return float64(best[i][0]) / float64(best[i][1]) }
+		growth = share(1) / share(0)
+		t.Logf("round %d: %d headers %v (reference %v), %d headers %v (reference %v): share grew x%.2f",
+			round, small, best[0][0], best[0][1], large, best[1][0], best[1][1], growth)
+		if growth <= 4 {
+			break
 		}
+	}
+	if growth > 4 {
+		t.Errorf("against a linear reference, %d times the headers cost %.1f times as much: not linear", large/small, growth)
 	}
 }
 
 func BenchmarkDecodeManyHeaders(b *testing.B) {
 	for _, n := range []int{10000, 60000} {
 		text := manyHeaders(b, n)
-		b.Run(fmt.Sprintf("fast/%d", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("headers=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := fastDecode(text, 1); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(fmt.Sprintf("strict/%d", n), func(b *testing.B) {
-			for b.Loop() {
-				if _, err := strictDecode(text); err != nil {
+				if _, err := decodeGroup(text); err != nil {
 					b.Fatal(err)
 				}
 			}

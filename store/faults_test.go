@@ -187,7 +187,7 @@ func TestVaultToAnotherKey(t *testing.T) {
 
 func TestUnknownSchemaVersion(t *testing.T) {
 	v := faultVault(t)
-	newer := sealFor(t, v, []byte(`{"version":2,"providers":[],"sync":{"peer":"x"}}`))
+	newer := sealFor(t, v, []byte(`{"version":3,"providers":[],"sync":{"peer":"x"}}`))
 	for _, open := range openers(v) {
 		damage(t, v, vaultFile, func([]byte) []byte { return newer }, ErrUnsupported, open)
 	}
@@ -211,7 +211,7 @@ func TestUnsafeFiles(t *testing.T) {
 			make func() error
 			msg  string
 		}{
-			"mode 0644": {func() error { return os.Chmod(path, 0o644) }, "chmod 600 " + path},
+			"mode 0644": {func() error { return os.Chmod(path, 0o644) }, "(mode 0600)"},
 			"mode 0660": {func() error { return os.Chmod(path, 0o660) }, "open to group or others"},
 			"symlink":   {func() error { os.Remove(path); return os.Symlink(elsewhere, path) }, "symbolic link"},
 			"directory": {func() error { os.Remove(path); return os.Mkdir(path, 0o700) }, "not a regular file"},
@@ -235,7 +235,7 @@ func TestUnsafeFiles(t *testing.T) {
 	t.Run("directory mode", func(t *testing.T) {
 		os.Chmod(v.Dir(), 0o755)
 		defer os.Chmod(v.Dir(), 0o700)
-		if _, err := OpenIdentity(v.Dir(), v.id.String()); !errors.Is(err, ErrUnsafe) || !strings.Contains(err.Error(), "chmod 700") {
+		if _, err := OpenIdentity(v.Dir(), v.id.String()); !errors.Is(err, ErrUnsafe) || !strings.Contains(err.Error(), "(mode 0700)") {
 			t.Fatalf("got %v", err)
 		}
 	})

@@ -105,7 +105,7 @@ func checkFile(path string, fi fs.FileInfo) error {
 	}
 	switch {
 	case checkOwnedPerms && mode.Perm()&0o077 != 0:
-		return refuse(ErrUnsafe, path, "is open to group or others (mode %04o): check nobody else changed it, then run chmod 600 %s", mode.Perm(), path)
+		return refuse(ErrUnsafe, path, "is open to group or others (mode %04o): check nobody else changed it, then make it private to you (mode 0600)", mode.Perm())
 	case fi.Size() > MaxFileSize:
 		return refuse(ErrTooLarge, path, "is %d bytes, over the %d MiB limit", fi.Size(), MaxFileSize>>20)
 	}
@@ -119,7 +119,7 @@ func checkDir(dir string) error {
 	fi, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return refuse(ErrNotInitialised, dir, "does not exist: run tokenscope init")
+		return refuse(ErrNotInitialised, dir, "does not exist")
 	case err != nil:
 		return fmt.Errorf("vault directory: %w", err)
 	case !fi.IsDir():
@@ -130,7 +130,7 @@ func checkDir(dir string) error {
 	}
 	switch {
 	case checkOwnedPerms && fi.Mode().Perm()&0o077 != 0:
-		return refuse(ErrUnsafe, dir, "is open to group or others (mode %04o): check its files, then run chmod 700 %s", fi.Mode().Perm(), dir)
+		return refuse(ErrUnsafe, dir, "is open to group or others (mode %04o): check its files, then make it private to you (mode 0700)", fi.Mode().Perm())
 	}
 	return nil
 }
@@ -143,7 +143,7 @@ func checkOwner(path string, fi fs.FileInfo) error {
 	if !ok || uid == os.Getuid() {
 		return nil
 	}
-	return refuse(ErrUnsafe, path, "is owned by user %d, not by the user running tokenscope (%d): another user could have written or could change it, so it is not read", uid, os.Getuid())
+	return refuse(ErrUnsafe, path, "is owned by user %d, not by the user running tokenscope (%d): another user could have written or could change it, so it is not used", uid, os.Getuid())
 }
 
 // writeAtomic replaces dir/name with data: a 0600 temp file in the same
@@ -199,28 +199,46 @@ func syncDir(dir string) error {
 // isTempName reports whether name is one of renameio's pending files for
 // our own files: a dot, the target name, then random digits.
 func isTempName(name string) bool {
+	rest, ok := strings.CutPrefix(name, ".")
+	if !ok {
+		return false
+	}
 	for _, target := range []string{identityFile, vaultFile, keyringFile} {
-		digits, ok := strings.CutPrefix(name, "."+target)
-		if ok && digits != "" && strings.Trim(digits, "0123456789") == "" {
+		digits, ok := strings.CutPrefix(rest, target)
+		if ok && isDigits(digits) {
 			return true
 		}
+	}
+	if len(rest) > len(groupPrefix)+groupDigits+len(groupSuffix) {
+		target, digits := rest[:len(groupPrefix)+groupDigits+len(groupSuffix)], rest[len(groupPrefix)+groupDigits+len(groupSuffix):]
+		return isGroupName(target) && isDigits(digits)
 	}
 	return false
 }
 
-// removeStale deletes temp files a crashed save left behind. Callers hold
-// the vault lock, so no live save owns any of them.
-func removeStale(dir string) error {
+// removeStale deletes temp files a crashed save left behind and, when idx
+// is the index on disk, the provider files it does not name (a crash
+// between writing them and the index, or before removing the old ones).
+// Callers hold the vault lock, so no live save owns any of them.
+func removeStale(dir string, idx *index) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return fmt.Errorf("list %s: %w", dir, err)
 	}
+	named := map[string]bool{}
+	if idx != nil {
+		for _, f := range idx.files() {
+			named[f] = true
+		}
+	}
 	for _, e := range entries {
-		if !isTempName(e.Name()) || !e.Type().IsRegular() {
+		name := e.Name()
+		stale := isTempName(name) || (isGroupName(name) && !named[name])
+		if !stale || !e.Type().IsRegular() {
 			continue
 		}
-		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("remove stale %s: %w", e.Name(), err)
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove stale %s: %w", name, err)
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,17 +10,19 @@ import (
 	"strings"
 	"testing"
 
+	"filippo.io/age"
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/oauth"
 )
 
-// hostileToken is what a server answering with the most a response may
-// hold (just under the client's 1 MiB cap) makes of it: a huge access
-// token and as many extra fields, padded with <, as a token keeps.
+// hostileToken is a token bigger than any ParseTokenResponse accepts
+// (providers.MaxTokenBytes), as a store written before that bound may
+// hold: a 900 KiB access token and as many extra fields, padded with <,
+// as a token keeps. The store must bound itself without the engine.
 func hostileToken(t *testing.T) *providers.Token {
 	t.Helper()
 	var b strings.Builder
-	b.WriteString(`{"access_token":"` + strings.Repeat("A", 900<<10) + `","token_type":"Bearer"`)
+	b.WriteString(`{"access_token":"A","token_type":"Bearer"`)
 	for i := range 100 {
 		fmt.Fprintf(&b, `,"pad%d":"%s"`, i, strings.Repeat("<", 1000))
 	}
@@ -34,17 +37,35 @@ func hostileToken(t *testing.T) *providers.Token {
 	if tok.ExtraDropped == 0 {
 		t.Fatal("the padded answer did not reach the extra fields' cap")
 	}
+	tok.AccessToken = providers.Secret(strings.Repeat("A", 900<<10))
 	return tok
 }
 
+// groupFiles lists the provider files in dir.
+func groupFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if isGroupName(e.Name()) {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
 // TestHostileTokensCannotLockTheStore fills a vault with tokens as big as
-// a server can make them until a save would cross MaxFileSize: that save
-// is refused, nothing on disk changes, and the vault still opens and
-// takes changes that shrink it.
+// a server can make them: every one is saved (a provider file holds few
+// enough providers), and every file stays under MaxFileSize. A change that
+// would push a file over it is refused, nothing on disk changes, and the
+// vault still opens and takes changes.
 func TestHostileTokensCannotLockTheStore(t *testing.T) {
 	v := newTestVault(t)
 	tok := hostileToken(t)
-	const n = 32 // 16 fit
+	const n = 33 // two full files and one more
 	err := v.Update(func(p *Payload) error {
 		for i := range n {
 			p.Providers = append(p.Providers, Entry{Provider: testProvider(i)})
@@ -54,22 +75,36 @@ func TestHostileTokensCannotLockTheStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var saved []string
-	for i := 0; i < n && err == nil; i++ {
-		name := testProvider(i).Name
-		before := snapshot(t, v.Dir())
-		if err = v.Record(name, tok, ev("issued")); err == nil {
-			saved = append(saved, name)
-			continue
+	// All but the last in one save (one write per file), the last as a
+	// refresh does, into a file already full of them.
+	err = v.Update(func(p *Payload) error {
+		for i := range n - 1 {
+			p.Providers[i].Token = cloneToken(tok)
 		}
-		if !errors.Is(err, ErrTooLarge) {
-			t.Fatalf("save %d: got %v, want ErrTooLarge", i, err)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("hostile tokens: %v", err)
+	}
+	if err := v.Record(testProvider(n-1).Name, tok, ev("issued")); err != nil {
+		t.Fatalf("hostile token %d: %v", n-1, err)
+	}
+	for _, f := range append(groupFiles(t, v.Dir()), vaultFile) {
+		if fi := mustStat(t, filepath.Join(v.Dir(), f)); fi.Size() > MaxFileSize {
+			t.Fatalf("%s is %d bytes, over the limit", f, fi.Size())
 		}
-		sameSnapshot(t, before, snapshot(t, v.Dir()))
 	}
-	if err == nil {
-		t.Fatalf("%d hostile tokens were all saved: the limit was never reached", n)
+
+	// The biggest provider file, pushed over the limit by a change.
+	before := snapshot(t, v.Dir())
+	err = v.Update(func(p *Payload) error {
+		p.Providers[0].Provider.TryBody = strings.Repeat("<", 2<<20)
+		return nil
+	})
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("a file over the limit: got %v, want ErrTooLarge", err)
 	}
+	sameSnapshot(t, before, snapshot(t, v.Dir()))
 	msg := err.Error()
 	for _, bad := range []string{tok.AccessToken.Reveal()[:16], "<<<<", "TOKENSCOPE_", "tokenscope "} {
 		if strings.Contains(msg, bad) {
@@ -79,11 +114,6 @@ func TestHostileTokensCannotLockTheStore(t *testing.T) {
 	if !strings.Contains(msg, "16 MiB") || !strings.Contains(msg, "nothing was saved") {
 		t.Errorf("the error does not say what happened: %q", msg)
 	}
-	fi, serr := os.Stat(filepath.Join(v.Dir(), vaultFile))
-	if serr != nil || fi.Size() > MaxFileSize {
-		t.Fatalf("vault.age: %v, %d bytes", serr, fi.Size())
-	}
-	t.Logf("%d hostile tokens saved, vault.age is %d bytes; the next save was refused", len(saved), fi.Size())
 
 	again, err := OpenIdentity(v.Dir(), v.id.String())
 	if err != nil {
@@ -93,13 +123,13 @@ func TestHostileTokensCannotLockTheStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range saved {
-		if i := p.Find(name); i < 0 || p.Providers[i].Token == nil || p.Providers[i].Token.AccessToken != tok.AccessToken {
-			t.Errorf("%s lost its token", name)
+	for i := range n {
+		if e := p.Providers[i]; e.Token == nil || e.Token.AccessToken != tok.AccessToken || e.Provider.TryBody != "" {
+			t.Errorf("%s changed", e.Provider.Name)
 		}
 	}
-	if err := again.RemoveProvider(saved[0]); err != nil {
-		t.Fatalf("a save that shrinks the vault: %v", err)
+	if err := again.RemoveProvider(testProvider(0).Name); err != nil {
+		t.Fatalf("a save after the refusal: %v", err)
 	}
 }
 
@@ -108,7 +138,7 @@ type countWriter struct{ n int }
 
 func (c *countWriter) Write(b []byte) (int, error) { c.n += len(b); return len(b), nil }
 
-// TestSaveAtTheSizeLimit: a vault.age of exactly MaxFileSize bytes is
+// TestSaveAtTheSizeLimit: a provider file of exactly MaxFileSize bytes is
 // written and read back; one byte more is refused before anything is
 // written.
 func TestSaveAtTheSizeLimit(t *testing.T) {
@@ -117,23 +147,29 @@ func TestSaveAtTheSizeLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	withPad := func(p *Payload, n int) { p.Providers[0].Provider.TryBody = strings.Repeat("x", n) }
-	sealed := func(n int) int {
-		p, err := v.Load()
-		if err != nil {
-			t.Fatal(err)
-		}
-		withPad(p, n)
-		if err := p.prepare(); err != nil {
-			t.Fatal(err)
-		}
-		var c countWriter
-		if _, err := sealPayload(p, v.rcp, nil, &c, fastCodec); err != nil {
-			t.Fatal(err)
-		}
-		return c.n
+	// The file's size for a padding of n: its plaintext grows a byte per
+	// byte of padding, and age adds a header, a nonce and a 16-byte tag
+	// per 64 KiB chunk.
+	p, err := v.Load()
+	if err != nil {
+		t.Fatal(err)
 	}
-	// Each byte of padding is a byte of the file, except where the
-	// plaintext starts a new 64 KiB chunk (16 bytes more): converge.
+	withPad(p, 1) // the key is there only when the value is not empty
+	plain1, err := encodeJSON(group{Version: SchemaVersion, Providers: p.Providers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c countWriter
+	w, err := age.Encrypt(&c, v.rcp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	overhead := c.n - 16 // the header and nonce: an empty file is one chunk
+	sealed := func(n int) int {
+		size := len(plain1) - 1 + n
+		return overhead + size + 16*((size+64<<10-1)/(64<<10))
+	}
 	pad := MaxFileSize - 64<<10
 	for range 10 {
 		n := sealed(pad)
@@ -143,7 +179,7 @@ func TestSaveAtTheSizeLimit(t *testing.T) {
 		pad += MaxFileSize - n
 	}
 	if n := sealed(pad); n != MaxFileSize {
-		t.Fatalf("no padding makes vault.age exactly %d bytes (closest %d)", MaxFileSize, n)
+		t.Fatalf("no padding makes the provider file exactly %d bytes (closest %d)", MaxFileSize, n)
 	}
 	set := func(n int) error {
 		return v.Update(func(p *Payload) error { withPad(p, n); return nil })
@@ -151,33 +187,113 @@ func TestSaveAtTheSizeLimit(t *testing.T) {
 
 	before := snapshot(t, v.Dir())
 	if err := set(pad + 1); !errors.Is(err, ErrTooLarge) {
-		t.Fatalf("a vault.age of %d bytes: got %v, want ErrTooLarge", MaxFileSize+1, err)
+		t.Fatalf("a file of %d bytes: got %v, want ErrTooLarge", MaxFileSize+1, err)
 	}
 	sameSnapshot(t, before, snapshot(t, v.Dir()))
 
 	if err := set(pad); err != nil {
-		t.Fatalf("a vault.age of exactly %d bytes: %v", MaxFileSize, err)
+		t.Fatalf("a file of exactly %d bytes: %v", MaxFileSize, err)
 	}
-	fi, err := os.Stat(filepath.Join(v.Dir(), vaultFile))
-	if err != nil || fi.Size() != MaxFileSize {
-		t.Fatalf("vault.age: %v, %d bytes, want %d", err, fi.Size(), MaxFileSize)
+	files := groupFiles(t, v.Dir())
+	if len(files) != 1 || mustStat(t, filepath.Join(v.Dir(), files[0])).Size() != MaxFileSize {
+		t.Fatalf("provider files %v, want one of %d bytes", files, MaxFileSize)
 	}
 	check := func() {
 		t.Helper()
 		again, err := OpenIdentity(v.Dir(), v.id.String())
 		if err != nil {
-			t.Fatalf("a vault.age of %d bytes does not open: %v", MaxFileSize, err)
+			t.Fatalf("a file of %d bytes does not open: %v", MaxFileSize, err)
 		}
 		p, err := again.Load()
 		if err != nil || len(p.Providers[0].Provider.TryBody) != pad {
 			t.Fatalf("read back: %v", err)
 		}
 	}
-	check()
 	before = snapshot(t, v.Dir())
 	if err := set(pad + 1); !errors.Is(err, ErrTooLarge) {
-		t.Fatalf("one byte over a full vault: got %v, want ErrTooLarge", err)
+		t.Fatalf("one byte over a full file: got %v, want ErrTooLarge", err)
 	}
 	sameSnapshot(t, before, snapshot(t, v.Dir()))
 	check()
+}
+
+// TestWorstTokenResponseBarelyGrowsTheStore sends the worst answers a
+// server can make within the 1 MiB response cap: bytes that are not
+// UTF-8 (each once stored as a six-byte \ufffd: a 0xff scope grew the
+// vault from 243 B to 6.3 MB), control characters, quotes, a huge access
+// token. Each is refused or adds at most providers.MaxTokenBytes to the
+// vault.
+func TestWorstTokenResponseBarelyGrowsTheStore(t *testing.T) {
+	const room = 1<<20 - 100
+	fill := func(prefix, unit, suffix string) string {
+		n := (room - len(prefix) - len(suffix)) / len(unit)
+		return prefix + strings.Repeat(unit, n) + suffix
+	}
+	for _, tc := range []struct{ name, body string }{
+		{"0xff scope", fill(`{"access_token":"A","scope":"`, "\xff", `"}`)},
+		{"0xff extra", fill(`{"access_token":"A","x":"`, "\xff", `"}`)},
+		{"0xff extra key", fill(`{"access_token":"A","`, "\xff", `":1}`)},
+		{"control scope", fill(`{"access_token":"A","scope":"`, `\u0001`, `"}`)},
+		{"quoted scope", fill(`{"access_token":"A","scope":"`, `\"`, `"}`)},
+		{"line separators", fill(`{"access_token":"A","scope":"`, "\u2028", `"}`)},
+		{"huge access token", fill(`{"access_token":"`, "A", `"}`)},
+		{"huge refresh token", fill(`{"access_token":"A","refresh_token":"`, `\"`, `"}`)},
+	} {
+		v := newTestVault(t)
+		if err := v.Update(func(p *Payload) error {
+			p.Providers = append(p.Providers, Entry{Provider: testProvider(0)})
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		size := func() int64 {
+			fi, err := os.Stat(filepath.Join(v.Dir(), vaultFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fi.Size()
+		}
+		before := size()
+		tok, err := oauth.ParseTokenResponse([]byte(tc.body), http.Header{}, fixedTime)
+		if err != nil {
+			if !strings.Contains(err.Error(), "KiB") {
+				t.Errorf("%s: refused without saying why: %v", tc.name, err)
+			}
+			continue
+		}
+		if err := v.Record(testProvider(0).Name, tok, ev("issued")); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if grew := size() - before; grew > providers.MaxTokenBytes {
+			t.Errorf("%s: the vault grew by %d bytes, more than %d", tc.name, grew, providers.MaxTokenBytes)
+		}
+	}
+}
+
+// TestAbsurdJWTTimesDoNotBreakSaves: a JWT whose exp is before 1970 or
+// after 9999 gives the token no expiry (RFC 3339 cannot write such a
+// time), so the save that keeps it succeeds.
+func TestAbsurdJWTTimesDoNotBreakSaves(t *testing.T) {
+	b64 := base64.RawURLEncoding.EncodeToString
+	for _, exp := range []string{"-100000000000", "-1", "1e15", "253402300800"} {
+		jwt := b64([]byte(`{"alg":"none"}`)) + "." + b64([]byte(`{"exp":`+exp+`}`)) + "."
+		tok, err := oauth.ParseTokenResponse([]byte(`{"access_token":"`+jwt+`"}`), http.Header{}, fixedTime)
+		if err != nil {
+			t.Fatalf("exp %s: %v", exp, err)
+		}
+		if !tok.ExpiresAt.IsZero() {
+			t.Errorf("exp %s: expires at %v, want unknown", exp, tok.ExpiresAt)
+		}
+		v := newTestVault(t)
+		if err := v.Update(func(p *Payload) error {
+			p.Providers = append(p.Providers, Entry{Provider: testProvider(0)})
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := v.Record(testProvider(0).Name, tok, ev("issued")); err != nil {
+			t.Errorf("exp %s: the save failed: %v", exp, err)
+		}
+	}
 }

@@ -33,7 +33,7 @@ func chownAway(t *testing.T, path string) {
 }
 
 // TestOwnedByAnotherUser: a store directory, identity.age, vault.age,
-// vault.lock or keyring.id owned by someone else is refused, as OpenSSH
+// vault.lock, keyring.id or a provider file owned by someone else is refused, as OpenSSH
 // refuses such files, naming the file and the owner; nothing is changed.
 func TestOwnedByAnotherUser(t *testing.T) {
 	v := faultVault(t)
@@ -44,6 +44,8 @@ func TestOwnedByAnotherUser(t *testing.T) {
 	openPass := func() error { _, err := OpenPassphrase(v.Dir(), testPass); return err }
 	openEnv := func() error { _, err := OpenEnv(v.Dir(), func(string) string { return "" }); return err }
 	save := func() error { return v.SetTheme("other") }
+	load := func() error { _, err := v.Load(); return err }
+	record := func() error { return v.Record("prov0001", nil, ev("dropped")) }
 	for _, c := range []struct {
 		name string
 		ops  map[string]func() error
@@ -53,6 +55,7 @@ func TestOwnedByAnotherUser(t *testing.T) {
 		{vaultFile, map[string]func() error{"OpenIdentity": openID, "OpenPassphrase": openPass, "a save": save}},
 		{lockFile, map[string]func() error{"a save": save}},
 		{keyringFile, map[string]func() error{"OpenEnv": openEnv}},
+		{groupFiles(t, v.Dir())[0], map[string]func() error{"Load": load, "a save": record}},
 	} {
 		path := filepath.Join(v.Dir(), c.name)
 		t.Run(filepath.Base(path), func(t *testing.T) {
@@ -91,5 +94,24 @@ func TestLockWritableByOthers(t *testing.T) {
 	}
 	if err := v.SetTheme("x"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestOwnershipErrorBlamesNoVariable: a store file owned by someone else
+// is the file's fault, not the passphrase's or the identity's.
+func TestOwnershipErrorBlamesNoVariable(t *testing.T) {
+	v := faultVault(t)
+	path := filepath.Join(v.Dir(), vaultFile)
+	chownAway(t, path)
+	for _, name := range []string{"TOKENSCOPE_PASSPHRASE", "TOKENSCOPE_IDENTITY"} {
+		env := map[string]string{"TOKENSCOPE_PASSPHRASE": string(testPass)}
+		if name == "TOKENSCOPE_IDENTITY" {
+			env = map[string]string{name: v.id.String()}
+		}
+		_, err := OpenEnv(v.Dir(), func(k string) string { return env[k] })
+		if !errors.Is(err, ErrUnsafe) || strings.Contains(err.Error(), "TOKENSCOPE_") ||
+			!strings.HasSuffix(err.Error(), "so it is not used") {
+			t.Errorf("unlocked by %s: %v, want the file's owner named, no variable, \"so it is not used\"", name, err)
+		}
 	}
 }

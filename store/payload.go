@@ -1,21 +1,19 @@
 package store
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
 )
 
-// SchemaVersion is the payload schema this build writes. A vault with a
-// higher version is refused (ErrUnsupported) rather than rewritten without
-// the fields this build does not know.
-const SchemaVersion = 1
+// SchemaVersion is the schema this build writes into every file of the
+// store. A file with a higher version is refused (ErrUnsupported) rather
+// than rewritten without the fields this build does not know. Version 1
+// was the whole payload in vault.age; a vault of that layout is migrated
+// when it is opened.
+const SchemaVersion = 2
 
 // MaxHistory is how many events each provider keeps, newest last.
 const MaxHistory = 50
@@ -24,9 +22,12 @@ const MaxHistory = 50
 // when Settings.ClipboardClear is zero.
 const DefaultClipboardClear = 30 * time.Second
 
-// Payload is everything the vault holds, the plaintext of vault.age.
+// Payload is everything the vault holds: the settings, and every provider
+// in the user's order. It is what Load returns and Update changes; on disk
+// it is spread over vault.age and the provider files (layout.go), and in
+// schema version 1 it was vault.age's whole plaintext.
 type Payload struct {
-	// Version is the schema version, SchemaVersion when written.
+	// Version is the schema version: SchemaVersion.
 	Version   int      `json:"version"`
 	Theme     string   `json:"theme,omitempty"`
 	Settings  Settings `json:"settings"`
@@ -94,143 +95,6 @@ func (p *Payload) prepare() error {
 	return nil
 }
 
-// DecodePayload parses the plaintext of vault.age strictly: unknown keys,
-// trailing data, a missing or newer schema version, and duplicate or empty
-// provider names are all errors, so a file this build does not fully
-// understand is never silently rewritten without its extra fields.
-func DecodePayload(data []byte) (*Payload, error) { return decodePayload(string(data), 0) }
-
-// decodePayload is DecodePayload for text, expecting about n providers.
-func decodePayload(text string, n int) (*Payload, error) {
-	var p *Payload
-	err := errFallback
-	if fastCodec {
-		p, err = fastDecode(text, n)
-	}
-	if err != nil {
-		if p, err = strictDecode(text); err != nil {
-			return nil, err
-		}
-	}
-	switch {
-	case p.Version > SchemaVersion:
-		return nil, newerSchema(p.Version)
-	case p.Version < 1:
-		return nil, fmt.Errorf("%w: vault payload: missing or invalid schema version %d", ErrCorrupt, p.Version)
-	}
-	if err := p.check(); err != nil {
-		return nil, fmt.Errorf("%w: vault payload: %w", ErrCorrupt, err)
-	}
-	return p, nil
-}
-
-// strictDecode is the definition of the payload format: encoding/json with
-// unknown keys fatal and nothing after the object.
-func strictDecode(text string) (*Payload, error) {
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.DisallowUnknownFields()
-	var p Payload
-	if err := dec.Decode(&p); err != nil {
-		if v := probeVersion(text); v > SchemaVersion {
-			return nil, newerSchema(v)
-		}
-		return nil, fmt.Errorf("%w: vault payload: %w", ErrCorrupt, jsonError(err))
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%w: vault payload: trailing data after the JSON object", ErrCorrupt)
-	}
-	if key, ok := duplicateKey(text); ok {
-		return nil, fmt.Errorf("%w: vault payload: the key %q appears twice in one object", ErrCorrupt, key)
-	}
-	return &p, nil
-}
-
-// duplicateKey finds a key that appears twice in one object of text, valid
-// JSON: encoding/json would silently keep the last (or merge), so a file
-// holding one is not what tokenscope wrote. One pass, a set per open
-// object: linear in the text.
-func duplicateKey(text string) (string, bool) {
-	type frame struct {
-		keys    map[string]struct{} // nil for an array
-		wantKey bool
-	}
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.UseNumber()
-	var stack []frame
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return "", false // the end, or an error the decode reports
-		}
-		if n := len(stack); n > 0 && stack[n-1].keys != nil {
-			top := &stack[n-1]
-			if top.wantKey {
-				if tok == json.Delim('}') {
-					stack = stack[:n-1]
-					continue
-				}
-				key, _ := tok.(string)
-				if _, dup := top.keys[key]; dup {
-					return key, true
-				}
-				top.keys[key] = struct{}{}
-				top.wantKey = false
-				continue
-			}
-			top.wantKey = true // tok is this key's value, or starts it
-		}
-		switch tok {
-		case json.Delim('{'):
-			stack = append(stack, frame{keys: map[string]struct{}{}, wantKey: true})
-		case json.Delim('['):
-			stack = append(stack, frame{})
-		case json.Delim(']'):
-			stack = stack[:len(stack)-1]
-		}
-	}
-}
-
-func newerSchema(v int) error {
-	return fmt.Errorf("%w: vault schema version %d, this tokenscope knows up to %d: upgrade tokenscope", ErrUnsupported, v, SchemaVersion)
-}
-
-// probeVersion reads only the version key, leniently, to tell "from a newer
-// tokenscope" apart from "damaged" when the strict decode failed.
-func probeVersion(text string) int {
-	var probe struct {
-		Version int `json:"version"`
-	}
-	if json.Unmarshal([]byte(text), &probe) != nil {
-		return 0
-	}
-	return probe.Version
-}
-
-// jsonError keeps a decode error's position and field but never the
-// offending value, which could be a secret.
-func jsonError(err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Errorf("invalid JSON at byte %d", syn.Offset)
-	case errors.As(err, &typ):
-		kind, _, _ := strings.Cut(typ.Value, " ") // "number 42": keep "number"
-		return fmt.Errorf("field %q has the wrong type (%s, want %s)", typ.Field, kind, typ.Type)
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("truncated JSON")
-	}
-	var tpe *time.ParseError
-	if errors.As(err, &tpe) {
-		// It quotes the text it could not parse, which in a damaged or
-		// edited vault could be anything.
-		return errors.New("a time field holds something that is not an RFC 3339 time")
-	}
-	// Unknown fields: the decoder names the key ("json: unknown field
-	// \"x\""), never a value.
-	return err
-}
-
 // check reports what would make the payload ambiguous.
 func (p *Payload) check() error {
 	seen := make(map[string]bool, len(p.Providers))
@@ -255,13 +119,15 @@ func capHistory(h []providers.Event) []providers.Event {
 	return slices.Clone(h[len(h)-MaxHistory:])
 }
 
-// clone deep-copies p so a caller may change the result freely without
-// touching the vault's cached copy.
-func (p *Payload) clone() *Payload {
-	c := *p
-	c.Providers = make([]Entry, len(p.Providers))
-	for i, e := range p.Providers {
-		c.Providers[i] = cloneEntry(e)
+// decodeLegacy parses the plaintext of a schema version 1 vault.age, the
+// whole payload, strictly, for the migration.
+func decodeLegacy(text string) (*Payload, error) {
+	var p Payload
+	if err := decodeStrict(text, &p); err != nil {
+		return nil, fmt.Errorf("%w: vault payload: %w", ErrCorrupt, err)
 	}
-	return &c
+	if err := p.check(); err != nil {
+		return nil, fmt.Errorf("%w: vault payload: %w", ErrCorrupt, err)
+	}
+	return &p, nil
 }

@@ -29,7 +29,7 @@ const (
 	armorHeader = "-----BEGIN AGE ENCRYPTED FILE-----"
 	// identityComment starts identity.age's plaintext; the age command
 	// ignores it, and it tells whoever decrypts the file what it is.
-	identityComment = "# tokenscope vault identity: decrypt vault.age with age -d -i identity.age vault.age\n"
+	identityComment = "# tokenscope vault identity: decrypt vault.age and providers-*.age with age -d -i identity.age FILE\n"
 )
 
 // seal encrypts plaintext to r as a binary age file, into dst's memory

@@ -19,26 +19,36 @@ const redacted = "********"
 const minRedact = 4
 
 // Lookup returns the named provider and a copy of its current token (nil
-// if it has none); ErrUnknownProvider if there is no such provider.
+// if it has none); ErrUnknownProvider if there is no such provider. It
+// reads vault.age and the one file that holds the provider.
 func (v *Vault) Lookup(name string) (providers.Provider, *providers.Token, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	p, err := v.current()
+	idx, loaded, err := v.snapshot(func(idx *index) []string { return fileOf(idx, name) })
 	if err != nil {
 		return providers.Provider{}, nil, err
 	}
+	p := payloadOf(idx, loaded)
 	i := p.Find(name)
 	if i < 0 {
 		return providers.Provider{}, nil, unknown(name)
 	}
-	e := cloneEntry(p.Providers[i])
-	return e.Provider, e.Token, nil
+	return p.Providers[i].Provider, p.Providers[i].Token, nil
+}
+
+// fileOf is the file holding name, as a list of zero or one.
+func fileOf(idx *index, name string) []string {
+	if f := idx.fileOf(name); f != "" {
+		return []string{f}
+	}
+	return nil
 }
 
 // Record stores tok as the provider's current token (nil drops it) and
-// appends ev to its history, in one save. Any of the provider's or the
-// tokens' secret values found in ev.Detail is replaced by asterisks, so
-// history never holds a secret even when a caller slips.
+// appends ev to its history, in one save that rewrites only the file
+// holding the provider. Any of the provider's or the tokens' secret values
+// found in ev.Detail is replaced by asterisks, so history never holds a
+// secret even when a caller slips.
 func (v *Vault) Record(name string, tok *providers.Token, ev providers.Event) error {
 	_, err := v.RecordEntry(name, tok, ev)
 	return err
@@ -49,7 +59,7 @@ func (v *Vault) Record(name string, tok *providers.Token, ev providers.Event) er
 // shows it keeps no copy of those rules.
 func (v *Vault) RecordEntry(name string, tok *providers.Token, ev providers.Event) (Entry, error) {
 	var now Entry
-	err := v.Update(func(p *Payload) error {
+	err := v.change(func(idx *index) []string { return fileOf(idx, name) }, func(p *Payload) error {
 		i := p.Find(name)
 		if i < 0 {
 			return unknown(name)
@@ -120,7 +130,24 @@ func (v *Vault) putProviders(ctx context.Context, ps []providers.Provider, after
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	err = v.Update(func(pl *Payload) error {
+	// Only the files of the providers named, and one with room for those
+	// that are new, are read and rewritten.
+	pick := func(idx *index) []string {
+		var files []string
+		seen := map[string]bool{}
+		add := func(f string) {
+			if f != "" && !seen[f] {
+				seen[f] = true
+				files = append(files, f)
+			}
+		}
+		for _, p := range ps {
+			add(idx.fileOf(p.Name))
+		}
+		add(idx.roomy()) // the new providers join it
+		return files
+	}
+	err = v.change(pick, func(pl *Payload) error {
 		replaced = make([]bool, len(ps))
 		at := make(map[string]int, len(pl.Providers))
 		for i := range pl.Providers {
@@ -153,7 +180,7 @@ func (v *Vault) putProviders(ctx context.Context, ps []providers.Provider, after
 
 // RemoveProvider deletes the named provider with its token and history.
 func (v *Vault) RemoveProvider(name string) error {
-	return v.Update(func(p *Payload) error {
+	return v.change(func(idx *index) []string { return fileOf(idx, name) }, func(p *Payload) error {
 		i := p.Find(name)
 		if i < 0 {
 			return unknown(name)
@@ -163,9 +190,12 @@ func (v *Vault) RemoveProvider(name string) error {
 	})
 }
 
+// noFiles picks no provider file: a change to the index alone.
+func noFiles(*index) []string { return nil }
+
 // SetTheme records the chosen theme's name.
 func (v *Vault) SetTheme(name string) error {
-	return v.Update(func(p *Payload) error {
+	return v.change(noFiles, func(p *Payload) error {
 		p.Theme = name
 		return nil
 	})
@@ -173,7 +203,7 @@ func (v *Vault) SetTheme(name string) error {
 
 // SetSettings replaces the user's preferences.
 func (v *Vault) SetSettings(s Settings) error {
-	return v.Update(func(p *Payload) error {
+	return v.change(noFiles, func(p *Payload) error {
 		p.Settings = s
 		return nil
 	})

@@ -32,12 +32,12 @@ func OpenEnv(dir string, getenv func(string) string) (*Vault, error) {
 		return nil, err
 	}
 	if !Exists(dir) {
-		return nil, refuse(ErrNotInitialised, dir, "holds no vault: run tokenscope init")
+		return nil, refuse(ErrNotInitialised, dir, "holds no vault")
 	}
 	if s := getenv("TOKENSCOPE_IDENTITY"); s != "" {
 		v, err := OpenIdentity(dir, s)
 		if err != nil {
-			return nil, fmt.Errorf("TOKENSCOPE_IDENTITY: %w", err)
+			return nil, fromVariable("TOKENSCOPE_IDENTITY", err)
 		}
 		return v, nil
 	}
@@ -48,11 +48,24 @@ func OpenEnv(dir string, getenv func(string) string) (*Vault, error) {
 	if pass := getenv("TOKENSCOPE_PASSPHRASE"); pass != "" {
 		v, err := OpenPassphrase(dir, []byte(pass))
 		if err != nil {
-			return nil, fmt.Errorf("TOKENSCOPE_PASSPHRASE: %w", err)
+			return nil, fromVariable("TOKENSCOPE_PASSPHRASE", err)
 		}
 		return v, nil
 	}
 	return nil, fmt.Errorf("%s: %w", dir, ErrNeedPassphrase)
+}
+
+// fromVariable names the variable in an error the key it holds caused (a
+// wrong passphrase, an identity for another vault); a file's trouble (its
+// owner, its mode, a lock, its size or version) is no fault of the
+// variable and is returned as it is.
+func fromVariable(name string, err error) error {
+	for _, e := range []error{ErrUnsafe, ErrLocked, ErrTooLarge, ErrUnsupported} {
+		if errors.Is(err, e) {
+			return err
+		}
+	}
+	return fmt.Errorf("%s: %w", name, err)
 }
 
 // openKeyring opens dir with the identity in the OS keyring. It returns
@@ -89,7 +102,7 @@ func readAccount(dir string) (string, error) {
 	account := strings.TrimSpace(string(data))
 	rest, ok := strings.CutPrefix(account, accountPrefix)
 	if _, herr := hex.DecodeString(rest); !ok || herr != nil || len(rest) != 32 {
-		return "", refuse(ErrCorrupt, filepath.Join(dir, keyringFile), "is not a keyring reference: remove it, then run tokenscope keyring enable")
+		return "", refuse(ErrCorrupt, filepath.Join(dir, keyringFile), "is not a keyring reference: remove it, then enable the keyring again")
 	}
 	return account, nil
 }
@@ -110,7 +123,7 @@ func (v *Vault) EnableKeyring() error {
 	defer v.mu.Unlock()
 	var account string
 	err := v.locked(func() error {
-		if _, err := v.current(); err != nil { // this key must still open the vault
+		if _, err := v.readIndex(true); err != nil { // this key must still open the vault
 			return fmt.Errorf("keyring enable: %w", err)
 		}
 		var err error
@@ -187,7 +200,7 @@ func (v *Vault) ChangePassphrase(passphrase []byte, workFactor int) error {
 		// Only a key that still opens vault.age may replace identity.age:
 		// the vault may have been re-created since this Vault was opened,
 		// and its only identity would be lost.
-		if _, err := v.current(); err != nil {
+		if _, err := v.readIndex(true); err != nil {
 			return fmt.Errorf("change passphrase: %w", err)
 		}
 		if err := writeAtomic(v.dir, identityFile, wrapped, v.wrapWriter); err != nil {

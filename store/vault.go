@@ -1,23 +1,27 @@
 // Package store keeps everything tokenscope knows in one directory, as
 // files the stock age command can read:
 //
-//	identity.age  an X25519 identity, encrypted with the passphrase (scrypt)
-//	vault.age     the JSON Payload, encrypted to that identity
-//	vault.lock    empty; every save holds an exclusive flock on it
-//	keyring.id    present only when the identity is also in the OS keyring
+//	identity.age            an X25519 identity, encrypted with the passphrase (scrypt)
+//	vault.age               the index: theme, settings, and which file holds each provider
+//	providers-<hex>.age     up to 16 providers with their tokens and history
+//	vault.lock              empty; every save holds an exclusive flock on it
+//	keyring.id              present only when the identity is also in the OS keyring
 //
-// To recover a vault without tokenscope:
+// Every .age file but identity.age is JSON encrypted to the identity. To
+// recover a vault without tokenscope (age asks for the passphrase once
+// per file; the README's lines, tested in recover_test.go):
 //
 //	age -d -i identity.age vault.age > vault.json
+//	for f in providers-*.age; do age -d -i identity.age "$f"; done > providers.json
 //
-// (age asks for the passphrase of identity.age). The passphrase KDF runs
-// once per unlock: the Vault keeps the identity in memory and every save
-// encrypts to its recipient, which is never written anywhere in plaintext
-// (whoever knows it could forge a vault that decrypts cleanly).
+// The passphrase KDF runs once per unlock: the Vault keeps the identity in
+// memory and every save encrypts to its recipient, which is never written
+// anywhere in plaintext (whoever knows it could forge a vault that
+// decrypts cleanly). The layout and how a save keeps it consistent are in
+// layout.go.
 package store
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -39,20 +43,23 @@ type Vault struct {
 	rcp *age.X25519Recipient
 
 	mu sync.Mutex // serialises this process's saves; vault.lock serialises processes
-	// last is vault.age as this Vault last read or wrote it, and cached its
-	// decoded payload (nil when unknown). A save re-reads vault.age and only
-	// decrypts again when the bytes differ.
-	last   []byte
-	cached *Payload
-	// spare and plain are buffers kept between saves (the next read or
-	// ciphertext, the next plaintext): with a multi-megabyte vault, fresh
-	// memory on every save costs more than the work done in it.
-	spare, plain []byte
+	// cache holds, per file, the bytes this Vault last read or wrote and
+	// what they decrypted to: every read re-reads the file, and decrypts
+	// only when the bytes differ.
+	cache map[string]cached
 
 	lockTimeout time.Duration
 	// wrapWriter, when set, wraps the writer of every file written; tests
 	// use it to simulate a full or slow disk.
 	wrapWriter func(io.Writer) io.Writer
+}
+
+// cached is a file as last seen: the index for vault.age, the providers
+// for a provider file. Nobody changes what it holds.
+type cached struct {
+	raw     []byte
+	idx     *index
+	entries []Entry
 }
 
 // DefaultDir is $TOKENSCOPE_HOME, or else tokenscope/ under the user's
@@ -109,18 +116,19 @@ func Init(dir string, passphrase []byte, workFactor int) (*Vault, error) {
 	if err != nil {
 		return nil, fmt.Errorf("init: %w", err)
 	}
-	p := &Payload{Version: SchemaVersion, Providers: []Entry{}}
+	v.mu.Lock()
+	defer v.mu.Unlock()
 	err = v.locked(func() error {
 		if Exists(dir) {
 			return refuse(ErrExists, dir, "already holds a vault: unlock it, or move it away first")
 		}
-		if err := removeStale(dir); err != nil {
+		if err := removeStale(dir, nil); err != nil {
 			return err
 		}
 		// vault.age first, so identity.age never names a vault that is not
 		// there. A crash between the two leaves a vault.age nobody can
 		// open, which init refuses to overwrite: remove it by hand then.
-		if err := v.write(p); err != nil {
+		if err := v.writeIndex(&index{Version: SchemaVersion, Providers: []indexRef{}}); err != nil {
 			return err
 		}
 		if err := writeAtomic(dir, identityFile, wrapped, v.wrapWriter); err != nil {
@@ -148,7 +156,7 @@ func checkWorkFactor(wf int) (int, error) {
 }
 
 func newVault(dir string, id *age.X25519Identity) *Vault {
-	return &Vault{dir: dir, id: id, rcp: id.Recipient(), lockTimeout: DefaultLockTimeout}
+	return &Vault{dir: dir, id: id, rcp: id.Recipient(), lockTimeout: DefaultLockTimeout, cache: map[string]cached{}}
 }
 
 // OpenPassphrase unlocks dir with the passphrase: ErrWrongPassphrase when it
@@ -161,26 +169,26 @@ func OpenPassphrase(dir string, passphrase []byte) (*Vault, error) {
 	idData, err := readSafe(dir, identityFile, nil)
 	if errors.Is(err, fs.ErrNotExist) {
 		if Exists(dir) {
-			return nil, refuse(ErrCorrupt, filepath.Join(dir, identityFile), "is missing: restore it from a backup, or unlock with TOKENSCOPE_IDENTITY")
+			return nil, refuse(ErrCorrupt, filepath.Join(dir, identityFile), "is missing: restore it from a backup, or unlock with the identity itself")
 		}
-		return nil, refuse(ErrNotInitialised, dir, "holds no vault: run tokenscope init")
+		return nil, refuse(ErrNotInitialised, dir, "holds no vault")
 	}
 	if err != nil {
 		return nil, err
 	}
-	vaultData, err := readVault(dir, nil)
-	if err != nil {
+	if _, err := readVault(dir); err != nil {
 		return nil, err
 	}
 	id, err := unwrapIdentity(filepath.Join(dir, identityFile), idData, passphrase)
 	if err != nil {
 		return nil, err
 	}
-	return open(dir, id, vaultData)
+	return open(dir, id)
 }
 
 // OpenIdentity unlocks dir with an AGE-SECRET-KEY-1… identity, without a
-// KDF (TOKENSCOPE_IDENTITY, the keyring). It needs only vault.age.
+// KDF (TOKENSCOPE_IDENTITY, the keyring). It reads only vault.age: the
+// provider files are read when a provider in them is.
 func OpenIdentity(dir, identity string) (*Vault, error) {
 	id, err := ParseIdentity(identity)
 	if err != nil {
@@ -189,35 +197,36 @@ func OpenIdentity(dir, identity string) (*Vault, error) {
 	if err := checkDir(dir); err != nil {
 		return nil, err
 	}
-	data, err := readVault(dir, nil)
-	if err != nil {
-		return nil, err
-	}
-	return open(dir, id, data)
+	return open(dir, id)
 }
 
-func readVault(dir string, buf []byte) ([]byte, error) {
-	data, err := readSafe(dir, vaultFile, buf)
+func readVault(dir string) ([]byte, error) {
+	data, err := readSafe(dir, vaultFile, nil)
 	if errors.Is(err, fs.ErrNotExist) {
 		if Exists(dir) {
 			return nil, refuse(ErrCorrupt, filepath.Join(dir, vaultFile), "is missing: restore it from a backup")
 		}
-		return nil, refuse(ErrNotInitialised, dir, "holds no vault: run tokenscope init")
+		return nil, refuse(ErrNotInitialised, dir, "holds no vault")
 	}
 	return data, err
 }
 
-// open decrypts vault.age with id, then removes temp files a crashed save
-// left behind, if no other process is saving right now. The clean-up is
-// housekeeping: when it cannot run (a read-only directory, a busy lock)
-// the vault still opens, and the next open tries again.
-func open(dir string, id *age.X25519Identity, data []byte) (*Vault, error) {
+// open reads vault.age's index with id (migrating a vault of the old
+// layout), then removes what a crashed save left behind, if no other
+// process is saving right now. The clean-up is housekeeping: when it
+// cannot run (a read-only directory, a busy lock) the vault still opens,
+// and the next open tries again.
+func open(dir string, id *age.X25519Identity) (*Vault, error) {
 	v := newVault(dir, id)
-	if _, err := v.decode(data); err != nil {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if _, err := v.readIndex(false); err != nil {
 		return nil, err
 	}
 	if fl, ok, err := tryLockDir(dir); err == nil && ok {
-		_ = removeStale(dir)
+		if idx, err := v.readIndex(true); err == nil {
+			_ = removeStale(dir, idx)
+		}
 		_ = fl.Close()
 	}
 	return v, nil
@@ -227,38 +236,63 @@ func open(dir string, id *age.X25519Identity, data []byte) (*Vault, error) {
 func (v *Vault) Dir() string { return v.dir }
 
 // Load returns the current payload, a copy the caller may change freely
-// (changes are saved only through Update).
+// (changes are saved only through Update). It reads every provider file;
+// a file that did not change since this Vault last read or wrote it is
+// not decrypted again.
 func (v *Vault) Load() (*Payload, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	p, err := v.current()
+	idx, loaded, err := v.snapshot(func(idx *index) []string { return idx.files() })
 	if err != nil {
 		return nil, err
 	}
-	return p.clone(), nil
+	return payloadOf(idx, loaded), nil
 }
 
 // Update applies fn to the current payload and saves the result: it takes
-// vault.lock (waiting up to the lock timeout), re-reads vault.age so a
-// change another process saved meanwhile is kept, applies fn, encrypts,
-// writes a 0600 temp file in the directory, fsyncs it, renames it over
-// vault.age, fsyncs the directory and unlocks. If fn returns an error
-// nothing is written and that error is returned.
+// vault.lock (waiting up to the lock timeout), re-reads the store so a
+// change another process saved meanwhile is kept, applies fn, and writes
+// what fn changed (layout.go says how; every file is a 0600 temp file,
+// fsynced, renamed over the old one, the directory fsynced), then
+// unlocks. If fn returns an error nothing is written and that error is
+// returned. Update reads every provider: a change to one provider is
+// cheaper through the methods that name it (Record, PutProvider, …).
 func (v *Vault) Update(fn func(*Payload) error) error {
+	return v.change(nil, fn)
+}
+
+// change is a locked read-modify-write of the providers in the files pick
+// chooses (all of them when pick is nil), the settings and the order.
+func (v *Vault) change(pick func(*index) []string, fn func(*Payload) error) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return v.locked(func() error {
-		p, err := v.current()
+		idx, err := v.readIndex(true)
 		if err != nil {
 			return err
 		}
-		// fn changes the cached payload in place: until write succeeds it
-		// is no longer what the file holds (fn may fail or panic halfway).
-		v.cached = nil
+		var files []string
+		if pick != nil {
+			files = pick(idx)
+		} else {
+			files = idx.files() // a pass over every provider: only when all are read
+		}
+		loaded, err := v.readGroups(idx, files, true)
+		if err != nil {
+			return err
+		}
+		p := payloadOf(idx, loaded)
 		if err := fn(p); err != nil {
 			return err
 		}
-		return v.write(p)
+		if err := p.prepare(); err != nil {
+			return fmt.Errorf("save: %w", err)
+		}
+		next, groups, err := plan(idx, loaded, p, pick == nil)
+		if err != nil {
+			return err
+		}
+		return v.commit(idx, loaded, next, groups)
 	})
 }
 
@@ -270,79 +304,6 @@ func (v *Vault) locked(fn func() error) (err error) {
 	}
 	defer unlock(fl, &err)
 	return fn()
-}
-
-// current returns the payload as vault.age holds it now: read every time,
-// decrypted only when it changed since this Vault last saw it. The caller
-// holds v.mu and must not let the result escape.
-func (v *Vault) current() (*Payload, error) {
-	data, err := readVault(v.dir, v.spare)
-	if err != nil {
-		return nil, err
-	}
-	if v.cached != nil && bytes.Equal(data, v.last) {
-		v.spare = data
-		return v.cached, nil
-	}
-	old := v.last
-	p, err := v.decode(data)
-	if err != nil {
-		v.spare = data
-		return nil, err
-	}
-	v.spare = old
-	return p, nil
-}
-
-// decode decrypts and parses vault.age's bytes and caches the result.
-func (v *Vault) decode(data []byte) (*Payload, error) {
-	path := filepath.Join(v.dir, vaultFile)
-	plain, err := unseal(path, data, v.id)
-	if err != nil {
-		return nil, err
-	}
-	n := 0
-	if v.cached != nil {
-		n = len(v.cached.Providers)
-	}
-	p, err := decodePayload(plain, n)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	v.last, v.cached = data, p
-	return p, nil
-}
-
-// write encrypts p to the vault's recipient and replaces vault.age.
-func (v *Vault) write(p *Payload) error {
-	v.cached = nil
-	if err := p.prepare(); err != nil {
-		return fmt.Errorf("save: %w", err)
-	}
-	if want := len(v.last) + len(v.last)/8 + 4096; cap(v.plain) < want {
-		v.plain = make([]byte, 0, want) // about the last plaintext's size, grown once
-	}
-	// The ciphertext is kept as well as written: it is what the next read
-	// compares against to know the file is unchanged.
-	ct := bytes.NewBuffer(v.spare[:0])
-	err := writeAtomicFunc(v.dir, vaultFile, v.wrapWriter, func(w io.Writer) error {
-		lw := &limitWriter{w: io.MultiWriter(ct, w), left: MaxFileSize}
-		plain, err := sealPayload(p, v.rcp, v.plain, lw, fastCodec)
-		v.plain = plain
-		return err
-	})
-	data := ct.Bytes()
-	if errors.Is(err, errOverLimit) {
-		v.spare = data
-		return refuse(ErrTooLarge, filepath.Join(v.dir, vaultFile),
-			"this change would make it larger than the %d MiB that can be read back: nothing was saved, the vault is as it was", MaxFileSize>>20)
-	}
-	if err != nil {
-		v.spare = data
-		return fmt.Errorf("save: %w", err)
-	}
-	v.spare, v.last, v.cached = v.last, data, p
-	return nil
 }
 
 // errOverLimit stops a save whose file would be over MaxFileSize, which

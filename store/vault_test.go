@@ -369,9 +369,10 @@ func jsonQuoted(s string) string {
 }
 
 // TestRecoverWithAge decrypts the vault the way the stock age command
-// does for `age -d -i identity.age vault.age`: identity.age is an
-// age-encrypted identity file, decrypted with the passphrase and parsed
-// with age.ParseIdentities, whose identity then decrypts vault.age.
+// does for the README's recovery lines: identity.age is an age-encrypted
+// identity file, decrypted with the passphrase and parsed with
+// age.ParseIdentities, whose identity then decrypts vault.age, the index,
+// and every provider file it names.
 func TestRecoverWithAge(t *testing.T) {
 	v := faultVault(t)
 	sid, _ := age.NewScryptIdentity(string(testPass))
@@ -383,13 +384,31 @@ func TestRecoverWithAge(t *testing.T) {
 	if err != nil || len(ids) != 1 {
 		t.Fatalf("identity file: %v", err)
 	}
-	r, err = age.Decrypt(bytes.NewReader(must(os.ReadFile(filepath.Join(v.Dir(), vaultFile)))), ids...)
-	if err != nil {
-		t.Fatal(err)
+	var idx struct {
+		Version   int
+		Providers []string
+		Files     map[string][]string
 	}
-	var p map[string]any
-	if err := json.NewDecoder(r).Decode(&p); err != nil || p["version"] != 1.0 {
-		t.Fatalf("vault JSON: %v %v", err, p["version"])
+	read := func(name string, out any) {
+		t.Helper()
+		r, err := age.Decrypt(bytes.NewReader(must(os.ReadFile(filepath.Join(v.Dir(), name)))), ids...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.NewDecoder(r).Decode(out); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	read(vaultFile, &idx)
+	if idx.Version != 2 || len(idx.Providers) != 1 || idx.Providers[0] != "prov0001" || len(idx.Files) != 1 {
+		t.Fatalf("vault.age: %+v", idx)
+	}
+	for file := range idx.Files {
+		var g struct{ Providers []Entry }
+		read(file, &g)
+		if len(g.Providers) != 1 || g.Providers[0].Token.RefreshToken != testToken(1, 1).RefreshToken {
+			t.Fatalf("%s: %+v", file, g)
+		}
 	}
 }
 

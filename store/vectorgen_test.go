@@ -34,7 +34,7 @@ func writeVectors(t *testing.T) {
 			Token: &providers.Token{AccessToken: "vector-token", IssuedAt: fixedTime, ExpirySource: providers.ExpiryUnknown},
 		})
 	}
-	b, err := marshalPayload(good, nil)
+	b, err := encodeJSON(good)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,11 +50,19 @@ func writeVectors(t *testing.T) {
 	vh := func(expect, comment string) []string {
 		return []string{"expect: " + expect, "file: vault.age", "identity: " + key.String(), "comment: " + comment}
 	}
-	put("vault_empty", vh("success", "a fresh vault"), vault(`{"version":1,"settings":{},"providers":[]}`+"\n"))
+	// The vault_* vectors of schema version 1 are vault.age of the old
+	// layout, the whole payload, which opening migrates; vault_index_* are
+	// the current layout's vault.age.
+	put("vault_empty", vh("success", "a fresh vault of the old layout"), vault(`{"version":1,"settings":{},"providers":[]}`+"\n"))
+	put("vault_index_empty", append(vh("success", "a fresh vault"), "theme: dracula"), vault(`{"version":2,"theme":"dracula","settings":{},"providers":[]}`+"\n"))
+	put("vault_index_unknown_key", vh("corrupt", "an index key this version does not know"), vault(`{"version":2,"settings":{},"providers":[],"sync":true}`+"\n"))
+	put("vault_index_path", vh("corrupt", "a provider file named by a path"),
+		vault(`{"version":2,"settings":{},"providers":["a"],"files":{"../providers-0123456789abcdef.age":["a"]}}`+"\n"))
+	put("vault_index_no_version", vh("corrupt", "an index without a schema version"), vault(`{"settings":{},"providers":[]}`+"\n"))
 	put("vault_two_providers", append(vh("success", "two providers with tokens"), "providers: mtn,momo", "theme: dracula"), vault(goodJSON))
 	put("vault_unknown_key", vh("corrupt", "a top-level key this version does not know"), vault(strings.Replace(goodJSON, `"settings"`, `"sync":true,"settings"`, 1)))
 	put("vault_unknown_nested_key", vh("corrupt", "a provider key this version does not know"), vault(strings.Replace(goodJSON, `"preset"`, `"colour":"red","preset"`, 1)))
-	put("vault_schema_2", vh("unsupported", "written by a newer tokenscope"), vault(strings.Replace(goodJSON, `"version":1`, `"version":2`, 1)))
+	put("vault_schema_3", vh("unsupported", "written by a newer tokenscope"), vault(strings.Replace(goodJSON, `"version":1`, `"version":3`, 1)))
 	put("vault_no_version", vh("corrupt", "no schema version"), vault(strings.Replace(goodJSON, `"version":1,`, ``, 1)))
 	put("vault_duplicate_names", vh("corrupt", "two providers with one name"), vault(`{"version":1,"providers":[{"provider":{"name":"a"}},{"provider":{"name":"a"}}]}`))
 	put("vault_duplicate_key", vh("corrupt", "a key twice in one object, which encoding/json would silently take the last of"),

@@ -60,8 +60,11 @@ func (m *Model) action(km tea.KeyMsg) (tea.Cmd, bool) {
 			m.setFocus(focusList)
 		}
 		return nil, true
-	case keyMatches(km, k.Back):
+	case keyMatches(km, k.Back), keyMatches(km, k.ToList):
 		m.setFocus(focusList)
+		return nil, true
+	case keyMatches(km, k.ToDetail):
+		m.setFocus(focusDetail)
 		return nil, true
 	}
 	return nil, false
@@ -80,7 +83,7 @@ func logoutDetail(p providers.Provider) string {
 
 // ask opens the confirm dialog.
 func (m *Model) ask(q question, text, detail string) {
-	c := confirm.New(&m.styles.confirm, text, detail, q)
+	c := confirm.New(&m.styles.Confirm, text, detail, q)
 	m.confirm = &c
 	m.confirm.SetSize(m.width, m.height)
 	m.asking = true
@@ -188,7 +191,12 @@ func (m *Model) startTry(e *session.Entry) tea.Cmd {
 }
 
 // nextTheme switches to the next palette and remembers it in the store.
+// On a terminal without colour there is only mono, and the line says so.
 func (m *Model) nextTheme() tea.Cmd {
+	if m.themeCount() < 2 {
+		m.setStatus(status.Info, "no colour on this terminal (NO_COLOR or its profile): mono is the only theme")
+		return nil
+	}
 	t := themes.Next(m.theme.Name)
 	m.setTheme(t)
 	m.setStatus(status.Info, "theme "+t.Name)

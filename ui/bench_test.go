@@ -50,7 +50,7 @@ const demoJWT = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImsxIn0." +
 func benchModel(b *testing.B, w, h int) Model {
 	b.Helper()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	m := New(Options{Vault: &store.Vault{}, Now: func() time.Time { return now }})
+	m := New(Options{Vault: &store.Vault{}, Now: func() time.Time { return now }, Renderer: colourRenderer()})
 	m = step(m, tea.WindowSizeMsg{Width: w, Height: h})
 	m = step(m, loadedMsg{payload: manyProviders(1000, now)})
 	m = step(m, tickMsg{tag: m.tickTag})

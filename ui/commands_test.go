@@ -25,6 +25,7 @@ import (
 )
 
 func TestQueuedRequestGetsItsWholeTime(t *testing.T) {
+	t.Parallel()
 	slots := make(chan struct{}, 1)
 	slots <- struct{}{} // the one slot is taken
 	got := make(chan error, 1)
@@ -74,6 +75,7 @@ func signedJWT(t *testing.T) (providers.Secret, []byte) {
 }
 
 func TestSignatureCheckHonoursInsecure(t *testing.T) {
+	t.Parallel()
 	raw, set := signedJWT(t)
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write(set)
@@ -89,6 +91,7 @@ func TestSignatureCheckHonoursInsecure(t *testing.T) {
 }
 
 func TestUnfetchedJWKSIsCheckedAgain(t *testing.T) {
+	t.Parallel()
 	raw, set := signedJWT(t)
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -109,7 +112,7 @@ func TestUnfetchedJWKSIsCheckedAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := New(Options{Vault: v, Now: c.Now, Theme: "mono"})
+	m := New(Options{Vault: v, Now: c.Now, Theme: "mono", Renderer: colourRenderer()})
 	m = step(m, tea.WindowSizeMsg{Width: 120, Height: 60})
 	next, cmd := m.Update(loadedMsg{payload: &store.Payload{Version: 1, Providers: []store.Entry{
 		{Provider: p, Token: tok}, {Provider: prov("beta")}}}})

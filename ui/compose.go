@@ -117,11 +117,6 @@ func (m *Model) setFocus(f focus) {
 // setTheme builds t's styles and hands every child its share.
 func (m *Model) setTheme(t themes.Theme) {
 	m.applyTheme(t)
-	sb := &m.styles.StatusBar
-	m.status.SetStyles(&status.Styles{Info: sb.Info, Success: sb.OK, Error: sb.Error,
-		// The status bar has no warning tone of its own: the list's mark
-		// for a token about to expire is the theme's warning colour.
-		Warning: m.styles.Marks.Expiring.Style})
 	m.viewRev++
 }
 

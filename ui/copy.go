@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"fmt"
+	"strings"
+
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
-	"github.com/tokenscope/tokenscope/ui/lifetime"
 	"github.com/tokenscope/tokenscope/ui/session"
 	"github.com/tokenscope/tokenscope/ui/status"
 )
@@ -52,9 +55,37 @@ func (m *Model) copy(e *session.Entry, what copyWhat) tea.Cmd {
 		text = oauth.TryCurlCommand(e.Provider, e.Token)
 		label = "a curl command for " + name + "'s try request"
 	}
+	if err := copyable(e, what, text); err != nil {
+		// Pasted into a shell, a control character would run there.
+		m.setStatusOf(name, status.Error, "not copied: "+err.Error())
+		return nil
+	}
 	m.sess.StartCopy(name, label)
 	m.setStatusOf(name, status.Info, "copying "+label+"…")
 	return tea.Batch(m.clip.Copy(text, label, true), m.startSpinner())
+}
+
+// copyable refuses to put text on the clipboard when it could act where
+// it is pasted: a token that is not VSCHAR text (a store written before
+// that rule), a provider field with a control or format character or a
+// URL with a password, or anything else display would have to escape.
+func copyable(e *session.Entry, what copyWhat, text string) error {
+	if err := e.Token.Check(); err != nil {
+		return fmt.Errorf("%s's token: %w", e.Provider.Name, err)
+	}
+	if what == copyCurl {
+		if err := e.Provider.CheckShown(); err != nil {
+			return fmt.Errorf("%s: %w", e.Provider.Name, err)
+		}
+		// The command's continuations and quoting are backslashes and
+		// line breaks, and a try_body may hold tabs and line breaks;
+		// nothing else may need escaping.
+		text = strings.NewReplacer("\\", "", "\n", "", "\t", "").Replace(text)
+	}
+	if !display.Safe(text) {
+		return fmt.Errorf("%s: the text holds control or format characters", e.Provider.Name)
+	}
+	return nil
 }
 
 // onCopied reports a copy: what, where, and for how long the token in it
@@ -74,7 +105,7 @@ func (m *Model) onCopied(msg clipboard.CopiedMsg) {
 		text += validity(e, m.clock())
 	}
 	if msg.ClearAfter > 0 {
-		text += " · clipboard clears in " + lifetime.Countdown(msg.ClearAfter)
+		text += " · clipboard clears in " + display.Duration(msg.ClearAfter)
 	}
 	if msg.Via != clipboard.ViaSystem {
 		text += " · via the " + msg.Via.String()

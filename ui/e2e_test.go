@@ -14,10 +14,12 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/tokenscope/tokenscope/providers/demo"
 	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/themes"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
 )
 
@@ -57,7 +59,36 @@ type rig struct {
 	srv   *demo.Server
 	vault *store.Vault
 	clip  *memClipboard
-	out   bytes.Buffer // everything read from the program so far
+	raw   []byte          // output read but not yet stripped: an escape sequence cut short
+	text  strings.Builder // everything read from the program so far, escape sequences left out
+}
+
+// read adds output to r.text without its escape sequences, holding back a
+// sequence the read cut short until the rest of it arrives.
+func (r *rig) read(b []byte) {
+	r.raw = append(r.raw, b...)
+	end := len(r.raw)
+	if i := bytes.LastIndexByte(r.raw, 0x1b); i >= 0 && !escapeComplete(r.raw[i:]) {
+		end = i
+	}
+	r.text.WriteString(ansi.Strip(string(r.raw[:end])))
+	r.raw = append(r.raw[:0], r.raw[end:]...)
+}
+
+// escapeComplete reports whether seq, which starts with ESC, is a whole
+// escape sequence: a CSI with its final byte, an OSC with its terminator
+// (whose ESC \ counts as a two-byte sequence), or a two-byte escape.
+func escapeComplete(seq []byte) bool {
+	if len(seq) < 2 {
+		return false
+	}
+	switch seq[1] {
+	case '[':
+		return bytes.IndexFunc(seq[2:], func(c rune) bool { return c >= 0x40 && c <= 0x7e }) >= 0
+	case ']':
+		return bytes.IndexByte(seq, 0x07) >= 0
+	}
+	return true
 }
 
 // e2eNow is the fixed clock of the end-to-end runs: every issue time,
@@ -99,6 +130,9 @@ func startRigWith(t *testing.T, w, h int, o Options, prefetch ...string) *rig {
 	}
 	r := &rig{srv: srv, vault: v, clip: &memClipboard{}}
 	o.Vault, o.Client, o.Now, o.Demo = v, client, now, true
+	if o.Renderer == nil {
+		o.Renderer = colourRenderer()
+	}
 	m := New(o)
 	m.clipOpts = clipboard.Options{Backend: r.clip, OSC52: clipboard.OSC52Never}
 	r.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
@@ -133,13 +167,17 @@ func (r *rig) selectProvider(t *testing.T, name string) {
 	r.waitFor(t, "1 of 7")
 }
 
-// waitFor waits until the program has written every one of wants.
+// waitFor waits until the program has written every one of wants, in
+// the text the user reads: the output without its escape sequences.
 func (r *rig) waitFor(t *testing.T, wants ...string) {
 	t.Helper()
+	seen := 0 // WaitFor hands over all it has read in this call each time
 	teatest.WaitFor(t, r.tm.Output(), func(b []byte) bool {
-		r.out.Write(b)
+		r.read(b[seen:])
+		seen = len(b)
+		out := r.text.String()
 		for _, w := range wants {
-			if !bytes.Contains(r.out.Bytes(), []byte(w)) {
+			if !strings.Contains(out, w) {
 				return false
 			}
 		}
@@ -147,8 +185,14 @@ func (r *rig) waitFor(t *testing.T, wants ...string) {
 	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
 }
 
-// final quits and returns the last frame.
+// final quits and returns the last frame's text, its styles left out.
 func (r *rig) final(t *testing.T) string {
+	t.Helper()
+	return ansi.Strip(r.finalStyled(t))
+}
+
+// finalStyled quits and returns the last frame as drawn, styles and all.
+func (r *rig) finalStyled(t *testing.T) string {
 	t.Helper()
 	if err := r.tm.Quit(); err != nil {
 		t.Fatal(err)
@@ -172,6 +216,8 @@ func normalize(s string) string {
 	return uuidRE.ReplaceAllString(s, "00000000-0000-4000-8000-000000000000")
 }
 
+// golden compares a view's text with the golden file; TestGoldenThemes
+// compares the styles.
 func golden(t *testing.T, view string) {
 	t.Helper()
 	teatest.RequireEqualOutput(t, []byte(normalize(view)))
@@ -181,13 +227,17 @@ var sizes = []struct{ w, h int }{{80, 24}, {120, 40}}
 
 func each(t *testing.T, fn func(t *testing.T, w, h int)) {
 	for _, sz := range sizes {
-		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) { fn(t, sz.w, sz.h) })
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			t.Parallel()
+			fn(t, sz.w, sz.h)
+		})
 	}
 }
 
 var allTokens = []string{"mtn-sandbox", "momo-collection", "mobifinance", "telenor-order", "mobiledigital-sms", "oauth2-local"}
 
 func TestGoldenProviderList(t *testing.T) {
+	t.Parallel()
 	each(t, func(t *testing.T, w, h int) {
 		r := startRig(t, w, h, "", allTokens[:4]...)
 		r.waitFor(t, "no token")
@@ -196,6 +246,7 @@ func TestGoldenProviderList(t *testing.T) {
 }
 
 func TestGoldenJWTClaims(t *testing.T) {
+	t.Parallel()
 	each(t, func(t *testing.T, w, h int) {
 		r := startRig(t, w, h, "", "oauth2-local")
 		r.selectProvider(t, "oauth2-local")
@@ -210,6 +261,7 @@ func TestGoldenJWTClaims(t *testing.T) {
 }
 
 func TestGoldenFullHelp(t *testing.T) {
+	t.Parallel()
 	each(t, func(t *testing.T, w, h int) {
 		r := startRig(t, w, h, "", "mtn-sandbox")
 		r.keys("?")
@@ -219,6 +271,7 @@ func TestGoldenFullHelp(t *testing.T) {
 }
 
 func TestGoldenErrorState(t *testing.T) {
+	t.Parallel()
 	each(t, func(t *testing.T, w, h int) {
 		r := startRig(t, w, h, "")
 		r.selectProvider(t, "broken-gateway")
@@ -228,21 +281,33 @@ func TestGoldenErrorState(t *testing.T) {
 	})
 }
 
+// TestGoldenThemes keeps the styles of whole screens in goldens that name
+// the theme's colour roles, {bold fg=Accent}tokenscope{/}, rather than
+// 24-bit escape codes, so a diff says which role changed where. "no-colour"
+// is a terminal under NO_COLOR: mono's attributes, no colour at all.
 func TestGoldenThemes(t *testing.T) {
-	for _, theme := range []string{"dark", "light"} {
+	t.Parallel()
+	for _, theme := range []string{"tokenscope", "light", "dark", "high-contrast", "no-colour"} {
 		t.Run(theme, func(t *testing.T) {
+			t.Parallel()
 			each(t, func(t *testing.T, w, h int) {
-				restore := trueColor()
-				defer restore()
-				r := startRig(t, w, h, theme, allTokens[:2]...)
-				r.waitFor(t, "theme "+theme)
-				golden(t, r.final(t))
+				o, th, want := Options{Theme: theme, Renderer: colourRenderer()}, themes.Mono(), "theme "+theme
+				if theme == "no-colour" {
+					o = Options{Renderer: noColourRenderer()}
+					want = "theme mono (no colour)"
+				} else {
+					th, _ = themes.Lookup(theme)
+				}
+				r := startRigWith(t, w, h, o, allTokens[:2]...)
+				r.waitFor(t, want)
+				teatest.RequireEqualOutput(t, []byte(normalize(newRoleNamer(th, o.Renderer).name(r.finalStyled(t)))))
 			})
 		})
 	}
 }
 
 func TestCopyHeaderReachesTheClipboard(t *testing.T) {
+	t.Parallel()
 	r := startRig(t, 120, 40, "", "mtn-sandbox")
 	r.keys("c")
 	r.waitFor(t, "copied the Authorization header of mtn-sandbox")
@@ -260,6 +325,7 @@ func TestCopyHeaderReachesTheClipboard(t *testing.T) {
 }
 
 func TestTryAndLogoutAgainstTheDemo(t *testing.T) {
+	t.Parallel()
 	r := startRig(t, 120, 40, "", "mtn-sandbox", "telenor-order")
 	r.keys("t")
 	r.waitFor(t, "try mtn-sandbox: GET → 200 OK")
@@ -278,6 +344,7 @@ func TestTryAndLogoutAgainstTheDemo(t *testing.T) {
 }
 
 func TestFetchOnStartFetchesOnlyMissingTokens(t *testing.T) {
+	t.Parallel()
 	r := startRigWith(t, 120, 40, Options{FetchOnStart: true}, "mtn-sandbox")
 	_, before, err := r.vault.Lookup("mtn-sandbox")
 	if err != nil || before == nil {
@@ -303,6 +370,7 @@ func TestFetchOnStartFetchesOnlyMissingTokens(t *testing.T) {
 }
 
 func TestUnlockScreenThenExplorer(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "store")
 	v, err := store.Init(dir, []byte("right horse battery"), 10)
 	if err != nil {
@@ -312,7 +380,7 @@ func TestUnlockScreenThenExplorer(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := func() time.Time { return e2eNow }
-	tm := teatest.NewTestModel(t, New(Options{Dir: dir, Now: now}), teatest.WithInitialTermSize(80, 24))
+	tm := teatest.NewTestModel(t, New(Options{Dir: dir, Now: now, Renderer: colourRenderer()}), teatest.WithInitialTermSize(80, 24))
 	r := &rig{tm: tm}
 	r.waitFor(t, "Unlock tokenscope")
 	tm.Type("wrong")
@@ -328,6 +396,7 @@ func TestUnlockScreenThenExplorer(t *testing.T) {
 }
 
 func TestGoldenAddForm(t *testing.T) {
+	t.Parallel()
 	each(t, func(t *testing.T, w, h int) {
 		r := startRig(t, w, h, "", "mtn-sandbox")
 		r.keys("a")
@@ -336,7 +405,36 @@ func TestGoldenAddForm(t *testing.T) {
 	})
 }
 
+// TestGoldenConfirmOverThePanes: the logout question sits over the panes,
+// which stay in view, the row asked about among them.
+func TestGoldenConfirmOverThePanes(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, w, h int) {
+		r := startRig(t, w, h, "", "mtn-sandbox") // its detail has nothing random
+		r.keys("x")
+		r.waitFor(t, "Log out of mtn-sandbox?")
+		golden(t, r.final(t))
+	})
+}
+
+// TestGoldenDiscardPrompt: esc on a form with something typed asks before
+// throwing it away.
+func TestGoldenDiscardPrompt(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, w, h int) {
+		r := startRig(t, w, h, "")
+		r.keys("a")
+		r.waitFor(t, "Add a provider")
+		r.keys("tab")
+		r.tm.Type("half")
+		r.keys("esc")
+		r.waitFor(t, "Discard your changes?")
+		golden(t, r.final(t))
+	})
+}
+
 func TestAddProviderThroughTheForm(t *testing.T) {
+	t.Parallel()
 	r := startRig(t, 120, 40, "")
 	r.keys("a")
 	r.waitFor(t, "Add a provider")
@@ -365,6 +463,7 @@ func TestAddProviderThroughTheForm(t *testing.T) {
 }
 
 func TestEditKeepsTheTokenAndDeleteAsksFirst(t *testing.T) {
+	t.Parallel()
 	r := startRig(t, 120, 40, "", "mtn-sandbox")
 	r.keys("e")
 	r.waitFor(t, "Edit mtn-sandbox")
@@ -384,6 +483,7 @@ func TestEditKeepsTheTokenAndDeleteAsksFirst(t *testing.T) {
 }
 
 func TestThemeIsRemembered(t *testing.T) {
+	t.Parallel()
 	r := startRig(t, 120, 40, "")
 	r.keys("T")
 	r.waitFor(t, "theme light")
@@ -403,7 +503,7 @@ func TestThemeIsRemembered(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	// The next start opens in the remembered theme.
-	m := New(Options{Vault: r.vault, Now: func() time.Time { return e2eNow }})
+	m := New(Options{Vault: r.vault, Now: func() time.Time { return e2eNow }, Renderer: colourRenderer()})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
 	next := &rig{tm: tm}
 	next.waitFor(t, "theme light")

@@ -7,6 +7,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tokenscope/tokenscope/ui/styles"
 )
 
 // helpKeys is the help.KeyMap of the moment: the focused child's bindings
@@ -24,7 +26,9 @@ func (h helpKeys) ShortHelp() []key.Binding { return h.short }
 func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 
 // helpLine is the short help, rendered again only when the enabled
-// bindings, their texts or the width changed.
+// bindings, their texts or the width changed. What does not fit is left
+// out from the end of the actions, never the first key (help) nor the
+// last (quit), so "q quit" is on the line at any width it fits in.
 func (m *Model) helpLine() string {
 	km := m.helpKeyMap()
 	c := &m.styles.helpCache
@@ -42,8 +46,28 @@ func (m *Model) helpLine() string {
 		return c.line
 	}
 	c.sig, c.width = sig.String(), m.width
-	c.line = ansi.Truncate(m.help.View(km), m.width, "…")
+	c.line = m.fitShortHelp(km.ShortHelp())
 	return c.line
+}
+
+// fitShortHelp renders the enabled bindings of bs on one line of the
+// terminal's width, dropping bindings from the one before the last until
+// the line fits.
+func (m *Model) fitShortHelp(bs []key.Binding) string {
+	on := make([]key.Binding, 0, len(bs))
+	for _, b := range bs {
+		if b.Enabled() {
+			on = append(on, b)
+		}
+	}
+	h := *m.help
+	h.Width = 0 // measured here, not cut with an ellipsis
+	line := h.ShortHelpView(on)
+	for len(on) > 2 && lipgloss.Width(line) > m.width {
+		on = append(on[:len(on)-2], on[len(on)-1])
+		line = h.ShortHelpView(on)
+	}
+	return ansi.Truncate(line, m.width, "…")
 }
 
 // helpCache is the last rendered help line and what it was rendered from.
@@ -64,46 +88,49 @@ func (m *Model) helpKeyMap() help.KeyMap {
 	}
 	if m.showHelp {
 		k := &m.keys
-		return helpKeys{short: []key.Binding{k.Help, k.Quit}}
+		return helpKeys{short: []key.Binding{k.CloseHelp, k.ForceQuit}}
 	}
-	keys, _ := m.mainHelp()
-	return keys
+	return m.mainHelp()
 }
 
-// mainHelp is the help of the main screen: the focused pane's bindings and
-// the explorer's, with a title for each column of the full help. The help
-// key comes first on the short line, so it survives a narrow terminal.
-func (m *Model) mainHelp() (keys helpKeys, titles []string) {
+// mainHelp is the help of the main screen. The short line has the help
+// key first, so it survives a narrow terminal, then the actions in the
+// order they are dropped from the end when the line is too narrow, and
+// quit last; the moving keys (the rows, the scrolling) are on the help
+// page only. While a filter is typed the line is the filter's keys.
+func (m *Model) mainHelp() helpKeys {
 	k := &m.keys
-	child := m.focused()
-	titles = []string{"List", "Filter"}
-	if m.focus == focusDetail {
-		titles = []string{"Detail"}
-	}
 	if m.list.FilterState() == listFiltering {
-		return helpKeys{short: append(child.ShortHelp(), k.ForceQuit), full: child.FullHelp()}, titles
+		return helpKeys{short: append(m.list.KeyMap.ShortHelp(), k.ForceQuit)}
 	}
-	short := append([]key.Binding{k.Help}, child.ShortHelp()...)
-	short = append(short, k.Focus, k.Fetch, k.Refresh, k.CopyHeader, k.Try, k.Reveal, k.Add, k.Quit)
-	full := child.FullHelp()
-	for len(titles) < len(full) {
-		titles = append(titles, "")
-	}
-	full = append(full[:len(full):len(full)],
+	short := append([]key.Binding{k.Help}, m.list.KeyMap.ShortHelp()...)
+	short = append(short, k.Fetch, k.Refresh, k.CopyHeader, k.Try, k.Focus, k.Reveal, k.Add, k.Quit)
+	return helpKeys{short: short} // the page's columns are built by fullHelpView alone
+}
+
+// pageTitles name the columns of pageColumns.
+var pageTitles = [...]string{"List", "Filter", "Detail", "Token", "Copy", "Providers", "General"}
+
+// pageColumns are every key of the main screen, in the columns of the
+// help page, whether it works at this moment or not.
+func (m *Model) pageColumns() [][]key.Binding {
+	k := &m.keys
+	cols := make([][]key.Binding, 0, len(pageTitles))
+	cols = append(cols, m.list.KeyMap.FullHelp()...)
+	cols = append(cols, m.detail.KeyMap.FullHelp()...)
+	return append(cols,
 		[]key.Binding{k.Fetch, k.Refresh, k.RefreshAll, k.Logout, k.Try, k.Reveal},
 		[]key.Binding{k.CopyHeader, k.CopyToken, k.CopyCurl},
 		[]key.Binding{k.Add, k.Edit, k.Delete, k.Theme},
-		[]key.Binding{k.Focus, k.Back, k.Help, k.Quit},
+		[]key.Binding{k.Focus, k.ToList, k.ToDetail, k.Back, k.Help, k.Quit},
 	)
-	titles = append(titles[:len(full)-4:len(full)-4], "Token", "Copy", "Providers", "General")
-	return helpKeys{short: short, full: full}, titles
 }
 
-// fullHelpView is the help page: each column of bindings that works at
-// this moment under its title, the columns flowed into rows that fit the
-// width.
+// fullHelpView is the help page: every key of the main screen under the
+// title of its column, those that do nothing at this moment dimmed, the
+// columns flowed into rows that fit the width.
 func (m *Model) fullHelpView() string {
-	keys, titles := m.mainHelp()
+	st := &m.styles.HelpPage
 	const gap = 4
 	var rows []string
 	var row []string
@@ -114,14 +141,8 @@ func (m *Model) fullHelpView() string {
 			row, rowW = nil, 0
 		}
 	}
-	for i, group := range keys.full {
-		if !anyEnabled(group) {
-			continue
-		}
-		col := m.help.FullHelpView([][]key.Binding{group})
-		if titles[i] != "" {
-			col = m.styles.Detail.Section.Render(titles[i]) + "\n" + col
-		}
+	for i, group := range m.pageColumns() {
+		col := st.Section.Render(pageTitles[i]) + "\n" + helpColumn(st, group)
 		w := lipgloss.Width(col) + gap
 		if rowW > 0 && rowW+w > m.width {
 			flush()
@@ -130,18 +151,30 @@ func (m *Model) fullHelpView() string {
 		rowW += w
 	}
 	flush()
-	// The page lists the main screen's keys; on the page itself only
-	// close and quit work.
-	title := m.styles.Dialog.Title.Render("Keys") +
-		m.styles.Header.Subtitle.Render("  (of the main screen, those that work there now)")
+	title := st.Title.Render("Keys") +
+		st.Note.Render("  of the main screen (dimmed: not available now)")
 	return title + "\n\n" + strings.Join(rows, "\n\n")
 }
 
-func anyEnabled(bs []key.Binding) bool {
+// helpColumn renders bindings as aligned key and description columns,
+// a binding that is disabled in the dimmed style.
+func helpColumn(st *styles.HelpPage, bs []key.Binding) string {
+	kw := 0
 	for _, b := range bs {
+		kw = max(kw, lipgloss.Width(b.Help().Key))
+	}
+	lines := make([]string, 0, len(bs))
+	for _, b := range bs {
+		h := b.Help()
+		if h.Key == "" {
+			continue
+		}
+		k := h.Key + strings.Repeat(" ", kw-lipgloss.Width(h.Key))
 		if b.Enabled() {
-			return true
+			lines = append(lines, st.Key.Render(k)+" "+st.Desc.Render(h.Desc))
+		} else {
+			lines = append(lines, st.Unavailable.Render(k+" "+h.Desc))
 		}
 	}
-	return false
+	return strings.Join(lines, "\n")
 }

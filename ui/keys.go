@@ -22,8 +22,11 @@ type KeyMap struct {
 	Theme  key.Binding
 
 	Focus     key.Binding // between the list and the detail pane
+	ToList    key.Binding // to the list pane, on its left
+	ToDetail  key.Binding // to the detail pane, on its right
 	Back      key.Binding // from the detail pane or the help to the list
 	Help      key.Binding
+	CloseHelp key.Binding // on the help page: back to the main screen
 	Quit      key.Binding
 	ForceQuit key.Binding
 }
@@ -47,8 +50,11 @@ func DefaultKeyMap() KeyMap {
 		Theme:  key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "theme")),
 
 		Focus:     key.NewBinding(key.WithKeys("tab", "shift+tab", "enter"), key.WithHelp("tab", "detail")),
+		ToList:    key.NewBinding(key.WithKeys("h", "left"), key.WithHelp("h/←", "list")),
+		ToDetail:  key.NewBinding(key.WithKeys("l", "right"), key.WithHelp("l/→", "detail")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		CloseHelp: key.NewBinding(key.WithKeys("?", "esc", "q"), key.WithHelp("?/esc/q", "close help")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}
@@ -73,18 +79,21 @@ func (m *Model) updateKeybindings() {
 	k.Help.SetEnabled(m.screen == screenMain && !m.asking && m.list.FilterState() != listFiltering)
 	k.Back.SetEnabled(main && m.focus == focusDetail)
 	k.ForceQuit.SetEnabled(true)
-	if m.showHelp {
-		k.Help.SetKeys("?", "esc")
-		k.Help.SetHelp("?/esc", "close help")
+	// The page lists the main screen's keys as they are there; on the page
+	// itself only CloseHelp and ForceQuit work.
+	k.CloseHelp.SetEnabled(m.showHelp)
+	k.Theme.SetEnabled(main)
+	if m.themeCount() > 1 {
+		k.Theme.SetHelp("T", "theme")
 	} else {
-		k.Help.SetKeys("?")
-		k.Help.SetHelp("?", "help")
+		k.Theme.SetHelp("T", "theme (mono only)")
 	}
-	k.Theme.SetEnabled(main && m.themeCount() > 1)
 	k.Add.SetEnabled(main && m.vault != nil)
 	k.RefreshAll.SetEnabled(main && m.sess.Len() > m.sess.Busy())
 	e := m.selectedEntry()
 	k.Focus.SetEnabled(main && e != nil)
+	k.ToList.SetEnabled(main && m.focus == focusDetail)
+	k.ToDetail.SetEnabled(main && e != nil && m.focus == focusList)
 	if m.focus == focusDetail {
 		k.Focus.SetHelp("tab", "list")
 	} else {

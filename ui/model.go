@@ -165,20 +165,25 @@ func (m *Model) oneKey(km tea.KeyMsg) tea.Cmd {
 	return m.input(km)
 }
 
-// globalKey handles quit and help, whatever has focus.
+// globalKey handles quit and help, whatever has focus. On the help page
+// q and esc close it, as in lazygit and k9s; only ctrl+c quits from there.
 func (m *Model) globalKey(km tea.KeyMsg) (tea.Cmd, bool) {
 	k := &m.keys
 	switch {
 	case keyMatches(km, k.ForceQuit):
 		return tea.Quit, true
+	case keyMatches(km, k.CloseHelp):
+		m.showHelp = false
+		m.layout()
+		return nil, true
+	case m.showHelp:
+		return nil, true // the help page is modal
 	case keyMatches(km, k.Help):
-		m.showHelp = !m.showHelp
+		m.showHelp = true
 		m.layout()
 		return nil, true
 	case keyMatches(km, k.Quit):
 		return tea.Quit, true
-	case m.showHelp:
-		return nil, true // the help page is modal
 	}
 	return nil, false
 }

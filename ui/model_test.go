@@ -11,16 +11,15 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/ui/form"
 	"github.com/tokenscope/tokenscope/ui/session"
 )
 
 func TestMain(m *testing.M) {
-	lipgloss.SetColorProfile(termenv.Ascii)
 	time.Local = time.UTC // local times in views and goldens are deterministic
 	os.Exit(m.Run())
 }
@@ -47,11 +46,17 @@ func token(issued time.Time, life time.Duration) *providers.Token {
 // dir, showing payload. Commands are returned, never run.
 func unitModel(t *testing.T, c *clock, w, h int, entries ...store.Entry) Model {
 	t.Helper()
+	return unitModelOn(t, c, colourRenderer(), w, h, entries...)
+}
+
+// unitModelOn is unitModel drawing for the terminal of renderer r.
+func unitModelOn(t *testing.T, c *clock, r *lipgloss.Renderer, w, h int, entries ...store.Entry) Model {
+	t.Helper()
 	v, err := store.Init(filepath.Join(t.TempDir(), "store"), []byte("test passphrase"), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := New(Options{Vault: v, Now: c.Now, Theme: "mono"})
+	m := New(Options{Vault: v, Now: c.Now, Theme: "mono", Renderer: r})
 	m = step(m, tea.WindowSizeMsg{Width: w, Height: h})
 	return step(m, loadedMsg{payload: &store.Payload{Version: 1, Providers: entries}})
 }
@@ -88,6 +93,7 @@ func stored(name string, tok *providers.Token, evs ...providers.Event) *store.En
 func plain(m Model) string { return ansi.Strip(m.View()) }
 
 func TestStaleAnswersAreDropped(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")}, store.Entry{Provider: prov("beta")})
 	m, _ = press(m, "f")
@@ -97,7 +103,7 @@ func TestStaleAnswersAreDropped(t *testing.T) {
 	}
 	seq := a.Pending
 	fresh := token(t0, time.Hour)
-	ev := []providers.Event{{At: t0, Kind: providers.EventIssued, Detail: "expires in 1h0m0s"}}
+	ev := []providers.Event{{At: t0, Kind: providers.EventIssued, Detail: "expires in 1h"}}
 
 	m = step(m, tokenMsg{name: "alpha", seq: seq - 1, op: session.OpFetch, stored: stored("alpha", fresh, ev...)})
 	if a.Busy != session.OpFetch || a.Token != nil {
@@ -111,7 +117,7 @@ func TestStaleAnswersAreDropped(t *testing.T) {
 	if a.Busy != session.OpNone || a.Token != fresh || len(a.History) != 1 {
 		t.Fatalf("the answer to the request under way did not land: busy %d tok %v history %d", a.Busy, a.Token, len(a.History))
 	}
-	if got := plain(m); !strings.Contains(got, "fetched a token for alpha · valid for 1h 00m") {
+	if got := plain(m); !strings.Contains(got, "fetched a token for alpha · valid for 1h") {
 		t.Errorf("status line after the fetch:\n%s", got)
 	}
 	m = step(m, tokenMsg{name: "alpha", seq: seq, op: session.OpFetch, stored: stored("alpha", nil)})
@@ -121,6 +127,7 @@ func TestStaleAnswersAreDropped(t *testing.T) {
 }
 
 func TestAnswerForARecreatedProviderIsDropped(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
 	m, _ = press(m, "f")
@@ -137,6 +144,7 @@ func TestAnswerForARecreatedProviderIsDropped(t *testing.T) {
 }
 
 func TestFailureShowsServerWordsAndMarksFailed(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
 	m, _ = press(m, "f")
@@ -152,6 +160,7 @@ func TestFailureShowsServerWordsAndMarksFailed(t *testing.T) {
 }
 
 func TestBindingsFollowState(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
 	k := &m.keys
@@ -177,6 +186,7 @@ func TestBindingsFollowState(t *testing.T) {
 }
 
 func TestLogoutAndDeleteAskFirst(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, time.Hour)})
 	m, _ = press(m, "x")
@@ -208,6 +218,7 @@ func TestLogoutAndDeleteAskFirst(t *testing.T) {
 }
 
 func TestAutoRefreshWithBackoff(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)})
 	e := m.sess.Get("alpha")
@@ -245,6 +256,7 @@ func TestAutoRefreshWithBackoff(t *testing.T) {
 }
 
 func TestExpiredAtStartIsNotChased(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0.Add(-time.Hour), time.Minute)})
 	m = step(m, tickMsg{tag: m.tickTag})
@@ -254,6 +266,7 @@ func TestExpiredAtStartIsNotChased(t *testing.T) {
 }
 
 func TestStaleTickIsDropped(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40)
 	tag := m.tickTag
@@ -272,6 +285,7 @@ func TestStaleTickIsDropped(t *testing.T) {
 }
 
 func TestFilterKeysDoNotAct(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")}, store.Entry{Provider: prov("fred")})
 	m, _ = press(m, "/", "f", "r")
@@ -284,6 +298,7 @@ func TestFilterKeysDoNotAct(t *testing.T) {
 }
 
 func TestLayout(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	for _, sz := range []struct{ w, h int }{{80, 24}, {120, 40}, {100, 30}, {200, 60}} {
 		m := unitModel(t, c, sz.w, sz.h, store.Entry{Provider: prov("alpha"), Token: token(t0, time.Hour)},
@@ -298,27 +313,38 @@ func TestLayout(t *testing.T) {
 			}
 		}
 		// Side by side, the list's and the detail's top borders share line 1.
-		wide := strings.Count(lines[1], "╭") == 2
+		// (mono draws the focused pane's frame heavy: ┏, the other ╭).
+		wide := strings.Count(lines[1], "╭")+strings.Count(lines[1], "┏") == 2
 		if wide != (sz.w >= wideFrom) {
 			t.Errorf("%dx%d: side by side = %v", sz.w, sz.h, wide)
 		}
 	}
 }
 
+// TestFullHelp: the help page lists every key of the main screen, those
+// that do nothing now (the copy keys without a token) dimmed rather than
+// hidden; no key acts through it.
 func TestFullHelp(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
 	m, _ = press(m, "?")
 	got := plain(m)
-	for _, want := range []string{"Keys", "f", "fetch", "R", "refresh all", "a", "add", "T", "theme", "/", "filter", "?/esc", "close help"} {
+	for _, want := range []string{"Keys", "f", "fetch", "R", "refresh all", "a", "add", "T", "theme", "/", "filter",
+		"scroll down", "?/esc/q", "close help"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("full help lacks %q:\n%s", want, got)
 		}
 	}
-	for _, off := range []string{"copy header", "logout"} {
-		if strings.Contains(got, off) {
-			t.Errorf("full help shows %q, which does nothing without a token", off)
+	st := &m.styles.HelpPage
+	out := m.View()
+	for _, off := range []string{"c copy header", "y copy token", "x logout", "↑/k    scroll up"} {
+		if !strings.Contains(out, st.Unavailable.Render(off)) {
+			t.Errorf("the help page does not show %q dimmed:\n%q", off, out)
 		}
+	}
+	if on := st.Key.Render("f") + " " + st.Desc.Render("fetch"); !strings.Contains(out, on) {
+		t.Errorf("the help page does not show f fetch as available:\n%q", out)
 	}
 	m, _ = press(m, "f")
 	if m.sess.Get("alpha").Busy != session.OpNone {
@@ -330,7 +356,31 @@ func TestFullHelp(t *testing.T) {
 	}
 }
 
+// TestShortHelpKeepsQuit: the help line drops the moving keys and then
+// actions from its end, never the help and quit keys, at any width.
+func TestShortHelpKeepsQuit(t *testing.T) {
+	t.Parallel()
+	c := &clock{t0}
+	for _, w := range []int{50, 80, 120} {
+		m := unitModel(t, c, w, 24, store.Entry{Provider: prov("alpha"), Token: token(t0, time.Hour)})
+		for _, focus := range []string{"list", "detail"} {
+			if focus == "detail" {
+				m, _ = press(m, "tab")
+			}
+			lines := strings.Split(plain(m), "\n")
+			last := lines[len(lines)-1]
+			if !strings.HasPrefix(last, "? help") || !strings.HasSuffix(last, "q quit") {
+				t.Errorf("%d columns, %s focused: the help line lost help or quit: %q", w, focus, last)
+			}
+			if strings.Contains(last, "↑") || strings.Contains(last, "…") {
+				t.Errorf("%d columns, %s focused: %q has moving keys or is cut", w, focus, last)
+			}
+		}
+	}
+}
+
 func TestThemeCycles(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40)
 	before := m.theme.Name
@@ -344,6 +394,7 @@ func TestThemeCycles(t *testing.T) {
 }
 
 func TestRefreshAllStartsEveryIdleProvider(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("a"), Token: token(t0, time.Hour)},
 		store.Entry{Provider: prov("b")}, store.Entry{Provider: prov("c")})
@@ -370,20 +421,11 @@ func TestRefreshAllStartsEveryIdleProvider(t *testing.T) {
 	}
 }
 
-// trueColor switches lipgloss to 24-bit colour on a dark background, for a
-// test that must see the theme's colours; the returned func restores the
-// plain profile the other tests use. Tests that call it do not run in
-// parallel.
-func trueColor() func() {
-	lipgloss.SetColorProfile(termenv.TrueColor)
-	lipgloss.SetHasDarkBackground(true)
-	return func() { lipgloss.SetColorProfile(termenv.Ascii) }
-}
-
 // TestKeyBurstIsSplit: Bubble Tea v1 reports "jjjx" typed in one read as a
 // single KeyRunes event; each rune must act as its own key, so the logout
 // question is about the fourth provider, not the first.
 func TestKeyBurstIsSplit(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	var entries []store.Entry
 	for _, n := range []string{"alpha", "bravo", "charlie", "delta", "echo"} {
@@ -406,6 +448,7 @@ func TestKeyBurstIsSplit(t *testing.T) {
 // TestPasteStaysWhole: a bracketed paste is text, not keys: pasted into
 // the filter it filters, and none of its runes acts as a binding.
 func TestPasteStaysWhole(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40,
 		store.Entry{Provider: prov("alpha"), Token: token(t0, time.Hour)},
@@ -418,4 +461,138 @@ func TestPasteStaysWhole(t *testing.T) {
 	if got := m.list.FilterValue(); got != "brx" {
 		t.Errorf("filter = %q, want the whole paste %q", got, "brx")
 	}
+}
+
+// TestNoColourKeepsEmphasis: under NO_COLOR (termenv's Ascii profile) the
+// explorer draws mono's attributes, so the focused pane, the selected row
+// and an error still stand out, with no colour in the bytes; the header
+// says why, and T, which has no other theme to show, says so.
+func TestNoColourKeepsEmphasis(t *testing.T) {
+	t.Parallel()
+	c := &clock{t0}
+	m := unitModelOn(t, c, noColourRenderer(), 120, 40,
+		store.Entry{Provider: prov("alpha")}, store.Entry{Provider: prov("beta")})
+	m, _ = press(m, "f")
+	m = step(m, tokenMsg{name: "alpha", seq: m.sess.Get("alpha").Pending, op: session.OpFetch,
+		err: errors.New("fetch token for alpha: HTTP 401")})
+	out := m.View()
+	lines := strings.Split(out, "\n")
+	if strings.Contains(out, "[38;") || strings.Contains(out, "[48;") {
+		t.Errorf("a colour reached a NO_COLOR terminal:\n%q", out)
+	}
+	for what, want := range map[string]struct{ line, seq string }{
+		"the header names why":          {lines[0], "theme mono (no colour)"},
+		"focused pane, heavy and bold":  {lines[1], "\x1b[1m┏━"},
+		"blurred pane, light and faint": {lines[1], "\x1b[2m╭─"},
+		"selected row, reversed":        {lines[3], "\x1b[1;7malpha"},
+		"error, reversed":               {lines[len(lines)-2], "\x1b[1;7mfetch token for alpha: HTTP 401"},
+	} {
+		if !strings.Contains(want.line, want.seq) {
+			t.Errorf("%s: %q lacks %q", what, want.line, want.seq)
+		}
+	}
+	if other := lines[4]; strings.Contains(other, "7m") {
+		t.Errorf("an unselected row is reversed too: %q", other)
+	}
+	m, cmd := press(m, "T")
+	if m.theme.Name != "mono" || cmd != nil {
+		t.Errorf("T under NO_COLOR switched to %q", m.theme.Name)
+	}
+	if got := plain(m); !strings.Contains(got, "no colour on this terminal") {
+		t.Errorf("T under NO_COLOR changed nothing and said nothing:\n%s", got)
+	}
+}
+
+// TestConfirmOverlaysThePanes: a question is drawn over the panes, which
+// stay on screen dimmed, so the row it is about can be seen behind it.
+func TestConfirmOverlaysThePanes(t *testing.T) {
+	t.Parallel()
+	c := &clock{t0}
+	var es []store.Entry
+	for _, n := range []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"} {
+		es = append(es, store.Entry{Provider: prov(n), Token: token(t0, time.Hour)})
+	}
+	es[1], es[5] = es[5], es[1] // beta, the one asked about, on the row the box would cover
+	for _, w := range []int{80, 120} {
+		m := unitModel(t, c, w, 24, es...)
+		m, _ = press(m, "j", "j", "j", "j", "j", "x")
+		if !m.asking {
+			t.Fatal("x did not ask")
+		}
+		out := m.View()
+		got := ansi.Strip(out)
+		lines := strings.Split(got, "\n")
+		if len(lines) != 24 {
+			t.Errorf("%d columns: %d lines, want 24", w, len(lines))
+		}
+		selected := false
+		for _, l := range lines {
+			if strings.Contains(l, "▸ ● beta") {
+				selected = true
+			}
+		}
+		if !selected || !strings.Contains(got, "alpha") || !strings.Contains(got, "Log out of beta") {
+			t.Errorf("%d columns: the question does not sit over the panes with beta selected:\n%s", w, got)
+		}
+		if !strings.Contains(out, m.styles.Backdrop.Render(strings.Split(got, "\n")[1])) {
+			t.Errorf("%d columns: the panes behind the question are not dimmed:\n%q", w, out)
+		}
+	}
+}
+
+// TestArrowsAndHLSwitchPanes: l and → move the keys to the detail pane,
+// h and ← back to the list, as in lazygit.
+func TestArrowsAndHLSwitchPanes(t *testing.T) {
+	t.Parallel()
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, time.Hour)})
+	for _, tc := range []struct {
+		key  tea.KeyMsg
+		want focus
+	}{
+		{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("l")}, focusDetail},
+		{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("h")}, focusList},
+		{tea.KeyMsg{Type: tea.KeyRight}, focusDetail},
+		{tea.KeyMsg{Type: tea.KeyLeft}, focusList},
+	} {
+		m = step(m, tc.key)
+		if m.focus != tc.want {
+			t.Errorf("after %s the focus is %d, want %d", tc.key, m.focus, tc.want)
+		}
+	}
+}
+
+// TestEscOnAHalfFilledFormAsks: in the explorer, esc on a form with
+// something typed asks before going back to the list; y discards.
+func TestEscOnAHalfFilledFormAsks(t *testing.T) {
+	t.Parallel()
+	c := &clock{t0}
+	m := unitModel(t, c, 80, 24, store.Entry{Provider: prov("alpha")})
+	m, _ = press(m, "a", "tab", "x")
+	m = runForm(t, m, tea.KeyMsg{Type: tea.KeyEsc})
+	if m.screen != screenForm || !strings.Contains(plain(m), "Discard your changes?") {
+		t.Fatalf("esc threw the form away without asking:\n%s", plain(m))
+	}
+	if last := strings.Split(plain(m), "\n"); !strings.HasPrefix(last[len(last)-1], "y discard • n/esc keep editing") {
+		t.Errorf("the help line does not offer the answers: %q", last[len(last)-1])
+	}
+	m = runForm(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
+	if m.screen != screenMain {
+		t.Errorf("y did not discard the form:\n%s", plain(m))
+	}
+}
+
+// runForm presses k and delivers the form's answer to it, a
+// CancelledMsg, as the program would; no other command is run.
+func runForm(t *testing.T, m Model, k tea.KeyMsg) Model {
+	t.Helper()
+	next, cmd := m.Update(k)
+	m = next.(Model)
+	if cmd == nil {
+		return m
+	}
+	if msg, ok := cmd().(form.CancelledMsg); ok {
+		m = step(m, msg)
+	}
+	return m
 }

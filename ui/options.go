@@ -8,6 +8,8 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
 	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/themes"
@@ -42,6 +44,10 @@ type Options struct {
 	// clipboard's OSC 52 fallback writes to Output, and is off without it.
 	Input  io.Reader
 	Output io.Writer
+	// Renderer is the terminal's lipgloss renderer, whose colour profile
+	// and background the styles are built for; nil means lipgloss's
+	// default renderer (stdout). Tests give each explorer its own.
+	Renderer *lipgloss.Renderer
 	// Getenv reads the environment (the clipboard chooses how to reach the
 	// terminal by it); nil reads an empty one. The explorer reads nothing
 	// of the process itself: the command line passes it in.

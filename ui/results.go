@@ -9,9 +9,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/providers/oauth"
-	"github.com/tokenscope/tokenscope/ui/lifetime"
 	"github.com/tokenscope/tokenscope/ui/session"
 	"github.com/tokenscope/tokenscope/ui/status"
 )
@@ -43,7 +43,7 @@ func (m *Model) tokenStatus(e *session.Entry, msg tokenMsg, now time.Time) {
 	}
 	switch {
 	case msg.err != nil && bg && !e.AutoAt.IsZero():
-		say(status.Error, "auto-refresh failed: "+msg.err.Error()+" · retrying "+jwt.Relative(now, e.AutoAt))
+		say(status.Error, "auto-refresh failed: "+msg.err.Error()+" · retrying "+display.Relative(now, e.AutoAt))
 	case msg.err != nil && bg:
 		say(status.Error, "auto-refresh failed: "+msg.err.Error())
 	case msg.err != nil:
@@ -80,7 +80,7 @@ func issuedWarning(e *session.Entry) string {
 	if err != nil {
 		return ""
 	}
-	if ws := j.CheckIssued(e.Token.IssuedAt, e.Token.ClockSkew); len(ws) > 0 {
+	if ws := j.CheckIssued(e.Token.Received(), e.Token.ClockSkew); len(ws) > 0 {
 		return ws[0].Msg
 	}
 	return ""
@@ -98,7 +98,7 @@ func validity(e *session.Entry, now time.Time) string {
 	if left <= 0 {
 		return " · already expired"
 	}
-	return " · valid for " + lifetime.Countdown(left)
+	return " · valid for " + display.Duration(left)
 }
 
 func logoutSummary(r oauth.LogoutResult) string {

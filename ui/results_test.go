@@ -37,6 +37,7 @@ func quits(cmd tea.Cmd) bool {
 }
 
 func TestFailedAutoRefreshWithoutTokenIsNotRetried(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)},
 		store.Entry{Provider: prov("beta"), Token: token(t0, time.Hour)})
@@ -71,6 +72,7 @@ func TestFailedAutoRefreshWithoutTokenIsNotRetried(t *testing.T) {
 }
 
 func TestAutoRefreshLeavesTheEditedProviderAlone(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)})
 	e := m.sess.Get("alpha")
@@ -86,6 +88,7 @@ func TestAutoRefreshLeavesTheEditedProviderAlone(t *testing.T) {
 }
 
 func TestAnswerForTheOldWireIdentityIsDropped(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)})
 	e := m.sess.Get("alpha")
@@ -111,6 +114,7 @@ func TestAnswerForTheOldWireIdentityIsDropped(t *testing.T) {
 }
 
 func TestConfirmYesIsNotLostToAutoRefresh(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)})
 	e := m.sess.Get("alpha")
@@ -137,6 +141,7 @@ func TestConfirmYesIsNotLostToAutoRefresh(t *testing.T) {
 }
 
 func TestAutoRefreshSuccessKeepsAnError(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, 100*time.Second)})
 	e := m.sess.Get("alpha")
@@ -162,18 +167,28 @@ func TestAutoRefreshSuccessKeepsAnError(t *testing.T) {
 	}
 }
 
-func TestQuitFromTheHelpPage(t *testing.T) {
+// TestQAndEscCloseTheHelpPage: on the help page q and esc close it, as
+// in lazygit and k9s (they quit the explorer before); ctrl+c still quits.
+func TestQAndEscCloseTheHelpPage(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha")})
+	for _, k := range []string{"q", "esc", "?"} {
+		m, _ = press(m, "?")
+		if !m.showHelp {
+			t.Fatal("? did not open the help")
+		}
+		if lines := strings.Split(plain(m), "\n"); lines[len(lines)-1] != "?/esc/q close help • ctrl+c quit" {
+			t.Errorf("the help page's help line: %q", lines[len(lines)-1])
+		}
+		var cmd tea.Cmd
+		if m, cmd = press(m, k); quits(cmd) || m.showHelp {
+			t.Errorf("%s on the help page: quit %v, help still open %v", k, quits(cmd), m.showHelp)
+		}
+	}
 	m, _ = press(m, "?")
-	if !m.showHelp {
-		t.Fatal("? did not open the help")
-	}
-	if lines := strings.Split(plain(m), "\n"); !strings.Contains(lines[len(lines)-1], "q quit") {
-		t.Errorf("the help page's help line does not offer q: %q", lines[len(lines)-1])
-	}
-	if _, cmd := press(m, "q"); !quits(cmd) {
-		t.Error("q listed on the help page does not quit from it")
+	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlC}); !quits(cmd) {
+		t.Error("ctrl+c does not quit from the help page")
 	}
 }
 
@@ -181,6 +196,7 @@ func TestQuitFromTheHelpPage(t *testing.T) {
 // store's wire identity rule; after an edit it shows the token the store
 // kept or dropped, whatever the rule decided.
 func TestEditShowsWhatTheStoreKept(t *testing.T) {
+	t.Parallel()
 	base := prov("alpha")
 	base.Params = map[string]string{"audience": ""}
 	for _, tc := range []struct {
@@ -227,6 +243,7 @@ func TestEditShowsWhatTheStoreKept(t *testing.T) {
 // TestListMarksPlainHTTP: the list's warning mark follows the provider's
 // Exposure, so a plain http token URL is marked as insecure is.
 func TestListMarksPlainHTTP(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		p    providers.Provider
 		want bool
@@ -245,6 +262,7 @@ func TestListMarksPlainHTTP(t *testing.T) {
 func b64url(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
 func TestTokenIssuedExpiredIsReported(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 220, 60, store.Entry{Provider: prov("alpha")})
 	e := m.sess.Get("alpha")

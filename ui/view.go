@@ -28,7 +28,8 @@ const chromeLines = 3
 
 func (m *Model) geometry() geometry {
 	g := geometry{bodyH: max(m.height-chromeLines, 1), wide: m.width >= wideFrom}
-	g.frameW, g.frameH = m.styles.Pane.Focused.GetFrameSize()
+	b := m.styles.Pane.Focused.Border
+	g.frameW, g.frameH = b.GetLeftSize()+b.GetRightSize(), b.GetTopSize()+b.GetBottomSize()
 	if g.wide {
 		outer := min(max(m.width*5/12, 36), 60)
 		g.listW, g.listH = outer-g.frameW, g.bodyH-g.frameH
@@ -70,7 +71,11 @@ func (m *Model) headerView() string {
 	if m.vault != nil && !m.opts.Demo {
 		left += " " + h.Subtitle.Render(display.Text(m.vault.Dir()))
 	}
-	right := h.Subtitle.Render("theme " + m.theme.Name)
+	theme := "theme " + m.theme.Name
+	if m.styles.NoColour {
+		theme += " (no colour)"
+	}
+	right := h.Subtitle.Render(theme)
 	return spread(left, right, m.width)
 }
 
@@ -101,7 +106,10 @@ func (m *Model) bodyView(b *strings.Builder, g geometry) {
 	case m.showHelp:
 		body = m.fullHelpView()
 	case m.asking:
-		body = m.confirm.View()
+		var bg strings.Builder
+		m.panesView(&bg, g)
+		b.WriteString(overlay(bg.String(), m.confirm.View(), m.width, g.bodyH, m.styles.Backdrop))
+		return
 	default:
 		m.panesView(b, g)
 		return
@@ -113,22 +121,33 @@ func (m *Model) bodyView(b *strings.Builder, g geometry) {
 // pane is one framed pane being drawn: its content lines, each exactly
 // the inner width wide, as the list and the detail pane render them.
 type pane struct {
-	f     *frame
-	lines []string
-	blank string
+	f           *frame
+	lines       []string
+	blank       string
+	top, bottom string // the frame's top and bottom lines
 }
 
 func newPane(f *frame, content string, w int) pane {
-	return pane{f: f, lines: strings.Split(content, "\n"), blank: strings.Repeat(" ", w)}
+	return pane{f: f, lines: strings.Split(content, "\n"), blank: strings.Repeat(" ", w), top: f.top, bottom: f.bottom}
+}
+
+// more sets on the pane's frame how many lines are off it above and below.
+func (p *pane) more(st lipgloss.Style, above, below int) {
+	if above > 0 {
+		p.top = p.f.more(true, above, st)
+	}
+	if below > 0 {
+		p.bottom = p.f.more(false, below, st)
+	}
 }
 
 // line writes row i of a pane h rows high (frame included).
 func (p *pane) line(b *strings.Builder, i, h int) {
 	switch {
 	case i == 0:
-		b.WriteString(p.f.top)
+		b.WriteString(p.top)
 	case i == h-1:
-		b.WriteString(p.f.bottom)
+		b.WriteString(p.bottom)
 	default:
 		b.WriteString(p.f.left)
 		if i-1 < len(p.lines) {
@@ -146,6 +165,8 @@ func (m *Model) panesView(b *strings.Builder, g geometry) {
 	df := m.styles.frame(m.focus == focusDetail, g.detW)
 	lp := newPane(lf, m.list.View(), g.listW)
 	dp := newPane(df, m.detail.View(), g.detW)
+	above, below := m.detail.Hidden()
+	dp.more(m.styles.Pane.More, above, below)
 	lh, dh := g.listH+2, g.detH+2
 	if g.wide {
 		for i := range g.bodyH {

@@ -121,16 +121,17 @@ func unknownKeys(md toml.MetaData, loc lines, entries []entry) []error {
 		}
 		reported = append(reported, k.String())
 		if k[0] != "providers" {
-			errs = append(errs, fmt.Errorf("%sunknown key %q (a providers file holds [[providers]] tables only)%s",
-				linePrefix(loc.at(-1, strings.Join(k, "."))), k.String(), didYouMean(k[0], []string{"providers"})))
+			// Quoted once here, made safe once where it is shown.
+			errs = append(errs, fmt.Errorf("%sunknown key \"%s\" (a providers file holds [[providers]] tables only)%s",
+				linePrefix(loc.at(-1, strings.Join(k, "."))), strings.Join(k, "."), didYouMean(k[0], []string{"providers"})))
 			continue
 		}
-		rel := toml.Key(k[1:]).String()
+		rel := strings.Join(k[1:], ".")
 		who := fmt.Sprintf("[[providers]] #%d", table+1)
 		if table >= 0 && table < len(entries) {
 			who = entryName(entries[table], table)
 		}
-		errs = append(errs, fmt.Errorf("%s%s: unknown key %q%s", linePrefix(loc.at(table, strings.Join(k[1:], "."))), who, rel,
+		errs = append(errs, fmt.Errorf("%s%s: unknown key \"%s\"%s", linePrefix(loc.at(table, strings.Join(k[1:], "."))), who, rel,
 			didYouMean(k[1], entryKeys())))
 	}
 	return errs

@@ -121,7 +121,8 @@ func TestParseErrors(t *testing.T) {
 		want []string // all in the error
 	}{
 		{"unknown key", ok + "client_secrt = \"x\"\n", []string{`line 6: provider "a"`, `unknown key "client_secrt": did you mean "client_secret"?`}},
-		{"unknown quoted key", ok + "\"odd key\" = 1\n", []string{`line 6: provider "a": unknown key "\"odd key\""`}},
+		{"unknown quoted key", ok + "\"odd key\" = 1\n", []string{`line 6: provider "a": unknown key "odd key"`}},
+		{"unknown key with an escape", ok + "\"evil\\u001b\" = 1\n", []string{`provider "a": unknown key "evil` + "\x1b" + `"`}},
 		{"unknown key, second table", ok + ok + "\nfoo.bar = 1\n", []string{`line 12:`, `provider "a": unknown key "foo.bar"`}},
 		{"unknown sub-table reported once", ok + "[providers.header]\nX = \"1\"\nY = \"2\"\n", []string{`line 6:`, `unknown key "header": did you mean "headers"?`}},
 		{"unknown top-level key", "version = 2\n" + ok, []string{`line 1: unknown key "version"`}},

@@ -16,10 +16,18 @@ import (
 // providers, given the environment variables SecretVars lists. It never
 // writes a secret: client_secret, password and every header value are
 // written as ${VARIABLE} references, and the file's opening comment names
-// the variables to set. Keys come in a fixed order; besides name, preset,
+// the variables to set. A provider that fails CheckShown (a URL with a
+// password in it, stored before that was refused) fails the write. Keys come in a fixed order; besides name, preset,
 // product and token_url, a value is written only when it differs from what
 // the preset would fill in. Every literal "$" is written as "$$".
 func Write(w io.Writer, ps []providers.Provider) error {
+	for _, p := range ps {
+		// A provider stored before the rules: a password in a URL would
+		// be written in the clear.
+		if err := p.CheckShown(); err != nil {
+			return fmt.Errorf("write providers: %s: %w", display.Text(p.Name), err)
+		}
+	}
 	vars := secretVars(ps)
 	f := file{Providers: make([]entry, 0, len(ps))}
 	for i, p := range ps {
@@ -34,7 +42,7 @@ func Write(w io.Writer, ps []providers.Provider) error {
 	}
 	// The encoder leaves C1 and bidi controls raw; the file goes to a
 	// terminal as often as to disk. Escaped, it reads back the same.
-	if _, err := w.Write(display.Quoted(buf.Bytes())); err != nil {
+	if _, err := w.Write(display.QuotedTOML(buf.Bytes())); err != nil {
 		return fmt.Errorf("write providers: %w", err)
 	}
 	return nil
@@ -54,7 +62,7 @@ func writeIntro(w io.Writer, vars [][]SecretVar) {
 	fmt.Fprintln(w, "# on import, so set these first:")
 	for _, vs := range vars {
 		for _, v := range vs {
-			fmt.Fprintf(w, "#   %s (%s %s)\n", v.Name, v.Provider, v.Field)
+			fmt.Fprintf(w, "#   %s (%s %s)\n", display.Text(v.Name), display.Text(v.Provider), display.Text(v.Field))
 		}
 	}
 	fmt.Fprintln(w)

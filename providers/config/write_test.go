@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"errors"
 	"reflect"
 	"regexp"
 	"strings"
@@ -219,6 +220,35 @@ func TestWriteTelenorKeepsOnlyWhatTheUserSet(t *testing.T) {
 		`password = "${TELENOR_PASSWORD}"`, `scope = "subscriptions"`} {
 		if !strings.Contains(out, w) {
 			t.Errorf("export lacks %s:\n%s", w, out)
+		}
+	}
+}
+
+func TestWriteRefusesAStoredPasswordInAURL(t *testing.T) {
+	p := providers.Provider{Name: "old", Preset: "oauth2", TokenURL: "https://u:hunter2@idp.example/token",
+		Grant: providers.GrantClientCredentials, ClientAuth: providers.AuthBasic, ClientID: "c"}
+	var buf bytes.Buffer
+	err := Write(&buf, []providers.Provider{p})
+	if !errors.Is(err, providers.ErrUserinfo) {
+		t.Fatalf("Write = %v, want ErrUserinfo", err)
+	}
+	if strings.Contains(buf.String()+err.Error(), "hunter2") {
+		t.Errorf("the password shows: %q, %v", buf.String(), err)
+	}
+}
+
+func TestWriteIntroShowsNamesSafely(t *testing.T) {
+	// A name stored before names were checked: it must not end the
+	// comment line nor reach the terminal raw.
+	p := providers.Provider{Name: "x\nevil = 1\x1b[2J", Preset: "oauth2", TokenURL: "https://idp.example/token",
+		Grant: providers.GrantClientCredentials, ClientAuth: providers.AuthBasic, ClientID: "c", ClientSecret: "s"}
+	var buf bytes.Buffer
+	if err := Write(&buf, []providers.Provider{p}); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if strings.HasPrefix(line, "evil") || strings.ContainsRune(line, 0x1b) {
+			t.Errorf("raw name in the export: %q", line)
 		}
 	}
 }

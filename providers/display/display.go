@@ -1,4 +1,6 @@
-// Package display makes outside text safe to put on a terminal.
+// Package display makes outside text safe to put on a terminal, and
+// writes durations and times in the program's one convention ([Duration],
+// [Relative], [Time]).
 //
 // A token server controls error texts, token types, scopes, extra fields
 // and the claims of a JWT; an import file controls provider names and
@@ -18,6 +20,7 @@
 package display
 
 import (
+	"encoding/json"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -26,8 +29,9 @@ import (
 const hexDigits = "0123456789abcdef"
 
 // Text returns s ready to show on one line: every control character
-// (C0 including newline and tab, DEL, C1), every bidi control, the line
-// and paragraph separators U+2028 and U+2029, and every byte that is not
+// (C0 including newline and tab, DEL, C1), every bidi control and other
+// format character (Unicode Cf: U+200B, U+FEFF, tags as \U000e0041), the
+// line and paragraph separators U+2028 and U+2029, and every byte that is not
 // valid UTF-8 are written as escapes, and a backslash is doubled. C0 and
 // DEL become \xHH (\n, \r and \t for the common three), a byte that is
 // not UTF-8 \xHH, and a rune \uHHHH, so U+009B and the stray byte 0x9b
@@ -127,7 +131,11 @@ func firstUnsafeBlock(s string) int {
 func unsafeRune(r rune) bool {
 	return r >= 0x80 && r <= 0x9f ||
 		r == '\u2028' || r == '\u2029' ||
-		unicode.Is(unicode.Bidi_Control, r)
+		unicode.Is(unicode.Bidi_Control, r) ||
+		// Format characters (zero-width spaces and joiners, the BOM, the
+		// Mongolian vowel separator, tags): invisible, they hide what is
+		// there or make two different texts look alike.
+		unicode.Is(unicode.Cf, r)
 }
 
 // appendEscaped writes s to b with every unsafe byte or rune escaped.
@@ -158,9 +166,16 @@ func appendEscaped(b *strings.Builder, s string) {
 			writeHexByte(b, c)
 		case unsafeRune(r):
 			// By code point, so a C1 control, \u009b, never looks
-			// like the invalid byte \x9b.
-			b.WriteString(`\u`)
-			for shift := 12; shift >= 0; shift -= 4 {
+			// like the invalid byte \x9b; past the BMP as \U and eight
+			// digits (a tag, \U000e0041).
+			top := 12
+			if r > 0xffff {
+				b.WriteString(`\U`)
+				top = 28
+			} else {
+				b.WriteString(`\u`)
+			}
+			for shift := top; shift >= 0; shift -= 4 {
 				b.WriteByte(hexDigits[(r>>shift)&0xf])
 			}
 		default:
@@ -174,4 +189,18 @@ func writeHexByte(b *strings.Builder, c byte) {
 	b.WriteString(`\x`)
 	b.WriteByte(hexDigits[c>>4])
 	b.WriteByte(hexDigits[c&0xf])
+}
+
+// JSON returns the JSON text of one value ready to show on one line: a
+// string is decoded and shown in quotes through [Text], so that an escape
+// the JSON held (\u001b) is shown once, as \x1b, not as \\u001b; any other
+// value is shown through Text as it is.
+func JSON(text string) string {
+	if len(text) >= 2 && text[0] == '"' {
+		var s string
+		if json.Unmarshal([]byte(text), &s) == nil {
+			return `"` + Text(s) + `"`
+		}
+	}
+	return Text(text)
 }

@@ -27,6 +27,12 @@ func TestText(t *testing.T) {
 		{"stray c1 byte", "\x9b", `\x9b`},
 		{"backslash", `C:\x1b`, `C:\\x1b`},
 		{"nbsp kept", "a\u00a0b", "a\u00a0b"},
+		{"zero width", "a\u200bb\u200cc\u200dd", `a\u200bb\u200cc\u200dd`},
+		{"word joiner and invisibles", "\u2060\u2061\u2062\u2063\u2064", `\u2060\u2061\u2062\u2063\u2064`},
+		{"bom", "\ufeffkey", `\ufeffkey`},
+		{"mongolian vowel separator", "a\u180eb", `a\u180eb`},
+		{"soft hyphen", "ad\u00admin", `ad\u00admin`},
+		{"tags", "a\U000e0001\U000e0041\U000e007f", `a\U000e0001\U000e0041\U000e007f`},
 		{"empty", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -80,14 +86,14 @@ func checkShown(t *testing.T, in, out string, keepLF bool) {
 		case r == '\r' && keepLF && strings.HasPrefix(out[i:], "\r\n"):
 		case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
 			t.Fatalf("%q: control %U survives in %q", in, r, out)
-		case unicode.Is(unicode.Bidi_Control, r), r == '\u2028', r == '\u2029':
+		case unicode.Is(unicode.Bidi_Control, r), unicode.Is(unicode.Cf, r), r == '\u2028', r == '\u2029':
 			t.Fatalf("%q: %U survives in %q", in, r, out)
 		}
 	}
 }
 
 func FuzzDisplayText(f *testing.F) {
-	for _, s := range []string{"", "plain", "\x1b[2J", "\x1b]52;c;SGVsbG8=\x07", "\u009b", "\u202e", "\xff\xfe", `\x1b`, "a\r\nb\rc", "é\u2066"} {
+	for _, s := range []string{"", "plain", "\x1b[2J", "\x1b]52;c;SGVsbG8=\x07", "\u009b", "\u202e", "\xff\xfe", `\x1b`, "a\r\nb\rc", "é\u2066", "\u200b\ufeff\U000e0041"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -118,4 +124,21 @@ func FuzzDisplayText(f *testing.F) {
 			t.Fatalf("Block(%q) = %q, Text gives %q", s, blk, out)
 		}
 	})
+}
+
+func TestJSON(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{`"plain"`, `"plain"`},
+		{`"sub\u001b[2J"`, `"sub\x1b[2J"`},
+		{`"a\"b"`, `"a"b"`},
+		{`"rlo\u202e"`, `"rlo\u202e"`},
+		{`1700000000`, `1700000000`},
+		{`{"a":"\u001b"}`, `{"a":"\\u001b"}`},
+		{`"broken`, `"broken`},
+	} {
+		if got := JSON(tc.in); got != tc.want {
+			t.Errorf("JSON(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
 }

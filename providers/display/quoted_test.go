@@ -7,6 +7,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
 )
 
 func TestQuoted(t *testing.T) {
@@ -17,9 +19,34 @@ func TestQuoted(t *testing.T) {
 		{"{\"a\u202e\":\"\u2066\x7f\"}", `{"a\u202e":"\u2066\u007f"}`},
 		{"[\"\u2028\"]", `["\u2028"]`},
 		{"[\"é鍵\"]", "[\"é鍵\"]"},
+		// A tag character is past U+FFFF: a surrogate pair, not \u0041.
+		{"[\"a\U000E0041b\"]", `["a\udb40\udc41b"]`},
 	} {
 		if got := string(Quoted([]byte(tc.in))); got != tc.want {
 			t.Errorf("Quoted(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestQuotedTOML(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{"a = \"x\u009by\"\n", "a = \"x\\u009by\"\n"},
+		{"a = \"a\U000E0041b\"\n", "a = \"a\\U000e0041b\"\n"},
+	} {
+		got := QuotedTOML([]byte(tc.in))
+		if string(got) != tc.want {
+			t.Errorf("QuotedTOML(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		var a, b map[string]any
+		if _, err := toml.Decode(tc.in, &a); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := toml.Decode(string(got), &b); err != nil {
+			t.Fatalf("QuotedTOML(%q) = %q is not TOML: %v", tc.in, got, err)
+		}
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("QuotedTOML changed the values: %q, %q", a, b)
 		}
 	}
 }

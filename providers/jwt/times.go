@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tokenscope/tokenscope/providers/display"
 )
 
 // TimeClaim is one of the registered time claims, decoded.
@@ -74,6 +76,21 @@ func (j *JWT) timeClaim(name string) (time.Time, bool) {
 	return numericDate(v)
 }
 
+// maxNumericDate is 9999-12-31T23:59:59Z, the last second RFC 3339 writes.
+const maxNumericDate = 253402300799
+
+// number is v as a float64 when it is a JSON number.
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
 // numericDate decodes an RFC 7519 NumericDate: seconds since the epoch,
 // possibly fractional. Strings of a number are tolerated because some
 // servers quote everything.
@@ -97,9 +114,10 @@ func numericDate(v any) (time.Time, bool) {
 	default:
 		return time.Time{}, false
 	}
-	// Beyond ±10^11 s (year 5138) time.Unix still works but nothing real
-	// lives there; NaN and infinities do not convert at all.
-	if math.IsNaN(f) || math.Abs(f) > 1e11 {
+	// Before 1970 or after the year 9999 nothing real lives, and a time
+	// outside years 0 to 9999 cannot even be saved (RFC 3339); NaN and
+	// infinities do not convert at all.
+	if math.IsNaN(f) || f < 0 || f > maxNumericDate {
 		return time.Time{}, false
 	}
 	sec, frac := math.Modf(f)
@@ -117,8 +135,10 @@ func (j *JWT) Check(now, expiresAt time.Time) []Warning {
 		if v, ok := j.ClaimsMap[c]; ok {
 			if _, ok := numericDate(v); !ok {
 				msg := fmt.Sprintf("%s is not a NumericDate (seconds since 1970)", c)
-				if f, isNum := v.(float64); isNum && math.Abs(f) > 1e11 {
-					msg = fmt.Sprintf("%s is out of range (milliseconds instead of seconds?)", c)
+				if f, isNum := number(v); isNum && f > maxNumericDate {
+					msg = fmt.Sprintf("%s is after the year 9999, out of range (milliseconds instead of seconds?)", c)
+				} else if isNum && f < 0 {
+					msg = fmt.Sprintf("%s is before 1970, out of range", c)
 				}
 				ws = append(ws, Warning{Code: WarnBadTimeClaim, Msg: msg})
 			}
@@ -127,17 +147,17 @@ func (j *JWT) Check(now, expiresAt time.Time) []Warning {
 	exp, hasExp := j.Expiry()
 	if hasExp && !now.Before(exp) {
 		ws = append(ws, Warning{Code: WarnExpired,
-			Msg: fmt.Sprintf("expired %s (exp %s)", Relative(now, exp), exp.Local().Format(time.DateTime))})
+			Msg: fmt.Sprintf("expired %s (exp %s)", display.Relative(now, exp), display.Time(exp))})
 	}
 	if nbf, ok := j.timeClaim("nbf"); ok && nbf.Sub(now) > Leeway {
 		ws = append(ws, Warning{Code: WarnNotYetValid,
-			Msg: fmt.Sprintf("not yet valid: becomes valid %s (nbf %s)", Relative(now, nbf), nbf.Local().Format(time.DateTime))})
+			Msg: fmt.Sprintf("not yet valid: becomes valid %s (nbf %s)", display.Relative(now, nbf), display.Time(nbf))})
 	}
 	if hasExp && !expiresAt.IsZero() {
 		if d := expiresAt.Sub(exp); d > MaxExpiryDisagreement || d < -MaxExpiryDisagreement {
 			ws = append(ws, Warning{Code: WarnExpiryMismatch,
 				Msg: fmt.Sprintf("expires_in says %s but exp says %s (%s apart)",
-					expiresAt.Local().Format(time.DateTime), exp.Local().Format(time.DateTime), span(d.Abs()))})
+					display.Time(expiresAt), display.Time(exp), display.Duration(d.Abs()))})
 		}
 	}
 	return ws
@@ -163,51 +183,12 @@ func (j *JWT) CheckIssued(received time.Time, skew time.Duration) []Warning {
 	if exp, ok := j.Expiry(); ok && !at.Before(exp) {
 		ws = append(ws, Warning{Code: WarnIssuedExpired,
 			Msg: fmt.Sprintf("the server issued the token already expired: exp %s is %s before the answer arrived%s",
-				exp.Local().Format(time.DateTime), span(at.Sub(exp)), clock)})
+				display.Time(exp), display.Duration(at.Sub(exp)), clock)})
 	}
 	if nbf, ok := j.timeClaim("nbf"); ok && nbf.Sub(at) > Leeway {
 		ws = append(ws, Warning{Code: WarnIssuedNotYetValid,
 			Msg: fmt.Sprintf("the server issued the token not yet valid: nbf %s is %s after the answer arrived%s",
-				nbf.Local().Format(time.DateTime), span(nbf.Sub(at)), clock)})
+				display.Time(nbf), display.Duration(nbf.Sub(at)), clock)})
 	}
 	return ws
-}
-
-// Relative renders t as seen from now: "in 4m 12s", "3h 2m ago", "now".
-// It shows the two largest units, dropping a second unit that is zero.
-func Relative(now, t time.Time) string {
-	d := t.Sub(now)
-	if d > -time.Second && d < time.Second {
-		return "now"
-	}
-	if d > 0 {
-		return "in " + span(d)
-	}
-	return span(-d) + " ago"
-}
-
-// span formats a positive duration in its two largest units.
-func span(d time.Duration) string {
-	if d < 0 {
-		d = math.MaxInt64 // -MinInt64 overflowed: as far as time goes
-	}
-	s := int64(d / time.Second)
-	units := [...]struct {
-		n    int64
-		name string
-	}{{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}}
-	for i, u := range units {
-		if s < u.n && u.n > 1 {
-			continue
-		}
-		out := strconv.FormatInt(s/u.n, 10) + u.name
-		if i+1 < len(units) {
-			next := units[i+1]
-			if r := (s % u.n) / next.n; r > 0 {
-				out += " " + strconv.FormatInt(r, 10) + next.name
-			}
-		}
-		return out
-	}
-	return "0s"
 }

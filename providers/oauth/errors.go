@@ -80,7 +80,8 @@ func (e *Error) Error() string {
 		parts = append(parts, e.Description)
 	}
 	if e.BodyStart != "" && e.Code == "" && e.Description == "" {
-		parts = append(parts, fmt.Sprintf("%q", e.BodyStart))
+		// In quotes, as received: display escapes it once where it is shown.
+		parts = append(parts, `"`+e.BodyStart+`"`)
 	}
 	if e.Err != nil {
 		parts = append(parts, e.Err.Error())

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/tokenscope/tokenscope/providers/display"
 	"html"
 	"io"
 	"net/http"
@@ -325,5 +326,15 @@ func TestTokenValuesFindTokensInAnyBody(t *testing.T) {
 		if got := strings.Join(tokenValues([]byte(body)), " "); got != want {
 			t.Errorf("tokenValues(%s) = %q, want %q", body, got, want)
 		}
+	}
+}
+
+// TestBodyStartIsEscapedOnce: the start of a body is quoted as received;
+// display escapes it once where it is shown, not %q first.
+func TestBodyStartIsEscapedOnce(t *testing.T) {
+	srv := serve(t, answer(502, "gateway \x1b[2J down", "Content-Type", "text/plain"))
+	e := fetchErr(t, testClient(nil), oauth2Provider(t, srv.URL()))
+	if got := display.Text(e.Error()); !strings.Contains(got, `"gateway \x1b[2J down"`) {
+		t.Errorf("shown: %s, want the body escaped once", got)
 	}
 }

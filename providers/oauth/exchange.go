@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/display"
 )
 
@@ -37,6 +38,11 @@ func (c *Client) once(ctx context.Context, hc *http.Client, rq *request, red *re
 	payload := rq.payload()
 	if rq.contentType != "" {
 		body = strings.NewReader(payload)
+	}
+	if err := providers.CheckUserinfo("url", rq.url); err != nil {
+		// A URL stored before the rule: its password is never sent,
+		// traced or quoted in an error.
+		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, rq.method, rq.fullURL(), body)
 	if err != nil {
@@ -122,6 +128,7 @@ func (c *Client) traceExchange(red *redactor, req *http.Request, payload string,
 	}
 	var b bytes.Buffer
 	u := *req.URL
+	u.User = nil // never printed, whatever reached here
 	u.RawQuery = maskParams(u.RawQuery)
 	fmt.Fprintf(&b, "> %s %s %s\n", req.Method, u.String(), req.Proto)
 	fmt.Fprintf(&b, "> Host: %s\n", req.URL.Host)

@@ -55,3 +55,14 @@ func members(n, size int) []string {
 	}
 	return out
 }
+
+func TestTokenBudget(t *testing.T) {
+	tok, err := ParseTokenResponse([]byte(`{"access_token":"A","scope":"read `+strings.Repeat("\xff", 1000)+`"}`), nil, fixedNow)
+	if err != nil || tok.Scope != "read \uFFFD" {
+		t.Errorf("a scope of bytes that are not UTF-8: %v, %q", err, tok.Scope)
+	}
+	_, err = ParseTokenResponse([]byte(`{"access_token":"`+strings.Repeat("A", providers.MaxTokenBytes)+`"}`), nil, fixedNow)
+	if err == nil || !strings.Contains(err.Error(), "token response refused: the token would take 257 KiB in the store, and one token takes at most 256 KiB") {
+		t.Errorf("an access token over the budget: %v", err)
+	}
+}

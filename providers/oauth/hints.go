@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 )
 
 // telenorCode is one row of the error code table of Telenor's token and
@@ -124,7 +125,7 @@ func hint(op string, p providers.Provider, resp *response, e *Error) string {
 		return hintGrantPlacement
 	case s == 429:
 		if d, ok := retryAfter(resp.header, resp.date); ok {
-			return fmt.Sprintf("rate limited: the server asks to wait %s before trying again", d.Round(time.Second))
+			return fmt.Sprintf("rate limited: the server asks to wait %s before trying again", display.Duration(d.Round(time.Second)))
 		}
 		return "rate limited: wait a little before trying again"
 	case (s == 502 || s == 503 || s == 504) && e.BodyStart != "" && e.Code == "" && e.Description == "":

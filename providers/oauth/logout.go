@@ -41,12 +41,18 @@ func (c *Client) Logout(ctx context.Context, p providers.Provider, tok *provider
 	red := newRedactor(p, tok.AccessToken.Reveal(), tok.RefreshToken.Reveal())
 	switch p.Logout() {
 	case providers.LogoutEndpoint:
+		if err := providers.CheckUserinfo("logout_url", p.LogoutURL); err != nil {
+			return LogoutResult{Method: providers.LogoutEndpoint}, &Error{Op: opLogout, Provider: p.Name, Err: err, red: red}
+		}
 		rq, err := bearerRequest(p, orDefault(p.LogoutMethod, "GET"), p.LogoutURL, "", tok.AccessToken.Reveal())
 		if err != nil {
 			return LogoutResult{Method: providers.LogoutEndpoint}, &Error{Op: opLogout, Provider: p.Name, Err: err, red: red}
 		}
 		return c.remoteLogout(ctx, p, opLogout, providers.LogoutEndpoint, rq, red)
 	case providers.LogoutRevocation:
+		if err := providers.CheckUserinfo("revocation_url", p.RevocationURL); err != nil {
+			return LogoutResult{Method: providers.LogoutRevocation}, &Error{Op: opRevoke, Provider: p.Name, Err: err, red: red}
+		}
 		var res LogoutResult
 		for _, t := range []struct{ value, hint string }{
 			{tok.RefreshToken.Reveal(), "refresh_token"}, {tok.AccessToken.Reveal(), "access_token"},

@@ -46,7 +46,7 @@ func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*providers.T
 	if err != nil {
 		return nil, err
 	}
-	tok := &providers.Token{IssuedAt: now, ExpirySource: providers.ExpiryUnknown}
+	tok := &providers.Token{IssuedAt: now, ReceivedAt: now, ExpirySource: providers.ExpiryUnknown}
 	var expiresIn time.Duration
 	for _, m := range raw {
 		if !mapMember(tok, m, &expiresIn) {
@@ -57,6 +57,11 @@ func ParseTokenResponse(body []byte, h http.Header, now time.Time) (*providers.T
 		return nil, fmt.Errorf("token response has no access_token (members: %s)", memberNames(raw))
 	}
 	if err := tok.Check(); err != nil {
+		return nil, fmt.Errorf("token response refused: %w", err)
+	}
+	// Kept as JSON, bytes that are not UTF-8 would each grow to \ufffd.
+	tok.Scope = strings.ToValidUTF8(tok.Scope, "\uFFFD")
+	if err := tok.CheckSize(); err != nil {
 		return nil, fmt.Errorf("token response refused: %w", err)
 	}
 	switch {

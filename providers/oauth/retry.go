@@ -117,8 +117,9 @@ func transient(err error) bool {
 	var he x509.HostnameError
 	var ci x509.CertificateInvalidError
 	var ue *urlError
+	var fe *providers.FieldError
 	switch {
-	case errors.Is(err, errBodyTooLarge), errors.As(err, &ue),
+	case errors.Is(err, errBodyTooLarge), errors.As(err, &ue), errors.As(err, &fe),
 		errors.As(err, &cv), errors.As(err, &ua), errors.As(err, &he), errors.As(err, &ci):
 		return false
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 )
 
 // State is the narrow view of storage the engine needs: read one provider
@@ -218,13 +219,13 @@ type EnsureOptions struct {
 	MinValidity time.Duration
 }
 
-// expiryDetail says, secret-free, how long tok lasts: "expires in 59m59s".
+// expiryDetail says, secret-free, how long tok lasts: "expires in 59m 59s".
 func expiryDetail(tok *providers.Token, now time.Time) string {
 	d, ok := tok.Remaining(now)
 	if !ok {
 		return "expiry unknown"
 	}
-	s := "expires in " + d.Round(time.Second).String()
+	s := "expires in " + display.Duration(d.Round(time.Second))
 	if tok.ExpirySource == providers.ExpiryFromJWT {
 		s += " (jwt exp)"
 	}

@@ -24,7 +24,7 @@ func TestEnsureFetchesOnlyWhenNeeded(t *testing.T) {
 	if err != nil || tok.AccessToken != "AT-1" {
 		t.Fatalf("Ensure = %v, %v", tok, err)
 	}
-	if len(st.events) != 1 || st.events[0].Kind != providers.EventIssued || st.events[0].Detail != "expires in 1h0m0s" || !st.events[0].At.Equal(fixedNow) {
+	if len(st.events) != 1 || st.events[0].Kind != providers.EventIssued || st.events[0].Detail != "expires in 1h" || !st.events[0].At.Equal(fixedNow) {
 		t.Errorf("events = %+v", st.events)
 	}
 	if out.How != NewGrant || !out.Renewed() || !out.Recorded() || out.Event != st.events[0] {
@@ -76,7 +76,7 @@ func TestEnsureRefreshesAndKeepsTheRotatedRefreshToken(t *testing.T) {
 	if id, _ := decodeBasic(t, srv.got()[0].Header.Get("Authorization")); id != "client-1" {
 		t.Errorf("refresh without client authentication: %q", id)
 	}
-	if e := st.events[0]; e.Kind != providers.EventRefreshed || e.Detail != "expires in 1h0m0s, refresh token rotated" {
+	if e := st.events[0]; e.Kind != providers.EventRefreshed || e.Detail != "expires in 1h, refresh token rotated" {
 		t.Errorf("event = %+v", e)
 	}
 	// The server sends no new refresh token: the old one stays.
@@ -89,7 +89,7 @@ func TestEnsureRefreshesAndKeepsTheRotatedRefreshToken(t *testing.T) {
 	if out.How != Refreshed {
 		t.Errorf("outcome = %v, want refreshed with the refresh token kept", out.How)
 	}
-	if e := st.events[1]; e.Kind != providers.EventRefreshed || e.Detail != "expires in 1h0m0s" {
+	if e := st.events[1]; e.Kind != providers.EventRefreshed || e.Detail != "expires in 1h" {
 		t.Errorf("event = %+v", e)
 	}
 }
@@ -110,7 +110,7 @@ func TestRefreshRefusedFallsBackToANewGrant(t *testing.T) {
 	if len(got) != 2 || got[1].form(t).Get("grant_type") != "password" || got[1].form(t).Get("password") != testPassword {
 		t.Errorf("requests = %+v", got)
 	}
-	if e := st.events[0]; e.Kind != providers.EventIssued || e.Detail != "expires in 1m0s" {
+	if e := st.events[0]; e.Kind != providers.EventIssued || e.Detail != "expires in 1m" {
 		t.Errorf("event = %+v", e)
 	}
 }

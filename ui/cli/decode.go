@@ -204,13 +204,13 @@ func writeJWT(w io.Writer, j *jwt.JWT, now time.Time, sig *signatureView) error 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "header")
 	for _, f := range j.Header {
-		fmt.Fprintf(tw, "  %s\t%s\n", display.Text(f.Key), display.Text(f.Value))
+		fmt.Fprintf(tw, "  %s\t%s\n", display.Text(f.Key), display.JSON(f.Value))
 	}
 	fmt.Fprintln(tw, "claims")
 	for _, f := range j.Claims {
-		v := display.Text(f.Value)
+		v := display.JSON(f.Value)
 		if at, ok := times[f.Key]; ok {
-			v += fmt.Sprintf("  %s (%s)", at.Local().Format("2006-01-02 15:04:05 MST"), jwt.Relative(now, at))
+			v += fmt.Sprintf("  %s (%s)", display.Time(at), display.Relative(now, at))
 		}
 		fmt.Fprintf(tw, "  %s\t%s\n", display.Text(f.Key), v)
 	}

@@ -137,6 +137,10 @@ func storeHints(err error) []string {
 		return []string{"wait for the other tokenscope to finish, then try again"}
 	case errors.Is(err, store.ErrWrongPassphrase):
 		return []string{"check the passphrase (TOKENSCOPE_PASSPHRASE when it is set) and try again"}
+	case errors.Is(err, store.ErrUnsafe):
+		// The store's error names the file and what is wrong with it; the
+		// commands are ours to name.
+		return []string{"tokenscope writes its files mode 0600 in a directory of mode 0700, all owned by you: check who changed it, then fix it (chmod 600 FILE, chmod 700 DIR, chown)"}
 	}
 	return nil
 }

@@ -81,6 +81,10 @@ func (a *app) explorer(theme string) error {
 		if err != nil {
 			return err
 		}
+	} else if err := a.dropKeys(); err != nil {
+		// The first-run screen asks for a passphrase: the helpers the
+		// explorer starts must not inherit one from here.
+		return err
 	}
 	return a.runUI(ui.Options{Dir: dir, Vault: v, Client: oauth.NewClient(oauth.Options{}), Theme: theme,
 		Output: a.stdout, Getenv: a.getenv})

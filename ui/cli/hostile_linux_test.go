@@ -19,6 +19,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/sys/unix"
 )
 
 // Payloads a hostile server or file plants, each with a marker of its own
@@ -93,9 +95,11 @@ func quoteJSON(s string) string {
 	return string(b)
 }
 
-// hostileFile is a providers file whose fields are hostile but allowed:
-// a shared file may hold any text in a scope, a client id or a param.
-func hostileFile(url string) string {
+// hostileFile is a providers file whose client id, scope and param carry
+// text; with hostile text import refuses it (control and format
+// characters are refused in every field), so the test imports it with
+// plain text and lets the server plant the payloads.
+func hostileFile(url, text string) string {
 	return fmt.Sprintf(`[[providers]]
 name = "ok"
 preset = "oauth2"
@@ -128,7 +132,7 @@ preset = "oauth2"
 token_url = "%[1]s/type/token"
 client_id = "app"
 client_secret = "s3cret"
-`, url, tomlEscape(hostileText))
+`, url, text)
 }
 
 // tomlEscape writes s for a TOML basic string, every non-printable rune
@@ -186,7 +190,11 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 	srv := hostileServer(t)
 	work := t.TempDir()
 	file := filepath.Join(work, "hostile.toml")
-	if err := os.WriteFile(file, []byte(hostileFile(srv.URL)), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(hostileFile(srv.URL, "-plain")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	refused := filepath.Join(work, "refused.toml")
+	if err := os.WriteFile(refused, []byte(hostileFile(srv.URL, tomlEscape(hostileText))), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	env := append(os.Environ(), "TOKENSCOPE_HOME="+filepath.Join(work, "home"), "TOKENSCOPE_PASSPHRASE=pass",
@@ -211,6 +219,10 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 	collect := func(o, e []byte) { all.Write(o); all.Write(e) }
 
 	collect(run("", 0, "init", "--work-factor", "10"))
+	_, refusal := run("", 1, "import", refused)
+	if !bytes.Contains(refusal, []byte("client_id: holds no control or format characters: character 4 is U+001B")) {
+		t.Errorf("import of hostile fields: %q, want refused", refusal)
+	}
 	collect(run("", 0, "import", file))
 
 	explorer := runExplorer(t, env)
@@ -301,7 +313,8 @@ func runExplorer(t *testing.T, env []string) []byte {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	slave.Close()
+	// The slave stays open here until the program has gone, so that
+	// settle can ask how much of what was typed it has not read yet.
 	var out ptyOutput
 	copied := make(chan struct{})
 	go func() {
@@ -324,6 +337,7 @@ func runExplorer(t *testing.T, env []string) []byte {
 			_ = cmd.Process.Kill()
 			<-exited
 		}
+		slave.Close()
 	}()
 
 	// waitFor waits for text to appear after the byte offset from: no
@@ -346,8 +360,31 @@ func runExplorer(t *testing.T, env []string) []byte {
 			t.Fatal(err)
 		}
 	}
+	// settle waits until the explorer has read every byte typed so far,
+	// so that the next key reaches it in a read of its own: a lone ESC
+	// read together with the key after it is alt+key. The input queue
+	// must stay empty over a few looks, as the kernel hands typed bytes
+	// to it from a work queue.
+	settle := func() {
+		t.Helper()
+		empty := 0
+		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			n, err := unix.IoctlGetInt(int(slave.Fd()), unix.TIOCINQ)
+			if err != nil {
+				t.Fatalf("input queue: %v", err)
+			}
+			if n > 0 {
+				empty = 0
+				continue
+			}
+			if empty++; empty >= 5 {
+				return
+			}
+		}
+		t.Fatal("the explorer stopped reading its input")
+	}
 	// step sends keys and waits for text in what the explorer draws in
-	// answer; with no text, it gives the frame a moment to be drawn.
+	// answer; with no text, it waits until the explorer has read them.
 	step := func(keys, text string) {
 		t.Helper()
 		from := len(out.bytes())
@@ -356,7 +393,7 @@ func runExplorer(t *testing.T, env []string) []byte {
 			waitFor(from, text)
 			return
 		}
-		time.Sleep(100 * time.Millisecond)
+		settle()
 	}
 	waitFor(0, "Providers")
 	// The providers in the file's order: ok, err, html, type.
@@ -386,10 +423,12 @@ func runExplorer(t *testing.T, env []string) []byte {
 	send("q")
 	select {
 	case <-exited:
+		slave.Close()
 	case <-time.After(60 * time.Second):
 		t.Errorf("the explorer did not quit; it wrote:\n%q", out.bytes())
 		_ = cmd.Process.Kill()
 		<-exited
+		slave.Close()
 	}
 	// The program is gone, so the master reads end (EIO).
 	<-copied

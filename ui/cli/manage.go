@@ -11,7 +11,6 @@ import (
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/config"
 	"github.com/tokenscope/tokenscope/providers/display"
-	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/lifetime"
 )
@@ -124,7 +123,7 @@ func (a *app) cmdList(ctx context.Context, cmd command, args []string) error {
 		expires := "-"
 		switch {
 		case r.ExpiresAt != nil:
-			expires = jwt.Relative(now, *r.ExpiresAt)
+			expires = display.Relative(now, *r.ExpiresAt)
 		case r.Status == statusValid:
 			expires = "unknown"
 		}

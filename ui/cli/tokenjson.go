@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 )
 
@@ -98,7 +99,7 @@ type signatureView struct {
 func newJWTView(j *jwt.JWT, now, expiresAt time.Time) *jwtView {
 	v := &jwtView{Header: object(j.Header), Claims: object(j.Claims), Times: []timeView{}, Warnings: []warningView{}}
 	for _, t := range j.Times() {
-		v.Times = append(v.Times, timeView{Claim: t.Claim, At: t.At.Local(), Relative: jwt.Relative(now, t.At)})
+		v.Times = append(v.Times, timeView{Claim: t.Claim, At: t.At.Local(), Relative: display.Relative(now, t.At)})
 	}
 	for _, w := range j.Check(now, expiresAt) {
 		v.Warnings = append(v.Warnings, warningView{Code: w.Code, Message: w.Msg})
@@ -129,7 +130,7 @@ func (a *app) writeTokenJSON(ctx context.Context, p providers.Provider, tok *pro
 			stated = tok.ExpiresAt
 		}
 		tv.JWT = newJWTView(j, now, stated)
-		for _, w := range j.CheckIssued(tok.IssuedAt, tok.ClockSkew) {
+		for _, w := range j.CheckIssued(tok.Received(), tok.ClockSkew) {
 			tv.JWT.Warnings = append(tv.JWT.Warnings, warningView{Code: w.Code, Message: w.Msg})
 		}
 		status, reason := jwt.Verify(ctx, a.client(false).JWKSClient(p), p.JWKSURL, j.Raw)

@@ -96,7 +96,7 @@ func validFor(tok *providers.Token, now time.Time) string {
 	if tok.ExpiresAt.IsZero() {
 		return "of unknown expiry"
 	}
-	return "valid " + strings.TrimPrefix(jwt.Relative(now, tok.ExpiresAt), "in ") + " more"
+	return "valid " + strings.TrimPrefix(display.Relative(now, tok.ExpiresAt), "in ") + " more"
 }
 
 // warnIssued warns when the server issued tok, a JWT, already expired or
@@ -109,14 +109,14 @@ func (a *app) warnIssued(name string, tok *providers.Token) {
 }
 
 // issuedWarnings are jwt.CheckIssued's warnings about tok, nil for an
-// opaque token. The answer arrived at tok.IssuedAt, unless the server
-// stated its own issued_at, which is then as close as we know.
+// opaque token, measured from when the answer arrived (tok.Received),
+// not from the issued_at the server may have stated.
 func issuedWarnings(tok *providers.Token) []jwt.Warning {
 	j, err := jwt.Parse(tok.AccessToken.Reveal())
 	if err != nil {
 		return nil
 	}
-	return j.CheckIssued(tok.IssuedAt, tok.ClockSkew)
+	return j.CheckIssued(tok.Received(), tok.ClockSkew)
 }
 
 // cmdToken is "tokenscope token NAME".
@@ -141,20 +141,6 @@ func (a *app) cmdToken(ctx context.Context, cmd command, args []string) error {
 	}
 	_, err = fmt.Fprintln(a.stdout, tok.AccessToken.Reveal())
 	return err
-}
-
-// escapeCurl shows a curl command line by line through display.Text,
-// keeping the lines' " \" continuations readable as such.
-func escapeCurl(cmdline string) string {
-	lines := strings.Split(cmdline, "\n")
-	for i, l := range lines {
-		if body, ok := strings.CutSuffix(l, " \\"); ok {
-			lines[i] = display.Text(body) + " \\"
-			continue
-		}
-		lines[i] = display.Text(l)
-	}
-	return strings.Join(lines, "\n")
 }
 
 // printableToken refuses to print a stored token that is not VSCHAR text:
@@ -260,7 +246,7 @@ func validity(tok *providers.Token, now time.Time) string {
 	if tok.ExpiresAt.IsZero() {
 		return "of unknown expiry"
 	}
-	return fmt.Sprintf("valid until %s (%s)", tok.ExpiresAt.Local().Format(time.TimeOnly), jwt.Relative(now, tok.ExpiresAt))
+	return fmt.Sprintf("valid until %s (%s)", display.Time(tok.ExpiresAt), display.Relative(now, tok.ExpiresAt))
 }
 
 // cmdLogout is "tokenscope logout NAME".
@@ -312,6 +298,12 @@ func (a *app) cmdCurl(ctx context.Context, cmd command, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := p.CheckShown(); err != nil {
+		// A provider stored before the rules: a control character would
+		// be pasted into a shell, a password in a URL printed.
+		return withHint(fmt.Errorf("curl for %s: %w", pos[0], err),
+			"fix the field in the explorer's edit form, or remove the provider and add it again")
+	}
 	pl, err := v.Load()
 	if err != nil {
 		return err
@@ -323,13 +315,6 @@ func (a *app) cmdCurl(ctx context.Context, cmd command, args []string) error {
 	// The secrets' variables are named as tokenscope export names them, so
 	// the variables set for an import serve the curl command as well.
 	cmdline := renameVars(oauth.CurlCommand(p), curlVars(p, all))
-	if !display.Safe(strings.NewReplacer("\n", "", `\`, "").Replace(cmdline)) {
-		// A field from an import file holds a control or bidi character:
-		// shown escaped, the command is safe to read but no longer sends
-		// that value as it is.
-		a.warnf("%s holds control or bidi characters, shown escaped: the command does not send them as they are", pos[0])
-		cmdline = escapeCurl(cmdline)
-	}
 	_, err = fmt.Fprintln(a.stdout, cmdline)
 	return err
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui"
@@ -256,5 +258,90 @@ func TestLinesErrorShowsEachLineSafely(t *testing.T) {
 		`tokenscope: error: decode --check: the signature is not valid: key "k\x1b[2J\nX" of \\srv` + "\n"
 	if errs.String() != want {
 		t.Errorf("stderr =\n%s\nwant\n%s", errs.String(), want)
+	}
+}
+
+// TestCurlAndExportRefuseALegacyProvider plants providers stored before
+// control characters and passwords in URLs were refused: curl and export
+// refuse them with the field named, exit 1, and print neither.
+func TestCurlAndExportRefuseALegacyProvider(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "home")
+	v, err := store.Init(dir, []byte("pass"), store.MinWorkFactor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := providers.Provider{Preset: "oauth2", Grant: providers.GrantClientCredentials,
+		ClientAuth: providers.AuthBasic, ClientID: "c", TokenURL: "https://idp.example/token"}
+	jack, pw := base, base
+	jack.Name, jack.TryURL, jack.TryBody = "jack", "https://api.example/me", "{}\x1b[2K\rrm -rf ~\n"
+	pw.Name, pw.TokenURL = "pw", "https://u:hunter2@idp.example/token"
+	if err := v.Update(func(pl *store.Payload) error {
+		pl.Providers = append(pl.Providers, store.Entry{Provider: jack}, store.Entry{Provider: pw})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"TOKENSCOPE_HOME": dir, "TOKENSCOPE_PASSPHRASE": "pass"}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"curl", "jack"}, "tokenscope: error: curl for jack: try_body: holds no control or format characters: character 3 is U+001B"},
+		{[]string{"curl", "pw"}, "tokenscope: error: curl for pw: token_url: the URL carries a user name or password"},
+		{[]string{"export"}, "tokenscope: error: "},
+	} {
+		var stdout, stderr bytes.Buffer
+		a := newApp(strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] }, defaultHooks())
+		code := a.main(context.Background(), tc.args)
+		if code != 1 || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and %q", tc.args, code, stderr.String(), tc.want)
+		}
+		if out := stdout.String() + stderr.String(); strings.Contains(out, "hunter2") || strings.Contains(out, "rm -rf") {
+			t.Errorf("%s printed the hostile value: %q", tc.args, out)
+		}
+	}
+}
+
+// TestDecodeEscapesClaimsOnce: a claim's \u001b is shown as \x1b, once,
+// not as the JSON escape escaped again (\\u001b).
+func TestDecodeEscapesClaimsOnce(t *testing.T) {
+	b64 := base64.RawURLEncoding.EncodeToString
+	j, err := jwt.Parse(b64([]byte(`{"alg":"none","kid":"k\u202e"}`)) + "." + b64([]byte(`{"sub":"a\u001b[2J"}`)) + ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := writeJWT(&b, j, time.Now(), nil); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.Contains(out, `"a\x1b[2J"`) || !strings.Contains(out, `"k\u202e"`) || strings.Contains(out, `\\`) {
+		t.Errorf("decode shows:\n%s", out)
+	}
+}
+
+// TestIssuedWarningsUseTheReceiptTime: a server that sends issued_at
+// before its JWT's exp cannot hide that the token arrived expired; the
+// check measures from when tokenscope received the answer.
+func TestIssuedWarningsUseTheReceiptTime(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	b64 := base64.RawURLEncoding.EncodeToString
+	at := b64([]byte(`{"alg":"none"}`)) + "." + b64([]byte(fmt.Sprintf(`{"exp":%d}`, now.Add(-time.Hour).Unix()))) + "."
+	body := fmt.Sprintf(`{"access_token":%q,"expires_in":3600,"issued_at":%d}`, at, now.Add(-2*time.Hour).UnixMilli())
+	tok, err := oauth.ParseTokenResponse([]byte(body), nil, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tok.IssuedAt.Equal(now.Add(-2*time.Hour)) || !tok.ReceivedAt.Equal(now) {
+		t.Fatalf("issued %v, received %v", tok.IssuedAt, tok.ReceivedAt)
+	}
+	ws := issuedWarnings(tok)
+	if len(ws) != 1 || ws[0].Code != jwt.WarnIssuedExpired {
+		t.Errorf("warnings %v, want the token issued already expired", ws)
+	}
+	// A token stored before ReceivedAt was kept falls back to IssuedAt.
+	tok.ReceivedAt = time.Time{}
+	if got := tok.Received(); !got.Equal(tok.IssuedAt) {
+		t.Errorf("Received = %v, want IssuedAt", got)
 	}
 }

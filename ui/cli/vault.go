@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/store"
 )
 
@@ -47,23 +48,44 @@ func (a *app) unlock(ctx context.Context) (*store.Vault, error) {
 }
 
 // openEnv is store.OpenEnv, with a running agent asked after
-// TOKENSCOPE_IDENTITY and before the keyring. Once TOKENSCOPE_IDENTITY has
-// unlocked the store it has done its work, and it leaves this process's
-// environment, so that the programs tokenscope starts from then on (the
-// explorer's xclip, xsel or wl-copy, a browser) never inherit the key.
+// TOKENSCOPE_IDENTITY and before the keyring. Once the store is unlocked,
+// TOKENSCOPE_IDENTITY and TOKENSCOPE_PASSPHRASE have done their work, and
+// both leave this process's environment, so that the programs tokenscope
+// starts from then on (the explorer's xclip, xsel or wl-copy, a browser)
+// never inherit the key.
 func (a *app) openEnv(dir string) (*store.Vault, error) {
 	if a.getenv("TOKENSCOPE_IDENTITY") == "" {
 		if v := a.fromAgent(dir); v != nil {
+			if err := a.dropKeys(); err != nil {
+				return nil, err
+			}
 			return v, nil
 		}
 	}
 	v, err := store.OpenEnv(dir, a.getenv)
-	if err == nil && a.getenv("TOKENSCOPE_IDENTITY") != "" && a.hooks.unsetenv != nil {
-		if err := a.hooks.unsetenv("TOKENSCOPE_IDENTITY"); err != nil {
-			return nil, fmt.Errorf("remove TOKENSCOPE_IDENTITY from the environment: %w", err)
+	if err == nil {
+		if err := a.dropKeys(); err != nil {
+			return nil, err
 		}
 	}
 	return v, err
+}
+
+// dropKeys removes TOKENSCOPE_IDENTITY and TOKENSCOPE_PASSPHRASE from this
+// process's environment when they are set.
+func (a *app) dropKeys() error {
+	if a.hooks.unsetenv == nil {
+		return nil
+	}
+	for _, k := range []string{"TOKENSCOPE_IDENTITY", "TOKENSCOPE_PASSPHRASE"} {
+		if a.getenv(k) == "" {
+			continue
+		}
+		if err := a.hooks.unsetenv(k); err != nil {
+			return fmt.Errorf("remove %s from the environment: %w", k, err)
+		}
+	}
+	return nil
 }
 
 // askPassphrase unlocks dir with a passphrase typed at the terminal,
@@ -175,6 +197,7 @@ func (a *app) cmdPassphrase(ctx context.Context, cmd command, args []string) err
 	if err := checkWorkFactor(cmd.name, *wf); err != nil {
 		return err
 	}
+	envPass := a.getenv("TOKENSCOPE_PASSPHRASE") != "" // the unlock removes it
 	v, err := a.unlock(ctx)
 	if err != nil {
 		return err
@@ -188,7 +211,7 @@ func (a *app) cmdPassphrase(ctx context.Context, cmd command, args []string) err
 		return err
 	}
 	a.printf("changed the passphrase of the store in %s", v.Dir())
-	if a.getenv("TOKENSCOPE_PASSPHRASE") != "" {
+	if envPass {
 		a.printf("TOKENSCOPE_PASSPHRASE still holds the old passphrase: update it")
 	}
 	return nil
@@ -266,7 +289,7 @@ func (a *app) cmdClipboard(ctx context.Context, cmd command, args []string) erro
 		return err
 	}
 	if d := p.Settings.ClipboardClearAfter(); d > 0 {
-		a.printf("copied tokens are cleared from the clipboard after %s", d)
+		a.printf("copied tokens are cleared from the clipboard after %s", display.Duration(d))
 	} else {
 		a.printf("copied tokens stay on the clipboard: clearing is off")
 	}

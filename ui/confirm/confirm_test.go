@@ -1,20 +1,13 @@
 package confirm
 
 import (
-	"os"
 	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 )
-
-func TestMain(m *testing.M) {
-	lipgloss.SetColorProfile(termenv.Ascii)
-	os.Exit(m.Run())
-}
 
 func answerOf(t *testing.T, m Model, k tea.KeyMsg) (yes, answered bool) {
 	t.Helper()
@@ -26,6 +19,7 @@ func answerOf(t *testing.T, m Model, k tea.KeyMsg) (yes, answered bool) {
 }
 
 func TestAnswers(t *testing.T) {
+	t.Parallel()
 	m := New(nil, "Delete provider mtn?", "This cannot be undone.", "tag-1")
 	for _, tt := range []struct {
 		key  tea.KeyMsg
@@ -57,6 +51,7 @@ func TestAnswers(t *testing.T) {
 }
 
 func TestView(t *testing.T) {
+	t.Parallel()
 	m := New(&Styles{Box: lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1)},
 		"Log out of telenor-order?", "The token is ended at the provider's logout endpoint and dropped locally.", nil)
 	m.SetSize(50, 20)

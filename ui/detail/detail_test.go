@@ -10,9 +10,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/jwt"
@@ -20,7 +18,6 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	lipgloss.SetColorProfile(termenv.Ascii)
 	time.Local = time.UTC // local times in views are deterministic
 	os.Exit(m.Run())
 }
@@ -68,6 +65,7 @@ func mustContain(t *testing.T, got string, wants ...string) {
 }
 
 func TestTokenMaskedUntilRevealed(t *testing.T) {
+	t.Parallel()
 	tok := jwtToken()
 	m := newPane(100, 60, Data{Provider: provider(), Token: tok})
 	got := view(m)
@@ -87,23 +85,25 @@ func TestTokenMaskedUntilRevealed(t *testing.T) {
 }
 
 func TestJWTClaimsWithLocalTimes(t *testing.T) {
+	t.Parallel()
 	m := newPane(100, 60, Data{Provider: provider(), Token: jwtToken(),
 		Signature: Signature{Status: jwt.StatusVerified, Reason: "RS256 signature matches key k1"}})
 	mustContain(t, view(m),
 		"Type      Bearer · JWT (RS256)",
-		"Issued    2026-03-01 11:59:00 · 1m ago",
-		"Expires   2026-03-01 12:04:00 · in 4m · from expires_in",
-		"4m 00s left of 5m 00s",
+		"Issued    2026-03-01 11:59:00 UTC · 1m ago",
+		"Expires   2026-03-01 12:04:00 UTC · in 4m · from expires_in",
+		"4m left of 5m",
 		"Scope     read write",
 		"Server fields", `ext_expires_in  "3600"`,
 		"JWT header", `alg  "RS256"`, `kid  "k1"`,
 		"JWT claims", `sub    "demo"`,
-		"exp    "+fmt.Sprint(now.Add(4*time.Minute).Unix())+"  2026-03-01 12:04:00 · in 4m",
-		"iat    "+fmt.Sprint(now.Add(-time.Minute).Unix())+"  2026-03-01 11:59:00 · 1m ago",
+		"exp    "+fmt.Sprint(now.Add(4*time.Minute).Unix())+"  2026-03-01 12:04:00 UTC · in 4m",
+		"iat    "+fmt.Sprint(now.Add(-time.Minute).Unix())+"  2026-03-01 11:59:00 UTC · 1m ago",
 		"Signature ✓ verified", "RS256 signature matches key k1")
 }
 
 func TestProgressBarFollowsTheLifetime(t *testing.T) {
+	t.Parallel()
 	m := newPane(100, 60, Data{Provider: provider(), Token: jwtToken()})
 	bar := func() string {
 		for _, l := range strings.Split(view(m), "\n") {
@@ -127,6 +127,7 @@ func TestProgressBarFollowsTheLifetime(t *testing.T) {
 }
 
 func TestJWTWarnings(t *testing.T) {
+	t.Parallel()
 	tok := jwtToken()
 	tok.ExpiresAt = now.Add(time.Hour) // expires_in disagrees with exp by 56m
 	tok.AccessToken = makeJWT(fmt.Sprintf(`{"exp":%d,"nbf":%d}`, now.Add(-time.Minute).Unix(), now.Add(10*time.Minute).Unix()))
@@ -135,6 +136,7 @@ func TestJWTWarnings(t *testing.T) {
 }
 
 func TestOpaqueToken(t *testing.T) {
+	t.Parallel()
 	tok := &providers.Token{AccessToken: "GTPY9VUHCqKVMRB0cHxnmAp0utR0", TokenType: "BearerToken",
 		IssuedAt: now, ExpiresAt: now.Add(time.Hour), ClockSkew: 3 * time.Second}
 	got := view(newPane(100, 40, Data{Provider: provider(), Token: tok}))
@@ -145,12 +147,14 @@ func TestOpaqueToken(t *testing.T) {
 }
 
 func TestUnknownExpiry(t *testing.T) {
+	t.Parallel()
 	tok := &providers.Token{AccessToken: "x", IssuedAt: now, ExpirySource: providers.ExpiryUnknown}
 	mustContain(t, view(newPane(100, 40, Data{Provider: provider(), Token: tok})),
 		"Expires   unknown", "Type      not stated")
 }
 
 func TestSignatureStates(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		sig  Signature
 		want string
@@ -166,6 +170,7 @@ func TestSignatureStates(t *testing.T) {
 }
 
 func TestLastErrorInServerWordsWithHint(t *testing.T) {
+	t.Parallel()
 	err := &oauth.Error{Op: "fetch token", Provider: "oauth2-local", Status: 401, Code: "invalid_client",
 		Description: "client authentication failed", Hint: "an invalid client usually means the wrong client_auth"}
 	got := view(newPane(140, 40, Data{Provider: provider(), LastErr: fmt.Errorf("wrapped: %w", err), LastErrAt: now.Add(-time.Minute)}))
@@ -174,11 +179,13 @@ func TestLastErrorInServerWordsWithHint(t *testing.T) {
 }
 
 func TestLastErrorFromHistory(t *testing.T) {
+	t.Parallel()
 	h := []providers.Event{{At: now.Add(-time.Hour), Kind: providers.EventFailed, Detail: "fetch token: HTTP 502"}}
 	mustContain(t, view(newPane(100, 40, Data{Provider: provider(), History: h})), "Last error 1h ago", "fetch token: HTTP 502")
 }
 
 func TestHistoryNewestFirst(t *testing.T) {
+	t.Parallel()
 	var h []providers.Event
 	for i := range 10 {
 		h = append(h, providers.Event{At: now.Add(time.Duration(i) * time.Minute), Kind: providers.EventIssued, Detail: fmt.Sprintf("event %d", i)})
@@ -194,6 +201,7 @@ func TestHistoryNewestFirst(t *testing.T) {
 }
 
 func TestTryResult(t *testing.T) {
+	t.Parallel()
 	d := Data{Provider: provider(), Token: jwtToken(), TryAt: now,
 		Try: &oauth.TryResult{Method: "GET", URL: "http://127.0.0.1/userinfo", Status: 200,
 			Latency: 12 * time.Millisecond, ContentType: "application/json", BodyStart: `{"sub":"demo"}`}}
@@ -204,6 +212,7 @@ func TestTryResult(t *testing.T) {
 }
 
 func TestInsecureAndBusy(t *testing.T) {
+	t.Parallel()
 	p := provider()
 	p.Insecure = true
 	m := newPane(100, 20, Data{Provider: p, Busy: "refreshing"})
@@ -218,6 +227,7 @@ func TestInsecureAndBusy(t *testing.T) {
 // TestPlainHTTPWarns: a token URL over plain http to another machine is
 // warned about as insecure is; one to this machine's loopback is not.
 func TestPlainHTTPWarns(t *testing.T) {
+	t.Parallel()
 	p := provider()
 	p.TokenURL = "http://auth.example/token"
 	mustContain(t, view(newPane(100, 20, Data{Provider: p})), "⚠ insecure: this provider sends secrets over plain http (token_url)")
@@ -228,6 +238,7 @@ func TestPlainHTTPWarns(t *testing.T) {
 }
 
 func TestLinesExactlyTheSize(t *testing.T) {
+	t.Parallel()
 	m := newPane(40, 15, Data{Provider: provider(), Token: jwtToken()})
 	got := strings.Split(view(m), "\n")
 	if len(got) != 15 {
@@ -241,6 +252,7 @@ func TestLinesExactlyTheSize(t *testing.T) {
 }
 
 func TestScrollingOnlyWhenFocused(t *testing.T) {
+	t.Parallel()
 	m := newPane(100, 10, Data{Provider: provider(), Token: jwtToken()})
 	first := view(m)
 	down := tea.KeyMsg{Type: tea.KeyDown}
@@ -266,6 +278,7 @@ func TestScrollingOnlyWhenFocused(t *testing.T) {
 }
 
 func TestEmpty(t *testing.T) {
+	t.Parallel()
 	m := New(nil)
 	m.SetSize(30, 3)
 	mustContain(t, view(m), "No provider selected.")
@@ -276,6 +289,7 @@ func TestEmpty(t *testing.T) {
 }
 
 func TestTokenServerFieldsMaskedUntilRevealed(t *testing.T) {
+	t.Parallel()
 	tok := jwtToken()
 	idToken := `"` + string(makeJWT(`{"sub":"demo","email":"a@example.com"}`)) + `"`
 	tok.Extra = []providers.Field{{Key: "id_token", Value: idToken}, {Key: "refresh_token_expires_in", Value: `"0"`}}
@@ -293,6 +307,7 @@ func TestTokenServerFieldsMaskedUntilRevealed(t *testing.T) {
 }
 
 func TestServerFieldsTruncatedNote(t *testing.T) {
+	t.Parallel()
 	tok := jwtToken()
 	tok.ExtraDropped = 36
 	got := view(newPane(120, 60, Data{Provider: provider(), Token: tok}))
@@ -310,14 +325,15 @@ func TestServerFieldsTruncatedNote(t *testing.T) {
 }
 
 func TestJWTIssuedExpiredOrNotYetValid(t *testing.T) {
+	t.Parallel()
 	tok := jwtToken()
 	// Issued a minute ago with an exp six minutes ago and an nbf an hour
 	// on, while expires_in promised five minutes.
 	tok.AccessToken = makeJWT(fmt.Sprintf(`{"exp":%d,"nbf":%d}`, now.Add(-6*time.Minute).Unix(), now.Add(time.Hour).Unix()))
 	got := view(newPane(160, 80, Data{Provider: provider(), Token: tok}))
 	mustContain(t, got, "Warnings",
-		"! the server issued the token already expired: exp 2026-03-01 11:54:00 is 5m before the answer arrived",
-		"! the server issued the token not yet valid: nbf 2026-03-01 13:00:00 is 1h 1m after the answer arrived",
+		"! the server issued the token already expired: exp 2026-03-01 11:54:00 UTC is 5m before the answer arrived",
+		"! the server issued the token not yet valid: nbf 2026-03-01 13:00:00 UTC is 1h 1m after the answer arrived",
 		"! expired 6m ago")
 
 	// A server clock ten minutes behind ours: by its clock the exp was
@@ -327,5 +343,43 @@ func TestJWTIssuedExpiredOrNotYetValid(t *testing.T) {
 	got = view(newPane(160, 80, Data{Provider: provider(), Token: tok}))
 	if strings.Contains(got, "the server issued") {
 		t.Errorf("a token good by the server's clock is reported as issued broken:\n%s", got)
+	}
+}
+
+// TestServerTextEscapedOnce: a JSON escape in a server field is shown
+// once, as display writes it (\x1b), not escaped again (\\u001b).
+func TestServerTextEscapedOnce(t *testing.T) {
+	tok := jwtToken()
+	tok.Extra = []providers.Field{{Key: "note", Value: `"hi\u001b[2J"`}}
+	got := view(newPane(100, 60, Data{Provider: provider(), Token: tok}))
+	mustContain(t, got, `note  "hi\x1b[2J"`)
+	if strings.Contains(got, `\\`) {
+		t.Errorf("escaped twice:\n%s", got)
+	}
+}
+
+// TestSaysWhatIsOffThePane: Hidden counts the content lines above and
+// below the pane at the scroll position.
+func TestSaysWhatIsOffThePane(t *testing.T) {
+	t.Parallel()
+	m := newPane(100, 10, Data{Provider: provider(), Token: jwtToken()})
+	m.SetFocused(true)
+	total := len(m.content())
+	if total <= 11 {
+		t.Fatalf("the content is %d lines: too short to scroll", total)
+	}
+	if a, b := m.Hidden(); a != 0 || b != total-10 {
+		t.Errorf("at the top: hidden %d above, %d below; want 0, %d", a, b, total-10)
+	}
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyDown})
+	if a, b := m.Hidden(); a != 1 || b != total-11 {
+		t.Errorf("one down: hidden %d above, %d below; want 1, %d", a, b, total-11)
+	}
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyEnd})
+	if a, b := m.Hidden(); a != total-10 || b != 0 {
+		t.Errorf("at the end: hidden %d above, %d below; want %d, 0", a, b, total-10)
+	}
+	if a, b := newPane(100, 200, Data{Provider: provider(), Token: jwtToken()}).Hidden(); a != 0 || b != 0 {
+		t.Errorf("everything fits, yet hidden %d above, %d below", a, b)
 	}
 }

@@ -21,7 +21,7 @@ func (r *renderer) try(d *Data) {
 	if d.Try == nil && d.TryErr == nil {
 		return
 	}
-	r.section("Try request " + r.s.Muted.Render(relative(r.m.now, d.TryAt)))
+	r.sectionNote("Try request", relative(r.m.now, d.TryAt))
 	if d.TryErr != nil {
 		r.text("  ", 2, &r.s.Error, d.TryErr.Error())
 		return
@@ -65,11 +65,11 @@ func (r *renderer) lastError(d *Data) {
 	if !ok {
 		return
 	}
-	title := "Last error"
-	if !at.IsZero() {
-		title += " " + r.s.Muted.Render(relative(r.m.now, at))
+	if at.IsZero() {
+		r.section("Last error")
+	} else {
+		r.sectionNote("Last error", relative(r.m.now, at))
 	}
-	r.section(title)
 	r.text("  ", 2, &r.s.Error, msg)
 	if hint != "" {
 		r.text("  "+r.s.Hint.Render("hint: "), 8, &r.s.Hint, hint)
@@ -91,7 +91,7 @@ func (r *renderer) history(h []providers.Event) {
 		case providers.EventRevoked:
 			st = &r.s.Warning
 		}
-		when := e.At.Local().Format("Jan 02 15:04:05")
+		when := display.Time(e.At)
 		prefix := "  " + r.s.Muted.Render(when) + "  " + st.Render(pad(string(e.Kind), 9)) + " "
 		r.text(prefix, 2+len(when)+2+10, &r.s.Muted, e.Detail)
 	}

@@ -1,6 +1,7 @@
 package detail
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"strconv"
@@ -16,7 +17,7 @@ import (
 	"github.com/tokenscope/tokenscope/ui/lifetime"
 )
 
-func relative(now, t time.Time) string { return jwt.Relative(now, t) }
+func relative(now, t time.Time) string { return display.Relative(now, t) }
 
 // all renders the whole content, section by section.
 func (r *renderer) all() {
@@ -120,9 +121,9 @@ func (r *renderer) bar(span lifetime.Span) string {
 	}
 	text := "expired " + relative(now, span.Expires)
 	if left > 0 {
-		text = lifetime.Countdown(left) + " left"
+		text = display.Duration(left) + " left"
 		if total := span.Lifetime(); total > 0 {
-			text += " of " + lifetime.Countdown(total)
+			text += " of " + display.Duration(total)
 		}
 	}
 	w := min(barWidth, r.width-labelWidth-len(text)-1)
@@ -161,7 +162,7 @@ func skew(d time.Duration) string {
 	if d < 0 {
 		dir, d = "behind", -d
 	}
-	return "server clock " + lifetime.Countdown(d) + " " + dir + " ours"
+	return "server clock " + display.Duration(d) + " " + dir + " ours"
 }
 
 func plural(n int, one, many string) string {
@@ -196,7 +197,7 @@ func (r *renderer) extra(fs []providers.Field, dropped int) {
 				r.s.Muted.Render("  "+strconv.Itoa(n)+" chars, masked"))
 			continue
 		}
-		r.text(prefix, w+4, &r.s.Value, f.Value)
+		r.text(prefix, w+4, &r.s.Value, unquoted(f.Value))
 	}
 	if dropped > 0 {
 		r.line("  " + r.s.Warning.Render("truncated: "+plural(dropped, "more field", "more fields")+
@@ -233,7 +234,7 @@ func (r *renderer) jwtSections(d *Data) {
 	if d.Token.ExpirySource == providers.ExpiryFromExpiresIn {
 		byExpiresIn = d.Token.ExpiresAt
 	}
-	ws := j.CheckIssued(d.Token.IssuedAt, d.Token.ClockSkew)
+	ws := j.CheckIssued(d.Token.Received(), d.Token.ClockSkew)
 	if ws = append(ws, j.Check(r.m.now, byExpiresIn)...); len(ws) > 0 {
 		r.section("Warnings")
 		for _, w := range ws {
@@ -253,10 +254,10 @@ func (r *renderer) fields(fs []providers.Field, times map[string]time.Time) {
 	for _, f := range fs {
 		prefix := "  " + r.s.Key.Render(pad(display.Text(f.Key), w)) + "  "
 		if at, ok := times[f.Key]; ok {
-			r.line(prefix + r.s.Value.Render(display.Text(f.Value)) + r.s.Muted.Render("  "+stamp(r.m.now, at)))
+			r.line(prefix + r.s.Value.Render(display.JSON(f.Value)) + r.s.Muted.Render("  "+stamp(r.m.now, at)))
 			continue
 		}
-		r.text(prefix, w+4, &r.s.Value, f.Value)
+		r.text(prefix, w+4, &r.s.Value, unquoted(f.Value))
 	}
 }
 
@@ -276,4 +277,17 @@ func (r *renderer) signature(sig Signature) {
 	if sig.Reason != "" {
 		r.text(pad("", labelWidth), labelWidth, &r.s.Muted, sig.Reason)
 	}
+}
+
+// unquoted is the JSON text of a value as text shows it: a string
+// decoded, in quotes, so that its escapes (\u001b) are shown once by
+// display, as \x1b, not escaped again; anything else as it is.
+func unquoted(v string) string {
+	if len(v) >= 2 && v[0] == '"' {
+		var s string
+		if json.Unmarshal([]byte(v), &s) == nil {
+			return `"` + s + `"`
+		}
+	}
+	return v
 }

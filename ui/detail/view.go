@@ -52,6 +52,18 @@ func (m Model) View() string {
 	return b.String()
 }
 
+// Hidden is how many lines of the content are off the pane above and
+// below it at the scroll position, for the frame to say.
+func (m Model) Hidden() (above, below int) {
+	if m.width <= 0 || m.height <= 0 {
+		return 0, 0
+	}
+	lines := m.content()
+	room := m.height - m.headLines()
+	off := min(m.offset, max(len(lines)-room, 0))
+	return off, max(len(lines)-off-room, 0)
+}
+
 // headLines is the number of fixed lines above the scrolling content.
 func (m Model) headLines() int {
 	if m.has && m.data.Busy != "" {
@@ -105,6 +117,14 @@ func (r *renderer) blank() { r.lines = append(r.lines, strings.Repeat(" ", r.wid
 func (r *renderer) section(title string) {
 	r.blank()
 	r.line(r.s.Section.Render(title))
+}
+
+// sectionNote is a section title with a muted note after it, "Last error
+// 2m ago". The two are styled apart: a style rendered around styled text
+// splits the inner escape codes where it underlines (mono).
+func (r *renderer) sectionNote(title, note string) {
+	r.blank()
+	r.line(r.s.Section.Render(title) + " " + r.s.Muted.Render(note))
 }
 
 // labelWidth is the width of the label column of the token facts.
@@ -161,5 +181,5 @@ func pad(s string, w int) string {
 
 // stamp renders an instant as a local time with how long ago or ahead.
 func stamp(now, t time.Time) string {
-	return t.Local().Format(time.DateTime) + " · " + relative(now, t)
+	return display.Time(t) + " · " + relative(now, t)
 }

@@ -49,7 +49,7 @@ func TestEditPrefillsAndKeepsWhatItDoesNotShow(t *testing.T) {
 			t.Errorf("%s row %q, want %q", label, got, want)
 		}
 	}
-	m2, msg := submit(m)
+	m2, msg := submit(t, m)
 	sub, ok := msg.(SubmittedMsg)
 	if !ok {
 		t.Fatalf("an unchanged edit was refused:\n%s", view(m2))
@@ -59,7 +59,7 @@ func TestEditPrefillsAndKeepsWhatItDoesNotShow(t *testing.T) {
 	}
 
 	m = typeInto(t, m, "name", "telenor-test")
-	_, msg = submit(m)
+	_, msg = submit(t, m)
 	if sub := msg.(SubmittedMsg); sub.Provider.Name != "telenor-test" || sub.Original != "telenor-prod" {
 		t.Fatalf("rename gave %q from %q", sub.Provider.Name, sub.Original)
 	}
@@ -73,7 +73,7 @@ func TestEditOfAStoredValueTheListLacks(t *testing.T) {
 	if got := line(t, m, "Logout method"); !strings.HasSuffix(got, "OPTIONS") {
 		t.Fatalf("logout method row %q", got)
 	}
-	m, msg := submit(m)
+	m, msg := submit(t, m)
 	if msg != nil {
 		t.Fatal("an unknown method was accepted")
 	}
@@ -144,6 +144,7 @@ func TestAnySize(t *testing.T) {
 // TestGolden pins the form's look at two sizes: a MoMo provider being
 // added with a refused row, and an edit.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		t.Run(fmt.Sprintf("add_%dx%d", size[0], size[1]), func(t *testing.T) {
 			m := choose(t, newForm(Options{}), "preset", "momo")
@@ -151,7 +152,7 @@ func TestGolden(t *testing.T) {
 			m = typeInto(t, m, "client_id", "0f3b6c0e-user")
 			m = typeInto(t, m, "client_secret", "api-key")
 			m.SetSize(size[0], size[1])
-			m, _ = submit(m)
+			m, _ = submit(t, m)
 			golden.RequireEqual(t, []byte(view(m)))
 		})
 		t.Run(fmt.Sprintf("edit_%dx%d", size[0], size[1]), func(t *testing.T) {
@@ -160,5 +161,32 @@ func TestGolden(t *testing.T) {
 			m.SetSize(size[0], size[1])
 			golden.RequireEqual(t, []byte(view(m)))
 		})
+	}
+}
+
+// TestUneditedRowsKeepTheirValueExactly: the text input drops control
+// characters and cuts at 2,048 characters; a row the user did not touch
+// must still save what the provider held, to the byte.
+func TestUneditedRowsKeepTheirValueExactly(t *testing.T) {
+	t.Parallel()
+	orig := edited()
+	orig.TryURL, orig.TryMethod = "https://api.example/me", "POST"
+	orig.TryBody = "{\n\t\"big\": \"" + strings.Repeat("x", 5000) + "\"\n}"
+	orig.Scope = "mbd:read  mbd:write" // two spaces: not the input's to change
+	m := newForm(Options{Original: &orig})
+	_, msg := submit(t, m)
+	sub, ok := msg.(SubmittedMsg)
+	if !ok {
+		t.Fatalf("an unchanged edit was refused:\n%s", view(m))
+	}
+	if sub.Provider.TryBody != orig.TryBody || sub.Provider.Scope != orig.Scope {
+		t.Errorf("an unchanged edit rewrote the try body (%d bytes, want %d) or the scope (%q)",
+			len(sub.Provider.TryBody), len(orig.TryBody), sub.Provider.Scope)
+	}
+	// An edited row is what the user typed.
+	m = typeInto(t, m, "scope", "other")
+	_, msg = submit(t, m)
+	if sub := msg.(SubmittedMsg); sub.Provider.Scope != "other" || sub.Provider.TryBody != orig.TryBody {
+		t.Errorf("after editing the scope: scope %q, try body kept %v", sub.Provider.Scope, sub.Provider.TryBody == orig.TryBody)
 	}
 }

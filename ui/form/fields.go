@@ -11,7 +11,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
-	"github.com/tokenscope/tokenscope/ui/styles"
 )
 
 // kind is how a field is edited.
@@ -38,19 +37,30 @@ type field struct {
 	choices     []string        // kindChoice
 	choice      int
 	err         string // why the last submit refused the value
+	// orig is the value last set, shown what the input made of it: the
+	// input drops control characters and cuts at its CharLimit, so a row
+	// the user did not touch gives back orig, exactly, not shown.
+	orig, shown string
 }
 
 func (f *field) value() string {
 	if f.kind == kindChoice {
 		return f.choices[f.choice]
 	}
+	if !f.edited() {
+		return f.orig
+	}
 	return f.input.Value()
 }
+
+// edited reports whether the user changed a typed row since it was set.
+func (f *field) edited() bool { return f.kind != kindChoice && f.input.Value() != f.shown }
 
 func (f *field) set(v string) {
 	if f.kind != kindChoice {
 		f.input.SetValue(v)
 		f.input.CursorEnd()
+		f.orig, f.shown = v, f.input.Value()
 		return
 	}
 	i := slices.Index(f.choices, v)
@@ -92,7 +102,7 @@ var bodyMethods = []string{"", "POST", "PUT", "PATCH"}
 
 // newFields builds every row the form can show, in order; visible decides
 // which are shown for the current values.
-func newFields(st styles.Form, headers []string) []field {
+func newFields(st Styles, headers []string) []field {
 	text := func(key, label, placeholder string) field {
 		return field{key: key, label: label, kind: kindText, placeholder: placeholder}
 	}

@@ -12,9 +12,9 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/tokenscope/tokenscope/providers"
-	"github.com/tokenscope/tokenscope/ui/styles"
 )
 
 // SubmittedMsg carries a provider the user saved and that passed
@@ -25,13 +25,30 @@ type SubmittedMsg struct {
 	Original string
 }
 
+// Styles are the form's looks. The zero value renders plain text.
+type Styles struct {
+	Title         lipgloss.Style // "Add a provider"
+	Label         lipgloss.Style
+	FocusedLabel  lipgloss.Style
+	FocusedPrompt lipgloss.Style // the marker before the focused field
+	Text          lipgloss.Style // what the user typed
+	Placeholder   lipgloss.Style
+	Cursor        lipgloss.Style
+	Choice        lipgloss.Style // the value of a field cycled with left/right
+	FocusedChoice lipgloss.Style
+	Arrow         lipgloss.Style // the ‹ › around a focused choice
+	Error         lipgloss.Style // the message under a refused field
+	Hint          lipgloss.Style // a note under a field
+	Scroll        lipgloss.Style // "↑ 3 more" when the form scrolls
+}
+
 // CancelledMsg says the user left the form without saving.
 type CancelledMsg struct{}
 
 // Options configure a form.
 type Options struct {
-	// Styles are the form's looks.
-	Styles styles.Form
+	// Styles are the form's looks; ui/styles builds them from the theme.
+	Styles Styles
 	// Original is the provider to edit; nil adds a new one.
 	Original *providers.Provider
 	// Taken reports whether another provider already has a name; nil means
@@ -46,7 +63,7 @@ type Model struct {
 	// KeyMap is the form's bindings, DefaultKeyMap unless changed.
 	KeyMap KeyMap
 
-	st       styles.Form
+	st       Styles
 	fields   []field
 	presets  map[string]providers.Preset
 	headers  map[string][]string // preset -> extra headers the user supplies
@@ -58,7 +75,9 @@ type Model struct {
 	problem  string // a refusal no row owns
 	width    int
 	height   int
-	offset   int // first body line shown when the form scrolls
+	offset   int      // first body line shown when the form scrolls
+	initial  []string // every row's value when the form opened
+	asking   bool     // whether to discard the changes, after esc
 }
 
 // New builds a form, focused on its first row.
@@ -104,9 +123,25 @@ func New(o Options) Model {
 		m.focus = m.index("name")
 	}
 	m.fields[m.focus].focus()
+	m.initial = m.snapshot()
 	m.updateKeys()
 	return m
 }
+
+// snapshot is every row's value.
+func (m *Model) snapshot() []string {
+	vs := make([]string, len(m.fields))
+	for i := range m.fields {
+		vs[i] = m.fields[i].value()
+	}
+	return vs
+}
+
+// Changed reports whether a row's value differs from when the form opened.
+func (m Model) Changed() bool { return !slices.Equal(m.snapshot(), m.initial) }
+
+// Asking reports whether the form asks to discard the changes.
+func (m Model) Asking() bool { return m.asking }
 
 // presetDefaults is what a preset (and product) fills in, as rows.
 func presetDefaults(preset, product string) map[string]string {
@@ -189,9 +224,24 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	if !ok {
 		return m.updateFocused(msg)
 	}
+	if m.asking {
+		switch {
+		case key.Matches(km, m.KeyMap.Discard):
+			return m, func() tea.Msg { return CancelledMsg{} }
+		case key.Matches(km, m.KeyMap.Keep):
+			m.asking = false
+			m.updateKeys()
+		}
+		return m, nil
+	}
 	f := &m.fields[m.focus]
 	switch {
 	case key.Matches(km, m.KeyMap.Cancel):
+		if m.Changed() {
+			m.asking = true
+			m.updateKeys()
+			return m, nil
+		}
 		return m, func() tea.Msg { return CancelledMsg{} }
 	case key.Matches(km, m.KeyMap.Submit):
 		return m.submit()
@@ -306,8 +356,12 @@ type KeyMap struct {
 	Reveal key.Binding
 	// Submit validates and saves from any field.
 	Submit key.Binding
-	// Cancel leaves the form without saving.
+	// Cancel leaves the form without saving, asking first when a row
+	// was changed.
 	Cancel key.Binding
+	// Discard and Keep answer that question.
+	Discard key.Binding
+	Keep    key.Binding
 }
 
 // DefaultKeyMap returns the default bindings.
@@ -320,22 +374,34 @@ func DefaultKeyMap() KeyMap {
 		Reveal:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "show/hide secret")),
 		Submit:    key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
 		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Discard:   key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "discard")),
+		Keep:      key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "keep editing")),
 	}
 }
 
 // ShortHelp returns the bindings for the short help line, the ones that
 // do nothing on the focused field left out.
+// Save comes first and cancel last: the line is cut from the one before
+// the last when it is too narrow.
 func (m Model) ShortHelp() []key.Binding {
 	k := m.KeyMap
+	if m.asking {
+		return []key.Binding{k.Discard, k.Keep}
+	}
+	move := k.Next
+	move.SetHelp("tab/shift+tab", "next/previous")
 	cycle := k.CycleNext
 	cycle.SetHelp("←/→", "choose")
 	cycle.SetEnabled(k.CycleNext.Enabled())
-	return []key.Binding{k.Next, cycle, k.Reveal, k.Submit, k.Cancel}
+	return []key.Binding{k.Submit, move, cycle, k.Reveal, k.Cancel}
 }
 
 // FullHelp returns every binding, grouped.
 func (m Model) FullHelp() [][]key.Binding {
 	k := m.KeyMap
+	if m.asking {
+		return [][]key.Binding{{k.Discard, k.Keep}}
+	}
 	return [][]key.Binding{
 		{k.Next, k.Prev},
 		{k.CyclePrev, k.CycleNext, k.Reveal},
@@ -349,4 +415,14 @@ func (m *Model) updateKeys() {
 	m.KeyMap.CycleNext.SetEnabled(f.kind == kindChoice)
 	m.KeyMap.CyclePrev.SetEnabled(f.kind == kindChoice)
 	m.KeyMap.Reveal.SetEnabled(f.kind == kindSecret)
+	for _, b := range []*key.Binding{&m.KeyMap.Next, &m.KeyMap.Prev, &m.KeyMap.Submit, &m.KeyMap.Cancel} {
+		b.SetEnabled(!m.asking)
+	}
+	if m.asking {
+		m.KeyMap.CycleNext.SetEnabled(false)
+		m.KeyMap.CyclePrev.SetEnabled(false)
+		m.KeyMap.Reveal.SetEnabled(false)
+	}
+	m.KeyMap.Discard.SetEnabled(m.asking)
+	m.KeyMap.Keep.SetEnabled(m.asking)
 }

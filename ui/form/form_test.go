@@ -5,25 +5,21 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
 	"github.com/tokenscope/tokenscope/providers"
-	"github.com/tokenscope/tokenscope/themes"
-	"github.com/tokenscope/tokenscope/ui/styles"
 )
 
-func TestMain(m *testing.M) {
-	lipgloss.SetColorProfile(termenv.Ascii)
-	m.Run()
-}
-
 func newForm(o Options) Model {
-	o.Styles = styles.New(themes.Default()).Form
 	m := New(o)
 	m.SetSize(100, 60)
+	// A static cursor: focusing a row returns no blink command, so a test
+	// never runs one (it would wait for the blink's timer).
+	for i := range m.fields {
+		m.fields[i].input.Cursor.SetMode(cursor.CursorStatic)
+	}
 	return m
 }
 
@@ -100,15 +96,19 @@ func shown(m Model, label string) bool {
 	return false
 }
 
-// submit presses ctrl+s and returns the message the form emitted, if any.
-func submit(m Model) (Model, tea.Msg) {
+// submit presses ctrl+s and returns the message the form emitted: a
+// SubmittedMsg, or nil after a refusal. The test form's cursor does not
+// blink (see newForm), so a refusal returns no command and nothing here
+// waits on a timer.
+func submit(t *testing.T, m Model) (Model, tea.Msg) {
+	t.Helper()
 	m, cmd := send(m, keyOf(tea.KeyCtrlS))
 	if cmd == nil {
 		return m, nil
 	}
 	msg := cmd()
-	if _, blink := msg.(SubmittedMsg); !blink {
-		return m, nil // the cursor's blink after a refusal
+	if _, ok := msg.(SubmittedMsg); !ok {
+		t.Fatalf("ctrl+s returned %T, want a SubmittedMsg or no command", msg)
 	}
 	return m, msg
 }
@@ -195,14 +195,14 @@ func TestGrantDecidesTheUserRows(t *testing.T) {
 	m = choose(t, m, "grant_type", "password")
 	m = typeInto(t, m, "username", "ada")
 	m = typeInto(t, m, "password", "pw")
-	m, msg := submit(m)
+	m, msg := submit(t, m)
 	sub, ok := msg.(SubmittedMsg)
 	if !ok || sub.Provider.Username != "ada" || sub.Provider.Password.Reveal() != "pw" {
 		t.Fatalf("password grant submit: %#v\n%s", msg, view(m))
 	}
 	// Back to client credentials: the hidden rows are not sent.
 	m = choose(t, m, "grant_type", "client_credentials")
-	_, msg = submit(m)
+	_, msg = submit(t, m)
 	if sub := msg.(SubmittedMsg); sub.Provider.Username != "" || sub.Provider.Password != "" {
 		t.Fatalf("hidden user rows were submitted: %+v", sub.Provider)
 	}
@@ -234,7 +234,7 @@ func TestSecretsAreMaskedUntilRevealed(t *testing.T) {
 func TestRefusalsAreShownAtTheirRows(t *testing.T) {
 	t.Parallel()
 	m := focusOn(t, newForm(Options{}), "insecure")
-	m, msg := submit(m)
+	m, msg := submit(t, m)
 	if msg != nil {
 		t.Fatalf("an empty form was submitted: %#v", msg)
 	}
@@ -247,7 +247,7 @@ func TestRefusalsAreShownAtTheirRows(t *testing.T) {
 	m = typeInto(t, m, "token_url", "ftp://example.com/token")
 	m = typeInto(t, m, "params", "audience")
 	m = typeInto(t, m, "timeout", "soon")
-	m, _ = submit(m)
+	m, _ = submit(t, m)
 	assertErrorUnder(t, m, "Token URL", `✗ "ftp://example.com/token" is not an http or https URL`)
 	assertErrorUnder(t, m, "Extra params", `✗ "audience" is not key=value`)
 	assertErrorUnder(t, m, "Timeout", `✗ "soon" is not a duration such as 30s or 2m`)
@@ -284,14 +284,14 @@ func TestMomoNeedsTheSubscriptionKey(t *testing.T) {
 	m = typeInto(t, m, "name", "momo-sandbox")
 	m = typeInto(t, m, "client_id", "0f3b-user")
 	m = typeInto(t, m, "client_secret", "api-key")
-	m, msg := submit(m)
+	m, msg := submit(t, m)
 	if msg != nil {
 		t.Fatal("momo was saved without a subscription key")
 	}
 	assertErrorUnder(t, m, "Subscription key", "✗ this preset needs your Ocp-Apim-Subscription-Key")
 	m = typeInto(t, m, headerPrefix+"Ocp-Apim-Subscription-Key", "sub-key")
 	m = choose(t, m, "product", "remittance")
-	_, msg = submit(m)
+	_, msg = submit(t, m)
 	sub, ok := msg.(SubmittedMsg)
 	if !ok {
 		t.Fatalf("not submitted: %#v", msg)
@@ -314,7 +314,7 @@ func TestNamesMustBeUnique(t *testing.T) {
 	m := choose(t, newForm(Options{Taken: taken}), "preset", "mtn")
 	m = typeInto(t, m, "name", "mtn-prod")
 	m = typeInto(t, m, "client_id", "cid")
-	m, msg := submit(m)
+	m, msg := submit(t, m)
 	if msg != nil {
 		t.Fatal("a taken name was accepted")
 	}
@@ -324,11 +324,11 @@ func TestNamesMustBeUnique(t *testing.T) {
 	orig := providers.Provider{Name: "mtn-prod", Preset: "mtn", ClientID: "cid"}
 	orig, _ = providers.ApplyPreset(orig)
 	m = newForm(Options{Taken: taken, Original: &orig})
-	if _, msg := submit(m); msg == nil {
+	if _, msg := submit(t, m); msg == nil {
 		t.Fatal("editing refused the provider's own name")
 	}
 	m = typeInto(t, m, "name", "other")
-	if _, msg := submit(m); msg != nil {
+	if _, msg := submit(t, m); msg != nil {
 		t.Fatal("an edit took another provider's name")
 	}
 }
@@ -338,6 +338,51 @@ func TestCancel(t *testing.T) {
 	_, cmd := send(newForm(Options{}), keyOf(tea.KeyEsc))
 	if cmd == nil || cmd() != (CancelledMsg{}) {
 		t.Fatal("esc did not cancel")
+	}
+}
+
+// TestEscOnAChangedFormAsks: esc leaves an untouched form at once, but
+// asks before it throws away what was typed; n and esc go back to it as
+// it was, y discards it.
+func TestEscOnAChangedFormAsks(t *testing.T) {
+	t.Parallel()
+	m := typeInto(t, newForm(Options{}), "name", "half")
+	m, cmd := send(m, keyOf(tea.KeyEsc))
+	if cmd != nil || !m.Asking() || !strings.Contains(view(m), "Discard your changes? y discard · n/esc keep editing") {
+		t.Fatalf("esc on a changed form did not ask:\n%s", view(m))
+	}
+	if got := m.ShortHelp(); len(got) != 2 || got[0].Help().Desc != "discard" {
+		t.Errorf("the help does not offer the answers: %v", got)
+	}
+	for _, k := range []tea.KeyMsg{{Type: tea.KeyRunes, Runes: []rune("n")}, keyOf(tea.KeyEsc)} {
+		m, _ = send(m, k)
+		if m.Asking() || m.value("name") != "half" {
+			t.Fatalf("%s did not go back to the form as it was", k)
+		}
+		m, _ = send(m, keyOf(tea.KeyEsc))
+	}
+	m, _ = send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")})
+	if !m.Asking() || m.value("name") != "half" {
+		t.Fatal("another key answered the question or reached the row")
+	}
+	_, cmd = send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
+	if cmd == nil || cmd() != (CancelledMsg{}) {
+		t.Fatal("y did not discard")
+	}
+}
+
+// TestRequiredRowsAreMarked: the rows a save refuses empty carry a *.
+func TestRequiredRowsAreMarked(t *testing.T) {
+	t.Parallel()
+	m := choose(t, newForm(Options{}), "preset", "momo")
+	for label, want := range map[string]bool{"Name": true, "Token URL": true, "API user": true,
+		"Subscription key": true, "Scope": false, "API key": false} {
+		if got := strings.HasPrefix(strings.TrimLeft(line(t, m, label), "▸ "), label+" *"); got != want {
+			t.Errorf("%s marked required: %v, want %v", label, got, want)
+		}
+	}
+	if !strings.Contains(strings.Split(view(m), "\n")[0], "* required") {
+		t.Error("the title does not say what * means")
 	}
 }
 
@@ -368,13 +413,13 @@ func TestHelpFollowsTheFocusedRow(t *testing.T) {
 		return strings.Join(out, " ")
 	}
 	m := newForm(Options{})
-	if got := enabled(m); got != "tab/↓ ←/→ ctrl+s esc" {
+	if got := enabled(m); got != "ctrl+s tab/shift+tab ←/→ esc" {
 		t.Errorf("on the preset: %q", got)
 	}
-	if got := enabled(focusOn(t, m, "name")); got != "tab/↓ ctrl+s esc" {
+	if got := enabled(focusOn(t, m, "name")); got != "ctrl+s tab/shift+tab esc" {
 		t.Errorf("on the name: %q", got)
 	}
-	if got := enabled(focusOn(t, m, "client_secret")); got != "tab/↓ ctrl+r ctrl+s esc" {
+	if got := enabled(focusOn(t, m, "client_secret")); got != "ctrl+s tab/shift+tab ctrl+r esc" {
 		t.Errorf("on the secret: %q", got)
 	}
 	var full int
@@ -398,7 +443,7 @@ func TestTryBodyFollowsTheMethod(t *testing.T) {
 	m = typeInto(t, m, "try_url", "https://api.example.com/sms")
 	m = choose(t, m, "try_method", "POST")
 	m = typeInto(t, m, "try_body", `{"to":"+4790000000"}`)
-	m, msg := submit(m)
+	m, msg := submit(t, m)
 	sub, ok := msg.(SubmittedMsg)
 	if !ok || sub.Provider.TryMethod != "POST" || sub.Provider.TryBody != `{"to":"+4790000000"}` {
 		t.Fatalf("POST with a body: %#v\n%s", msg, view(m))
@@ -408,7 +453,7 @@ func TestTryBodyFollowsTheMethod(t *testing.T) {
 	if shown(m, "Try body") {
 		t.Fatal("a try body row for GET")
 	}
-	_, msg = submit(m)
+	_, msg = submit(t, m)
 	if sub := msg.(SubmittedMsg); sub.Provider.TryBody != "" {
 		t.Fatalf("GET kept the body %q", sub.Provider.TryBody)
 	}
@@ -422,7 +467,7 @@ func TestURLWithPasswordIsRefused(t *testing.T) {
 	m = typeInto(t, m, "name", "demo")
 	m = typeInto(t, m, "token_url", "https://bob:Hunter2Secret@auth.example/token")
 	m = typeInto(t, m, "client_id", "app")
-	m, msg := submit(m)
+	m, msg := submit(t, m)
 	if msg != nil {
 		t.Fatalf("a URL with a password was submitted: %#v", msg)
 	}
@@ -436,5 +481,26 @@ func TestURLWithPasswordIsRefused(t *testing.T) {
 	v := view(m)
 	if !strings.Contains(v, "✗ the URL carries a user name or password") || strings.Count(v, "Hunter2Secret") != 1 {
 		t.Errorf("want the refusal shown, and the password only where it was typed:\n%s", v)
+	}
+}
+
+// TestEverySaveShowsEveryRefusal: one save marks every refused row, not
+// only the first that Validate finds.
+func TestEverySaveShowsEveryRefusal(t *testing.T) {
+	t.Parallel()
+	m := choose(t, newForm(Options{}), "grant_type", string(providers.GrantPassword))
+	m = typeInto(t, m, "token_url", "ftp://example.com/token")
+	m = typeInto(t, m, "jwks_url", "gopher://example.com/jwks")
+	m, msg := submit(t, m)
+	if msg != nil {
+		t.Fatalf("an empty form was submitted: %#v", msg)
+	}
+	assertErrorUnder(t, m, "Name", "✗ a provider needs a name")
+	assertErrorUnder(t, m, "Token URL", `✗ "ftp://example.com/token" is not an http or https URL`)
+	assertErrorUnder(t, m, "Client ID", "✗ a client id is needed")
+	assertErrorUnder(t, m, "Username", "✗ the password grant needs a username")
+	assertErrorUnder(t, m, "JWKS URL", `✗ "gopher://example.com/jwks" is not an http or https URL`)
+	if m.fields[m.focus].key != "name" {
+		t.Errorf("focus is on %q, want the first refused row", m.fields[m.focus].key)
 	}
 }

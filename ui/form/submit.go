@@ -27,9 +27,10 @@ func (m Model) submit() (Model, tea.Cmd) {
 	for _, fe := range errs {
 		i := m.index(fe.Field)
 		if i < 0 || !m.visible(i) {
-			if m.problem == "" {
-				m.problem = fe.Error()
+			if m.problem != "" {
+				m.problem += " · "
 			}
+			m.problem += fe.Error()
 			continue
 		}
 		if m.fields[i].err == "" {
@@ -49,20 +50,82 @@ func (m Model) submit() (Model, tea.Cmd) {
 	return m, m.fields[first].focus()
 }
 
+// standIn is a value that passes Validate for a row it can refuse, so
+// that once the row is refused the rest can still be checked; ok is false
+// for a row without one.
+func standIn(field string) (v string, ok bool) {
+	switch field {
+	case "name", "client_id", "username":
+		return "stand-in", true
+	case "token_url":
+		return "https://stand-in.invalid/token", true
+	case "grant_type":
+		return string(providers.GrantClientCredentials), true
+	case "grant_in":
+		return string(providers.GrantInBody), true
+	case "client_auth":
+		return string(providers.AuthBasic), true
+	case "logout_url", "revocation_url", "jwks_url", "try_url", "logout_method", "try_method", "params", "timeout":
+		return "", true // optional: empty passes
+	}
+	return "", false
+}
+
 // provider is the rows as a provider, with every reason it is refused:
-// the form's own checks, then the first one Validate finds.
+// the form's own checks, then Validate's. Validate stops at its first
+// refusal; so that one save shows every refused row, the refused row is
+// given a stand-in that passes and the provider checked again, until it
+// passes or refuses a row it has no stand-in for.
 func (m *Model) provider() (providers.Provider, []*providers.FieldError) {
+	p, errs, err := m.build(nil)
+	over := map[string]string{}
+	for err != nil {
+		var fe *providers.FieldError
+		if !errors.As(err, &fe) {
+			errs = append(errs, &providers.FieldError{Msg: err.Error()})
+			break
+		}
+		if h, ok := strings.CutPrefix(fe.Field, "headers."); ok {
+			fe = &providers.FieldError{Field: headerPrefix + h, Msg: fe.Msg}
+		}
+		errs = append(errs, fe)
+		v, ok := standIn(fe.Field)
+		if _, done := over[fe.Field]; !ok || done {
+			break
+		}
+		over[fe.Field] = v
+		_, _, err = m.build(over)
+	}
+	return p, errs
+}
+
+// build is the rows as a provider, with over in place of the rows it
+// names: the form's own refusals, and Validate's answer.
+func (m *Model) build(over map[string]string) (providers.Provider, []*providers.FieldError, error) {
 	p := m.base
-	get := func(key string) string { return strings.TrimSpace(m.fieldValue(key)) }
+	raw := func(key string) string {
+		if v, ok := over[key]; ok {
+			return v
+		}
+		return m.fieldValue(key)
+	}
+	get := func(key string) string {
+		if _, ok := over[key]; !ok {
+			if i := m.index(key); i >= 0 && !m.fields[i].edited() {
+				return raw(key) // as stored, not even trimmed
+			}
+		}
+		return strings.TrimSpace(raw(key))
+	}
 	p.Preset, p.Product, p.Name = get("preset"), get("product"), get("name")
 	p.TokenURL = get("token_url")
 	p.Grant = providers.Grant(get("grant_type"))
 	p.GrantIn = providers.GrantIn(get("grant_in"))
 	p.ClientAuth = providers.ClientAuth(get("client_auth"))
 	p.ClientID = get("client_id")
-	p.ClientSecret = providers.Secret(m.fieldValue("client_secret"))
+	p.ClientSecret = providers.Secret(raw("client_secret"))
 	p.Username = get("username")
-	p.Password = providers.Secret(m.fieldValue("password"))
+	p.Password = providers.Secret(raw("password"))
 	p.Scope = get("scope")
 	p.JWKSURL, p.RevocationURL = get("jwks_url"), get("revocation_url")
 	p.LogoutURL, p.LogoutMethod = get("logout_url"), get("logout_method")
@@ -71,7 +134,7 @@ func (m *Model) provider() (providers.Provider, []*providers.FieldError) {
 	// keeps what the provider had, as every row the form does not show.
 	p.TryBody = m.base.TryBody
 	if p.TryURL != "" && slices.Contains(bodyMethods, p.TryMethod) {
-		p.TryBody = m.fieldValue("try_body")
+		p.TryBody = raw("try_body")
 	}
 	p.Insecure = get("insecure") == "yes"
 
@@ -93,7 +156,7 @@ func (m *Model) provider() (providers.Provider, []*providers.FieldError) {
 		}
 	}
 	for _, h := range m.headers[p.Preset] {
-		v := m.fieldValue(headerPrefix + h)
+		v := raw(headerPrefix + h)
 		if v == "" {
 			refuse(headerPrefix+h, "this preset needs your "+h)
 			continue
@@ -112,15 +175,9 @@ func (m *Model) provider() (providers.Provider, []*providers.FieldError) {
 		if strings.Contains(err.Error(), "product") {
 			field = "product"
 		}
-		return p, append(errs, &providers.FieldError{Field: field, Msg: err.Error()})
+		return p, append(errs, &providers.FieldError{Field: field, Msg: err.Error()}), nil
 	}
-	var fe *providers.FieldError
-	if err := filled.Validate(); errors.As(err, &fe) {
-		errs = append(errs, fe)
-	} else if err != nil {
-		refuse("", err.Error())
-	}
-	return filled, errs
+	return filled, errs, filled.Validate()
 }
 
 // fieldValue is a visible row's value as typed (secrets are not trimmed).

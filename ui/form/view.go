@@ -11,8 +11,12 @@ import (
 	"github.com/tokenscope/tokenscope/providers/display"
 )
 
-// labelWidth is the width of the label column.
-const labelWidth = 16
+// nameWidth is the width of a row's name; labelWidth that of the label
+// column, the name and the mark of a required row (" *").
+const (
+	nameWidth  = 16
+	labelWidth = nameWidth + 2
+)
 
 // indent lines up error and hint lines under the values.
 const indent = 2 + labelWidth + 1
@@ -25,13 +29,17 @@ func (m Model) View() string {
 	if m.original != "" {
 		title = "Edit " + display.Text(m.original)
 	}
-	b.WriteString(m.st.Title.Render(m.fit(title)))
+	b.WriteString(m.fit(m.st.Title.Render(title) + "  " + m.st.Hint.Render("* required")))
 	b.WriteString("\n\n")
 
 	lines, above, below := m.window()
 	b.WriteString(strings.Join(lines, "\n"))
 	b.WriteString("\n")
 	switch {
+	case m.asking:
+		k := &m.KeyMap
+		b.WriteString(m.st.Error.Render(m.fit("Discard your changes? " + k.Discard.Help().Key + " " +
+			k.Discard.Help().Desc + " · " + k.Keep.Help().Key + " " + k.Keep.Help().Desc)))
 	case m.problem != "":
 		b.WriteString(m.st.Error.Render(m.fit("✗ " + display.Text(m.problem))))
 	case above > 0 || below > 0:
@@ -45,6 +53,16 @@ func (m Model) View() string {
 		b.WriteString(m.st.Scroll.Render(m.fit(strings.Join(parts, " · "))))
 	}
 	return b.String()
+}
+
+// required reports whether a row must be filled for the provider to be
+// saved: the rows Validate and the preset refuse empty.
+func (m Model) required(f *field) bool {
+	switch f.key {
+	case "name", "token_url", "client_id", "username":
+		return true
+	}
+	return strings.HasPrefix(f.key, headerPrefix)
 }
 
 // bodyHeight is how many rows' lines fit; 0 means no limit (unsized).
@@ -135,7 +153,10 @@ func (m Model) row(f *field, focused bool) string {
 		marker, label = m.st.FocusedPrompt.Render("▸ "), m.st.FocusedLabel
 	}
 	name := presetLabel(m.value("preset"), f.key, f.label)
-	name = ansi.Truncate(name, labelWidth, "…")
+	name = ansi.Truncate(name, nameWidth, "…")
+	if m.required(f) {
+		name += " *"
+	}
 	line := marker + label.Render(name+strings.Repeat(" ", labelWidth-ansi.StringWidth(name))) + " "
 	if f.kind != kindChoice {
 		return m.fit(line + m.inputView(f))

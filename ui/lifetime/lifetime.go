@@ -4,10 +4,7 @@
 // colours and the refreshes always agree.
 package lifetime
 
-import (
-	"strconv"
-	"time"
-)
+import "time"
 
 // Level is how healthy a token is at a given moment.
 type Level int
@@ -118,43 +115,4 @@ func (s Span) Fraction(now time.Time) float64 {
 		return 1
 	}
 	return float64(left) / float64(total)
-}
-
-// Countdown renders a positive duration compactly for a countdown column:
-// "59s", "4m 05s", "2h 13m", "3d 4h". It allocates only the result.
-func Countdown(d time.Duration) string {
-	if d < 0 {
-		d = -d
-	}
-	s := int64(d / time.Second)
-	var buf [24]byte
-	b := buf[:0]
-	switch {
-	case s < 60:
-		b = strconv.AppendInt(b, s, 10)
-		b = append(b, 's')
-	case s < 3600:
-		b = strconv.AppendInt(b, s/60, 10)
-		b = append(b, "m "...)
-		b = two(b, s%60)
-		b = append(b, 's')
-	case s < 86400:
-		b = strconv.AppendInt(b, s/3600, 10)
-		b = append(b, "h "...)
-		b = two(b, s%3600/60)
-		b = append(b, 'm')
-	default:
-		b = strconv.AppendInt(b, s/86400, 10)
-		b = append(b, "d "...)
-		b = strconv.AppendInt(b, s%86400/3600, 10)
-		b = append(b, 'h')
-	}
-	return string(b)
-}
-
-func two(b []byte, n int64) []byte {
-	if n < 10 {
-		b = append(b, '0')
-	}
-	return strconv.AppendInt(b, n, 10)
 }

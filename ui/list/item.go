@@ -103,6 +103,9 @@ type Styles struct {
 	Count    lipgloss.Style
 	Cursor   lipgloss.Style // the ▸ in front of the selected row
 	Selected lipgloss.Style // the selected row's name
+	// Row is laid under every cell of the selected row (its background),
+	// the other styles drawn on it.
+	Row      lipgloss.Style
 	Name     lipgloss.Style
 	Preset   lipgloss.Style
 	Muted    lipgloss.Style // "no token", the empty message
@@ -140,18 +143,33 @@ func (p paint) write(b *strings.Builder, text string) {
 	b.WriteString(p.close)
 }
 
-// paints are the row styles, reduced once per theme.
+// space writes n spaces in the paint's style.
+func (p paint) space(b *strings.Builder, n int) {
+	if n <= 0 {
+		return
+	}
+	b.WriteString(p.open)
+	spaces(b, n)
+	b.WriteString(p.close)
+}
+
+// paints are the row styles, reduced once per theme: those of a row, and
+// blank for the spaces between its cells.
 type paints struct {
 	cursor, selected, name, preset, muted, insecure paint
 	healthy, warning, danger, busy                  paint
+	blank                                           paint
 }
 
-func newPaints(s *Styles) *paints {
+// newPaints reduces the styles of s laid on row: the zero style for the
+// rows, s.Row for the selected one.
+func newPaints(s *Styles, row lipgloss.Style) *paints {
+	p := func(st lipgloss.Style) paint { return newPaint(st.Inherit(row)) }
 	return &paints{
-		cursor: newPaint(s.Cursor), selected: newPaint(s.Selected), name: newPaint(s.Name),
-		preset: newPaint(s.Preset), muted: newPaint(s.Muted), insecure: newPaint(s.Insecure),
-		healthy: newPaint(s.Healthy), warning: newPaint(s.Warning), danger: newPaint(s.Danger),
-		busy: newPaint(s.Busy),
+		cursor: p(s.Cursor), selected: p(s.Selected), name: p(s.Name),
+		preset: p(s.Preset), muted: p(s.Muted), insecure: p(s.Insecure),
+		healthy: p(s.Healthy), warning: p(s.Warning), danger: p(s.Danger),
+		busy: p(s.Busy), blank: newPaint(row),
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/tokenscope/tokenscope/providers/display"
 )
@@ -33,6 +34,7 @@ type Model struct {
 	// paints are the row styles reduced to escape sequences.
 	Styles *Styles
 	paints *paints
+	onRow  *paints // the selected row's
 
 	items  []Item
 	lower  []string       // lowercased "name preset", for filtering
@@ -79,7 +81,8 @@ func (m *Model) SetStyles(s *Styles) {
 }
 
 func (m *Model) applyStyles() {
-	m.paints = newPaints(m.Styles)
+	m.paints = newPaints(m.Styles, lipgloss.Style{})
+	m.onRow = newPaints(m.Styles, m.Styles.Row)
 	m.filter.PromptStyle = m.Styles.FilterPrompt
 	m.filter.TextStyle = m.Styles.FilterText
 	m.filter.PlaceholderStyle = m.Styles.Muted
@@ -90,6 +93,7 @@ func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.filter.Width = max(w-16, 1) // room for the prompt and "1000 of 1000"
 	m.clampOffset()
+	m.updateKeybindings() // paging depends on the height: help must not lie
 }
 
 // SetNow sets the time the countdowns count from.
@@ -352,10 +356,12 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Filter, k.ClearFilter, k.AcceptWhileFiltering, k.CancelWhileFiltering}
 }
 
-// FullHelp returns the bindings for the full help, in columns.
+// FullHelp returns the bindings for the full help, in columns: the keys
+// of the list as it is browsed. The keys of a filter being typed are on
+// the short help while it is typed.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.CursorUp, k.CursorDown, k.PrevPage, k.NextPage, k.GoToStart, k.GoToEnd},
-		{k.Filter, k.ClearFilter, k.AcceptWhileFiltering, k.CancelWhileFiltering},
+		{k.Filter, k.ClearFilter},
 	}
 }

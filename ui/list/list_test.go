@@ -2,23 +2,15 @@ package list
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
 	"github.com/tokenscope/tokenscope/ui/lifetime"
 )
-
-func TestMain(m *testing.M) {
-	lipgloss.SetColorProfile(termenv.Ascii)
-	os.Exit(m.Run())
-}
 
 var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
@@ -72,6 +64,7 @@ func newList(w, h int) Model {
 func lines(m Model) []string { return strings.Split(ansi.Strip(m.View()), "\n") }
 
 func TestViewShowsMarksAndCountdowns(t *testing.T) {
+	t.Parallel()
 	m := newList(60, 10)
 	got := ansi.Strip(m.View())
 	rows := strings.Split(got, "\n")
@@ -87,7 +80,7 @@ func TestViewShowsMarksAndCountdowns(t *testing.T) {
 		row int
 		has []string
 	}{
-		{1, []string{"▸ ●", "mtn-sandbox", "mtn", "50m 00s"}},
+		{1, []string{"▸ ●", "mtn-sandbox", "mtn", "50m"}},
 		{2, []string{"◐", "momo", "10s"}},
 		{3, []string{"○", "telenor", "expired"}},
 		{4, []string{"·", "oauth2-local", "no token"}},
@@ -107,6 +100,7 @@ func TestViewShowsMarksAndCountdowns(t *testing.T) {
 }
 
 func TestCountdownMovesWithTheClock(t *testing.T) {
+	t.Parallel()
 	m := newList(60, 10)
 	m.SetNow(now.Add(5 * time.Second))
 	if row := lines(m)[2]; !strings.Contains(row, "  5s") {
@@ -119,6 +113,7 @@ func TestCountdownMovesWithTheClock(t *testing.T) {
 }
 
 func TestBusyRowShowsSpinnerFrame(t *testing.T) {
+	t.Parallel()
 	m := newList(60, 10)
 	m.SetSpinnerFrame("⠋")
 	if row := lines(m)[5]; !strings.Contains(row, "⠋ mobifinance") {
@@ -127,6 +122,7 @@ func TestBusyRowShowsSpinnerFrame(t *testing.T) {
 }
 
 func TestNarrowDropsPresetColumn(t *testing.T) {
+	t.Parallel()
 	m := newList(30, 10)
 	for i, r := range lines(m) {
 		if w := ansi.StringWidth(r); w != 30 {
@@ -139,6 +135,7 @@ func TestNarrowDropsPresetColumn(t *testing.T) {
 }
 
 func TestNavigation(t *testing.T) {
+	t.Parallel()
 	m := newList(60, 5) // 4 rows visible
 	m = send(m, "down", "down")
 	if it, _ := m.Selected(); it.Name != "telenor" {
@@ -162,6 +159,7 @@ func TestNavigation(t *testing.T) {
 }
 
 func TestFilter(t *testing.T) {
+	t.Parallel()
 	m := newList(60, 10)
 	m = send(m, "/")
 	if m.FilterState() != Filtering {
@@ -195,6 +193,7 @@ func TestFilter(t *testing.T) {
 }
 
 func TestFilterNoMatch(t *testing.T) {
+	t.Parallel()
 	m := send(newList(60, 10), "/", "z", "z", "z")
 	if _, ok := m.Selected(); ok {
 		t.Error("a filter matching nothing still has a selection")
@@ -205,6 +204,7 @@ func TestFilterNoMatch(t *testing.T) {
 }
 
 func TestSetItemKeepsSelectionAndUpdatesRow(t *testing.T) {
+	t.Parallel()
 	m := send(newList(60, 10), "down")
 	if !m.SetItem(Item{Name: "momo", Preset: "momo", Busy: "refreshing"}) {
 		t.Fatal("SetItem of a known name failed")
@@ -221,6 +221,7 @@ func TestSetItemKeepsSelectionAndUpdatesRow(t *testing.T) {
 }
 
 func TestSetItemsKeepsSelection(t *testing.T) {
+	t.Parallel()
 	m := send(newList(60, 10), "down", "down")
 	items := sample()
 	items = append(items[:1:1], items[2:]...) // momo goes
@@ -231,6 +232,7 @@ func TestSetItemsKeepsSelection(t *testing.T) {
 }
 
 func TestEmptyList(t *testing.T) {
+	t.Parallel()
 	m := New(nil)
 	m.SetSize(40, 4)
 	if _, ok := m.Selected(); ok {
@@ -245,6 +247,7 @@ func TestEmptyList(t *testing.T) {
 }
 
 func TestPagingBindingsOnlyWhenPaged(t *testing.T) {
+	t.Parallel()
 	m := newList(60, 20)
 	if m.KeyMap.NextPage.Enabled() {
 		t.Error("page down enabled while every row fits")
@@ -264,6 +267,7 @@ func TestPagingBindingsOnlyWhenPaged(t *testing.T) {
 }
 
 func TestUnfocusedIgnoresKeys(t *testing.T) {
+	t.Parallel()
 	m := newList(60, 10)
 	m.SetFocused(false)
 	m = send(m, "down", "/")
@@ -272,5 +276,41 @@ func TestUnfocusedIgnoresKeys(t *testing.T) {
 	}
 	if m.KeyMap.CursorDown.Enabled() {
 		t.Error("cursor bindings enabled while unfocused")
+	}
+}
+
+// TestPagingKeysFollowTheSize: the items may arrive before the size; the
+// page keys, and so the help, follow the size that came last.
+func TestPagingKeysFollowTheSize(t *testing.T) {
+	m := newList(60, 2) // one row: paged
+	m.SetFocused(true)
+	if !m.KeyMap.NextPage.Enabled() {
+		t.Fatal("one row for several items: page down is off")
+	}
+	m.SetSize(60, 40)
+	if m.KeyMap.NextPage.Enabled() || m.KeyMap.PrevPage.Enabled() {
+		t.Error("every item fits, yet page up and down are still on")
+	}
+}
+
+// TestTitleSaysWhatIsOffScreen: when the rows do not all fit, the title
+// line counts those above and below the ones on screen.
+func TestTitleSaysWhatIsOffScreen(t *testing.T) {
+	t.Parallel()
+	m := newList(60, 4) // the title and three rows of seven
+	title := func() string { return strings.TrimSpace(strings.Split(ansi.Strip(m.View()), "\n")[0]) }
+	if got := title(); !strings.HasSuffix(got, "↓4 · 7") || strings.Contains(got, "↑") {
+		t.Errorf("at the top: %q, want ↓4 · 7", got)
+	}
+	m = send(m, "down", "down", "down", "down")
+	if got := title(); !strings.HasSuffix(got, "↑2 ↓2 · 7") {
+		t.Errorf("in the middle: %q, want ↑2 ↓2 · 7", got)
+	}
+	m = send(m, "G")
+	if got := title(); !strings.HasSuffix(got, "↑4 · 7") {
+		t.Errorf("at the end: %q, want ↑4 · 7", got)
+	}
+	if got := strings.TrimSpace(strings.Split(ansi.Strip(newList(60, 10).View()), "\n")[0]); strings.ContainsAny(got, "↑↓") {
+		t.Errorf("every row fits, yet the title says more: %q", got)
 	}
 }

@@ -73,6 +73,17 @@ func (m Model) titleLine() string {
 	if m.filterState != Unfiltered {
 		count = strconv.Itoa(len(m.visible)) + " of " + count
 	}
+	// What the rows on screen leave out above and below.
+	if above, below := m.offset, max(len(m.visible)-m.offset-m.rows(), 0); above > 0 || below > 0 {
+		more := ""
+		if above > 0 {
+			more = "↑" + strconv.Itoa(above) + " "
+		}
+		if below > 0 {
+			more += "↓" + strconv.Itoa(below) + " "
+		}
+		count = more + "· " + count
+	}
 	count = m.Styles.Count.Render(count)
 	var left string
 	if m.filterState == Filtering {
@@ -110,12 +121,15 @@ func (m Model) columns() (nw, pw int) {
 // so that the countdowns line up on the right edge.
 func (m Model) row(b *strings.Builder, p, nw, pw, slack int) {
 	it := &m.items[m.visible[p]]
-	pt := m.paints
-	mark, lvl := it.Status(m.now)
 	selected := p == m.cursor
+	pt := m.paints
+	if selected {
+		pt = m.onRow // the whole row on the selection's background
+	}
+	mark, lvl := it.Status(m.now)
 	if selected {
 		pt.cursor.write(b, "▸")
-		b.WriteByte(' ')
+		pt.blank.space(b, 1)
 	} else {
 		b.WriteString("  ")
 	}
@@ -124,7 +138,7 @@ func (m Model) row(b *strings.Builder, p, nw, pw, slack int) {
 		glyph = m.frame
 	}
 	pt.mark(mark).write(b, glyph)
-	b.WriteByte(' ')
+	pt.blank.space(b, 1)
 	// Names and presets come from import files: shown, like all outside
 	// text, through display.Text (the widths are measured the same way).
 	name := display.Text(it.Name)
@@ -140,32 +154,31 @@ func (m Model) row(b *strings.Builder, p, nw, pw, slack int) {
 		pt.name.write(b, name)
 	}
 	if pw > 0 {
-		b.WriteByte(' ')
+		pt.blank.space(b, 1)
 		preset := display.Text(it.Preset)
 		if cells(preset) > pw {
 			preset = ansi.Truncate(preset, pw, "…")
 		}
 		pt.preset.write(b, pad(preset, pw))
 	}
-	spaces(b, slack)
+	pt.blank.space(b, slack)
 	if it.Insecure {
-		b.WriteByte(' ')
+		pt.blank.space(b, 1)
 		pt.insecure.write(b, "⚠")
 	} else {
-		b.WriteString("  ")
+		pt.blank.space(b, 2)
 	}
-	b.WriteByte(' ')
-	text, tp := m.statusText(it, mark, lvl)
+	pt.blank.space(b, 1)
+	text, tp := m.statusText(pt, it, mark, lvl)
 	if len(text) > statusWidth {
 		text = text[:statusWidth-1] + "…"
 	}
-	spaces(b, statusWidth-cells(text))
+	pt.blank.space(b, statusWidth-cells(text))
 	tp.write(b, text)
 }
 
 // statusText is the right-hand column: the countdown, or what is going on.
-func (m Model) statusText(it *Item, mark Mark, lvl lifetime.Level) (string, paint) {
-	pt := m.paints
+func (m Model) statusText(pt *paints, it *Item, mark Mark, lvl lifetime.Level) (string, paint) {
 	switch mark {
 	case MarkBusy:
 		return it.Busy, pt.busy
@@ -181,7 +194,7 @@ func (m Model) statusText(it *Item, mark Mark, lvl lifetime.Level) (string, pain
 	if !it.Span.Known() {
 		return "no expiry", pt.muted
 	}
-	text := lifetime.Countdown(it.Span.Expires.Sub(m.now))
+	text := display.Duration(it.Span.Expires.Sub(m.now))
 	switch lvl {
 	case lifetime.Danger:
 		return text, pt.danger

@@ -1,235 +1,167 @@
-// Package styles turns a themes.Theme into the lipgloss styles of every
-// part of the explorer, built once by New and passed down to the
-// components, in the way soft-serve's pkg/ui/styles does. Components read
-// their group (List, Detail, Form, ...) and never build colours themselves.
+// Package styles turns a themes.Theme into the styles of every part of the
+// explorer, built once by New for one lipgloss renderer and passed down, in
+// the way soft-serve's pkg/ui/styles DefaultStyles(r) does. Each component
+// owns its Styles type (list.Styles, detail.Styles, form.Styles, ...); this
+// package is the one place that fills them, so no component builds a
+// colour and no style is copied from one group into another by hand.
 package styles
 
 import (
+	"io"
+
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"github.com/tokenscope/tokenscope/themes"
+	"github.com/tokenscope/tokenscope/ui/confirm"
+	"github.com/tokenscope/tokenscope/ui/detail"
+	"github.com/tokenscope/tokenscope/ui/form"
+	"github.com/tokenscope/tokenscope/ui/list"
+	"github.com/tokenscope/tokenscope/ui/status"
+	"github.com/tokenscope/tokenscope/ui/unlock"
 )
 
 // Styles is every style of the explorer, grouped by component.
 type Styles struct {
-	// Theme is the palette the styles were built from.
+	// Theme is the palette the styles are drawn in: the one asked for, or
+	// Mono when the terminal has no colour.
 	Theme themes.Theme
+	// NoColour reports that the renderer's terminal takes no colour (its
+	// profile is termenv.Ascii: NO_COLOR, CLICOLOR=0, a terminal without
+	// colour). The styles are then Mono's bold, reverse and underline,
+	// whatever theme was asked for.
+	NoColour bool
 
-	// App frames the whole screen.
-	App lipgloss.Style
 	// Pane frames the list and the detail panes.
 	Pane Pane
 	// Header is the top line: the program's name, the store, the theme.
 	Header Header
-	// StatusBar is the line under the panes that reports the last action.
-	StatusBar StatusBar
-	// List is the provider list.
-	List List
-	// Detail is the pane about the selected provider.
-	Detail Detail
-	// Marks are the status glyphs of a provider.
-	Marks Marks
-	// Progress is the token lifetime bar.
-	Progress Progress
-	// Form is the add and edit form.
-	Form Form
-	// Unlock is the unlock and first-run screen.
-	Unlock Unlock
+	// Status is the line under the panes that reports the last action.
+	Status status.Styles
+	// HelpPage is the full help page's title and column titles.
+	HelpPage HelpPage
 	// Help is the short and full help, in the bubbles help component's
 	// own shape.
 	Help help.Styles
-	// Dialog is a question that needs an answer: delete, logout.
-	Dialog Dialog
+	// Backdrop is the panes behind a question: plain text, dimmed.
+	Backdrop lipgloss.Style
 	// Spinner is the spinner shown while something runs.
 	Spinner lipgloss.Style
+
+	List    list.Styles
+	Detail  detail.Styles
+	Form    form.Styles
+	Unlock  unlock.Styles
+	Confirm confirm.Styles
 }
 
-// Pane frames one pane; the focused pane's border is the accent colour.
+// Pane is the frame of a pane, focused or not.
 type Pane struct {
-	Focused lipgloss.Style
-	Blurred lipgloss.Style
+	Focused, Blurred Frame
+	// More is the count of lines off the pane, set in its frame.
+	More lipgloss.Style
+}
+
+// Frame is a pane's border: its glyphs and the style of its lines.
+type Frame struct {
+	Border lipgloss.Border
+	Style  lipgloss.Style
 }
 
 // Header is the top line of the screen.
 type Header struct {
-	Bar      lipgloss.Style
 	Title    lipgloss.Style // "tokenscope"
-	Subtitle lipgloss.Style // the store directory, "demo"
+	Subtitle lipgloss.Style // the store directory, the theme
 	Badge    lipgloss.Style // a short highlighted word such as DEMO
 }
 
-// StatusBar is the line that reports the last action's outcome.
-type StatusBar struct {
-	Bar   lipgloss.Style
-	Text  lipgloss.Style
-	OK    lipgloss.Style // "copied the bearer header (valid 4m 12s)"
-	Error lipgloss.Style // a failure, never swallowed
-	Info  lipgloss.Style // something under way
-	Key   lipgloss.Style // a key named in a message
+// HelpPage is the full help page: every key of the main screen, those
+// that do nothing at the moment dimmed.
+type HelpPage struct {
+	Title       lipgloss.Style // "Keys"
+	Note        lipgloss.Style // what the page lists
+	Section     lipgloss.Style // a column's title
+	Key         lipgloss.Style // a key that works now
+	Desc        lipgloss.Style // what it does
+	Unavailable lipgloss.Style // a key, and what it does, that does nothing now
 }
 
-// List is the provider list.
-type List struct {
-	Header    lipgloss.Style // column titles
-	Row       lipgloss.Style
-	Selected  lipgloss.Style // the whole selected row
-	Name      lipgloss.Style
-	Preset    lipgloss.Style
-	Countdown lipgloss.Style
-	Expired   lipgloss.Style // a countdown that has run out
-	Filter    lipgloss.Style // the filter text
-	Prompt    lipgloss.Style // the filter prompt "/"
-	Empty     lipgloss.Style // "no providers yet"
-}
-
-// Detail is the pane about the selected provider.
-type Detail struct {
-	Title   lipgloss.Style // the provider's name
-	Badge   lipgloss.Style // its preset
-	Section lipgloss.Style // "JWT claims", "History"
-	Label   lipgloss.Style // "Expires"
-	Value   lipgloss.Style
-	Key     lipgloss.Style // a claim or field name
-	Muted   lipgloss.Style
-	Secret  lipgloss.Style // the masked or revealed token
-	OK      lipgloss.Style // "verified"
-	Warning lipgloss.Style
-	Error   lipgloss.Style
-	Hint    lipgloss.Style
-}
-
-// Progress is the lifetime bar: its fill takes the colour of the level the
-// token is at.
-type Progress struct {
-	Healthy lipgloss.Style
-	Warning lipgloss.Style
-	Danger  lipgloss.Style
-	Track   lipgloss.Style // the unfilled part
-	// Full and Empty are the cells of the filled and unfilled parts; they
-	// differ in shape so the bar reads without colour.
-	Full, Empty rune
-}
-
-// Dialog is a modal question.
-type Dialog struct {
-	Box          lipgloss.Style
-	Title        lipgloss.Style
-	Text         lipgloss.Style
-	Button       lipgloss.Style
-	ActiveButton lipgloss.Style
-}
-
-// New builds the styles of a theme. Call it once per theme change and pass
-// the result down; lipgloss styles are values, so it is safe to share.
-func New(t themes.Theme) Styles {
-	p := newPalette(t)
-	s := Styles{Theme: t}
-
-	s.App = lipgloss.NewStyle().Foreground(t.Text)
-	s.Pane = Pane{
-		Focused: lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.Accent),
-		Blurred: lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.Border),
+// New builds the styles of theme t for the terminal of renderer r (nil
+// means lipgloss's default renderer). Call it once per theme change and
+// pass the result down; lipgloss styles are values, safe to share.
+//
+// When r's terminal takes no colour, the styles are Mono's whatever t is,
+// drawn with a renderer that keeps bold, reverse and underline: termenv's
+// Ascii profile drops every attribute along with the colours, which would
+// make the focused pane, the selected row and an error look alike.
+func New(t themes.Theme, r *lipgloss.Renderer) *Styles {
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
 	}
-	s.Header = Header{
-		Bar:      lipgloss.NewStyle().Padding(0, 1),
+	s := &Styles{Theme: t}
+	if r.ColorProfile() == termenv.Ascii {
+		s.NoColour, s.Theme, r = true, themes.Mono(), attributesOnly()
+	}
+	t = s.Theme
+	p := newPalette(t, r)
+
+	s.Pane = newPane(t, r)
+	s.Pane.More = p.muted
+	s.Header = Header{Title: p.title, Subtitle: p.muted, Badge: p.badge}
+	s.Status = status.Styles{Info: p.info, Success: p.ok, Warning: p.warning, Error: p.danger}
+	s.Help = newHelp(t, r)
+	s.HelpPage = HelpPage{Title: p.title, Note: p.muted, Section: p.section,
+		Key: s.Help.FullKey, Desc: p.text, Unavailable: p.dim}
+	s.Spinner = r.NewStyle().Foreground(t.Info)
+	s.Backdrop = p.dim
+	if t.Mono {
+		s.Backdrop = s.Backdrop.UnsetItalic() // faint only: italic everywhere is noise
+	}
+
+	s.List = list.Styles{
+		Title:        p.section,
+		Count:        p.muted,
+		Cursor:       p.title,
+		Selected:     p.selected,
+		Row:          p.row,
+		Name:         p.text.Bold(true),
+		Preset:       p.muted,
+		Muted:        p.muted.Italic(true),
+		Insecure:     p.warning,
+		Healthy:      p.ok,
+		Warning:      p.warning,
+		Danger:       p.danger,
+		Busy:         p.info,
+		FilterPrompt: p.accent.Bold(true),
+		FilterText:   p.accent,
+	}
+	pr := newProgress(t, r)
+	s.Detail = detail.Styles{
 		Title:    p.title,
-		Subtitle: p.muted,
 		Badge:    p.badge,
+		Section:  p.section,
+		Label:    p.muted,
+		Value:    p.text,
+		Key:      p.accent,
+		Muted:    p.muted,
+		Secret:   p.text.Italic(true),
+		Healthy:  pr.healthy,
+		Warning:  pr.warning,
+		Danger:   pr.danger,
+		Busy:     s.Spinner,
+		BarEmpty: pr.track,
+		Error:    p.danger,
+		Hint:     p.info.Italic(true),
 	}
-	s.StatusBar = StatusBar{
-		Bar:   lipgloss.NewStyle().Padding(0, 1),
-		Text:  p.text,
-		OK:    p.ok,
-		Error: p.danger,
-		Info:  p.info,
-		Key:   p.accent.Bold(true),
-	}
-	s.List = List{
-		Header:    p.muted.Bold(true),
-		Row:       p.text,
-		Selected:  p.selected,
-		Name:      p.text.Bold(true),
-		Preset:    p.muted,
-		Countdown: p.text,
-		Expired:   p.danger,
-		Filter:    p.accent,
-		Prompt:    p.accent.Bold(true),
-		Empty:     p.muted.Italic(true),
-	}
-	s.Detail = Detail{
-		Title:   p.title,
-		Badge:   p.badge,
-		Section: p.section,
-		Label:   p.muted,
-		Value:   p.text,
-		Key:     p.accent,
-		Muted:   p.muted,
-		Secret:  p.text.Italic(true),
-		OK:      p.ok,
-		Warning: p.warning,
-		Error:   p.danger,
-		Hint:    p.info.Italic(true),
-	}
-	s.Marks = newMarks(t, p)
-	s.Progress = newProgress(t)
-	s.Form = newForm(t, p)
-	s.Unlock = newUnlock(t, p)
-	s.Help = newHelp(t)
-	s.Dialog = Dialog{
-		Box:          lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.Accent).Padding(1, 2),
-		Title:        p.title,
-		Text:         p.text,
-		Button:       lipgloss.NewStyle().Foreground(t.Muted).Padding(0, 2),
-		ActiveButton: p.badge.Padding(0, 2),
-	}
-	s.Spinner = lipgloss.NewStyle().Foreground(t.Info)
-	return s
-}
-
-// Form is the add and edit provider form.
-type Form struct {
-	Title         lipgloss.Style // "Add a provider"
-	Doc           lipgloss.Style // the chosen preset's note
-	Label         lipgloss.Style
-	FocusedLabel  lipgloss.Style
-	Prompt        lipgloss.Style // the marker before a blurred field
-	FocusedPrompt lipgloss.Style // the marker before the focused field
-	Text          lipgloss.Style // what the user typed
-	Placeholder   lipgloss.Style
-	Cursor        lipgloss.Style
-	Choice        lipgloss.Style // the value of a field cycled with left/right
-	FocusedChoice lipgloss.Style
-	Arrow         lipgloss.Style // the ‹ › around a focused choice
-	Error         lipgloss.Style // the message under a refused field
-	Hint          lipgloss.Style // a note under a field
-	Scroll        lipgloss.Style // "↑ 3 more" when the form scrolls
-}
-
-// Unlock is the unlock and first-run screen.
-type Unlock struct {
-	Box    lipgloss.Style
-	Title  lipgloss.Style
-	Text   lipgloss.Style
-	Label  lipgloss.Style
-	Prompt lipgloss.Style
-	Input  lipgloss.Style
-	Error  lipgloss.Style
-	Hint   lipgloss.Style
-	Busy   lipgloss.Style // the spinner and its text
-}
-
-func newForm(t themes.Theme, p palette) Form {
-	f := Form{
+	s.Form = form.Styles{
 		Title:         p.title,
-		Doc:           p.muted.Italic(true),
 		Label:         p.muted,
 		FocusedLabel:  p.accent.Bold(true),
-		Prompt:        p.muted,
 		FocusedPrompt: p.accent.Bold(true),
 		Text:          p.text,
 		Placeholder:   p.muted.Faint(true),
-		Cursor:        lipgloss.NewStyle().Foreground(t.Accent),
+		Cursor:        r.NewStyle().Foreground(t.Accent),
 		Choice:        p.text,
 		FocusedChoice: p.accent.Bold(true),
 		Arrow:         p.accent,
@@ -238,14 +170,10 @@ func newForm(t themes.Theme, p palette) Form {
 		Scroll:        p.muted.Italic(true),
 	}
 	if t.Mono {
-		f.FocusedLabel = f.FocusedLabel.Underline(true)
+		s.Form.FocusedLabel = s.Form.FocusedLabel.Underline(true)
 	}
-	return f
-}
-
-func newUnlock(t themes.Theme, p palette) Unlock {
-	return Unlock{
-		Box:    lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.Accent).Padding(1, 3),
+	s.Unlock = unlock.Styles{
+		Box:    r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.Accent).Padding(1, 3),
 		Title:  p.title,
 		Text:   p.text,
 		Label:  p.muted,
@@ -255,4 +183,35 @@ func newUnlock(t themes.Theme, p palette) Unlock {
 		Hint:   p.muted.Italic(true),
 		Busy:   p.info,
 	}
+	s.Confirm = confirm.Styles{
+		Box:      r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.Accent).Padding(1, 2),
+		Question: p.title,
+		Detail:   p.text,
+		Keys:     p.muted,
+	}
+	return s
+}
+
+// attributesOnly is a renderer that writes SGR attributes (bold, reverse,
+// underline, faint) and, given the Mono palette, no colour at all. Its
+// profile is set, not read from the environment, so NO_COLOR does not turn
+// it back into Ascii.
+func attributesOnly() *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.ANSI)
+	r.SetHasDarkBackground(true) // Mono has no colour to choose between
+	return r
+}
+
+func newPane(t themes.Theme, r *lipgloss.Renderer) Pane {
+	p := Pane{
+		Focused: Frame{Border: lipgloss.RoundedBorder(), Style: r.NewStyle().Foreground(t.Accent)},
+		Blurred: Frame{Border: lipgloss.RoundedBorder(), Style: r.NewStyle().Foreground(t.Border)},
+	}
+	if t.Mono {
+		// Without colour the focused pane is told by its heavier lines.
+		p.Focused = Frame{Border: lipgloss.ThickBorder(), Style: r.NewStyle().Bold(true)}
+		p.Blurred.Style = p.Blurred.Style.Faint(true)
+	}
+	return p
 }

@@ -2,6 +2,7 @@ package styles
 
 import (
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -11,99 +12,157 @@ import (
 	"github.com/tokenscope/tokenscope/themes"
 )
 
-// trueColor renders with a 24-bit renderer on a dark background, so the
-// test sees the escape sequences a real terminal would get.
-func trueColor(s lipgloss.Style, text string) string {
+// renderer is a test's own renderer of the given profile on a dark
+// background, so no test changes lipgloss's global one.
+func renderer(p termenv.Profile) *lipgloss.Renderer {
 	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.TrueColor)
+	r.SetColorProfile(p)
 	r.SetHasDarkBackground(true)
-	return s.Renderer(r).Render(text)
+	return r
 }
 
-func TestMarksAreDistinctSingleCells(t *testing.T) {
+func trueColor(t themes.Theme) *Styles { return New(t, renderer(termenv.TrueColor)) }
+
+// styleFields lists every lipgloss.Style in v (a struct), by path.
+func styleFields(prefix string, v reflect.Value, out map[string]lipgloss.Style) {
+	for i := range v.NumField() {
+		f, name := v.Field(i), prefix+v.Type().Field(i).Name
+		switch x := f.Interface().(type) {
+		case lipgloss.Style:
+			out[name] = x
+		case themes.Theme:
+		default:
+			if f.Kind() == reflect.Struct {
+				styleFields(name+".", f, out)
+			}
+		}
+	}
+}
+
+// TestEveryStyleIsBuilt: every style of every group draws something, so a
+// field New forgets to fill (rendering plain) fails here.
+func TestEveryStyleIsBuilt(t *testing.T) {
+	t.Parallel()
+	all := map[string]lipgloss.Style{}
+	styleFields("", reflect.ValueOf(*trueColor(themes.Default())), all)
+	if len(all) < 60 {
+		t.Fatalf("only %d styles found", len(all))
+	}
+	for name, st := range all {
+		if st.Render("x") == "x" {
+			t.Errorf("%s renders plain text: not built", name)
+		}
+	}
+}
+
+func TestStatusStylesAreDistinct(t *testing.T) {
 	t.Parallel()
 	for _, th := range themes.All() {
-		m := New(th).Marks
-		all := []Mark{m.Valid, m.Expiring, m.Expired, m.NoToken, m.Fetching, m.Failed}
-		glyphs, labels := map[string]bool{}, map[string]bool{}
-		for _, mk := range all {
-			if w := lipgloss.Width(mk.Glyph); w != 1 {
-				t.Errorf("%s: mark %q is %d cells wide, want 1", th.Name, mk.Glyph, w)
+		if th.Mono {
+			continue // mono tells the marks apart by their glyphs
+		}
+		s := trueColor(th)
+		seen := map[string]string{}
+		for name, st := range map[string]lipgloss.Style{
+			"healthy": s.List.Healthy, "warning": s.List.Warning, "danger": s.List.Danger,
+			"busy": s.List.Busy, "muted": s.List.Muted,
+		} {
+			out := st.Render("●")
+			if other, ok := seen[out]; ok {
+				t.Errorf("%s: the %s and %s marks look the same: %q", th.Name, name, other, out)
 			}
-			if glyphs[mk.Glyph] || labels[mk.Label] || mk.Label == "" {
-				t.Errorf("%s: mark %q/%q is empty or repeated", th.Name, mk.Glyph, mk.Label)
-			}
-			glyphs[mk.Glyph], labels[mk.Label] = true, true
+			seen[out] = name
 		}
 	}
 }
 
 func TestMarksTakeTheThemeColours(t *testing.T) {
 	t.Parallel()
-	s := New(themes.Default())
+	s := trueColor(themes.Default())
 	// #3FB950 and #F85149 are the default palette's dark OK and Danger.
-	if got := trueColor(s.Marks.Valid.Style, "x"); !strings.Contains(got, "38;2;63;185;80") {
+	if got := s.List.Healthy.Render("x"); !strings.Contains(got, "38;2;63;185;80") {
 		t.Errorf("valid mark %q is not drawn in the OK colour", got)
 	}
-	if got := trueColor(s.Marks.Expired.Style, "x"); !strings.Contains(got, "38;2;248;81;73") {
+	if got := s.List.Danger.Render("x"); !strings.Contains(got, "38;2;248;81;73") {
 		t.Errorf("expired mark %q is not drawn in the danger colour", got)
 	}
-	if got := trueColor(s.List.Selected, "x"); !strings.Contains(got, "48;2;") {
+	if got := s.List.Selected.Render("x"); !strings.Contains(got, "48;2;") {
 		t.Errorf("selected row %q has no background", got)
 	}
 }
 
 func TestMonoUsesNoColour(t *testing.T) {
 	t.Parallel()
-	s := New(themes.Mono())
-	styled := map[string]lipgloss.Style{
-		"selected": s.List.Selected, "valid": s.Marks.Valid.Style, "expired": s.Marks.Expired.Style,
-		"error": s.StatusBar.Error, "title": s.Detail.Title, "badge": s.Detail.Badge,
-		"focused label": s.Form.FocusedLabel, "danger bar": s.Progress.Danger, "help key": s.Help.ShortKey,
-	}
-	for name, st := range styled {
-		out := trueColor(st, "x")
+	s := trueColor(themes.Mono())
+	all := map[string]lipgloss.Style{}
+	styleFields("", reflect.ValueOf(*s), all)
+	for name, st := range all {
+		out := st.Render("x")
 		if strings.Contains(out, "38;") || strings.Contains(out, "48;") {
 			t.Errorf("mono %s %q carries a colour", name, out)
 		}
 	}
 	// Without colour, attributes must tell the roles apart: reverse for the
-	// selection, underline for titles.
-	if out := trueColor(s.List.Selected, "x"); !sgr(out)["7"] {
+	// selection and errors, underline for titles, a heavy focused frame.
+	if out := s.List.Selected.Render("x"); !sgr(out)["7"] {
 		t.Errorf("mono selection %q is not reversed", out)
 	}
-	if out := trueColor(s.Detail.Title, "x"); !sgr(out)["4"] {
+	if out := s.Status.Error.Render("x"); !sgr(out)["7"] {
+		t.Errorf("mono error %q is not reversed", out)
+	}
+	if out := s.Detail.Title.Render("x"); !sgr(out)["4"] {
 		t.Errorf("mono title %q is not underlined", out)
 	}
-	if trueColor(s.Marks.Valid.Style, "x") == trueColor(s.Marks.Failed.Style, "x") && s.Marks.Valid.Glyph == s.Marks.Failed.Glyph {
-		t.Error("mono valid and failed marks look the same")
+	if s.Pane.Focused.Border == s.Pane.Blurred.Border {
+		t.Error("mono focused and blurred panes have the same frame")
 	}
 }
 
 func TestProgressLevelsDiffer(t *testing.T) {
 	t.Parallel()
 	for _, th := range themes.All() {
-		p := New(th).Progress
-		if p.Full == p.Empty {
-			t.Errorf("%s: full and empty cells are both %q", th.Name, p.Full)
-		}
 		if th.Mono {
-			continue
+			continue // the countdown beside mono's bar says the level
 		}
-		h, w, d := trueColor(p.Healthy, "█"), trueColor(p.Warning, "█"), trueColor(p.Danger, "█")
-		if h == w || w == d || h == d {
-			t.Errorf("%s: progress levels are not all distinct: %q %q %q", th.Name, h, w, d)
+		d := trueColor(th).Detail
+		h, w, x := d.Healthy.Render("█"), d.Warning.Render("█"), d.Danger.Render("█")
+		if h == w || w == x || h == x {
+			t.Errorf("%s: progress levels are not all distinct: %q %q %q", th.Name, h, w, x)
 		}
 	}
 }
 
-func TestAsciiProfileRendersPlainText(t *testing.T) {
+// TestNoColourTerminalDrawsMono: on a terminal of termenv's Ascii profile
+// (NO_COLOR) the styles are mono's whatever the theme asked for, and its
+// bold, reverse and underline reach the output, which Ascii alone drops.
+func TestNoColourTerminalDrawsMono(t *testing.T) {
 	t.Parallel()
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	s := New(themes.HighContrast())
-	if got := s.Detail.Badge.Renderer(r).Render("momo"); got != " momo " {
-		t.Errorf("badge under NO_COLOR = %q, want %q", got, " momo ")
+	ascii := renderer(termenv.Ascii)
+	if got := ascii.NewStyle().Bold(true).Reverse(true).Render("x"); got != "x" {
+		t.Fatalf("the Ascii profile kept attributes (%q): this fix is moot", got)
+	}
+	s := New(themes.HighContrast(), ascii)
+	if !s.NoColour || s.Theme.Name != "mono" {
+		t.Fatalf("NoColour %v, theme %q; want mono", s.NoColour, s.Theme.Name)
+	}
+	for name, c := range map[string]struct {
+		st   lipgloss.Style
+		want string
+	}{
+		"selected row": {s.List.Selected, "\x1b[1;7mx\x1b[0m"},
+		"error":        {s.Status.Error, "\x1b[1;7mx\x1b[0m"},
+		"focused pane": {s.Pane.Focused.Style, "\x1b[1mx\x1b[0m"},
+		"plain text":   {s.Detail.Value, "x"},
+	} {
+		if got := c.st.Render("x"); got != c.want {
+			t.Errorf("%s = %q, want %q", name, got, c.want)
+		}
+	}
+	if p := sgr(s.Header.Title.Render("x")); !p["1"] || !p["4"] {
+		t.Errorf("title %q is not bold and underlined", s.Header.Title.Render("x"))
+	}
+	if s := New(themes.HighContrast(), renderer(termenv.ANSI256)); s.NoColour || s.Theme.Name != "high-contrast" {
+		t.Errorf("a colour terminal got NoColour %v, theme %q", s.NoColour, s.Theme.Name)
 	}
 }
 
@@ -122,4 +181,28 @@ func sgr(out string) map[string]bool {
 		params[p] = true
 	}
 	return params
+}
+
+// TestDimmedLooksDimmed: in every theme, and on a terminal without colour,
+// a key that does nothing now is drawn unlike one that works, and the
+// panes behind a question unlike the panes themselves.
+func TestDimmedLooksDimmed(t *testing.T) {
+	t.Parallel()
+	all := []*Styles{New(themes.Default(), renderer(termenv.Ascii))}
+	for _, th := range themes.All() {
+		all = append(all, trueColor(th))
+	}
+	for _, s := range all {
+		hp := &s.HelpPage
+		off := hp.Unavailable.Render("x")
+		if off == hp.Key.Render("x") || off == hp.Desc.Render("x") {
+			t.Errorf("%s (no colour %v): an unavailable key looks available: %q", s.Theme.Name, s.NoColour, off)
+		}
+		if back := s.Backdrop.Render("x"); back == s.Detail.Value.Render("x") || back == "x" {
+			t.Errorf("%s (no colour %v): the backdrop is not dimmed: %q", s.Theme.Name, s.NoColour, back)
+		}
+		if row := s.List.Row.Render("x"); row == "x" {
+			t.Errorf("%s (no colour %v): the selected row has no background: %q", s.Theme.Name, s.NoColour, row)
+		}
+	}
 }

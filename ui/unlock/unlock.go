@@ -12,9 +12,9 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/tokenscope/tokenscope/store"
-	"github.com/tokenscope/tokenscope/ui/styles"
 )
 
 // UnlockedMsg says the vault is open; the screen is done.
@@ -33,8 +33,21 @@ type Options struct {
 	Open func(passphrase []byte) (*store.Vault, error)
 	// Init creates the vault on first run, likewise.
 	Init func(passphrase []byte) (*store.Vault, error)
-	// Styles are the screen's looks.
-	Styles styles.Unlock
+	// Styles are the screen's looks; ui/styles builds them from the theme.
+	Styles Styles
+}
+
+// Styles are the screen's looks. The zero value renders plain text.
+type Styles struct {
+	Box    lipgloss.Style
+	Title  lipgloss.Style
+	Text   lipgloss.Style
+	Label  lipgloss.Style
+	Prompt lipgloss.Style // the cursor
+	Input  lipgloss.Style
+	Error  lipgloss.Style
+	Hint   lipgloss.Style
+	Busy   lipgloss.Style // the spinner and its text
 }
 
 type step int
@@ -55,7 +68,7 @@ type Model struct {
 	firstRun bool
 	open     func([]byte) (*store.Vault, error)
 	init     func([]byte) (*store.Vault, error)
-	st       styles.Unlock
+	st       Styles
 
 	pass, again textinput.Model
 	spin        spinner.Model
@@ -92,7 +105,7 @@ func New(o Options) Model {
 	return m
 }
 
-func newField(st styles.Unlock) textinput.Model {
+func newField(st Styles) textinput.Model {
 	f := textinput.New()
 	f.Prompt = ""
 	f.EchoMode = textinput.EchoPassword

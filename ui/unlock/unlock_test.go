@@ -10,19 +10,10 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
 	"github.com/tokenscope/tokenscope/store"
-	"github.com/tokenscope/tokenscope/themes"
-	"github.com/tokenscope/tokenscope/ui/styles"
 )
-
-func TestMain(m *testing.M) {
-	lipgloss.SetColorProfile(termenv.Ascii)
-	m.Run()
-}
 
 // kdf is an Open or Init that records the passphrases it was given and
 // keeps the slices, to check they were wiped.
@@ -53,7 +44,7 @@ func passphrase(want string, v *store.Vault) func(string) (*store.Vault, error) 
 func newModel(firstRun bool, k *kdf) Model {
 	m := New(Options{
 		Dir: "/home/ada/.config/tokenscope", FirstRun: firstRun,
-		Open: k.call, Init: k.call, Styles: styles.New(themes.Default()).Unlock,
+		Open: k.call, Init: k.call,
 	})
 	m.SetSize(80, 24)
 	return m

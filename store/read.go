@@ -1,0 +1,159 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"runtime"
+	"sync"
+)
+
+// errMoved says a provider file the index named is gone and the index
+// changed since: a commit replaced both. The reader starts again.
+var errMoved = errors.New("the store changed while it was read")
+
+// readIndex returns the index as vault.age holds it now, decrypting only
+// when its bytes changed since this Vault last saw them. A vault of the
+// old layout (schema version 1) is migrated first, under the lock: taken
+// here unless the caller holds it (locked). The caller holds v.mu and
+// must not change the result.
+func (v *Vault) readIndex(locked bool) (*index, error) {
+	data, err := readVault(v.dir)
+	if err != nil {
+		return nil, err
+	}
+	if c, ok := v.cache[vaultFile]; ok && c.idx != nil && bytes.Equal(c.raw, data) {
+		return c.idx, nil
+	}
+	path := filepath.Join(v.dir, vaultFile)
+	text, err := unseal(path, data, v.id)
+	if err != nil {
+		return nil, err
+	}
+	idx, legacy, err := decodeIndex(text)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if legacy != nil {
+		if !locked {
+			if err := v.locked(func() error { _, err := v.readIndex(true); return err }); err != nil {
+				return nil, err
+			}
+			return v.readIndex(false)
+		}
+		if err := v.migrate(legacy); err != nil {
+			return nil, fmt.Errorf("%s: move to the new layout: %w", path, err)
+		}
+		return v.readIndex(true)
+	}
+	v.cache[vaultFile] = cached{raw: data, idx: idx}
+	return idx, nil
+}
+
+// readGroups reads the named provider files of idx, decrypting those that
+// changed since this Vault last saw them, several at once. Each must hold
+// exactly the providers idx says it does. The caller holds v.mu and must
+// not change the result.
+func (v *Vault) readGroups(idx *index, files []string, locked bool) (map[string][]Entry, error) {
+	out := make(map[string][]Entry, len(files))
+	type job struct {
+		file    string
+		data    []byte
+		entries []Entry
+		err     error
+	}
+	var jobs []*job
+	for _, f := range files {
+		data, err := readSafe(v.dir, f, nil)
+		if errors.Is(err, fs.ErrNotExist) {
+			if !locked && v.indexChanged() {
+				return nil, errMoved
+			}
+			return nil, refuse(ErrCorrupt, filepath.Join(v.dir, f), "is missing: restore it from a backup")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if c, ok := v.cache[f]; ok && c.entries != nil && bytes.Equal(c.raw, data) {
+			out[f] = c.entries
+			continue
+		}
+		jobs = append(jobs, &job{file: f, data: data})
+	}
+	decode := func(j *job) {
+		path := filepath.Join(v.dir, j.file)
+		text, err := unseal(path, j.data, v.id)
+		if err != nil {
+			j.err = err
+			return
+		}
+		if j.entries, err = decodeGroup(text); err != nil {
+			j.err = fmt.Errorf("%s: %w", path, err)
+			return
+		}
+		if !idx.holds(j.file, j.entries) {
+			j.err = refuse(ErrCorrupt, path, "does not hold the providers %s lists for it: replaced or restored apart from it", vaultFile)
+		}
+	}
+	// Decryption (an X25519 exchange per file) is the cost of reading many
+	// files: spread it over the processors. idx.find fills its map on first
+	// use: fill it here, before it is shared.
+	idx.find("")
+	var wg sync.WaitGroup
+	work := make(chan *job)
+	for range min(len(jobs), runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for j := range work {
+				decode(j)
+			}
+		})
+	}
+	for _, j := range jobs {
+		work <- j
+	}
+	close(work)
+	wg.Wait()
+	for _, j := range jobs {
+		if j.err != nil {
+			if !locked && v.indexChanged() {
+				return nil, errMoved
+			}
+			return nil, j.err
+		}
+		v.cache[j.file] = cached{raw: j.data, entries: j.entries}
+		out[j.file] = j.entries
+	}
+	return out, nil
+}
+
+// indexChanged reports whether vault.age is no longer what this Vault
+// last read.
+func (v *Vault) indexChanged() bool {
+	data, err := readVault(v.dir)
+	return err != nil || !bytes.Equal(data, v.cache[vaultFile].raw)
+}
+
+// snapshot reads the index and the files pick chooses, without the lock.
+// When a commit moves files meanwhile it starts again; after a few tries
+// it reads holding the lock, which no commit can cross.
+func (v *Vault) snapshot(pick func(*index) []string) (idx *index, loaded map[string][]Entry, err error) {
+	for range 4 {
+		if idx, err = v.readIndex(false); err != nil {
+			return nil, nil, err
+		}
+		loaded, err = v.readGroups(idx, pick(idx), false)
+		if !errors.Is(err, errMoved) {
+			return idx, loaded, err
+		}
+	}
+	err = v.locked(func() error {
+		if idx, err = v.readIndex(true); err != nil {
+			return err
+		}
+		loaded, err = v.readGroups(idx, pick(idx), true)
+		return err
+	})
+	return idx, loaded, err
+}
