@@ -1,20 +1,58 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tokenscope/tokenscope/providers"
 )
 
+// UnsetError is a ${NAME} whose environment variable is not set. Parse
+// reports every one a file refers to, so that the user can set them all
+// at once (see MissingVars).
+type UnsetError struct {
+	Name string // the variable
+}
+
+func (e *UnsetError) Error() string { return "environment variable " + e.Name + " is not set" }
+
+// MissingVars lists, in order and once each, the variables of every
+// UnsetError in err's tree (errors.Join and %w wrapping followed).
+func MissingVars(err error) []string {
+	var names []string
+	var walk func(error)
+	walk = func(err error) {
+		if ue, ok := err.(*UnsetError); ok {
+			if !slices.Contains(names, ue.Name) {
+				names = append(names, ue.Name)
+			}
+			return
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e)
+			}
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		}
+	}
+	walk(err)
+	return names
+}
+
 // expand replaces each ${NAME} in s with the environment's value, reading
 // "$$" as one literal "$" (Write escapes every "$" it writes that way). A
-// "$" followed by anything else is kept as it is. Errors never quote s: it
-// may be a secret.
+// "$" followed by anything else is kept as it is. Every variable that is
+// not set is reported, as a *UnsetError each (joined); a malformed
+// reference ends the expansion. Errors never quote s: it may be a secret.
 func expand(s string, getenv func(string) (string, bool)) (string, error) {
 	if !strings.Contains(s, "$") {
 		return s, nil
 	}
+	var unset []error
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -37,13 +75,16 @@ func expand(s string, getenv func(string) (string, bool)) (string, error) {
 			}
 			v, ok := lookup(getenv, name)
 			if !ok {
-				return "", fmt.Errorf("environment variable %s is not set", name)
+				unset = append(unset, &UnsetError{Name: name})
 			}
 			b.WriteString(v)
 			i += 2 + end
 		default:
 			b.WriteByte(c)
 		}
+	}
+	if len(unset) > 0 {
+		return "", errors.Join(unset...)
 	}
 	return b.String(), nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"time"
 
@@ -128,8 +129,8 @@ func unknownKeys(md toml.MetaData, loc lines, entries []entry) []error {
 		reported = append(reported, k.String())
 		if k[0] != "providers" {
 			// Quoted once here, made safe once where it is shown.
-			errs = append(errs, fmt.Errorf("%sunknown key \"%s\" (a providers file holds [[providers]] tables only)",
-				linePrefix(loc.at(-1, strings.Join(k, "."))), strings.Join(k, ".")))
+			errs = append(errs, fmt.Errorf("%sunknown key \"%s\" (a providers file holds [[providers]] tables only)%s",
+				linePrefix(loc.at(-1, strings.Join(k, "."))), strings.Join(k, "."), didYouMean(k[0], []string{"providers"})))
 			continue
 		}
 		rel := strings.Join(k[1:], ".")
@@ -137,9 +138,52 @@ func unknownKeys(md toml.MetaData, loc lines, entries []entry) []error {
 		if table >= 0 && table < len(entries) {
 			who = entryName(entries[table], table)
 		}
-		errs = append(errs, fmt.Errorf("%s%s: unknown key \"%s\"", linePrefix(loc.at(table, strings.Join(k[1:], "."))), who, rel))
+		errs = append(errs, fmt.Errorf("%s%s: unknown key \"%s\"%s", linePrefix(loc.at(table, strings.Join(k[1:], "."))), who, rel,
+			didYouMean(k[1], entryKeys())))
 	}
 	return errs
+}
+
+// appendUnset adds to unset one error per variable err reports unset
+// (each through fail, which names the line and the key). It returns nil
+// when err is something else, a malformed reference, which ends the
+// table's checks there.
+func appendUnset(unset []error, key string, err error, fail func(string, error) error) []error {
+	var all []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		all = j.Unwrap()
+	} else {
+		all = []error{err}
+	}
+	for _, e := range all {
+		if _, ok := e.(*UnsetError); !ok {
+			return nil
+		}
+	}
+	for _, e := range all {
+		unset = append(unset, fail(key, e))
+	}
+	return unset
+}
+
+// didYouMean is ": did you mean …?" after an unknown key, or nothing.
+func didYouMean(typed string, known []string) string {
+	if s := DidYouMean(Suggest(typed, known)); s != "" {
+		return ": " + s
+	}
+	return ""
+}
+
+// entryKeys are the keys a [[providers]] table may hold, as entry's
+// toml tags name them.
+func entryKeys() []string {
+	t := reflect.TypeFor[entry]()
+	keys := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ",")
+		keys = append(keys, name)
+	}
+	return keys
 }
 
 // linePrefix is "line N: ", or nothing when the line is unknown (0).
@@ -176,6 +220,9 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 		return fmt.Errorf("%s%s: %s: %w", linePrefix(loc.at(i, key)), who, key, err)
 	}
 	var p providers.Provider
+	// unset collects every variable the table refers to that is not set,
+	// so that one import names them all; the table is not checked further.
+	var unset []error
 	var grant, grantIn, auth, secret, password, timeout, method, body, unit string
 	for _, s := range []struct {
 		key string
@@ -196,7 +243,9 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 	} {
 		v, err := expand(s.in, getenv)
 		if err != nil {
-			return p, fail(s.key, err)
+			if unset = appendUnset(unset, s.key, err, fail); unset == nil {
+				return p, fail(s.key, err)
+			}
 		}
 		*s.out = v
 	}
@@ -215,7 +264,9 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 	for _, h := range sortedKeys(e.Headers) {
 		v, err := expand(e.Headers[h], getenv)
 		if err != nil {
-			return p, fail("headers."+h, err)
+			if unset = appendUnset(unset, "headers."+h, err, fail); unset == nil {
+				return p, fail("headers."+h, err)
+			}
 		}
 		if p.Headers == nil {
 			p.Headers = map[string]providers.Secret{}
@@ -225,7 +276,9 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 	for _, k := range sortedKeys(e.Params) {
 		v, err := expand(e.Params[k], getenv)
 		if err != nil {
-			return p, fail("params."+k, err)
+			if unset = appendUnset(unset, "params."+k, err, fail); unset == nil {
+				return p, fail("params."+k, err)
+			}
 		}
 		if p.Params == nil {
 			p.Params = map[string]string{}
@@ -235,12 +288,17 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 	for _, k := range sortedKeys(e.TryHeaders) {
 		v, err := expand(e.TryHeaders[k], getenv)
 		if err != nil {
-			return p, fail("try_headers."+k, err)
+			if unset = appendUnset(unset, "try_headers."+k, err, fail); unset == nil {
+				return p, fail("try_headers."+k, err)
+			}
 		}
 		if p.TryHeaders == nil {
 			p.TryHeaders = map[string]string{}
 		}
 		p.TryHeaders[k] = v
+	}
+	if len(unset) > 0 {
+		return p, errors.Join(unset...)
 	}
 	p, err := providers.ApplyPreset(p)
 	var fe *providers.FieldError

@@ -1,7 +1,9 @@
 package config
 
 import (
+	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -118,14 +120,19 @@ func TestParseErrors(t *testing.T) {
 		src  string
 		want []string // all in the error
 	}{
-		{"unknown key", ok + "client_secrt = \"x\"\n", []string{`line 6: provider "a"`, `unknown key "client_secrt"`}},
+		{"unknown key", ok + "client_secrt = \"x\"\n", []string{`line 6: provider "a"`, `unknown key "client_secrt": did you mean "client_secret"?`}},
 		{"unknown quoted key", ok + "\"odd key\" = 1\n", []string{`line 6: provider "a": unknown key "odd key"`}},
 		{"unknown key with an escape", ok + "\"evil\\u001b\" = 1\n", []string{`provider "a": unknown key "evil` + "\x1b" + `"`}},
 		{"unknown key, second table", ok + ok + "\nfoo.bar = 1\n", []string{`line 12:`, `provider "a": unknown key "foo.bar"`}},
-		{"unknown sub-table reported once", ok + "[providers.header]\nX = \"1\"\nY = \"2\"\n", []string{`line 6:`, `unknown key "header"`}},
+		{"unknown sub-table reported once", ok + "[providers.header]\nX = \"1\"\nY = \"2\"\n", []string{`line 6:`, `unknown key "header": did you mean "headers"?`}},
 		{"unknown top-level key", "version = 2\n" + ok, []string{`line 1: unknown key "version"`}},
-		{"misspelt array table", "[[provider]]\nname = \"a\"\n", []string{`line 1: unknown key "provider"`}},
+		{"misspelt array table", "[[provider]]\nname = \"a\"\n", []string{`line 1: unknown key "provider" (a providers file holds [[providers]] tables only): did you mean "providers"?`}},
 		{"missing variable", ok + "client_secret = \"${NOPE_SECRET}\"\n", []string{`line 6: provider "a": client_secret: environment variable NOPE_SECRET is not set`}},
+		{"every missing variable", ok + "client_secret = \"${NOPE_SECRET}${NOPE_TOO}\"\nscope = \"${NOPE_SCOPE}\"\n[providers.headers]\nX-Key = \"${NOPE_KEY}\"\n",
+			[]string{`line 6: provider "a": client_secret: environment variable NOPE_SECRET is not set`,
+				`line 6: provider "a": client_secret: environment variable NOPE_TOO is not set`,
+				`line 7: provider "a": scope: environment variable NOPE_SCOPE is not set`,
+				`line 9: provider "a": headers.X-Key: environment variable NOPE_KEY is not set`}},
 		{"missing variable in a header", ok + "[providers.headers]\nX-Key = \"${NOPE_KEY}\"\n", []string{`line 7:`, `headers.X-Key: environment variable NOPE_KEY is not set`}},
 		{"unterminated reference", ok + "client_secret = \"abc${DEF\"\n", []string{`line 6:`, `client_secret: a ${ at character 4 has no closing }`}},
 		{"bad variable name", ok + "client_secret = \"${A-B}\"\n", []string{`line 6:`, `a variable name is letters, digits and _`}},
@@ -225,4 +232,15 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip changed\n%#v\ninto\n%#v", ps, again)
 		}
 	})
+}
+
+func TestMissingVars(t *testing.T) {
+	src := "[[providers]]\nname = \"a\"\nclient_secret = \"${A}${B}\"\nscope = \"${A}\"\n\n[[providers]]\nname = \"b\"\npreset = \"momo\"\nclient_id = \"u\"\nclient_secret = \"${C}\"\nheaders = { Ocp-Apim-Subscription-Key = \"${D}\" }\n"
+	_, err := Parse(strings.NewReader(src), env("C", "set"))
+	if got, want := MissingVars(err), []string{"A", "B", "D"}; !slices.Equal(got, want) {
+		t.Errorf("MissingVars = %q, want %q (error %v)", got, want, err)
+	}
+	if got := MissingVars(errors.New("other")); got != nil {
+		t.Errorf("MissingVars(other) = %q", got)
+	}
 }

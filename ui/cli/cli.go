@@ -10,6 +10,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"io"
 	"os"
 	"os/signal"
@@ -18,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokenscope/tokenscope/providers/config"
 	"github.com/tokenscope/tokenscope/ui"
 )
 
@@ -74,6 +76,11 @@ type app struct {
 	getenv  func(string) string
 	version string
 	hooks   hooks
+	// describing makes parse stop a command before it does anything,
+	// keeping its flag set in described: how completion and the man page
+	// learn every command's options from the code that parses them.
+	describing bool
+	described  *flag.FlagSet
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, h hooks) *app {
@@ -94,12 +101,15 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 		return a.root(args)
 	}
 	name, rest := args[0], args[1:]
-	if name == "help" {
+	switch name {
+	case "help":
 		return a.help(rest)
+	case completeNamesCommand:
+		return a.completeNames(rest)
 	}
 	cmd, ok := lookupCommand(name)
 	if !ok {
-		return &usageError{msg: "unknown command " + quote(name), hint: "run tokenscope --help to see the commands"}
+		return unknownCommand(name)
 	}
 	return cmd.run(a, ctx, cmd, rest)
 }
@@ -113,7 +123,21 @@ func (a *app) help(args []string) error {
 	if cmd, ok := lookupCommand(args[0]); ok {
 		return cmd.run(a, context.Background(), cmd, []string{"--help"})
 	}
-	return &usageError{msg: "unknown command " + quote(args[0]), hint: "run tokenscope --help to see the commands"}
+	return unknownCommand(args[0])
+}
+
+// unknownCommand is the usage error for a command that does not exist,
+// with the ones it may be a typo of.
+func unknownCommand(name string) error {
+	names := []string{"help"}
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	hint := "run tokenscope --help to see the commands"
+	if s := config.Suggest(name, names); len(s) > 0 {
+		hint = config.DidYouMean(s)
+	}
+	return &usageError{msg: "unknown command " + quote(name), hint: hint}
 }
 
 // versionString is the line --version prints: the program's name, its

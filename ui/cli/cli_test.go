@@ -127,6 +127,7 @@ func TestScript(t *testing.T) {
 			"tokenjwt":     cmdTokenJWT,
 			"paddedserver": cmdPaddedServer,
 			"jwtserver":    cmdJWTServer,
+			"tryserver":    cmdTryServer,
 			"waitagent":    cmdWaitAgent,
 		},
 	})
@@ -221,14 +222,19 @@ func cmdStoreGone(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmdTokenJWT writes a JWT to the named file: an RS256 header with a
-// signature that is not one, and the given claims, with ${NOW+N} replaced by the Unix time N seconds
-// from now, so that decode's relative times and warnings can be tested.
+// cmdTokenJWT writes a JWT to the named file: an RS256 header (kid k1,
+// or HEADER-JSON when given) with a signature that is not one, and the
+// given claims, with ${NOW+N} replaced by the Unix time N seconds from
+// now, so that decode's relative times, warnings and checks can be tested.
 //
-//	tokenjwt FILE CLAIMS-JSON
+//	tokenjwt FILE CLAIMS-JSON [HEADER-JSON]
 func cmdTokenJWT(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: tokenjwt FILE CLAIMS-JSON")
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: tokenjwt FILE CLAIMS-JSON [HEADER-JSON]")
+	}
+	header := `{"alg":"RS256","typ":"JWT","kid":"k1"}`
+	if len(args) == 3 {
+		header = args[2]
 	}
 	now := time.Now().Unix()
 	claims := regexp.MustCompile(`\$\{NOW([+-]\d+)\}`).ReplaceAllStringFunc(args[1], func(s string) string {
@@ -237,7 +243,7 @@ func cmdTokenJWT(ts *testscript.TestScript, neg bool, args []string) {
 		return fmt.Sprint(now + n)
 	})
 	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
-	tok := enc(`{"alg":"RS256","typ":"JWT","kid":"k1"}`) + "." + enc(claims) + "." + enc("not a real signature")
+	tok := enc(header) + "." + enc(claims) + "." + enc("not a real signature")
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(tok+"\n"), 0o600))
 }
 
@@ -274,6 +280,43 @@ func cmdJWTServer(ts *testscript.TestScript, neg bool, args []string) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"access_token":%q,"token_type":"Bearer","expires_in":3600}`, tok)
 	}))
+	ts.Defer(srv.Close)
+	ts.Setenv(args[0], srv.URL)
+}
+
+// cmdTryServer starts, for the rest of the script, a server at $VAR for
+// try requests:
+//
+//	tryserver VAR
+//
+// $VAR/token grants the client_credentials token tryserver-access-token-1
+// (any client); $VAR/echo answers JSON that echoes the Authorization
+// header back, with a header that holds a bidi override; $VAR/text
+// answers text with escape sequences; $VAR/denied answers 403.
+func cmdTryServer(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: tryserver VAR")
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"access_token":"tryserver-access-token-1","token_type":"Bearer","expires_in":3600}`)
+	})
+	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Evil", "a\u202egnp.exe") // a bidi override: Go's client refuses controls
+		fmt.Fprintf(w, `{"you_sent":%q,"items":[1,2]}`, r.Header.Get("Authorization"))
+	})
+	mux.HandleFunc("/text", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprint(w, "plain\n\x1b[2Jcleared\n")
+	})
+	mux.HandleFunc("/denied", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `{"error":"forbidden"}`)
+	})
+	srv := httptest.NewServer(mux)
 	ts.Defer(srv.Close)
 	ts.Setenv(args[0], srv.URL)
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 )
@@ -16,13 +18,27 @@ import (
 // maxTokenInput caps the token decode reads from standard input.
 const maxTokenInput = 1 << 20
 
-// cmdDecode is "tokenscope decode [TOKEN|-]".
+// cmdDecode is "tokenscope decode [TOKEN|-]": the token's header, claims
+// and times, its signature checked with --jwks or --provider, and with
+// --check a failure for each reason not to trust it.
 func (a *app) cmdDecode(ctx context.Context, cmd command, args []string) error {
 	fs := newFlagSet(cmd.name)
 	asJSON := fs.Bool("json", false, "print the header, claims, times and warnings as JSON")
+	check := fs.Bool("check", false, "exit 1 when the token is expired, not yet valid, unsigned, or its signature is not verified")
+	jwksURL := fs.String("jwks", "", "verify the signature against the JWKS at `URL`")
+	provider := fs.String("provider", "", "verify the signature against the jwks_url of provider `NAME`")
 	pos, err := a.parse(cmd, fs, args, 0, 1)
 	if err != nil {
 		return err
+	}
+	if *jwksURL != "" && *provider != "" {
+		return &usageError{cmd: cmd.name, msg: "decode: --jwks and --provider cannot be used together",
+			hint: "--provider NAME uses NAME's jwks_url; give one or the other"}
+	}
+	if *jwksURL != "" {
+		if u, err := url.Parse(*jwksURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return &usageError{cmd: cmd.name, msg: "decode: --jwks " + quote(*jwksURL) + " is not an http or https URL"}
+		}
 	}
 	raw, err := a.tokenInput(ctx, pos)
 	if err != nil {
@@ -38,16 +54,103 @@ func (a *app) cmdDecode(ctx context.Context, cmd command, args []string) error {
 	}
 	now := time.Now()
 	view := newJWTView(j, now, time.Time{})
-	if *asJSON {
-		return writeJSON(a.stdout, view)
+	if unsigned(j) {
+		view.Warnings = append(view.Warnings, warningView{Code: warnUnsigned,
+			Message: `the token is unsigned (alg "none"): anyone can have written it, never accept it`})
 	}
-	if err := writeJWT(a.stdout, j, now); err != nil {
+	verify := *jwksURL != "" || *provider != ""
+	var status jwt.Status
+	switch {
+	case verify:
+		s, err := a.verifyWith(ctx, *jwksURL, *provider, j)
+		if err != nil {
+			return err
+		}
+		view.Signature = s
+		status = s.status
+	case unsigned(j):
+		// Verify refuses alg "none" before it needs a key set.
+		st, reason := jwt.Verify(ctx, nil, "", j.Raw)
+		view.Signature = newSignatureView(st, reason)
+		status = st
+	}
+	if *asJSON {
+		if err := writeJSON(a.stdout, view); err != nil {
+			return err
+		}
+	} else if err := writeJWT(a.stdout, j, now, view.Signature); err != nil {
 		return err
 	}
+	var failed []string
 	for _, w := range view.Warnings {
+		if *check && checkFails(w.Code) {
+			failed = append(failed, "decode --check: "+w.Message)
+			continue
+		}
 		a.warnf("%s", w.Message)
 	}
-	return nil
+	if !*check || !verify || status == jwt.StatusUnsigned {
+		// Unsigned is reported once, by its warning.
+		return checkResult(failed)
+	}
+	switch status.Verdict() {
+	case jwt.VerdictFailed:
+		failed = append(failed, "decode --check: the signature is not valid: "+view.Signature.Reason)
+	case jwt.VerdictUnchecked:
+		failed = append(failed, "decode --check: the signature could not be checked: "+view.Signature.Reason)
+	}
+	return checkResult(failed)
+}
+
+// warnUnsigned is the warning code of an alg "none" token.
+const warnUnsigned = "unsigned"
+
+// unsigned says whether j claims no signature at all, as Verify reads it.
+func unsigned(j *jwt.JWT) bool { return strings.EqualFold(j.Alg(), "none") }
+
+// checkFails says whether a warning fails decode --check: a token past its
+// exp, before its nbf, unsigned, or whose times cannot be read (so that
+// nobody can say it is not expired).
+func checkFails(code string) bool {
+	switch code {
+	case jwt.WarnExpired, jwt.WarnNotYetValid, jwt.WarnBadTimeClaim, warnUnsigned:
+		return true
+	}
+	return false
+}
+
+// checkResult is decode --check's outcome: nil, or every cause, each on a
+// line of its own.
+func checkResult(failed []string) error {
+	if len(failed) == 0 {
+		return nil
+	}
+	return &linesError{lines: failed}
+}
+
+// verifyWith checks j's signature against the JWKS at jwksURL, or against
+// provider's jwks_url, fetched as that provider's own requests are
+// (its TLS setting, timeout and proxy).
+func (a *app) verifyWith(ctx context.Context, jwksURL, provider string, j *jwt.JWT) (*signatureView, error) {
+	client := a.client(false)
+	p := providers.Provider{}
+	if provider != "" {
+		_, found, _, err := a.provider(ctx, provider)
+		if err != nil {
+			return nil, err
+		}
+		p, jwksURL = found, found.JWKSURL
+		if jwksURL == "" {
+			return nil, withHint(fmt.Errorf("%s has no jwks_url to verify the token against", found.Name),
+				"pass the JWKS yourself: tokenscope decode --jwks URL")
+		}
+	}
+	status, reason := jwt.Verify(ctx, client.JWKSClient(p), jwksURL, j.Raw)
+	return newSignatureView(status, reason), nil
+}
+
+func newSignatureView(status jwt.Status, reason string) *signatureView {
+	return &signatureView{Status: string(status.Verdict()), Code: status.String(), Reason: reason, status: status}
 }
 
 // tokenInput is the token to decode: the argument, or standard input for
@@ -91,8 +194,9 @@ func (a *app) tokenInput(ctx context.Context, pos []string) (string, error) {
 }
 
 // writeJWT writes the header and claims as aligned "key value" lines,
-// each time claim followed by the local time and how far away it is.
-func writeJWT(w io.Writer, j *jwt.JWT, now time.Time) error {
+// each time claim followed by the local time and how far away it is, then
+// the signature's verdict (sig nil: not checked).
+func writeJWT(w io.Writer, j *jwt.JWT, now time.Time, sig *signatureView) error {
 	times := map[string]time.Time{}
 	for _, t := range j.Times() {
 		times[t.Claim] = t.At
@@ -111,7 +215,11 @@ func writeJWT(w io.Writer, j *jwt.JWT, now time.Time) error {
 		fmt.Fprintf(tw, "  %s\t%s\n", display.Text(f.Key), v)
 	}
 	fmt.Fprintln(tw, "signature")
-	fmt.Fprintf(tw, "  %s\t%s\n", jwt.VerdictUnchecked,
-		"decode does not verify: tokenscope token NAME --json checks it against the provider's jwks_url")
+	if sig == nil {
+		fmt.Fprintf(tw, "  %s\t%s\n", jwt.VerdictUnchecked,
+			"decode does not verify without --jwks URL or --provider NAME (its jwks_url)")
+	} else {
+		fmt.Fprintf(tw, "  %s\t%s\n", sig.Status, display.Text(sig.Reason))
+	}
 	return tw.Flush()
 }

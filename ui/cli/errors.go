@@ -38,11 +38,22 @@ func (e *usageError) Error() string { return e.msg }
 type hintError struct {
 	err   error
 	hints []string
+	// paste are lines to copy into a shell (export VAR=…), written after
+	// the hints as they are, indented, without the "tokenscope:" prefix
+	// that would get in the way. Only our own text: never outside text.
+	paste []string
 	code  int // 0: exitFailure
 }
 
 func (e *hintError) Error() string { return e.err.Error() }
 func (e *hintError) Unwrap() error { return e.err }
+
+// linesError is a failure of several causes, each reported on a line of
+// its own ("tokenscope: error: …"). The lines may hold outside text: exit
+// shows each through display.Text, once.
+type linesError struct{ lines []string }
+
+func (e *linesError) Error() string { return strings.Join(e.lines, "; ") }
 
 // withHint attaches hints to err.
 func withHint(err error, hints ...string) error {
@@ -54,6 +65,10 @@ func (a *app) exit(ctx context.Context, err error) int {
 	// An interrupt wins over success: a command that finished its work
 	// after Ctrl-C (an unlock that ran on through the KDF) must not exit 0
 	// as if the user had not asked it to stop.
+	var ce *childExit
+	if errors.As(err, &ce) {
+		return ce.code // exec's child, interrupted or not, had the last word
+	}
 	var ie *interruptError
 	switch {
 	case errors.As(err, &ie):
@@ -75,11 +90,18 @@ func (a *app) exit(ctx context.Context, err error) int {
 		a.hintf("%s", hint)
 		return exitUsage
 	}
+	var le *linesError
+	if errors.As(err, &le) {
+		for _, l := range le.lines {
+			a.errorf("%s", l)
+		}
+		return exitFailure
+	}
 	code := exitFailure
-	var hints []string
+	var hints, paste []string
 	var he *hintError
 	if errors.As(err, &he) {
-		hints = he.hints
+		hints, paste = he.hints, he.paste
 		if he.code != 0 {
 			code = he.code
 		}
@@ -92,6 +114,9 @@ func (a *app) exit(ctx context.Context, err error) int {
 	hints = append(hints, storeHints(err)...)
 	for _, h := range hints {
 		a.hintf("%s", h)
+	}
+	for _, l := range paste {
+		fmt.Fprintf(a.stderr, "    %s\n", l)
 	}
 	return code
 }

@@ -26,16 +26,14 @@ import (
 // explorer (on the demo server with --demo).
 func (a *app) root(args []string) error {
 	fs := newFlagSet("tokenscope")
-	demoFlag := fs.Bool("demo", false, "")
-	theme := fs.String("theme", "", "")
-	version := fs.Bool("version", false, "")
+	demoFlag, theme, version := rootFlags(fs)
 	pos, err := parseInterspersed(fs, args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		a.printRootUsage(a.stdout)
 		return errHelpShown
 	case err != nil:
-		return flagError("", err)
+		return flagError("", fs, err)
 	case len(pos) > 0:
 		return &usageError{msg: fmt.Sprintf("unexpected argument %s: the command goes first, then its options", quote(pos[0]))}
 	case *version:
@@ -56,6 +54,15 @@ func (a *app) root(args []string) error {
 		return a.demo(*theme)
 	}
 	return a.explorer(*theme)
+}
+
+// rootFlags defines tokenscope's options without a command (for root,
+// completion and the man page).
+func rootFlags(fs *flag.FlagSet) (demo *bool, theme *string, version *bool) {
+	demo = fs.Bool("demo", false, "run against a built-in demo server, with a throwaway store")
+	theme = fs.String("theme", "", "the explorer's colours `THEME` (remembered in the store)")
+	version = fs.Bool("version", false, "print the version")
+	return demo, theme, version
 }
 
 // explorer opens the explorer on the store: unlocked already when the

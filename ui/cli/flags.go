@@ -1,16 +1,38 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"text/tabwriter"
+	"time"
+
+	"github.com/tokenscope/tokenscope/providers/config"
 )
 
 // errHelpShown ends a command whose --help was printed: exit 0.
 var errHelpShown = errors.New("help shown")
+
+// errDescribed ends a command run only to learn its flags (describe).
+var errDescribed = errors.New("described")
+
+// describe returns cmd's flag set, as cmd's own code defines it: the
+// command is run on an app that stops it in parse, before it reads,
+// unlocks or sends anything.
+func describe(cmd command) *flag.FlagSet {
+	a := newApp(strings.NewReader(""), io.Discard, io.Discard, nil, hooks{})
+	a.describing = true
+	if err := cmd.run(a, context.Background(), cmd, nil); !errors.Is(err, errDescribed) || a.described == nil {
+		// A command that does not parse first; TestDescribe keeps every
+		// command from being one.
+		return newFlagSet(cmd.name)
+	}
+	return a.described
+}
 
 // newFlagSet returns a silent flag set: parse errors and usage are
 // reported by parse, in tokenscope's voice.
@@ -25,13 +47,17 @@ func newFlagSet(name string) *flag.FlagSet {
 // the flags), and checks that between nmin and nmax arguments remain
 // (nmax < 0: any number). --help prints the usage to stdout.
 func (a *app) parse(cmd command, fs *flag.FlagSet, args []string, nmin, nmax int) ([]string, error) {
+	if a.describing {
+		a.described = fs
+		return nil, errDescribed
+	}
 	pos, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		a.printUsage(a.stdout, cmd, fs)
 		return nil, errHelpShown
 	}
 	if err != nil {
-		return nil, flagError(cmd.name, err)
+		return nil, flagError(cmd.name, fs, err)
 	}
 	switch {
 	case len(pos) < nmin:
@@ -64,19 +90,79 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// flagError turns a flag package error into a usage error, with a pointed
-// hint for someone trying to pass a secret on the command line.
-func flagError(cmd string, err error) error {
+// The flag package's errors, which name a flag with one dash ("-jsn")
+// where tokenscope's help shows two.
+var (
+	errUndefined = regexp.MustCompile(`^flag provided but not defined: -(.*)$`)
+	errNoValue   = regexp.MustCompile(`^flag needs an argument: -(.*)$`)
+	errBadValue  = regexp.MustCompile(`^invalid value (".*") for flag -([^:]*): (.*)$`)
+	errBadBool   = regexp.MustCompile(`^invalid boolean value (".*") for -([^:]*): (.*)$`)
+	errSyntax    = regexp.MustCompile(`^bad flag syntax: (.*)$`)
+)
+
+// flagError turns a flag package error about fs into a usage error that
+// names the flag as --help shows it (--json, not -json), with a hint: for
+// an unknown flag the flags it may be a typo of, or, for someone trying to
+// pass a secret on the command line, how the command takes its secrets;
+// for a duration, an example.
+func flagError(cmd string, fs *flag.FlagSet, err error) error {
 	msg := err.Error()
 	ue := &usageError{cmd: cmd, msg: msg}
-	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		name = strings.ToLower(strings.TrimLeft(name, "-"))
+	if m := errUndefined.FindStringSubmatch(msg); m != nil {
+		name := m[1]
+		ue.msg = "unknown option --" + name
+		lower := strings.ToLower(strings.TrimLeft(name, "-"))
 		for _, w := range []string{"secret", "password", "passphrase", "token", "key"} {
-			if strings.Contains(name, w) && !strings.HasSuffix(name, "-env") {
+			if strings.Contains(lower, w) && !strings.HasSuffix(lower, "-env") {
 				ue.hint = "secrets are never read from the command line: " + secretWays(cmd)
-				break
+				return ue
 			}
 		}
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		names = append(names, "help")
+		if s := config.Suggest(strings.TrimLeft(name, "-"), names); len(s) > 0 {
+			for i := range s {
+				s[i] = "--" + s[i]
+			}
+			ue.hint = config.DidYouMean(s)
+		}
+		return ue
+	}
+	if m := errNoValue.FindStringSubmatch(msg); m != nil {
+		ue.msg = fmt.Sprintf("--%s needs a value", m[1])
+		if f := fs.Lookup(m[1]); f != nil && strings.Contains(f.Usage, "`") {
+			arg, _ := flag.UnquoteUsage(f)
+			ue.hint = fmt.Sprintf("write --%s %s", m[1], arg)
+		}
+		return ue
+	}
+	if m := errBadBool.FindStringSubmatch(msg); m != nil {
+		ue.msg = fmt.Sprintf("--%s takes no value, and %s is not true or false", m[2], m[1])
+		ue.hint = fmt.Sprintf("write --%s alone, or --%s=false", m[2], m[2])
+		return ue
+	}
+	if m := errBadValue.FindStringSubmatch(msg); m != nil {
+		value, name, why := m[1], m[2], m[3]
+		var kind any
+		if f := fs.Lookup(name); f != nil {
+			if g, ok := f.Value.(flag.Getter); ok {
+				kind = g.Get()
+			}
+		}
+		switch kind.(type) {
+		case time.Duration:
+			ue.msg = fmt.Sprintf("--%s: %s is not a duration", name, value)
+			ue.hint = fmt.Sprintf("write a number and a unit (ms, s, m, h), such as --%s 5m or --%s 1h30m", name, name)
+		case int, int64, uint, uint64:
+			ue.msg = fmt.Sprintf("--%s: %s is not a whole number", name, value)
+		default:
+			ue.msg = fmt.Sprintf("invalid value %s for --%s: %s", value, name, why)
+		}
+		return ue
+	}
+	if m := errSyntax.FindStringSubmatch(msg); m != nil {
+		ue.msg = "bad option syntax: " + m[1]
 	}
 	return ue
 }

@@ -74,11 +74,16 @@ func row(e store.Entry, now time.Time) listRow {
 	return r
 }
 
-// cmdList is "tokenscope list [--json]".
+// cmdList is "tokenscope list [--json] [--sort ORDER] [--failing]".
 func (a *app) cmdList(ctx context.Context, cmd command, args []string) error {
 	fs := newFlagSet(cmd.name)
 	asJSON := fs.Bool("json", false, "print a JSON array instead of a table")
+	sortBy := fs.String("sort", "", "order the providers by `ORDER`: name, expiry (soonest first) or status (worst first)")
+	failing := fs.Bool("failing", false, "list only the providers whose last fetch or refresh failed")
 	if _, err := a.parse(cmd, fs, args, 0, 0); err != nil {
+		return err
+	}
+	if err := checkListSort(cmd.name, *sortBy); err != nil {
 		return err
 	}
 	v, err := a.unlock(ctx)
@@ -95,11 +100,17 @@ func (a *app) cmdList(ctx context.Context, cmd command, args []string) error {
 		rows = append(rows, row(e, now))
 		a.warnInsecure(e.Provider)
 	}
+	all := len(rows)
+	rows = orderRows(rows, *sortBy, *failing)
 	if *asJSON {
 		return writeJSON(a.stdout, rows)
 	}
-	if len(rows) == 0 {
+	switch {
+	case all == 0:
 		a.printf("no providers yet: add one with tokenscope add NAME --preset PRESET, or tokenscope import FILE")
+		return nil
+	case len(rows) == 0:
+		a.printf("no provider is failing: the last fetch or refresh of each of the %d succeeded", all)
 		return nil
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
@@ -166,7 +177,7 @@ func (a *app) cmdImport(ctx context.Context, cmd command, args []string) error {
 		return nothingImported
 	}
 	if err != nil {
-		return withHint(fmt.Errorf("%s: %w", name, err), "fix the file, and set the environment variables it refers to")
+		return importError(name, pos[0], err)
 	}
 	v, err := a.unlock(ctx)
 	if stopped(ctx, err) {
@@ -198,6 +209,53 @@ func (a *app) cmdImport(ctx context.Context, cmd command, args []string) error {
 		return &interruptError{outcome: fmt.Sprintf("the save had begun: all %d providers were imported", len(ps))}
 	}
 	return nil
+}
+
+// importError is the error for a file import refused: every mistake,
+// and when variables the file refers to are unset, all of them as export
+// lines to paste.
+func importError(name, arg string, err error) error {
+	err = fmt.Errorf("%s: %w", name, err)
+	vars := config.MissingVars(err)
+	if len(vars) == 0 {
+		return withHint(err, "fix the file, and set the environment variables it refers to")
+	}
+	he := &hintError{err: err}
+	if !onlyUnset(err) {
+		he.hints = append(he.hints, "fix the file")
+	}
+	what := "the variable"
+	if len(vars) > 1 {
+		what = fmt.Sprintf("the %d variables", len(vars))
+	}
+	again := "tokenscope import " + arg
+	if arg == "-" {
+		again = "the import"
+	}
+	he.hints = append(he.hints, fmt.Sprintf("set %s the file refers to, then run %s again:", what, again))
+	for _, v := range vars {
+		he.paste = append(he.paste, "export "+v+"=…")
+	}
+	return he
+}
+
+// onlyUnset reports whether every error in err's tree is an unset
+// variable.
+func onlyUnset(err error) bool {
+	switch u := err.(type) {
+	case *config.UnsetError:
+		return true
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if !onlyUnset(e) {
+				return false
+			}
+		}
+		return true
+	case interface{ Unwrap() error }:
+		return onlyUnset(u.Unwrap())
+	}
+	return false
 }
 
 // nothingImported is an import stopped by an interrupt before its save.

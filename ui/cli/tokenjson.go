@@ -91,6 +91,7 @@ type signatureView struct {
 	Status string `json:"status"` // verified, failed, unchecked
 	Code   string `json:"code"`   // what Verify found: verified, mismatch, jwks_not_fetched, …
 	Reason string `json:"reason"`
+	status jwt.Status
 }
 
 // newJWTView decodes j at now; expiresAt is the expiry the token response
@@ -133,7 +134,7 @@ func (a *app) writeTokenJSON(ctx context.Context, p providers.Provider, tok *pro
 			tv.JWT.Warnings = append(tv.JWT.Warnings, warningView{Code: w.Code, Message: w.Msg})
 		}
 		status, reason := jwt.Verify(ctx, a.client(false).JWKSClient(p), p.JWKSURL, j.Raw)
-		tv.JWT.Signature = &signatureView{Status: string(status.Verdict()), Code: status.String(), Reason: reason}
+		tv.JWT.Signature = newSignatureView(status, reason)
 	}
 	return writeJSON(a.stdout, tv)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
@@ -23,6 +24,9 @@ type ensureFlags struct {
 	fresh       bool
 	minValidity time.Duration
 	trace       bool
+	// check, when set, refuses the provider before any request is sent
+	// for its token (try: a provider without a try request).
+	check func(providers.Provider) error
 }
 
 func (f *ensureFlags) register(fs *flag.FlagSet) {
@@ -69,15 +73,33 @@ func (a *app) ensure(ctx context.Context, cmd, name string, f ensureFlags) (prov
 	if err != nil {
 		return p, nil, err
 	}
+	if f.check != nil {
+		if err := f.check(p); err != nil {
+			return p, nil, err
+		}
+	}
 	out, err := a.client(f.trace).Ensure(ctx, v, name, oauth.EnsureOptions{Fresh: f.fresh, MinValidity: f.minValidity})
 	if err != nil {
 		return p, nil, err
+	}
+	if f.trace && out.How == oauth.Cached {
+		// The trace is empty when no request was sent: say why, or the
+		// user is left wondering whether --trace works.
+		a.message("trace: ", "%s: cached token used, no request sent (%s); --fresh to fetch", name, validFor(out.Token, time.Now()))
 	}
 	a.warnIssued(name, out.Token)
 	if note := out.Token.LifetimeNote(); note != "" && out.Renewed() {
 		a.hintf("%s: %s", name, note)
 	}
 	return p, out.Token, nil
+}
+
+// validFor says how long tok stays valid: "valid 12m 3s more".
+func validFor(tok *providers.Token, now time.Time) string {
+	if tok.ExpiresAt.IsZero() {
+		return "of unknown expiry"
+	}
+	return "valid " + strings.TrimPrefix(display.Relative(now, tok.ExpiresAt), "in ") + " more"
 }
 
 // warnIssued warns when the server issued tok, a JWT, already expired or
@@ -135,24 +157,65 @@ func printableToken(name string, tok *providers.Token) error {
 	return nil
 }
 
-// cmdHeader is "tokenscope header NAME".
+// cmdHeader is "tokenscope header NAME [--all] [--curl]".
 func (a *app) cmdHeader(ctx context.Context, cmd command, args []string) error {
 	fs := newFlagSet(cmd.name)
 	var f ensureFlags
 	f.register(fs)
+	all := fs.Bool("all", false, "also print the provider's extra API headers (MoMo's Ocp-Apim-Subscription-Key), one a line")
+	asCurl := fs.Bool("curl", false, "print the headers as curl -H options, quoted for the shell, on one line")
 	pos, err := a.parse(cmd, fs, args, 1, 1)
 	if err != nil {
 		return err
 	}
-	_, tok, err := a.ensure(ctx, cmd.name, pos[0], f)
+	p, tok, err := a.ensure(ctx, cmd.name, pos[0], f)
 	if err != nil {
 		return err
 	}
 	if err := printableToken(pos[0], tok); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(a.stdout, "Authorization: Bearer "+tok.AccessToken.Reveal())
-	return err
+	lines := []string{"Authorization: Bearer " + tok.AccessToken.Reveal()}
+	if *all {
+		extra, err := extraHeaderLines(p)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, extra...)
+	}
+	if *asCurl {
+		opts := make([]string, len(lines))
+		for i, l := range lines {
+			opts[i] = "-H " + posixQuote(l)
+		}
+		lines = []string{strings.Join(opts, " ")}
+	}
+	for _, l := range lines {
+		if _, err := fmt.Fprintln(a.stdout, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// extraHeaderLines are p's extra headers as "Name: value" lines, in name
+// order, leaving out those without a value. A value that is not plain
+// text (an import file's control characters) is refused, not printed: it
+// would reach the terminal, and a header with it the wire.
+func extraHeaderLines(p providers.Provider) ([]string, error) {
+	var lines []string
+	for _, h := range p.HeaderNames() {
+		v := p.Headers[h].Reveal()
+		if v == "" {
+			continue
+		}
+		if !display.Safe(h) || !display.Safe(v) {
+			return nil, withHint(fmt.Errorf("the header %s of %s holds control characters and is not printed", display.Text(h), p.Name),
+				"fix it in the providers file and import it again")
+		}
+		lines = append(lines, h+": "+v)
+	}
+	return lines, nil
 }
 
 // cmdRefresh is "tokenscope refresh NAME".
@@ -234,7 +297,7 @@ func (a *app) cmdCurl(ctx context.Context, cmd command, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, p, _, err := a.provider(ctx, pos[0])
+	v, p, _, err := a.provider(ctx, pos[0])
 	if err != nil {
 		return err
 	}
@@ -244,7 +307,17 @@ func (a *app) cmdCurl(ctx context.Context, cmd command, args []string) error {
 		return withHint(fmt.Errorf("curl for %s: %w", pos[0], err),
 			"fix the field in the explorer's edit form, or remove the provider and add it again")
 	}
-	cmdline := oauth.CurlCommand(p)
+	pl, err := v.Load()
+	if err != nil {
+		return err
+	}
+	all := make([]providers.Provider, 0, len(pl.Providers))
+	for _, e := range pl.Providers {
+		all = append(all, e.Provider)
+	}
+	// The secrets' variables are named as tokenscope export names them, so
+	// the variables set for an import serve the curl command as well.
+	cmdline := renameVars(oauth.CurlCommand(p), curlVars(p, all))
 	_, err = fmt.Fprintln(a.stdout, cmdline)
 	return err
 }

@@ -241,6 +241,26 @@ func TestMessageArgumentsAreShownSafely(t *testing.T) {
 	}
 }
 
+// TestLinesErrorShowsEachLineSafely checks that a failure of several
+// causes (decode --check) is one "error:" line per cause, exit 1, with the
+// outside text in a cause escaped once and unable to start a line.
+func TestLinesErrorShowsEachLineSafely(t *testing.T) {
+	var errs strings.Builder
+	a := newApp(strings.NewReader(""), &bytes.Buffer{}, &errs, nil, hooks{})
+	code := a.exit(context.Background(), &linesError{lines: []string{
+		"decode --check: expired 2h ago",
+		"decode --check: the signature is not valid: key \"k\x1b[2J\nX\" of \\srv",
+	}})
+	if code != exitFailure {
+		t.Errorf("exit code = %d, want %d", code, exitFailure)
+	}
+	want := "tokenscope: error: decode --check: expired 2h ago\n" +
+		`tokenscope: error: decode --check: the signature is not valid: key "k\x1b[2J\nX" of \\srv` + "\n"
+	if errs.String() != want {
+		t.Errorf("stderr =\n%s\nwant\n%s", errs.String(), want)
+	}
+}
+
 // TestCurlAndExportRefuseALegacyProvider plants providers stored before
 // control characters and passwords in URLs were refused: curl and export
 // refuse them with the field named, exit 1, and print neither.
@@ -291,7 +311,7 @@ func TestDecodeEscapesClaimsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := writeJWT(&b, j, time.Now()); err != nil {
+	if err := writeJWT(&b, j, time.Now(), nil); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
