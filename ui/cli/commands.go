@@ -96,7 +96,10 @@ func commands() []command {
 			summary: "run a command with the token in its environment",
 			doc: "Runs CMD with NAME's access token in its environment, renewed first as header renews it:\n" +
 				"TOKEN holds the token and AUTHORIZATION \"Bearer TOKEN\". TOKENSCOPE_IDENTITY and\n" +
-				"TOKENSCOPE_PASSPHRASE are not passed on. The exit status is the command's.\n\n" +
+				"TOKENSCOPE_PASSPHRASE are not passed on. The command runs as you, so while an agent\n" +
+				"runs or the keyring holds the identity it could still run tokenscope itself: exec\n" +
+				"keeps a program from other tokens by accident, not a program that means harm.\n" +
+				"The exit status is the command's.\n\n" +
 				"    tokenscope exec momo -- sh -c 'curl -H \"Authorization: $AUTHORIZATION\" https://…'",
 			run: (*app).cmdExec},
 		{name: "env", operand: operandProvider, args: "NAME [--shell sh|fish] [--fresh] [--min-validity DURATION] [--trace]", needs: "a provider NAME",
