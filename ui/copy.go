@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -47,13 +48,13 @@ func (m *Model) copy(e *session.Entry, what copyWhat) tea.Cmd {
 	switch what {
 	case copyHeader:
 		text = "Authorization: Bearer " + e.Token.AccessToken.Reveal()
-		label = "the Authorization header of " + name
+		label = "the header of " + name
 	case copyToken:
 		text = e.Token.AccessToken.Reveal()
 		label = "the token of " + name
 	case copyCurl:
 		text = oauth.TryCurlCommand(e.Provider, e.Token)
-		label = "a curl command for " + name + "'s try request"
+		label = "the curl of " + name
 	}
 	if err := copyable(e, what, text); err != nil {
 		// Pasted into a shell, a control character would run there.
@@ -88,8 +89,10 @@ func copyable(e *session.Entry, what copyWhat, text string) error {
 	return nil
 }
 
-// onCopied reports a copy: what, where, and for how long the token in it
-// stays valid.
+// onCopied reports a copy, short enough for an 80-column line: what,
+// where when not the system clipboard, for how long the token in it stays
+// valid and when the clipboard clears. Why the system clipboard failed
+// (over SSH, on every copy) is said once per session, as a warning.
 func (m *Model) onCopied(msg clipboard.CopiedMsg) {
 	e := m.sess.CopyDone(msg.Label)
 	name := ""
@@ -100,20 +103,45 @@ func (m *Model) onCopied(msg clipboard.CopiedMsg) {
 		m.setStatusOf(name, status.Error, msg.Err.Error())
 		return
 	}
-	text := "copied " + msg.Label
+	text := "copied " + msg.Label + viaText(msg.Via)
+	if msg.SystemErr != nil && m.sess.ClipboardFailed() {
+		// The reason takes the room of the validity, which the detail
+		// pane shows anyway.
+		m.setStatusOf(name, status.Warning, text+" · system clipboard: "+msg.SystemErr.Error())
+		return
+	}
 	if e != nil {
-		text += validity(e, m.clock())
+		text += shortValidity(e, m.clock())
 	}
 	if msg.ClearAfter > 0 {
-		text += " · clipboard clears in " + display.Duration(msg.ClearAfter)
-	}
-	if msg.Via != clipboard.ViaSystem {
-		text += " · via the " + msg.Via.String()
-	}
-	if msg.SystemErr != nil {
-		text += " (system clipboard: " + msg.SystemErr.Error() + ")"
+		text += " · clears in " + display.Duration(msg.ClearAfter)
 	}
 	m.setStatusOf(name, status.Success, text)
+}
+
+// viaText names where a copy went when it is not the system clipboard
+// alone, the usual place.
+func viaText(v clipboard.Via) string {
+	switch v {
+	case clipboard.ViaSystem:
+		return ""
+	case clipboard.ViaTerminal:
+		return " (terminal)"
+	}
+	return " (system and terminal)"
+}
+
+// shortValidity is validity in the copy's few words.
+func shortValidity(e *session.Entry, now time.Time) string {
+	switch {
+	case !e.HasToken():
+		return ""
+	case e.Token.ExpiresAt.IsZero():
+		return " · expiry unknown"
+	case !e.Token.ExpiresAt.After(now):
+		return " · expired"
+	}
+	return " · valid " + display.Duration(e.Token.ExpiresAt.Sub(now))
 }
 
 // onCleared reports the wipe of a copied token, or why it failed. The

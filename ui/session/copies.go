@@ -32,3 +32,12 @@ func (s *Session) CopyDone(label string) *Entry {
 
 // Copies is how many copies are under way.
 func (s *Session) Copies() int { return len(s.copies) }
+
+// ClipboardFailed notes that the system clipboard failed and a copy went
+// another way; it reports true the first time in the session only, so the
+// failure is said once, not on every copy.
+func (s *Session) ClipboardFailed() (first bool) {
+	first = !s.clipFailed
+	s.clipFailed = true
+	return first
+}

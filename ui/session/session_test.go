@@ -274,3 +274,15 @@ func TestDrainReportsChanges(t *testing.T) {
 		t.Error("a second drain reports changes again")
 	}
 }
+
+func TestClipboardFailureIsNotedOnce(t *testing.T) {
+	s := New()
+	if !s.ClipboardFailed() {
+		t.Fatal("the first failure of the system clipboard is not the first")
+	}
+	for range 3 {
+		if s.ClipboardFailed() {
+			t.Fatal("a later failure of the system clipboard is taken as the first")
+		}
+	}
+}
