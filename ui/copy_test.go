@@ -93,3 +93,30 @@ func TestCopyOverSSHSaysTheClipboardFailureOnce(t *testing.T) {
 		t.Errorf("a copy on the system clipboard says %q, want %q", got, want)
 	}
 }
+
+// TestTryWithoutTryURLSaysWhatToSet: t (and u, the try request as curl)
+// on a provider without a try URL used to do nothing and say nothing.
+func TestTryWithoutTryURLSaysWhatToSet(t *testing.T) {
+	c := &clock{t0}
+	p := prov("bare")
+	p.TryURL = ""
+	for _, tc := range []struct{ key, want string }{
+		{"t", "nothing to try: bare has no try URL · press e and set try_url"},
+		{"u", "no curl to copy: bare has no try URL · press e and set try_url"},
+	} {
+		m := unitModel(t, c, 80, 24, store.Entry{Provider: p, Token: token(t0, time.Hour)})
+		m, cmd := press(m, tc.key)
+		if cmd != nil {
+			t.Errorf("%s without a try URL started something", tc.key)
+		}
+		lines := strings.Split(plain(m), "\n")
+		if got := strings.TrimSpace(lines[len(lines)-2]); got != tc.want {
+			t.Errorf("%s without a try URL: the status line says %q, want %q", tc.key, got, tc.want)
+		}
+	}
+	// With a try URL, t starts the request.
+	m := unitModel(t, c, 80, 24, store.Entry{Provider: prov("full"), Token: token(t0, time.Hour)})
+	if _, cmd := press(m, "t"); cmd == nil {
+		t.Error("t with a try URL started nothing")
+	}
+}
