@@ -19,9 +19,9 @@ import (
 type copyWhat int
 
 const (
-	copyHeader copyWhat = iota // Authorization: Bearer …
-	copyToken                  // the raw access token
-	copyCurl                   // the try request as a curl command
+	copyHeader copyWhat = iota + 1 // Authorization: Bearer …
+	copyToken                      // the raw access token
+	copyCurl                       // the try request as a curl command
 )
 
 // clipboardOptions are the clipboard's options before the user's settings
@@ -38,23 +38,33 @@ func withSettings(co clipboard.Options, s store.Settings) clipboard.Clipboard {
 }
 
 // copy puts what of e's token on the clipboard, in a Cmd; the status line
-// says what was copied once it was.
+// says what was copied once it was. An expired token is renewed first
+// (renewThenCopy): copying it would hand the user a header the API refuses.
 func (m *Model) copy(e *session.Entry, what copyWhat) tea.Cmd {
 	if e == nil || !e.HasToken() {
 		return nil
 	}
+	if session.Expired(e, m.clock()) {
+		return m.renewThenCopy(e, what)
+	}
+	return m.copyNow(e, what, "")
+}
+
+// copyNow copies what of e's token as it is; renewed is "renewed " when
+// the token was renewed for this copy, so the line says so.
+func (m *Model) copyNow(e *session.Entry, what copyWhat, renewed string) tea.Cmd {
 	name := e.Provider.Name
 	var text, label string
 	switch what {
 	case copyHeader:
 		text = "Authorization: Bearer " + e.Token.AccessToken.Reveal()
-		label = "the header of " + name
+		label = "the " + renewed + "header of " + name
 	case copyToken:
 		text = e.Token.AccessToken.Reveal()
-		label = "the token of " + name
+		label = "the " + renewed + "token of " + name
 	case copyCurl:
 		text = oauth.TryCurlCommand(e.Provider, e.Token)
-		label = "the curl of " + name
+		label = "the " + renewed + "curl of " + name
 	}
 	if err := copyable(e, what, text); err != nil {
 		// Pasted into a shell, a control character would run there.
@@ -64,6 +74,47 @@ func (m *Model) copy(e *session.Entry, what copyWhat) tea.Cmd {
 	m.sess.StartCopy(name, label)
 	m.setStatusOf(name, status.Info, "copying "+label+"…")
 	return tea.Batch(m.clip.Copy(text, label, true), m.startSpinner())
+}
+
+// renewThenCopy renews e's expired token and notes the copy, which
+// copyAfterRenew makes when the answer comes; a renewal under way already
+// (on open, or auto-refresh) is waited for instead of started again.
+func (m *Model) renewThenCopy(e *session.Entry, what copyWhat) tea.Cmd {
+	name := e.Provider.Name
+	var cmd tea.Cmd
+	switch e.Busy {
+	case session.OpRefresh, session.OpAutoRefresh, session.OpFetch:
+	case session.OpNone:
+		if cmd = m.start(e, session.OpRefresh, nil); cmd == nil {
+			m.setStatusOf(name, status.Error, "not copied: "+name+"'s token expired and cannot be renewed here")
+			return nil
+		}
+	default:
+		m.setStatusOf(name, status.Error, "not copied: "+name+"'s token expired and it is busy "+e.BusyText())
+		return nil
+	}
+	m.sess.CopyAfterRenew(e, int(what))
+	m.setStatusOf(name, status.Info, name+"'s token expired: renewing it before the copy…")
+	return cmd
+}
+
+// copyAfterRenew makes the copy that waited for e's renewal, or says why
+// nothing was copied; it is called with every token answer for e.
+func (m *Model) copyAfterRenew(e *session.Entry, err error) tea.Cmd {
+	what := copyWhat(m.sess.TakeCopyAfter(e))
+	if what == 0 {
+		return nil
+	}
+	name := e.Provider.Name
+	switch {
+	case err != nil:
+		m.setStatusOf(name, status.Error, "not copied: could not renew "+name+"'s expired token: "+err.Error())
+		return nil
+	case !e.HasToken() || session.Expired(e, m.clock()):
+		m.setStatusOf(name, status.Error, "not copied: "+name+"'s renewed token is expired already")
+		return nil
+	}
+	return m.copyNow(e, what, "renewed ")
 }
 
 // copyable refuses to put text on the clipboard when it could act where

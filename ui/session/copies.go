@@ -41,3 +41,21 @@ func (s *Session) ClipboardFailed() (first bool) {
 	s.clipFailed = true
 	return first
 }
+
+// CopyAfterRenew notes a copy (what, as the explorer numbers it, not 0)
+// to make once the renewal of e's expired token answers.
+func (s *Session) CopyAfterRenew(e *Entry, what int) {
+	e.CopyAfter = what
+	s.changed(e)
+}
+
+// TakeCopyAfter returns and forgets the copy waiting for e's renewal, 0
+// when none is.
+func (s *Session) TakeCopyAfter(e *Entry) int {
+	what := e.CopyAfter
+	if what != 0 {
+		e.CopyAfter = 0
+		s.changed(e)
+	}
+	return what
+}
