@@ -92,6 +92,9 @@ func TestCopyOfAnExpiredTokenRenewsFirst(t *testing.T) {
 	if got, want := statusLine(), "copied the renewed header of alpha · valid 1h"; got != want {
 		t.Errorf("after the copy: %q, want %q", got, want)
 	}
+	if got := plain(m); strings.Contains(got, "copying") {
+		t.Errorf("the row still says copying after the copy:\n%s", got)
+	}
 
 	// A renewal that fails copies nothing.
 	m = unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, time.Hour)})

@@ -8,7 +8,7 @@ func (s *Session) StartCopy(name, label string) {
 	s.copies = append(s.copies, pendingCopy{label: label, name: name})
 	if e := s.byName[name]; e != nil {
 		e.Copying++
-		s.rev++
+		s.changed(e)
 	}
 }
 
@@ -23,7 +23,7 @@ func (s *Session) CopyDone(label string) *Entry {
 		e := s.byName[c.name]
 		if e != nil && e.Copying > 0 {
 			e.Copying--
-			s.rev++
+			s.changed(e) // its row says "copying" no longer
 		}
 		return e
 	}
