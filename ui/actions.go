@@ -20,6 +20,9 @@ func keyMatches(km tea.KeyMsg, b key.Binding) bool { return key.Matches(km, b) }
 func (m *Model) action(km tea.KeyMsg) (tea.Cmd, bool) {
 	k := &m.keys
 	e := m.selectedEntry()
+	if m.unavailable(km, e) {
+		return nil, true
+	}
 	switch {
 	case keyMatches(km, k.Fetch):
 		return m.start(e, session.OpFetch, nil), true
@@ -68,6 +71,34 @@ func (m *Model) action(km tea.KeyMsg) (tea.Cmd, bool) {
 		return nil, true
 	}
 	return nil, false
+}
+
+// unavailable answers a key whose action cannot be done on e for want of
+// configuration with what to set, instead of doing nothing silently; it
+// reports whether it did.
+func (m *Model) unavailable(km tea.KeyMsg, e *session.Entry) bool {
+	if e == nil || e.Provider.TryURL != "" {
+		return false
+	}
+	k := &m.keys
+	switch {
+	case keyMatches(km, enabled(k.Try)):
+		m.setStatusOf(e.Provider.Name, status.Warning,
+			"nothing to try: "+e.Provider.Name+" has no try URL · press "+k.Edit.Help().Key+" and set try_url")
+	case keyMatches(km, enabled(k.CopyCurl)):
+		m.setStatusOf(e.Provider.Name, status.Warning,
+			"no curl to copy: "+e.Provider.Name+" has no try URL · press "+k.Edit.Help().Key+" and set try_url")
+	default:
+		return false
+	}
+	return true
+}
+
+// enabled is b as if it were enabled, to match the keys of an action the
+// bindings have disabled.
+func enabled(b key.Binding) key.Binding {
+	b.SetEnabled(true)
+	return b
 }
 
 // logoutDetail says what a logout of p will do at the server.

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -18,9 +19,9 @@ import (
 type copyWhat int
 
 const (
-	copyHeader copyWhat = iota // Authorization: Bearer …
-	copyToken                  // the raw access token
-	copyCurl                   // the try request as a curl command
+	copyHeader copyWhat = iota + 1 // Authorization: Bearer …
+	copyToken                      // the raw access token
+	copyCurl                       // the try request as a curl command
 )
 
 // clipboardOptions are the clipboard's options before the user's settings
@@ -37,23 +38,33 @@ func withSettings(co clipboard.Options, s store.Settings) clipboard.Clipboard {
 }
 
 // copy puts what of e's token on the clipboard, in a Cmd; the status line
-// says what was copied once it was.
+// says what was copied once it was. An expired token is renewed first
+// (renewThenCopy): copying it would hand the user a header the API refuses.
 func (m *Model) copy(e *session.Entry, what copyWhat) tea.Cmd {
 	if e == nil || !e.HasToken() {
 		return nil
 	}
+	if session.Expired(e, m.clock()) {
+		return m.renewThenCopy(e, what)
+	}
+	return m.copyNow(e, what, "")
+}
+
+// copyNow copies what of e's token as it is; renewed is "renewed " when
+// the token was renewed for this copy, so the line says so.
+func (m *Model) copyNow(e *session.Entry, what copyWhat, renewed string) tea.Cmd {
 	name := e.Provider.Name
 	var text, label string
 	switch what {
 	case copyHeader:
 		text = "Authorization: Bearer " + e.Token.AccessToken.Reveal()
-		label = "the Authorization header of " + name
+		label = "the " + renewed + "header of " + name
 	case copyToken:
 		text = e.Token.AccessToken.Reveal()
-		label = "the token of " + name
+		label = "the " + renewed + "token of " + name
 	case copyCurl:
 		text = oauth.TryCurlCommand(e.Provider, e.Token)
-		label = "a curl command for " + name + "'s try request"
+		label = "the " + renewed + "curl of " + name
 	}
 	if err := copyable(e, what, text); err != nil {
 		// Pasted into a shell, a control character would run there.
@@ -63,6 +74,47 @@ func (m *Model) copy(e *session.Entry, what copyWhat) tea.Cmd {
 	m.sess.StartCopy(name, label)
 	m.setStatusOf(name, status.Info, "copying "+label+"…")
 	return tea.Batch(m.clip.Copy(text, label, true), m.startSpinner())
+}
+
+// renewThenCopy renews e's expired token and notes the copy, which
+// copyAfterRenew makes when the answer comes; a renewal under way already
+// (on open, or auto-refresh) is waited for instead of started again.
+func (m *Model) renewThenCopy(e *session.Entry, what copyWhat) tea.Cmd {
+	name := e.Provider.Name
+	var cmd tea.Cmd
+	switch e.Busy {
+	case session.OpRefresh, session.OpAutoRefresh, session.OpFetch:
+	case session.OpNone:
+		if cmd = m.start(e, session.OpRefresh, nil); cmd == nil {
+			m.setStatusOf(name, status.Error, "not copied: "+name+"'s token expired and cannot be renewed here")
+			return nil
+		}
+	default:
+		m.setStatusOf(name, status.Error, "not copied: "+name+"'s token expired and it is busy "+e.BusyText())
+		return nil
+	}
+	m.sess.CopyAfterRenew(e, int(what))
+	m.setStatusOf(name, status.Info, name+"'s token expired: renewing it before the copy…")
+	return cmd
+}
+
+// copyAfterRenew makes the copy that waited for e's renewal, or says why
+// nothing was copied; it is called with every token answer for e.
+func (m *Model) copyAfterRenew(e *session.Entry, err error) tea.Cmd {
+	what := copyWhat(m.sess.TakeCopyAfter(e))
+	if what == 0 {
+		return nil
+	}
+	name := e.Provider.Name
+	switch {
+	case err != nil:
+		m.setStatusOf(name, status.Error, "not copied: could not renew "+name+"'s expired token: "+err.Error())
+		return nil
+	case !e.HasToken() || session.Expired(e, m.clock()):
+		m.setStatusOf(name, status.Error, "not copied: "+name+"'s renewed token is expired already")
+		return nil
+	}
+	return m.copyNow(e, what, "renewed ")
 }
 
 // copyable refuses to put text on the clipboard when it could act where
@@ -88,8 +140,10 @@ func copyable(e *session.Entry, what copyWhat, text string) error {
 	return nil
 }
 
-// onCopied reports a copy: what, where, and for how long the token in it
-// stays valid.
+// onCopied reports a copy, short enough for an 80-column line: what,
+// where when not the system clipboard, for how long the token in it stays
+// valid and when the clipboard clears. Why the system clipboard failed
+// (over SSH, on every copy) is said once per session, as a warning.
 func (m *Model) onCopied(msg clipboard.CopiedMsg) {
 	e := m.sess.CopyDone(msg.Label)
 	name := ""
@@ -100,20 +154,45 @@ func (m *Model) onCopied(msg clipboard.CopiedMsg) {
 		m.setStatusOf(name, status.Error, msg.Err.Error())
 		return
 	}
-	text := "copied " + msg.Label
+	text := "copied " + msg.Label + viaText(msg.Via)
+	if msg.SystemErr != nil && m.sess.ClipboardFailed() {
+		// The reason takes the room of the validity, which the detail
+		// pane shows anyway.
+		m.setStatusOf(name, status.Warning, text+" · system clipboard: "+msg.SystemErr.Error())
+		return
+	}
 	if e != nil {
-		text += validity(e, m.clock())
+		text += shortValidity(e, m.clock())
 	}
 	if msg.ClearAfter > 0 {
-		text += " · clipboard clears in " + display.Duration(msg.ClearAfter)
-	}
-	if msg.Via != clipboard.ViaSystem {
-		text += " · via the " + msg.Via.String()
-	}
-	if msg.SystemErr != nil {
-		text += " (system clipboard: " + msg.SystemErr.Error() + ")"
+		text += " · clears in " + display.Duration(msg.ClearAfter)
 	}
 	m.setStatusOf(name, status.Success, text)
+}
+
+// viaText names where a copy went when it is not the system clipboard
+// alone, the usual place.
+func viaText(v clipboard.Via) string {
+	switch v {
+	case clipboard.ViaSystem:
+		return ""
+	case clipboard.ViaTerminal:
+		return " (terminal)"
+	}
+	return " (system and terminal)"
+}
+
+// shortValidity is validity in the copy's few words.
+func shortValidity(e *session.Entry, now time.Time) string {
+	switch {
+	case !e.HasToken():
+		return ""
+	case e.Token.ExpiresAt.IsZero():
+		return " · expiry unknown"
+	case !e.Token.ExpiresAt.After(now):
+		return " · expired"
+	}
+	return " · valid " + display.Duration(e.Token.ExpiresAt.Sub(now))
 }
 
 // onCleared reports the wipe of a copied token, or why it failed. The

@@ -310,7 +310,7 @@ func TestCopyHeaderReachesTheClipboard(t *testing.T) {
 	t.Parallel()
 	r := startRig(t, 120, 40, "", "mtn-sandbox")
 	r.keys("c")
-	r.waitFor(t, "copied the Authorization header of mtn-sandbox")
+	r.waitFor(t, "copied the header of mtn-sandbox")
 	_, tok, err := r.vault.Lookup("mtn-sandbox")
 	if err != nil {
 		t.Fatal(err)
@@ -319,7 +319,7 @@ func TestCopyHeaderReachesTheClipboard(t *testing.T) {
 		t.Errorf("clipboard holds %q", got)
 	}
 	view := r.final(t)
-	if !strings.Contains(view, "valid for 1m 29s · clipboard clears in 30s") {
+	if !strings.Contains(view, "copied the header of mtn-sandbox · valid 1m 29s · clears in 30s") {
 		t.Errorf("status line does not say for how long the token is valid:\n%s", view)
 	}
 }

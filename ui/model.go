@@ -303,8 +303,9 @@ func (m *Model) startSpinner() tea.Cmd {
 }
 
 // onLoaded shows the vault's providers, in the theme it remembers unless
-// one was chosen on the command line, and with Options.FetchOnStart starts
-// fetching the tokens that are missing.
+// one was chosen on the command line; with Options.RenewOnOpen it starts
+// renewing the tokens that expired, with Options.FetchOnStart fetching the
+// tokens that are missing.
 func (m *Model) onLoaded(msg loadedMsg) tea.Cmd {
 	m.screen = screenMain
 	if msg.err != nil {
@@ -321,10 +322,15 @@ func (m *Model) onLoaded(msg loadedMsg) tea.Cmd {
 	m.sess.Load(p.Providers)
 	m.syncList()
 	m.layout()
-	if m.opts.FetchOnStart {
-		return m.fetchMissing()
+	var cmds []tea.Cmd
+	if m.opts.RenewOnOpen && m.sess.RenewExpired(m.clock()) > 0 {
+		m.setNow(m.clock())
+		cmds = append(cmds, m.autoRefresh())
 	}
-	return nil
+	if m.opts.FetchOnStart {
+		cmds = append(cmds, m.fetchMissing())
+	}
+	return tea.Batch(cmds...)
 }
 
 // syncList gives the list the rows the session changed: every row again

@@ -38,6 +38,10 @@ type Options struct {
 	// provider that holds none (--demo does, so a newcomer sees countdowns
 	// move at once).
 	FetchOnStart bool
+	// RenewOnOpen renews, in the background as auto-refresh does, every
+	// token found expired when the store is read (the command line sets
+	// it unless --no-renew-on-open).
+	RenewOnOpen bool
 	// Now is the clock of the countdowns; nil means time.Now. Tests fix it.
 	Now func() time.Time
 	// Input and Output are the terminal; nil means stdin and stdout. The

@@ -22,10 +22,13 @@ func (m *Model) onToken(msg tokenMsg) tea.Cmd {
 	now := m.clock()
 	e, inBulk := m.sess.Token(session.TokenAnswer{Name: msg.name, Seq: msg.seq, Op: msg.op,
 		Stored: msg.stored, Err: msg.err}, now)
-	if e != nil && !inBulk {
+	if e == nil {
+		return nil
+	}
+	if !inBulk {
 		m.tokenStatus(e, msg, now)
 	}
-	return nil
+	return m.copyAfterRenew(e, msg.err)
 }
 
 // tokenStatus says on the status line how a token action ended. An

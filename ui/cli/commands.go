@@ -155,7 +155,8 @@ func lookupCommand(name string) (command, bool) {
 // printRootUsage writes tokenscope --help.
 func (a *app) printRootUsage(w io.Writer) {
 	fmt.Fprint(w, `Usage:
-    tokenscope [--theme THEME]           open the explorer
+    tokenscope [--theme THEME] [--no-renew-on-open]
+                                         open the explorer
     tokenscope --demo [--theme THEME]    open the explorer on a demo server
     tokenscope COMMAND [ARGS]
 
@@ -171,6 +172,9 @@ Options:
     --demo           run against a built-in demo server, with a throwaway store
     --theme THEME    the explorer's colours (remembered in the store)
     --version        print the version
+    --no-renew-on-open
+                     leave the tokens found expired as they are (the explorer
+                     renews them on open, and a copy renews an expired one first)
     -h, --help       show this help
 
 The store lives in $TOKENSCOPE_HOME (default: tokenscope/ in the user's config

@@ -26,7 +26,7 @@ import (
 // explorer (on the demo server with --demo).
 func (a *app) root(args []string) error {
 	fs := newFlagSet("tokenscope")
-	demoFlag, theme, version := rootFlags(fs)
+	demoFlag, theme, version, noRenew := rootFlags(fs)
 	pos, err := parseInterspersed(fs, args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -53,21 +53,23 @@ func (a *app) root(args []string) error {
 	if *demoFlag {
 		return a.demo(*theme)
 	}
-	return a.explorer(*theme)
+	return a.explorer(*theme, !*noRenew)
 }
 
 // rootFlags defines tokenscope's options without a command (for root,
 // completion and the man page).
-func rootFlags(fs *flag.FlagSet) (demo *bool, theme *string, version *bool) {
+func rootFlags(fs *flag.FlagSet) (demo *bool, theme *string, version, noRenew *bool) {
 	demo = fs.Bool("demo", false, "run against a built-in demo server, with a throwaway store")
 	theme = fs.String("theme", "", "the explorer's colours `THEME` (remembered in the store)")
 	version = fs.Bool("version", false, "print the version")
-	return demo, theme, version
+	noRenew = fs.Bool("no-renew-on-open", false, "leave the tokens found expired as they are, instead of renewing them")
+	return demo, theme, version, noRenew
 }
 
 // explorer opens the explorer on the store: unlocked already when the
-// environment or the keyring can, else on its unlock or first-run screen.
-func (a *app) explorer(theme string) error {
+// environment or the keyring can, else on its unlock or first-run screen;
+// with renewOnOpen it renews the tokens it finds expired.
+func (a *app) explorer(theme string, renewOnOpen bool) error {
 	dir, err := a.storeDir()
 	if err != nil {
 		return err
@@ -87,7 +89,7 @@ func (a *app) explorer(theme string) error {
 		return err
 	}
 	return a.runUI(ui.Options{Dir: dir, Vault: v, Client: oauth.NewClient(oauth.Options{}), Theme: theme,
-		Output: a.stdout, Getenv: a.getenv})
+		RenewOnOpen: renewOnOpen, Output: a.stdout, Getenv: a.getenv})
 }
 
 // demo opens the explorer on a demo server, with a throwaway store holding

@@ -8,7 +8,7 @@ func (s *Session) StartCopy(name, label string) {
 	s.copies = append(s.copies, pendingCopy{label: label, name: name})
 	if e := s.byName[name]; e != nil {
 		e.Copying++
-		s.rev++
+		s.changed(e)
 	}
 }
 
@@ -23,7 +23,7 @@ func (s *Session) CopyDone(label string) *Entry {
 		e := s.byName[c.name]
 		if e != nil && e.Copying > 0 {
 			e.Copying--
-			s.rev++
+			s.changed(e) // its row says "copying" no longer
 		}
 		return e
 	}
@@ -32,3 +32,30 @@ func (s *Session) CopyDone(label string) *Entry {
 
 // Copies is how many copies are under way.
 func (s *Session) Copies() int { return len(s.copies) }
+
+// ClipboardFailed notes that the system clipboard failed and a copy went
+// another way; it reports true the first time in the session only, so the
+// failure is said once, not on every copy.
+func (s *Session) ClipboardFailed() (first bool) {
+	first = !s.clipFailed
+	s.clipFailed = true
+	return first
+}
+
+// CopyAfterRenew notes a copy (what, as the explorer numbers it, not 0)
+// to make once the renewal of e's expired token answers.
+func (s *Session) CopyAfterRenew(e *Entry, what int) {
+	e.CopyAfter = what
+	s.changed(e)
+}
+
+// TakeCopyAfter returns and forgets the copy waiting for e's renewal, 0
+// when none is.
+func (s *Session) TakeCopyAfter(e *Entry) int {
+	what := e.CopyAfter
+	if what != 0 {
+		e.CopyAfter = 0
+		s.changed(e)
+	}
+	return what
+}

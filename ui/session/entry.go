@@ -81,6 +81,12 @@ type Entry struct {
 
 	AutoAt    time.Time // when the next auto-refresh is due; zero: none
 	AutoFails int       // auto-refreshes failed in a row
+	// renew marks a token expired when the session saw it that is to be
+	// renewed all the same (RenewExpired), not left to the user.
+	renew bool
+	// CopyAfter is the copy waiting for the renewal under way of an
+	// expired token, as the explorer numbers its copies; 0: none.
+	CopyAfter int
 
 	inBulk bool // its action is part of a bulk run
 	dirty  bool // changed since the session's last Drain
@@ -110,7 +116,7 @@ func (e *Entry) follow(se store.Entry) {
 // setToken takes a new current token and schedules its auto-refresh.
 func (e *Entry) setToken(t *providers.Token) {
 	e.Token = t
-	e.AutoAt = time.Time{}
+	e.AutoAt, e.renew = time.Time{}, false
 	if !e.HasToken() {
 		return
 	}

@@ -23,15 +23,16 @@ func Backoff(n int) time.Duration {
 // failure. held names the providers the user is about to act on (open in
 // the form or the confirm dialog), which are left alone: an answer would
 // land under the user's hands. A token already expired when the session
-// saw it is left to the user, and an entry without a token has nothing to
-// refresh: both lose their schedule. The caller starts what is returned.
+// saw it is left to the user unless RenewExpired picked it, and an entry
+// without a token has nothing to refresh: both lose their schedule. The
+// caller starts what is returned.
 func (s *Session) Due(now time.Time, held func(name string) bool) []*Entry {
 	var due []*Entry
 	for _, e := range s.entries {
 		if e.AutoAt.IsZero() || now.Before(e.AutoAt) || e.Busy != OpNone || (held != nil && held(e.Provider.Name)) {
 			continue
 		}
-		if !e.HasToken() || (!e.Token.ExpiresAt.After(now) && e.AutoFails == 0) {
+		if !e.HasToken() || (!e.Token.ExpiresAt.After(now) && e.AutoFails == 0 && !e.renew) {
 			e.AutoAt = time.Time{}
 			s.changed(e)
 			continue
@@ -39,4 +40,28 @@ func (s *Session) Due(now time.Time, held func(name string) bool) []*Entry {
 		due = append(due, e)
 	}
 	return due
+}
+
+// RenewExpired schedules, due at now, the auto-refresh of every token
+// expired at now, which Due would otherwise leave to the user: the
+// explorer renews them on open as the command line's header does. A
+// failure backs off as any auto-refresh does. It returns how many it
+// scheduled.
+func (s *Session) RenewExpired(now time.Time) int {
+	n := 0
+	for _, e := range s.entries {
+		if !Expired(e, now) {
+			continue
+		}
+		e.renew, e.AutoAt = true, now
+		s.changed(e)
+		n++
+	}
+	return n
+}
+
+// Expired reports whether e holds a token with a known expiry that has
+// passed at now.
+func Expired(e *Entry, now time.Time) bool {
+	return e.HasToken() && !e.Token.ExpiresAt.IsZero() && !e.Token.ExpiresAt.After(now)
 }

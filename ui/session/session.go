@@ -29,8 +29,10 @@ type Session struct {
 	seq     uint64 // the last request number handed out
 	busy    int    // entries with an action under way
 	copies  []pendingCopy
-	tally   Tally
-	tallyUp bool // the tally changed since TallyChanged last said so
+	// clipFailed: the system clipboard failed once already this session.
+	clipFailed bool
+	tally      Tally
+	tallyUp    bool // the tally changed since TallyChanged last said so
 
 	rev      uint64   // bumped on every change of any entry
 	dirty    []*Entry // entries changed since Drain

@@ -274,3 +274,40 @@ func TestDrainReportsChanges(t *testing.T) {
 		t.Error("a second drain reports changes again")
 	}
 }
+
+func TestClipboardFailureIsNotedOnce(t *testing.T) {
+	s := New()
+	if !s.ClipboardFailed() {
+		t.Fatal("the first failure of the system clipboard is not the first")
+	}
+	for range 3 {
+		if s.ClipboardFailed() {
+			t.Fatal("a later failure of the system clipboard is taken as the first")
+		}
+	}
+}
+
+// TestRenewExpired: Due leaves a token expired when the session saw it to
+// the user, unless RenewExpired picked it; a token renewed is scheduled as
+// any other.
+func TestRenewExpired(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	now := t0.Add(2 * time.Hour)
+	tok := func(life time.Duration) *providers.Token {
+		return &providers.Token{AccessToken: "x", IssuedAt: t0, ExpiresAt: t0.Add(life)}
+	}
+	s := New()
+	s.Load([]store.Entry{{Provider: providers.Provider{Name: "old"}, Token: tok(time.Hour)},
+		{Provider: providers.Provider{Name: "new"}, Token: tok(3 * time.Hour)}})
+	s.Get("old").AutoAt = now // as setToken scheduled it
+	if due := s.Due(now, nil); len(due) != 0 {
+		t.Fatalf("an expired token is due without RenewExpired: %d", len(due))
+	}
+	if n := s.RenewExpired(now); n != 1 {
+		t.Fatalf("RenewExpired picked %d tokens, want 1", n)
+	}
+	due := s.Due(now, nil)
+	if len(due) != 1 || due[0].Provider.Name != "old" {
+		t.Fatalf("due after RenewExpired: %v", due)
+	}
+}
