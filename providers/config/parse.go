@@ -261,46 +261,44 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 		}
 		p.Timeout = d
 	}
-	for _, h := range sortedKeys(e.Headers) {
-		v, err := expand(e.Headers[h], getenv)
-		if err != nil {
-			if unset = appendUnset(unset, "headers."+h, err, fail); unset == nil {
-				return p, fail("headers."+h, err)
+	// expandTable expands every value of a table such as headers, in name
+	// order; nil when the table is empty.
+	expandTable := func(table string, in map[string]string) (map[string]string, error) {
+		var out map[string]string
+		for _, k := range sortedKeys(in) {
+			v, err := expand(in[k], getenv)
+			if err != nil {
+				if unset = appendUnset(unset, table+"."+k, err, fail); unset == nil {
+					return nil, fail(table+"."+k, err)
+				}
 			}
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[k] = v
 		}
+		return out, nil
+	}
+	headers, err := expandTable("headers", e.Headers)
+	if err != nil {
+		return p, err
+	}
+	for h, v := range headers {
 		if p.Headers == nil {
 			p.Headers = map[string]providers.Secret{}
 		}
 		p.Headers[h] = providers.Secret(v)
 	}
-	for _, k := range sortedKeys(e.Params) {
-		v, err := expand(e.Params[k], getenv)
-		if err != nil {
-			if unset = appendUnset(unset, "params."+k, err, fail); unset == nil {
-				return p, fail("params."+k, err)
-			}
-		}
-		if p.Params == nil {
-			p.Params = map[string]string{}
-		}
-		p.Params[k] = v
+	if p.Params, err = expandTable("params", e.Params); err != nil {
+		return p, err
 	}
-	for _, k := range sortedKeys(e.TryHeaders) {
-		v, err := expand(e.TryHeaders[k], getenv)
-		if err != nil {
-			if unset = appendUnset(unset, "try_headers."+k, err, fail); unset == nil {
-				return p, fail("try_headers."+k, err)
-			}
-		}
-		if p.TryHeaders == nil {
-			p.TryHeaders = map[string]string{}
-		}
-		p.TryHeaders[k] = v
+	if p.TryHeaders, err = expandTable("try_headers", e.TryHeaders); err != nil {
+		return p, err
 	}
 	if len(unset) > 0 {
 		return p, errors.Join(unset...)
 	}
-	p, err := providers.ApplyPreset(p)
+	p, err = providers.ApplyPreset(p)
 	var fe *providers.FieldError
 	if errors.As(err, &fe) {
 		return p, fail(fe.Field, errors.New(fe.Msg))
