@@ -52,6 +52,10 @@ type Vault struct {
 	// wrapWriter, when set, wraps the writer of every file written; tests
 	// use it to simulate a full or slow disk.
 	wrapWriter func(io.Writer) io.Writer
+	// afterRename, when set, runs after each file of a save is renamed
+	// into place, and its error stands for the directory fsync's; tests
+	// use it to simulate a sync that fails.
+	afterRename func(name string) error
 }
 
 // cached is a file as last seen: the index for vault.age, the providers
