@@ -48,7 +48,9 @@ func (v *Vault) readIndex(locked bool) (*index, error) {
 			}
 			return v.readIndex(false)
 		}
-		if err := v.migrate(legacy); err != nil {
+		// ErrNotDurable: the new layout is in place, which is all a read
+		// needs; a crash that undid it would leave the old one to move again.
+		if err := v.migrate(legacy); err != nil && !errors.Is(err, ErrNotDurable) {
 			return nil, fmt.Errorf("%s: move to the new layout: %w", path, err)
 		}
 		return v.readIndex(true)

@@ -105,3 +105,39 @@ func TestLegacyReadOnly(t *testing.T) {
 		})
 	}
 }
+
+// TestLegacyMoveNotDurable: when the directory fsync fails after the move
+// to the new layout replaced vault.age, the vault still opens, in the new
+// layout, with every provider.
+func TestLegacyMoveNotDurable(t *testing.T) {
+	dir, identity, want := legacyVault(t)
+	id, err := ParseIdentity(identity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := newVault(dir, id)
+	synced := 0
+	v.afterRename = func(name string) error {
+		if name != vaultFile {
+			return nil
+		}
+		synced++
+		return &os.PathError{Op: "sync", Path: dir, Err: syscall.EIO}
+	}
+	if err := v.open(); err != nil {
+		t.Fatalf("open after a move not confirmed durable: %v", err)
+	}
+	if synced != 1 {
+		t.Fatalf("vault.age replaced %d times, want once", synced)
+	}
+	p, err := v.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Providers) != len(want.Providers) || v.ReadOnly() != nil {
+		t.Fatalf("%d providers, read-only %v; want %d, writable", len(p.Providers), v.ReadOnly(), len(want.Providers))
+	}
+	if files := groupFiles(t, dir); len(files) != 1 {
+		t.Fatalf("provider files %v, want the one the new vault.age names", files)
+	}
+}
