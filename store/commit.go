@@ -18,7 +18,8 @@ import (
 // when only it changed; else every changed file under a new name, then
 // vault.age, then the old files removed. old is nil when there is no
 // index yet (the migration): vault.age is always written then. On an
-// error nothing the readers see has changed.
+// error nothing the readers see has changed, except ErrNotDurable: the
+// change is in place, but the directory fsync after it failed.
 func (v *Vault) commit(old *index, loaded map[string][]Entry, idx *index, groups map[string][]Entry) error {
 	var changed []string
 	for f, es := range groups {
@@ -36,7 +37,7 @@ func (v *Vault) commit(old *index, loaded map[string][]Entry, idx *index, groups
 		case 0:
 			return nil
 		case 1:
-			return v.writeGroup(changed[0], groups[changed[0]])
+			return notDurable(v.dir, changed[0], v.writeGroup(changed[0], groups[changed[0]]))
 		}
 	}
 	renamed := make(map[string]string, len(changed))
@@ -45,6 +46,9 @@ func (v *Vault) commit(old *index, loaded map[string][]Entry, idx *index, groups
 		name, err := newGroupName()
 		if err == nil {
 			err = v.writeGroup(name, groups[f])
+		}
+		if errors.Is(err, errSyncAfterRename) {
+			written = append(written, name) // in place, but no index names it
 		}
 		if err != nil {
 			v.remove(written)
@@ -59,6 +63,12 @@ func (v *Vault) commit(old *index, loaded map[string][]Entry, idx *index, groups
 		}
 	}
 	if err := v.writeIndex(idx); err != nil {
+		if errors.Is(err, errSyncAfterRename) {
+			// vault.age in place names the files written: they stay. The
+			// old ones stay too, as a crash could bring back the vault.age
+			// that names them; the next open removes them.
+			return notDurable(v.dir, vaultFile, err)
+		}
 		v.remove(written)
 		return err
 	}
@@ -71,6 +81,15 @@ func (v *Vault) commit(old *index, loaded map[string][]Entry, idx *index, groups
 	// Left over after a failure here, they are removed at the next open.
 	v.remove(gone)
 	return nil
+}
+
+// notDurable turns an error after name was renamed into place into
+// ErrNotDurable, saying the change was saved; other errors pass as they are.
+func notDurable(dir, name string, err error) error {
+	if !errors.Is(err, errSyncAfterRename) {
+		return err
+	}
+	return refuseWith(ErrNotDurable, filepath.Join(dir, name), err, "the change was saved, but the directory could not be synced, so a crash could still undo it: check the disk, then save again")
 }
 
 // writeGroup replaces the provider file name with entries.
@@ -113,7 +132,7 @@ func (v *Vault) writeIndex(idx *index) error {
 // cannot open again. It returns the file's bytes.
 func (v *Vault) writeSealed(name string, plain []byte) ([]byte, error) {
 	var ct bytes.Buffer
-	err := writeAtomicFunc(v.dir, name, v.wrapWriter, func(w io.Writer) error {
+	err := writeAtomicFunc(v.dir, name, v.wrapWriter, v.afterRename, func(w io.Writer) error {
 		aw, err := age.Encrypt(&limitWriter{w: io.MultiWriter(&ct, w), left: MaxFileSize}, v.rcp)
 		if err == nil {
 			_, err = aw.Write(plain)

@@ -41,6 +41,14 @@ var (
 	ErrLocked = errors.New("vault is locked by another process")
 	// ErrUnknownProvider means no provider has the given name.
 	ErrUnknownProvider = errors.New("no such provider")
+	// ErrNotDurable means a save was made and is what every reader now
+	// sees, but the directory could not be synced, so a crash could still
+	// undo it.
+	ErrNotDurable = errors.New("saved, but not confirmed durable")
+	// ErrReadOnly means the vault can be read but not changed here: it is
+	// of the old one-file layout, in a directory that cannot be written,
+	// so it could not be moved to the current layout.
+	ErrReadOnly = errors.New("vault is read-only")
 	// ErrKeyring means the OS keyring is unavailable or refused the request.
 	ErrKeyring = errors.New("keyring unavailable")
 )

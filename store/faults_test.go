@@ -351,3 +351,66 @@ func mustStat(t *testing.T, path string) os.FileInfo {
 	}
 	return fi
 }
+
+// TestSyncFailsAfterIndexRename: when the directory fsync fails after
+// vault.age was replaced, the save says it was made but not confirmed
+// durable, and keeps the provider files the new vault.age names, so the
+// vault still opens with the change in it.
+func TestSyncFailsAfterIndexRename(t *testing.T) {
+	v := faultVault(t)
+	synced := 0
+	v.afterRename = func(name string) error {
+		if name != vaultFile {
+			return nil
+		}
+		synced++
+		return &os.PathError{Op: "sync", Path: v.Dir(), Err: syscall.EIO}
+	}
+	err := v.PutProvider(testProvider(2))
+	if synced == 0 {
+		t.Fatal("the save did not replace vault.age: the test exercises nothing")
+	}
+	if !errors.Is(err, ErrNotDurable) || !errors.Is(err, syscall.EIO) || !strings.Contains(err.Error(), "was saved") {
+		t.Fatalf("got %v, want ErrNotDurable saying the change was saved", err)
+	}
+	v.afterRename = nil
+	w, err := OpenIdentity(v.Dir(), v.id.String())
+	if err != nil {
+		t.Fatalf("the vault no longer opens: %v", err)
+	}
+	for _, name := range []string{"prov0001", "prov0002"} {
+		if _, _, err := w.Lookup(name); err != nil {
+			t.Fatalf("lookup %s after the failed sync: %v", name, err)
+		}
+	}
+	if err := v.Record("prov0002", testToken(2, 1), ev("issued")); err != nil {
+		t.Fatalf("save after the sync failure: %v", err)
+	}
+}
+
+// TestSyncFailsAfterGroupRename: a failed fsync after a provider file was
+// replaced in place says the change was saved; one after a new provider
+// file, before the index names it, leaves nothing behind and the vault as
+// it was.
+func TestSyncFailsAfterGroupRename(t *testing.T) {
+	v := faultVault(t)
+	v.afterRename = func(name string) error {
+		if name == vaultFile {
+			return nil
+		}
+		return &os.PathError{Op: "sync", Path: v.Dir(), Err: syscall.EIO}
+	}
+	if err := v.Record("prov0001", testToken(1, 2), ev("refreshed")); !errors.Is(err, ErrNotDurable) {
+		t.Fatalf("in-place save: got %v, want ErrNotDurable", err)
+	}
+	before := snapshot(t, v.Dir())
+	if err := v.PutProvider(testProvider(2)); err == nil || errors.Is(err, ErrNotDurable) {
+		t.Fatalf("save through a new provider file: got %v, want a plain error", err)
+	}
+	sameSnapshot(t, before, snapshot(t, v.Dir()))
+	v.afterRename = nil
+	_, tok, err := v.Lookup("prov0001")
+	if err != nil || tok.RefreshToken != testToken(1, 2).RefreshToken {
+		t.Fatalf("the in-place change is not what readers see: %v", err)
+	}
+}

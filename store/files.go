@@ -148,18 +148,27 @@ func checkOwner(path string, fi fs.FileInfo) error {
 
 // writeAtomic replaces dir/name with data: a 0600 temp file in the same
 // directory, written, fsynced, renamed over the old file, then the directory
-// fsynced so the rename itself survives a crash. On any error the old file
-// is untouched and the temp file removed. wrap, when set, wraps the temp
+// fsynced so the rename itself survives a crash. On an error before the
+// rename the old file is untouched and the temp file removed; one after it
+// (the directory fsync) wraps errSyncAfterRename. wrap, when set, wraps the temp
 // file's writer (tests inject a full disk or a slow one through it).
 func writeAtomic(dir, name string, data []byte, wrap func(io.Writer) io.Writer) error {
-	return writeAtomicFunc(dir, name, wrap, func(w io.Writer) error {
+	return writeAtomicFunc(dir, name, wrap, nil, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})
 }
 
+// errSyncAfterRename marks an error of writeAtomicFunc that came after
+// the rename: dir/name already holds the new contents, and a crash could
+// still bring the old ones back.
+var errSyncAfterRename = errors.New("replaced, but the directory was not synced")
+
 // writeAtomicFunc is writeAtomic with the contents written by produce.
-func writeAtomicFunc(dir, name string, wrap func(io.Writer) io.Writer, produce func(io.Writer) error) error {
+// An error wrapping errSyncAfterRename means the new file is in place.
+// afterRename, when set, runs (with name) before the directory fsync and
+// its error stands for the fsync's: tests inject a failing sync with it.
+func writeAtomicFunc(dir, name string, wrap func(io.Writer) io.Writer, afterRename func(string) error, produce func(io.Writer) error) error {
 	path := filepath.Join(dir, name)
 	pf, err := newPending(dir, path)
 	if err != nil {
@@ -177,7 +186,17 @@ func writeAtomicFunc(dir, name string, wrap func(io.Writer) io.Writer, produce f
 	if err := pf.CloseAtomicallyReplace(); err != nil {
 		return fmt.Errorf("replace %s (the previous %s is intact): %w", name, name, err)
 	}
-	return syncDir(dir)
+	var serr error
+	if afterRename != nil {
+		serr = afterRename(name)
+	}
+	if serr == nil {
+		serr = syncDir(dir)
+	}
+	if serr != nil {
+		return fmt.Errorf("%s %w: %w", name, errSyncAfterRename, serr)
+	}
+	return nil
 }
 
 // syncDir makes a rename in dir durable; renameio leaves that to callers.

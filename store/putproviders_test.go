@@ -95,3 +95,43 @@ func batch(is ...int) []providers.Provider {
 	}
 	return ps
 }
+
+// TestRecordEventKeepsTheTokenHeld: RecordEvent appends to the history and
+// keeps the token the store holds now, not one this Vault read before
+// another process stored a new one; the event is scrubbed of its secrets.
+func TestRecordEventKeepsTheTokenHeld(t *testing.T) {
+	v := faultVault(t)
+	if _, _, err := v.Lookup("prov0001"); err != nil { // this Vault has read token 1
+		t.Fatal(err)
+	}
+	other, err := OpenIdentity(v.Dir(), v.id.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Record("prov0001", testToken(1, 2), ev("refreshed")); err != nil {
+		t.Fatal(err)
+	}
+	failed := providers.Event{At: fixedTime, Kind: providers.EventFailed, Detail: "refused " + string(testToken(1, 2).RefreshToken)}
+	held, err := v.RecordEvent("prov0001", failed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if held.RefreshToken != testToken(1, 2).RefreshToken {
+		t.Fatalf("RecordEvent answered token %q, want the one stored meanwhile", held.RefreshToken)
+	}
+	_, tok, err := other.Lookup("prov0001")
+	if err != nil || tok.RefreshToken != testToken(1, 2).RefreshToken {
+		t.Fatalf("stored token after RecordEvent: %v, %v", tok, err)
+	}
+	p, err := other.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := p.Providers[p.Find("prov0001")].History
+	if last := h[len(h)-1]; last.Kind != providers.EventFailed || last.Detail != "refused "+redacted {
+		t.Fatalf("last event %+v, want the failure, scrubbed", last)
+	}
+	if _, err := v.RecordEvent("nobody", failed); !errors.Is(err, ErrUnknownProvider) {
+		t.Fatalf("unknown provider: %v", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"syscall"
 )
 
 // errMoved says a provider file the index named is gone and the index
@@ -38,16 +39,48 @@ func (v *Vault) readIndex(locked bool) (*index, error) {
 	}
 	if legacy != nil {
 		if !locked {
-			if err := v.locked(func() error { _, err := v.readIndex(true); return err }); err != nil {
+			err := v.locked(func() error { _, err := v.readIndex(true); return err })
+			if readOnlyErr(err) {
+				return v.serveLegacy(path, data, legacy, err)
+			}
+			if err != nil {
 				return nil, err
 			}
 			return v.readIndex(false)
 		}
-		if err := v.migrate(legacy); err != nil {
+		// ErrNotDurable: the new layout is in place, which is all a read
+		// needs; a crash that undid it would leave the old one to move again.
+		if err := v.migrate(legacy); err != nil && !errors.Is(err, ErrNotDurable) {
 			return nil, fmt.Errorf("%s: move to the new layout: %w", path, err)
 		}
 		return v.readIndex(true)
 	}
+	v.readOnly, v.legacy = nil, nil
+	v.cache[vaultFile] = cached{raw: data, idx: idx}
+	return idx, nil
+}
+
+// readOnlyErr reports whether err says the directory cannot be written:
+// a read-only file system, or a directory or lock file we may not write.
+func readOnlyErr(err error) bool {
+	return errors.Is(err, syscall.EROFS) || errors.Is(err, fs.ErrPermission)
+}
+
+// serveLegacy keeps a vault of the old layout that cannot be moved to the
+// new one (a read-only mount, a restored backup) readable: its payload,
+// laid out in memory under names no file has ("+0", …), is what reads
+// see, and every save is refused with v.readOnly, which says why. The
+// caller holds v.mu.
+func (v *Vault) serveLegacy(path string, data []byte, legacy *Payload, cause error) (*index, error) {
+	if err := legacy.prepare(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	idx, groups, err := plan(&index{Version: SchemaVersion}, nil, legacy, true)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	v.readOnly = refuseWith(ErrReadOnly, path, cause, "is of the old one-file layout and cannot be moved to the new one here, so the vault is read-only: copy the directory somewhere writable to change it")
+	v.legacy = groups
 	v.cache[vaultFile] = cached{raw: data, idx: idx}
 	return idx, nil
 }
@@ -66,6 +99,10 @@ func (v *Vault) readGroups(idx *index, files []string, locked bool) (map[string]
 	}
 	var jobs []*job
 	for _, f := range files {
+		if es, ok := v.legacy[f]; ok {
+			out[f] = es
+			continue
+		}
 		data, err := readSafe(v.dir, f, nil)
 		if errors.Is(err, fs.ErrNotExist) {
 			if !locked && v.indexChanged() {

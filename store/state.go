@@ -79,6 +79,39 @@ func (v *Vault) RecordEntry(name string, tok *providers.Token, ev providers.Even
 	return now, nil
 }
 
+// RecordEvent appends ev to the provider's history and keeps its token as
+// the store holds it at that moment, under the lock, returning that token
+// (nil if none): a failure is noted without putting back a token read
+// before it, which another process may have replaced since (a rotated
+// refresh token). ev.Detail is scrubbed as Record scrubs it.
+func (v *Vault) RecordEvent(name string, ev providers.Event) (*providers.Token, error) {
+	e, err := v.RecordEventEntry(name, ev)
+	return e.Token, err
+}
+
+// RecordEventEntry is RecordEvent answering with the provider's entry as
+// the store now holds it.
+func (v *Vault) RecordEventEntry(name string, ev providers.Event) (Entry, error) {
+	var now Entry
+	err := v.change(func(idx *index) []string { return fileOf(idx, name) }, func(p *Payload) error {
+		i := p.Find(name)
+		if i < 0 {
+			return unknown(name)
+		}
+		e := &p.Providers[i]
+		if ev != (providers.Event{}) {
+			ev.Detail = scrub(ev.Detail, secretsOf(e.Provider, e.Token))
+			e.History = capHistory(append(e.History, ev))
+		}
+		now = cloneEntry(*e)
+		return nil
+	})
+	if err != nil {
+		return Entry{}, err
+	}
+	return now, nil
+}
+
 // PutProvider adds p, or replaces the provider of the same name. The
 // current token and the history are kept unless p's wire identity (token
 // URL, grant, client id, username, scope, product, extra parameters)

@@ -52,6 +52,19 @@ type Vault struct {
 	// wrapWriter, when set, wraps the writer of every file written; tests
 	// use it to simulate a full or slow disk.
 	wrapWriter func(io.Writer) io.Writer
+	// afterRename, when set, runs after each file of a save is renamed
+	// into place, and its error stands for the directory fsync's; tests
+	// use it to simulate a sync that fails.
+	afterRename func(name string) error
+	// lockHook, when set, runs before vault.lock is taken and its error
+	// stands for the lock's; tests use it to simulate a read-only directory.
+	lockHook func() error
+
+	// readOnly, when set, is why no save can be made: vault.age is of the
+	// old layout and could not be moved to the new one. legacy then holds
+	// its providers, by the in-memory names its index gives their groups.
+	readOnly error
+	legacy   map[string][]Entry
 }
 
 // cached is a file as last seen: the index for vault.age, the providers
@@ -218,18 +231,37 @@ func readVault(dir string) ([]byte, error) {
 // and the next open tries again.
 func open(dir string, id *age.X25519Identity) (*Vault, error) {
 	v := newVault(dir, id)
+	if err := v.open(); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func (v *Vault) open() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if _, err := v.readIndex(false); err != nil {
-		return nil, err
+		return err
 	}
-	if fl, ok, err := tryLockDir(dir); err == nil && ok {
+	if v.readOnly != nil {
+		return nil
+	}
+	if fl, ok, err := tryLockDir(v.dir); err == nil && ok {
 		if idx, err := v.readIndex(true); err == nil {
-			_ = removeStale(dir, idx)
+			_ = removeStale(v.dir, idx)
 		}
 		_ = fl.Close()
 	}
-	return v, nil
+	return nil
+}
+
+// ReadOnly is nil when the vault can be changed, or else the error every
+// save returns (wrapping ErrReadOnly), saying why: a caller shows it once,
+// as a warning, when it opens the vault.
+func (v *Vault) ReadOnly() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.readOnly
 }
 
 // Dir is the vault's directory.
@@ -266,6 +298,15 @@ func (v *Vault) Update(fn func(*Payload) error) error {
 func (v *Vault) change(pick func(*index) []string, fn func(*Payload) error) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if v.readOnly != nil {
+		// Read again: another process may have moved the vault since.
+		if _, err := v.readIndex(false); err != nil {
+			return err
+		}
+		if v.readOnly != nil {
+			return v.readOnly
+		}
+	}
 	return v.locked(func() error {
 		idx, err := v.readIndex(true)
 		if err != nil {
@@ -298,6 +339,11 @@ func (v *Vault) change(pick func(*index) []string, fn func(*Payload) error) erro
 
 // locked runs fn holding vault.lock.
 func (v *Vault) locked(fn func() error) (err error) {
+	if v.lockHook != nil {
+		if err := v.lockHook(); err != nil {
+			return err
+		}
+	}
 	fl, err := lockDir(v.dir, v.lockTimeout)
 	if err != nil {
 		return err

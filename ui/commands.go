@@ -36,6 +36,7 @@ type recorder struct {
 type entryState interface {
 	Lookup(name string) (providers.Provider, *providers.Token, error)
 	RecordEntry(name string, tok *providers.Token, ev providers.Event) (store.Entry, error)
+	RecordEventEntry(name string, ev providers.Event) (store.Entry, error)
 }
 
 // Lookup reads from the store.
@@ -51,6 +52,16 @@ func (r *recorder) Record(name string, tok *providers.Token, ev providers.Event)
 	}
 	r.stored = &e
 	return nil
+}
+
+// RecordEvent appends to the history in the store and keeps its answer.
+func (r *recorder) RecordEvent(name string, ev providers.Event) (*providers.Token, error) {
+	e, err := r.st.RecordEventEntry(name, ev)
+	if err != nil {
+		return nil, err
+	}
+	r.stored = &e
+	return e.Token, nil
 }
 
 // inSlot runs fn once one of the slots that bound how many bulk requests

@@ -154,6 +154,11 @@ func (s *memState) RecordEntry(_ string, tok *providers.Token, ev providers.Even
 	return store.Entry{Provider: s.p, Token: tok, History: slices.Clone(s.events)}, nil
 }
 
+func (s *memState) RecordEventEntry(_ string, ev providers.Event) (store.Entry, error) {
+	s.events = append(s.events, ev)
+	return store.Entry{Provider: s.p, Token: s.tok, History: slices.Clone(s.events)}, nil
+}
+
 // TestTokenCmdCarriesWhatTheStoreHolds: the answer of a token command
 // holds the entry as the store answered its last change, for a success, a
 // failure and a logout, and the logout's result from the engine's outcome.

@@ -52,6 +52,10 @@ func (s *state) Record(_ string, tok *providers.Token, ev providers.Event) error
 	s.tok, s.log = tok, append(s.log, ev)
 	return nil
 }
+func (s *state) RecordEvent(_ string, ev providers.Event) (*providers.Token, error) {
+	s.log = append(s.log, ev)
+	return s.tok, nil
+}
 
 func ExampleClient_Ensure() {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

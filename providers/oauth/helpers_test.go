@@ -171,6 +171,16 @@ func (m *memState) Record(name string, tok *providers.Token, ev providers.Event)
 	return nil
 }
 
+func (m *memState) RecordEvent(name string, ev providers.Event) (*providers.Token, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return nil, m.fail
+	}
+	m.events = append(m.events, ev)
+	return m.tok[name], nil
+}
+
 func (m *memState) kinds() []providers.EventKind {
 	m.mu.Lock()
 	defer m.mu.Unlock()

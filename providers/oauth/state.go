@@ -21,6 +21,10 @@ type State interface {
 	// Record stores tok as the provider's current token (nil drops it) and
 	// appends ev to its history, in one save.
 	Record(name string, tok *providers.Token, ev providers.Event) error
+	// RecordEvent appends ev to the provider's history, keeping its token
+	// as the store holds it now (which may not be the one Lookup gave:
+	// another process may have stored one since), and returns that token.
+	RecordEvent(name string, ev providers.Event) (*providers.Token, error)
 }
 
 // Ensure returns a token of the named provider that is valid for at least
@@ -50,11 +54,15 @@ func (c *Client) Ensure(ctx context.Context, st State, name string, o EnsureOpti
 		if errors.Is(err, context.Canceled) {
 			return Outcome{}, err // the user stopped it: nothing to record
 		}
+		// Only the event: old was read before the request, without the
+		// lock, and putting it back could undo a token another process
+		// stored meanwhile.
 		ev := providers.Event{At: now, Kind: providers.EventFailed, Detail: errLine(err)}
-		if rerr := st.Record(name, old, ev); rerr != nil {
+		held, rerr := st.RecordEvent(name, ev)
+		if rerr != nil {
 			return Outcome{}, errors.Join(err, fmt.Errorf("record the failure for %s: %w", name, rerr))
 		}
-		return Outcome{Token: old, Event: ev}, err
+		return Outcome{Token: held, Event: ev}, err
 	}
 	out := Outcome{Token: tok, How: NewGrant,
 		Event: providers.Event{At: now, Kind: providers.EventIssued, Detail: expiryDetail(tok, now)}}
@@ -157,10 +165,12 @@ func (c *Client) Forget(ctx context.Context, st State, name string) (ForgetOutco
 	var saveErr error
 	if remote != nil {
 		ev := providers.Event{At: c.now(), Kind: providers.EventFailed, Detail: errLine(remote)}
-		if err := st.Record(name, tok, ev); err != nil {
+		// Only the event, as in Ensure: should the drop below fail, the
+		// token another process stored meanwhile is the one kept.
+		if held, err := st.RecordEvent(name, ev); err != nil {
 			saveErr = fmt.Errorf("record the failed logout for %s: %w", name, err)
 		} else {
-			out.Events, out.Token = append(out.Events, ev), tok
+			out.Events, out.Token = append(out.Events, ev), held
 		}
 	}
 	ev := providers.Event{At: c.now(), Kind: providers.EventRevoked, Detail: forgetDetail(res, remote)}

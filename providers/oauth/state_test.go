@@ -419,3 +419,30 @@ func TestRenewalString(t *testing.T) {
 		}
 	}
 }
+
+// A failure is recorded without putting back the token Ensure read before
+// its request: another process that stored a token meanwhile (here, while
+// the server was answering, a rotated refresh token) keeps it.
+func TestEnsureFailureKeepsATokenStoredMeanwhile(t *testing.T) {
+	var st *memState
+	rotated := &providers.Token{AccessToken: "AT-9", RefreshToken: "RT-9", ExpiresAt: fixedNow.Add(time.Hour)}
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		st.mu.Lock()
+		st.tok["telenor"] = rotated
+		st.mu.Unlock()
+		answer(400, `{"code": 5}`)(w, r)
+	})
+	p := presetAt(t, "telenor", srv.URL())
+	st = newMemState(p)
+	st.tok["telenor"] = &providers.Token{AccessToken: "AT-1", RefreshToken: "RT-1", ExpiresAt: fixedNow.Add(-time.Minute)}
+	out, err := testClient(nil).Ensure(context.Background(), st, "telenor", EnsureOptions{Fresh: true})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if st.tok["telenor"] != rotated {
+		t.Errorf("the failure put back the old token over the one stored meanwhile: %+v", st.tok["telenor"])
+	}
+	if !out.Recorded() || out.Token != rotated || st.events[len(st.events)-1].Kind != providers.EventFailed {
+		t.Errorf("outcome = %+v, want the failed event and the token the store holds", out)
+	}
+}

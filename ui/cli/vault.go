@@ -36,6 +36,9 @@ func (a *app) unlock(ctx context.Context) (*store.Vault, error) {
 	v, err := a.openEnv(dir)
 	switch {
 	case err == nil:
+		if ro := v.ReadOnly(); ro != nil {
+			a.warnf("%v", ro)
+		}
 		return v, nil
 	case errors.Is(err, store.ErrNotInitialised):
 		return nil, notInitialised(dir)
