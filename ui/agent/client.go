@@ -16,8 +16,10 @@ import (
 // callTimeout bounds a client's exchange with an agent that accepted the
 // connection but does not answer (stopped with SIGSTOP, swapping): the
 // command then goes on without it. A stale socket with no agent behind it
-// fails at once (ECONNREFUSED) and costs nothing.
-const callTimeout = 3 * time.Second
+// fails at once (ECONNREFUSED) and costs nothing. Ten seconds, as the
+// agent gives a client: an answer from memory that a busy machine delays
+// is still an answer.
+const callTimeout = 10 * time.Second
 
 // Identity asks the agent on socket for the identity of the store in dir.
 // It returns ErrNoAgent when no agent answers, ErrOtherStore when the
