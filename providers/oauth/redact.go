@@ -92,7 +92,12 @@ func (r *redactor) answer(body []byte) *redactor {
 
 // maskParams masks the values of the secret parameters (SecretParam) in a form or query string
 // (a=1&b=2), leaving everything else as it was written.
-func maskParams(s string) string {
+func maskParams(s string) string { return maskParamsBy(s, providers.SecretParam) }
+
+// maskParamsBy masks the values of the parameters secret names in a form
+// or query string, by their place: whatever their length, which the
+// redactor's matching by value skips below minMasked.
+func maskParamsBy(s string, secret func(name string) bool) string {
 	if !strings.Contains(s, "=") {
 		return s
 	}
@@ -102,11 +107,35 @@ func maskParams(s string) string {
 		if !ok {
 			continue
 		}
-		if name, err := url.QueryUnescape(k); err == nil && providers.SecretParam(name) {
+		if name, err := url.QueryUnescape(k); err == nil && secret(name) {
 			parts[i] = k + "=" + mask
 		}
 	}
 	return strings.Join(parts, "&")
+}
+
+// maskURL is raw with the values of the parameters secret names masked in
+// its query and its fragment (where an implicit grant's redirect puts the
+// access token). It works on the text, so that a URL that does not parse
+// is masked too.
+func maskURL(raw string, secret func(name string) bool) string {
+	s, frag, hasFrag := strings.Cut(raw, "#")
+	s, query, hasQuery := strings.Cut(s, "?")
+	if hasQuery {
+		s += "?" + maskParamsBy(query, secret)
+	}
+	if hasFrag {
+		s += "#" + maskParamsBy(frag, secret)
+	}
+	return s
+}
+
+// redirectSecret reports whether a parameter of a URL a server redirects
+// to holds a secret: the secret parameters, an authorization code and
+// every name ending in "token" (access_token, id_token).
+func redirectSecret(name string) bool {
+	n := strings.ToLower(name)
+	return providers.SecretParam(n) || n == "code" || strings.HasSuffix(n, "token")
 }
 
 // minMasked is the length from which a value is masked wherever it

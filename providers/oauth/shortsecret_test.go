@@ -1,0 +1,92 @@
+package oauth
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokenscope/tokenscope/providers"
+)
+
+// shortSecret is shorter than minMasked: the redactor's matching by value
+// skips it, so only masking by place hides it.
+const shortSecret = "Zq7"
+
+func TestAGETRequestThatGetsNoAnswerHidesAShortSecret(t *testing.T) {
+	srv := serve(t, answer(200, tokenJSON))
+	url := srv.URL()
+	srv.srv.Close() // nothing answers: the error quotes the whole URL
+	p, err := providers.ApplyPreset(providers.Provider{Name: "getq", Preset: "oauth2", TokenURL: url + "/token",
+		TokenMethod: providers.MethodGET, ClientAuth: providers.AuthQuery, ClientID: "client-1", ClientSecret: shortSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trace bytes.Buffer
+	c := NewClient(Options{Trace: &trace, MaxRetries: 1, Sleep: (&sleeps{}).sleep, Now: func() time.Time { return fixedNow }})
+	st := newMemState(p)
+	_, err = c.Ensure(context.Background(), st, "getq", EnsureOptions{})
+	if err == nil {
+		t.Fatal("no error from a closed server")
+	}
+	if !strings.Contains(err.Error(), "client_secret=****") {
+		t.Errorf("error does not show the query masked: %v", err)
+	}
+	if n := strings.Count(trace.String(), "* no answer: Get \""); n != 2 {
+		t.Errorf("trace has %d no-answer lines, want 2:\n%s", n, trace.String())
+	}
+	if len(st.events) != 1 || st.events[0].Kind != providers.EventFailed {
+		t.Fatalf("events %+v, want one failed", st.events)
+	}
+	for what, text := range map[string]string{"error": err.Error(), "trace": trace.String(), "history": st.events[0].Detail} {
+		if strings.Contains(text, shortSecret) {
+			t.Errorf("%s shows the 3-byte secret:\n%s", what, text)
+		}
+	}
+}
+
+func TestAJSONBodyTracedHidesAShortPassword(t *testing.T) {
+	srv := serve(t, answer(200, tokenJSON))
+	p, err := providers.ApplyPreset(providers.Provider{Name: "jsonpw", Preset: "oauth2", TokenURL: srv.URL() + "/token",
+		Body: providers.BodyJSON, Grant: providers.GrantPassword, ClientAuth: providers.AuthBody,
+		ClientID: "client-1", ClientSecret: shortSecret, Username: "bob", Password: "pw1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trace bytes.Buffer
+	if _, err := NewClient(Options{Trace: &trace}).Fetch(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	out := trace.String()
+	want := `> {"grant_type":"password","username":"bob","password":"****","client_id":"client-1","client_secret":"****"}` + "\n"
+	if !strings.Contains(out, want) {
+		t.Errorf("trace lacks %q:\n%s", want, out)
+	}
+	if strings.Contains(out, `"pw1"`) || strings.Contains(out, shortSecret) {
+		t.Errorf("trace shows a short secret:\n%s", out)
+	}
+	// What crossed the wire is untouched.
+	if got := srv.got()[0].Body; !strings.Contains(got, `"password":"pw1"`) {
+		t.Errorf("sent %s", got)
+	}
+}
+
+func TestARedirectsLocationHidesItsCodeAndTokens(t *testing.T) {
+	loc := "https://app.example/cb?state=s1&code=c1&x=1#access_token=at1&id_token=it1&token_type=Bearer"
+	srv := serve(t, answer(302, "", "Location", loc))
+	p := oauth2Provider(t, srv.URL())
+	_, err := testClient(nil).Fetch(context.Background(), p)
+	if err == nil {
+		t.Fatal("a redirect is not a token")
+	}
+	want := "redirected to https://app.example/cb?state=s1&code=****&x=1#access_token=****&id_token=****&token_type=Bearer"
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q lacks %q", err, want)
+	}
+	for _, s := range []string{"=c1", "=at1", "=it1"} {
+		if strings.Contains(err.Error(), s) {
+			t.Errorf("error shows %s: %v", s, err)
+		}
+	}
+}
