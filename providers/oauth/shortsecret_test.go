@@ -90,3 +90,27 @@ func TestARedirectsLocationHidesItsCodeAndTokens(t *testing.T) {
 		}
 	}
 }
+
+func TestAGETProviderRenewsWithANewGrantNotItsRefreshToken(t *testing.T) {
+	srv := serve(t, getEndpoint(answer(200, `{"access_token":"AT-new","refresh_token":"RT-new","expires_in":3600}`)))
+	p := shaped(t, providers.Provider{Name: "get", TokenURL: srv.URL() + "/oauth/v1/generate", TokenMethod: providers.MethodGET,
+		ClientID: "key-1", ClientSecret: testSecret})
+	st := newMemState(p)
+	st.tok["get"] = &providers.Token{AccessToken: "AT-old", RefreshToken: "RT-old-secret", ExpiresAt: fixedNow.Add(-time.Minute)}
+	out, err := testClient(nil).Ensure(context.Background(), st, "get", EnsureOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.How != NewGrant || out.Token.AccessToken != "AT-new" {
+		t.Errorf("renewed by %v with %q, want a new grant", out.How, out.Token.AccessToken.Reveal())
+	}
+	got := srv.got()
+	if len(got) != 1 || got[0].RawQuery != "grant_type=client_credentials" {
+		t.Errorf("sent %+v, want one client_credentials request", got)
+	}
+	for _, s := range got {
+		if strings.Contains(s.RawQuery, "refresh_token") || strings.Contains(s.RawQuery, "RT-old-secret") {
+			t.Errorf("the refresh token went in the URL: %q", s.RawQuery)
+		}
+	}
+}
