@@ -50,6 +50,24 @@ func newRedactor(p providers.Provider, tokens ...string) *redactor {
 	return r
 }
 
+// tokenRedactor is newRedactor for a request that presents tok (the try
+// request): its access and refresh tokens are secrets too.
+func tokenRedactor(p providers.Provider, tok *providers.Token) *redactor {
+	if tok == nil {
+		return newRedactor(p)
+	}
+	return newRedactor(p, tok.AccessToken.Reveal(), tok.RefreshToken.Reveal())
+}
+
+// Masker returns the function the engine masks its errors and traces of
+// p's requests with, tok's tokens included: for a caller that shows what
+// a server sent (the try command's head and body) to hide every secret as
+// the trace does, in every form a server echoes it in (raw, JSON-, URL-,
+// path- and HTML-escaped, PHP's "\/") and after a Basic or Bearer scheme.
+func Masker(p providers.Provider, tok *providers.Token) func(string) string {
+	return tokenRedactor(p, tok).clean
+}
+
 // with returns a redactor that also masks more.
 func (r *redactor) with(more ...string) *redactor {
 	all := slices.Clone(r.secrets)

@@ -114,3 +114,26 @@ func TestAGETProviderRenewsWithANewGrantNotItsRefreshToken(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskerHidesEveryFormOfTheTokenAndTheSecrets(t *testing.T) {
+	p := oauth2Provider(t, "https://idp.example")
+	tok := &providers.Token{AccessToken: "abc/def/ghi+jkl==", RefreshToken: "RT-secret-1"}
+	m := Masker(p, tok)
+	for _, in := range []string{
+		`{"you_sent":"Bearer abc\/def\/ghi+jkl=="}`, // PHP's json_encode
+		"token=abc%2Fdef%2Fghi%2Bjkl%3D%3D",         // a query
+		"abc%2Fdef%2Fghi+jkl==",                     // a path
+		"refresh: RT-secret-1",
+		"secret: " + testSecret,
+		"Authorization: Bearer cut-short-Tok3n", // an echo cut short: no exact match
+	} {
+		out := m(in)
+		if !strings.Contains(out, mask) || strings.Contains(out, "ghi") || strings.Contains(out, "RT-secret") ||
+			strings.Contains(out, "S3CRET") || strings.Contains(out, "Tok3n") {
+			t.Errorf("Masker(%q) = %q", in, out)
+		}
+	}
+	if got := Masker(p, nil)("nothing secret here"); got != "nothing secret here" {
+		t.Errorf("Masker without a token changed plain text: %q", got)
+	}
+}
