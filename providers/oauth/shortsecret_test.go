@@ -3,6 +3,7 @@ package oauth
 import (
 	"bytes"
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -16,9 +17,9 @@ const shortSecret = "Zq7"
 
 func TestAGETRequestThatGetsNoAnswerHidesAShortSecret(t *testing.T) {
 	srv := serve(t, answer(200, tokenJSON))
-	url := srv.URL()
+	base := srv.URL()
 	srv.srv.Close() // nothing answers: the error quotes the whole URL
-	p, err := providers.ApplyPreset(providers.Provider{Name: "getq", Preset: "oauth2", TokenURL: url + "/token",
+	p, err := providers.ApplyPreset(providers.Provider{Name: "getq", Preset: "oauth2", TokenURL: base + "/token",
 		TokenMethod: providers.MethodGET, ClientAuth: providers.AuthQuery, ClientID: "client-1", ClientSecret: shortSecret})
 	if err != nil {
 		t.Fatal(err)
@@ -136,4 +137,35 @@ func TestMaskerHidesEveryFormOfTheTokenAndTheSecrets(t *testing.T) {
 	if got := Masker(p, nil)("nothing secret here"); got != "nothing secret here" {
 		t.Errorf("Masker without a token changed plain text: %q", got)
 	}
+}
+
+// FuzzMaskURL holds maskURL, which reads a server's Location, to its
+// promise: every parameter of the query and the fragment that
+// redirectSecret names holds mask and nothing else, whatever the text.
+func FuzzMaskURL(f *testing.F) {
+	for _, s := range []string{
+		"https://app.example/cb?state=s1&code=c1#access_token=at1&id_token=it1",
+		"/cb?CODE=x&co%64e=y&&=&code",
+		"#?code=1?code=2",
+		"%zz?refresh_token==a=b",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		out := maskURL(raw, redirectSecret)
+		if again := maskURL(out, redirectSecret); again != out {
+			t.Fatalf("maskURL(%q) = %q, masked again %q", raw, out, again)
+		}
+		s, frag, _ := strings.Cut(out, "#")
+		_, query, _ := strings.Cut(s, "?")
+		for _, part := range []string{query, frag} {
+			for _, kv := range strings.Split(part, "&") {
+				k, v, ok := strings.Cut(kv, "=")
+				name, err := url.QueryUnescape(k)
+				if ok && err == nil && redirectSecret(name) && v != mask {
+					t.Fatalf("maskURL(%q) = %q: %s keeps %q", raw, out, name, v)
+				}
+			}
+		}
+	})
 }
