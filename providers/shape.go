@@ -16,7 +16,9 @@ const (
 	// MethodPOST sends the parameters in a body, as RFC 6749 asks.
 	MethodPOST TokenMethod = "POST"
 	// MethodGET sends no body: every parameter goes in the query string
-	// (Safaricom Daraja).
+	// (Safaricom Daraja). So that no password or refresh token stands in a
+	// URL, it is refused with the password grant and a refresh is a new
+	// grant.
 	MethodGET TokenMethod = "GET"
 )
 
@@ -117,6 +119,12 @@ func checkShape(p Provider) error {
 	if p.TokenMethod == MethodGET && p.ClientAuth == AuthBody {
 		return &FieldError{Field: "client_auth", Msg: "a GET token request has no body: " +
 			"client_auth = \"body\" needs token_method = \"POST\" (basic or query)"}
+	}
+	if p.TokenMethod == MethodGET && p.Grant == GrantPassword {
+		// The password would stand in the URL, which proxies and the
+		// server's access logs keep.
+		return &FieldError{Field: "token_method", Msg: "a GET token request puts every parameter in the URL: " +
+			"grant_type = \"password\" needs token_method = \"POST\""}
 	}
 	if !p.ExpiresUnit.Valid() {
 		return &FieldError{Field: "expires_unit", Msg: fmt.Sprintf("unknown unit %q (seconds, milliseconds, minutes or hours)", p.ExpiresUnit)}

@@ -53,6 +53,9 @@ func TestValidateRefusesBadShapes(t *testing.T) {
 		{"body", `unknown body "xml"`, func(p *Provider) { p.Body = "xml" }},
 		{"body", "a GET token request has no body", func(p *Provider) { p.TokenMethod, p.Body = MethodGET, BodyJSON }},
 		{"client_auth", "a GET token request has no body", func(p *Provider) { p.TokenMethod, p.ClientAuth = MethodGET, AuthBody }},
+		{"token_method", `grant_type = "password" needs token_method = "POST"`, func(p *Provider) {
+			p.TokenMethod, p.Grant, p.Username, p.Password = MethodGET, GrantPassword, "bob", "pw1"
+		}},
 		{"expires_unit", `unknown unit "days"`, func(p *Provider) { p.ExpiresUnit = "days" }},
 		{"token_field", "character 3 is a space", func(p *Provider) { p.TokenField = "my token" }},
 		{"expires_field", "character 1 is U+001B", func(p *Provider) { p.ExpiresField = "\x1b[2J" }},

@@ -197,7 +197,9 @@ func (c *Client) Fetch(ctx context.Context, p providers.Provider) (*providers.To
 // Refresh renews old: with the refresh_token grant when old has a refresh
 // token (keeping the server's new refresh token when it rotates one, the
 // old one when it sends none), falling back to a new grant when the server
-// refuses the refresh token; with a new grant when old has none.
+// refuses the refresh token; with a new grant when old has none, or when p
+// sends its token requests with GET, which would put the refresh token in
+// the URL.
 func (c *Client) Refresh(ctx context.Context, p providers.Provider, old *providers.Token) (*providers.Token, error) {
 	tok, _, err := c.refresh(ctx, p, old)
 	return tok, err
@@ -205,7 +207,7 @@ func (c *Client) Refresh(ctx context.Context, p providers.Provider, old *provide
 
 // refresh is Refresh, also saying whether the refresh token was used.
 func (c *Client) refresh(ctx context.Context, p providers.Provider, old *providers.Token) (tok *providers.Token, refreshed bool, err error) {
-	if old == nil || old.RefreshToken == "" {
+	if old == nil || old.RefreshToken == "" || p.TokenMethod == providers.MethodGET {
 		tok, err = c.grant(ctx, p, opFetch, "")
 		return tok, false, err
 	}

@@ -270,7 +270,9 @@ func responseError(op string, p providers.Provider, rq *request, resp *response,
 		e.BodyStart = bodyStart(resp.body, red)
 	}
 	if loc := resp.header.Get("Location"); loc != "" && resp.status >= 300 && resp.status < 400 && !ok {
-		e.Description = "redirected to " + truncate(red.clean(loc), bodyStartLimit)
+		// A Location may carry a code or a token in its query or fragment,
+		// masked by name: the redactor knows only the secrets we sent.
+		e.Description = "redirected to " + truncate(red.clean(maskURL(loc, redirectSecret)), bodyStartLimit)
 	}
 	if p.Preset == "telenor" && w.num != "" {
 		e.Meaning = telenorMeaning(op, resp.status, w.num)

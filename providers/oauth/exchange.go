@@ -46,14 +46,18 @@ func (c *Client) once(ctx context.Context, hc *http.Client, rq *request, red *re
 	}
 	req, err := http.NewRequestWithContext(ctx, rq.method, rq.fullURL(), body)
 	if err != nil {
-		return nil, &urlError{msg: red.clean(err.Error())}
+		return nil, &urlError{msg: red.clean(cleanURLError(err, red).Error())}
 	}
 	setHeaders(req, rq)
+	traced := rq.tracedPayload()
 	start := time.Now()
 	res, err := hc.Do(req)
 	if err != nil {
-		c.traceExchange(red, req, payload, nil, err)
-		return nil, cleanURLError(err, red)
+		// Cleaned before the trace too: its "no answer" line quotes the
+		// URL, whose query holds a GET request's secrets.
+		err = cleanURLError(err, red)
+		c.traceExchange(red, req, traced, nil, err)
+		return nil, err
 	}
 	defer func() { _ = res.Body.Close() }()
 	b, err := readCapped(res)
@@ -61,12 +65,13 @@ func (c *Client) once(ctx context.Context, hc *http.Client, rq *request, red *re
 		statusLine: res.Proto + " " + res.Status, status: res.StatusCode, header: res.Header,
 		body: b, date: c.now(), latency: time.Since(start),
 	}
-	c.traceExchange(red.answer(b), req, payload, resp, err)
+	err = cleanURLError(err, red)
+	c.traceExchange(red.answer(b), req, traced, resp, err)
 	if errors.Is(err, errBodyTooLarge) {
 		return nil, &tooLarge{status: res.StatusCode}
 	}
 	if err != nil {
-		return nil, cleanURLError(err, red)
+		return nil, err
 	}
 	return resp, nil
 }
@@ -113,18 +118,21 @@ func readCapped(res *http.Response) ([]byte, error) {
 }
 
 // cleanURLError rebuilds a *url.Error with its URL masked: the URL of a
-// query-authenticated provider carries the client secret.
+// query-authenticated provider carries the client secret, a GET token
+// request's every parameter. The secret parameters are masked by their
+// place first, since the redactor's matching by value skips short values.
 func cleanURLError(err error, red *redactor) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return &url.Error{Op: ue.Op, URL: red.clean(ue.URL), Err: ue.Err}
+		return &url.Error{Op: ue.Op, URL: red.clean(maskURL(ue.URL, providers.SecretParam)), Err: ue.Err}
 	}
 	return err
 }
 
 // traceExchange writes one request and its answer (or failure) to the
 // trace, every line through the redactor and display.Block, as one write so that concurrent
-// exchanges do not interleave.
+// exchanges do not interleave. payload is the body with its secrets
+// already masked by their place (request.tracedPayload).
 func (c *Client) traceExchange(red *redactor, req *http.Request, payload string, resp *response, err error) {
 	if c.opts.Trace == nil {
 		return
@@ -137,9 +145,6 @@ func (c *Client) traceExchange(red *redactor, req *http.Request, payload string,
 	fmt.Fprintf(&b, "> Host: %s\n", req.URL.Host)
 	writeHeaders(&b, "> ", req.Header, red.headers)
 	b.WriteString(">\n")
-	if strings.HasPrefix(req.Header.Get("Content-Type"), contentForm) {
-		payload = maskParams(payload)
-	}
 	writeBody(&b, "> ", payload)
 	if err != nil && resp == nil {
 		fmt.Fprintf(&b, "* no answer: %v\n", err)

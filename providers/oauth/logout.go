@@ -99,7 +99,7 @@ func (c *Client) Try(ctx context.Context, p providers.Provider, tok *providers.T
 	if tok == nil || tok.AccessToken == "" {
 		return nil, &Error{Op: opTry, Provider: p.Name, Err: errors.New("no access token to try")}
 	}
-	red := newRedactor(p, tok.AccessToken.Reveal(), tok.RefreshToken.Reveal())
+	red := tokenRedactor(p, tok)
 	if err := providers.CheckURL("try_url", p.TryURL); err != nil {
 		return nil, &Error{Op: opTry, Provider: p.Name, Err: err, red: red}
 	}

@@ -50,6 +50,24 @@ func newRedactor(p providers.Provider, tokens ...string) *redactor {
 	return r
 }
 
+// tokenRedactor is newRedactor for a request that presents tok (the try
+// request): its access and refresh tokens are secrets too.
+func tokenRedactor(p providers.Provider, tok *providers.Token) *redactor {
+	if tok == nil {
+		return newRedactor(p)
+	}
+	return newRedactor(p, tok.AccessToken.Reveal(), tok.RefreshToken.Reveal())
+}
+
+// Masker returns the function the engine masks its errors and traces of
+// p's requests with, tok's tokens included: for a caller that shows what
+// a server sent (the try command's head and body) to hide every secret as
+// the trace does, in every form a server echoes it in (raw, JSON-, URL-,
+// path- and HTML-escaped, PHP's "\/") and after a Basic or Bearer scheme.
+func Masker(p providers.Provider, tok *providers.Token) func(string) string {
+	return tokenRedactor(p, tok).clean
+}
+
 // with returns a redactor that also masks more.
 func (r *redactor) with(more ...string) *redactor {
 	all := slices.Clone(r.secrets)
@@ -92,7 +110,12 @@ func (r *redactor) answer(body []byte) *redactor {
 
 // maskParams masks the values of the secret parameters (SecretParam) in a form or query string
 // (a=1&b=2), leaving everything else as it was written.
-func maskParams(s string) string {
+func maskParams(s string) string { return maskParamsBy(s, providers.SecretParam) }
+
+// maskParamsBy masks the values of the parameters secret names in a form
+// or query string, by their place: whatever their length, which the
+// redactor's matching by value skips below minMasked.
+func maskParamsBy(s string, secret func(name string) bool) string {
 	if !strings.Contains(s, "=") {
 		return s
 	}
@@ -102,11 +125,35 @@ func maskParams(s string) string {
 		if !ok {
 			continue
 		}
-		if name, err := url.QueryUnescape(k); err == nil && providers.SecretParam(name) {
+		if name, err := url.QueryUnescape(k); err == nil && secret(name) {
 			parts[i] = k + "=" + mask
 		}
 	}
 	return strings.Join(parts, "&")
+}
+
+// maskURL is raw with the values of the parameters secret names masked in
+// its query and its fragment (where an implicit grant's redirect puts the
+// access token). It works on the text, so that a URL that does not parse
+// is masked too.
+func maskURL(raw string, secret func(name string) bool) string {
+	s, frag, hasFrag := strings.Cut(raw, "#")
+	s, query, hasQuery := strings.Cut(s, "?")
+	if hasQuery {
+		s += "?" + maskParamsBy(query, secret)
+	}
+	if hasFrag {
+		s += "#" + maskParamsBy(frag, secret)
+	}
+	return s
+}
+
+// redirectSecret reports whether a parameter of a URL a server redirects
+// to holds a secret: the secret parameters, an authorization code and
+// every name ending in "token" (access_token, id_token).
+func redirectSecret(name string) bool {
+	n := strings.ToLower(name)
+	return providers.SecretParam(n) || n == "code" || strings.HasSuffix(n, "token")
 }
 
 // minMasked is the length from which a value is masked wherever it

@@ -122,6 +122,34 @@ func (r *request) payload() string {
 	return r.body.encode()
 }
 
+// tracedPayload is the body as the trace shows it: the secret parameters
+// (the ones curl shows as a shell variable, and any SecretParam) masked by
+// their place, in a form or a JSON body alike, whatever their length.
+func (r *request) tracedPayload() string {
+	switch {
+	case r.rawBody != "":
+		if strings.HasPrefix(r.contentType, contentForm) {
+			return maskParams(r.rawBody)
+		}
+		return r.rawBody
+	case r.contentType == contentJSON:
+		return r.body.masked().encodeJSON()
+	}
+	return maskParams(r.body.encode())
+}
+
+// masked is f with the value of every secret parameter replaced by mask.
+func (f form) masked() form {
+	out := make(form, len(f))
+	for i, kv := range f {
+		if kv.env != "" || providers.SecretParam(kv.key) {
+			kv.value = mask
+		}
+		out[i] = kv
+	}
+	return out
+}
+
 // encodeJSON renders f as one JSON object of string members, in order.
 func (f form) encodeJSON() string {
 	var b strings.Builder

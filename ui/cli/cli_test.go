@@ -292,7 +292,9 @@ func cmdJWTServer(ts *testscript.TestScript, neg bool, args []string) {
 //
 // $VAR/token grants the client_credentials token tryserver-access-token-1
 // (any client); $VAR/echo answers JSON that echoes the Authorization
-// header back, with a header that holds a bidi override; $VAR/text
+// header back, with a header that holds a bidi override; $VAR/slashtoken
+// grants abc/def/ghi+jkl==, which $VAR/phpecho echoes as PHP writes it
+// ("\/"), in its body and its X-You-Sent header; $VAR/text
 // answers text with escape sequences; $VAR/denied answers 403.
 func cmdTryServer(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
@@ -307,6 +309,16 @@ func cmdTryServer(ts *testscript.TestScript, neg bool, args []string) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Evil", "a\u202egnp.exe") // a bidi override: Go's client refuses controls
 		fmt.Fprintf(w, `{"you_sent":%q,"items":[1,2]}`, r.Header.Get("Authorization"))
+	})
+	mux.HandleFunc("/slashtoken", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"access_token":"abc/def/ghi+jkl==","token_type":"Bearer","expires_in":3600}`)
+	})
+	mux.HandleFunc("/phpecho", func(w http.ResponseWriter, r *http.Request) {
+		// PHP's json_encode writes "/" as "\/".
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-You-Sent", strings.ReplaceAll(r.Header.Get("Authorization"), "/", `\/`))
+		fmt.Fprintf(w, `{"you_sent":"%s"}`, strings.ReplaceAll(r.Header.Get("Authorization"), "/", `\/`))
 	})
 	mux.HandleFunc("/text", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")

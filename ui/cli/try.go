@@ -56,8 +56,10 @@ func (a *app) cmdTry(ctx context.Context, cmd command, args []string) error {
 		return err
 	}
 	ans := rec.answer()
-	m := newMasker(p, tok)
-	body := m.mask(ans.body)
+	// The engine's own masker: the answer may echo a secret in any form
+	// the trace hides it in.
+	m := oauth.Masker(p, tok)
+	body := []byte(m(string(ans.body)))
 	if *asJSON {
 		if err := writeJSON(a.stdout, tryJSON(res, ans, body, m)); err != nil {
 			return err
@@ -97,7 +99,7 @@ func statusText(code int, ans tryAnswer) string {
 // printHead writes the request line, the status line and the response
 // headers to stderr, as curl -i shows them, every value shown through
 // display.Text.
-func (a *app) printHead(res *oauth.TryResult, ans tryAnswer, m masker) {
+func (a *app) printHead(res *oauth.TryResult, ans tryAnswer, m func(string) string) {
 	fmt.Fprintf(a.stderr, "%s %s\n", display.Text(res.Method), display.Text(res.URL))
 	proto := ans.proto
 	if proto == "" {
@@ -112,7 +114,7 @@ func (a *app) printHead(res *oauth.TryResult, ans tryAnswer, m masker) {
 		}
 	}) {
 		for _, v := range ans.header[k] {
-			fmt.Fprintf(a.stderr, "%s: %s\n", display.Text(k), display.Text(m.maskString(v)))
+			fmt.Fprintf(a.stderr, "%s: %s\n", display.Text(k), display.Text(m(v)))
 		}
 	}
 }
@@ -159,12 +161,12 @@ type tryOut struct {
 	Elapsed float64 `json:"elapsed"`
 }
 
-func tryJSON(res *oauth.TryResult, ans tryAnswer, body []byte, m masker) tryOut {
+func tryJSON(res *oauth.TryResult, ans tryAnswer, body []byte, m func(string) string) tryOut {
 	out := tryOut{Method: res.Method, URL: res.URL, Status: res.Status, Headers: map[string][]string{},
 		Elapsed: res.Latency.Seconds()}
 	for k, vs := range ans.header {
 		for _, v := range vs {
-			out.Headers[k] = append(out.Headers[k], m.maskString(v))
+			out.Headers[k] = append(out.Headers[k], m(v))
 		}
 	}
 	if utf8.Valid(body) {
@@ -174,46 +176,6 @@ func tryJSON(res *oauth.TryResult, ans tryAnswer, body []byte, m masker) tryOut 
 		out.BodyBase64 = base64.StdEncoding.EncodeToString(body)
 	}
 	return out
-}
-
-// masker hides the provider's secrets and tokens wherever an answer
-// echoes them (an echo endpoint, a debug page), as the engine's traces do.
-type masker struct{ r *strings.Replacer }
-
-// minMasked is the shortest secret masked: a shorter one would be
-// replaced inside every word that holds it.
-const minMasked = 4
-
-func newMasker(p providers.Provider, tok *providers.Token) masker {
-	secrets := []string{p.ClientSecret.Reveal(), p.Password.Reveal(), tok.AccessToken.Reveal(), tok.RefreshToken.Reveal()}
-	for _, v := range p.Headers {
-		secrets = append(secrets, v.Reveal())
-	}
-	var all []string
-	for _, s := range secrets {
-		if len(s) < minMasked {
-			continue
-		}
-		j, _ := json.Marshal(s)
-		all = append(all, s, strings.Trim(string(j), `"`))
-	}
-	slices.SortFunc(all, func(a, b string) int { return len(b) - len(a) }) // longest first
-	all = slices.Compact(all)
-	pairs := make([]string, 0, 2*len(all))
-	for _, s := range all {
-		pairs = append(pairs, s, "****")
-	}
-	return masker{r: strings.NewReplacer(pairs...)}
-}
-
-func (m masker) maskString(s string) string { return m.r.Replace(s) }
-
-func (m masker) mask(b []byte) []byte {
-	s := m.r.Replace(string(b))
-	if s == string(b) {
-		return b
-	}
-	return []byte(s)
 }
 
 // recorder is the try request's transport: it keeps the status line,
