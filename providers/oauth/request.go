@@ -181,9 +181,10 @@ const (
 	envAccessToken  = "ACCESS_TOKEN"
 )
 
-// headerEnv is the shell variable for an extra header's value:
+// HeaderEnv is the shell variable the curl command writes for an extra
+// header's value:
 // Ocp-Apim-Subscription-Key becomes OCP_APIM_SUBSCRIPTION_KEY.
-func headerEnv(name string) string {
+func HeaderEnv(name string) string {
 	var b strings.Builder
 	for _, r := range strings.ToUpper(name) {
 		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
@@ -213,7 +214,7 @@ func extraHeaders(p providers.Provider) (form, error) {
 func headerForm(p providers.Provider) form {
 	var f form
 	for _, h := range p.HeaderNames() {
-		f = append(f, param{key: h, value: p.Headers[h].Reveal(), env: headerEnv(h)})
+		f = append(f, param{key: h, value: p.Headers[h].Reveal(), env: HeaderEnv(h)})
 	}
 	return f
 }

@@ -155,9 +155,10 @@ func TestInvalidProviderIsReportedByField(t *testing.T) {
 func TestHeaderEnv(t *testing.T) {
 	for in, want := range map[string]string{
 		"Ocp-Apim-Subscription-Key": "OCP_APIM_SUBSCRIPTION_KEY", "x-api-key": "X_API_KEY", "1st": "H_1ST",
+		"X-Target-Environment": "X_TARGET_ENVIRONMENT",
 	} {
-		if got := headerEnv(in); got != want {
-			t.Errorf("headerEnv(%q) = %q, want %q", in, got, want)
+		if got := HeaderEnv(in); got != want {
+			t.Errorf("HeaderEnv(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/config"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 )
 
 // curlVars maps the shell variables providers.CurlCommand writes for p's
@@ -25,28 +26,10 @@ func curlVars(p providers.Provider, all []providers.Provider) map[string]string 
 		case v.Field == "password":
 			m["PASSWORD"] = v.Name
 		case isHeader:
-			m[curlHeaderVar(h)] = v.Name
+			m[oauth.HeaderEnv(h)] = v.Name
 		}
 	}
 	return m
-}
-
-// curlHeaderVar is the variable CurlCommand writes for header name's
-// value: Ocp-Apim-Subscription-Key becomes OCP_APIM_SUBSCRIPTION_KEY.
-func curlHeaderVar(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(name) {
-		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('_')
-		}
-	}
-	s := b.String()
-	if s == "" || s[0] >= '0' && s[0] <= '9' {
-		s = "H_" + s
-	}
-	return s
 }
 
 // renameVars renames, in a POSIX shell command line, the references

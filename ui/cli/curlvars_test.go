@@ -24,14 +24,6 @@ func TestRenameVars(t *testing.T) {
 	}
 }
 
-func TestCurlHeaderVar(t *testing.T) {
-	for in, want := range map[string]string{"Ocp-Apim-Subscription-Key": "OCP_APIM_SUBSCRIPTION_KEY", "1x": "H_1X", "X-Target-Environment": "X_TARGET_ENVIRONMENT"} {
-		if got := curlHeaderVar(in); got != want {
-			t.Errorf("curlHeaderVar(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // FuzzRenameVars checks that renaming never panics, leaves a line without
 // a reference alone, and with no names changes nothing.
 func FuzzRenameVars(f *testing.F) {
