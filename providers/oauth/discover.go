@@ -72,12 +72,12 @@ func metadataKind(kind string) string {
 	return "a string"
 }
 
-// WellKnownURLs returns where issuer's metadata is looked for: the RFC
+// wellKnownURLs returns where issuer's metadata is looked for: the RFC
 // 8414 URL, its well-known part inserted between the host and the path
 // (§3.1), and the OpenID Connect one, appended to the issuer (OpenID
 // Connect Discovery §4). An issuer is an http or https URL without user
 // information, query or fragment (RFC 8414 §2).
-func WellKnownURLs(issuer string) (rfc8414, oidc string, err error) {
+func wellKnownURLs(issuer string) (rfc8414, oidc string, err error) {
 	u, err := url.Parse(issuer)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return "", "", errors.New("the issuer must be an https URL (https://host/path)")
@@ -102,7 +102,7 @@ func WellKnownURLs(issuer string) (rfc8414, oidc string, err error) {
 // MaxBodySize read, retried on a network error, 429 or 5xx) and follow no
 // redirect. Errors are *Error values with a hint.
 func (c *Client) Discover(ctx context.Context, issuer string) (*Metadata, error) {
-	rfc, oidc, err := WellKnownURLs(issuer)
+	rfc, oidc, err := wellKnownURLs(issuer)
 	if err != nil {
 		return nil, &Error{Op: opDiscover, Provider: issuer, Err: err}
 	}

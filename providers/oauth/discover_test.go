@@ -105,14 +105,14 @@ func TestDiscoverWellKnownURLs(t *testing.T) {
 		{"https://as.example/", "https://as.example/.well-known/oauth-authorization-server", "https://as.example/.well-known/openid-configuration"},
 		{"https://as.example/t/1/", "https://as.example/.well-known/oauth-authorization-server/t/1", "https://as.example/t/1/.well-known/openid-configuration"},
 	} {
-		rfc, oidc, err := WellKnownURLs(tc.issuer)
+		rfc, oidc, err := wellKnownURLs(tc.issuer)
 		if err != nil || rfc != tc.rfc || oidc != tc.oidc {
-			t.Errorf("WellKnownURLs(%q) = %q, %q, %v", tc.issuer, rfc, oidc, err)
+			t.Errorf("wellKnownURLs(%q) = %q, %q, %v", tc.issuer, rfc, oidc, err)
 		}
 	}
 	for _, bad := range []string{"as.example", "ftp://as.example", "https://u:p@as.example", "https://as.example?x=1", "https://as.example/#f", ""} {
-		if _, _, err := WellKnownURLs(bad); err == nil {
-			t.Errorf("WellKnownURLs(%q) accepted", bad)
+		if _, _, err := wellKnownURLs(bad); err == nil {
+			t.Errorf("wellKnownURLs(%q) accepted", bad)
 		}
 	}
 }

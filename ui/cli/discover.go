@@ -21,7 +21,7 @@ func (a *app) cmdDiscover(ctx context.Context, cmd command, args []string) error
 		return err
 	}
 	issuer := pos[0]
-	if strings.HasPrefix(issuer, "http://") {
+	if strings.HasPrefix(strings.ToLower(issuer), "http://") {
 		a.warnf("%s is plain http: anyone on the path can change its metadata", issuer)
 	}
 	m, err := a.client(*trace).Discover(ctx, issuer)
