@@ -130,6 +130,7 @@ func TestScript(t *testing.T) {
 			"jwtserver":    cmdJWTServer,
 			"tryserver":    cmdTryServer,
 			"waitagent":    cmdWaitAgent,
+			"issuerserver": cmdIssuerServer,
 		},
 	})
 }
@@ -330,6 +331,47 @@ func cmdTryServer(ts *testscript.TestScript, neg bool, args []string) {
 		fmt.Fprint(w, `{"error":"forbidden"}`)
 	})
 	srv := httptest.NewServer(mux)
+	ts.Defer(srv.Close)
+	ts.Setenv(args[0], srv.URL)
+}
+
+// cmdIssuerServer starts, for the rest of the script, an authorization
+// server at $VAR whose issuers are:
+//
+//	issuerserver VAR
+//
+// $VAR itself, with RFC 8414 metadata (a scope holding an escape sequence
+// and a bidi override); $VAR/oidc, with only an OpenID Connect document;
+// $VAR/other, whose document names https://other.example; $VAR/html,
+// which answers a web page; and any other path, which has no metadata.
+func cmdIssuerServer(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: issuerserver VAR")
+	}
+	const rfc, oidc = "/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		base := "http://" + r.Host
+		doc := func(issuer string) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"issuer":%q,"token_endpoint":%q,"authorization_endpoint":%q,`+
+				`"jwks_uri":%q,"grant_types_supported":["authorization_code","client_credentials"],`+
+				`"code_challenge_methods_supported":["S256"],"scopes_supported":["openid","ev\u001b[2Jil\u202e"]}`,
+				issuer, base+"/token", base+"/authorize", base+"/jwks")
+		}
+		switch r.URL.Path {
+		case rfc:
+			doc(base)
+		case "/oidc" + oidc:
+			doc(base + "/oidc")
+		case rfc + "/other":
+			doc("https://other.example")
+		case rfc + "/html":
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, "<html><body>Sign in</body></html>")
+		default:
+			http.NotFound(w, r)
+		}
+	}))
 	ts.Defer(srv.Close)
 	ts.Setenv(args[0], srv.URL)
 }

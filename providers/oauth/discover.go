@@ -1,0 +1,179 @@
+package oauth
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/tokenscope/tokenscope/providers"
+)
+
+// opDiscover names a metadata fetch in errors.
+const opDiscover = "discover metadata"
+
+// Metadata is an authorization server's metadata (RFC 8414 §2; an OpenID
+// Connect discovery document holds the same names), with where and when it
+// was fetched. Every string in it is the server's text: show it through
+// display.Text.
+type Metadata struct {
+	Issuer                            string   `json:"issuer"`
+	AuthorizationEndpoint             string   `json:"authorization_endpoint,omitempty"`
+	TokenEndpoint                     string   `json:"token_endpoint,omitempty"`
+	DeviceAuthorizationEndpoint       string   `json:"device_authorization_endpoint,omitempty"`
+	JWKSURI                           string   `json:"jwks_uri,omitempty"`
+	RegistrationEndpoint              string   `json:"registration_endpoint,omitempty"`
+	RevocationEndpoint                string   `json:"revocation_endpoint,omitempty"`
+	IntrospectionEndpoint             string   `json:"introspection_endpoint,omitempty"`
+	UserinfoEndpoint                  string   `json:"userinfo_endpoint,omitempty"`
+	ScopesSupported                   []string `json:"scopes_supported,omitempty"`
+	ResponseTypesSupported            []string `json:"response_types_supported,omitempty"`
+	GrantTypesSupported               []string `json:"grant_types_supported,omitempty"`
+	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported,omitempty"`
+	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported,omitempty"`
+	// Source is the URL the document was read from; FetchedAt is when.
+	Source    string    `json:"source,omitempty"`
+	FetchedAt time.Time `json:"fetched_at,omitzero"`
+}
+
+// ParseMetadata parses a metadata document: a JSON object with at least
+// an issuer, its other members of the types RFC 8414 gives them. Members
+// it does not know are ignored, as RFC 8414 §3.2 asks.
+func ParseMetadata(body []byte) (*Metadata, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' {
+		return nil, errors.New("the answer is not a JSON object")
+	}
+	var m Metadata
+	if err := json.Unmarshal(body, &m); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return nil, fmt.Errorf("metadata member %s is not %s", te.Field, metadataKind(te.Type.Kind().String()))
+		}
+		return nil, fmt.Errorf("the answer is not valid JSON: %w", err)
+	}
+	m.Source, m.FetchedAt = "", time.Time{} // ours, never the server's
+	if m.Issuer == "" {
+		return nil, errors.New("the metadata has no issuer")
+	}
+	return &m, nil
+}
+
+// metadataKind names what a metadata member of a Go kind must be.
+func metadataKind(kind string) string {
+	if kind == "slice" {
+		return "a list of strings"
+	}
+	return "a string"
+}
+
+// wellKnownURLs returns where issuer's metadata is looked for: the RFC
+// 8414 URL, its well-known part inserted between the host and the path
+// (§3.1), and the OpenID Connect one, appended to the issuer (OpenID
+// Connect Discovery §4). An issuer is an http or https URL without user
+// information, query or fragment (RFC 8414 §2).
+func wellKnownURLs(issuer string) (rfc8414, oidc string, err error) {
+	u, err := url.Parse(issuer)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", "", errors.New("the issuer must be an https URL (https://host/path)")
+	}
+	if u.User != nil {
+		return "", "", errors.New("the issuer must not hold user information (user:password@)")
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(issuer, "#") {
+		return "", "", errors.New("the issuer must not have a query or fragment (RFC 8414 §2)")
+	}
+	path := strings.TrimSuffix(u.EscapedPath(), "/")
+	base := u.Scheme + "://" + u.Host
+	return base + "/.well-known/oauth-authorization-server" + path,
+		strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration", nil
+}
+
+// Discover fetches issuer's metadata: from the RFC 8414 well-known URL,
+// then, when that answers 404, from the OpenID Connect one. The document
+// must name issuer itself, exactly (RFC 8414 §3.3): metadata another
+// issuer vouches for is refused. The requests go as a token request does
+// (the client's transport, proxy and trace, the default timeout, at most
+// MaxBodySize read, retried on a network error, 429 or 5xx) and follow no
+// redirect. Errors are *Error values with a hint.
+func (c *Client) Discover(ctx context.Context, issuer string) (*Metadata, error) {
+	rfc, oidc, err := wellKnownURLs(issuer)
+	if err != nil {
+		return nil, &Error{Op: opDiscover, Provider: issuer, Err: err}
+	}
+	m, err := c.fetchMetadata(ctx, issuer, rfc)
+	var e *Error
+	if errors.As(err, &e) && e.Status == http.StatusNotFound {
+		m, err = c.fetchMetadata(ctx, issuer, oidc)
+		if errors.As(err, &e) && e.Status == http.StatusNotFound {
+			e.Err = fmt.Errorf("no metadata at %s either", rfc)
+			e.Hint = "check the issuer URL: neither the OAuth 2.0 (RFC 8414) nor the OpenID Connect discovery document is there"
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if m.Issuer != issuer {
+		return nil, &Error{Op: opDiscover, Provider: issuer,
+			Err: fmt.Errorf("the metadata at %s names issuer %q, not %q: refused (RFC 8414 §3.3)", m.Source, m.Issuer, issuer),
+			Hint: "the issuer must be given exactly as the server names itself (a trailing slash counts): " +
+				"if " + m.Issuer + " is the one you mean, use that"}
+	}
+	return m, nil
+}
+
+// fetchMetadata reads and parses the metadata document at u.
+func (c *Client) fetchMetadata(ctx context.Context, issuer, u string) (*Metadata, error) {
+	p := providers.Provider{Name: issuer}
+	red := newRedactor(p)
+	rq := &request{method: http.MethodGet, url: u, accept: contentJSON}
+	resp, err := c.send(ctx, p, opDiscover, rq, red, true, false)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && errors.Is(err, errBodyTooLarge) {
+			e.Hint = "no metadata document is that large: check the issuer URL"
+		}
+		return nil, err
+	}
+	fail := func(err error, hint string) *Error {
+		e := &Error{Op: opDiscover, Provider: issuer, Status: resp.status, Attempts: resp.attempts,
+			Err: err, Hint: hint, red: red}
+		e.Method, e.URL = rq.named(red)
+		return e
+	}
+	switch {
+	case resp.status >= 300 && resp.status < 400:
+		loc := resp.header.Get("Location")
+		return nil, fail(fmt.Errorf("redirected to %q, not followed", loc),
+			"an issuer's metadata is served at its own URL: check the issuer URL")
+	case resp.status < 200 || resp.status > 299:
+		e := fail(nil, "")
+		if resp.status != http.StatusNotFound {
+			e.BodyStart = bodyStart(resp.body, red)
+		}
+		return nil, e
+	case isHTML(resp):
+		return nil, fail(errors.New("the answer is an HTML page, not a metadata document"),
+			"check the issuer URL: it looks like a web page's, not an authorization server's")
+	}
+	m, err := ParseMetadata(resp.body)
+	if err != nil {
+		return nil, fail(err, "the server at the issuer URL does not serve OAuth 2.0 metadata: check the issuer URL")
+	}
+	m.Source, m.FetchedAt = u, c.now()
+	return m, nil
+}
+
+// isHTML reports whether resp is a web page.
+func isHTML(resp *response) bool {
+	ct := strings.ToLower(resp.header.Get("Content-Type"))
+	if strings.HasPrefix(ct, "text/html") || strings.HasPrefix(ct, "application/xhtml") {
+		return true
+	}
+	return bytes.HasPrefix(bytes.TrimSpace(resp.body), []byte("<"))
+}
