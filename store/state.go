@@ -58,25 +58,7 @@ func (v *Vault) Record(name string, tok *providers.Token, ev providers.Event) er
 // now holds it (its history capped, the event scrubbed), so a caller that
 // shows it keeps no copy of those rules.
 func (v *Vault) RecordEntry(name string, tok *providers.Token, ev providers.Event) (Entry, error) {
-	var now Entry
-	err := v.change(func(idx *index) []string { return fileOf(idx, name) }, func(p *Payload) error {
-		i := p.Find(name)
-		if i < 0 {
-			return unknown(name)
-		}
-		e := &p.Providers[i]
-		if ev != (providers.Event{}) {
-			ev.Detail = scrub(ev.Detail, secretsOf(e.Provider, e.Token, tok))
-			e.History = capHistory(append(e.History, ev))
-		}
-		e.Token = cloneToken(tok)
-		now = cloneEntry(*e)
-		return nil
-	})
-	if err != nil {
-		return Entry{}, err
-	}
-	return now, nil
+	return v.record(name, ev, func(e *Entry) { e.Token = cloneToken(tok) }, tok)
 }
 
 // RecordEvent appends ev to the provider's history and keeps its token as
@@ -92,6 +74,13 @@ func (v *Vault) RecordEvent(name string, ev providers.Event) (*providers.Token, 
 // RecordEventEntry is RecordEvent answering with the provider's entry as
 // the store now holds it.
 func (v *Vault) RecordEventEntry(name string, ev providers.Event) (Entry, error) {
+	return v.record(name, ev, func(*Entry) {})
+}
+
+// record appends ev, scrubbed of the secrets of the entry and of also, to
+// name's history, lets set change the entry, and answers with the entry as
+// the store now holds it.
+func (v *Vault) record(name string, ev providers.Event, set func(*Entry), also ...*providers.Token) (Entry, error) {
 	var now Entry
 	err := v.change(func(idx *index) []string { return fileOf(idx, name) }, func(p *Payload) error {
 		i := p.Find(name)
@@ -100,9 +89,10 @@ func (v *Vault) RecordEventEntry(name string, ev providers.Event) (Entry, error)
 		}
 		e := &p.Providers[i]
 		if ev != (providers.Event{}) {
-			ev.Detail = scrub(ev.Detail, secretsOf(e.Provider, e.Token))
+			ev.Detail = scrub(ev.Detail, secretsOf(e.Provider, append([]*providers.Token{e.Token}, also...)...))
 			e.History = capHistory(append(e.History, ev))
 		}
+		set(e)
 		now = cloneEntry(*e)
 		return nil
 	})
