@@ -210,7 +210,10 @@ func (m *Model) input(km tea.KeyMsg) tea.Cmd {
 		if c, ok := m.action(km); ok {
 			return c
 		}
-		if m.focus == focusDetail {
+		if m.focus == focusDetail && keyMatches(km, m.list.KeyMap.Filter) {
+			m.setFocus(focusList) // / filters the list from anywhere, as in k9s
+		}
+		if m.focus == focusDetail && !m.list.Orders(km) {
 			*m.detail, cmd = m.detail.Update(km)
 		} else {
 			*m.list, cmd = m.list.Update(km)
