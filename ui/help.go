@@ -156,7 +156,13 @@ func (m *Model) fullHelpView() string {
 	flush()
 	title := st.Title.Render("Keys") +
 		st.Note.Render("  of the main screen (dimmed: not available now)")
-	return title + "\n\n" + strings.Join(rows, "\n\n")
+	page := title + "\n\n" + strings.Join(rows, "\n\n")
+	if !m.opts.NoMouse {
+		// One line: the page must fit 80×24 with every key on it.
+		page += "\n\n" + st.Section.Render("Mouse") + " " +
+			st.Note.Render("click to select or focus, wheel to scroll, shift+drag to select text")
+	}
+	return page
 }
 
 // helpColumn renders bindings as aligned key and description columns,

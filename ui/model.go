@@ -134,6 +134,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
+	case tea.MouseMsg:
+		cmd = m.mouse(msg)
 	default:
 		cmd = m.result(msg)
 	}

@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
 )
@@ -81,5 +83,90 @@ func TestSlashFiltersFromTheDetailPane(t *testing.T) {
 	}
 	if e := m.selectedEntry(); e == nil || e.Provider.Name != "telenor-order" {
 		t.Errorf("the filter selected %v, want telenor-order", e)
+	}
+}
+
+// cellOf is where text first appears in a frame, in screen cells; ok is
+// false when it does not. after skips lines above it.
+func cellOf(view, text string, after int) (x, y int, ok bool) {
+	for i, l := range strings.Split(ansi.Strip(view), "\n") {
+		if i < after {
+			continue
+		}
+		if j := strings.Index(l, text); j >= 0 {
+			return ansi.StringWidth(l[:j]), i, true
+		}
+	}
+	return 0, 0, false
+}
+
+func click(x, y int) tea.MouseMsg {
+	return tea.MouseMsg{X: x, Y: y, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft}
+}
+
+func wheel(x, y int, down bool) tea.MouseMsg {
+	b := tea.MouseButtonWheelUp
+	if down {
+		b = tea.MouseButtonWheelDown
+	}
+	return tea.MouseMsg{X: x, Y: y, Action: tea.MouseActionPress, Button: b}
+}
+
+// TestMouseSelectsFocusesAndScrolls: at both layouts, a click on a row
+// selects it, a click on the detail pane focuses it, the wheel scrolls the
+// detail pane under the pointer and moves through the list under it. The
+// places are read from a frame the explorer drew, then clicked in a second
+// run of the same explorer. Both layouts are short enough for
+// mtn-sandbox's detail to scroll.
+func TestMouseSelectsFocusesAndScrolls(t *testing.T) {
+	t.Parallel()
+	for _, sz := range []struct{ w, h int }{{80, 24}, {110, 24}} {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			t.Parallel()
+			mouseRun(t, sz.w, sz.h)
+		})
+	}
+}
+
+func mouseRun(t *testing.T, w, h int) {
+	{
+		first := startRig(t, w, h, "", allTokens[:4]...)
+		first.waitFor(t, "no token")
+		if err := first.tm.Quit(); err != nil {
+			t.Fatal(err)
+		}
+		view := first.tm.FinalModel(t, teatest.WithFinalTimeout(finalWait)).View()
+		rx, ry, ok := cellOf(view, "telenor-order", 0)
+		if !ok {
+			t.Fatalf("no telenor-order row in\n%s", view)
+		}
+		mx, my, _ := cellOf(view, "● mtn-sandbox", 0) // its row, not the detail's title
+		// The detail pane: its "Token" label, under the list when stacked.
+		dx, dy, ok := cellOf(view, "Token ", 0)
+		if !ok {
+			t.Fatalf("no detail pane in\n%s", view)
+		}
+
+		r := startRig(t, w, h, "", allTokens[:4]...)
+		r.waitFor(t, "no token")
+		r.tm.Send(click(rx+2, ry))
+		r.waitFor(t, "telenor-order   telenor") // the detail pane's title
+		r.tm.Send(click(mx, my))
+		r.tm.Send(click(dx, dy))
+		r.waitFor(t, "tab list")
+		r.tm.Send(wheel(dx, dy, true))
+		r.tm.Send(wheel(dx, dy, true))
+		r.waitFor(t, "↑ 6 more")
+		r.tm.Send(wheel(rx, ry, true)) // over the list: one row down
+		if err := r.tm.Quit(); err != nil {
+			t.Fatal(err)
+		}
+		m := r.tm.FinalModel(t, teatest.WithFinalTimeout(finalWait)).(Model)
+		if e := m.selectedEntry(); e == nil || e.Provider.Name != "momo-collection" {
+			t.Errorf("clicks on telenor-order, mtn-sandbox, then the wheel down over the list: selected %v, want momo-collection", e)
+		}
+		if m.focus != focusDetail {
+			t.Errorf("the click on the detail pane left the focus on %d", m.focus)
+		}
 	}
 }

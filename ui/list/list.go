@@ -236,8 +236,13 @@ func (m Model) FilterState() FilterState { return m.filterState }
 // FilterValue is the filter text.
 func (m Model) FilterValue() string { return m.filter.Value() }
 
-// Update handles keys when focused.
+// Update handles keys when focused, and the mouse: the root hands it a
+// tea.MouseMsg in the list's own cells (0, 0 is the title line's first).
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	if mm, ok := msg.(tea.MouseMsg); ok {
+		m.mouse(mm)
+		return m, nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return m, nil
@@ -275,6 +280,26 @@ func (m *Model) updateBrowsing(km tea.KeyMsg) {
 		m.clearFilter()
 	default:
 		m.updateOrder(km)
+	}
+}
+
+// mouse selects the row clicked and moves the cursor a row for each turn
+// of the wheel, as k9s does, scrolling the rows as the keys do. A filter
+// being typed keeps the keyboard and the mouse.
+func (m *Model) mouse(mm tea.MouseMsg) {
+	if m.filterState == Filtering || mm.Action != tea.MouseActionPress {
+		return
+	}
+	switch mm.Button {
+	case tea.MouseButtonWheelUp:
+		m.move(-1)
+	case tea.MouseButtonWheelDown:
+		m.move(1)
+	case tea.MouseButtonLeft:
+		if p := m.offset + mm.Y - 1; mm.Y >= 1 && mm.Y <= m.rows() && p < len(m.visible) {
+			m.cursor, m.sticky = p, ""
+			m.clampOffset()
+		}
 	}
 }
 
