@@ -321,8 +321,8 @@ func (m Model) hint(f *field) string {
 	case strings.HasPrefix(f.key, headerPrefix):
 		return "sent as the " + strings.TrimPrefix(f.key, headerPrefix) + " header with every token request"
 	case f.kind == kindHeaders:
-		return "more headers for every token request, as Name: value, separated by " + headerSep +
-			"; ctrl+r shows or hides the values"
+		return "more headers for every token request, as Name: value" + headerSep + " Name: value " +
+			"(ctrl+r shows or hides the values)"
 	case f.key == "params":
 		return "extra form parameters, key=value separated by spaces"
 	case f.key == "timeout":

@@ -427,7 +427,7 @@ func (m *Model) updateKeybindings() {
 	k.StatusFilter.SetEnabled(!filtering && len(m.items) > 0)
 	k.Sort.SetHelp("s", "sort by "+m.sortBy.Next().String())
 	if m.sortBy.Next() == order.Stored {
-		k.Sort.SetHelp("s", "unsorted")
+		k.Sort.SetHelp("s", "sort as stored")
 	}
 	k.StatusFilter.SetHelp("F", "show "+m.show.Next().String())
 	if m.show.Next() == order.All {

@@ -100,7 +100,7 @@ func (m Model) titleLine() string {
 			left += " " + m.Styles.Count.Render("by "+m.sortBy.String())
 		}
 		if m.show != order.All {
-			left += " " + m.Styles.FilterPrompt.Render(m.show.String()+" only")
+			left += m.Styles.Count.Render(" · ") + m.Styles.FilterPrompt.Render(m.show.String()+" only")
 		}
 		if m.filterState == FilterApplied {
 			left += " " + m.Styles.FilterPrompt.Render("/") + m.Styles.FilterText.Render(display.Text(m.filter.Value()))
