@@ -183,18 +183,15 @@ func (m *Model) SetItem(it Item) bool {
 	}
 	old := m.items[i]
 	m.items[i] = it
-	if m.ordered() && old.orderRow(m.now) != it.orderRow(m.now) {
-		m.reorder()
-		return true
-	}
+	// The row moves when what orders or filters it changed.
+	again := m.ordered() && old.orderRow(m.now) != it.orderRow(m.now)
 	if old.Preset != it.Preset {
 		m.lower[i] = strings.ToLower(it.Name + " " + it.Preset)
 		m.presetWidth = max(m.presetWidth, cells(display.Text(it.Preset)))
-		if m.filterState != Unfiltered {
-			sel, _ := m.Selected()
-			m.refilter()
-			m.Select(sel.Name)
-		}
+		again = again || m.filterState != Unfiltered
+	}
+	if again {
+		m.reorder()
 	}
 	return true
 }

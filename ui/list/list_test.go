@@ -392,3 +392,30 @@ func TestOrderKeysWorkUnfocused(t *testing.T) {
 		t.Errorf("j moved the unfocused list to %q", it.Name)
 	}
 }
+
+func TestMouseClicksARowAndWheelMoves(t *testing.T) {
+	t.Parallel()
+	m := newList(60, 4) // the title and three rows: the list scrolls
+	press := func(b tea.MouseButton, y int) {
+		m, _ = m.Update(tea.MouseMsg{X: 5, Y: y, Action: tea.MouseActionPress, Button: b})
+	}
+	press(tea.MouseButtonWheelDown, 2)
+	press(tea.MouseButtonWheelDown, 2)
+	press(tea.MouseButtonWheelDown, 2) // telenor, oauth2-local: the rows scroll by one
+	if it, _ := m.Selected(); it.Name != "oauth2-local" {
+		t.Fatalf("three turns of the wheel down: %q, want oauth2-local", it.Name)
+	}
+	press(tea.MouseButtonLeft, 1) // the first row on screen, momo
+	if it, _ := m.Selected(); it.Name != "momo" {
+		t.Errorf("a click on the first row shown: %q, want momo\n%s", it.Name, strings.Join(lines(m), "\n"))
+	}
+	press(tea.MouseButtonLeft, 0) // the title: nothing
+	press(tea.MouseButtonLeft, 9) // below the rows: nothing
+	if it, _ := m.Selected(); it.Name != "momo" {
+		t.Errorf("clicks off the rows moved the cursor to %q", it.Name)
+	}
+	m, _ = m.Update(tea.MouseMsg{X: 5, Y: 3, Action: tea.MouseActionRelease, Button: tea.MouseButtonLeft})
+	if it, _ := m.Selected(); it.Name != "momo" {
+		t.Errorf("a release selected %q", it.Name)
+	}
+}
