@@ -205,7 +205,6 @@ func values(p providers.Provider) map[string]string {
 		"params": formatParams(p.Params), "jwks_url": p.JWKSURL, "revocation_url": p.RevocationURL,
 		"logout_url": p.LogoutURL, "logout_method": strings.ToUpper(p.LogoutMethod),
 		"try_url": p.TryURL, "try_method": strings.ToUpper(p.TryMethod), "try_body": p.TryBody, "insecure": "no",
-		headersKey: formatHeaders(p),
 	}
 	if p.GrantIn == "" {
 		v["grant_in"] = string(providers.GrantInBody)
@@ -219,6 +218,7 @@ func values(p providers.Provider) map[string]string {
 	for h, s := range p.Headers {
 		v[headerPrefix+h] = s.Reveal()
 	}
+	v[headersKey] = formatHeaders(p)
 	return v
 }
 
