@@ -55,10 +55,11 @@ type Model struct {
 	filterState FilterState
 
 	// sortBy and show are the order and the status filter, by the rule the
-	// command line's list follows (ui/order); keys is scratch for sorting.
+	// command line's list follows (ui/order); ranks, by item, are what the
+	// rule looks at, rebuilt with the visible rows.
 	sortBy order.Sort
 	show   order.Filter
-	keys   []order.Row
+	ranks  []order.Row
 	// sticky is the provider selected before a status filter hid it: the
 	// cursor goes back to it when it is shown again, unless it moved.
 	sticky string
@@ -361,22 +362,22 @@ func (m *Model) refilter() {
 	m.visible = m.visible[:0]
 	ordered := m.ordered()
 	if ordered {
-		m.keys = slices.Grow(m.keys[:0], len(m.items))[:len(m.items)]
+		m.ranks = slices.Grow(m.ranks[:0], len(m.items))[:len(m.items)]
 	}
 	for i := range m.items {
 		if q != "" && !strings.Contains(m.lower[i], q) {
 			continue
 		}
 		if ordered {
-			m.keys[i] = m.items[i].orderRow(m.now)
-			if !m.show.Keep(m.keys[i]) {
+			m.ranks[i] = m.items[i].orderRow(m.now)
+			if !m.show.Keep(m.ranks[i]) {
 				continue
 			}
 		}
 		m.visible = append(m.visible, i)
 	}
 	if m.sortBy != order.Stored {
-		slices.SortStableFunc(m.visible, func(a, b int) int { return m.sortBy.Compare(m.keys[a], m.keys[b]) })
+		slices.SortStableFunc(m.visible, func(a, b int) int { return m.sortBy.Compare(m.ranks[a], m.ranks[b]) })
 	}
 	m.cursor = min(max(m.cursor, 0), max(len(m.visible)-1, 0))
 	m.clampOffset()
