@@ -29,8 +29,8 @@ const (
 // DefaultSandboxURL is the base URL of MoMo's sandbox.
 const DefaultSandboxURL = "https://sandbox.momodeveloper.mtn.com"
 
-// momoKeyHeader is the header of the product's subscription key.
-const momoKeyHeader = "Ocp-Apim-Subscription-Key"
+// SubscriptionKeyHeader is the header of a MoMo product's subscription key.
+const SubscriptionKeyHeader = "Ocp-Apim-Subscription-Key"
 
 // Sandbox is MoMo's sandbox provisioning API as one subscription key
 // reaches it.
@@ -97,7 +97,7 @@ func isHex(c byte) bool {
 // errors) and its timeout.
 func (s Sandbox) provider(id string) providers.Provider {
 	return providers.Provider{Name: id, Timeout: s.Timeout,
-		Headers: map[string]providers.Secret{momoKeyHeader: s.SubscriptionKey}}
+		Headers: map[string]providers.Secret{SubscriptionKeyHeader: s.SubscriptionKey}}
 }
 
 // url is the provisioning API's URL for path (which starts with a slash).
