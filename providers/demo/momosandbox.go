@@ -134,6 +134,9 @@ func (s *Server) sandboxCreateUser(x *exchange) {
 	var body struct {
 		Host *string `json:"providerCallbackHost"`
 	}
+	// Stricter than MoMo, which may ignore what it does not read: a
+	// member beside providerCallbackHost means the request was built for
+	// something else, and the demo says so.
 	d := json.NewDecoder(bytes.NewReader(x.body))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&body); err != nil || body.Host == nil || strings.TrimSpace(*body.Host) == "" {
