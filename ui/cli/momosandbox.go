@@ -89,10 +89,10 @@ func (a *app) cmdMoMoSandbox(ctx context.Context, cmd command, args []string) er
 		p.TryHeaders[headerTargetEnvironment] = env
 	}
 	if err := p.Validate(); err != nil {
-		return run.lost(fmt.Errorf("save %s: %w", p.Name, err), "its API key is lost: a new one replaces it")
+		return run.lost(fmt.Errorf("save %s: %w", p.Name, err))
 	}
 	if err := v.PutProvider(p); err != nil {
-		return run.lost(err, "its API key is lost: a new one replaces it")
+		return run.lost(err)
 	}
 	verb := "saved"
 	if exists {
@@ -237,7 +237,7 @@ func (r *provisioning) provision(ctx context.Context) (string, providers.Secret,
 	}
 	user, err := r.client.ReadAPIUser(ctx, r.sb, r.id)
 	if err != nil {
-		return "", "", oauth.APIUser{}, r.lost(err, "its new API key is not kept: a new one replaces it")
+		return "", "", oauth.APIUser{}, r.lost(err)
 	}
 	return r.id, key, user, nil
 }
@@ -302,15 +302,17 @@ func (r *provisioning) keyFailed(ctx context.Context, err error) error {
 }
 
 // lost says what a failure after the API key was made left behind: the
-// user, with a key nobody kept.
-func (r *provisioning) lost(err error, what string) error {
+// user, with a key nobody kept (finishing makes it a new one, which
+// replaces that one).
+func (r *provisioning) lost(err error) error {
 	if errors.Is(err, context.Canceled) {
-		return &interruptError{outcome: fmt.Sprintf("API user %s exists on the server with an API key that was not saved; "+
+		return &interruptError{outcome: fmt.Sprintf("API user %s exists on the server with an API key nobody kept; nothing was saved; "+
 			"to finish, run: %s", r.id, r.retry())}
 	}
-	notes := []string{fmt.Sprintf("API user %s exists on the server with an API key, but nothing was saved: %s", r.id, what)}
+	notes := []string{fmt.Sprintf("API user %s exists on the server with an API key nobody kept: nothing was saved", r.id)}
+	finish := "to finish with that user (a new API key replaces the lost one), run: " + r.retry()
 	if errors.Is(err, store.ErrLocked) {
-		return &hintError{err: err, notes: notes, hints: []string{"wait for the other tokenscope to finish, then run: " + r.retry()}}
+		finish = "wait for the other tokenscope to finish, then " + finish
 	}
-	return &hintError{err: err, notes: notes, hints: []string{"to finish with that user, run: " + r.retry()}}
+	return &hintError{err: err, notes: notes, hints: []string{finish}}
 }
