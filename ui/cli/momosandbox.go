@@ -283,13 +283,13 @@ func (r *provisioning) createFailed(ctx context.Context, err error) error {
 // keyFailed says what a failed apikey call left behind: the API user.
 func (r *provisioning) keyFailed(ctx context.Context, err error) error {
 	s := answerStatus(err)
-	made := "created"
+	made := "was created on"
 	if r.f.referenceID != "" {
-		made = "given"
+		made = "exists on"
 	}
 	switch {
 	case ctx.Err() != nil:
-		return &interruptError{outcome: fmt.Sprintf("API user %s (%s) exists on the server, without a saved API key; nothing was saved; "+
+		return &interruptError{outcome: fmt.Sprintf("API user %s %s the server, without a saved API key; nothing was saved; "+
 			"to finish, run: %s", r.id, made, r.retry())}
 	case s == 404 && r.f.referenceID != "":
 		return &hintError{err: err, notes: []string{fmt.Sprintf("the sandbox has no API user %s under this subscription key: nothing was created, nothing was saved", r.id)},
@@ -297,7 +297,7 @@ func (r *provisioning) keyFailed(ctx context.Context, err error) error {
 	case s == 401 && r.f.referenceID != "":
 		return &hintError{err: err, notes: []string{"nothing was created on the server, nothing was saved"}}
 	}
-	return &hintError{err: err, notes: []string{fmt.Sprintf("API user %s was %s on the server, but it has no API key of ours: nothing was saved", r.id, made)},
+	return &hintError{err: err, notes: []string{fmt.Sprintf("API user %s %s the server, but it has no API key of ours: nothing was saved", r.id, made)},
 		hints: []string{"to finish with that user, run: " + r.retry()}}
 }
 

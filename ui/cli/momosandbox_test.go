@@ -100,7 +100,7 @@ func TestMoMoSandboxInterrupted(t *testing.T) {
 		t.Errorf("exit %d, want %d; stderr %q", code, exitInterrupt, stderr.String())
 	}
 	want := "tokenscope: created API user " + id + " (callback host localhost)\n" +
-		"tokenscope: error: interrupted: API user " + id + " (created) exists on the server, without a saved API key; " +
+		"tokenscope: error: interrupted: API user " + id + " was created on the server, without a saved API key; " +
 		"nothing was saved; to finish, run: tokenscope momo-sandbox cut --product collection --reference-id " + id +
 		" --base-url " + front.URL + "/momo\n"
 	if stderr.String() != want {
