@@ -253,6 +253,11 @@ func (s *Server) index(x *exchange) {
 	for _, p := range s.Providers() {
 		fmt.Fprintf(x.w, "%-18s %-14s %s\n", p.Name, p.Preset, p.TokenURL)
 	}
+	keys := momoSubscriptionKeys()
+	fmt.Fprintf(x.w, "\nMoMo sandbox user provisioning at %s/momo/v1_0/apiuser, with the subscription key\n"+
+		"%s, %s or %s:\n\n"+
+		"    tokenscope momo-sandbox NAME --product collection --base-url %s/momo\n",
+		s.url, keys["collection"], keys["disbursement"], keys["remittance"], s.url)
 }
 
 // brokenGateway answers every request as an nginx in front of a dead
