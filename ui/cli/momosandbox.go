@@ -239,6 +239,11 @@ func (r *provisioning) provision(ctx context.Context) (string, providers.Secret,
 	if err != nil {
 		return "", "", oauth.APIUser{}, r.lost(err)
 	}
+	if r.f.referenceID != "" {
+		// Not made by this run: say what the sandbox has (its text).
+		r.a.printf("using API user %s (callback host %s, target environment %s), with a new API key",
+			r.id, user.ProviderCallbackHost, user.TargetEnvironment)
+	}
 	return r.id, key, user, nil
 }
 
