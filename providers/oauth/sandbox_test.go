@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -385,8 +387,10 @@ func FuzzValidReferenceID(f *testing.F) {
 
 // The provisioning requests reach the sandbox through the engine's own
 // transport, TLS verified.
-func TestSandboxTimeoutAndTLS(t *testing.T) {
-	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(201) }))
+func TestSandboxVerifiesTLS(t *testing.T) {
+	tlsSrv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(201) }))
+	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is the point
+	tlsSrv.StartTLS()
 	defer tlsSrv.Close()
 	id, _ := NewReferenceID()
 	err := NewClient(Options{}).CreateAPIUser(context.Background(), Sandbox{BaseURL: tlsSrv.URL, SubscriptionKey: "k-1234"}, id, "h")
