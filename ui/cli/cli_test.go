@@ -35,6 +35,8 @@ import (
 //	tokenscope                  the real command line
 //	tokenscope-keyring-ok       with an in-memory OS keyring that works
 //	tokenscope-keyring-broken   with an OS keyring that refuses everything
+//	tokenscope-fixedref         making every new MoMo sandbox API user with
+//	                            the id in FIXED_REFERENCE_ID
 //	tokenscope-fakeui           on a pretend terminal, with an explorer that
 //	                            reports what it was given and exercises it
 func TestMain(m *testing.M) {
@@ -53,6 +55,11 @@ func TestMain(m *testing.M) {
 		"tokenscope-keyring-broken": func() {
 			keyring.MockInitWithError(errors.New("no secret service on this bus"))
 			run(defaultHooks())
+		},
+		"tokenscope-fixedref": func() {
+			h := defaultHooks()
+			h.referenceID = func() (string, error) { return os.Getenv("FIXED_REFERENCE_ID"), nil }
+			run(h)
 		},
 		"tokenscope-fakeui": func() {
 			h := defaultHooks()
@@ -132,6 +139,7 @@ func TestScript(t *testing.T) {
 			"tryserver":    cmdTryServer,
 			"waitagent":    cmdWaitAgent,
 			"issuerserver": cmdIssuerServer,
+			"faultproxy":   cmdFaultProxy,
 		},
 	})
 }

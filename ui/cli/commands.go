@@ -61,6 +61,9 @@ func commands() []command {
 			run: (*app).cmdList},
 		{name: "add", args: "NAME --preset PRESET [options]", needs: "a provider NAME", summary: "add a provider",
 			doc: addDoc(), run: (*app).cmdAdd},
+		{name: "momo-sandbox", args: "NAME --product PRODUCT [--callback-host HOST] [--base-url URL] [options]",
+			needs: "a provider NAME", summary: "create a MoMo sandbox API user and save it as a provider",
+			doc: momoSandboxDoc, run: (*app).cmdMoMoSandbox},
 		{name: "remove", operand: operandProvider, args: "NAME", needs: "a provider NAME", summary: "remove a provider with its token",
 			doc: "Removes the provider, its token and its history from the store. The token is not\n" +
 				"revoked: run tokenscope logout NAME first for that.",
