@@ -84,6 +84,7 @@ type Server struct {
 	done  chan struct{} // closed when Serve has returned
 	once  sync.Once
 	store *tokenStore
+	codes *codeStore
 	keys  *keyring
 	// HMAC secrets of the dialects that sign HS256 JWTs.
 	mobifinanceKey   []byte
@@ -109,6 +110,7 @@ func Start(o Options) (*Server, error) {
 		url:              "http://" + ln.Addr().String(),
 		done:             make(chan struct{}),
 		store:            newTokenStore(),
+		codes:            newCodeStore(),
 		keys:             newKeyring(o.SigningKey),
 		mobifinanceKey:   randomBytes(32),
 		mobiledigitalKey: randomBytes(32),
@@ -201,6 +203,7 @@ func (s *Server) routes() http.Handler {
 	handle("/mobiledigital/", s.mobiledigitalNoRoute)
 
 	handle("/oauth2/token", s.oauth2Token)
+	handle("/oauth2/authorize", s.oauth2Authorize)
 	handle("/oauth2/revoke", s.oauth2Revoke)
 	handle("/oauth2/jwks", s.oauth2JWKS)
 	handle("/oauth2/userinfo", s.oauth2UserInfo)

@@ -150,7 +150,7 @@ var demoKey = sync.OnceValue(func() *rsa.PrivateKey {
 //	demoserver [LIFETIME]
 //
 // It sets DEMO_URL, writes $WORK/demo.toml (its providers, as export
-// writes them) and sets the environment variables that file refers to, so
+// writes them), $WORK/login.toml (its browser-login providers) and sets the environment variables that file refers to, so
 // that "exec tokenscope import demo.toml" brings them in. LIFETIME is the
 // base token lifetime (default 1h, so that nothing expires mid-script).
 func cmdDemoServer(ts *testscript.TestScript, neg bool, args []string) {
@@ -174,6 +174,10 @@ func cmdDemoServer(ts *testscript.TestScript, neg bool, args []string) {
 	for _, v := range config.SecretVars(ps) {
 		ts.Setenv(v.Name, v.Value.Reveal())
 	}
+	// The providers a person signs in to with a browser, in a file of their own.
+	buf.Reset()
+	ts.Check(config.Write(&buf, srv.LoginProviders()))
+	ts.Check(os.WriteFile(ts.MkAbs("login.toml"), buf.Bytes(), 0o600))
 	// The mobile-money catalogue's providers, in a file of their own.
 	cat := srv.CatalogueProviders()
 	buf.Reset()

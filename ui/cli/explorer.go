@@ -111,7 +111,7 @@ func (a *app) demo(theme string) (err error) {
 	}()
 	stop := removeOnHangup(dir)
 	defer stop()
-	v, err := demoStore(dir, srv.Providers())
+	v, err := demoStore(dir, append(srv.Providers(), srv.LoginProviders()...))
 	if err != nil {
 		return err
 	}
