@@ -2,15 +2,18 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,6 +57,7 @@ func TestMain(m *testing.M) {
 			keyring.MockInitWithError(errors.New("no secret service on this bus"))
 			run(defaultHooks())
 		},
+		"fakebrowser": fakeBrowser,
 		"tokenscope-fakeui": func() {
 			h := defaultHooks()
 			h.isTerminal = func(any) bool { return true }
@@ -61,6 +65,54 @@ func TestMain(m *testing.M) {
 			run(h)
 		},
 	})
+}
+
+// fakeBrowser is the browser $BROWSER names in the login scripts: it
+// opens the URL it is given, presses the demo sign-in page's button
+// (FAKEBROWSER_ACTION, allow unless set), and follows the redirect to the
+// callback, with its state replaced by FAKEBROWSER_STATE when that is set.
+func fakeBrowser() {
+	fail := func(err error) {
+		fmt.Fprintln(os.Stderr, "fakebrowser:", err)
+		os.Exit(1)
+	}
+	if len(os.Args) != 2 {
+		fail(errors.New("usage: fakebrowser URL"))
+	}
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := hc.Get(os.Args[1])
+	if err != nil {
+		fail(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	form := url.Values{"action": {cmp.Or(os.Getenv("FAKEBROWSER_ACTION"), "allow")}}
+	for _, m := range regexp.MustCompile(`type="hidden" name="([a-z_]+)" value="([^"]*)"`).FindAllSubmatch(b, -1) {
+		form.Set(string(m[1]), html.UnescapeString(string(m[2])))
+	}
+	act := regexp.MustCompile(`<form method="post" action="([^"]+)"`).FindSubmatch(b)
+	if act == nil {
+		fail(fmt.Errorf("no sign-in form at %s: %d", os.Args[1], res.StatusCode))
+	}
+	res, err = hc.PostForm(html.UnescapeString(string(act[1])), form)
+	if err != nil {
+		fail(err)
+	}
+	res.Body.Close()
+	back, err := url.Parse(res.Header.Get("Location"))
+	if err != nil {
+		fail(err)
+	}
+	if st := os.Getenv("FAKEBROWSER_STATE"); st != "" {
+		q := back.Query()
+		q.Set("state", st)
+		back.RawQuery = q.Encode()
+	}
+	res, err = http.Get(back.String())
+	if err != nil {
+		fail(err)
+	}
+	res.Body.Close()
 }
 
 // fakeExplorer stands in for ui.Run: it prints the options it was given

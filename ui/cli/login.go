@@ -76,7 +76,7 @@ func (a *app) cmdLogin(ctx context.Context, cmd command, args []string) error {
 		fmt.Fprintln(a.stderr, "or paste here the URL the browser was sent back to, then press Enter")
 	}
 	if !*noBrowser {
-		if err := openBrowser(a.getenv, az.URL); err != nil {
+		if err := openBrowser(a.getenv, az.URL); err != nil && !errors.Is(err, errNoDisplay) {
 			a.warnf("%v: open the URL yourself", err)
 		}
 	}
@@ -164,6 +164,10 @@ func readPasted(r io.Reader, got chan<- callback) {
 	}
 }
 
+// errNoDisplay is why no browser is opened on a machine without a
+// display (an SSH session): the URL printed is all there is to do.
+var errNoDisplay = errors.New("no display to open a browser on")
+
 // openBrowser opens u as github.com/cli/browser does: with $BROWSER when
 // it is set (its words, the URL added, or put where %s stands), else the
 // system's opener: open on macOS, rundll32 on Windows, xdg-open elsewhere,
@@ -186,7 +190,7 @@ func openBrowser(getenv func(string) string, u string) error {
 			argv = []string{"rundll32", "url.dll,FileProtocolHandler", u}
 		default:
 			if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
-				return errors.New("no display to open a browser on")
+				return errNoDisplay
 			}
 			argv = []string{"xdg-open", u}
 		}
