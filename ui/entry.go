@@ -23,7 +23,10 @@ func dataOf(e *session.Entry, fetchKey string) detail.Data {
 		LastErr: e.LastErr, LastErrAt: e.LastErrAt, Try: e.Try, TryErr: e.TryErr, TryAt: e.TryAt,
 		AutoFailures: e.AutoFails, Signature: detail.Signature{Status: sig.Status, Reason: sig.Reason},
 	}
-	if fetchKey != "" && e.Idle() {
+	switch {
+	case e.Provider.Grant.Interactive() && e.Idle():
+		d.NoTokenHint = loginNeeded(e.Provider.Name)
+	case fetchKey != "" && e.Idle():
 		d.NoTokenHint = "press " + fetchKey + " to fetch one"
 		if e.Failed {
 			d.NoTokenHint = "press " + fetchKey + " to retry"
