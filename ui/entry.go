@@ -25,7 +25,8 @@ func dataOf(e *session.Entry, fetchKey string) detail.Data {
 	}
 	switch {
 	case e.Provider.Grant.Interactive() && e.Idle():
-		d.NoTokenHint = loginNeeded(e.Provider.Name)
+		// f cannot get it one: the explorer does not sign in yet.
+		d.NoTokenHint = "sign in with a browser: run tokenscope login " + e.Provider.Name
 	case fetchKey != "" && e.Idle():
 		d.NoTokenHint = "press " + fetchKey + " to fetch one"
 		if e.Failed {

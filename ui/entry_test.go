@@ -27,7 +27,7 @@ func TestNoTokenHintSaysRetryAfterAFailure(t *testing.T) {
 // A browser-login provider's pane says what gets it a token, which f does not.
 func TestNoTokenHintOfABrowserLogin(t *testing.T) {
 	e := &session.Entry{Provider: providers.Provider{Name: "app", Grant: providers.GrantAuthorizationCode}}
-	want := "app needs a browser login: run tokenscope login app in a shell (the explorer cannot sign in yet)"
+	want := "sign in with a browser: run tokenscope login app"
 	if got := dataOf(e, "f").NoTokenHint; got != want {
 		t.Errorf("hint = %q, want %q", got, want)
 	}

@@ -204,5 +204,5 @@ func (m *Model) onThemeSaved(msg themeSavedMsg) {
 // loginNeeded says what gets a browser-login provider its token: the
 // explorer cannot sign in to it yet, tokenscope login can.
 func loginNeeded(name string) string {
-	return name + " needs a browser login: run tokenscope login " + name + " in a shell (the explorer cannot sign in yet)"
+	return name + " needs a browser login: run tokenscope login " + name
 }

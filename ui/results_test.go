@@ -355,7 +355,7 @@ func TestBrowserLoginProviderSaysToLogIn(t *testing.T) {
 	_, ferr := oauth.NewClient(oauth.Options{}).Fetch(t.Context(), p)
 	m = step(m, tokenMsg{name: "app", seq: e.Pending, op: session.OpFetch, err: ferr})
 	got := plain(m)
-	want := "app needs a browser login: run tokenscope login app in a shell"
+	want := "app needs a browser login: run tokenscope login app"
 	if m.status.Current().Kind != status.Warning || !strings.Contains(got, want) {
 		t.Errorf("status %d:\n%s", m.status.Current().Kind, got)
 	}
@@ -369,7 +369,7 @@ func TestFetchMissingLeavesBrowserLoginsAlone(t *testing.T) {
 	p.Grant, p.ClientAuth, p.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
 	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p}, store.Entry{Provider: prov("beta")})
 	m.fetchMissing()
-	if app, beta := m.sess.Get("app"), m.sess.Get("beta"); app.Busy != 0 || beta.Busy != session.OpFetch {
+	if app, beta := m.sess.Get("app"), m.sess.Get("beta"); app.Busy != session.OpNone || beta.Busy != session.OpFetch {
 		t.Errorf("app busy %v, beta busy %v: want only beta fetched", app.Busy, beta.Busy)
 	}
 }
