@@ -399,3 +399,28 @@ func TestLoopbackRefusesAForgedState(t *testing.T) {
 		t.Error("listened for a redirect URI that is not loopback")
 	}
 }
+
+// A code is good once: a 503 may come after the server spent it, so the
+// exchange is not sent again; a refused connection never reached it, so it is.
+func TestRedeemRetriesOnlyWhatNeverArrived(t *testing.T) {
+	rec := serve(t, answer(http.StatusServiceUnavailable, `{"error":"temporarily_unavailable"}`))
+	p := newStrictAS(t).provider()
+	p.TokenURL = rec.URL() + "/token"
+	az := &Authorization{RedirectURI: "http://127.0.0.1:8400/callback", State: "s", Verifier: "v-0123456789"}
+	s := &sleeps{}
+	if _, err := testClient(s).Redeem(context.Background(), p, az, "the-code"); err == nil {
+		t.Fatal("a 503 redeemed the code")
+	}
+	if n := len(rec.got()); n != 1 || len(s.all()) != 0 {
+		t.Errorf("%d requests and %d sleeps after a 503, want 1 and 0", n, len(s.all()))
+	}
+	dead := httptest.NewServer(http.NotFoundHandler())
+	p.TokenURL = dead.URL + "/token"
+	dead.Close()
+	s = &sleeps{}
+	c := NewClient(Options{Sleep: func(ctx context.Context, d time.Duration) error { s.d = append(s.d, d); return nil }})
+	_, err := c.Redeem(context.Background(), p, az, "the-code")
+	if err == nil || len(s.all()) != maxRetriesCap || strings.Contains(err.Error(), "the-code") {
+		t.Errorf("a refused connection: %v after %d sleeps, want %d", err, len(s.all()), maxRetriesCap)
+	}
+}
