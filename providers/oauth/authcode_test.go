@@ -424,3 +424,17 @@ func TestRedeemRetriesOnlyWhatNeverArrived(t *testing.T) {
 		t.Errorf("a refused connection: %v after %d sleeps, want %d", err, len(s.all()), maxRetriesCap)
 	}
 }
+
+func TestCurlCommandOfTheCodeExchange(t *testing.T) {
+	p := (&strictAS{srv: &httptest.Server{URL: "https://id.example"}}).provider()
+	got := CurlCommand(p)
+	for _, want := range []string{"grant_type=authorization_code", "code=$CODE", "code_verifier=$CODE_VERIFIER",
+		"redirect_uri=http://127.0.0.1:PORT/callback", "client_id=public-app", "# the code exchange of a browser login"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("curl command lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "client_secret") || strings.Contains(got, "-u ") {
+		t.Errorf("a public client's curl command authenticates:\n%s", got)
+	}
+}
