@@ -127,7 +127,9 @@ var ErrStateMismatch = errors.New("the callback's state is not this login's: ref
 func ParseCallback(raw, wantState string) (code string, err error) {
 	raw = strings.TrimSpace(raw)
 	query := raw
-	if strings.Contains(raw, "://") {
+	if lower := strings.ToLower(raw); strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") {
+		// Pasted whole. A query is never taken for a URL, even with an
+		// unencoded iss=https://… in it.
 		u, err := url.Parse(raw)
 		if err != nil {
 			return "", errors.New("the pasted text is not a URL")
