@@ -229,7 +229,11 @@ func codeRequest(p providers.Provider, az *Authorization, code string, hdr form)
 		r.body = append(r.body, param{key: k, value: p.Params[k]})
 	}
 	grant := form{{key: "grant_type", value: string(providers.GrantAuthorizationCode)}}
-	placeCredentials(r, p, grant, p.GrantIn)
+	grantIn := p.GrantIn
+	if grantIn == providers.GrantInNone {
+		grantIn = providers.GrantInBody // a code exchange without a grant_type means nothing
+	}
+	placeCredentials(r, p, grant, grantIn)
 	return r
 }
 
