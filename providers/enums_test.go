@@ -12,7 +12,13 @@ func TestEnumsAcceptTheirConstantsOnly(t *testing.T) {
 	}{
 		{string(GrantClientCredentials), GrantClientCredentials.Valid(), true},
 		{string(GrantPassword), GrantPassword.Valid(), true},
-		{"authorization_code", Grant("authorization_code").Valid(), false},
+		{string(GrantAuthorizationCode), GrantAuthorizationCode.Valid(), true},
+		{"implicit", Grant("implicit").Valid(), false},
+		{string(AuthNone), AuthNone.Valid(), true},
+		{"", PKCE("").Valid(), true},
+		{string(PKCES256), PKCES256.Valid(), true},
+		{string(PKCEOff), PKCEOff.Valid(), true},
+		{"plain", PKCE("plain").Valid(), false},
 		{string(AuthBasic), AuthBasic.Valid(), true},
 		{string(AuthBody), AuthBody.Valid(), true},
 		{string(AuthQuery), AuthQuery.Valid(), true},
@@ -32,8 +38,10 @@ func TestEnumsAcceptTheirConstantsOnly(t *testing.T) {
 		}
 	}
 	wire := []string{string(GrantClientCredentials), string(GrantPassword), string(AuthBasic), string(AuthBody),
-		string(AuthQuery), string(GrantInBody), string(GrantInQuery), string(GrantInNone)}
-	want := []string{"client_credentials", "password", "basic", "body", "query", "body", "query", "none"}
+		string(AuthQuery), string(GrantInBody), string(GrantInQuery), string(GrantInNone),
+		string(GrantAuthorizationCode), string(AuthNone), string(PKCES256), string(PKCEOff)}
+	want := []string{"client_credentials", "password", "basic", "body", "query", "body", "query", "none",
+		"authorization_code", "none", "S256", "off"}
 	for i := range wire {
 		if wire[i] != want[i] {
 			t.Errorf("wire value %d = %q, want %q", i, wire[i], want[i])

@@ -22,10 +22,19 @@ type Grant string
 const (
 	GrantClientCredentials Grant = "client_credentials"
 	GrantPassword          Grant = "password"
+	// GrantAuthorizationCode puts a person in the loop: a browser login
+	// (tokenscope login) with PKCE, RFC 6749 §4.1, RFC 7636, RFC 8252.
+	GrantAuthorizationCode Grant = "authorization_code"
 )
 
 // Valid reports whether g is a grant tokenscope sends.
-func (g Grant) Valid() bool { return g == GrantClientCredentials || g == GrantPassword }
+func (g Grant) Valid() bool {
+	return g == GrantClientCredentials || g == GrantPassword || g == GrantAuthorizationCode
+}
+
+// Interactive reports whether a token of grant g needs a person (a
+// browser login): only its refresh token renews it without one.
+func (g Grant) Interactive() bool { return g == GrantAuthorizationCode }
 
 // ClientAuth says where the client id and secret travel in a token request.
 type ClientAuth string
@@ -39,10 +48,15 @@ const (
 	AuthBody ClientAuth = "body"
 	// AuthQuery sends client_id and client_secret in the query string.
 	AuthQuery ClientAuth = "query"
+	// AuthNone is a public client (RFC 6749 §2.1): client_id in the form
+	// body, no secret anywhere.
+	AuthNone ClientAuth = "none"
 )
 
 // Valid reports whether a is one of the places client credentials go.
-func (a ClientAuth) Valid() bool { return a == AuthBasic || a == AuthBody || a == AuthQuery }
+func (a ClientAuth) Valid() bool {
+	return a == AuthBasic || a == AuthBody || a == AuthQuery || a == AuthNone
+}
 
 // GrantIn says where the grant_type parameter travels. MTN and Mobifinance
 // want it in the query string, MoMo wants none at all.
@@ -144,6 +158,14 @@ type Provider struct {
 	Insecure bool `json:"insecure,omitempty"`
 	// Timeout bounds one whole token request; zero means DefaultTimeout.
 	Timeout time.Duration `json:"timeout,omitempty"`
+	// AuthorizationURL is the authorization endpoint the browser is sent
+	// to (authorization_code grant).
+	AuthorizationURL string `json:"authorization_url,omitempty"`
+	// RedirectURI is where the browser comes back with the code; "" means
+	// http://127.0.0.1:<a free port>/callback (see DefaultRedirectURI).
+	RedirectURI string `json:"redirect_uri,omitempty"`
+	// PKCE is the code challenge method; "" means PKCES256.
+	PKCE PKCE `json:"pkce,omitempty"`
 }
 
 // DefaultTimeout bounds a request when a provider sets none.

@@ -23,6 +23,7 @@ func (p Provider) CheckShown() error {
 		{"expires_unit", string(p.ExpiresUnit)},
 		{"token_url", p.TokenURL}, {"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
 		{"jwks_url", p.JWKSURL}, {"try_url", p.TryURL},
+		{"authorization_url", p.AuthorizationURL}, {"redirect_uri", p.RedirectURI}, {"pkce", string(p.PKCE)},
 	} {
 		if err := checkText(f.field, f.value, ""); err != nil {
 			return err
@@ -50,6 +51,7 @@ func (p Provider) CheckShown() error {
 	for _, u := range []struct{ field, value string }{
 		{"token_url", p.TokenURL}, {"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
 		{"jwks_url", p.JWKSURL}, {"try_url", p.TryURL},
+		{"authorization_url", p.AuthorizationURL}, {"redirect_uri", p.RedirectURI},
 	} {
 		if err := CheckUserinfo(u.field, u.value); err != nil {
 			return err

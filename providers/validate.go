@@ -19,6 +19,7 @@ func notUTF8(p Provider) string {
 		{"try_url", p.TryURL}, {"try_method", p.TryMethod}, {"try_body", p.TryBody},
 		{"token_method", string(p.TokenMethod)}, {"body", string(p.Body)}, {"token_field", p.TokenField},
 		{"expires_field", p.ExpiresField}, {"expires_unit", string(p.ExpiresUnit)},
+		{"authorization_url", p.AuthorizationURL}, {"redirect_uri", p.RedirectURI}, {"pkce", string(p.PKCE)},
 	} {
 		if !utf8.ValidString(f.value) {
 			return f.name
@@ -66,7 +67,7 @@ func (p Provider) Validate() error {
 		return err
 	}
 	if !p.Grant.Valid() {
-		return &FieldError{Field: "grant_type", Msg: fmt.Sprintf("unknown grant %q (client_credentials or password)", p.Grant)}
+		return &FieldError{Field: "grant_type", Msg: fmt.Sprintf("unknown grant %q (client_credentials, password or authorization_code)", p.Grant)}
 	}
 	if p.Grant == GrantPassword && p.Username == "" {
 		return &FieldError{Field: "username", Msg: "the password grant needs a username"}
@@ -75,7 +76,7 @@ func (p Provider) Validate() error {
 		return &FieldError{Field: "grant_in", Msg: fmt.Sprintf("unknown place %q (body, query or none)", p.GrantIn)}
 	}
 	if !p.ClientAuth.Valid() {
-		return &FieldError{Field: "client_auth", Msg: fmt.Sprintf("unknown client_auth %q (basic, body or query)", p.ClientAuth)}
+		return &FieldError{Field: "client_auth", Msg: fmt.Sprintf("unknown client_auth %q (basic, body, query or none)", p.ClientAuth)}
 	}
 	if p.ClientID == "" {
 		return &FieldError{Field: "client_id", Msg: "a client id is needed"}
@@ -84,6 +85,9 @@ func (p Provider) Validate() error {
 		return err
 	}
 	if err := checkTryHeaders(p.TryHeaders); err != nil {
+		return err
+	}
+	if err := checkAuthCode(p); err != nil {
 		return err
 	}
 	for _, u := range []struct{ field, value string }{
@@ -110,8 +114,10 @@ func (p Provider) Validate() error {
 			// Params are stored, shown, traced and exported as plain text.
 			return &FieldError{Field: "params", Msg: fmt.Sprintf("%s is a secret and params are not: give it as a secret "+
 				"(client_secret, password), never as a param", k)}
-		case lk == "grant_type" || lk == "client_id" || lk == "username" || lk == "scope":
+		case lk == "grant_type" || lk == "client_id" || lk == "username" || lk == "scope" || lk == "redirect_uri":
 			return &FieldError{Field: "params", Msg: fmt.Sprintf("%s has a key of its own: set %s, not a param", k, strings.ToLower(k))}
+		case lk == "state" || lk == "code_challenge" || lk == "code_challenge_method" || lk == "response_type":
+			return &FieldError{Field: "params", Msg: fmt.Sprintf("%s is made by tokenscope login for each login, never a param", k)}
 		}
 	}
 	return nil
@@ -120,7 +126,9 @@ func (p Provider) Validate() error {
 // secretParams are the form and query parameters whose values are
 // secrets (see SecretParam). Never written to.
 var secretParams = map[string]bool{"client_secret": true, "password": true, "refresh_token": true,
-	"token": true, "client_assertion": true, "access_token": true}
+	"token": true, "client_assertion": true, "access_token": true,
+	// The authorization code and its PKCE verifier redeem a token once.
+	"code": true, "code_verifier": true}
 
 // SecretParam reports whether the value of the form or query parameter
 // name (in any case) is a secret: masked by its place in traces, whatever

@@ -6,7 +6,8 @@
 //	go run screenshots/demoserver.go DIR COMMAND [ARG...]
 //
 // It starts the server that tokenscope --demo uses, writes its providers to
-// DIR/demo.toml as tokenscope export writes them, and runs COMMAND with
+// DIR/demo.toml as tokenscope export writes them (and its browser-login
+// providers to DIR/login.toml), and runs COMMAND with
 // DEMO_URL and the variables that file names for its secrets in its
 // environment (so that tokenscope import demo.toml brings them in; the
 // demo's secrets are never written to disk). The server stops when
@@ -50,6 +51,14 @@ func run(args []string) (int, error) {
 		return 1, fmt.Errorf("write the providers: %w", err)
 	}
 	if err := os.WriteFile(filepath.Join(args[0], "demo.toml"), buf.Bytes(), 0o600); err != nil {
+		return 1, fmt.Errorf("write the providers: %w", err)
+	}
+	// The providers a person signs in to in a browser (tokenscope login).
+	buf.Reset()
+	if err := config.Write(&buf, srv.LoginProviders()); err != nil {
+		return 1, fmt.Errorf("write the providers: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(args[0], "login.toml"), buf.Bytes(), 0o600); err != nil {
 		return 1, fmt.Errorf("write the providers: %w", err)
 	}
 	cmd := exec.Command(args[1], args[2:]...)

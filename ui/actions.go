@@ -170,10 +170,13 @@ func (m *Model) refreshAll() tea.Cmd {
 	return m.startBulk("refresh", "refreshing", "provider", "providers", func(*session.Entry) bool { return true })
 }
 
-// fetchMissing fetches a token for every idle provider that holds none, a
-// few at a time, and counts the answers as a refresh-all does.
+// fetchMissing fetches a token for every idle provider that holds none
+// but those that need a browser login, a few at a time, and counts the answers as a refresh-all does.
 func (m *Model) fetchMissing() tea.Cmd {
-	return m.startBulk("fetch", "fetching", "token", "tokens", func(e *session.Entry) bool { return !e.HasToken() })
+	// A browser-login provider's first token needs a person: not on start.
+	return m.startBulk("fetch", "fetching", "token", "tokens", func(e *session.Entry) bool {
+		return !e.HasToken() && !e.Provider.Grant.Interactive()
+	})
 }
 
 // startBulk starts, for every idle provider that want picks, a refresh if

@@ -23,7 +23,11 @@ func dataOf(e *session.Entry, fetchKey string) detail.Data {
 		LastErr: e.LastErr, LastErrAt: e.LastErrAt, Try: e.Try, TryErr: e.TryErr, TryAt: e.TryAt,
 		AutoFailures: e.AutoFails, Signature: detail.Signature{Status: sig.Status, Reason: sig.Reason},
 	}
-	if fetchKey != "" && e.Idle() {
+	switch {
+	case e.Provider.Grant.Interactive() && e.Idle():
+		// f cannot get it one: the explorer does not sign in yet.
+		d.NoTokenHint = "sign in with a browser: run tokenscope login " + e.Provider.Name
+	case fetchKey != "" && e.Idle():
 		d.NoTokenHint = "press " + fetchKey + " to fetch one"
 		if e.Failed {
 			d.NoTokenHint = "press " + fetchKey + " to retry"

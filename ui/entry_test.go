@@ -23,3 +23,12 @@ func TestNoTokenHintSaysRetryAfterAFailure(t *testing.T) {
 		t.Errorf("hint while fetching = %q", got)
 	}
 }
+
+// A browser-login provider's pane says what gets it a token, which f does not.
+func TestNoTokenHintOfABrowserLogin(t *testing.T) {
+	e := &session.Entry{Provider: providers.Provider{Name: "app", Grant: providers.GrantAuthorizationCode}}
+	want := "sign in with a browser: run tokenscope login app"
+	if got := dataOf(e, "f").NoTokenHint; got != want {
+		t.Errorf("hint = %q, want %q", got, want)
+	}
+}

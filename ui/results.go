@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -49,6 +50,8 @@ func (m *Model) tokenStatus(e *session.Entry, msg tokenMsg, now time.Time) {
 		say(status.Error, "auto-refresh failed: "+msg.err.Error()+" · retrying "+display.Relative(now, e.AutoAt))
 	case msg.err != nil && bg:
 		say(status.Error, "auto-refresh failed: "+msg.err.Error())
+	case errors.Is(msg.err, oauth.ErrLoginRequired):
+		say(status.Warning, loginNeeded(name))
 	case msg.err != nil:
 		say(status.Error, msg.err.Error())
 	case msg.op == session.OpLogout:
@@ -196,4 +199,10 @@ func (m *Model) onThemeSaved(msg themeSavedMsg) {
 	if msg.err != nil {
 		m.setStatus(status.Error, msg.err.Error())
 	}
+}
+
+// loginNeeded says what gets a browser-login provider its token: the
+// explorer cannot sign in to it yet, tokenscope login can.
+func loginNeeded(name string) string {
+	return name + " needs a browser login: run tokenscope login " + name
 }

@@ -337,3 +337,39 @@ func TestUserResultOutlastsAutoRefresh(t *testing.T) {
 		t.Errorf("a background failure of the selected provider on an empty line: %q", got)
 	}
 }
+
+// TestBrowserLoginProviderSaysToLogIn: fetch on an authorization_code
+// provider without a refresh token sends nothing and says, as a warning,
+// what gets it a token; the detail pane says the same.
+func TestBrowserLoginProviderSaysToLogIn(t *testing.T) {
+	t.Parallel()
+	c := &clock{t0}
+	p := prov("app")
+	p.Grant, p.ClientAuth, p.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
+	m := unitModel(t, c, 220, 60, store.Entry{Provider: p})
+	e := m.sess.Get("app")
+	m, cmd := press(m, "f")
+	if e.Busy != session.OpFetch || cmd == nil {
+		t.Fatal("f started no fetch")
+	}
+	_, ferr := oauth.NewClient(oauth.Options{}).Fetch(t.Context(), p)
+	m = step(m, tokenMsg{name: "app", seq: e.Pending, op: session.OpFetch, err: ferr})
+	got := plain(m)
+	want := "app needs a browser login: run tokenscope login app"
+	if m.status.Current().Kind != status.Warning || !strings.Contains(got, want) {
+		t.Errorf("status %d:\n%s", m.status.Current().Kind, got)
+	}
+}
+
+// On start, the explorer fetches the missing tokens but not those that
+// need a person in a browser.
+func TestFetchMissingLeavesBrowserLoginsAlone(t *testing.T) {
+	t.Parallel()
+	p := prov("app")
+	p.Grant, p.ClientAuth, p.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
+	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p}, store.Entry{Provider: prov("beta")})
+	m.fetchMissing()
+	if app, beta := m.sess.Get("app"), m.sess.Get("beta"); app.Busy != session.OpNone || beta.Busy != session.OpFetch {
+		t.Errorf("app busy %v, beta busy %v: want only beta fetched", app.Busy, beta.Busy)
+	}
+}

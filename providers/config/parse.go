@@ -26,36 +26,40 @@ type file struct {
 // entry is one [[providers]] table, field for field what the file holds;
 // Write encodes it in this order.
 type entry struct {
-	Name          string            `toml:"name"`
-	Preset        string            `toml:"preset"`
-	Product       string            `toml:"product,omitempty"`
-	Environment   string            `toml:"environment,omitempty"`
-	TokenURL      string            `toml:"token_url,omitempty"`
-	TokenMethod   string            `toml:"token_method,omitempty"`
-	Body          string            `toml:"body,omitempty"`
-	GrantType     string            `toml:"grant_type,omitempty"`
-	GrantIn       string            `toml:"grant_in,omitempty"`
-	ClientAuth    string            `toml:"client_auth,omitempty"`
-	ClientID      string            `toml:"client_id,omitempty"`
-	ClientSecret  string            `toml:"client_secret,omitempty"`
-	Username      string            `toml:"username,omitempty"`
-	Password      string            `toml:"password,omitempty"`
-	Scope         string            `toml:"scope,omitempty"`
-	LogoutURL     string            `toml:"logout_url,omitempty"`
-	LogoutMethod  string            `toml:"logout_method,omitempty"`
-	RevocationURL string            `toml:"revocation_url,omitempty"`
-	JWKSURL       string            `toml:"jwks_url,omitempty"`
-	TryURL        string            `toml:"try_url,omitempty"`
-	TryMethod     string            `toml:"try_method,omitempty"`
-	TryBody       string            `toml:"try_body,omitempty"`
-	TokenField    string            `toml:"token_field,omitempty"`
-	ExpiresField  string            `toml:"expires_field,omitempty"`
-	ExpiresUnit   string            `toml:"expires_unit,omitempty"`
-	Insecure      bool              `toml:"insecure,omitempty"`
-	Timeout       string            `toml:"timeout,omitempty"`
-	Headers       map[string]string `toml:"headers,omitempty"`
-	Params        map[string]string `toml:"params,omitempty"`
-	TryHeaders    map[string]string `toml:"try_headers,omitempty"`
+	Name          string `toml:"name"`
+	Preset        string `toml:"preset"`
+	Product       string `toml:"product,omitempty"`
+	Environment   string `toml:"environment,omitempty"`
+	TokenURL      string `toml:"token_url,omitempty"`
+	TokenMethod   string `toml:"token_method,omitempty"`
+	Body          string `toml:"body,omitempty"`
+	GrantType     string `toml:"grant_type,omitempty"`
+	GrantIn       string `toml:"grant_in,omitempty"`
+	ClientAuth    string `toml:"client_auth,omitempty"`
+	ClientID      string `toml:"client_id,omitempty"`
+	ClientSecret  string `toml:"client_secret,omitempty"`
+	Username      string `toml:"username,omitempty"`
+	Password      string `toml:"password,omitempty"`
+	Scope         string `toml:"scope,omitempty"`
+	LogoutURL     string `toml:"logout_url,omitempty"`
+	LogoutMethod  string `toml:"logout_method,omitempty"`
+	RevocationURL string `toml:"revocation_url,omitempty"`
+	JWKSURL       string `toml:"jwks_url,omitempty"`
+	TryURL        string `toml:"try_url,omitempty"`
+	TryMethod     string `toml:"try_method,omitempty"`
+	TryBody       string `toml:"try_body,omitempty"`
+	TokenField    string `toml:"token_field,omitempty"`
+	ExpiresField  string `toml:"expires_field,omitempty"`
+	ExpiresUnit   string `toml:"expires_unit,omitempty"`
+	Insecure      bool   `toml:"insecure,omitempty"`
+	Timeout       string `toml:"timeout,omitempty"`
+	// The authorization_code grant's keys.
+	AuthorizationURL string            `toml:"authorization_url,omitempty"`
+	RedirectURI      string            `toml:"redirect_uri,omitempty"`
+	PKCE             string            `toml:"pkce,omitempty"`
+	Headers          map[string]string `toml:"headers,omitempty"`
+	Params           map[string]string `toml:"params,omitempty"`
+	TryHeaders       map[string]string `toml:"try_headers,omitempty"`
 }
 
 // Parse reads a providers file. Every ${NAME} in a string value is replaced
@@ -223,7 +227,7 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 	// unset collects every variable the table refers to that is not set,
 	// so that one import names them all; the table is not checked further.
 	var unset []error
-	var grant, grantIn, auth, secret, password, timeout, method, body, unit string
+	var grant, grantIn, auth, secret, password, timeout, method, body, unit, pkce string
 	for _, s := range []struct {
 		key string
 		in  string
@@ -240,6 +244,8 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 		{"client_secret", e.ClientSecret, &secret}, {"password", e.Password, &password}, {"timeout", e.Timeout, &timeout},
 		{"token_method", e.TokenMethod, &method}, {"body", e.Body, &body}, {"token_field", e.TokenField, &p.TokenField},
 		{"expires_field", e.ExpiresField, &p.ExpiresField}, {"expires_unit", e.ExpiresUnit, &unit},
+		{"authorization_url", e.AuthorizationURL, &p.AuthorizationURL}, {"redirect_uri", e.RedirectURI, &p.RedirectURI},
+		{"pkce", e.PKCE, &pkce},
 	} {
 		v, err := expand(s.in, getenv)
 		if err != nil {
@@ -254,6 +260,7 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 	p.TokenMethod = providers.TokenMethod(strings.ToUpper(method))
 	p.Body, p.ExpiresUnit = providers.BodyFormat(body), providers.ExpiresUnit(unit)
 	p.Insecure = e.Insecure
+	p.PKCE = providers.PKCE(pkce)
 	if timeout != "" {
 		d, err := time.ParseDuration(timeout)
 		if err != nil {

@@ -103,6 +103,10 @@ func toEntry(p providers.Provider, vars []SecretVar) entry {
 		ExpiresField:  own(p.ExpiresField, d.ExpiresField),
 		ExpiresUnit:   own(string(p.ExpiresUnit), string(d.ExpiresUnit)),
 		Insecure:      p.Insecure,
+		// No preset fills these in.
+		AuthorizationURL: escape(p.AuthorizationURL),
+		RedirectURI:      escape(p.RedirectURI),
+		PKCE:             escape(string(p.PKCE)),
 	}
 	if p.Timeout != 0 && p.Timeout != d.Timeout {
 		e.Timeout = p.Timeout.String()

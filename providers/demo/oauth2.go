@@ -53,6 +53,8 @@ func (s *Server) oauth2Client(x *exchange, form url.Values) (string, bool) {
 		w.Header().Set("WWW-Authenticate", "Basic "+oauth2Realm)
 		writeJSON(w, http.StatusUnauthorized, rfcError("invalid_client", "malformed Basic Authorization header"))
 		return "", false
+	case !basic && form.Get("client_id") == oauth2PublicClientID && !form.Has("client_secret"):
+		return oauth2PublicClientID, true // a public client: its client_id alone (RFC 6749 §2.1)
 	case !basic:
 		id, secret = form.Get("client_id"), form.Get("client_secret")
 		if id == "" {
@@ -101,6 +103,13 @@ func (s *Server) oauth2Token(x *exchange) {
 	}
 	if q := queryOf(x); q.Has("grant_type") {
 		writeJSON(w, http.StatusBadRequest, rfcError("invalid_request", "grant_type belongs in the request body, not the URI"))
+		return
+	}
+	if gt := form.Get("grant_type"); gt == "authorization_code" {
+		s.oauth2RedeemCode(x, form, id)
+		return
+	} else if id == oauth2PublicClientID && gt != "refresh_token" {
+		writeJSON(w, http.StatusBadRequest, rfcError("unauthorized_client", "the public client may use authorization_code and refresh_token only"))
 		return
 	}
 	scope, ok := oauth2Scope(x, form.Get("scope"), oauth2Scopes())
@@ -270,11 +279,14 @@ func (s *Server) oauth2Metadata(x *exchange) {
 	base := s.oauth2Issuer()
 	writeJSON(x.w, http.StatusOK, object{
 		{"issuer", base},
+		{"authorization_endpoint", base + "/authorize"},
 		{"token_endpoint", base + "/token"},
 		{"revocation_endpoint", base + "/revoke"},
 		{"jwks_uri", base + "/jwks"},
-		{"grant_types_supported", []string{"client_credentials", "password", "refresh_token"}},
-		{"token_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post"}},
+		{"grant_types_supported", []string{"client_credentials", "password", "refresh_token", "authorization_code"}},
+		{"response_types_supported", []string{"code"}},
+		{"code_challenge_methods_supported", []string{"S256"}},
+		{"token_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post", "none"}},
 		{"revocation_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post"}},
 		{"scopes_supported", oauth2Scopes()},
 	})

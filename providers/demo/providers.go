@@ -118,6 +118,23 @@ func (s *Server) Providers() []providers.Provider {
 	return applied(defs)
 }
 
+// LoginProviders returns the providers a person signs in to with a
+// browser: "oauth2-login", the demo's public client, whose authorization
+// page the server serves itself. They are kept apart from Providers, whose
+// tokens come without a person.
+func (s *Server) LoginProviders() []providers.Provider {
+	u := s.url
+	return applied([]providers.Provider{
+		{
+			Name: "oauth2-login", Preset: "oauth2", Grant: providers.GrantAuthorizationCode,
+			AuthorizationURL: u + "/oauth2/authorize", TokenURL: u + "/oauth2/token",
+			ClientAuth: providers.AuthNone, ClientID: oauth2PublicClientID, Scope: "demo.read",
+			RevocationURL: u + "/oauth2/revoke", JWKSURL: u + "/oauth2/jwks",
+			TryURL: u + "/oauth2/userinfo", TryMethod: "GET",
+		},
+	})
+}
+
 // CatalogueProviders returns one provider per mobile-money preset (issue
 // 12's catalogue: mpesa, airtel, orange), configured against s like
 // Providers. They are kept apart from Providers until the explorer's

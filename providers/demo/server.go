@@ -85,6 +85,7 @@ type Server struct {
 	done  chan struct{} // closed when Serve has returned
 	once  sync.Once
 	store *tokenStore
+	codes *codeStore
 	keys  *keyring
 	// sandbox holds the MoMo API users provisioned on this server.
 	sandbox *sandboxUsers
@@ -112,6 +113,7 @@ func Start(o Options) (*Server, error) {
 		url:              "http://" + ln.Addr().String(),
 		done:             make(chan struct{}),
 		store:            newTokenStore(),
+		codes:            newCodeStore(),
 		keys:             newKeyring(o.SigningKey),
 		sandbox:          newSandboxUsers(),
 		mobifinanceKey:   randomBytes(32),
@@ -207,6 +209,7 @@ func (s *Server) routes() http.Handler {
 	handle("/mobiledigital/", s.mobiledigitalNoRoute)
 
 	handle("/oauth2/token", s.oauth2Token)
+	handle("/oauth2/authorize", s.oauth2Authorize)
 	handle("/oauth2/revoke", s.oauth2Revoke)
 	handle("/oauth2/jwks", s.oauth2JWKS)
 	handle("/oauth2/userinfo", s.oauth2UserInfo)

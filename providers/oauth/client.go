@@ -212,6 +212,14 @@ func (c *Client) refresh(ctx context.Context, p providers.Provider, old *provide
 		return tok, false, err
 	}
 	tok, err = c.grant(ctx, p, opRefresh, old.RefreshToken.Reveal())
+	if staleRefresh(err) && p.Grant.Interactive() {
+		// Only a person gets a new one: say so with the server's refusal.
+		var e *Error
+		if errors.As(err, &e) {
+			e.Hint = "the refresh token is spent or revoked: " + loginHint(p.Name)
+		}
+		return nil, false, err
+	}
 	if staleRefresh(err) {
 		// The refresh token is spent or revoked: a new grant still works.
 		tok, err = c.grant(ctx, p, opFetch, "")
@@ -229,6 +237,10 @@ func (c *Client) refresh(ctx context.Context, p providers.Provider, old *provide
 // grant sends one token request (a new grant, or with refresh set the
 // refresh_token grant) and parses the answer.
 func (c *Client) grant(ctx context.Context, p providers.Provider, op, refresh string) (*providers.Token, error) {
+	if refresh == "" && p.Grant.Interactive() {
+		// Nothing to send: the code comes from a browser (Login).
+		return nil, loginRequired(p)
+	}
 	red := newRedactor(p, refresh)
 	rq, err := tokenRequest(p, refresh)
 	if err != nil {

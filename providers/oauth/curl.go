@@ -17,6 +17,20 @@ import (
 func CurlCommand(p providers.Provider) string {
 	rq := buildTokenRequest(p, "", headerForm(p))
 	var note string
+	if p.Grant == providers.GrantAuthorizationCode {
+		// The code exchange: the code and verifier come from a login.
+		redirect := p.RedirectURI
+		if redirect == "" {
+			redirect = "http://127.0.0.1:PORT/callback" // the port the login listened on
+		}
+		az := &Authorization{RedirectURI: redirect}
+		if p.PKCE.Enabled() {
+			az.Verifier = "$" + envCodeVerifier
+		}
+		rq = codeRequest(p, az, "$"+envCode, headerForm(p))
+		note = "# the code exchange of a browser login: CODE from the callback, CODE_VERIFIER the login's PKCE verifier, " +
+			"redirect_uri as the login sent it (tokenscope login does all of it)\n"
+	}
 	if rq.basic != nil && (url.QueryEscape(rq.basic.user) != rq.basic.user || url.QueryEscape(rq.basic.secret) != rq.basic.secret) {
 		note = "# RFC 6749 §2.3.1: the Basic credentials are form-encoded first; set CLIENT_SECRET to the form-encoded secret\n"
 	}

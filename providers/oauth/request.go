@@ -270,6 +270,15 @@ func buildTokenRequest(p providers.Provider, refresh string, hdr form) *request 
 			r.body = append(r.body, param{key: k, value: p.Params[k]})
 		}
 	}
+	placeCredentials(r, p, grant, grantIn)
+	return r
+}
+
+// placeCredentials puts the grant parameters where grantIn says and the
+// client's credentials where p's client_auth says (client_id alone in the
+// body for a public client), then shapes the body as p's token method and
+// body format want.
+func placeCredentials(r *request, p providers.Provider, grant form, grantIn providers.GrantIn) {
 	switch grantIn {
 	case providers.GrantInQuery:
 		r.query = append(grant, r.query...)
@@ -292,7 +301,6 @@ func buildTokenRequest(p providers.Provider, refresh string, hdr form) *request 
 	}
 	shapeBody(r, p)
 	r.query = withoutPresent(r.query, r.url)
-	return r
 }
 
 // shapeBody sends r's body as p's token method and body format say: a GET

@@ -51,8 +51,9 @@ func (c *Client) Ensure(ctx context.Context, st State, name string, o EnsureOpti
 	}
 	now := c.now()
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return Outcome{}, err // the user stopped it: nothing to record
+		if errors.Is(err, context.Canceled) || errors.Is(err, ErrLoginRequired) {
+			// The user stopped it, or nothing was sent: nothing to record.
+			return Outcome{}, err
 		}
 		// Only the event: old was read before the request, without the
 		// lock, and putting it back could undo a token another process

@@ -24,6 +24,7 @@ type addFlags struct {
 	p               providers.Provider
 	grant, grantIn  string
 	clientAuth      string
+	pkce            string
 	params          pairFlag
 	headerEnv       pairFlag
 	clientSecretEnv string
@@ -38,9 +39,12 @@ func (f *addFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.Product, "product", "", "MoMo's API `PRODUCT`: collection, disbursement or remittance")
 	fs.StringVar(&p.Environment, "environment", "", "the `HOST` of a preset with two (mpesa, airtel): sandbox (default) or production")
 	fs.StringVar(&p.TokenURL, "token-url", "", "the token endpoint `URL` (default: the preset's)")
-	fs.StringVar(&f.grant, "grant-type", "", "the `GRANT`: client_credentials or password")
+	fs.StringVar(&f.grant, "grant-type", "", "the `GRANT`: client_credentials, password or authorization_code")
 	fs.StringVar(&f.grantIn, "grant-in", "", "the `PLACE` of grant_type: body, query or none")
-	fs.StringVar(&f.clientAuth, "client-auth", "", "the `PLACE` of the client id and secret: basic, body or query")
+	fs.StringVar(&f.clientAuth, "client-auth", "", "the `PLACE` of the client id and secret: basic, body, query, or none for a public client")
+	fs.StringVar(&p.AuthorizationURL, "authorization-url", "", "the authorization endpoint `URL` (authorization_code)")
+	fs.StringVar(&p.RedirectURI, "redirect-uri", "", "the redirect `URI` to listen on (default http://127.0.0.1:<free port>/callback)")
+	fs.StringVar(&f.pkce, "pkce", "", "the PKCE `METHOD`: S256 (default) or off")
 	fs.StringVar(&p.ClientID, "client-id", "", "the client `ID` (MoMo: the API user)")
 	fs.StringVar(&p.Username, "username", "", "the resource owner's `USERNAME` (password grant)")
 	fs.StringVar(&p.Scope, "scope", "", "the `SCOPE` to ask for")
@@ -124,6 +128,7 @@ func (f *addFlags) provider(cmd, name string) (providers.Provider, error) {
 	p.Grant = providers.Grant(f.grant)
 	p.GrantIn = providers.GrantIn(f.grantIn)
 	p.ClientAuth = providers.ClientAuth(f.clientAuth)
+	p.PKCE = providers.PKCE(f.pkce)
 	if len(f.params.keys) > 0 {
 		p.Params = make(map[string]string, len(f.params.keys))
 		for i, k := range f.params.keys {

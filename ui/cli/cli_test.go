@@ -2,15 +2,18 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,6 +64,7 @@ func TestMain(m *testing.M) {
 			h.referenceID = func() (string, error) { return os.Getenv("FIXED_REFERENCE_ID"), nil }
 			run(h)
 		},
+		"fakebrowser": fakeBrowser,
 		"tokenscope-fakeui": func() {
 			h := defaultHooks()
 			h.isTerminal = func(any) bool { return true }
@@ -68,6 +72,54 @@ func TestMain(m *testing.M) {
 			run(h)
 		},
 	})
+}
+
+// fakeBrowser is the browser $BROWSER names in the login scripts: it
+// opens the URL it is given, presses the demo sign-in page's button
+// (FAKEBROWSER_ACTION, allow unless set), and follows the redirect to the
+// callback, with its state replaced by FAKEBROWSER_STATE when that is set.
+func fakeBrowser() {
+	fail := func(err error) {
+		fmt.Fprintln(os.Stderr, "fakebrowser:", err)
+		os.Exit(1)
+	}
+	if len(os.Args) != 2 {
+		fail(errors.New("usage: fakebrowser URL"))
+	}
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := hc.Get(os.Args[1])
+	if err != nil {
+		fail(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	form := url.Values{"action": {cmp.Or(os.Getenv("FAKEBROWSER_ACTION"), "allow")}}
+	for _, m := range regexp.MustCompile(`type="hidden" name="([a-z_]+)" value="([^"]*)"`).FindAllSubmatch(b, -1) {
+		form.Set(string(m[1]), html.UnescapeString(string(m[2])))
+	}
+	act := regexp.MustCompile(`<form method="post" action="([^"]+)"`).FindSubmatch(b)
+	if act == nil {
+		fail(fmt.Errorf("no sign-in form at %s: %d", os.Args[1], res.StatusCode))
+	}
+	res, err = hc.PostForm(html.UnescapeString(string(act[1])), form)
+	if err != nil {
+		fail(err)
+	}
+	res.Body.Close()
+	back, err := url.Parse(res.Header.Get("Location"))
+	if err != nil {
+		fail(err)
+	}
+	if st := os.Getenv("FAKEBROWSER_STATE"); st != "" {
+		q := back.Query()
+		q.Set("state", st)
+		back.RawQuery = q.Encode()
+	}
+	res, err = http.Get(back.String())
+	if err != nil {
+		fail(err)
+	}
+	res.Body.Close()
 }
 
 // fakeExplorer stands in for ui.Run: it prints the options it was given
@@ -159,7 +211,7 @@ var demoKey = sync.OnceValue(func() *rsa.PrivateKey {
 //	demoserver [LIFETIME]
 //
 // It sets DEMO_URL, writes $WORK/demo.toml (its providers, as export
-// writes them) and sets the environment variables that file refers to, so
+// writes them), $WORK/login.toml (its browser-login providers) and sets the environment variables that file refers to, so
 // that "exec tokenscope import demo.toml" brings them in. LIFETIME is the
 // base token lifetime (default 1h, so that nothing expires mid-script).
 func cmdDemoServer(ts *testscript.TestScript, neg bool, args []string) {
@@ -183,6 +235,10 @@ func cmdDemoServer(ts *testscript.TestScript, neg bool, args []string) {
 	for _, v := range config.SecretVars(ps) {
 		ts.Setenv(v.Name, v.Value.Reveal())
 	}
+	// The providers a person signs in to with a browser, in a file of their own.
+	buf.Reset()
+	ts.Check(config.Write(&buf, srv.LoginProviders()))
+	ts.Check(os.WriteFile(ts.MkAbs("login.toml"), buf.Bytes(), 0o600))
 	// The mobile-money catalogue's providers, in a file of their own.
 	cat := srv.CatalogueProviders()
 	buf.Reset()

@@ -112,6 +112,8 @@ func commands() []command {
 				"    eval \"$(tokenscope env momo)\"\n" +
 				"    tokenscope env momo --shell fish | source",
 			run: (*app).cmdEnv},
+		{name: "login", operand: operandProvider, args: "NAME [--no-browser] [--timeout DURATION] [--trace]", needs: "a provider NAME",
+			summary: "sign in with a browser (authorization code + PKCE)", doc: loginDoc, run: (*app).cmdLogin},
 		{name: "refresh", operand: operandProvider, args: "NAME [--trace]", needs: "a provider NAME", summary: "get a new token now",
 			doc: "Renews NAME's token now: with its refresh token when it has one, else a new grant.",
 			run: (*app).cmdRefresh},

@@ -78,11 +78,11 @@ func flagValues(name string) []string {
 	case "sort":
 		return listSorts()
 	case "grant-type":
-		return []string{string(providers.GrantClientCredentials), string(providers.GrantPassword)}
+		return []string{string(providers.GrantClientCredentials), string(providers.GrantPassword), string(providers.GrantAuthorizationCode)}
 	case "grant-in":
 		return []string{string(providers.GrantInBody), string(providers.GrantInQuery), string(providers.GrantInNone)}
 	case "client-auth":
-		return []string{string(providers.AuthBasic), string(providers.AuthBody), string(providers.AuthQuery)}
+		return []string{string(providers.AuthBasic), string(providers.AuthBody), string(providers.AuthQuery), string(providers.AuthNone)}
 	}
 	return nil
 }

@@ -112,7 +112,7 @@ func (a *app) demo(theme string, noMouse bool) (err error) {
 	}()
 	stop := removeOnHangup(dir)
 	defer stop()
-	v, err := demoStore(dir, srv.Providers())
+	v, err := demoStore(dir, append(srv.Providers(), srv.LoginProviders()...))
 	if err != nil {
 		return err
 	}

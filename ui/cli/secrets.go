@@ -25,11 +25,14 @@ type secretSlot struct {
 // the password for the password grant, and every extra header (the
 // preset's required ones arrive with empty values).
 func secretSlots(p *providers.Provider) []secretSlot {
-	slots := []secretSlot{{
-		key: "client_secret",
-		get: func() providers.Secret { return p.ClientSecret },
-		set: func(s providers.Secret) { p.ClientSecret = s },
-	}}
+	var slots []secretSlot
+	if p.ClientAuth != providers.AuthNone { // a public client has no secret
+		slots = append(slots, secretSlot{
+			key: "client_secret",
+			get: func() providers.Secret { return p.ClientSecret },
+			set: func(s providers.Secret) { p.ClientSecret = s },
+		})
+	}
 	if p.Grant == providers.GrantPassword {
 		slots = append(slots, secretSlot{
 			key: "password",
