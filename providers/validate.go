@@ -19,6 +19,8 @@ func notUTF8(p Provider) string {
 		{"try_url", p.TryURL}, {"try_method", p.TryMethod}, {"try_body", p.TryBody},
 		{"token_method", string(p.TokenMethod)}, {"body", string(p.Body)}, {"token_field", p.TokenField},
 		{"expires_field", p.ExpiresField}, {"expires_unit", string(p.ExpiresUnit)},
+		{"market", p.Market}, {"basic_auth", string(p.BasicAuth)}, {"session_encryption", string(p.SessionEncryption)},
+		{"public_key", p.PublicKey}, {"origin", p.Origin},
 	} {
 		if !utf8.ValidString(f.value) {
 			return f.name
@@ -59,7 +61,7 @@ func (p Provider) Validate() error {
 	if err := checkHeaders(p.Headers); err != nil {
 		return err
 	}
-	if err := checkURL("token_url", p.TokenURL, true); err != nil {
+	if err := checkURL("token_url", p.TokenURL, p.TokenMethod != MethodNone); err != nil {
 		return err
 	}
 	if err := p.CheckShown(); err != nil {
@@ -77,10 +79,19 @@ func (p Provider) Validate() error {
 	if !p.ClientAuth.Valid() {
 		return &FieldError{Field: "client_auth", Msg: fmt.Sprintf("unknown client_auth %q (basic, body or query)", p.ClientAuth)}
 	}
-	if p.ClientID == "" {
+	if p.ClientID == "" && p.ClientAuth != AuthBearer && p.TokenMethod != MethodNone && p.BasicAuth == "" {
 		return &FieldError{Field: "client_id", Msg: "a client id is needed"}
 	}
 	if err := checkShape(p); err != nil {
+		return err
+	}
+	if err := checkSession(p); err != nil {
+		return err
+	}
+	if p.Lifetime < 0 {
+		return &FieldError{Field: "lifetime", Msg: "a lifetime cannot be negative"}
+	}
+	if err := checkHeaderValue("origin", p.Origin); err != nil {
 		return err
 	}
 	if err := checkTryHeaders(p.TryHeaders); err != nil {
@@ -177,6 +188,18 @@ func checkHeaders(h map[string]Secret) error {
 				return &FieldError{Field: field, Msg: fmt.Sprintf("a header value holds no control characters: "+
 					"character %d is %s", utf8.RuneCountInString(v[:i])+1, describeRune(r))}
 			}
+		}
+	}
+	return nil
+}
+
+// checkHeaderValue refuses a control character in a header value that
+// is not a secret.
+func checkHeaderValue(field, v string) error {
+	for i, r := range v {
+		if r != '\t' && badRune(r) {
+			return &FieldError{Field: field, Msg: fmt.Sprintf("a header value holds no control characters: "+
+				"character %d is %s", utf8.RuneCountInString(v[:i])+1, describeRune(r))}
 		}
 	}
 	return nil

@@ -15,10 +15,21 @@ import (
 // first says that CLIENT_SECRET must hold the encoded secret; for a JSON
 // body, that the variables must hold JSON-escaped text.
 func CurlCommand(p providers.Provider) string {
+	if p.TokenMethod == providers.MethodNone {
+		note := "# " + p.Name + " has no token request: its static key is the token"
+		if p.TryURL == "" {
+			return note + "\n"
+		}
+		return note + " (set ACCESS_TOKEN to it)\n" + TryCurlCommand(p, nil)
+	}
 	rq := buildTokenRequest(p, "", headerForm(p))
 	var note string
-	if rq.basic != nil && (url.QueryEscape(rq.basic.user) != rq.basic.user || url.QueryEscape(rq.basic.secret) != rq.basic.secret) {
+	if rq.basic != nil && rq.basic.ready == "" && (url.QueryEscape(rq.basic.user) != rq.basic.user || url.QueryEscape(rq.basic.secret) != rq.basic.secret) {
 		note = "# RFC 6749 §2.3.1: the Basic credentials are form-encoded first; set CLIENT_SECRET to the form-encoded secret\n"
+	}
+	if rq.bearerEnv == envEncryptedKey {
+		note += "# " + envEncryptedKey + " is the API key encrypted to public_key (RSA PKCS #1 v1.5), base64:\n" +
+			"#   printf %s \"$API_KEY\" | openssl pkeyutl -encrypt -pubin -inkey public_key.pem | base64 -w0\n"
 	}
 	if rq.contentType == contentJSON && jsonNeedsEscape(rq.body) {
 		note += "# the body is JSON: set each variable to its value as it is written inside a JSON string (escaped)\n"
@@ -43,7 +54,7 @@ func jsonNeedsEscape(f form) bool {
 func TryCurlCommand(p providers.Provider, tok *providers.Token) string {
 	token := ""
 	if tok != nil {
-		token = tok.AccessToken.Reveal()
+		token = tok.Presented().Reveal()
 	}
 	rq := &request{method: tryMethod(p), url: p.TryURL, accept: "application/json, */*;q=0.8",
 		header: headerForm(p), plain: tryHeaders(p), rawBody: p.TryBody}
@@ -95,8 +106,14 @@ func renderCurlWith(rq *request, insecure bool, auth word) string {
 	for _, h := range rq.header {
 		args = append(args, lit("-H"), word{{text: h.key + ": "}, {text: h.env, isVar: true}})
 	}
-	if rq.basic != nil {
+	switch {
+	case rq.basic != nil && rq.basic.ready != "":
+		args = append(args, lit("-H"), word{{text: "Authorization: Basic "}, {text: rq.basic.env, isVar: true}})
+	case rq.basic != nil:
 		args = append(args, lit("-u"), word{{text: url.QueryEscape(rq.basic.user) + ":"}, {text: rq.basic.env, isVar: true}})
+	}
+	if auth == nil && rq.bearerEnv != "" {
+		auth = word{{text: "Authorization: Bearer "}, {text: rq.bearerEnv, isVar: true}}
 	}
 	if auth != nil {
 		args = append(args, lit("-H"), auth)
