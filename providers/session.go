@@ -49,6 +49,11 @@ func ParsePublicKey(text string) (*rsa.PublicKey, error) {
 	if strings.HasPrefix(t, "-----BEGIN") {
 		block, rest := pem.Decode([]byte(t))
 		if block == nil {
+			// Pasted into one line (a form's row drops the breaks), the
+			// armour is still there: read what stands between.
+			block, rest = oneLinePEM(t)
+		}
+		if block == nil {
 			return nil, errors.New("the PEM block is malformed")
 		}
 		if strings.TrimSpace(string(rest)) != "" {
@@ -81,6 +86,28 @@ func ParsePublicKey(text string) (*rsa.PublicKey, error) {
 		return nil, fmt.Errorf("the RSA key has %d bits, under %d", key.N.BitLen(), minRSABits)
 	}
 	return key, nil
+}
+
+// oneLinePEM reads a PEM block whose line breaks were lost: the
+// "-----BEGIN T-----" and "-----END T-----" lines run into the base64.
+func oneLinePEM(t string) (*pem.Block, []byte) {
+	rest, ok := strings.CutPrefix(t, "-----BEGIN ")
+	if !ok {
+		return nil, nil
+	}
+	typ, rest, ok := strings.Cut(rest, "-----")
+	if !ok {
+		return nil, nil
+	}
+	body, after, ok := strings.Cut(rest, "-----END "+typ+"-----")
+	if !ok {
+		return nil, nil
+	}
+	der, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(body), ""))
+	if err != nil {
+		return nil, nil
+	}
+	return &pem.Block{Type: typ, Bytes: der}, []byte(after)
 }
 
 // pemType names a PEM block type for an error: it comes from the user's

@@ -92,8 +92,8 @@ type request struct {
 	// client secret (client_auth = "bearer").
 	bearerEnv string
 	accept    string
-	header form // the provider's extra headers, in name order
-	plain  form // headers that are not secrets (the try headers), in name order
+	header    form // the provider's extra headers, in name order
+	plain     form // headers that are not secrets (the try headers), in name order
 	// body is a form body; rawBody is used instead when set (the try
 	// request). contentType is empty when there is no body at all.
 	body        form

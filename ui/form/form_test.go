@@ -174,7 +174,7 @@ func TestMomoRows(t *testing.T) {
 		}
 	}
 	m = choose(t, m, "product", "disbursement")
-	if got := line(t, m, "Token URL"); !strings.HasSuffix(got, "https://proxy.momoapi.mtn.co.rw/disbursement/token/") {
+	if got := line(t, m, "Token URL"); !strings.HasSuffix(got, "https://sandbox.momodeveloper.mtn.com/disbursement/token/") {
 		t.Fatalf("the token URL does not follow the product: %q", got)
 	}
 	m = choose(t, m, "preset", "oauth2")
