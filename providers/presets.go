@@ -32,6 +32,10 @@ type Preset struct {
 	// SecretName is what the preset calls its client secret in files and
 	// forms ("api_key", "static_key"); "" means client_secret.
 	SecretName string
+	// BasicHeader says the provider's portal shows a ready-made Basic
+	// header, which the user may give as basic_auth instead of the client
+	// id and secret (Orange).
+	BasicHeader bool
 	// Defaults holds the values ApplyPreset fills into a provider.
 	Defaults Provider
 }
@@ -199,8 +203,9 @@ func Presets() []Preset {
 			},
 		},
 		{
-			Name:  "orange",
-			Title: "Orange Developer",
+			Name:        "orange",
+			Title:       "Orange Developer",
+			BasicHeader: true,
 			Doc: "Plain client credentials: grant_type=client_credentials in a form body, the " +
 				"application's client id and secret as the Basic header (the portal shows them, " +
 				"and the ready-made header: paste that as basic_auth instead). Tokens last an hour.",

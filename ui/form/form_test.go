@@ -297,9 +297,10 @@ func TestMomoNeedsTheSubscriptionKey(t *testing.T) {
 		t.Fatalf("not submitted: %#v", msg)
 	}
 	want := providers.Provider{
-		Name: "momo-sandbox", Preset: "momo", Product: "remittance",
-		TokenURL: "https://proxy.momoapi.mtn.co.rw/remittance/token/",
-		Grant:    providers.GrantClientCredentials, GrantIn: providers.GrantInNone, ClientAuth: providers.AuthBasic,
+		Name: "momo-sandbox", Preset: "momo", Product: "remittance", Environment: "sandbox",
+		TokenURL:   "https://sandbox.momodeveloper.mtn.com/remittance/token/",
+		TryHeaders: map[string]string{"X-Target-Environment": "sandbox"},
+		Grant:      providers.GrantClientCredentials, GrantIn: providers.GrantInNone, ClientAuth: providers.AuthBasic,
 		ClientID: "0f3b-user", ClientSecret: "api-key",
 		Headers: map[string]providers.Secret{"Ocp-Apim-Subscription-Key": "sub-key"},
 	}
