@@ -77,7 +77,7 @@ func (p Provider) Validate() error {
 		return &FieldError{Field: "grant_in", Msg: fmt.Sprintf("unknown place %q (body, query or none)", p.GrantIn)}
 	}
 	if !p.ClientAuth.Valid() {
-		return &FieldError{Field: "client_auth", Msg: fmt.Sprintf("unknown client_auth %q (basic, body or query)", p.ClientAuth)}
+		return &FieldError{Field: "client_auth", Msg: fmt.Sprintf("unknown client_auth %q (basic, body, query or bearer)", p.ClientAuth)}
 	}
 	if p.ClientID == "" && p.ClientAuth != AuthBearer && p.TokenMethod != MethodNone && p.BasicAuth == "" {
 		return &FieldError{Field: "client_id", Msg: "a client id is needed"}

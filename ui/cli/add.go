@@ -40,7 +40,7 @@ func (f *addFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.TokenURL, "token-url", "", "the token endpoint `URL` (default: the preset's)")
 	fs.StringVar(&f.grant, "grant-type", "", "the `GRANT`: client_credentials or password")
 	fs.StringVar(&f.grantIn, "grant-in", "", "the `PLACE` of grant_type: body, query or none")
-	fs.StringVar(&f.clientAuth, "client-auth", "", "the `PLACE` of the client id and secret: basic, body or query")
+	fs.StringVar(&f.clientAuth, "client-auth", "", "the `PLACE` of the client id and secret: basic, body, query or bearer")
 	fs.StringVar(&p.ClientID, "client-id", "", "the client `ID` (MoMo: the API user)")
 	fs.StringVar(&p.Username, "username", "", "the resource owner's `USERNAME` (password grant)")
 	fs.StringVar(&p.Scope, "scope", "", "the `SCOPE` to ask for")
