@@ -515,3 +515,21 @@ func TestThemeIsRemembered(t *testing.T) {
 func providerCount(view string, n int) bool {
 	return regexp.MustCompile(`Providers +` + strconv.Itoa(n) + `│`).MatchString(view)
 }
+
+func TestCopyHeaderOfVodacomIsTheDerivedBearer(t *testing.T) {
+	t.Parallel()
+	r := startRig(t, 120, 40, "", "vodacom-tz")
+	r.selectProvider(t, "vodacom-tz")
+	r.waitFor(t, "copied as Bearer of the session")
+	r.keys("c")
+	r.waitFor(t, "copied the derived header of vodacom-tz")
+	_, tok, err := r.vault.Lookup("vodacom-tz")
+	if err != nil || tok.Bearer == "" {
+		t.Fatalf("stored %+v, %v", tok, err)
+	}
+	got, _ := r.clip.ReadAll()
+	if got != "Authorization: Bearer "+tok.Bearer.Reveal() || strings.Contains(got, tok.AccessToken.Reveal()) {
+		t.Errorf("clipboard holds %q, want the derived bearer", got)
+	}
+	r.final(t)
+}

@@ -15,7 +15,7 @@ func TestVodacomSaysTheCopiedHeaderIsDerived(t *testing.T) {
 	p := providers.Provider{Name: "vodacom-tz", Preset: "vodacom", Lifetime: time.Hour}
 	got := view(newPane(120, 40, Data{Provider: p, Token: tok}))
 	mustContain(t, got, "Header    copied as Bearer of the session encrypted to the public key (RSA PKCS #1 v1.5, 344 chars)",
-		"your lifetime setting (the server states none)", "32 chars, masked")
+		"· from your lifetime", "32 chars, masked")
 	if strings.Contains(got, strings.Repeat("Q", 20)) {
 		t.Errorf("the derived bearer is shown:\n%s", got)
 	}

@@ -90,7 +90,7 @@ func (r *renderer) token(t *providers.Token) {
 		switch t.ExpirySource {
 		case "":
 		case providers.ExpiryFromLifetime:
-			src = r.s.Muted.Render(" · your lifetime setting (the server states none)")
+			src = r.s.Muted.Render(" · from your lifetime") // the server states none
 		default:
 			src = r.s.Muted.Render(" · from " + string(t.ExpirySource))
 		}

@@ -234,7 +234,7 @@ func (m *Model) visible(i int) bool {
 // say how a token is asked for.
 var staticHides = map[string]bool{"token_url": true, "grant_type": true, "grant_in": true, "client_auth": true,
 	"client_id": true, "scope": true, "params": true, "jwks_url": true, "revocation_url": true, "logout_url": true,
-	"logout_method": true}
+	"logout_method": true, "timeout": true}
 
 // SetSize gives the form its room; it scrolls when the rows do not fit.
 func (m *Model) SetSize(width, height int) {
