@@ -146,10 +146,23 @@ func checkSession(p Provider) error {
 			return err
 		}
 	}
-	if p.ClientAuth == AuthBearer && p.ClientSecret == "" && p.TokenMethod != MethodNone {
-		return &FieldError{Field: "client_secret", Msg: "client_auth = \"bearer\" sends the key: give it"}
-	}
 	return nil
+}
+
+// MissingKey reports, for a provider whose client secret is the whole
+// request (client_auth = "bearer") or the token itself (a static key),
+// that it has none, naming the key as the preset calls it. Validate
+// leaves it out, as it leaves out every secret, so that add can ask for
+// it after the other checks; the engine refuses to go on without it.
+func (p Provider) MissingKey() error {
+	if p.ClientSecret != "" || p.ClientAuth != AuthBearer && p.TokenMethod != MethodNone {
+		return nil
+	}
+	what := "the key it sends"
+	if p.TokenMethod == MethodNone {
+		what = "its static key, which is the token"
+	}
+	return &FieldError{Field: p.SecretKey(), Msg: "no value: the provider needs " + what}
 }
 
 // BasicValue is the credentials part of a ready-made Basic header as a

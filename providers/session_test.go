@@ -96,7 +96,6 @@ func TestValidateSessionAndStatic(t *testing.T) {
 		{"the preset", func(*Provider) {}, ""},
 		{"no key", func(p *Provider) { p.PublicKey = "" }, "public_key: session_encryption needs the public key"},
 		{"a bad key", func(p *Provider) { p.PublicKey = "no-pe!" }, "public_key: neither PEM nor base64 DER"},
-		{"no api key", func(p *Provider) { p.ClientSecret = "" }, "client_secret: client_auth = \"bearer\" sends the key"},
 		{"an unknown encryption", func(p *Provider) { p.SessionEncryption = "rsa-oaep" }, "unknown session encryption"},
 		{"a key without encryption", func(p *Provider) { p.SessionEncryption = "" }, "a public_key is used only with"},
 		{"a control character in origin", func(p *Provider) { p.Origin = "a\nb" }, "origin: holds no control"},
@@ -117,8 +116,23 @@ func TestValidateSessionAndStatic(t *testing.T) {
 	if err := static(Provider{Name: "s", Preset: "static", ClientSecret: "sk_test_x"}); err != nil {
 		t.Errorf("a static key: %v", err)
 	}
-	if err := static(Provider{Name: "s", Preset: "static"}); err == nil || !strings.Contains(err.Error(), "needs its key") {
-		t.Errorf("a static provider without its key: %v", err)
+	if err := static(Provider{Name: "s", Preset: "static"}); err != nil {
+		t.Errorf("a static provider without its key yet (add asks for it next): %v", err)
+	}
+	for _, p := range []Provider{{Name: "s", Preset: "static"}, {Name: "v", Preset: "vodacom"}} {
+		p, _ = ApplyPreset(p)
+		want := map[string]string{"static": "static_key: no value: the provider needs its static key, which is the token",
+			"vodacom": "api_key: no value: the provider needs the key it sends"}[p.Preset]
+		if err := p.MissingKey(); err == nil || err.Error() != want {
+			t.Errorf("%s without its key: %v, want %s", p.Preset, err, want)
+		}
+		p.ClientSecret = "k"
+		if err := p.MissingKey(); err != nil {
+			t.Errorf("%s with its key: %v", p.Preset, err)
+		}
+	}
+	if o, _ := ApplyPreset(Provider{Name: "o", Preset: "oauth2"}); o.MissingKey() != nil {
+		t.Error("an oauth2 provider is said to miss a key")
 	}
 	if err := static(Provider{Name: "s", Preset: "static", ClientSecret: "k", TokenURL: "https://x/token"}); err == nil ||
 		!strings.Contains(err.Error(), "no token endpoint") {

@@ -120,8 +120,6 @@ func checkShape(p Provider) error {
 		switch {
 		case p.TokenURL != "":
 			return &FieldError{Field: "token_url", Msg: "a static key has no token endpoint: token_method = \"none\" takes no token_url"}
-		case p.ClientSecret == "":
-			return &FieldError{Field: "client_secret", Msg: "a static-key provider needs its key"}
 		case p.SessionEncryption != "":
 			return &FieldError{Field: "session_encryption", Msg: "a static key is presented as it is: no session_encryption"}
 		}

@@ -116,8 +116,6 @@ func TestCatalogueKeyErrors(t *testing.T) {
 			`line 5: provider "v": public_key: the DER is not an RSA public key (PKIX or PKCS #1)`},
 		{"[[providers]]\nname = \"v\"\npreset = \"vodacom\"\napi_key = \"k\"\nlifetime = \"soon\"\n",
 			`line 5: provider "v": lifetime: "soon" is not a duration such as 1h or 15m`},
-		{"[[providers]]\nname = \"s\"\npreset = \"static\"\n",
-			`provider "s": client_secret: a static-key provider needs its key`},
 		{"[[providers]]\nname = \"s\"\npreset = \"static\"\nstatic_key = \"k\"\ntoken_url = \"https://x/t\"\n",
 			`line 5: provider "s": token_url: a static key has no token endpoint`},
 		{"[[providers]]\nname = \"o\"\npreset = \"orange\"\nbasic_auth = \"not base64!\"\n",

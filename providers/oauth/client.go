@@ -232,7 +232,11 @@ func (c *Client) grant(ctx context.Context, p providers.Provider, op, refresh st
 	red := newRedactor(p, refresh)
 	if p.TokenMethod == providers.MethodNone {
 		// A static key: the key is the token, and nothing is sent.
-		if err := p.Validate(); err != nil {
+		err := p.Validate()
+		if err == nil {
+			err = p.MissingKey()
+		}
+		if err != nil {
 			return nil, &Error{Op: op, Provider: p.Name, Err: err, red: red}
 		}
 		now := c.now()

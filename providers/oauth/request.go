@@ -270,6 +270,9 @@ func tokenRequest(p providers.Provider, refresh string) (*request, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	if err := p.MissingKey(); err != nil {
+		return nil, err
+	}
 	hdr, err := extraHeaders(p)
 	if err != nil {
 		return nil, err
