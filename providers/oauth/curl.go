@@ -16,11 +16,12 @@ import (
 // body, that the variables must hold JSON-escaped text.
 func CurlCommand(p providers.Provider) string {
 	if p.TokenMethod == providers.MethodNone {
+		// Its key is the token: the try request, with the key's variable.
 		note := "# " + p.Name + " has no token request: its static key is the token"
 		if p.TryURL == "" {
 			return note + "\n"
 		}
-		return note + " (set ACCESS_TOKEN to it)\n" + TryCurlCommand(p, nil)
+		return note + "\n" + tryCurl(p, word{{text: "Authorization: Bearer "}, {text: envClientSecret, isVar: true}})
 	}
 	rq := buildTokenRequest(p, "", headerForm(p))
 	var note string
@@ -28,8 +29,10 @@ func CurlCommand(p providers.Provider) string {
 		note = "# RFC 6749 §2.3.1: the Basic credentials are form-encoded first; set CLIENT_SECRET to the form-encoded secret\n"
 	}
 	if rq.bearerEnv == envEncryptedKey {
-		note += "# " + envEncryptedKey + " is the API key encrypted to public_key (RSA PKCS #1 v1.5), base64:\n" +
-			"#   printf %s \"$API_KEY\" | openssl pkeyutl -encrypt -pubin -inkey public_key.pem | base64 -w0\n"
+		// A line the shell runs, so that the API key's variable is renamed
+		// as every other secret's is.
+		note += "# the Bearer is the API key encrypted to public_key (RSA PKCS #1 v1.5), base64; public_key.pem holds public_key as PEM\n" +
+			envEncryptedKey + "=$(printf %s \"$" + envAPIKey + "\" | openssl pkeyutl -encrypt -pubin -inkey public_key.pem | base64 -w0)\n"
 	}
 	if rq.contentType == contentJSON && jsonNeedsEscape(rq.body) {
 		note += "# the body is JSON: set each variable to its value as it is written inside a JSON string (escaped)\n"
@@ -52,20 +55,21 @@ func jsonNeedsEscape(f form) bool {
 // real access token in its Authorization header (for the clipboard; without
 // a token, "$ACCESS_TOKEN"). Extra header values stay shell variables.
 func TryCurlCommand(p providers.Provider, tok *providers.Token) string {
-	token := ""
-	if tok != nil {
-		token = tok.Presented().Reveal()
+	w := word{{text: "Authorization: Bearer "}, {text: envAccessToken, isVar: true}}
+	if tok != nil && tok.Presented() != "" {
+		w = word{{text: "Authorization: Bearer " + tok.Presented().Reveal()}}
 	}
+	return tryCurl(p, w)
+}
+
+// tryCurl renders p's try request with auth as its Authorization header.
+func tryCurl(p providers.Provider, auth word) string {
 	rq := &request{method: tryMethod(p), url: p.TryURL, accept: "application/json, */*;q=0.8",
 		header: headerForm(p), plain: tryHeaders(p), rawBody: p.TryBody}
 	if p.TryBody != "" {
 		rq.contentType = bodyType(p.TryBody)
 	}
-	w := word{{text: "Authorization: Bearer "}, {text: envAccessToken, isVar: true}}
-	if token != "" {
-		w = word{{text: "Authorization: Bearer " + token}}
-	}
-	return renderCurlWith(rq, p.Insecure, w)
+	return renderCurlWith(rq, p.Insecure, auth)
 }
 
 func renderCurl(rq *request, insecure bool) string { return renderCurlWith(rq, insecure, nil) }

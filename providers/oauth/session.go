@@ -13,6 +13,10 @@ import (
 // client secret sent encrypted (Vodacom's API key).
 const envEncryptedKey = "ENCRYPTED_API_KEY"
 
+// envAPIKey is the shell variable the curl command reads the API key
+// from, to encrypt it.
+const envAPIKey = "API_KEY"
+
 // encrypt is s as p's session encryption sends it: for rsa-pkcs1, the
 // base64 of s encrypted to p's public key with PKCS #1 v1.5 padding. The
 // error never holds s.

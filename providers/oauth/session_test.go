@@ -124,7 +124,8 @@ func TestSessionCurlCommands(t *testing.T) {
 	p := vodacomProvider(t, "https://openapi.m-pesa.com/sandbox/ipg/v2/vodacomTZN")
 	cmd := CurlCommand(p)
 	for _, want := range []string{
-		"# ENCRYPTED_API_KEY is the API key encrypted to public_key (RSA PKCS #1 v1.5), base64:\n",
+		"# the Bearer is the API key encrypted to public_key (RSA PKCS #1 v1.5), base64; public_key.pem holds public_key as PEM\n" +
+			`ENCRYPTED_API_KEY=$(printf %s "$API_KEY" | openssl pkeyutl -encrypt -pubin -inkey public_key.pem | base64 -w0)` + "\n",
 		"curl -sS https://openapi.m-pesa.com/sandbox/ipg/v2/vodacomTZN/getSession/ \\\n",
 		"-H 'Origin: *'", `-H "Authorization: Bearer $ENCRYPTED_API_KEY"`,
 	} {
@@ -137,9 +138,9 @@ func TestSessionCurlCommands(t *testing.T) {
 	}
 	s, _ := providers.ApplyPreset(providers.Provider{Name: "paystack", Preset: "static", ClientSecret: "sk_test_1",
 		TryURL: "https://api.paystack.co/balance"})
-	if got, want := CurlCommand(s), "# paystack has no token request: its static key is the token (set ACCESS_TOKEN to it)\n"+
+	if got, want := CurlCommand(s), "# paystack has no token request: its static key is the token\n"+
 		"curl -sS https://api.paystack.co/balance \\\n  -H 'Accept: application/json, */*;q=0.8' \\\n"+
-		`  -H "Authorization: Bearer $ACCESS_TOKEN"`; got != want {
+		`  -H "Authorization: Bearer $CLIENT_SECRET"`; got != want {
 		t.Errorf("static curl =\n%s\nwant\n%s", got, want)
 	}
 	o, _ := providers.ApplyPreset(providers.Provider{Name: "orange", Preset: "orange",
