@@ -103,7 +103,7 @@ func Presets() []Preset {
 			Doc: "No grant_type at all: the Basic header of API user id and API key is the request, " +
 				"plus the Ocp-Apim-Subscription-Key header (your subscription key, one per product). " +
 				"One token endpoint per product; the token is a JWT. environment = \"sandbox\" " +
-				"(sandbox.momodeveloper.mtn.com) or your production target (mtnuganda, mtnghana, …), " +
+				"(sandbox.momodeveloper.mtn.com) or your production target (mtnuganda, mtnghana and the like), " +
 				"sent as X-Target-Environment on API calls; the sandbox's token_type is \"access_token\".",
 			Products: []string{"collection", "disbursement", "remittance"},
 			Environments: []Environment{
@@ -246,8 +246,8 @@ func Presets() []Preset {
 			Name:  "static",
 			Title: "Static API key",
 			Doc: "No token endpoint: the key you store (static_key) is the token, sent as " +
-				"Authorization: Bearer and never expiring (Paystack's sk_…, Wave's keys, Flutterwave " +
-				"v3's FLWSECK-…). Fetching makes no request; rotate the key to change it.",
+				"Authorization: Bearer and never expiring (Paystack's sk_test_ and sk_live_ keys, Wave's " +
+				"keys, Flutterwave v3's FLWSECK- keys). Fetching makes no request; rotate the key to change it.",
 			SecretName: "static_key",
 			Defaults: Provider{
 				Preset:      "static",
