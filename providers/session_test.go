@@ -168,3 +168,37 @@ func FuzzParsePublicKey(f *testing.F) {
 		}
 	})
 }
+
+func FuzzBasicAuth(f *testing.F) {
+	f.Add("Basic aWQ6c2VjcmV0")
+	f.Add("aWQ6c2VjcmV0")
+	f.Add("basic   aWQ6c2VjcmV0  ")
+	f.Add("Basic bm9jb2xvbg==")
+	f.Add("Bearer x\x1b[2J")
+	f.Fuzz(func(t *testing.T, s string) {
+		err := checkBasic(s)
+		if err == nil {
+			if !strings.Contains(string(mustBase64(t, BasicValue(s))), ":") {
+				t.Fatalf("accepted %q, which holds no id:secret", s)
+			}
+			return
+		}
+		// The value is a secret: the error is one of two fixed texts,
+		// never quoting it.
+		switch err.Error() {
+		case `basic_auth: not a Basic header value (base64 of client id:secret, with or without "Basic ")`,
+			"basic_auth: the Basic header value decodes to no id:secret pair":
+		default:
+			t.Fatalf("error %q", err)
+		}
+	})
+}
+
+func mustBase64(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatalf("accepted %q, which is not base64: %v", s, err)
+	}
+	return b
+}
