@@ -13,5 +13,5 @@ func ExampleApplyPreset() {
 		return
 	}
 	fmt.Println(p.TokenURL, p.ClientAuth, p.GrantIn, p.HeaderNames())
-	// Output: https://proxy.momoapi.mtn.co.rw/disbursement/token/ basic none [Ocp-Apim-Subscription-Key]
+	// Output: https://sandbox.momodeveloper.mtn.com/disbursement/token/ basic none [Ocp-Apim-Subscription-Key]
 }

@@ -23,15 +23,49 @@ type Preset struct {
 	// Environments lists the hosts a preset serves, each with its token
 	// URL (Daraja's sandbox and production); the first is the default.
 	Environments []Environment
+	// Markets lists the countries a preset's token URL names, "{market}"
+	// in it (Vodacom's); the first is the default.
+	Markets []string
+	// EnvironmentHeader, when set, is a try header that carries the
+	// environment's name (MoMo's X-Target-Environment).
+	EnvironmentHeader string
+	// SecretName is what the preset calls its client secret in files and
+	// forms ("api_key", "static_key"); "" means client_secret.
+	SecretName string
+	// BasicHeader says the provider's portal shows a ready-made Basic
+	// header, which the user may give as basic_auth instead of the client
+	// id and secret (Orange).
+	BasicHeader bool
 	// Defaults holds the values ApplyPreset fills into a provider.
 	Defaults Provider
 }
 
 // Environment is one of a preset's hosts: its name in configuration files
-// ("sandbox", "production") and its token URL.
+// ("sandbox", "production") and its token URL, in which "{product}" and
+// "{market}" stand for the provider's. A name ending in "*" is a family:
+// any name with that start and a lowercase word after it ("mtn*" for
+// MoMo's mtnuganda, mtnghana, …).
 type Environment struct {
 	Name     string
 	TokenURL string
+}
+
+// matches reports whether name is e's, or one of e's family.
+func (e Environment) matches(name string) bool {
+	stem, family := strings.CutSuffix(e.Name, "*")
+	if !family {
+		return name == e.Name
+	}
+	rest, ok := strings.CutPrefix(name, stem)
+	if !ok || rest == "" || len(rest) > 32 {
+		return false
+	}
+	for _, r := range rest {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // The MoMo products and the header MoMo wants on every request.
@@ -40,10 +74,8 @@ const (
 	momoSubscriptionKey = "Ocp-Apim-Subscription-Key"
 )
 
-// momoTokenURL is the token endpoint of one MoMo API product.
-func momoTokenURL(product string) string {
-	return "https://proxy.momoapi.mtn.co.rw/" + product + "/token/"
-}
+// The M-Pesa OpenAPI's markets, as its URLs spell them.
+var vodacomMarkets = []string{"vodacomTZN", "vodacomDRC", "vodacomMOZ", "vodafoneGHA", "vodacomLES"}
 
 // Presets returns the dialects tokenscope ships, in the order they are
 // offered to the user. Each call returns fresh values the caller may change.
@@ -70,12 +102,18 @@ func Presets() []Preset {
 			Title: "MTN MoMo (Collection, Disbursement, Remittance)",
 			Doc: "No grant_type at all: the Basic header of API user id and API key is the request, " +
 				"plus the Ocp-Apim-Subscription-Key header (your subscription key, one per product). " +
-				"One token endpoint per product; the token is a JWT.",
+				"One token endpoint per product; the token is a JWT. environment = \"sandbox\" " +
+				"(sandbox.momodeveloper.mtn.com) or your production target (mtnuganda, mtnghana and the like), " +
+				"sent as X-Target-Environment on API calls; the sandbox's token_type is \"access_token\".",
 			Products: []string{"collection", "disbursement", "remittance"},
+			Environments: []Environment{
+				{"sandbox", "https://sandbox.momodeveloper.mtn.com/{product}/token/"},
+				{"mtn*", "https://proxy.momoapi.mtn.com/{product}/token/"},
+			},
+			EnvironmentHeader: "X-Target-Environment",
 			Defaults: Provider{
 				Preset:     "momo",
 				Product:    momoDefaultProduct,
-				TokenURL:   momoTokenURL(momoDefaultProduct),
 				Grant:      GrantClientCredentials,
 				GrantIn:    GrantInNone,
 				ClientAuth: AuthBasic,
@@ -165,17 +203,58 @@ func Presets() []Preset {
 			},
 		},
 		{
-			Name:  "orange",
-			Title: "Orange Developer",
+			Name:        "orange",
+			Title:       "Orange Developer",
+			BasicHeader: true,
 			Doc: "Plain client credentials: grant_type=client_credentials in a form body, the " +
 				"application's client id and secret as the Basic header (the portal shows them, " +
-				"and the ready-made header). Tokens last an hour.",
+				"and the ready-made header: paste that as basic_auth instead). Tokens last an hour.",
 			Defaults: Provider{
 				Preset:     "orange",
 				TokenURL:   "https://api.orange.com/oauth/v3/token",
 				Grant:      GrantClientCredentials,
 				GrantIn:    GrantInBody,
 				ClientAuth: AuthBasic,
+			},
+		},
+		{
+			Name:  "vodacom",
+			Title: "Vodacom / Vodafone M-Pesa OpenAPI",
+			Doc: "A GET of getSession with the API key encrypted to the market's public key (RSA " +
+				"PKCS #1 v1.5, base64) as the Bearer, and an Origin header (* unless you set origin). " +
+				"The answer's output_SessionID is the session, with no lifetime: set lifetime to the " +
+				"portal's. API calls present the session encrypted to the same key, which is what is " +
+				"copied. market picks the country, environment = \"production\" the live host.",
+			Markets: vodacomMarkets,
+			Environments: []Environment{
+				{"sandbox", "https://openapi.m-pesa.com/sandbox/ipg/v2/{market}/getSession/"},
+				{"production", "https://openapi.m-pesa.com/openapi/ipg/v2/{market}/getSession/"},
+			},
+			SecretName: "api_key",
+			Defaults: Provider{
+				Preset:            "vodacom",
+				TokenMethod:       MethodGET,
+				Grant:             GrantClientCredentials,
+				GrantIn:           GrantInNone,
+				ClientAuth:        AuthBearer,
+				TokenField:        "output_SessionID",
+				SessionEncryption: EncryptRSAPKCS1,
+				Origin:            "*",
+			},
+		},
+		{
+			Name:  "static",
+			Title: "Static API key",
+			Doc: "No token endpoint: the key you store (static_key) is the token, sent as " +
+				"Authorization: Bearer and never expiring (Paystack's sk_test_ and sk_live_ keys, Wave's " +
+				"keys, Flutterwave v3's FLWSECK- keys). Fetching makes no request; rotate the key to change it.",
+			SecretName: "static_key",
+			Defaults: Provider{
+				Preset:      "static",
+				TokenMethod: MethodNone,
+				Grant:       GrantClientCredentials,
+				GrantIn:     GrantInNone,
+				ClientAuth:  AuthBearer,
 			},
 		},
 		{
@@ -236,7 +315,19 @@ func ApplyPreset(p Provider) (Provider, error) {
 		if !slices.Contains(ps.Products, p.Product) {
 			return p, fmt.Errorf("unknown %s product %q (one of %s)", ps.Name, p.Product, strings.Join(ps.Products, ", "))
 		}
-		d.TokenURL = momoTokenURL(p.Product)
+	}
+	if len(ps.Markets) > 0 {
+		if strings.TrimSpace(p.Market) == "" {
+			p.Market = ps.Markets[0]
+		}
+		i := slices.IndexFunc(ps.Markets, func(m string) bool { return strings.EqualFold(m, strings.TrimSpace(p.Market)) })
+		if i < 0 {
+			return p, &FieldError{Field: "market", Msg: fmt.Sprintf("unknown %s market %q (one of %s)",
+				ps.Name, p.Market, strings.Join(ps.Markets, ", "))}
+		}
+		p.Market = ps.Markets[i]
+	} else if p.Market != "" {
+		return p, &FieldError{Field: "market", Msg: fmt.Sprintf("the %s preset has no markets", ps.Name)}
 	}
 	p.Environment = strings.ToLower(strings.TrimSpace(p.Environment))
 	switch {
@@ -244,16 +335,20 @@ func ApplyPreset(p Provider) (Provider, error) {
 		if p.Environment == "" {
 			p.Environment = ps.Environments[0].Name
 		}
-		i := slices.IndexFunc(ps.Environments, func(e Environment) bool { return e.Name == p.Environment })
+		i := slices.IndexFunc(ps.Environments, func(e Environment) bool { return e.matches(p.Environment) })
 		if i < 0 {
 			return p, &FieldError{Field: "environment", Msg: fmt.Sprintf("unknown %s environment %q (one of %s)",
 				ps.Name, p.Environment, strings.Join(environmentNames(ps), ", "))}
 		}
 		d.TokenURL = ps.Environments[i].TokenURL
+		if ps.EnvironmentHeader != "" {
+			d.TryHeaders = map[string]string{ps.EnvironmentHeader: p.Environment}
+		}
 	case p.Environment != "":
 		return p, &FieldError{Field: "environment", Msg: fmt.Sprintf("the %s preset has one host: "+
 			"set token_url instead of environment", ps.Name)}
 	}
+	d.TokenURL = strings.NewReplacer("{product}", p.Product, "{market}", p.Market).Replace(d.TokenURL)
 	p.Preset = ps.Name
 	fill(&p.TokenURL, d.TokenURL)
 	fill(&p.Grant, d.Grant)
@@ -275,19 +370,33 @@ func ApplyPreset(p Provider) (Provider, error) {
 	fill(&p.ExpiresField, d.ExpiresField)
 	fill(&p.ExpiresUnit, d.ExpiresUnit)
 	fill(&p.Timeout, d.Timeout)
+	fill(&p.Lifetime, d.Lifetime)
+	fill(&p.SessionEncryption, d.SessionEncryption)
+	fill(&p.Origin, d.Origin)
 	p.Headers = mergeMissing(p.Headers, d.Headers)
 	p.Params = mergeMissing(p.Params, d.Params)
 	p.TryHeaders = mergeMissing(p.TryHeaders, d.TryHeaders)
 	return p, nil
 }
 
-// environmentNames lists ps's environments, in order.
+// environmentNames lists ps's environments, in order, a family as its
+// start and "…" (mtn…).
 func environmentNames(ps Preset) []string {
 	names := make([]string, 0, len(ps.Environments))
 	for _, e := range ps.Environments {
-		names = append(names, e.Name)
+		names = append(names, strings.Replace(e.Name, "*", "…", 1))
 	}
 	return names
+}
+
+// SecretKey is what p's preset calls its client secret in files and
+// forms: "api_key" for Vodacom, "static_key" for a static key,
+// "client_secret" for the rest.
+func (p Provider) SecretKey() string {
+	if ps, ok := LookupPreset(p.Preset); ok && ps.SecretName != "" {
+		return ps.SecretName
+	}
+	return "client_secret"
 }
 
 // fill sets *dst to def when *dst is the zero value.

@@ -16,7 +16,7 @@ func TestPresetsAreTheSixDialects(t *testing.T) {
 			t.Errorf("preset %s is missing its title, doc or self-name: %+v", ps.Name, ps)
 		}
 	}
-	if got := strings.Join(names, " "); got != "mtn momo mobifinance telenor mobiledigital mpesa airtel orange oauth2" {
+	if got := strings.Join(names, " "); got != "mtn momo mobifinance telenor mobiledigital mpesa airtel orange vodacom static oauth2" {
 		t.Errorf("presets = %s", got)
 	}
 }
@@ -57,9 +57,9 @@ func TestApplyPresetFillsOnlyZeroFields(t *testing.T) {
 
 func TestApplyPresetMoMoProducts(t *testing.T) {
 	for _, tc := range []struct{ product, url string }{
-		{"", "https://proxy.momoapi.mtn.co.rw/collection/token/"},
-		{"disbursement", "https://proxy.momoapi.mtn.co.rw/disbursement/token/"},
-		{"Remittance", "https://proxy.momoapi.mtn.co.rw/remittance/token/"},
+		{"", "https://sandbox.momodeveloper.mtn.com/collection/token/"},
+		{"disbursement", "https://sandbox.momodeveloper.mtn.com/disbursement/token/"},
+		{"Remittance", "https://sandbox.momodeveloper.mtn.com/remittance/token/"},
 	} {
 		p, err := ApplyPreset(Provider{Name: "m", Preset: "momo", Product: tc.product, ClientID: "u"})
 		if err != nil {

@@ -51,11 +51,15 @@ const (
 	// AuthNone is a public client (RFC 6749 §2.1): client_id in the form
 	// body, no secret anywhere.
 	AuthNone ClientAuth = "none"
+	// AuthBearer sends the client secret alone as "Authorization: Bearer
+	// …", encrypted to PublicKey first when SessionEncryption says so
+	// (Vodacom's API key); no client id is sent.
+	AuthBearer ClientAuth = "bearer"
 )
 
 // Valid reports whether a is one of the places client credentials go.
 func (a ClientAuth) Valid() bool {
-	return a == AuthBasic || a == AuthBody || a == AuthQuery || a == AuthNone
+	return a == AuthBasic || a == AuthBody || a == AuthQuery || a == AuthNone || a == AuthBearer
 }
 
 // GrantIn says where the grant_type parameter travels. MTN and Mobifinance
@@ -114,6 +118,9 @@ type Provider struct {
 	Preset string `json:"preset"`
 	// Product is MoMo's API product (collection, disbursement, remittance).
 	Product string `json:"product,omitempty"`
+	// Market is the country a preset's token URL names (Vodacom's
+	// vodacomTZN, vodafoneGHA, …; see Preset.Markets).
+	Market string `json:"market,omitempty"`
 	// Environment picks a preset's host: "" or "sandbox" for its test
 	// host, "production" for its live one (see Preset.Environments).
 	Environment string `json:"environment,omitempty"`
@@ -126,11 +133,15 @@ type Provider struct {
 	GrantIn    GrantIn    `json:"grant_in,omitempty"`
 	ClientAuth ClientAuth `json:"client_auth"`
 	ClientID   string     `json:"client_id,omitempty"`
-	// ClientSecret is MoMo's API key, everyone else's client secret.
+	// ClientSecret is MoMo's and Vodacom's API key, a static-key
+	// provider's key, everyone else's client secret.
 	ClientSecret Secret `json:"client_secret,omitempty"`
-	Username     string `json:"username,omitempty"`
-	Password     Secret `json:"password,omitempty"`
-	Scope        string `json:"scope,omitempty"`
+	// BasicAuth is a ready-made Basic header value (Orange's portal shows
+	// one), sent instead of one built from ClientID and ClientSecret.
+	BasicAuth Secret `json:"basic_auth,omitempty"`
+	Username  string `json:"username,omitempty"`
+	Password  Secret `json:"password,omitempty"`
+	Scope     string `json:"scope,omitempty"`
 	// Headers are sent with every token request; their values are secrets
 	// (MoMo's Ocp-Apim-Subscription-Key).
 	Headers map[string]Secret `json:"headers,omitempty"`
@@ -153,6 +164,20 @@ type Provider struct {
 	TokenField   string      `json:"token_field,omitempty"`
 	ExpiresField string      `json:"expires_field,omitempty"`
 	ExpiresUnit  ExpiresUnit `json:"expires_unit,omitempty"`
+	// Lifetime is how long a token lasts when the answer says nothing of
+	// it (Vodacom's sessions live as long as the portal says); the
+	// expiry is then shown as the user's, not the server's.
+	Lifetime time.Duration `json:"lifetime,omitempty"`
+	// SessionEncryption, when set, encrypts the client secret on the token
+	// request and the token on every request that presents it to
+	// PublicKey (Vodacom: RSA PKCS #1 v1.5, base64).
+	SessionEncryption SessionEncryption `json:"session_encryption,omitempty"`
+	// PublicKey is the RSA key SessionEncryption encrypts to: PEM, or the
+	// base64 DER a portal shows. It is provider data, not a secret.
+	PublicKey string `json:"public_key,omitempty"`
+	// Origin is sent as the Origin header on the token and try requests
+	// when set (Vodacom's OpenAPI wants one).
+	Origin string `json:"origin,omitempty"`
 	// Insecure skips TLS verification; it is shown as a warning wherever the
 	// provider appears.
 	Insecure bool `json:"insecure,omitempty"`
@@ -187,12 +212,14 @@ func (p Provider) Logout() Logout {
 // SameWire reports whether a token issued for p would also be a token for
 // q: they differ only in secrets, headers and presentation, not in what
 // identifies the client at the server (token URL, grant, client id,
-// username, scope, product, extra parameters). The store keeps a
+// username, scope, product, extra parameters) or in what the token is
+// presented as (the public key a session is encrypted to). The store keeps a
 // provider's token across an edit exactly when the edit keeps this.
 func (p Provider) SameWire(q Provider) bool {
 	return p.TokenURL == q.TokenURL && p.Grant == q.Grant && p.ClientID == q.ClientID &&
 		p.Username == q.Username && p.Scope == q.Scope && p.Product == q.Product &&
-		maps.Equal(p.Params, q.Params)
+		p.TokenMethod == q.TokenMethod && p.SessionEncryption == q.SessionEncryption &&
+		p.PublicKey == q.PublicKey && maps.Equal(p.Params, q.Params)
 }
 
 // HeaderNames returns the provider's extra header names, sorted, so that

@@ -20,11 +20,17 @@ const (
 	// URL, it is refused with the password grant and a refresh is a new
 	// grant.
 	MethodGET TokenMethod = "GET"
+	// MethodNone sends no token request at all: the client secret is the
+	// token (a static key such as Paystack's sk_…), presented as Bearer,
+	// and it does not expire.
+	MethodNone TokenMethod = "none"
 )
 
 // Valid reports whether m is a method a token request is sent with; the
 // empty value is valid and means MethodPOST.
-func (m TokenMethod) Valid() bool { return m == "" || m == MethodPOST || m == MethodGET }
+func (m TokenMethod) Valid() bool {
+	return m == "" || m == MethodPOST || m == MethodGET || m == MethodNone
+}
 
 // BodyFormat is how a token request's body encodes its parameters.
 type BodyFormat string
@@ -108,7 +114,15 @@ func (p Provider) Fields() ResponseFields {
 // and how its answer is read.
 func checkShape(p Provider) error {
 	if !p.TokenMethod.Valid() {
-		return &FieldError{Field: "token_method", Msg: fmt.Sprintf("unknown token method %q (POST or GET)", p.TokenMethod)}
+		return &FieldError{Field: "token_method", Msg: fmt.Sprintf("unknown token method %q (POST, GET or none)", p.TokenMethod)}
+	}
+	if p.TokenMethod == MethodNone {
+		switch {
+		case p.TokenURL != "":
+			return &FieldError{Field: "token_url", Msg: "a static key has no token endpoint: token_method = \"none\" takes no token_url"}
+		case p.SessionEncryption != "":
+			return &FieldError{Field: "session_encryption", Msg: "a static key is presented as it is: no session_encryption"}
+		}
 	}
 	if !p.Body.Valid() {
 		return &FieldError{Field: "body", Msg: fmt.Sprintf("unknown body %q (form or json)", p.Body)}

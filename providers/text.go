@@ -20,7 +20,8 @@ func (p Provider) CheckShown() error {
 		{"username", p.Username}, {"scope", p.Scope}, {"logout_method", p.LogoutMethod},
 		{"try_method", p.TryMethod}, {"environment", p.Environment}, {"token_method", string(p.TokenMethod)},
 		{"body", string(p.Body)}, {"token_field", p.TokenField}, {"expires_field", p.ExpiresField},
-		{"expires_unit", string(p.ExpiresUnit)},
+		{"expires_unit", string(p.ExpiresUnit)}, {"market", p.Market}, {"origin", p.Origin},
+		{"session_encryption", string(p.SessionEncryption)},
 		{"token_url", p.TokenURL}, {"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
 		{"jwks_url", p.JWKSURL}, {"try_url", p.TryURL},
 		{"authorization_url", p.AuthorizationURL}, {"redirect_uri", p.RedirectURI}, {"pkce", string(p.PKCE)},
@@ -28,6 +29,9 @@ func (p Provider) CheckShown() error {
 		if err := checkText(f.field, f.value, ""); err != nil {
 			return err
 		}
+	}
+	if err := checkText("public_key", p.PublicKey, "\t\r\n"); err != nil {
+		return err
 	}
 	if err := checkText("try_body", p.TryBody, "\t\n"); err != nil {
 		return err

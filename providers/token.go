@@ -8,7 +8,11 @@ import (
 // Token is what a token endpoint gave, normalised across dialects, with
 // every field the server sent kept for display.
 type Token struct {
-	AccessToken  Secret `json:"access_token"`
+	AccessToken Secret `json:"access_token"`
+	// Bearer is what requests present when it is not the access token
+	// itself: Vodacom's session encrypted to the provider's public key.
+	// Empty for every other provider.
+	Bearer       Secret `json:"bearer,omitempty"`
 	TokenType    string `json:"token_type,omitempty"`
 	RefreshToken Secret `json:"refresh_token,omitempty"`
 	Scope        string `json:"scope,omitempty"`
@@ -55,7 +59,25 @@ const (
 	ExpiryFromExpiresIn ExpirySource = "expires_in"
 	ExpiryFromJWT       ExpirySource = "jwt exp"
 	ExpiryUnknown       ExpirySource = "unknown"
+	// ExpiryFromLifetime is the provider's lifetime setting: the server
+	// stated none (Vodacom's sessions), the user did.
+	ExpiryFromLifetime ExpirySource = "lifetime"
+	// ExpiryNever is a static key's: it lasts until it is rotated.
+	ExpiryNever ExpirySource = "never"
 )
+
+// Presented is the value requests carry after "Bearer ": Bearer when the
+// provider derives one (Vodacom), else the access token.
+func (t *Token) Presented() Secret {
+	if t.Bearer != "" {
+		return t.Bearer
+	}
+	return t.AccessToken
+}
+
+// Derived reports whether what requests present differs from the access
+// token (Vodacom's encrypted session), so that a display says so.
+func (t *Token) Derived() bool { return t != nil && t.Bearer != "" }
 
 // Field is one name and JSON value, kept in the order it came in.
 type Field struct {
@@ -107,6 +129,7 @@ type Event struct {
 func (t *Token) Check() error {
 	for _, f := range [...]struct{ name, v string }{
 		{"access_token", t.AccessToken.Reveal()}, {"refresh_token", t.RefreshToken.Reveal()}, {"token_type", t.TokenType},
+		{"bearer", t.Bearer.Reveal()},
 	} {
 		if i := notVSCHAR(f.v); i >= 0 {
 			return fmt.Errorf("its %s holds byte 0x%02x at offset %d, "+

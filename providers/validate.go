@@ -20,6 +20,8 @@ func notUTF8(p Provider) string {
 		{"token_method", string(p.TokenMethod)}, {"body", string(p.Body)}, {"token_field", p.TokenField},
 		{"expires_field", p.ExpiresField}, {"expires_unit", string(p.ExpiresUnit)},
 		{"authorization_url", p.AuthorizationURL}, {"redirect_uri", p.RedirectURI}, {"pkce", string(p.PKCE)},
+		{"market", p.Market}, {"basic_auth", string(p.BasicAuth)}, {"session_encryption", string(p.SessionEncryption)},
+		{"public_key", p.PublicKey}, {"origin", p.Origin},
 	} {
 		if !utf8.ValidString(f.value) {
 			return f.name
@@ -60,7 +62,7 @@ func (p Provider) Validate() error {
 	if err := checkHeaders(p.Headers); err != nil {
 		return err
 	}
-	if err := checkURL("token_url", p.TokenURL, true); err != nil {
+	if err := checkURL("token_url", p.TokenURL, p.TokenMethod != MethodNone); err != nil {
 		return err
 	}
 	if err := p.CheckShown(); err != nil {
@@ -76,12 +78,21 @@ func (p Provider) Validate() error {
 		return &FieldError{Field: "grant_in", Msg: fmt.Sprintf("unknown place %q (body, query or none)", p.GrantIn)}
 	}
 	if !p.ClientAuth.Valid() {
-		return &FieldError{Field: "client_auth", Msg: fmt.Sprintf("unknown client_auth %q (basic, body, query or none)", p.ClientAuth)}
+		return &FieldError{Field: "client_auth", Msg: fmt.Sprintf("unknown client_auth %q (basic, body, query, none or bearer)", p.ClientAuth)}
 	}
-	if p.ClientID == "" {
+	if p.ClientID == "" && p.ClientAuth != AuthBearer && p.TokenMethod != MethodNone && p.BasicAuth == "" {
 		return &FieldError{Field: "client_id", Msg: "a client id is needed"}
 	}
 	if err := checkShape(p); err != nil {
+		return err
+	}
+	if err := checkSession(p); err != nil {
+		return err
+	}
+	if p.Lifetime < 0 {
+		return &FieldError{Field: "lifetime", Msg: "a lifetime cannot be negative"}
+	}
+	if err := checkHeaderValue("origin", p.Origin); err != nil {
 		return err
 	}
 	if err := checkTryHeaders(p.TryHeaders); err != nil {
@@ -185,6 +196,18 @@ func checkHeaders(h map[string]Secret) error {
 				return &FieldError{Field: field, Msg: fmt.Sprintf("a header value holds no control characters: "+
 					"character %d is %s", utf8.RuneCountInString(v[:i])+1, describeRune(r))}
 			}
+		}
+	}
+	return nil
+}
+
+// checkHeaderValue refuses a control character in a header value that
+// is not a secret.
+func checkHeaderValue(field, v string) error {
+	for i, r := range v {
+		if r != '\t' && badRune(r) {
+			return &FieldError{Field: field, Msg: fmt.Sprintf("a header value holds no control characters: "+
+				"character %d is %s", utf8.RuneCountInString(v[:i])+1, describeRune(r))}
 		}
 	}
 	return nil

@@ -238,7 +238,7 @@ func unknown(name string) error {
 
 // secretsOf lists every secret value a provider and its tokens hold.
 func secretsOf(p providers.Provider, toks ...*providers.Token) []string {
-	s := []string{p.ClientSecret.Reveal(), p.Password.Reveal()}
+	s := []string{p.ClientSecret.Reveal(), p.Password.Reveal(), p.BasicAuth.Reveal()}
 	for _, h := range p.Headers {
 		s = append(s, h.Reveal())
 	}
@@ -246,7 +246,7 @@ func secretsOf(p providers.Provider, toks ...*providers.Token) []string {
 		if t == nil {
 			continue
 		}
-		s = append(s, t.AccessToken.Reveal(), t.RefreshToken.Reveal())
+		s = append(s, t.AccessToken.Reveal(), t.RefreshToken.Reveal(), t.Bearer.Reveal())
 		// Extra fields named *token* (id_token, …) are credentials too;
 		// their values are kept as JSON text, quoted.
 		for _, f := range t.Extra {

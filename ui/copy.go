@@ -57,8 +57,12 @@ func (m *Model) copyNow(e *session.Entry, what copyWhat, renewed string) tea.Cmd
 	var text, label string
 	switch what {
 	case copyHeader:
-		text = "Authorization: Bearer " + e.Token.AccessToken.Reveal()
+		// Vodacom's is the session encrypted to the public key, derived.
+		text = "Authorization: Bearer " + e.Token.Presented().Reveal()
 		label = "the " + renewed + "header of " + name
+		if e.Token.Derived() {
+			label = "the " + renewed + "derived header of " + name
+		}
 	case copyToken:
 		text = e.Token.AccessToken.Reveal()
 		label = "the " + renewed + "token of " + name

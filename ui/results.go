@@ -97,7 +97,10 @@ func validity(e *session.Entry, now time.Time) string {
 	if !e.HasToken() {
 		return ""
 	}
-	if e.Token.ExpiresAt.IsZero() {
+	switch {
+	case e.Token.ExpirySource == providers.ExpiryNever:
+		return " · a static key, it does not expire"
+	case e.Token.ExpiresAt.IsZero():
 		return " · expiry unknown"
 	}
 	left := e.Token.ExpiresAt.Sub(now)

@@ -129,7 +129,7 @@ func escape(s string) string { return strings.ReplaceAll(s, "$", "$$") }
 // (masked when printed) so callers can tell the user what to set.
 type SecretVar struct {
 	Provider string
-	Field    string // "client_secret", "password" or "headers.<Header-Name>"
+	Field    string // "client_secret", "api_key", "static_key", "password", "basic_auth" or "headers.<Header-Name>"
 	Name     string // the environment variable, e.g. MOMO_CLIENT_SECRET
 	Value    providers.Secret
 }

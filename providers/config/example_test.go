@@ -19,9 +19,10 @@ func TestExampleFileImports(t *testing.T) {
 	vars := map[string]string{}
 	for _, v := range []string{"MTN_CLIENT_SECRET", "MOMO_API_USER", "MOMO_API_KEY", "MOMO_DISBURSEMENT_KEY",
 		"MOBIFINANCE_CLIENT_SECRET", "TELENOR_CLIENT_SECRET", "TELENOR_PASSWORD", "MOBILEDIGITAL_CLIENT_ID",
-		"MOBILEDIGITAL_CLIENT_SECRET", "AUTH0_CLIENT_SECRET"} {
+		"MOBILEDIGITAL_CLIENT_SECRET", "AUTH0_CLIENT_SECRET", "VODACOM_API_KEY", "PAYSTACK_SECRET_KEY", "ORANGE_AUTHORIZATION"} {
 		vars[v] = "value-of-" + v
 	}
+	vars["ORANGE_AUTHORIZATION"] = "Basic aWQ6c2VjcmV0" // the portal's header is base64 of id:secret
 	getenv := func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
 	ps, err := Parse(bytes.NewReader(data), getenv)
 	if err != nil {
@@ -34,8 +35,15 @@ func TestExampleFileImports(t *testing.T) {
 		}
 		byName[p.Name] = p
 	}
-	if len(byName) != 6 {
-		t.Fatalf("%d providers, want 6: %v", len(byName), byName)
+	if len(byName) != 9 {
+		t.Fatalf("%d providers, want 9: %v", len(byName), byName)
+	}
+	if v := byName["vodacom-tz"]; v.TokenURL != "https://openapi.m-pesa.com/sandbox/ipg/v2/vodacomTZN/getSession/" ||
+		v.ClientSecret.Reveal() != "value-of-VODACOM_API_KEY" || v.Lifetime.String() != "1h0m0s" || v.PublicKey == "" {
+		t.Errorf("vodacom-tz = %#v", v)
+	}
+	if s := byName["paystack"]; s.TokenMethod != providers.MethodNone || s.ClientSecret.Reveal() != "value-of-PAYSTACK_SECRET_KEY" {
+		t.Errorf("paystack = %#v", s)
 	}
 	momo := byName["momo-disbursement"]
 	if !strings.Contains(momo.TokenURL, "/disbursement/token/") ||

@@ -30,6 +30,7 @@ type entry struct {
 	Preset        string `toml:"preset"`
 	Product       string `toml:"product,omitempty"`
 	Environment   string `toml:"environment,omitempty"`
+	Market        string `toml:"market,omitempty"`
 	TokenURL      string `toml:"token_url,omitempty"`
 	TokenMethod   string `toml:"token_method,omitempty"`
 	Body          string `toml:"body,omitempty"`
@@ -38,6 +39,9 @@ type entry struct {
 	ClientAuth    string `toml:"client_auth,omitempty"`
 	ClientID      string `toml:"client_id,omitempty"`
 	ClientSecret  string `toml:"client_secret,omitempty"`
+	APIKey        string `toml:"api_key,omitempty"`
+	StaticKey     string `toml:"static_key,omitempty"`
+	BasicAuth     string `toml:"basic_auth,omitempty"`
 	Username      string `toml:"username,omitempty"`
 	Password      string `toml:"password,omitempty"`
 	Scope         string `toml:"scope,omitempty"`
@@ -51,6 +55,10 @@ type entry struct {
 	TokenField    string `toml:"token_field,omitempty"`
 	ExpiresField  string `toml:"expires_field,omitempty"`
 	ExpiresUnit   string `toml:"expires_unit,omitempty"`
+	Lifetime      string `toml:"lifetime,omitempty"`
+	Encryption    string `toml:"session_encryption,omitempty"`
+	PublicKey     string `toml:"public_key,omitempty"`
+	Origin        string `toml:"origin,omitempty"`
 	Insecure      bool   `toml:"insecure,omitempty"`
 	Timeout       string `toml:"timeout,omitempty"`
 	// The authorization_code grant's keys.
@@ -228,6 +236,7 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 	// so that one import names them all; the table is not checked further.
 	var unset []error
 	var grant, grantIn, auth, secret, password, timeout, method, body, unit, pkce string
+	var apiKey, staticKey, basicAuth, lifetime, encryption string
 	for _, s := range []struct {
 		key string
 		in  string
@@ -246,6 +255,10 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 		{"expires_field", e.ExpiresField, &p.ExpiresField}, {"expires_unit", e.ExpiresUnit, &unit},
 		{"authorization_url", e.AuthorizationURL, &p.AuthorizationURL}, {"redirect_uri", e.RedirectURI, &p.RedirectURI},
 		{"pkce", e.PKCE, &pkce},
+		{"market", e.Market, &p.Market}, {"api_key", e.APIKey, &apiKey}, {"static_key", e.StaticKey, &staticKey},
+		{"basic_auth", e.BasicAuth, &basicAuth}, {"lifetime", e.Lifetime, &lifetime},
+		{"session_encryption", e.Encryption, &encryption}, {"public_key", e.PublicKey, &p.PublicKey},
+		{"origin", e.Origin, &p.Origin},
 	} {
 		v, err := expand(s.in, getenv)
 		if err != nil {
@@ -256,8 +269,25 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 		*s.out = v
 	}
 	p.Grant, p.GrantIn, p.ClientAuth = providers.Grant(grant), providers.GrantIn(grantIn), providers.ClientAuth(auth)
+	// api_key and static_key are the client secret under the names the
+	// vodacom and static presets give it: one of the three, at most.
+	given := ""
+	for _, k := range []struct{ key, v string }{{"client_secret", secret}, {"api_key", apiKey}, {"static_key", staticKey}} {
+		if k.v == "" {
+			continue
+		}
+		if given != "" {
+			return p, fail(k.key, fmt.Errorf("%s and %s are the same secret: give one", given, k.key))
+		}
+		given, secret = k.key, k.v
+	}
 	p.ClientSecret, p.Password = providers.Secret(secret), providers.Secret(password)
+	p.BasicAuth = providers.Secret(basicAuth)
+	p.SessionEncryption = providers.SessionEncryption(strings.ToLower(encryption))
 	p.TokenMethod = providers.TokenMethod(strings.ToUpper(method))
+	if p.TokenMethod == "NONE" {
+		p.TokenMethod = providers.MethodNone
+	}
 	p.Body, p.ExpiresUnit = providers.BodyFormat(body), providers.ExpiresUnit(unit)
 	p.Insecure = e.Insecure
 	p.PKCE = providers.PKCE(pkce)
@@ -267,6 +297,13 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 			return p, fail("timeout", fmt.Errorf("%q is not a duration such as 30s or 1m", e.Timeout))
 		}
 		p.Timeout = d
+	}
+	if lifetime != "" {
+		d, err := time.ParseDuration(lifetime)
+		if err != nil || d <= 0 {
+			return p, fail("lifetime", fmt.Errorf("%q is not a duration such as 1h or 15m", e.Lifetime))
+		}
+		p.Lifetime = d
 	}
 	// expandTable expands every value of a table such as headers, in name
 	// order; nil when the table is empty.

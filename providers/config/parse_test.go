@@ -210,6 +210,8 @@ func FuzzParse(f *testing.F) {
 	f.Add("[[providers]]\nname = \"a\"\npreset = \"oauth2\"\ntoken_url = \"https://a/t\"\nclient_id = \"${A}\"\n")
 	f.Add("[[providers]]\nheaders = { \"\" = \"$$\" }\n")
 	f.Add("top = 1\n[[providers]]\n[providers.params]\n")
+	f.Add(catalogueFile)
+	f.Add("[[providers]]\nname = \"s\"\npreset = \"static\"\nstatic_key = \"${K}\"\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		getenv := func(k string) (string, bool) { return "v-" + k, len(k)%3 != 0 }
 		ps, err := Parse(strings.NewReader(src), getenv)

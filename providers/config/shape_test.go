@@ -73,7 +73,7 @@ func TestParseAndWriteShapes(t *testing.T) {
 
 func TestParseRefusesBadShapes(t *testing.T) {
 	for _, tc := range []struct{ line, want string }{
-		{`token_method = "PUT"`, `line 6: provider "p": token_method: unknown token method "PUT" (POST or GET)`},
+		{`token_method = "PUT"`, `line 6: provider "p": token_method: unknown token method "PUT" (POST, GET or none)`},
 		{`body = "xml"`, `line 6: provider "p": body: unknown body "xml" (form or json)`},
 		{`expires_unit = "days"`, `line 6: provider "p": expires_unit: unknown unit "days"`},
 		{`token_field = "a b"`, `line 6: provider "p": token_field: a member name holds no space`},

@@ -14,7 +14,8 @@ import (
 
 // Write writes ps as a providers file that Parse reads back to the same
 // providers, given the environment variables SecretVars lists. It never
-// writes a secret: client_secret, password and every header value are
+// writes a secret: client_secret (api_key, static_key), password,
+// basic_auth and every header value are
 // written as ${VARIABLE} references, and the file's opening comment names
 // the variables to set. A provider that fails CheckShown (a URL with a
 // password in it, stored before that was refused) fails the write. Keys come in a fixed order; besides name, preset,
@@ -83,6 +84,7 @@ func toEntry(p providers.Provider, vars []SecretVar) entry {
 		Preset:        escape(p.Preset),
 		Product:       escape(p.Product),
 		Environment:   escape(p.Environment),
+		Market:        own(p.Market, d.Market),
 		TokenURL:      escape(p.TokenURL),
 		TokenMethod:   own(string(p.TokenMethod), string(d.TokenMethod)),
 		Body:          own(string(p.Body), string(d.Body)),
@@ -102,6 +104,9 @@ func toEntry(p providers.Provider, vars []SecretVar) entry {
 		TokenField:    own(p.TokenField, d.TokenField),
 		ExpiresField:  own(p.ExpiresField, d.ExpiresField),
 		ExpiresUnit:   own(string(p.ExpiresUnit), string(d.ExpiresUnit)),
+		Encryption:    own(string(p.SessionEncryption), string(d.SessionEncryption)),
+		PublicKey:     escape(p.PublicKey),
+		Origin:        own(p.Origin, d.Origin),
 		Insecure:      p.Insecure,
 		// No preset fills these in.
 		AuthorizationURL: escape(p.AuthorizationURL),
@@ -111,11 +116,15 @@ func toEntry(p providers.Provider, vars []SecretVar) entry {
 	if p.Timeout != 0 && p.Timeout != d.Timeout {
 		e.Timeout = p.Timeout.String()
 	}
+	if p.Lifetime != 0 && p.Lifetime != d.Lifetime {
+		e.Lifetime = p.Lifetime.String()
+	}
 	ref := map[string]string{}
 	for _, v := range vars {
 		ref[v.Field] = "${" + v.Name + "}"
 	}
-	e.ClientSecret, e.Password = ref["client_secret"], ref["password"]
+	e.ClientSecret, e.APIKey, e.StaticKey = ref["client_secret"], ref["api_key"], ref["static_key"]
+	e.Password, e.BasicAuth = ref["password"], ref["basic_auth"]
 	if len(p.Headers) > 0 {
 		// Every header is written, whatever the preset has: a preset fills
 		// the headers map only when it is empty.
@@ -124,11 +133,16 @@ func toEntry(p providers.Provider, vars []SecretVar) entry {
 			e.Headers[h] = ref["headers."+h] // "" for an empty value
 		}
 	}
-	if len(p.TryHeaders) > 0 {
-		e.TryHeaders = make(map[string]string, len(p.TryHeaders))
-		for k, v := range p.TryHeaders {
-			e.TryHeaders[k] = escape(v)
+	// The try headers the preset fills in (MoMo's X-Target-Environment,
+	// from environment) are left out; any other is written.
+	for k, v := range p.TryHeaders {
+		if dv, ok := d.TryHeaders[k]; ok && dv == v {
+			continue
 		}
+		if e.TryHeaders == nil {
+			e.TryHeaders = make(map[string]string, len(p.TryHeaders))
+		}
+		e.TryHeaders[k] = escape(v)
 	}
 	if len(p.Params) > 0 {
 		e.Params = make(map[string]string, len(p.Params))
@@ -151,8 +165,9 @@ func presetDefaults(p providers.Provider) providers.Provider {
 }
 
 // SecretVars lists, in export order, the environment variables Write puts
-// in place of the secrets of ps: <NAME>_CLIENT_SECRET, <NAME>_PASSWORD and
-// <NAME>_HEADER_<HEADER>, with NAME and HEADER uppercased and every
+// in place of the secrets of ps: <NAME>_CLIENT_SECRET (<NAME>_API_KEY,
+// <NAME>_STATIC_KEY for the presets that call it so), <NAME>_PASSWORD,
+// <NAME>_BASIC_AUTH and <NAME>_HEADER_<HEADER>, with NAME and HEADER uppercased and every
 // character other than a letter or digit turned into "_". When two would
 // collide (providers "a-b" and "a_b"), the later gets a numeric suffix.
 // Empty secrets need no variable and are not listed.
@@ -184,8 +199,10 @@ func secretVars(ps []providers.Provider) [][]SecretVar {
 			used[name] = true
 			out[i] = append(out[i], SecretVar{Provider: p.Name, Field: field, Name: name, Value: v})
 		}
-		add("client_secret", "CLIENT_SECRET", p.ClientSecret)
+		key := p.SecretKey()
+		add(key, envWord(key), p.ClientSecret)
 		add("password", "PASSWORD", p.Password)
+		add("basic_auth", "BASIC_AUTH", p.BasicAuth)
 		for _, h := range p.HeaderNames() {
 			add("headers."+h, "HEADER_"+envWord(h), p.Headers[h])
 		}

@@ -151,7 +151,7 @@ func TestWriteLayout(t *testing.T) {
 		}
 	}
 	// Each table's keys come in the documented order, name and preset first.
-	order := []string{"name", "preset", "product", "token_url", "grant_type", "grant_in", "client_auth", "client_id",
+	order := []string{"name", "preset", "product", "environment", "market", "token_url", "grant_type", "grant_in", "client_auth", "client_id",
 		"client_secret", "username", "password", "scope", "logout_url", "logout_method", "revocation_url", "jwks_url",
 		"try_url", "try_method", "try_body", "insecure", "timeout", "authorization_url", "redirect_uri", "pkce"}
 	rank := map[string]int{}

@@ -62,7 +62,8 @@ func momoSubscriptionKeys() map[string]string {
 }
 
 // Providers returns one provider per preset, configured against s with the
-// demo's credentials, and "broken-gateway", whose token endpoint always
+// demo's credentials (the mobile-money catalogue's among them), and
+// "broken-gateway", whose token endpoint always
 // answers 502 with an HTML page. Each is a preset's defaults with the URLs
 // overridden, as a user would configure a sandbox.
 func (s *Server) Providers() []providers.Provider {
@@ -109,13 +110,13 @@ func (s *Server) Providers() []providers.Provider {
 			RevocationURL: u + "/oauth2/revoke", JWKSURL: u + "/oauth2/jwks",
 			TryURL: u + "/oauth2/userinfo", TryMethod: "GET",
 		},
-		{
-			Name: "broken-gateway", Preset: "oauth2",
-			TokenURL: u + "/broken/oauth2/token",
-			ClientID: brokenClientID, ClientSecret: brokenClientSecret,
-		},
 	}
-	return applied(defs)
+	broken := providers.Provider{
+		Name: "broken-gateway", Preset: "oauth2",
+		TokenURL: u + "/broken/oauth2/token",
+		ClientID: brokenClientID, ClientSecret: brokenClientSecret,
+	}
+	return append(append(applied(defs), s.CatalogueProviders()...), applied([]providers.Provider{broken})...)
 }
 
 // LoginProviders returns the providers a person signs in to with a
@@ -136,11 +137,11 @@ func (s *Server) LoginProviders() []providers.Provider {
 }
 
 // CatalogueProviders returns one provider per mobile-money preset (issue
-// 12's catalogue: mpesa, airtel, orange), configured against s like
-// Providers. They are kept apart from Providers until the explorer's
-// demo shows them.
+// 12's catalogue: mpesa, airtel, orange, vodacom, static), configured
+// against s like Providers, which lists them too, before broken-gateway.
 func (s *Server) CatalogueProviders() []providers.Provider {
 	u := s.url
+	vodacomBase := u + "/vodacom/sandbox/ipg/v2/vodacomTZN/"
 	return applied([]providers.Provider{
 		{
 			Name: "mpesa-sandbox", Preset: "mpesa",
@@ -156,6 +157,18 @@ func (s *Server) CatalogueProviders() []providers.Provider {
 			Name: "orange-dev", Preset: "orange",
 			TokenURL: u + "/orange/oauth/v3/token",
 			ClientID: orangeClientID, ClientSecret: orangeClientSecret,
+		},
+		{
+			// The session's lifetime is the portal's setting, which the
+			// answer does not state: the demo's is its base lifetime.
+			Name: "vodacom-tz", Preset: "vodacom", Market: "vodacomTZN",
+			TokenURL: vodacomBase + "getSession/", ClientSecret: vodacomAPIKey, PublicKey: VodacomPublicKey,
+			Lifetime: s.lifetime(1, 1),
+			TryURL:   vodacomBase + "queryTransactionStatus/", TryMethod: "GET",
+		},
+		{
+			Name: "paystack-static", Preset: "static", ClientSecret: staticKey,
+			TryURL: u + "/static/balance", TryMethod: "GET",
 		},
 	})
 }

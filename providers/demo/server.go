@@ -22,6 +22,9 @@
 //	/mpesa/oauth/v1/generate              Safaricom Daraja (GET)
 //	/airtel/auth/oauth2/token             Airtel Money (JSON body)
 //	/orange/oauth/v3/token                Orange Developer
+//	/vodacom/{env}/ipg/v2/{market}/getSession/  Vodacom M-Pesa OpenAPI (RSA)
+//	/vodacom/{env}/ipg/v2/{market}/queryTransactionStatus/  its API call
+//	/static/balance                       a static-key API (Paystack's)
 //	/broken/...                           a gateway that answers 502 in HTML
 package demo
 
@@ -92,6 +95,8 @@ type Server struct {
 	// HMAC secrets of the dialects that sign HS256 JWTs.
 	mobifinanceKey   []byte
 	mobiledigitalKey []byte
+	// vodacom is the demo market's private key (VodacomPublicKey's).
+	vodacom *rsa.PrivateKey
 }
 
 // Start listens on 127.0.0.1 on a free port and serves until Close.
@@ -118,6 +123,7 @@ func Start(o Options) (*Server, error) {
 		sandbox:          newSandboxUsers(),
 		mobifinanceKey:   randomBytes(32),
 		mobiledigitalKey: randomBytes(32),
+		vodacom:          vodacomKey(),
 	}
 	s.srv = &http.Server{
 		Handler:           s.routes(),
@@ -218,6 +224,9 @@ func (s *Server) routes() http.Handler {
 	handle("/mpesa/oauth/v1/generate", s.darajaToken)
 	handle("/airtel/auth/oauth2/token", s.airtelToken)
 	handle("/orange/oauth/v3/token", s.orangeToken)
+	handle("/vodacom/{env}/ipg/v2/{market}/getSession/{$}", s.vodacomSession)
+	handle("/vodacom/{env}/ipg/v2/{market}/queryTransactionStatus/{$}", s.vodacomQuery)
+	handle("/static/balance", s.staticBalance)
 
 	handle("/broken/", s.brokenGateway)
 	return mux

@@ -242,6 +242,19 @@ func (c *Client) grant(ctx context.Context, p providers.Provider, op, refresh st
 		return nil, loginRequired(p)
 	}
 	red := newRedactor(p, refresh)
+	if p.TokenMethod == providers.MethodNone {
+		// A static key: the key is the token, and nothing is sent.
+		err := p.Validate()
+		if err == nil {
+			err = p.MissingKey()
+		}
+		if err != nil {
+			return nil, &Error{Op: op, Provider: p.Name, Err: err, red: red}
+		}
+		now := c.now()
+		return &providers.Token{AccessToken: p.ClientSecret, TokenType: "Bearer", IssuedAt: now, ReceivedAt: now,
+			ExpirySource: providers.ExpiryNever}, nil
+	}
 	rq, err := tokenRequest(p, refresh)
 	if err != nil {
 		return nil, &Error{Op: op, Provider: p.Name, Err: err, red: red}
@@ -264,6 +277,9 @@ func (c *Client) grant(ctx context.Context, p providers.Provider, op, refresh st
 			Hint: "the server answered 2xx with something that is not a token response: check token_url"}
 		e.Method, e.URL = rq.named(red)
 		return nil, e
+	}
+	if err := withSession(p, tok); err != nil {
+		return nil, &Error{Op: op, Provider: p.Name, Err: err, red: red.with(tok.AccessToken.Reveal())}
 	}
 	return tok, nil
 }

@@ -15,6 +15,14 @@ import (
 // first says that CLIENT_SECRET must hold the encoded secret; for a JSON
 // body, that the variables must hold JSON-escaped text.
 func CurlCommand(p providers.Provider) string {
+	if p.TokenMethod == providers.MethodNone {
+		// Its key is the token: the try request, with the key's variable.
+		note := "# " + p.Name + " has no token request: its static key is the token"
+		if p.TryURL == "" {
+			return note + "\n"
+		}
+		return note + "\n" + tryCurl(p, word{{text: "Authorization: Bearer "}, {text: envClientSecret, isVar: true}})
+	}
 	rq := buildTokenRequest(p, "", headerForm(p))
 	var note string
 	if p.Grant == providers.GrantAuthorizationCode {
@@ -31,8 +39,14 @@ func CurlCommand(p providers.Provider) string {
 		note = "# the code exchange of a browser login: CODE from the callback, CODE_VERIFIER the login's PKCE verifier, " +
 			"redirect_uri as the login sent it (tokenscope login does all of it)\n"
 	}
-	if rq.basic != nil && (url.QueryEscape(rq.basic.user) != rq.basic.user || url.QueryEscape(rq.basic.secret) != rq.basic.secret) {
+	if rq.basic != nil && rq.basic.ready == "" && (url.QueryEscape(rq.basic.user) != rq.basic.user || url.QueryEscape(rq.basic.secret) != rq.basic.secret) {
 		note = "# RFC 6749 §2.3.1: the Basic credentials are form-encoded first; set CLIENT_SECRET to the form-encoded secret\n"
+	}
+	if rq.bearerEnv == envEncryptedKey {
+		// A line the shell runs, so that the API key's variable is renamed
+		// as every other secret's is.
+		note += "# the Bearer is the API key encrypted to public_key (RSA PKCS #1 v1.5), base64; public_key.pem holds public_key as PEM\n" +
+			envEncryptedKey + "=$(printf %s \"$" + envAPIKey + "\" | openssl pkeyutl -encrypt -pubin -inkey public_key.pem | base64 -w0)\n"
 	}
 	if rq.contentType == contentJSON && jsonNeedsEscape(rq.body) {
 		note += "# the body is JSON: set each variable to its value as it is written inside a JSON string (escaped)\n"
@@ -55,20 +69,21 @@ func jsonNeedsEscape(f form) bool {
 // real access token in its Authorization header (for the clipboard; without
 // a token, "$ACCESS_TOKEN"). Extra header values stay shell variables.
 func TryCurlCommand(p providers.Provider, tok *providers.Token) string {
-	token := ""
-	if tok != nil {
-		token = tok.AccessToken.Reveal()
+	w := word{{text: "Authorization: Bearer "}, {text: envAccessToken, isVar: true}}
+	if tok != nil && tok.Presented() != "" {
+		w = word{{text: "Authorization: Bearer " + tok.Presented().Reveal()}}
 	}
+	return tryCurl(p, w)
+}
+
+// tryCurl renders p's try request with auth as its Authorization header.
+func tryCurl(p providers.Provider, auth word) string {
 	rq := &request{method: tryMethod(p), url: p.TryURL, accept: "application/json, */*;q=0.8",
 		header: headerForm(p), plain: tryHeaders(p), rawBody: p.TryBody}
 	if p.TryBody != "" {
 		rq.contentType = bodyType(p.TryBody)
 	}
-	w := word{{text: "Authorization: Bearer "}, {text: envAccessToken, isVar: true}}
-	if token != "" {
-		w = word{{text: "Authorization: Bearer " + token}}
-	}
-	return renderCurlWith(rq, p.Insecure, w)
+	return renderCurlWith(rq, p.Insecure, auth)
 }
 
 func renderCurl(rq *request, insecure bool) string { return renderCurlWith(rq, insecure, nil) }
@@ -109,8 +124,14 @@ func renderCurlWith(rq *request, insecure bool, auth word) string {
 	for _, h := range rq.header {
 		args = append(args, lit("-H"), word{{text: h.key + ": "}, {text: h.env, isVar: true}})
 	}
-	if rq.basic != nil {
+	switch {
+	case rq.basic != nil && rq.basic.ready != "":
+		args = append(args, lit("-H"), word{{text: "Authorization: Basic "}, {text: rq.basic.env, isVar: true}})
+	case rq.basic != nil:
 		args = append(args, lit("-u"), word{{text: url.QueryEscape(rq.basic.user) + ":"}, {text: rq.basic.env, isVar: true}})
+	}
+	if auth == nil && rq.bearerEnv != "" {
+		auth = word{{text: "Authorization: Bearer "}, {text: rq.bearerEnv, isVar: true}}
 	}
 	if auth != nil {
 		args = append(args, lit("-H"), auth)

@@ -26,7 +26,7 @@ func TestCurlCommandText(t *testing.T) {
   -H 'Accept: application/json' \
   --data-urlencode client_id=xNnREu1D \
   --data-urlencode "client_secret=$CLIENT_SECRET"`},
-		{momo, `curl -sS https://proxy.momoapi.mtn.co.rw/disbursement/token/ \
+		{momo, `curl -sS https://sandbox.momodeveloper.mtn.com/disbursement/token/ \
   -H 'Accept: application/json' \
   -H "Ocp-Apim-Subscription-Key: $OCP_APIM_SUBSCRIPTION_KEY" \
   -u "api-user:$CLIENT_SECRET" \

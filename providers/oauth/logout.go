@@ -44,7 +44,7 @@ func (c *Client) Logout(ctx context.Context, p providers.Provider, tok *provider
 		if err := providers.CheckUserinfo("logout_url", p.LogoutURL); err != nil {
 			return LogoutResult{Method: providers.LogoutEndpoint}, &Error{Op: opLogout, Provider: p.Name, Err: err, red: red}
 		}
-		rq, err := bearerRequest(p, orDefault(p.LogoutMethod, "GET"), p.LogoutURL, "", tok.AccessToken.Reveal())
+		rq, err := bearerRequest(p, orDefault(p.LogoutMethod, "GET"), p.LogoutURL, "", tok.Presented().Reveal())
 		if err != nil {
 			return LogoutResult{Method: providers.LogoutEndpoint}, &Error{Op: opLogout, Provider: p.Name, Err: err, red: red}
 		}
@@ -103,7 +103,7 @@ func (c *Client) Try(ctx context.Context, p providers.Provider, tok *providers.T
 	if err := providers.CheckURL("try_url", p.TryURL); err != nil {
 		return nil, &Error{Op: opTry, Provider: p.Name, Err: err, red: red}
 	}
-	rq, err := bearerRequest(p, tryMethod(p), p.TryURL, p.TryBody, tok.AccessToken.Reveal())
+	rq, err := bearerRequest(p, tryMethod(p), p.TryURL, p.TryBody, tok.Presented().Reveal())
 	if err != nil {
 		return nil, &Error{Op: opTry, Provider: p.Name, Err: err, red: red}
 	}

@@ -34,7 +34,7 @@ type redactor struct {
 // newRedactor knows p's secrets (client secret, password, header values,
 // the Basic credentials) and the given tokens.
 func newRedactor(p providers.Provider, tokens ...string) *redactor {
-	s := []string{p.ClientSecret.Reveal(), p.Password.Reveal()}
+	s := []string{p.ClientSecret.Reveal(), p.Password.Reveal(), p.BasicAuth.Reveal(), providers.BasicValue(p.BasicAuth.Reveal())}
 	for _, v := range p.Headers {
 		s = append(s, v.Reveal())
 	}
@@ -56,7 +56,7 @@ func tokenRedactor(p providers.Provider, tok *providers.Token) *redactor {
 	if tok == nil {
 		return newRedactor(p)
 	}
-	return newRedactor(p, tok.AccessToken.Reveal(), tok.RefreshToken.Reveal())
+	return newRedactor(p, tok.AccessToken.Reveal(), tok.RefreshToken.Reveal(), tok.Bearer.Reveal())
 }
 
 // Masker returns the function the engine masks its errors and traces of

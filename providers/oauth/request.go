@@ -48,12 +48,31 @@ type basicAuth struct {
 	user   string
 	secret string
 	env    string // the shell variable curl shows for secret
+	// ready is a ready-made credentials part the user pasted (Orange's
+	// portal shows one), sent as it is instead of user and secret.
+	ready string
 }
 
 // header returns the Authorization value: RFC 6749 §2.3.1 has the client
 // id and secret form-encoded before they are joined and base64-encoded.
 func (a basicAuth) header() string {
+	if a.ready != "" {
+		return "Basic " + a.ready
+	}
 	return "Basic " + basicCredentials(a.user, a.secret)
+}
+
+// envBasicAuth is the shell variable curl shows for a ready-made Basic
+// header's credentials.
+const envBasicAuth = "BASIC_AUTH"
+
+// originHeader is p's Origin header, when it sets one, as a header that
+// is not a secret.
+func originHeader(p providers.Provider) form {
+	if p.Origin == "" {
+		return nil
+	}
+	return form{{key: "Origin", value: p.Origin}}
 }
 
 // basicCredentials is the base64 part of a Basic header for an OAuth client.
@@ -69,9 +88,12 @@ type request struct {
 	query  form   // appended to url's query
 	basic  *basicAuth
 	bearer string
-	accept string
-	header form // the provider's extra headers, in name order
-	plain  form // headers that are not secrets (the try headers), in name order
+	// bearerEnv is the shell variable curl shows for a bearer that is a
+	// client secret (client_auth = "bearer").
+	bearerEnv string
+	accept    string
+	header    form // the provider's extra headers, in name order
+	plain     form // headers that are not secrets (the try headers), in name order
 	// body is a form body; rawBody is used instead when set (the try
 	// request). contentType is empty when there is no body at all.
 	body        form
@@ -219,13 +241,27 @@ func headerForm(p providers.Provider) form {
 	return f
 }
 
-// tryHeaders is p's try headers in name order.
+// tryHeaders is p's Origin, unless a try header sets its own, and its try
+// headers in name order.
 func tryHeaders(p providers.Provider) form {
 	var f form
+	if _, own := lookupHeader(p.TryHeaders, "Origin"); !own {
+		f = originHeader(p)
+	}
 	for _, h := range p.TryHeaderNames() {
 		f = append(f, param{key: h, value: p.TryHeaders[h]})
 	}
 	return f
+}
+
+// lookupHeader finds a header in h by its name in any case.
+func lookupHeader(h map[string]string, name string) (string, bool) {
+	for k, v := range h {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 // tokenRequest builds p's token request: a new grant, or with refresh set,
@@ -234,11 +270,20 @@ func tokenRequest(p providers.Provider, refresh string) (*request, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	if err := p.MissingKey(); err != nil {
+		return nil, err
+	}
 	hdr, err := extraHeaders(p)
 	if err != nil {
 		return nil, err
 	}
-	return buildTokenRequest(p, refresh, hdr), nil
+	r := buildTokenRequest(p, refresh, hdr)
+	if r.bearer != "" {
+		if r.bearer, err = encrypt(p, r.bearer); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
 }
 
 // buildTokenRequest is tokenRequest without the checks, for the curl
@@ -296,9 +341,19 @@ func placeCredentials(r *request, p providers.Provider, grant form, grantIn prov
 		r.basic = &basicAuth{user: p.ClientID, secret: p.ClientSecret.Reveal(), env: envClientSecret}
 	case providers.AuthQuery:
 		r.query = append(creds, r.query...)
+	case providers.AuthBearer:
+		r.bearer, r.bearerEnv = p.ClientSecret.Reveal(), envClientSecret
+		if p.SessionEncryption != "" {
+			r.bearerEnv = envEncryptedKey
+		}
 	default:
 		r.body = append(r.body, creds...)
 	}
+	if p.BasicAuth != "" && r.basic != nil {
+		r.basic.ready = providers.BasicValue(p.BasicAuth.Reveal())
+		r.basic.env = envBasicAuth
+	}
+	r.plain = originHeader(p)
 	shapeBody(r, p)
 	r.query = withoutPresent(r.query, r.url)
 }
@@ -363,6 +418,9 @@ func revocationRequest(p providers.Provider, token, hint string) (*request, erro
 	switch p.ClientAuth {
 	case providers.AuthBasic:
 		r.basic = &basicAuth{user: p.ClientID, secret: p.ClientSecret.Reveal(), env: envClientSecret}
+		if p.BasicAuth != "" {
+			r.basic.ready, r.basic.env = providers.BasicValue(p.BasicAuth.Reveal()), envBasicAuth
+		}
 	case providers.AuthQuery:
 		r.query = form{{key: "client_id", value: p.ClientID}}
 		if p.ClientSecret != "" {
@@ -384,7 +442,8 @@ func bearerRequest(p providers.Provider, method, rawURL, body, token string) (*r
 	if err != nil {
 		return nil, err
 	}
-	r := &request{method: strings.ToUpper(method), url: rawURL, bearer: token, accept: "application/json, */*;q=0.8", header: hdr, rawBody: body}
+	r := &request{method: strings.ToUpper(method), url: rawURL, bearer: token, accept: "application/json, */*;q=0.8",
+		header: hdr, plain: originHeader(p), rawBody: body}
 	if body != "" {
 		r.contentType = bodyType(body)
 	}

@@ -233,7 +233,10 @@ type EnsureOptions struct {
 // expiryDetail says, secret-free, how long tok lasts: "expires in 59m 59s".
 func expiryDetail(tok *providers.Token, now time.Time) string {
 	d, ok := tok.Remaining(now)
-	if !ok {
+	switch {
+	case tok.ExpirySource == providers.ExpiryNever:
+		return "static key, does not expire"
+	case !ok:
 		return "expiry unknown"
 	}
 	s := "expires in " + display.Duration(d.Round(time.Second))

@@ -14,8 +14,9 @@ import (
 func addDoc() string {
 	return "Adds a provider: the preset's defaults, with every option given on top. Secrets are\n" +
 		"never options: each comes from an environment variable (--client-secret-env VAR,\n" +
-		"--password-env VAR, --header-env NAME=VAR), from standard input (--secrets-stdin, lines\n" +
-		"client_secret=…, password=…, headers.NAME=…), or from a prompt without echo in a terminal.\n\n" +
+		"--password-env VAR, --basic-auth-env VAR, --header-env NAME=VAR), from standard input\n" +
+		"(--secrets-stdin, lines client_secret=… (api_key=…, static_key=…), password=…, basic_auth=…,\n" +
+		"headers.NAME=…), or from a prompt without echo in a terminal.\n\n" +
 		"Presets: " + strings.Join(providers.PresetNames(), ", ") + "."
 }
 
@@ -29,6 +30,7 @@ type addFlags struct {
 	headerEnv       pairFlag
 	clientSecretEnv string
 	passwordEnv     string
+	basicAuthEnv    string
 	secretsStdin    bool
 	replace         bool
 }
@@ -37,11 +39,16 @@ func (f *addFlags) register(fs *flag.FlagSet) {
 	p := &f.p
 	fs.StringVar(&p.Preset, "preset", "", "the provider's dialect `PRESET`: "+strings.Join(providers.PresetNames(), ", "))
 	fs.StringVar(&p.Product, "product", "", "MoMo's API `PRODUCT`: collection, disbursement or remittance")
-	fs.StringVar(&p.Environment, "environment", "", "the `HOST` of a preset with two (mpesa, airtel): sandbox (default) or production")
+	fs.StringVar(&p.Environment, "environment", "", "the `HOST` of a preset with several: sandbox (default) or production (mpesa, airtel, vodacom), "+
+		"or MoMo's target (mtnuganda, …)")
+	fs.StringVar(&p.Market, "market", "", "Vodacom's `MARKET`: vodacomTZN (default), vodacomDRC, vodacomMOZ, vodafoneGHA or vodacomLES")
+	fs.StringVar(&p.PublicKey, "public-key", "", "the RSA public `KEY` session_encryption encrypts to (base64 DER or PEM; not a secret)")
+	fs.DurationVar(&p.Lifetime, "lifetime", 0, "how long a token lasts when the answer does not say (`DURATION`: Vodacom's session)")
+	fs.StringVar(&p.Origin, "origin", "", "the `ORIGIN` header the token and try requests carry (vodacom: * by default)")
 	fs.StringVar(&p.TokenURL, "token-url", "", "the token endpoint `URL` (default: the preset's)")
 	fs.StringVar(&f.grant, "grant-type", "", "the `GRANT`: client_credentials, password or authorization_code")
 	fs.StringVar(&f.grantIn, "grant-in", "", "the `PLACE` of grant_type: body, query or none")
-	fs.StringVar(&f.clientAuth, "client-auth", "", "the `PLACE` of the client id and secret: basic, body, query, or none for a public client")
+	fs.StringVar(&f.clientAuth, "client-auth", "", "the `PLACE` of the client id and secret: basic, body, query, bearer, or none for a public client")
 	fs.StringVar(&p.AuthorizationURL, "authorization-url", "", "the authorization endpoint `URL` (authorization_code)")
 	fs.StringVar(&p.RedirectURI, "redirect-uri", "", "the redirect `URI` to listen on (default http://127.0.0.1:<free port>/callback)")
 	fs.StringVar(&f.pkce, "pkce", "", "the PKCE `METHOD`: S256 (default) or off")
@@ -59,8 +66,9 @@ func (f *addFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.TryBody, "try-body", "", "the try request's `BODY`")
 	fs.BoolVar(&p.Insecure, "insecure", false, "do not verify TLS certificates (warned about on every use)")
 	fs.DurationVar(&p.Timeout, "timeout", 0, "bound each request by `DURATION` (default 30s)")
-	fs.StringVar(&f.clientSecretEnv, "client-secret-env", "", "read the client secret (MoMo: the API key) from environment variable `VAR`")
+	fs.StringVar(&f.clientSecretEnv, "client-secret-env", "", "read the client secret (MoMo, Vodacom: the API key; static: the key) from environment variable `VAR`")
 	fs.StringVar(&f.passwordEnv, "password-env", "", "read the password from environment variable `VAR`")
+	fs.StringVar(&f.basicAuthEnv, "basic-auth-env", "", "read a ready-made Basic header (Orange's portal shows one) from environment variable `VAR`, instead of the client id and secret")
 	fs.BoolVar(&f.secretsStdin, "secrets-stdin", false, "read secrets from standard input, one KEY=VALUE a line")
 	fs.BoolVar(&f.replace, "replace", false, "replace a provider of the same name")
 }
@@ -195,6 +203,11 @@ func (a *app) secretsFromEnv(p *providers.Provider, f *addFlags) error {
 	}
 	if f.passwordEnv != "" {
 		if p.Password, err = get("password-env", f.passwordEnv); err != nil {
+			return err
+		}
+	}
+	if f.basicAuthEnv != "" {
+		if p.BasicAuth, err = get("basic-auth-env", f.basicAuthEnv); err != nil {
 			return err
 		}
 	}

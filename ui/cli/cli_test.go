@@ -210,8 +210,10 @@ var demoKey = sync.OnceValue(func() *rsa.PrivateKey {
 //
 //	demoserver [LIFETIME]
 //
-// It sets DEMO_URL, writes $WORK/demo.toml (its providers, as export
-// writes them), $WORK/login.toml (its browser-login providers) and sets the environment variables that file refers to, so
+// It sets DEMO_URL (and DEMO_VODACOM_PUBLIC_KEY, the demo market's
+// public key), writes $WORK/demo.toml (its providers, as export
+// writes them), $WORK/login.toml (its browser-login providers) and sets
+// the environment variables that file refers to, so
 // that "exec tokenscope import demo.toml" brings them in. LIFETIME is the
 // base token lifetime (default 1h, so that nothing expires mid-script).
 func cmdDemoServer(ts *testscript.TestScript, neg bool, args []string) {
@@ -228,6 +230,7 @@ func cmdDemoServer(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	ts.Defer(srv.Close)
 	ts.Setenv("DEMO_URL", srv.URL())
+	ts.Setenv("DEMO_VODACOM_PUBLIC_KEY", demo.VodacomPublicKey)
 	ps := srv.Providers()
 	var buf bytes.Buffer
 	ts.Check(config.Write(&buf, ps))

@@ -21,8 +21,12 @@ func curlVars(p providers.Provider, all []providers.Provider) map[string]string 
 			continue
 		}
 		switch h, isHeader := strings.CutPrefix(v.Field, "headers."); {
-		case v.Field == "client_secret":
+		case v.Field == "client_secret", v.Field == "static_key":
 			m["CLIENT_SECRET"] = v.Name
+		case v.Field == "api_key":
+			m["CLIENT_SECRET"], m["API_KEY"] = v.Name, v.Name
+		case v.Field == "basic_auth":
+			m["BASIC_AUTH"] = v.Name
 		case v.Field == "password":
 			m["PASSWORD"] = v.Name
 		case isHeader:

@@ -74,8 +74,7 @@ func childEnv(env []string, tok *providers.Token) []string {
 		}
 		out = append(out, kv)
 	}
-	t := tok.AccessToken.Reveal()
-	return append(out, envToken+"="+t, envAuthorization+"=Bearer "+t)
+	return append(out, envToken+"="+tok.AccessToken.Reveal(), envAuthorization+"=Bearer "+tok.Presented().Reveal())
 }
 
 // runChild runs argv with env on tokenscope's streams and returns its
@@ -145,8 +144,8 @@ func (a *app) cmdEnv(ctx context.Context, cmd command, args []string) error {
 	if err := printableToken(pos[0], tok); err != nil {
 		return err
 	}
-	t := tok.AccessToken.Reveal()
-	return writeAssignments(a.stdout, *shell, [][2]string{{envToken, t}, {envAuthorization, "Bearer " + t}})
+	return writeAssignments(a.stdout, *shell, [][2]string{{envToken, tok.AccessToken.Reveal()},
+		{envAuthorization, "Bearer " + tok.Presented().Reveal()}})
 }
 
 // writeAssignments writes export lines for a POSIX shell, or set -gx

@@ -26,9 +26,13 @@ type secretSlot struct {
 // preset's required ones arrive with empty values).
 func secretSlots(p *providers.Provider) []secretSlot {
 	var slots []secretSlot
-	if p.ClientAuth != providers.AuthNone { // a public client has no secret
+	switch {
+	case p.BasicAuth != "":
+		// A ready-made Basic header (Orange's) stands for id and secret.
+		slots = append(slots, basicSlot(p))
+	case p.ClientAuth != providers.AuthNone: // a public client has no secret
 		slots = append(slots, secretSlot{
-			key: "client_secret",
+			key: p.SecretKey(), // api_key, static_key for the presets that call it so
 			get: func() providers.Secret { return p.ClientSecret },
 			set: func(s providers.Secret) { p.ClientSecret = s },
 		})
@@ -44,6 +48,16 @@ func secretSlots(p *providers.Provider) []secretSlot {
 		slots = append(slots, headerSlot(p, h))
 	}
 	return slots
+}
+
+// basicSlot is the ready-made Basic header a Basic provider may be given
+// instead of its client secret.
+func basicSlot(p *providers.Provider) secretSlot {
+	return secretSlot{
+		key: "basic_auth",
+		get: func() providers.Secret { return p.BasicAuth },
+		set: func(s providers.Secret) { p.BasicAuth = s },
+	}
 }
 
 func headerSlot(p *providers.Provider, name string) secretSlot {
@@ -83,7 +97,7 @@ func readSecretLines(r io.Reader, p *providers.Provider) error {
 		}
 		if !ok {
 			return withHint(fmt.Errorf("--secrets-stdin: line %d: unknown key %s", n, quote(key)),
-				"the keys are client_secret, password and headers.NAME")
+				"the keys are "+p.SecretKey()+", password, basic_auth and headers.NAME")
 		}
 		if first, dup := seen[slot.key]; dup {
 			return fmt.Errorf("--secrets-stdin: line %d: %s was already given on line %d", n, slot.key, first)
@@ -110,8 +124,11 @@ func slotFor(p *providers.Provider, key string) (secretSlot, bool) {
 		}
 		return headerSlot(p, h), true
 	}
+	if key == "basic_auth" && p.ClientAuth == providers.AuthBasic {
+		return basicSlot(p), true
+	}
 	for _, s := range secretSlots(p) {
-		if s.key == key {
+		if s.key == key || key == "client_secret" && s.get != nil && s.key == p.SecretKey() {
 			return s, true
 		}
 	}
@@ -146,7 +163,7 @@ func (a *app) askMissingSecrets(ctx context.Context, p *providers.Provider, mayA
 func secretHint(key string) string {
 	var env string
 	switch {
-	case key == "client_secret":
+	case key == "client_secret", key == "api_key", key == "static_key":
 		env = "--client-secret-env VAR"
 	case key == "password":
 		env = "--password-env VAR"

@@ -175,7 +175,8 @@ func (a *app) cmdHeader(ctx context.Context, cmd command, args []string) error {
 	if err := printableToken(pos[0], tok); err != nil {
 		return err
 	}
-	lines := []string{"Authorization: Bearer " + tok.AccessToken.Reveal()}
+	// Vodacom presents the session encrypted, derived from the token.
+	lines := []string{"Authorization: Bearer " + tok.Presented().Reveal()}
 	if *all {
 		extra, err := extraHeaderLines(p)
 		if err != nil {
@@ -214,6 +215,9 @@ func extraHeaderLines(p providers.Provider) ([]string, error) {
 				"fix it in the providers file and import it again")
 		}
 		lines = append(lines, h+": "+v)
+	}
+	if p.Origin != "" && display.Safe(p.Origin) {
+		lines = append(lines, "Origin: "+p.Origin) // Vodacom's API calls want it too
 	}
 	return lines, nil
 }

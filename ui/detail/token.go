@@ -73,12 +73,25 @@ func (r *renderer) token(t *providers.Token) {
 	if !t.IssuedAt.IsZero() {
 		r.fact("Issued", &r.s.Value, stamp(now, t.IssuedAt))
 	}
+	if t.Derived() {
+		// Vodacom: requests present the session encrypted, not the session.
+		r.fact("Header", &r.s.Muted, "copied as Bearer of the session encrypted to the public key "+
+			"(RSA PKCS #1 v1.5, "+strconv.Itoa(len(t.Bearer))+" chars): the header API calls need, derived, "+
+			"not the session above")
+	}
 	span := lifetime.Span{Issued: t.IssuedAt, Expires: t.ExpiresAt}
-	if !span.Known() {
+	switch {
+	case t.ExpirySource == providers.ExpiryNever:
+		r.fact("Expires", &r.s.Muted, "never (a static key lasts until it is rotated)")
+	case !span.Known():
 		r.fact("Expires", &r.s.Muted, "unknown (the server sent no expires_in and no exp)")
-	} else {
+	default:
 		src := ""
-		if t.ExpirySource != "" {
+		switch t.ExpirySource {
+		case "":
+		case providers.ExpiryFromLifetime:
+			src = r.s.Muted.Render(" · from your lifetime") // the server states none
+		default:
 			src = r.s.Muted.Render(" · from " + string(t.ExpirySource))
 		}
 		r.factLine("Expires", r.s.Value.Render(stamp(now, t.ExpiresAt))+src)

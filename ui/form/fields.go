@@ -117,13 +117,20 @@ func newFields(st Styles, headers []string) []field {
 	fs := []field{
 		choice("preset", "Preset", providers.PresetNames()...),
 		choice("product", "Product", ""), // choices follow the preset
+		choice("environment", "Environment", ""),
+		choice("market", "Market", ""),
 		text("name", "Name", "a short name, no spaces"),
 		text("token_url", "Token URL", "https://…/token"),
 		choice("grant_type", "Grant", string(providers.GrantClientCredentials), string(providers.GrantPassword)),
 		choice("grant_in", "Grant in", string(providers.GrantInBody), string(providers.GrantInQuery), string(providers.GrantInNone)),
-		choice("client_auth", "Client auth", string(providers.AuthBasic), string(providers.AuthBody), string(providers.AuthQuery)),
+		choice("client_auth", "Client auth", string(providers.AuthBasic), string(providers.AuthBody), string(providers.AuthQuery),
+			string(providers.AuthBearer)),
 		text("client_id", "Client ID", ""),
 		secret("client_secret", "Client secret"),
+		secret("basic_auth", "Basic header"),
+		text("public_key", "Public key", "PEM or the portal's base64 DER"),
+		text("lifetime", "Lifetime", "the session's, as the portal sets it: 1h"),
+		text("origin", "Origin", "*"),
 		text("username", "Username", ""),
 		secret("password", "Password"),
 	}
@@ -152,6 +159,9 @@ func newFields(st Styles, headers []string) []field {
 		in.Prompt = ""
 		in.Placeholder = fs[i].placeholder
 		in.CharLimit = 2048
+		if fs[i].key == "public_key" {
+			in.CharLimit = providers.MaxPublicKey
+		}
 		in.TextStyle = st.Text
 		in.PlaceholderStyle = st.Placeholder
 		in.Cursor.Style = st.Cursor
@@ -178,9 +188,36 @@ func requiredHeaders(presets map[string]providers.Preset) map[string][]string {
 	return out
 }
 
+// momoTargets are MoMo's production environments offered by the form,
+// beside the sandbox (any other mtn… name works from a file).
+var momoTargets = []string{"mtnuganda", "mtnghana", "mtncameroon", "mtnivorycoast", "mtnzambia", "mtnbenin",
+	"mtncongo", "mtnswaziland", "mtnguineaconakry", "mtnsouthafrica", "mtnliberia", "mtnrwanda"}
+
+// environmentChoices are the environments the form offers for ps: its
+// names, a family (MoMo's mtn…) as its common members.
+func environmentChoices(ps providers.Preset) []string {
+	var out []string
+	for _, e := range ps.Environments {
+		if strings.HasSuffix(e.Name, "*") {
+			out = append(out, momoTargets...)
+			continue
+		}
+		out = append(out, e.Name)
+	}
+	return out
+}
+
 // presetLabel renames a row for a preset whose documentation uses other
 // words for it.
 func presetLabel(preset, key, label string) string {
+	if key == "client_secret" {
+		switch preset {
+		case "vodacom":
+			return "API key"
+		case "static":
+			return "Static key"
+		}
+	}
 	if preset == "momo" {
 		switch key {
 		case "client_id":
@@ -205,6 +242,11 @@ func values(p providers.Provider) map[string]string {
 		"params": formatParams(p.Params), "jwks_url": p.JWKSURL, "revocation_url": p.RevocationURL,
 		"logout_url": p.LogoutURL, "logout_method": strings.ToUpper(p.LogoutMethod),
 		"try_url": p.TryURL, "try_method": strings.ToUpper(p.TryMethod), "try_body": p.TryBody, "insecure": "no",
+		"environment": p.Environment, "market": p.Market, "basic_auth": p.BasicAuth.Reveal(),
+		"public_key": p.PublicKey, "origin": p.Origin,
+	}
+	if p.Lifetime != 0 {
+		v["lifetime"] = p.Lifetime.String()
 	}
 	if p.GrantIn == "" {
 		v["grant_in"] = string(providers.GrantInBody)
@@ -249,6 +291,15 @@ func parseParams(s string) (map[string]string, error) {
 		out[k] = v
 	}
 	return out, nil
+}
+
+// parseLifetime reads the lifetime row: empty, or a positive duration.
+func parseLifetime(s string) (time.Duration, error) {
+	d, err := parseTimeout(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration such as 1h or 15m", strings.TrimSpace(s))
+	}
+	return d, nil
 }
 
 func parseTimeout(s string) (time.Duration, error) {

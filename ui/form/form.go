@@ -109,7 +109,8 @@ func New(o Options) Model {
 		start.Preset = "oauth2"
 	}
 	m.setProducts(start.Preset)
-	m.defaults = presetDefaults(start.Preset, start.Product)
+	m.defaults = presetDefaults(providers.Provider{Preset: start.Preset, Product: start.Product,
+		Environment: start.Environment, Market: start.Market})
 	filled, err := providers.ApplyPreset(start)
 	if err != nil {
 		filled = start // an unknown preset or product: show what is stored
@@ -143,26 +144,38 @@ func (m Model) Changed() bool { return !slices.Equal(m.snapshot(), m.initial) }
 // Asking reports whether the form asks to discard the changes.
 func (m Model) Asking() bool { return m.asking }
 
-// presetDefaults is what a preset (and product) fills in, as rows.
-func presetDefaults(preset, product string) map[string]string {
-	p, err := providers.ApplyPreset(providers.Provider{Preset: preset, Product: product})
+// presetDefaults is what a preset fills in for the product, environment
+// and market of choice, as rows.
+func presetDefaults(choice providers.Provider) map[string]string {
+	p, err := providers.ApplyPreset(choice)
 	if err != nil {
 		return map[string]string{}
 	}
 	return values(p)
 }
 
-// setProducts offers the preset's products, keeping the chosen one when
-// the new preset has it too.
+// choices is the preset, product, environment and market the rows hold.
+func (m *Model) choices() providers.Provider {
+	return providers.Provider{Preset: m.value("preset"), Product: m.value("product"),
+		Environment: m.value("environment"), Market: m.value("market")}
+}
+
+// setProducts offers the preset's products, environments and markets,
+// keeping the chosen ones when the new preset has them too.
 func (m *Model) setProducts(preset string) {
-	f := &m.fields[m.index("product")]
-	cur := f.value()
 	ps := m.presets[preset]
-	f.choices = append([]string{""}, ps.Products...)
-	if len(ps.Products) > 0 {
-		f.choices = slices.Clone(ps.Products)
+	offer := func(key string, list []string) {
+		f := &m.fields[m.index(key)]
+		cur := f.value()
+		f.choices = []string{""}
+		if len(list) > 0 {
+			f.choices = slices.Clone(list)
+		}
+		f.choice = max(0, slices.Index(f.choices, cur))
 	}
-	f.choice = max(0, slices.Index(f.choices, cur))
+	offer("product", ps.Products)
+	offer("environment", environmentChoices(ps))
+	offer("market", ps.Markets)
 }
 
 func (m *Model) index(key string) int {
@@ -184,9 +197,25 @@ func (m *Model) value(key string) string {
 // visible reports whether a row applies to the current values.
 func (m *Model) visible(i int) bool {
 	k := m.fields[i].key
+	ps := m.presets[m.value("preset")]
+	static := ps.Defaults.TokenMethod == providers.MethodNone
 	switch {
 	case k == "product":
-		return len(m.presets[m.value("preset")].Products) > 0
+		return len(ps.Products) > 0
+	case k == "environment":
+		return len(ps.Environments) > 0
+	case k == "market":
+		return len(ps.Markets) > 0
+	case static && staticHides[k]:
+		return false // a static key has no token endpoint
+	case k == "client_id":
+		return m.value("client_auth") != string(providers.AuthBearer)
+	case k == "basic_auth":
+		return ps.BasicHeader || m.value(k) != ""
+	case k == "public_key" || k == "lifetime":
+		return ps.Defaults.SessionEncryption != "" || m.value(k) != ""
+	case k == "origin":
+		return ps.Defaults.Origin != "" || m.value(k) != ""
 	case k == "username" || k == "password":
 		return m.value("grant_type") == string(providers.GrantPassword)
 	case k == "logout_method":
@@ -200,6 +229,12 @@ func (m *Model) visible(i int) bool {
 	}
 	return true
 }
+
+// staticHides are the rows a static-key provider has no use for: they
+// say how a token is asked for.
+var staticHides = map[string]bool{"token_url": true, "grant_type": true, "grant_in": true, "client_auth": true,
+	"client_id": true, "scope": true, "params": true, "jwks_url": true, "revocation_url": true, "logout_url": true,
+	"logout_method": true, "timeout": true}
 
 // SetSize gives the form its room; it scrolls when the rows do not fit.
 func (m *Model) SetSize(width, height int) {
@@ -323,7 +358,7 @@ func (m *Model) cycle(step int) {
 	case "preset":
 		m.setProducts(f.value())
 		m.refill()
-	case "product":
+	case "product", "environment", "market":
 		m.refill()
 	}
 	m.scroll()
@@ -332,10 +367,11 @@ func (m *Model) cycle(step int) {
 // refill moves every row the user left at the old preset's default to the
 // new preset's default; rows the user changed keep their value.
 func (m *Model) refill() {
-	next := presetDefaults(m.value("preset"), m.value("product"))
+	next := presetDefaults(m.choices())
 	for i := range m.fields {
 		f := &m.fields[i]
-		if f.key == "preset" || f.key == "product" {
+		switch f.key {
+		case "preset", "product", "environment", "market":
 			continue
 		}
 		if f.value() == m.defaults[f.key] {

@@ -174,7 +174,7 @@ func TestMomoRows(t *testing.T) {
 		}
 	}
 	m = choose(t, m, "product", "disbursement")
-	if got := line(t, m, "Token URL"); !strings.HasSuffix(got, "https://proxy.momoapi.mtn.co.rw/disbursement/token/") {
+	if got := line(t, m, "Token URL"); !strings.HasSuffix(got, "https://sandbox.momodeveloper.mtn.com/disbursement/token/") {
 		t.Fatalf("the token URL does not follow the product: %q", got)
 	}
 	m = choose(t, m, "preset", "oauth2")
@@ -297,9 +297,10 @@ func TestMomoNeedsTheSubscriptionKey(t *testing.T) {
 		t.Fatalf("not submitted: %#v", msg)
 	}
 	want := providers.Provider{
-		Name: "momo-sandbox", Preset: "momo", Product: "remittance",
-		TokenURL: "https://proxy.momoapi.mtn.co.rw/remittance/token/",
-		Grant:    providers.GrantClientCredentials, GrantIn: providers.GrantInNone, ClientAuth: providers.AuthBasic,
+		Name: "momo-sandbox", Preset: "momo", Product: "remittance", Environment: "sandbox",
+		TokenURL:   "https://sandbox.momodeveloper.mtn.com/remittance/token/",
+		TryHeaders: map[string]string{"X-Target-Environment": "sandbox"},
+		Grant:      providers.GrantClientCredentials, GrantIn: providers.GrantInNone, ClientAuth: providers.AuthBasic,
 		ClientID: "0f3b-user", ClientSecret: "api-key",
 		Headers: map[string]providers.Secret{"Ocp-Apim-Subscription-Key": "sub-key"},
 	}

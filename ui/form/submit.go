@@ -120,12 +120,15 @@ func (m *Model) build(over map[string]string) (providers.Provider, []*providers.
 		return strings.TrimSpace(raw(key))
 	}
 	p.Preset, p.Product, p.Name = get("preset"), get("product"), get("name")
+	p.Environment, p.Market = get("environment"), get("market")
 	p.TokenURL = get("token_url")
 	p.Grant = providers.Grant(get("grant_type"))
 	p.GrantIn = providers.GrantIn(get("grant_in"))
 	p.ClientAuth = providers.ClientAuth(get("client_auth"))
 	p.ClientID = get("client_id")
 	p.ClientSecret = providers.Secret(raw("client_secret"))
+	p.BasicAuth = providers.Secret(raw("basic_auth"))
+	p.PublicKey, p.Origin = get("public_key"), get("origin")
 	p.Username = get("username")
 	p.Password = providers.Secret(raw("password"))
 	p.Scope = get("scope")
@@ -148,6 +151,9 @@ func (m *Model) build(over map[string]string) (providers.Provider, []*providers.
 	}
 	if p.Timeout, err = parseTimeout(get("timeout")); err != nil {
 		refuse("timeout", err.Error())
+	}
+	if p.Lifetime, err = parseLifetime(get("lifetime")); err != nil {
+		refuse("lifetime", err.Error())
 	}
 	// Headers: the ones the preset needs come from their rows, every other
 	// from the headers row.
@@ -179,7 +185,11 @@ func (m *Model) build(over map[string]string) (providers.Provider, []*providers.
 	filled, err := providers.ApplyPreset(p)
 	if err != nil {
 		field := "preset"
-		if strings.Contains(err.Error(), "product") {
+		var fe *providers.FieldError
+		switch {
+		case errors.As(err, &fe):
+			field = fe.Field
+		case strings.Contains(err.Error(), "product"):
 			field = "product"
 		}
 		return p, append(errs, &providers.FieldError{Field: field, Msg: err.Error()}), nil

@@ -315,7 +315,22 @@ func (m Model) hint(f *field) string {
 			return "sent in the form body"
 		case providers.AuthQuery:
 			return "sent in the query string, where server logs may keep it"
+		case providers.AuthBearer:
+			if m.value("public_key") != "" || m.presets[m.value("preset")].Defaults.SessionEncryption != "" {
+				return "sent as the Bearer, encrypted to the public key (RSA PKCS #1 v1.5)"
+			}
+			return "sent as the Bearer"
 		}
+	case f.key == "basic_auth":
+		return "the portal's ready-made \"Basic …\" header, instead of client id and secret"
+	case f.key == "public_key":
+		return "the market's RSA public key from the portal: not a secret"
+	case f.key == "lifetime":
+		return "the answer states none: the countdown uses this, shown as your setting"
+	case f.key == "origin":
+		return "sent as the Origin header with the token and try requests"
+	case f.key == "market" || f.key == "environment":
+		return "picks the token URL"
 	case f.key == "grant_in":
 		return "where grant_type travels: the form body, the query string, or nowhere (MoMo)"
 	case strings.HasPrefix(f.key, headerPrefix):
