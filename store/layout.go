@@ -5,7 +5,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // The layout on disk (schema version 2). vault.age is the index: the
@@ -130,10 +133,42 @@ type indexRef struct {
 	File string `json:"file"`
 }
 
-// group is the plaintext of a provider file.
+// group is the plaintext of a provider file: its providers with their
+// tokens and histories.
 type group struct {
-	Version   int     `json:"version"`
-	Providers []Entry `json:"providers"`
+	Version   int
+	Providers []Entry
+}
+
+// groupJSON is how a provider file writes a group: each provider with its
+// token, then every history, by provider name, after all of them. A read
+// that needs no history (the explorer's list, a token looked up) stops
+// before the histories, which are most of the file: encoding/json's cost
+// is the bytes it scans, and a history is fifty small objects.
+type groupJSON struct {
+	Version   int                          `json:"version"`
+	Providers []groupEntry                 `json:"providers"`
+	History   map[string][]providers.Event `json:"history,omitempty"`
+}
+
+// groupEntry is a provider of a provider file, without its history.
+type groupEntry struct {
+	Provider providers.Provider `json:"provider"`
+	Token    *providers.Token   `json:"token,omitempty"`
+}
+
+func (g group) MarshalJSON() ([]byte, error) {
+	j := groupJSON{Version: g.Version, Providers: make([]groupEntry, len(g.Providers))}
+	for i, e := range g.Providers {
+		j.Providers[i] = groupEntry{Provider: e.Provider, Token: e.Token}
+		if len(e.History) > 0 {
+			if j.History == nil {
+				j.History = make(map[string][]providers.Event, len(g.Providers))
+			}
+			j.History[e.Provider.Name] = e.History
+		}
+	}
+	return encodeJSON(j) // unescaped, as every file
 }
 
 func isGroupName(name string) bool {
@@ -194,26 +229,101 @@ func decodeIndex(text string) (idx *index, legacy *Payload, err error) {
 	return idx, nil, nil
 }
 
-// decodeGroup parses a provider file's plaintext.
+// decodeGroup parses a provider file's plaintext, strictly, histories and
+// all: what a save reads before it rewrites the file.
 func decodeGroup(text string) ([]Entry, error) {
-	var g group
-	if err := decodeStrict(text, &g); err != nil {
+	var j groupJSON
+	if err := decodeStrict(text, &j); err != nil {
 		if v := probeVersion(text); v > SchemaVersion {
 			return nil, newerSchema(v)
 		}
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
-	if g.Version > SchemaVersion {
-		return nil, newerSchema(g.Version)
+	es, err := j.entries()
+	if err != nil {
+		return nil, err
 	}
-	if g.Version != SchemaVersion {
-		return nil, fmt.Errorf("%w: missing or invalid schema version %d", ErrCorrupt, g.Version)
+	for name, h := range j.History {
+		i := slices.IndexFunc(es, func(e Entry) bool { return e.Provider.Name == name })
+		if i < 0 {
+			return nil, fmt.Errorf("%w: a history for %q, which the file does not hold", ErrCorrupt, name)
+		}
+		es[i].History = h
 	}
-	p := Payload{Providers: g.Providers}
+	return es, nil
+}
+
+// decodeGroupHead parses a provider file's plaintext up to the histories:
+// the version and the providers with their tokens, strictly, every entry
+// without its history. What follows is not read, so a damaged history is
+// found by decodeGroup only, which every save reads with: nothing
+// decodeGroupHead read is written back. A file it cannot take apart (the
+// keys in another order, or anything wrong) it leaves to decodeGroup.
+func decodeGroupHead(text string) ([]Entry, error) {
+	var j groupJSON
+	if !decodeHead(text, &j) {
+		return decodeGroup(text)
+	}
+	return j.entries()
+}
+
+// decodeHead decodes the keys of the object text holds into j, strictly,
+// until the key "history" after "providers". It reports whether it got
+// there without finding anything wrong.
+func decodeHead(text string, j *groupJSON) bool {
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.DisallowUnknownFields()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		key, _ := t.(string)
+		if err != nil || seen[key] {
+			return false
+		}
+		seen[key] = true
+		var into any
+		switch key {
+		case "version":
+			into = &j.Version
+		case "providers":
+			into = &j.Providers
+		case "history":
+			if !seen["providers"] {
+				return false
+			}
+			_, dup := duplicateKey(text[:dec.InputOffset()])
+			return !dup
+		default:
+			return false
+		}
+		if err := dec.Decode(into); err != nil {
+			return false
+		}
+	}
+	return false // no history: decodeGroup checks the end
+}
+
+// entries checks j's version and providers and returns them as entries,
+// without history.
+func (j *groupJSON) entries() ([]Entry, error) {
+	if j.Version > SchemaVersion {
+		return nil, newerSchema(j.Version)
+	}
+	if j.Version != SchemaVersion {
+		return nil, fmt.Errorf("%w: missing or invalid schema version %d", ErrCorrupt, j.Version)
+	}
+	es := make([]Entry, len(j.Providers))
+	for i, e := range j.Providers {
+		es[i] = Entry{Provider: e.Provider, Token: e.Token}
+	}
+	p := Payload{Providers: es}
 	if err := p.check(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
-	return g.Providers, nil
+	return es, nil
 }
 
 // files lists the provider files idx names, in order of first mention.

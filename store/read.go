@@ -87,13 +87,15 @@ func (v *Vault) serveLegacy(path string, data []byte, legacy *Payload, cause err
 
 // readGroups reads the named provider files of idx, decrypting those that
 // changed since this Vault last saw them, several at once. Each must hold
-// exactly the providers idx says it does. The caller holds v.mu and must
-// not change the result.
-func (v *Vault) readGroups(idx *index, files []string, locked bool) (map[string][]Entry, error) {
+// exactly the providers idx says it does. With histories the entries hold
+// them; without, they may not (decodeGroupHead). The caller holds v.mu
+// and must not change the result.
+func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (map[string][]Entry, error) {
 	out := make(map[string][]Entry, len(files))
 	type job struct {
 		file    string
 		data    []byte
+		text    string // the plaintext, when known
 		entries []Entry
 		err     error
 	}
@@ -113,20 +115,34 @@ func (v *Vault) readGroups(idx *index, files []string, locked bool) (map[string]
 		if err != nil {
 			return nil, err
 		}
-		if c, ok := v.cache[f]; ok && c.entries != nil && bytes.Equal(c.raw, data) {
+		c, ok := v.cache[f]
+		if ok && c.entries != nil && bytes.Equal(c.raw, data) && (c.text == "" || !histories) {
 			out[f] = c.entries
 			continue
 		}
-		jobs = append(jobs, &job{file: f, data: data})
+		jobs = append(jobs, &job{file: f, data: data, text: c.text})
+		if !bytes.Equal(c.raw, data) {
+			jobs[len(jobs)-1].text = ""
+		}
 	}
 	decode := func(j *job) {
 		path := filepath.Join(v.dir, j.file)
-		text, err := unseal(path, j.data, v.id)
-		if err != nil {
-			j.err = err
-			return
+		if j.text == "" {
+			text, err := unseal(path, j.data, v.id)
+			if err != nil {
+				j.err = err
+				return
+			}
+			j.text = text
 		}
-		if j.entries, err = decodeGroup(text); err != nil {
+		var err error
+		if histories {
+			j.entries, err = decodeGroup(j.text)
+			j.text = ""
+		} else {
+			j.entries, err = decodeGroupHead(j.text)
+		}
+		if err != nil {
 			j.err = fmt.Errorf("%s: %w", path, err)
 			return
 		}
@@ -159,7 +175,7 @@ func (v *Vault) readGroups(idx *index, files []string, locked bool) (map[string]
 			}
 			return nil, j.err
 		}
-		v.cache[j.file] = cached{raw: j.data, entries: j.entries}
+		v.cache[j.file] = cached{raw: j.data, entries: j.entries, text: j.text}
 		out[j.file] = j.entries
 	}
 	return out, nil
@@ -175,12 +191,12 @@ func (v *Vault) indexChanged() bool {
 // snapshot reads the index and the files pick chooses, without the lock.
 // When a commit moves files meanwhile it starts again; after a few tries
 // it reads holding the lock, which no commit can cross.
-func (v *Vault) snapshot(pick func(*index) []string) (idx *index, loaded map[string][]Entry, err error) {
+func (v *Vault) snapshot(pick func(*index) []string, histories bool) (idx *index, loaded map[string][]Entry, err error) {
 	for range 4 {
 		if idx, err = v.readIndex(false); err != nil {
 			return nil, nil, err
 		}
-		loaded, err = v.readGroups(idx, pick(idx), false)
+		loaded, err = v.readGroups(idx, pick(idx), false, histories)
 		if !errors.Is(err, errMoved) {
 			return idx, loaded, err
 		}
@@ -189,7 +205,7 @@ func (v *Vault) snapshot(pick func(*index) []string) (idx *index, loaded map[str
 		if idx, err = v.readIndex(true); err != nil {
 			return err
 		}
-		loaded, err = v.readGroups(idx, pick(idx), true)
+		loaded, err = v.readGroups(idx, pick(idx), true, histories)
 		return err
 	})
 	return idx, loaded, err

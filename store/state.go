@@ -24,7 +24,7 @@ const minRedact = 4
 func (v *Vault) Lookup(name string) (providers.Provider, *providers.Token, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	idx, loaded, err := v.snapshot(func(idx *index) []string { return fileOf(idx, name) })
+	idx, loaded, err := v.snapshot(func(idx *index) []string { return fileOf(idx, name) }, false)
 	if err != nil {
 		return providers.Provider{}, nil, err
 	}

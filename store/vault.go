@@ -32,6 +32,8 @@ import (
 	"time"
 
 	"filippo.io/age"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // Vault is an unlocked vault directory. Its methods are safe for concurrent
@@ -73,6 +75,10 @@ type cached struct {
 	raw     []byte
 	idx     *index
 	entries []Entry
+	// text is the plaintext of a provider file whose entries were read
+	// without their histories (decodeGroupHead), for the read that needs
+	// them; "" once they are read.
+	text string
 }
 
 // DefaultDir is $TOKENSCOPE_HOME, or else tokenscope/ under the user's
@@ -274,11 +280,43 @@ func (v *Vault) Dir() string { return v.dir }
 func (v *Vault) Load() (*Payload, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	idx, loaded, err := v.snapshot(func(idx *index) []string { return idx.files() })
+	idx, loaded, err := v.snapshot(func(idx *index) []string { return idx.files() }, true)
 	if err != nil {
 		return nil, err
 	}
 	return payloadOf(idx, loaded), nil
+}
+
+// LoadProviders is Load without the histories: every entry's History is
+// nil. It reads the part of each file before the histories, most of
+// whose bytes they are, so the explorer lists the providers sooner;
+// Histories reads the rest.
+func (v *Vault) LoadProviders() (*Payload, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	idx, loaded, err := v.snapshot(func(idx *index) []string { return idx.files() }, false)
+	if err != nil {
+		return nil, err
+	}
+	p := payloadOf(idx, loaded)
+	for i := range p.Providers {
+		p.Providers[i].History = nil
+	}
+	return p, nil
+}
+
+// Histories returns every provider's history, by name, as the store holds
+// it now, read as strictly as Load reads it.
+func (v *Vault) Histories() (map[string][]providers.Event, error) {
+	p, err := v.Load()
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]providers.Event, len(p.Providers))
+	for _, e := range p.Providers {
+		out[e.Provider.Name] = e.History
+	}
+	return out, nil
 }
 
 // Update applies fn to the current payload and saves the result: it takes
@@ -318,7 +356,7 @@ func (v *Vault) change(pick func(*index) []string, fn func(*Payload) error) erro
 		} else {
 			files = idx.files() // a pass over every provider: only when all are read
 		}
-		loaded, err := v.readGroups(idx, files, true)
+		loaded, err := v.readGroups(idx, files, true, true)
 		if err != nil {
 			return err
 		}
