@@ -74,6 +74,18 @@ func TestDecodeGroupHead(t *testing.T) {
 	if _, err := decodeGroup(strings.Replace(moved, `"a":[`, `"b":[`, 1)); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("a history of a provider the file does not hold: %v", err)
 	}
+
+	// The first files of this layout held each history in its provider.
+	first := `{"version":2,"providers":[{"provider":{"name":"a"},"history":[{"at":"2025-06-01T12:00:00Z","kind":"failed"}]}]}`
+	for _, decode := range []func(string) ([]Entry, error){decodeGroup, decodeGroupHead} {
+		if got, err := decode(first); err != nil || len(got) != 1 || len(got[0].History) != 1 {
+			t.Fatalf("a history in its provider: %+v, %v", got, err)
+		}
+	}
+	both := strings.Replace(first, `]}]}`, `]}],"history":{"a":[]}}`, 1)
+	if _, err := decodeGroup(both); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("two histories for one provider: %v", err)
+	}
 }
 
 // LoadProviders is Load without the histories; Histories the rest, and a

@@ -155,6 +155,9 @@ type groupJSON struct {
 type groupEntry struct {
 	Provider providers.Provider `json:"provider"`
 	Token    *providers.Token   `json:"token,omitempty"`
+	// History is where the first files of this layout held it: read,
+	// never written.
+	History []providers.Event `json:"history,omitempty"`
 }
 
 func (g group) MarshalJSON() ([]byte, error) {
@@ -245,8 +248,11 @@ func decodeGroup(text string) ([]Entry, error) {
 	}
 	for name, h := range j.History {
 		i := slices.IndexFunc(es, func(e Entry) bool { return e.Provider.Name == name })
-		if i < 0 {
+		switch {
+		case i < 0:
 			return nil, fmt.Errorf("%w: a history for %q, which the file does not hold", ErrCorrupt, name)
+		case es[i].History != nil:
+			return nil, fmt.Errorf("%w: two histories for %q", ErrCorrupt, name)
 		}
 		es[i].History = h
 	}
@@ -307,7 +313,7 @@ func decodeHead(text string, j *groupJSON) bool {
 }
 
 // entries checks j's version and providers and returns them as entries,
-// without history.
+// with only the histories held the first way.
 func (j *groupJSON) entries() ([]Entry, error) {
 	if j.Version > SchemaVersion {
 		return nil, newerSchema(j.Version)
@@ -317,7 +323,7 @@ func (j *groupJSON) entries() ([]Entry, error) {
 	}
 	es := make([]Entry, len(j.Providers))
 	for i, e := range j.Providers {
-		es[i] = Entry{Provider: e.Provider, Token: e.Token}
+		es[i] = Entry{Provider: e.Provider, Token: e.Token, History: e.History}
 	}
 	p := Payload{Providers: es}
 	if err := p.check(); err != nil {

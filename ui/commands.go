@@ -127,11 +127,20 @@ func verifyCmd(c *oauth.Client, p providers.Provider, token providers.Secret, se
 	}
 }
 
-// loadCmd reads the vault's payload.
+// loadCmd reads the vault's payload without the histories, so the list
+// is drawn before they are read (historiesCmd).
 func loadCmd(v *store.Vault) tea.Cmd {
 	return func() tea.Msg {
-		p, err := v.Load()
-		return loadedMsg{payload: p, err: err}
+		p, err := v.LoadProviders()
+		return loadedMsg{payload: p, err: err, historiesDue: true}
+	}
+}
+
+// historiesCmd reads every provider's history.
+func historiesCmd(v *store.Vault) tea.Cmd {
+	return func() tea.Msg {
+		h, err := v.Histories()
+		return historiesMsg{histories: h, err: err}
 	}
 }
 
@@ -192,10 +201,18 @@ type (
 	// so a stale tick chain dies out.
 	tickMsg struct{ tag int }
 
-	// loadedMsg is the vault's payload, read at start.
+	// loadedMsg is the vault's payload, read at start; historiesDue says
+	// it was read without the histories.
 	loadedMsg struct {
-		payload *store.Payload
-		err     error
+		payload      *store.Payload
+		historiesDue bool
+		err          error
+	}
+
+	// historiesMsg is every provider's history, read after the payload.
+	historiesMsg struct {
+		histories map[string][]providers.Event
+		err       error
 	}
 
 	// tokenMsg ends a fetch, refresh or logout.
