@@ -94,7 +94,7 @@ func notDurable(dir, name string, err error) error {
 
 // writeGroup replaces the provider file name with entries.
 func (v *Vault) writeGroup(name string, entries []Entry) error {
-	plain, err := encodeJSON(group{Version: SchemaVersion, Providers: entries})
+	plain, err := encodeGroup(entries)
 	if err != nil {
 		return fmt.Errorf("save: %w", err)
 	}

@@ -13,7 +13,7 @@ import (
 // left to the read that needs it.
 func TestDecodeGroupHead(t *testing.T) {
 	es := oddPayload().Providers
-	b, err := encodeJSON(group{Version: SchemaVersion, Providers: es})
+	b, err := encodeGroup(es)
 	if err != nil {
 		t.Fatal(err)
 	}

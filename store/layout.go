@@ -133,14 +133,7 @@ type indexRef struct {
 	File string `json:"file"`
 }
 
-// group is the plaintext of a provider file: its providers with their
-// tokens and histories.
-type group struct {
-	Version   int
-	Providers []Entry
-}
-
-// groupJSON is how a provider file writes a group: each provider with its
+// groupJSON is the plaintext of a provider file: each provider with its
 // token, then every history, by provider name, after all of them. A read
 // that needs no history (the explorer's list, a token looked up) stops
 // before the histories, which are most of the file: encoding/json's cost
@@ -160,18 +153,19 @@ type groupEntry struct {
 	History []providers.Event `json:"history,omitempty"`
 }
 
-func (g group) MarshalJSON() ([]byte, error) {
-	j := groupJSON{Version: g.Version, Providers: make([]groupEntry, len(g.Providers))}
-	for i, e := range g.Providers {
+// encodeGroup is the plaintext of a provider file holding es.
+func encodeGroup(es []Entry) ([]byte, error) {
+	j := groupJSON{Version: SchemaVersion, Providers: make([]groupEntry, len(es))}
+	for i, e := range es {
 		j.Providers[i] = groupEntry{Provider: e.Provider, Token: e.Token}
 		if len(e.History) > 0 {
 			if j.History == nil {
-				j.History = make(map[string][]providers.Event, len(g.Providers))
+				j.History = make(map[string][]providers.Event, len(es))
 			}
 			j.History[e.Provider.Name] = e.History
 		}
 	}
-	return encodeJSON(j) // unescaped, as every file
+	return encodeJSON(j)
 }
 
 func isGroupName(name string) bool {

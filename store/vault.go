@@ -45,6 +45,9 @@ type Vault struct {
 	rcp *age.X25519Recipient
 
 	mu sync.Mutex // serialises this process's saves; vault.lock serialises processes
+	// queued are the records waiting for v.mu, saved together (record).
+	qmu    sync.Mutex
+	queued []*queuedRecord
 	// cache holds, per file, the bytes this Vault last read or wrote and
 	// what they decrypted to: every read re-reads the file, and decrypts
 	// only when the bytes differ.
@@ -336,6 +339,11 @@ func (v *Vault) Update(fn func(*Payload) error) error {
 func (v *Vault) change(pick func(*index) []string, fn func(*Payload) error) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	return v.changeHeld(pick, fn)
+}
+
+// changeHeld is change for a caller that holds v.mu.
+func (v *Vault) changeHeld(pick func(*index) []string, fn func(*Payload) error) error {
 	if v.readOnly != nil {
 		// Read again: another process may have moved the vault since.
 		if _, err := v.readIndex(false); err != nil {
