@@ -24,16 +24,18 @@ const minRedact = 4
 func (v *Vault) Lookup(name string) (providers.Provider, *providers.Token, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	idx, loaded, err := v.snapshot(func(idx *index) []string { return fileOf(idx, name) }, false)
+	_, loaded, err := v.snapshot(func(idx *index) []string { return fileOf(idx, name) }, false)
 	if err != nil {
 		return providers.Provider{}, nil, err
 	}
-	p := payloadOf(idx, loaded)
-	i := p.Find(name)
-	if i < 0 {
-		return providers.Provider{}, nil, unknown(name)
+	for _, es := range loaded {
+		for _, e := range es {
+			if e.Provider.Name == name {
+				return cloneProvider(e.Provider), cloneToken(e.Token), nil
+			}
+		}
 	}
-	return p.Providers[i].Provider, p.Providers[i].Token, nil
+	return providers.Provider{}, nil, unknown(name)
 }
 
 // fileOf is the file holding name, as a list of zero or one.
