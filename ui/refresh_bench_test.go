@@ -135,5 +135,4 @@ func BenchmarkRefreshAll1000(b *testing.B) {
 	b.ReportMetric(mb, "bare-ms")
 	b.ReportMetric(ms, "store-ms")
 	b.ReportMetric(ms/mb, "store/bare")
-	b.ReportMetric(float64(store.ZZRecords.Load())/float64(store.ZZBatches.Load()), "records/save")
 }
