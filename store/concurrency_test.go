@@ -458,3 +458,50 @@ func TestRecordsWaitingTogetherSaveOnce(t *testing.T) {
 		}
 	}
 }
+
+// Lookups on one Vault run alongside its saves, each finding a token the
+// store held at some moment: the one before a record or the one after.
+func TestLookupsAlongsideSaves(t *testing.T) {
+	v := newTestVault(t)
+	big := bigPayload(2 * groupSize)
+	if err := v.Update(func(p *Payload) error { *p = *big; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	const rounds = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*groupSize)
+	for i := range 2 * groupSize {
+		name := fmt.Sprintf("prov%04d", i)
+		wg.Go(func() {
+			for gen := 1; gen <= rounds; gen++ {
+				if err := v.Record(name, testToken(i, gen), providers.Event{At: fixedTime, Kind: providers.EventRefreshed}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+		wg.Go(func() {
+			for range rounds {
+				_, tok, err := v.Lookup(name)
+				if err == nil && !strings.HasPrefix(tok.RefreshToken.Reveal(), fmt.Sprintf("rtok-%04d-", i)) {
+					err = fmt.Errorf("%s: the token of another provider", name)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for i := range 2 * groupSize {
+		_, tok, err := v.Lookup(fmt.Sprintf("prov%04d", i))
+		if err != nil || tok.RefreshToken != testToken(i, rounds).RefreshToken {
+			t.Errorf("prov%04d: %v, the last token not kept", i, err)
+		}
+	}
+}

@@ -58,7 +58,9 @@ type index struct {
 
 	// byName maps each name to its position in Providers, made on first
 	// use: an index is never changed once read or written, and a save
-	// must not cost a pass over every provider.
+	// must not cost a pass over every provider. An index made to be
+	// shared (decoded, planned) makes it at once, so that readers on
+	// several goroutines only read it.
 	byName map[string]int
 }
 
@@ -123,6 +125,7 @@ func (j *indexJSON) index() (*index, error) {
 		}
 		idx.Providers[i] = indexRef{Name: name, File: f}
 	}
+	idx.find("") // before the index is shared
 	return idx, nil
 }
 
@@ -451,6 +454,7 @@ func plan(old *index, loaded map[string][]Entry, p *Payload, full bool) (*index,
 			}
 			idx.Providers = append(idx.Providers, indexRef{Name: name, File: f})
 		}
+		idx.find("") // before the index is shared
 		return idx, groups, nil
 	}
 	kept := make(map[string]bool, len(p.Providers))
@@ -467,6 +471,7 @@ func plan(old *index, loaded map[string][]Entry, p *Payload, full bool) (*index,
 		name := p.Providers[i].Provider.Name
 		idx.Providers = append(idx.Providers, indexRef{Name: name, File: placed[name]})
 	}
+	idx.find("") // before the index is shared
 	return idx, groups, nil
 }
 

@@ -25,7 +25,7 @@ func (v *Vault) readIndex(locked bool) (*index, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c, ok := v.cache[vaultFile]; ok && c.idx != nil && bytes.Equal(c.raw, data) {
+	if c, ok := v.seen(vaultFile); ok && c.idx != nil && bytes.Equal(c.raw, data) {
 		return c.idx, nil
 	}
 	path := filepath.Join(v.dir, vaultFile)
@@ -55,8 +55,10 @@ func (v *Vault) readIndex(locked bool) (*index, error) {
 		}
 		return v.readIndex(true)
 	}
+	v.cmu.Lock()
 	v.readOnly, v.legacy = nil, nil
 	v.cache[vaultFile] = cached{raw: data, idx: idx}
+	v.cmu.Unlock()
 	return idx, nil
 }
 
@@ -79,6 +81,8 @@ func (v *Vault) serveLegacy(path string, data []byte, legacy *Payload, cause err
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	v.cmu.Lock()
+	defer v.cmu.Unlock()
 	v.readOnly = refuseWith(ErrReadOnly, path, cause, "is of the old one-file layout and cannot be moved to the new one here, so the vault is read-only: copy the directory somewhere writable to change it")
 	v.legacy = groups
 	v.cache[vaultFile] = cached{raw: data, idx: idx}
@@ -101,7 +105,10 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 	}
 	var jobs []*job
 	for _, f := range files {
-		if es, ok := v.legacy[f]; ok {
+		v.cmu.Lock()
+		es, ok := v.legacy[f]
+		v.cmu.Unlock()
+		if ok {
 			out[f] = es
 			continue
 		}
@@ -115,7 +122,7 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 		if err != nil {
 			return nil, err
 		}
-		c, ok := v.cache[f]
+		c, ok := v.seen(f)
 		if ok && c.entries != nil && bytes.Equal(c.raw, data) && (c.text == "" || !histories) {
 			out[f] = c.entries
 			continue
@@ -175,7 +182,7 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 			}
 			return nil, j.err
 		}
-		v.cache[j.file] = cached{raw: j.data, entries: j.entries, text: j.text}
+		v.see(j.file, cached{raw: j.data, entries: j.entries, text: j.text})
 		out[j.file] = j.entries
 	}
 	return out, nil
@@ -185,7 +192,37 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 // last read.
 func (v *Vault) indexChanged() bool {
 	data, err := readVault(v.dir)
-	return err != nil || !bytes.Equal(data, v.cache[vaultFile].raw)
+	c, _ := v.seen(vaultFile)
+	return err != nil || !bytes.Equal(data, c.raw)
+}
+
+// seen is what this Vault last saw of the file name.
+func (v *Vault) seen(name string) (cached, bool) {
+	v.cmu.Lock()
+	defer v.cmu.Unlock()
+	c, ok := v.cache[name]
+	return c, ok
+}
+
+// see keeps c as what this Vault last saw of the file name.
+func (v *Vault) see(name string, c cached) {
+	v.cmu.Lock()
+	defer v.cmu.Unlock()
+	v.cache[name] = c
+}
+
+// forget drops what this Vault saw of the file name.
+func (v *Vault) forget(name string) {
+	v.cmu.Lock()
+	defer v.cmu.Unlock()
+	delete(v.cache, name)
+}
+
+// readOnlyErr is v.readOnly, read under v.cmu.
+func (v *Vault) readOnlyErr() error {
+	v.cmu.Lock()
+	defer v.cmu.Unlock()
+	return v.readOnly
 }
 
 // snapshot reads the index and the files pick chooses, without the lock.

@@ -21,9 +21,11 @@ const minRedact = 4
 // Lookup returns the named provider and a copy of its current token (nil
 // if it has none); ErrUnknownProvider if there is no such provider. It
 // reads vault.age and the one file that holds the provider.
+//
+// It does not wait for a save of this Vault under way, as it would not for
+// another process's: the refreshes of a refresh-all look their providers
+// up while the answers of others are being saved.
 func (v *Vault) Lookup(name string) (providers.Provider, *providers.Token, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
 	_, loaded, err := v.snapshot(func(idx *index) []string { return fileOf(idx, name) }, false)
 	if err != nil {
 		return providers.Provider{}, nil, err

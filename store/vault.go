@@ -45,6 +45,9 @@ type Vault struct {
 	rcp *age.X25519Recipient
 
 	mu sync.Mutex // serialises this process's saves; vault.lock serialises processes
+	// cmu guards cache, readOnly and legacy, which readers that do not
+	// wait for a save (Lookup) share with the saves.
+	cmu sync.Mutex
 	// queued are the records waiting for v.mu, saved together (record).
 	qmu    sync.Mutex
 	queued []*queuedRecord
@@ -252,7 +255,7 @@ func (v *Vault) open() error {
 	if _, err := v.readIndex(false); err != nil {
 		return err
 	}
-	if v.readOnly != nil {
+	if v.readOnlyErr() != nil {
 		return nil
 	}
 	if fl, ok, err := tryLockDir(v.dir); err == nil && ok {
@@ -268,9 +271,7 @@ func (v *Vault) open() error {
 // save returns (wrapping ErrReadOnly), saying why: a caller shows it once,
 // as a warning, when it opens the vault.
 func (v *Vault) ReadOnly() error {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return v.readOnly
+	return v.readOnlyErr()
 }
 
 // Dir is the vault's directory.
@@ -344,13 +345,13 @@ func (v *Vault) change(pick func(*index) []string, fn func(*Payload) error) erro
 
 // changeHeld is change for a caller that holds v.mu.
 func (v *Vault) changeHeld(pick func(*index) []string, fn func(*Payload) error) error {
-	if v.readOnly != nil {
+	if v.readOnlyErr() != nil {
 		// Read again: another process may have moved the vault since.
 		if _, err := v.readIndex(false); err != nil {
 			return err
 		}
-		if v.readOnly != nil {
-			return v.readOnly
+		if err := v.readOnlyErr(); err != nil {
+			return err
 		}
 	}
 	return v.locked(func() error {

@@ -29,7 +29,7 @@ func TestQueuedRequestGetsItsWholeTime(t *testing.T) {
 	slots := make(chan struct{}, 1)
 	slots <- struct{}{} // the one slot is taken
 	got := make(chan error, 1)
-	go inSlot(slots, 50*time.Millisecond, func(ctx context.Context) { got <- ctx.Err() })
+	go inSlot(slots, 50*time.Millisecond, func(ctx context.Context, _ func()) { got <- ctx.Err() })
 	time.Sleep(150 * time.Millisecond) // queued longer than the request's time limit
 	select {
 	case <-slots:

@@ -98,7 +98,7 @@ func BenchmarkRefreshAll1000(b *testing.B) {
 	}
 	// The first tokens, each with a refresh token, and full histories.
 	for _, name := range names {
-		if _, err := c.Ensure(b.Context(), &recorder{st: mem}, name, oauth.EnsureOptions{Fresh: true}); err != nil {
+		if _, err := c.Ensure(b.Context(), &recorder{st: mem, done: func() {}}, name, oauth.EnsureOptions{Fresh: true}); err != nil {
 			b.Fatal(err)
 		}
 		e := mem.entries[name]
