@@ -16,7 +16,9 @@ import (
 // the provider file that holds it. The providers, with their tokens and
 // history, are in provider files beside it, providers-<16 hex digits>.age,
 // each an age file encrypted to the same identity and holding up to
-// groupSize providers.
+// groupSize providers: each provider with its token, then every history,
+// by provider name, after all of them (groupJSON), so that what needs no
+// history (the explorer's list, a command's token) is read without them.
 //
 // A save rewrites what it changed and nothing else. A token recorded, or
 // any change to providers of one file that leaves the index as it was,
