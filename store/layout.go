@@ -215,18 +215,26 @@ func decodeIndex(text string) (idx *index, legacy *Payload, err error) {
 	if idx, err = j.index(); err != nil {
 		return nil, nil, fmt.Errorf("%w: index: %w", ErrCorrupt, err)
 	}
-	seen := make(map[string]bool, len(idx.Providers))
+	// idx.byName is made: a name twice leaves it shorter than the list.
+	var seen map[string]bool
+	if len(idx.byName) != len(idx.Providers) {
+		seen = make(map[string]bool, len(idx.Providers))
+	}
+	checked := ""
 	for i, r := range idx.Providers {
 		switch {
 		case r.Name == "":
 			return nil, nil, fmt.Errorf("%w: index: provider #%d has no name", ErrCorrupt, i+1)
-		case seen[r.Name]:
+		case seen != nil && seen[r.Name]:
 			return nil, nil, fmt.Errorf("%w: index: provider %q appears twice", ErrCorrupt, r.Name)
-		case !isGroupName(r.File):
+		case r.File != checked && !isGroupName(r.File):
 			// Never a path: the name is joined to the vault's directory.
 			return nil, nil, fmt.Errorf("%w: index: provider %q is in %q, not a provider file's name", ErrCorrupt, r.Name, r.File)
 		}
-		seen[r.Name] = true
+		checked = r.File // a file's providers are mostly next to each other
+		if seen != nil {
+			seen[r.Name] = true
+		}
 	}
 	return idx, nil, nil
 }

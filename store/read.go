@@ -161,20 +161,24 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 	// files: spread it over the processors. idx.find fills its map on first
 	// use: fill it here, before it is shared.
 	idx.find("")
-	var wg sync.WaitGroup
-	work := make(chan *job)
-	for range min(len(jobs), runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for j := range work {
-				decode(j)
-			}
-		})
+	if len(jobs) == 1 {
+		decode(jobs[0]) // a command's one provider: no goroutine to start
+	} else {
+		var wg sync.WaitGroup
+		work := make(chan *job)
+		for range min(len(jobs), runtime.GOMAXPROCS(0)) {
+			wg.Go(func() {
+				for j := range work {
+					decode(j)
+				}
+			})
+		}
+		for _, j := range jobs {
+			work <- j
+		}
+		close(work)
+		wg.Wait()
 	}
-	for _, j := range jobs {
-		work <- j
-	}
-	close(work)
-	wg.Wait()
 	for _, j := range jobs {
 		if j.err != nil {
 			if !locked && v.indexChanged() {
