@@ -209,3 +209,40 @@ func TestTokenCmdCarriesWhatTheStoreHolds(t *testing.T) {
 		t.Errorf("logout answer = %+v", msg)
 	}
 }
+
+// The explorer lists the providers before their histories are read; the
+// histories then follow, a failure at the end of one marking its row
+// failed, as if read with the rest.
+func TestHistoriesFollowTheList(t *testing.T) {
+	t.Parallel()
+	v, err := store.Init(t.TempDir()+"/store", []byte("test passphrase"), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := providers.Event{At: t0, Kind: providers.EventFailed, Detail: "fetch token: HTTP 401 from the server"}
+	err = v.Update(func(p *store.Payload) error {
+		p.Providers = []store.Entry{{Provider: prov("alpha"), History: []providers.Event{failed}}, {Provider: prov("beta")}}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t0}
+	m := New(Options{Vault: v, Now: c.Now, Theme: "mono", Renderer: colourRenderer()})
+	m = step(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	loaded := loadCmd(v)().(loadedMsg)
+	if !loaded.historiesDue || len(loaded.payload.Providers) != 2 || loaded.payload.Providers[0].History != nil {
+		t.Fatalf("the first read: %+v", loaded)
+	}
+	m = step(m, loaded)
+	if got := plain(m); !strings.Contains(got, "alpha") || strings.Contains(got, "HTTP 401") {
+		t.Fatalf("before the histories:\n%s", got)
+	}
+	m = step(m, historiesCmd(v)())
+	if e := m.sess.Get("alpha"); !e.Failed || len(e.History) != 1 {
+		t.Errorf("alpha after the histories: failed %v, history %v", e.Failed, e.History)
+	}
+	if got := plain(m); !strings.Contains(got, "HTTP 401") {
+		t.Errorf("the failure at the end of the history is not shown:\n%s", got)
+	}
+}
