@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
 )
@@ -116,9 +117,22 @@ type queuedRecord struct {
 	err   error
 }
 
+// Records gather for a save while answers are landing together: when the
+// last save ended less than burstGap ago, the next waits gatherFor for
+// the answers close behind its own. A lone record (a refresh, a command)
+// is saved at once.
+const (
+	burstGap  = 10 * time.Millisecond
+	gatherFor = 2 * time.Millisecond
+)
+
 // saveQueued saves r and every record queued for r's file, in one change,
 // and answers them. The caller holds v.mu.
 func (v *Vault) saveQueued(r *queuedRecord) {
+	if time.Since(v.lastSave) < burstGap {
+		time.Sleep(gatherFor)
+	}
+	defer func() { v.lastSave = time.Now() }()
 	var batch []*queuedRecord
 	pick := func(idx *index) []string {
 		file := idx.fileOf(r.name)
