@@ -117,10 +117,11 @@ type queuedRecord struct {
 	err   error
 }
 
-// Records gather for a save while answers are landing together: when the
-// last save ended less than burstGap ago, the next waits gatherFor for
-// the answers close behind its own. A lone record (a refresh, a command)
-// is saved at once.
+// Records gather for a save while answers are landing together: when
+// another record waits already, or the last save, less than burstGap ago,
+// took several, the next waits gatherFor for the answers close behind. A
+// lone record (a refresh, a command, records made one after another) is
+// saved at once.
 const (
 	burstGap  = 10 * time.Millisecond
 	gatherFor = 2 * time.Millisecond
@@ -129,11 +130,14 @@ const (
 // saveQueued saves r and every record queued for r's file, in one change,
 // and answers them. The caller holds v.mu.
 func (v *Vault) saveQueued(r *queuedRecord) {
-	if time.Since(v.lastSave) < burstGap {
+	v.qmu.Lock()
+	company := len(v.queued) > 1
+	v.qmu.Unlock()
+	if company || (v.lastBatch > 1 && time.Since(v.lastSave) < burstGap) {
 		time.Sleep(gatherFor)
 	}
-	defer func() { v.lastSave = time.Now() }()
 	var batch []*queuedRecord
+	defer func() { v.lastSave, v.lastBatch = time.Now(), len(batch) }()
 	pick := func(idx *index) []string {
 		file := idx.fileOf(r.name)
 		v.qmu.Lock()

@@ -51,8 +51,10 @@ type Vault struct {
 	// queued are the records waiting for v.mu, saved together (record).
 	qmu    sync.Mutex
 	queued []*queuedRecord
-	// lastSave is when the last save of records ended (under mu).
-	lastSave time.Time
+	// lastSave is when the last save of records ended, lastBatch how
+	// many it took (under mu).
+	lastSave  time.Time
+	lastBatch int
 	// cache holds, per file, the bytes this Vault last read or wrote and
 	// what they decrypted to: every read re-reads the file, and decrypts
 	// only when the bytes differ.
