@@ -330,7 +330,7 @@ func (j *groupJSON) entries() ([]Entry, error) {
 	}
 	es := make([]Entry, len(j.Providers))
 	for i, e := range j.Providers {
-		es[i] = Entry{Provider: e.Provider, Token: e.Token, History: e.History}
+		es[i] = Entry(e) // the same fields
 	}
 	p := Payload{Providers: es}
 	if err := p.check(); err != nil {
