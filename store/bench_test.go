@@ -92,6 +92,26 @@ func BenchmarkLoad(b *testing.B) {
 	reportSize(b, v)
 }
 
+// BenchmarkLoadProviders is LoadProviders by a process that did not write
+// the vault last (the explorer's start): every file decrypted, decoded up
+// to the histories.
+func BenchmarkLoadProviders(b *testing.B) {
+	v := benchVault(b)
+	d := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for range b.N {
+		clear(v.cache)
+		t0 := time.Now()
+		p, err := v.LoadProviders()
+		if err != nil || len(p.Providers) != 1000 {
+			b.Fatal(err)
+		}
+		d = append(d, time.Since(t0))
+	}
+	b.StopTimer()
+	reportMedian(b, d)
+}
+
 // BenchmarkLoadUnchanged is Load when vault.age did not change since this
 // Vault last read or wrote it (the explorer's case): read and compare.
 func BenchmarkLoadUnchanged(b *testing.B) {

@@ -94,7 +94,7 @@ func notDurable(dir, name string, err error) error {
 
 // writeGroup replaces the provider file name with entries.
 func (v *Vault) writeGroup(name string, entries []Entry) error {
-	plain, err := encodeJSON(group{Version: SchemaVersion, Providers: entries})
+	plain, err := encodeGroup(entries)
 	if err != nil {
 		return fmt.Errorf("save: %w", err)
 	}
@@ -106,7 +106,7 @@ func (v *Vault) writeGroup(name string, entries []Entry) error {
 	for i := range entries {
 		kept[i] = cloneEntry(entries[i])
 	}
-	v.cache[name] = cached{raw: data, entries: kept}
+	v.see(name, cached{raw: data, entries: kept})
 	return nil
 }
 
@@ -122,7 +122,7 @@ func (v *Vault) writeIndex(idx *index) error {
 	}
 	c := *idx
 	c.Providers = slices.Clone(idx.Providers)
-	v.cache[vaultFile] = cached{raw: data, idx: &c}
+	v.see(vaultFile, cached{raw: data, idx: &c})
 	return nil
 }
 
@@ -159,7 +159,7 @@ func (v *Vault) writeSealed(name string, plain []byte) ([]byte, error) {
 // them. Failures are left to the next open's clean-up.
 func (v *Vault) remove(files []string) {
 	for _, f := range files {
-		delete(v.cache, f)
+		v.forget(f)
 		_ = os.Remove(filepath.Join(v.dir, f))
 	}
 	if len(files) > 0 {

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -398,5 +399,109 @@ func TestLockTimeoutNamesHolder(t *testing.T) {
 	fl.Unlock()
 	if err := v.SetTheme("dracula"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Records waiting together for one file are saved in one write of it,
+// each answered with its own event in the entry.
+func TestRecordsWaitingTogetherSaveOnce(t *testing.T) {
+	v := newTestVault(t)
+	big := bigPayload(groupSize)
+	if err := v.Update(func(p *Payload) error { *p = *big; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	var writes atomic.Int64
+	v.wrapWriter = func(w io.Writer) io.Writer { writes.Add(1); return w }
+	v.mu.Lock() // a save under way: every record below waits
+	errs := make(chan error, groupSize)
+	for i := range groupSize {
+		go func() {
+			ev := providers.Event{At: fixedTime, Kind: providers.EventRefreshed, Detail: fmt.Sprintf("answer %d", i)}
+			e, err := v.RecordEntry(fmt.Sprintf("prov%04d", i), testToken(i, 1), ev)
+			if err == nil && e.History[len(e.History)-1] != ev {
+				err = fmt.Errorf("prov%04d: the answer ends with %v, not its own event", i, e.History[len(e.History)-1])
+			}
+			errs <- err
+		}()
+	}
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(time.Millisecond) {
+		v.qmu.Lock()
+		n := len(v.queued)
+		v.qmu.Unlock()
+		if n == groupSize {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d records queued, want %d", n, groupSize)
+		}
+	}
+	v.mu.Unlock()
+	for range groupSize {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := writes.Load(); n != 1 {
+		t.Errorf("%d files written, want the one holding every provider", n)
+	}
+	other, err := OpenIdentity(v.Dir(), v.id.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := other.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range p.Providers {
+		if last := e.History[len(e.History)-1]; last.Detail != fmt.Sprintf("answer %d", i) || e.Token.RefreshToken != testToken(i, 1).RefreshToken {
+			t.Errorf("%s on disk: last event %q, refresh token %q", e.Provider.Name, last.Detail, e.Token.RefreshToken)
+		}
+	}
+}
+
+// Lookups on one Vault run alongside its saves, each finding a token the
+// store held at some moment: the one before a record or the one after.
+func TestLookupsAlongsideSaves(t *testing.T) {
+	v := newTestVault(t)
+	big := bigPayload(2 * groupSize)
+	if err := v.Update(func(p *Payload) error { *p = *big; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	const rounds = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*groupSize)
+	for i := range 2 * groupSize {
+		name := fmt.Sprintf("prov%04d", i)
+		wg.Go(func() {
+			for gen := 1; gen <= rounds; gen++ {
+				if err := v.Record(name, testToken(i, gen), providers.Event{At: fixedTime, Kind: providers.EventRefreshed}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+		wg.Go(func() {
+			for range rounds {
+				_, tok, err := v.Lookup(name)
+				if err == nil && !strings.HasPrefix(tok.RefreshToken.Reveal(), fmt.Sprintf("rtok-%04d-", i)) {
+					err = fmt.Errorf("%s: the token of another provider", name)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for i := range 2 * groupSize {
+		_, tok, err := v.Lookup(fmt.Sprintf("prov%04d", i))
+		if err != nil || tok.RefreshToken != testToken(i, rounds).RefreshToken {
+			t.Errorf("prov%04d: %v, the last token not kept", i, err)
+		}
 	}
 }

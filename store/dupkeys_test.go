@@ -16,7 +16,7 @@ import (
 // would keep one of them silently. The same key in different objects is
 // ordinary.
 func TestDuplicateKeysRefused(t *testing.T) {
-	good, err := encodeJSON(group{Version: SchemaVersion, Providers: oddPayload().Providers})
+	good, err := encodeGroup(oddPayload().Providers)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func manyHeaders(t testing.TB, n int) string {
 		h[fmt.Sprintf("X-Header-%06d", i)] = "v"
 	}
 	p.Providers[0].Provider.Headers = h
-	b, err := encodeJSON(group{Version: SchemaVersion, Providers: p.Providers})
+	b, err := encodeGroup(p.Providers)
 	if err != nil {
 		t.Fatal(err)
 	}

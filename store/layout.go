@@ -5,7 +5,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // The layout on disk (schema version 2). vault.age is the index: the
@@ -13,7 +16,9 @@ import (
 // the provider file that holds it. The providers, with their tokens and
 // history, are in provider files beside it, providers-<16 hex digits>.age,
 // each an age file encrypted to the same identity and holding up to
-// groupSize providers.
+// groupSize providers: each provider with its token, then every history,
+// by provider name, after all of them (groupJSON), so that what needs no
+// history (the explorer's list, a command's token) is read without them.
 //
 // A save rewrites what it changed and nothing else. A token recorded, or
 // any change to providers of one file that leaves the index as it was,
@@ -55,7 +60,9 @@ type index struct {
 
 	// byName maps each name to its position in Providers, made on first
 	// use: an index is never changed once read or written, and a save
-	// must not cost a pass over every provider.
+	// must not cost a pass over every provider. An index made to be
+	// shared (decoded, planned) makes it at once, so that readers on
+	// several goroutines only read it.
 	byName map[string]int
 }
 
@@ -120,6 +127,7 @@ func (j *indexJSON) index() (*index, error) {
 		}
 		idx.Providers[i] = indexRef{Name: name, File: f}
 	}
+	idx.find("") // before the index is shared
 	return idx, nil
 }
 
@@ -130,10 +138,39 @@ type indexRef struct {
 	File string `json:"file"`
 }
 
-// group is the plaintext of a provider file.
-type group struct {
-	Version   int     `json:"version"`
-	Providers []Entry `json:"providers"`
+// groupJSON is the plaintext of a provider file: each provider with its
+// token, then every history, by provider name, after all of them. A read
+// that needs no history (the explorer's list, a token looked up) stops
+// before the histories, which are most of the file: encoding/json's cost
+// is the bytes it scans, and a history is fifty small objects.
+type groupJSON struct {
+	Version   int                          `json:"version"`
+	Providers []groupEntry                 `json:"providers"`
+	History   map[string][]providers.Event `json:"history,omitempty"`
+}
+
+// groupEntry is a provider of a provider file, without its history.
+type groupEntry struct {
+	Provider providers.Provider `json:"provider"`
+	Token    *providers.Token   `json:"token,omitempty"`
+	// History is where the first files of this layout held it: read,
+	// never written.
+	History []providers.Event `json:"history,omitempty"`
+}
+
+// encodeGroup is the plaintext of a provider file holding es.
+func encodeGroup(es []Entry) ([]byte, error) {
+	j := groupJSON{Version: SchemaVersion, Providers: make([]groupEntry, len(es))}
+	for i, e := range es {
+		j.Providers[i] = groupEntry{Provider: e.Provider, Token: e.Token}
+		if len(e.History) > 0 {
+			if j.History == nil {
+				j.History = make(map[string][]providers.Event, len(es))
+			}
+			j.History[e.Provider.Name] = e.History
+		}
+	}
+	return encodeJSON(j)
 }
 
 func isGroupName(name string) bool {
@@ -178,42 +215,128 @@ func decodeIndex(text string) (idx *index, legacy *Payload, err error) {
 	if idx, err = j.index(); err != nil {
 		return nil, nil, fmt.Errorf("%w: index: %w", ErrCorrupt, err)
 	}
-	seen := make(map[string]bool, len(idx.Providers))
+	// idx.byName is made: a name twice leaves it shorter than the list.
+	var seen map[string]bool
+	if len(idx.byName) != len(idx.Providers) {
+		seen = make(map[string]bool, len(idx.Providers))
+	}
+	checked := ""
 	for i, r := range idx.Providers {
 		switch {
 		case r.Name == "":
 			return nil, nil, fmt.Errorf("%w: index: provider #%d has no name", ErrCorrupt, i+1)
-		case seen[r.Name]:
+		case seen != nil && seen[r.Name]:
 			return nil, nil, fmt.Errorf("%w: index: provider %q appears twice", ErrCorrupt, r.Name)
-		case !isGroupName(r.File):
+		case r.File != checked && !isGroupName(r.File):
 			// Never a path: the name is joined to the vault's directory.
 			return nil, nil, fmt.Errorf("%w: index: provider %q is in %q, not a provider file's name", ErrCorrupt, r.Name, r.File)
 		}
-		seen[r.Name] = true
+		checked = r.File // a file's providers are mostly next to each other
+		if seen != nil {
+			seen[r.Name] = true
+		}
 	}
 	return idx, nil, nil
 }
 
-// decodeGroup parses a provider file's plaintext.
+// decodeGroup parses a provider file's plaintext, strictly, histories and
+// all: what a save reads before it rewrites the file.
 func decodeGroup(text string) ([]Entry, error) {
-	var g group
-	if err := decodeStrict(text, &g); err != nil {
+	var j groupJSON
+	if err := decodeStrict(text, &j); err != nil {
 		if v := probeVersion(text); v > SchemaVersion {
 			return nil, newerSchema(v)
 		}
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
-	if g.Version > SchemaVersion {
-		return nil, newerSchema(g.Version)
+	es, err := j.entries()
+	if err != nil {
+		return nil, err
 	}
-	if g.Version != SchemaVersion {
-		return nil, fmt.Errorf("%w: missing or invalid schema version %d", ErrCorrupt, g.Version)
+	for name, h := range j.History {
+		i := slices.IndexFunc(es, func(e Entry) bool { return e.Provider.Name == name })
+		switch {
+		case i < 0:
+			return nil, fmt.Errorf("%w: a history for %q, which the file does not hold", ErrCorrupt, name)
+		case es[i].History != nil:
+			return nil, fmt.Errorf("%w: two histories for %q", ErrCorrupt, name)
+		}
+		es[i].History = h
 	}
-	p := Payload{Providers: g.Providers}
+	return es, nil
+}
+
+// decodeGroupHead parses a provider file's plaintext up to the histories:
+// the version and the providers with their tokens, strictly, every entry
+// without its history. What follows is not read, so a damaged history is
+// found by decodeGroup only, which every save reads with: nothing
+// decodeGroupHead read is written back. A file it cannot take apart (the
+// keys in another order, or anything wrong) it leaves to decodeGroup.
+func decodeGroupHead(text string) ([]Entry, error) {
+	var j groupJSON
+	if !decodeHead(text, &j) {
+		return decodeGroup(text)
+	}
+	return j.entries()
+}
+
+// decodeHead decodes the keys of the object text holds into j, strictly,
+// until the key "history" after "providers". It reports whether it got
+// there without finding anything wrong.
+func decodeHead(text string, j *groupJSON) bool {
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.DisallowUnknownFields()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		key, _ := t.(string)
+		if err != nil || seen[key] {
+			return false
+		}
+		seen[key] = true
+		var into any
+		switch key {
+		case "version":
+			into = &j.Version
+		case "providers":
+			into = &j.Providers
+		case "history":
+			if !seen["providers"] {
+				return false
+			}
+			_, dup := duplicateKey(text[:dec.InputOffset()])
+			return !dup
+		default:
+			return false
+		}
+		if err := dec.Decode(into); err != nil {
+			return false
+		}
+	}
+	return false // no history: decodeGroup checks the end
+}
+
+// entries checks j's version and providers and returns them as entries,
+// with only the histories held the first way.
+func (j *groupJSON) entries() ([]Entry, error) {
+	if j.Version > SchemaVersion {
+		return nil, newerSchema(j.Version)
+	}
+	if j.Version != SchemaVersion {
+		return nil, fmt.Errorf("%w: missing or invalid schema version %d", ErrCorrupt, j.Version)
+	}
+	es := make([]Entry, len(j.Providers))
+	for i, e := range j.Providers {
+		es[i] = Entry(e) // the same fields
+	}
+	p := Payload{Providers: es}
 	if err := p.check(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
-	return g.Providers, nil
+	return es, nil
 }
 
 // files lists the provider files idx names, in order of first mention.
@@ -341,6 +464,7 @@ func plan(old *index, loaded map[string][]Entry, p *Payload, full bool) (*index,
 			}
 			idx.Providers = append(idx.Providers, indexRef{Name: name, File: f})
 		}
+		idx.find("") // before the index is shared
 		return idx, groups, nil
 	}
 	kept := make(map[string]bool, len(p.Providers))
@@ -357,6 +481,7 @@ func plan(old *index, loaded map[string][]Entry, p *Payload, full bool) (*index,
 		name := p.Providers[i].Provider.Name
 		idx.Providers = append(idx.Providers, indexRef{Name: name, File: placed[name]})
 	}
+	idx.find("") // before the index is shared
 	return idx, groups, nil
 }
 

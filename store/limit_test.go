@@ -155,7 +155,7 @@ func TestSaveAtTheSizeLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	withPad(p, 1) // the key is there only when the value is not empty
-	plain1, err := encodeJSON(group{Version: SchemaVersion, Providers: p.Providers})
+	plain1, err := encodeGroup(p.Providers)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -102,7 +102,7 @@ func fmtErr(err error) string {
 // encoding/json writes it), and reads back to the same again.
 func TestGroupRoundTrip(t *testing.T) {
 	want := oddPayload().Providers
-	b, err := encodeJSON(group{Version: SchemaVersion, Providers: want})
+	b, err := encodeGroup(want)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestGroupRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b2, err := encodeJSON(group{Version: SchemaVersion, Providers: got})
+	b2, err := encodeGroup(got)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func FuzzDecode(f *testing.F) {
 		}
 		odd.Providers[i].History = odd.Providers[i].History[:min(1, len(odd.Providers[i].History))]
 	}
-	b, _ := encodeJSON(group{Version: SchemaVersion, Providers: odd.Providers[:2]})
+	b, _ := encodeGroup(odd.Providers[:2])
 	f.Add(b)
 	f.Add([]byte(`{"version":2,"settings":{},"providers":["a"],"files":{"providers-0123456789abcdef.age":["a"]}}`))
 	f.Add([]byte(`{"version":1,"providers":[]}`))
@@ -203,7 +203,7 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("decodeGroup: an unclassified error: %v", err)
 			}
 		} else {
-			b, err := encodeJSON(group{Version: SchemaVersion, Providers: es})
+			b, err := encodeGroup(es)
 			if err != nil {
 				return // a time JSON cannot write (year 10000): refused at save
 			}
@@ -238,7 +238,7 @@ func TestPayloadNotHTMLEscaped(t *testing.T) {
 	p := bigPayload(1)
 	pad := strings.Repeat("<>&", 1000)
 	p.Providers[0].Token.Extra = []providers.Field{{Key: "pad", Value: `"` + pad + `"`}}
-	plain, err := encodeJSON(group{Version: SchemaVersion, Providers: p.Providers})
+	plain, err := encodeGroup(p.Providers)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func (v *Vault) readIndex(locked bool) (*index, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c, ok := v.cache[vaultFile]; ok && c.idx != nil && bytes.Equal(c.raw, data) {
+	if c, ok := v.seen(vaultFile); ok && c.idx != nil && bytes.Equal(c.raw, data) {
 		return c.idx, nil
 	}
 	path := filepath.Join(v.dir, vaultFile)
@@ -55,8 +55,10 @@ func (v *Vault) readIndex(locked bool) (*index, error) {
 		}
 		return v.readIndex(true)
 	}
+	v.cmu.Lock()
 	v.readOnly, v.legacy = nil, nil
 	v.cache[vaultFile] = cached{raw: data, idx: idx}
+	v.cmu.Unlock()
 	return idx, nil
 }
 
@@ -79,6 +81,8 @@ func (v *Vault) serveLegacy(path string, data []byte, legacy *Payload, cause err
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	v.cmu.Lock()
+	defer v.cmu.Unlock()
 	v.readOnly = refuseWith(ErrReadOnly, path, cause, "is of the old one-file layout and cannot be moved to the new one here, so the vault is read-only: copy the directory somewhere writable to change it")
 	v.legacy = groups
 	v.cache[vaultFile] = cached{raw: data, idx: idx}
@@ -87,19 +91,24 @@ func (v *Vault) serveLegacy(path string, data []byte, legacy *Payload, cause err
 
 // readGroups reads the named provider files of idx, decrypting those that
 // changed since this Vault last saw them, several at once. Each must hold
-// exactly the providers idx says it does. The caller holds v.mu and must
-// not change the result.
-func (v *Vault) readGroups(idx *index, files []string, locked bool) (map[string][]Entry, error) {
+// exactly the providers idx says it does. With histories the entries hold
+// them; without, they may not (decodeGroupHead). The caller holds v.mu
+// and must not change the result.
+func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (map[string][]Entry, error) {
 	out := make(map[string][]Entry, len(files))
 	type job struct {
 		file    string
 		data    []byte
+		text    string // the plaintext, when known
 		entries []Entry
 		err     error
 	}
 	var jobs []*job
 	for _, f := range files {
-		if es, ok := v.legacy[f]; ok {
+		v.cmu.Lock()
+		es, ok := v.legacy[f]
+		v.cmu.Unlock()
+		if ok {
 			out[f] = es
 			continue
 		}
@@ -113,20 +122,34 @@ func (v *Vault) readGroups(idx *index, files []string, locked bool) (map[string]
 		if err != nil {
 			return nil, err
 		}
-		if c, ok := v.cache[f]; ok && c.entries != nil && bytes.Equal(c.raw, data) {
+		c, ok := v.seen(f)
+		if ok && c.entries != nil && bytes.Equal(c.raw, data) && (c.text == "" || !histories) {
 			out[f] = c.entries
 			continue
 		}
-		jobs = append(jobs, &job{file: f, data: data})
+		jobs = append(jobs, &job{file: f, data: data, text: c.text})
+		if !bytes.Equal(c.raw, data) {
+			jobs[len(jobs)-1].text = ""
+		}
 	}
 	decode := func(j *job) {
 		path := filepath.Join(v.dir, j.file)
-		text, err := unseal(path, j.data, v.id)
-		if err != nil {
-			j.err = err
-			return
+		if j.text == "" {
+			text, err := unseal(path, j.data, v.id)
+			if err != nil {
+				j.err = err
+				return
+			}
+			j.text = text
 		}
-		if j.entries, err = decodeGroup(text); err != nil {
+		var err error
+		if histories {
+			j.entries, err = decodeGroup(j.text)
+			j.text = ""
+		} else {
+			j.entries, err = decodeGroupHead(j.text)
+		}
+		if err != nil {
 			j.err = fmt.Errorf("%s: %w", path, err)
 			return
 		}
@@ -138,20 +161,24 @@ func (v *Vault) readGroups(idx *index, files []string, locked bool) (map[string]
 	// files: spread it over the processors. idx.find fills its map on first
 	// use: fill it here, before it is shared.
 	idx.find("")
-	var wg sync.WaitGroup
-	work := make(chan *job)
-	for range min(len(jobs), runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for j := range work {
-				decode(j)
-			}
-		})
+	if len(jobs) == 1 {
+		decode(jobs[0]) // a command's one provider: no goroutine to start
+	} else {
+		var wg sync.WaitGroup
+		work := make(chan *job)
+		for range min(len(jobs), runtime.GOMAXPROCS(0)) {
+			wg.Go(func() {
+				for j := range work {
+					decode(j)
+				}
+			})
+		}
+		for _, j := range jobs {
+			work <- j
+		}
+		close(work)
+		wg.Wait()
 	}
-	for _, j := range jobs {
-		work <- j
-	}
-	close(work)
-	wg.Wait()
 	for _, j := range jobs {
 		if j.err != nil {
 			if !locked && v.indexChanged() {
@@ -159,7 +186,7 @@ func (v *Vault) readGroups(idx *index, files []string, locked bool) (map[string]
 			}
 			return nil, j.err
 		}
-		v.cache[j.file] = cached{raw: j.data, entries: j.entries}
+		v.see(j.file, cached{raw: j.data, entries: j.entries, text: j.text})
 		out[j.file] = j.entries
 	}
 	return out, nil
@@ -169,18 +196,48 @@ func (v *Vault) readGroups(idx *index, files []string, locked bool) (map[string]
 // last read.
 func (v *Vault) indexChanged() bool {
 	data, err := readVault(v.dir)
-	return err != nil || !bytes.Equal(data, v.cache[vaultFile].raw)
+	c, _ := v.seen(vaultFile)
+	return err != nil || !bytes.Equal(data, c.raw)
+}
+
+// seen is what this Vault last saw of the file name.
+func (v *Vault) seen(name string) (cached, bool) {
+	v.cmu.Lock()
+	defer v.cmu.Unlock()
+	c, ok := v.cache[name]
+	return c, ok
+}
+
+// see keeps c as what this Vault last saw of the file name.
+func (v *Vault) see(name string, c cached) {
+	v.cmu.Lock()
+	defer v.cmu.Unlock()
+	v.cache[name] = c
+}
+
+// forget drops what this Vault saw of the file name.
+func (v *Vault) forget(name string) {
+	v.cmu.Lock()
+	defer v.cmu.Unlock()
+	delete(v.cache, name)
+}
+
+// readOnlyErr is v.readOnly, read under v.cmu.
+func (v *Vault) readOnlyErr() error {
+	v.cmu.Lock()
+	defer v.cmu.Unlock()
+	return v.readOnly
 }
 
 // snapshot reads the index and the files pick chooses, without the lock.
 // When a commit moves files meanwhile it starts again; after a few tries
 // it reads holding the lock, which no commit can cross.
-func (v *Vault) snapshot(pick func(*index) []string) (idx *index, loaded map[string][]Entry, err error) {
+func (v *Vault) snapshot(pick func(*index) []string, histories bool) (idx *index, loaded map[string][]Entry, err error) {
 	for range 4 {
 		if idx, err = v.readIndex(false); err != nil {
 			return nil, nil, err
 		}
-		loaded, err = v.readGroups(idx, pick(idx), false)
+		loaded, err = v.readGroups(idx, pick(idx), false, histories)
 		if !errors.Is(err, errMoved) {
 			return idx, loaded, err
 		}
@@ -189,7 +246,7 @@ func (v *Vault) snapshot(pick func(*index) []string) (idx *index, loaded map[str
 		if idx, err = v.readIndex(true); err != nil {
 			return err
 		}
-		loaded, err = v.readGroups(idx, pick(idx), true)
+		loaded, err = v.readGroups(idx, pick(idx), true, histories)
 		return err
 	})
 	return idx, loaded, err

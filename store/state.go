@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
 )
@@ -21,19 +22,23 @@ const minRedact = 4
 // Lookup returns the named provider and a copy of its current token (nil
 // if it has none); ErrUnknownProvider if there is no such provider. It
 // reads vault.age and the one file that holds the provider.
+//
+// It does not wait for a save of this Vault under way, as it would not for
+// another process's: the refreshes of a refresh-all look their providers
+// up while the answers of others are being saved.
 func (v *Vault) Lookup(name string) (providers.Provider, *providers.Token, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	idx, loaded, err := v.snapshot(func(idx *index) []string { return fileOf(idx, name) })
+	_, loaded, err := v.snapshot(func(idx *index) []string { return fileOf(idx, name) }, false)
 	if err != nil {
 		return providers.Provider{}, nil, err
 	}
-	p := payloadOf(idx, loaded)
-	i := p.Find(name)
-	if i < 0 {
-		return providers.Provider{}, nil, unknown(name)
+	for _, es := range loaded {
+		for _, e := range es {
+			if e.Provider.Name == name {
+				return cloneProvider(e.Provider), cloneToken(e.Token), nil
+			}
+		}
 	}
-	return p.Providers[i].Provider, p.Providers[i].Token, nil
+	return providers.Provider{}, nil, unknown(name)
 }
 
 // fileOf is the file holding name, as a list of zero or one.
@@ -80,26 +85,116 @@ func (v *Vault) RecordEventEntry(name string, ev providers.Event) (Entry, error)
 // record appends ev, scrubbed of the secrets of the entry and of also, to
 // name's history, lets set change the entry, and answers with the entry as
 // the store now holds it.
+//
+// Records that arrive together are saved together: each waits in
+// v.queued for v.mu, and whichever takes it first saves, in one change of
+// their file, every record waiting for the same file, then hands each its
+// answer. The answers of a refresh-all land a few at once, mostly in one
+// file; one save for them costs what each of them would. A record returns
+// only once its save is on disk.
 func (v *Vault) record(name string, ev providers.Event, set func(*Entry), also ...*providers.Token) (Entry, error) {
-	var now Entry
-	err := v.change(func(idx *index) []string { return fileOf(idx, name) }, func(p *Payload) error {
-		i := p.Find(name)
-		if i < 0 {
-			return unknown(name)
+	r := &queuedRecord{name: name, ev: ev, set: set, also: also}
+	v.qmu.Lock()
+	v.queued = append(v.queued, r)
+	v.qmu.Unlock()
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if !r.done { // else another record's save took it
+		v.saveQueued(r)
+	}
+	return r.entry, r.err
+}
+
+// queuedRecord is a record waiting to be saved, then its answer.
+type queuedRecord struct {
+	name string
+	ev   providers.Event
+	set  func(*Entry)
+	also []*providers.Token
+
+	done  bool // saved, or failed: entry and err are its answer
+	entry Entry
+	err   error
+}
+
+// Records gather for a save while answers are landing together: when
+// another record waits already, or the last save, less than burstGap ago,
+// took several, the next waits gatherFor for the answers close behind. A
+// lone record (a refresh, a command, records made one after another) is
+// saved at once.
+const (
+	burstGap  = 10 * time.Millisecond
+	gatherFor = 2 * time.Millisecond
+)
+
+// saveQueued saves r and every record queued for r's file, in one change,
+// and answers them. The caller holds v.mu.
+func (v *Vault) saveQueued(r *queuedRecord) {
+	v.qmu.Lock()
+	company := len(v.queued) > 1
+	v.qmu.Unlock()
+	if company || (v.lastBatch > 1 && time.Since(v.lastSave) < burstGap) {
+		time.Sleep(gatherFor)
+	}
+	var batch []*queuedRecord
+	defer func() { v.lastSave, v.lastBatch = time.Now(), len(batch) }()
+	pick := func(idx *index) []string {
+		file := idx.fileOf(r.name)
+		v.qmu.Lock()
+		defer v.qmu.Unlock()
+		kept := v.queued[:0]
+		for _, q := range v.queued {
+			if q == r || (file != "" && idx.fileOf(q.name) == file) {
+				batch = append(batch, q)
+			} else {
+				kept = append(kept, q)
+			}
 		}
-		e := &p.Providers[i]
-		if ev != (providers.Event{}) {
-			ev.Detail = scrub(ev.Detail, secretsOf(e.Provider, append([]*providers.Token{e.Token}, also...)...))
-			e.History = capHistory(append(e.History, ev))
+		clear(v.queued[len(kept):])
+		v.queued = kept
+		if file == "" {
+			return nil
 		}
-		set(e)
-		now = cloneEntry(*e)
+		return []string{file}
+	}
+	err := v.changeHeld(pick, func(p *Payload) error {
+		for _, q := range batch {
+			i := p.Find(q.name)
+			if i < 0 {
+				return unknown(q.name)
+			}
+			e := &p.Providers[i]
+			if q.ev != (providers.Event{}) {
+				ev := q.ev
+				ev.Detail = scrub(ev.Detail, secretsOf(e.Provider, append([]*providers.Token{e.Token}, q.also...)...))
+				e.History = capHistory(append(e.History, ev))
+			}
+			q.set(e)
+		}
+		for _, q := range batch {
+			q.entry = cloneEntry(p.Providers[p.Find(q.name)])
+		}
 		return nil
 	})
-	if err != nil {
-		return Entry{}, err
+	if len(batch) == 0 { // the index could not be read: nothing was taken
+		batch = v.takeQueued(r)
 	}
-	return now, nil
+	for _, q := range batch {
+		q.done = true
+		if err != nil {
+			q.entry, q.err = Entry{}, err
+		}
+	}
+}
+
+// takeQueued removes r from the queue.
+func (v *Vault) takeQueued(r *queuedRecord) []*queuedRecord {
+	v.qmu.Lock()
+	defer v.qmu.Unlock()
+	if i := slices.Index(v.queued, r); i >= 0 {
+		v.queued = slices.Delete(v.queued, i, i+1)
+	}
+	return []*queuedRecord{r}
 }
 
 // PutProvider adds p, or replaces the provider of the same name. The

@@ -32,6 +32,8 @@ import (
 	"time"
 
 	"filippo.io/age"
+
+	"github.com/tokenscope/tokenscope/providers"
 )
 
 // Vault is an unlocked vault directory. Its methods are safe for concurrent
@@ -43,6 +45,16 @@ type Vault struct {
 	rcp *age.X25519Recipient
 
 	mu sync.Mutex // serialises this process's saves; vault.lock serialises processes
+	// cmu guards cache, readOnly and legacy, which readers that do not
+	// wait for a save (Lookup) share with the saves.
+	cmu sync.Mutex
+	// queued are the records waiting for v.mu, saved together (record).
+	qmu    sync.Mutex
+	queued []*queuedRecord
+	// lastSave is when the last save of records ended, lastBatch how
+	// many it took (under mu).
+	lastSave  time.Time
+	lastBatch int
 	// cache holds, per file, the bytes this Vault last read or wrote and
 	// what they decrypted to: every read re-reads the file, and decrypts
 	// only when the bytes differ.
@@ -73,6 +85,10 @@ type cached struct {
 	raw     []byte
 	idx     *index
 	entries []Entry
+	// text is the plaintext of a provider file whose entries were read
+	// without their histories (decodeGroupHead), for the read that needs
+	// them; "" once they are read.
+	text string
 }
 
 // DefaultDir is $TOKENSCOPE_HOME, or else tokenscope/ under the user's
@@ -243,7 +259,7 @@ func (v *Vault) open() error {
 	if _, err := v.readIndex(false); err != nil {
 		return err
 	}
-	if v.readOnly != nil {
+	if v.readOnlyErr() != nil {
 		return nil
 	}
 	if fl, ok, err := tryLockDir(v.dir); err == nil && ok {
@@ -259,9 +275,7 @@ func (v *Vault) open() error {
 // save returns (wrapping ErrReadOnly), saying why: a caller shows it once,
 // as a warning, when it opens the vault.
 func (v *Vault) ReadOnly() error {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return v.readOnly
+	return v.readOnlyErr()
 }
 
 // Dir is the vault's directory.
@@ -274,11 +288,43 @@ func (v *Vault) Dir() string { return v.dir }
 func (v *Vault) Load() (*Payload, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	idx, loaded, err := v.snapshot(func(idx *index) []string { return idx.files() })
+	idx, loaded, err := v.snapshot(func(idx *index) []string { return idx.files() }, true)
 	if err != nil {
 		return nil, err
 	}
 	return payloadOf(idx, loaded), nil
+}
+
+// LoadProviders is Load without the histories: every entry's History is
+// nil. It reads the part of each file before the histories, most of
+// whose bytes they are, so the explorer lists the providers sooner;
+// Histories reads the rest.
+func (v *Vault) LoadProviders() (*Payload, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	idx, loaded, err := v.snapshot(func(idx *index) []string { return idx.files() }, false)
+	if err != nil {
+		return nil, err
+	}
+	p := payloadOf(idx, loaded)
+	for i := range p.Providers {
+		p.Providers[i].History = nil
+	}
+	return p, nil
+}
+
+// Histories returns every provider's history, by name, as the store holds
+// it now, read as strictly as Load reads it.
+func (v *Vault) Histories() (map[string][]providers.Event, error) {
+	p, err := v.Load()
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]providers.Event, len(p.Providers))
+	for _, e := range p.Providers {
+		out[e.Provider.Name] = e.History
+	}
+	return out, nil
 }
 
 // Update applies fn to the current payload and saves the result: it takes
@@ -298,13 +344,18 @@ func (v *Vault) Update(fn func(*Payload) error) error {
 func (v *Vault) change(pick func(*index) []string, fn func(*Payload) error) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.readOnly != nil {
+	return v.changeHeld(pick, fn)
+}
+
+// changeHeld is change for a caller that holds v.mu.
+func (v *Vault) changeHeld(pick func(*index) []string, fn func(*Payload) error) error {
+	if v.readOnlyErr() != nil {
 		// Read again: another process may have moved the vault since.
 		if _, err := v.readIndex(false); err != nil {
 			return err
 		}
-		if v.readOnly != nil {
-			return v.readOnly
+		if err := v.readOnlyErr(); err != nil {
+			return err
 		}
 	}
 	return v.locked(func() error {
@@ -318,7 +369,7 @@ func (v *Vault) change(pick func(*index) []string, fn func(*Payload) error) erro
 		} else {
 			files = idx.files() // a pass over every provider: only when all are read
 		}
-		loaded, err := v.readGroups(idx, files, true)
+		loaded, err := v.readGroups(idx, files, true, true)
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -25,10 +26,13 @@ const (
 // recorder is the engine's State for one command: the vault, keeping the
 // entry as the store answered its last change, which the command's answer
 // carries back so the explorer shows what the store holds without reading
-// it again.
+// it again. Its first change frees the command's bulk slot (done): the
+// slots bound the requests in flight, and a save waits in the vault's
+// queue, where the answers that land together are saved together.
 type recorder struct {
 	st     entryState
 	stored *store.Entry
+	done   func()
 }
 
 // entryState is the store as a token command uses it: the engine's State,
@@ -46,6 +50,7 @@ func (r *recorder) Lookup(name string) (providers.Provider, *providers.Token, er
 
 // Record writes to the store and keeps its answer.
 func (r *recorder) Record(name string, tok *providers.Token, ev providers.Event) error {
+	r.done()
 	e, err := r.st.RecordEntry(name, tok, ev)
 	if err != nil {
 		return err
@@ -56,6 +61,7 @@ func (r *recorder) Record(name string, tok *providers.Token, ev providers.Event)
 
 // RecordEvent appends to the history in the store and keeps its answer.
 func (r *recorder) RecordEvent(name string, ev providers.Event) (*providers.Token, error) {
+	r.done()
 	e, err := r.st.RecordEventEntry(name, ev)
 	if err != nil {
 		return nil, err
@@ -67,25 +73,29 @@ func (r *recorder) RecordEvent(name string, ev providers.Event) (*providers.Toke
 // inSlot runs fn once one of the slots that bound how many bulk requests
 // (refresh all, auto-refresh) run at once is free (a nil channel means no
 // bound), with a context that times out d after the slot was taken: time
-// spent queued is not the request's.
-func inSlot(slots chan struct{}, d time.Duration, fn func(ctx context.Context)) {
+// spent queued is not the request's. fn may free the slot before it
+// returns, by calling done (more than once is as once).
+func inSlot(slots chan struct{}, d time.Duration, fn func(ctx context.Context, done func())) {
+	done := func() {}
 	if slots != nil {
 		slots <- struct{}{}
-		defer func() { <-slots }()
+		done = sync.OnceFunc(func() { <-slots })
+		defer done()
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
-	fn(ctx)
+	fn(ctx, done)
 }
 
 // tokenCmd runs a fetch, a refresh or a logout of the named provider; eo
-// says how a refresh obtains its token.
+// says how a refresh obtains its token. The slot is held until the answer
+// is to be saved.
 func tokenCmd(c *oauth.Client, st entryState, name string, seq uint64, o session.Op,
 	eo oauth.EnsureOptions, slots chan struct{}) tea.Cmd {
 	return func() tea.Msg {
 		msg := tokenMsg{name: name, seq: seq, op: o}
-		inSlot(slots, tokenTimeout, func(ctx context.Context) {
-			rec := &recorder{st: st}
+		inSlot(slots, tokenTimeout, func(ctx context.Context, done func()) {
+			rec := &recorder{st: st, done: done}
 			switch o {
 			case session.OpFetch:
 				_, msg.err = c.Ensure(ctx, rec, name, oauth.EnsureOptions{Fresh: true})
@@ -127,11 +137,20 @@ func verifyCmd(c *oauth.Client, p providers.Provider, token providers.Secret, se
 	}
 }
 
-// loadCmd reads the vault's payload.
+// loadCmd reads the vault's payload without the histories, so the list
+// is drawn before they are read (historiesCmd).
 func loadCmd(v *store.Vault) tea.Cmd {
 	return func() tea.Msg {
-		p, err := v.Load()
-		return loadedMsg{payload: p, err: err}
+		p, err := v.LoadProviders()
+		return loadedMsg{payload: p, err: err, historiesDue: true}
+	}
+}
+
+// historiesCmd reads every provider's history.
+func historiesCmd(v *store.Vault) tea.Cmd {
+	return func() tea.Msg {
+		h, err := v.Histories()
+		return historiesMsg{histories: h, err: err}
 	}
 }
 
@@ -192,10 +211,18 @@ type (
 	// so a stale tick chain dies out.
 	tickMsg struct{ tag int }
 
-	// loadedMsg is the vault's payload, read at start.
+	// loadedMsg is the vault's payload, read at start; historiesDue says
+	// it was read without the histories.
 	loadedMsg struct {
-		payload *store.Payload
-		err     error
+		payload      *store.Payload
+		historiesDue bool
+		err          error
+	}
+
+	// historiesMsg is every provider's history, read after the payload.
+	historiesMsg struct {
+		histories map[string][]providers.Event
+		err       error
 	}
 
 	// tokenMsg ends a fetch, refresh or logout.

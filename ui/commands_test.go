@@ -29,7 +29,7 @@ func TestQueuedRequestGetsItsWholeTime(t *testing.T) {
 	slots := make(chan struct{}, 1)
 	slots <- struct{}{} // the one slot is taken
 	got := make(chan error, 1)
-	go inSlot(slots, 50*time.Millisecond, func(ctx context.Context) { got <- ctx.Err() })
+	go inSlot(slots, 50*time.Millisecond, func(ctx context.Context, _ func()) { got <- ctx.Err() })
 	time.Sleep(150 * time.Millisecond) // queued longer than the request's time limit
 	select {
 	case <-slots:
@@ -207,5 +207,42 @@ func TestTokenCmdCarriesWhatTheStoreHolds(t *testing.T) {
 	if msg.err != nil || msg.stored.Token != nil || len(msg.stored.History) != 3 ||
 		last(msg) != providers.EventRevoked || msg.logout.Method != providers.LogoutNone {
 		t.Errorf("logout answer = %+v", msg)
+	}
+}
+
+// The explorer lists the providers before their histories are read; the
+// histories then follow, a failure at the end of one marking its row
+// failed, as if read with the rest.
+func TestHistoriesFollowTheList(t *testing.T) {
+	t.Parallel()
+	v, err := store.Init(t.TempDir()+"/store", []byte("test passphrase"), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := providers.Event{At: t0, Kind: providers.EventFailed, Detail: "fetch token: HTTP 401 from the server"}
+	err = v.Update(func(p *store.Payload) error {
+		p.Providers = []store.Entry{{Provider: prov("alpha"), History: []providers.Event{failed}}, {Provider: prov("beta")}}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t0}
+	m := New(Options{Vault: v, Now: c.Now, Theme: "mono", Renderer: colourRenderer()})
+	m = step(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	loaded := loadCmd(v)().(loadedMsg)
+	if !loaded.historiesDue || len(loaded.payload.Providers) != 2 || loaded.payload.Providers[0].History != nil {
+		t.Fatalf("the first read: %+v", loaded)
+	}
+	m = step(m, loaded)
+	if got := plain(m); !strings.Contains(got, "alpha") || strings.Contains(got, "HTTP 401") {
+		t.Fatalf("before the histories:\n%s", got)
+	}
+	m = step(m, historiesCmd(v)())
+	if e := m.sess.Get("alpha"); !e.Failed || len(e.History) != 1 {
+		t.Errorf("alpha after the histories: failed %v, history %v", e.Failed, e.History)
+	}
+	if got := plain(m); !strings.Contains(got, "HTTP 401") {
+		t.Errorf("the failure at the end of the history is not shown:\n%s", got)
 	}
 }

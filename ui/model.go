@@ -247,6 +247,9 @@ func (m *Model) ownResult(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		}
 	case loadedMsg:
 		return m.onLoaded(msg), true
+	case historiesMsg:
+		m.onHistories(msg)
+		return nil, true
 	case tokenMsg:
 		return m.onToken(msg), true
 	case tryMsg:
@@ -335,7 +338,20 @@ func (m *Model) onLoaded(msg loadedMsg) tea.Cmd {
 	if m.opts.FetchOnStart {
 		cmds = append(cmds, m.fetchMissing())
 	}
+	if msg.historiesDue {
+		cmds = append(cmds, historiesCmd(m.vault))
+	}
 	return tea.Batch(cmds...)
+}
+
+// onHistories gives the entries loaded without them their histories.
+func (m *Model) onHistories(msg historiesMsg) {
+	if msg.err != nil {
+		m.setStatus(status.Error, "cannot read the store: "+msg.err.Error())
+		return
+	}
+	m.sess.Histories(msg.histories)
+	m.syncList()
 }
 
 // syncList gives the list the rows the session changed: every row again

@@ -88,6 +88,10 @@ type Entry struct {
 	// expired token, as the explorer numbers its copies; 0: none.
 	CopyAfter int
 
+	// historyDue marks an entry loaded without its history, which
+	// Histories gives it unless a store answer came first.
+	historyDue bool
+
 	inBulk bool // its action is part of a bulk run
 	dirty  bool // changed since the session's last Drain
 	// stale marks the answer under way as one for the provider before an
@@ -100,6 +104,7 @@ type Entry struct {
 func newEntry(se store.Entry) *Entry {
 	e := &Entry{}
 	e.follow(se)
+	e.historyDue = se.History == nil
 	if n := len(se.History); n > 0 && se.History[n-1].Kind == providers.EventFailed {
 		e.Failed = true
 	}
@@ -109,7 +114,7 @@ func newEntry(se store.Entry) *Entry {
 // follow takes what the store answered as the entry's provider, token and
 // history.
 func (e *Entry) follow(se store.Entry) {
-	e.Provider, e.History = se.Provider, se.History
+	e.Provider, e.History, e.historyDue = se.Provider, se.History, false
 	e.setToken(se.Token)
 }
 

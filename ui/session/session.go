@@ -54,6 +54,24 @@ func (s *Session) Load(es []store.Entry) {
 	s.reshape()
 }
 
+// Histories gives the entries loaded without a history (the store's
+// LoadProviders) the histories the store read after: an entry that has
+// taken a store answer since keeps that answer's, which is newer. A
+// failure at the end of a history marks the entry failed, as Load does.
+func (s *Session) Histories(h map[string][]providers.Event) {
+	for _, e := range s.entries {
+		if !e.historyDue {
+			continue
+		}
+		e.historyDue = false
+		e.History = h[e.Provider.Name]
+		if n := len(e.History); n > 0 && e.History[n-1].Kind == providers.EventFailed {
+			e.Failed = true
+		}
+		s.changed(e)
+	}
+}
+
 // Entries are the entries in the store's order; the caller must not
 // change the slice.
 func (s *Session) Entries() []*Entry { return s.entries }

@@ -311,3 +311,32 @@ func TestRenewExpired(t *testing.T) {
 		t.Fatalf("due after RenewExpired: %v", due)
 	}
 }
+
+// Entries loaded without their histories take the ones read after, a
+// failure at the end marking the entry failed, unless a store answer came
+// first: its history is newer.
+func TestHistoriesAfterLoad(t *testing.T) {
+	s := withEntries([]string{"alpha", "beta", "gamma"}, nil)
+	b := s.Get("beta")
+	s.Begin(b, OpFetch)
+	newer := []providers.Event{{At: t0, Kind: providers.EventIssued}}
+	s.Token(TokenAnswer{Name: "beta", Seq: b.Pending, Op: OpFetch,
+		Stored: &store.Entry{Provider: prov("beta"), Token: tok(t0, time.Hour), History: newer}}, t0)
+	s.Drain()
+	old := []providers.Event{{At: t0.Add(-time.Hour), Kind: providers.EventFailed, Detail: "HTTP 401"}}
+	s.Histories(map[string][]providers.Event{"alpha": old, "beta": old})
+	a := s.Get("alpha")
+	if len(a.History) != 1 || !a.Failed {
+		t.Errorf("alpha: history %v, failed %v: want the failure read after the load", a.History, a.Failed)
+	}
+	if len(b.History) != 1 || b.History[0].Kind != providers.EventIssued || b.Failed {
+		t.Errorf("beta: history %v, failed %v: want the store's later answer kept", b.History, b.Failed)
+	}
+	if changed, _ := s.Drain(); len(changed) != 2 {
+		t.Errorf("%d entries changed, want alpha and gamma", len(changed))
+	}
+	s.Histories(map[string][]providers.Event{"alpha": nil})
+	if len(a.History) != 1 {
+		t.Error("a second reading replaced the history again")
+	}
+}
