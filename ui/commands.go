@@ -84,7 +84,9 @@ func tokenCmd(c *oauth.Client, st entryState, name string, seq uint64, o session
 	eo oauth.EnsureOptions, slots chan struct{}) tea.Cmd {
 	return func() tea.Msg {
 		msg := tokenMsg{name: name, seq: seq, op: o}
+		var tr tracer
 		inSlot(slots, tokenTimeout, func(ctx context.Context) {
+			ctx = oauth.WithTrace(ctx, tr.add)
 			rec := &recorder{st: st}
 			switch o {
 			case session.OpFetch:
@@ -98,6 +100,7 @@ func tokenCmd(c *oauth.Client, st entryState, name string, seq uint64, o session
 			}
 			msg.stored = rec.stored
 		})
+		msg.exchanges = tr.taken()
 		return msg
 	}
 }
@@ -107,8 +110,9 @@ func tryCmd(c *oauth.Client, p providers.Provider, tok *providers.Token, seq uin
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), tryTimeout)
 		defer cancel()
-		res, err := c.Try(ctx, p, tok)
-		return tryMsg{name: p.Name, seq: seq, res: res, err: err}
+		var tr tracer
+		res, err := c.Try(oauth.WithTrace(ctx, tr.add), p, tok)
+		return tryMsg{name: p.Name, seq: seq, res: res, err: err, exchanges: tr.taken()}
 	}
 }
 
@@ -208,14 +212,18 @@ type (
 		stored *store.Entry
 		logout oauth.LogoutResult
 		err    error
+		// exchanges are the command's requests and answers, masked, for
+		// the exchange log.
+		exchanges []oauth.Exchange
 	}
 
 	// tryMsg ends a try request.
 	tryMsg struct {
-		name string
-		seq  uint64
-		res  *oauth.TryResult
-		err  error
+		name      string
+		seq       uint64
+		res       *oauth.TryResult
+		err       error
+		exchanges []oauth.Exchange
 	}
 
 	// verifyMsg ends a signature check of one token; retry is true when
