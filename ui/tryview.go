@@ -45,18 +45,16 @@ func (m *Model) responseKey(km tea.KeyMsg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	*m.response, cmd = m.response.Update(km)
+	if m.response.Closed() {
+		m.closeResponse()
+	}
 	return cmd
 }
 
-// responseResult takes the response view's messages (close, copy) and,
+// responseResult takes the response view's message (copy) and,
 // while it is open, the mouse; ok is false for a message it does not own.
 func (m *Model) responseResult(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
-	case response.ClosedMsg:
-		if m.response != nil {
-			m.closeResponse()
-		}
-		return nil, true
 	case response.CopyMsg:
 		return m.copyBody(msg), true
 	case tea.MouseMsg:

@@ -45,15 +45,15 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 // Styles are the view's looks, by role. The root builds them once from
 // the theme; the zero value renders plain text.
 type Styles struct {
-	Success lipgloss.Style // a 2xx status
+	Success  lipgloss.Style // a 2xx status
 	Redirect lipgloss.Style // a 3xx status
-	Failure lipgloss.Style // a 4xx or 5xx status
-	Method  lipgloss.Style
-	URL     lipgloss.Style
-	Muted   lipgloss.Style // the protocol, the time, the size
-	Section lipgloss.Style // "Headers", "Body"
-	Header  lipgloss.Style // a header's name
-	Text    lipgloss.Style // a header's value, a body that is not JSON
+	Failure  lipgloss.Style // a 4xx or 5xx status
+	Method   lipgloss.Style
+	URL      lipgloss.Style
+	Muted    lipgloss.Style // the protocol, the time, the size
+	Section  lipgloss.Style // "Headers", "Body"
+	Header   lipgloss.Style // a header's name
+	Text     lipgloss.Style // a header's value, a body that is not JSON
 
 	// JSON's roles.
 	Key         lipgloss.Style // a member's name

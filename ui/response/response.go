@@ -29,10 +29,8 @@ type Model struct {
 	lines         []string // the laid out content, each line exactly width cells wide
 	width, height int
 	offset        int
+	closed        bool
 }
-
-// ClosedMsg says the user closed the view.
-type ClosedMsg struct{}
 
 // CopyMsg asks the root to copy the body: the view knows what the user
 // wants, the root owns the clipboard and its rules.
@@ -53,6 +51,11 @@ func New(name string, res *oauth.TryResult, styles *Styles) Model {
 	m.relayout()
 	return m
 }
+
+// Closed reports whether the user closed the view: the root, which owns
+// the screen, then takes it away at once, so the next key already goes
+// to the panes.
+func (m Model) Closed() bool { return m.closed }
 
 // Name is the provider whose answer the view shows.
 func (m Model) Name() string { return m.name }
@@ -132,7 +135,7 @@ func (m Model) key(km tea.KeyMsg) (Model, tea.Cmd) {
 		msg := CopyMsg{Name: m.name, Body: string(m.res.Body)}
 		return m, func() tea.Msg { return msg }
 	case key.Matches(km, k.Close):
-		return m, func() tea.Msg { return ClosedMsg{} }
+		m.closed = true
 	}
 	m.updateKeybindings()
 	return m, nil
