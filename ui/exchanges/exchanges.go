@@ -160,13 +160,19 @@ func (m Model) View() string {
 	if m.height <= 0 {
 		return ""
 	}
-	end := min(m.top+m.height, len(m.lines))
-	return strings.Join(m.lines[m.top:end], "\n")
+	top := min(m.top, len(m.lines))
+	return strings.Join(m.lines[top:min(top+m.height, len(m.lines))], "\n")
 }
 
 // relayout lays the shown provider's exchanges out at the width.
 func (m *Model) relayout() {
-	defer m.updateKeybindings()
+	defer func() {
+		if m.follow {
+			m.top = m.newest
+		}
+		m.top = min(m.top, m.maxTop())
+		m.updateKeybindings()
+	}()
 	m.lines, m.newest = m.lines[:0], 0
 	if m.width <= 0 {
 		return
@@ -180,7 +186,7 @@ func (m *Model) relayout() {
 		return s
 	}
 	put := func(s string, p paint) {
-		for _, piece := range strings.Split(ansi.Hardwrap(s, m.width, true), "\n") {
+		for _, piece := range strings.Split(ansi.Wrap(s, m.width, ""), "\n") {
 			m.lines = append(m.lines, pad(p.open+piece+p.close, ansi.StringWidth(piece)))
 		}
 	}
@@ -215,10 +221,6 @@ func (m *Model) relayout() {
 			}
 		}
 	}
-	if m.follow {
-		m.top = m.newest
-	}
-	m.top = min(m.top, m.maxTop())
 }
 
 // summary is an exchange's title line: when, the method and URL, the

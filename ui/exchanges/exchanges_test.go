@@ -122,3 +122,23 @@ func TestFailedExchangeSaysNoAnswer(t *testing.T) {
 		t.Errorf("view:\n%s", v)
 	}
 }
+
+// TestShowingAnEmptyLogAfterALongOne keeps the view inside the lines: a
+// provider scrolled far down, then one with nothing.
+func TestShowingAnEmptyLogAfterALongOne(t *testing.T) {
+	t.Parallel()
+	m := New(0, nil)
+	m.SetSize(60, 3)
+	for i := range 5 {
+		m.Add("alpha", exchange(i))
+	}
+	m.Show("alpha")
+	m.Show("beta")
+	if v := m.View(); !strings.Contains(v, "No exchanges yet") {
+		t.Errorf("beta's empty log:\n%s", v)
+	}
+	m.SetSize(60, 0)
+	m.Show("alpha")
+	m.SetSize(60, 3)
+	_ = m.View()
+}
