@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/ui/session"
 )
 
 // tryAnswer is a try request's answer for the unit tests.
@@ -68,5 +70,90 @@ func TestTryAnswerOpensTheResponseView(t *testing.T) {
 	m, _ = press(m, "o")
 	if m.response == nil {
 		t.Error("o did not open the last response again")
+	}
+}
+
+// TestHostileAnswerIsEscapedInTheResponseViewAndTheLog sends a real try
+// request, through the engine and its trace hook, to a server whose
+// header and body carry escape sequences, C1 and bidi controls and a
+// lone CR: neither the response view nor the log pane holds any of them
+// raw, both show them escaped, and the body is not copied.
+func TestHostileAnswerIsEscapedInTheResponseViewAndTheLog(t *testing.T) {
+	t.Parallel()
+	const hostile = "\x1b[2JCSI \x1b]52;c;SGVsbG8=\x07 \u009b31mC1 \u202eRLO\rCR"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.Header().Set("X-Evil", "h\u009b31mC1 \u202eRLO") // net/http refuses C0 in a header
+		_, _ = w.Write([]byte("body " + hostile + "\nline two"))
+	}))
+	t.Cleanup(srv.Close)
+	m, seq := tryModel(t, 120, 40)
+	e := m.sess.Get("alpha")
+	p := e.Provider
+	p.TryURL = srv.URL + "/try"
+	msg := tryCmd(oauth.NewClient(oauth.Options{}), p, e.Token, seq)()
+	if tm, ok := msg.(tryMsg); !ok || tm.err != nil || len(tm.exchanges) != 1 {
+		t.Fatalf("try answered %#v", msg)
+	}
+	m = step(m, msg)
+	m, _ = press(m, "L", "]", "]") // the log, scrolled to the answer's body
+	if m.response == nil || !m.logShown() {
+		t.Fatal("the response view and the log are not open")
+	}
+	for _, v := range []string{m.View(), m.exlog.View()} {
+		for _, raw := range []string{"\x1b[2J", "\x1b]52", "\a", "\u009b", "\u202e", "\r"} {
+			if strings.Contains(v, raw) {
+				t.Errorf("the screen holds %q raw:\n%q", raw, v)
+			}
+		}
+	}
+	v := plain(m)
+	for _, want := range []string{`body \x1b[2JCSI \x1b]52;c;SGVsbG8=\x07 \u009b31mC1 \u202eRLO\rCR`,
+		`X-Evil: h\u009b31mC1 \u202eRLO`, `< body \x1b[2JCSI`} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the screen lacks %q:\n%s", want, v)
+		}
+	}
+	m, cmd := press(m, "c")
+	if cmd == nil {
+		t.Fatal("c did nothing")
+	}
+	m = step(m, cmd())
+	if !strings.Contains(plain(m), "not copied: the body of alpha holds control or format characters") {
+		t.Errorf("a hostile body was copied:\n%s", plain(m))
+	}
+}
+
+// TestLogKeyTogglesThePaneAndHelpSaysSo opens and hides the log, and
+// finds its keys on the help page, dimmed when they do nothing.
+func TestLogKeyTogglesThePaneAndHelpSaysSo(t *testing.T) {
+	t.Parallel()
+	c := &clock{now: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+	m := unitModel(t, c, 80, 24, store.Entry{Provider: prov("alpha"), Token: token(c.now, time.Hour)})
+	if m.logShown() || !m.keys.Log.Enabled() || m.keys.Response.Enabled() {
+		t.Fatalf("at start: log %v, L %v, o %v", m.logShown(), m.keys.Log.Enabled(), m.keys.Response.Enabled())
+	}
+	m, _ = press(m, "L")
+	if !m.logShown() || !strings.Contains(plain(m), "No exchanges yet") {
+		t.Fatalf("L did not show the log:\n%s", plain(m))
+	}
+	if got := strings.Count(plain(m), "\n") + 1; got != 24 {
+		t.Errorf("the screen is %d lines with the log, want 24", got)
+	}
+	m = step(m, tokenMsg{name: "alpha", seq: 99, op: session.OpRefresh, exchanges: []oauth.Exchange{{At: c.now,
+		Method: "POST", URL: "http://127.0.0.1:1/token", Status: 200, Text: "> POST http://127.0.0.1:1/token HTTP/1.1\n"}}})
+	if !strings.Contains(plain(m), "12:00:00 POST http://127.0.0.1:1/token → 200") {
+		t.Errorf("a late answer's exchange is not in the log:\n%s", plain(m))
+	}
+	m, _ = press(m, "?")
+	page := plain(m)
+	for _, want := range []string{"Response, log", "L      hide exchange log", "o      last response", "c      copy body"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the help page lacks %q:\n%s", want, page)
+		}
+	}
+	m, _ = press(m, "esc", "L")
+	if m.logShown() {
+		t.Error("L did not hide the log")
 	}
 }
