@@ -15,8 +15,8 @@ import (
 var msRE = regexp.MustCompile(`\b\d+ ?ms\b|\(\d+(\.\d+)?m?s\)`)
 
 // normalizeTimes is normalize with every time a request took written as
-// "N ms" (or "Nms"), each line filled back out to the width it had, its
-// border, if any, in place.
+// "N ms" (or "Nms"), each line in a pane filled back out to the width it
+// had, its border in place.
 func normalizeTimes(s string) string {
 	lines := strings.Split(normalize(s), "\n")
 	for i, l := range lines {
@@ -38,6 +38,10 @@ func normalizeTimes(s string) string {
 			return "Nms"
 		})
 		l = strings.TrimRight(l, " ")
+		if border == "" { // the status line, never filled out
+			lines[i] = l
+			continue
+		}
 		lines[i] = l + strings.Repeat(" ", max(w-ansi.StringWidth(l)-ansi.StringWidth(border), 0)) + border
 	}
 	return strings.Join(lines, "\n")

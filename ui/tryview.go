@@ -51,18 +51,35 @@ func (m *Model) responseKey(km tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
-// responseResult takes the response view's message (copy) and,
-// while it is open, the mouse; ok is false for a message it does not own.
+// responseResult takes the response view's message (copy); ok is false
+// for a message it does not own.
 func (m *Model) responseResult(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case response.CopyMsg:
 		return m.copyBody(msg), true
-	case tea.MouseMsg:
-		if m.response == nil || m.showHelp || m.screen != screenMain {
-			return nil, false
+	}
+	return nil, false
+}
+
+// viewMouse routes the mouse over the exchange log and the response
+// view: the wheel scrolls the one under the pointer; while the response
+// view is open a click does nothing, the panes being under it. top is
+// the body's first line on the screen; ok is false when the event is the
+// panes'.
+func (m *Model) viewMouse(mm tea.MouseMsg, g geometry, top int) (tea.Cmd, bool) {
+	y := mm.Y - top
+	wheel := tea.MouseEvent(mm).IsWheel()
+	var cmd tea.Cmd
+	switch {
+	case g.logH > 0 && y >= g.bodyH && y < g.bodyH+g.logH:
+		if wheel {
+			*m.exlog, cmd = m.exlog.Update(mm)
 		}
-		var cmd tea.Cmd
-		*m.response, cmd = m.response.Update(msg)
+		return cmd, true
+	case m.response != nil:
+		if wheel {
+			*m.response, cmd = m.response.Update(mm)
+		}
 		return cmd, true
 	}
 	return nil, false

@@ -157,3 +157,38 @@ func TestLogKeyTogglesThePaneAndHelpSaysSo(t *testing.T) {
 		t.Error("L did not hide the log")
 	}
 }
+
+// TestWheelScrollsTheResponseViewAndTheLog turns the wheel over the
+// response view and over the log pane under it: each scrolls the one
+// under the pointer.
+func TestWheelScrollsTheResponseViewAndTheLog(t *testing.T) {
+	t.Parallel()
+	m, seq := tryModel(t, 100, 30)
+	xs := make([]oauth.Exchange, 4)
+	for i := range xs {
+		xs[i] = oauth.Exchange{Method: "GET", URL: "http://127.0.0.1:1/try", Status: 200,
+			Text: strings.Repeat("< a line of the answer\n", 10)}
+	}
+	m = step(m, tryMsg{name: "alpha", seq: seq, res: tryAnswer(200, "["+strings.Repeat(`1,`, 60)+"1]"), exchanges: xs})
+	m, _ = press(m, "L")
+	if m.response == nil || !m.logShown() {
+		t.Fatal("the response view and the log are not open")
+	}
+	wheel := func(y int, b tea.MouseButton) {
+		m = step(m, tea.MouseMsg{X: 10, Y: y, Action: tea.MouseActionPress, Button: b})
+	}
+	g := m.geometry()
+	logTop, before := 1+g.bodyH, m.exlog
+	wheel(5, tea.MouseButtonWheelDown)
+	if above, _ := m.response.Hidden(); above != 3 {
+		t.Errorf("the wheel over the response view: %d lines above, want 3", above)
+	}
+	beforeAbove, _ := before.Hidden()
+	wheel(logTop+2, tea.MouseButtonWheelUp)
+	if above, _ := m.exlog.Hidden(); above != beforeAbove-3 {
+		t.Errorf("the wheel over the log: %d lines above, want %d", above, beforeAbove-3)
+	}
+	if above, _ := m.response.Hidden(); above != 3 {
+		t.Errorf("the wheel over the log moved the response view: %d above", above)
+	}
+}

@@ -11,6 +11,7 @@
 //	/mtn/v1/oauth/access_token            MTN developer APIs (Apigee)
 //	/mtn/customers/{msisdn}/subscriptions MTN's first API call (Bearer)
 //	/momo/{product}/token/                MTN MoMo, per product
+//	/momo/v1_0/apiuser[/{id}[/apikey]]    MoMo's sandbox user provisioning
 //	/mobifinance/oauth/token              Mobifinance
 //	/telenor/oauth/v2/token, /logout      Telenor Norway
 //	/mobiledigital/prod/oauth2/token      mobile.digital (AWS API Gateway)
@@ -85,6 +86,8 @@ type Server struct {
 	once  sync.Once
 	store *tokenStore
 	keys  *keyring
+	// sandbox holds the MoMo API users provisioned on this server.
+	sandbox *sandboxUsers
 	// HMAC secrets of the dialects that sign HS256 JWTs.
 	mobifinanceKey   []byte
 	mobiledigitalKey []byte
@@ -110,6 +113,7 @@ func Start(o Options) (*Server, error) {
 		done:             make(chan struct{}),
 		store:            newTokenStore(),
 		keys:             newKeyring(o.SigningKey),
+		sandbox:          newSandboxUsers(),
 		mobifinanceKey:   randomBytes(32),
 		mobiledigitalKey: randomBytes(32),
 	}
@@ -188,6 +192,8 @@ func (s *Server) routes() http.Handler {
 	handle("/mtn/", s.mtnNoProxy)
 
 	handle("/momo/{product}/token/{$}", s.momoToken)
+	handle("/momo/v1_0/apiuser", s.sandboxCreateUser)
+	handle("/momo/v1_0/apiuser/{rest...}", s.sandboxUserCall)
 	handle("/momo/", s.momoNotFound)
 
 	handle("/mobifinance/oauth/token", s.mobifinanceToken)
@@ -247,6 +253,11 @@ func (s *Server) index(x *exchange) {
 	for _, p := range s.Providers() {
 		fmt.Fprintf(x.w, "%-18s %-14s %s\n", p.Name, p.Preset, p.TokenURL)
 	}
+	keys := momoSubscriptionKeys()
+	fmt.Fprintf(x.w, "\nMoMo sandbox user provisioning at %s/momo/v1_0/apiuser, with the subscription key\n"+
+		"%s, %s or %s:\n\n"+
+		"    tokenscope momo-sandbox NAME --product collection --base-url %s/momo\n",
+		s.url, keys["collection"], keys["disbursement"], keys["remittance"], s.url)
 }
 
 // brokenGateway answers every request as an nginx in front of a dead

@@ -189,7 +189,8 @@ func TestCloseStopsServing(t *testing.T) {
 func TestIndexAndUnknownPaths(t *testing.T) {
 	f := newFixture(t)
 	got := f.send(t, "GET", "/", nil, "")
-	if got.status != 200 || !strings.Contains(got.body, "telenor-order") || !strings.Contains(got.body, f.srv.URL()+"/oauth2/token") {
+	if got.status != 200 || !strings.Contains(got.body, "telenor-order") || !strings.Contains(got.body, f.srv.URL()+"/oauth2/token") ||
+		!strings.Contains(got.body, "tokenscope momo-sandbox NAME --product collection --base-url "+f.srv.URL()+"/momo") {
 		t.Errorf("index = %d %q", got.status, got.body)
 	}
 	if got := f.send(t, "GET", "/nothing/here", nil, ""); got.status != 404 {

@@ -136,7 +136,7 @@ func (f *addFlags) provider(cmd, name string) (providers.Provider, error) {
 // fieldUsage turns a validation error into a usage error pointing at the
 // option that sets the field.
 func fieldUsage(cmd, name string, err error) error {
-	ue := &usageError{cmd: cmd, msg: fmt.Sprintf("add %s: %v", name, err)}
+	ue := &usageError{cmd: cmd, msg: fmt.Sprintf("%s %s: %v", cmd, name, err)}
 	var fe *providers.FieldError
 	if errors.As(err, &fe) {
 		switch {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers/config"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/ui"
 )
 
@@ -61,10 +62,14 @@ type hooks struct {
 	// unsetenv removes a variable from the environment the programs this
 	// process starts inherit (os.Unsetenv).
 	unsetenv func(string) error
+	// referenceID makes the id of a new MoMo sandbox API user
+	// (oauth.NewReferenceID).
+	referenceID func() (string, error)
 }
 
 func defaultHooks() hooks {
-	return hooks{runUI: ui.Run, isTerminal: isTerminal, tty: openTTY, unsetenv: os.Unsetenv}
+	return hooks{runUI: ui.Run, isTerminal: isTerminal, tty: openTTY, unsetenv: os.Unsetenv,
+		referenceID: oauth.NewReferenceID}
 }
 
 // app is one run of the command line: its streams, its environment and

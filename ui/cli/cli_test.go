@@ -35,6 +35,8 @@ import (
 //	tokenscope                  the real command line
 //	tokenscope-keyring-ok       with an in-memory OS keyring that works
 //	tokenscope-keyring-broken   with an OS keyring that refuses everything
+//	tokenscope-fixedref         making every new MoMo sandbox API user with
+//	                            the id in FIXED_REFERENCE_ID
 //	tokenscope-fakeui           on a pretend terminal, with an explorer that
 //	                            reports what it was given and exercises it
 func TestMain(m *testing.M) {
@@ -54,6 +56,11 @@ func TestMain(m *testing.M) {
 			keyring.MockInitWithError(errors.New("no secret service on this bus"))
 			run(defaultHooks())
 		},
+		"tokenscope-fixedref": func() {
+			h := defaultHooks()
+			h.referenceID = func() (string, error) { return os.Getenv("FIXED_REFERENCE_ID"), nil }
+			run(h)
+		},
 		"tokenscope-fakeui": func() {
 			h := defaultHooks()
 			h.isTerminal = func(any) bool { return true }
@@ -71,6 +78,7 @@ func fakeExplorer(w io.Writer, o ui.Options) error {
 	fmt.Fprintf(w, "explorer: store %s\n", o.Dir)
 	fmt.Fprintf(w, "explorer: demo=%v theme=%q unlocked=%v\n", o.Demo, o.Theme, o.Vault != nil)
 	fmt.Fprintf(w, "explorer: renew-on-open=%v\n", o.RenewOnOpen)
+	fmt.Fprintf(w, "explorer: mouse=%v\n", !o.NoMouse)
 	if os.Getenv("FAKEUI_HANG") != "" {
 		select {} // until a signal ends the process
 	}
@@ -131,6 +139,7 @@ func TestScript(t *testing.T) {
 			"tryserver":    cmdTryServer,
 			"waitagent":    cmdWaitAgent,
 			"issuerserver": cmdIssuerServer,
+			"faultproxy":   cmdFaultProxy,
 		},
 	})
 }

@@ -61,6 +61,9 @@ func commands() []command {
 			run: (*app).cmdList},
 		{name: "add", args: "NAME --preset PRESET [options]", needs: "a provider NAME", summary: "add a provider",
 			doc: addDoc(), run: (*app).cmdAdd},
+		{name: "momo-sandbox", args: "NAME --product PRODUCT [--callback-host HOST] [--base-url URL] [options]",
+			needs: "a provider NAME", summary: "create a MoMo sandbox API user and save it as a provider",
+			doc: momoSandboxDoc, run: (*app).cmdMoMoSandbox},
 		{name: "remove", operand: operandProvider, args: "NAME", needs: "a provider NAME", summary: "remove a provider with its token",
 			doc: "Removes the provider, its token and its history from the store. The token is not\n" +
 				"revoked: run tokenscope logout NAME first for that.",
@@ -162,9 +165,10 @@ func lookupCommand(name string) (command, bool) {
 // printRootUsage writes tokenscope --help.
 func (a *app) printRootUsage(w io.Writer) {
 	fmt.Fprint(w, `Usage:
-    tokenscope [--theme THEME] [--no-renew-on-open]
+    tokenscope [--theme THEME] [--no-renew-on-open] [--no-mouse]
                                          open the explorer
-    tokenscope --demo [--theme THEME]    open the explorer on a demo server
+    tokenscope --demo [--theme THEME] [--no-mouse]
+                                         open the explorer on a demo server
     tokenscope COMMAND [ARGS]
 
 Commands:
@@ -182,6 +186,8 @@ Options:
     --no-renew-on-open
                      leave the tokens found expired as they are (the explorer
                      renews them on open, and a copy renews an expired one first)
+    --no-mouse       leave the mouse to the terminal, where a drag selects text
+                     (with the mouse on, shift+drag selects text in most terminals)
     -h, --help       show this help
 
 The store lives in $TOKENSCOPE_HOME (default: tokenscope/ in the user's config

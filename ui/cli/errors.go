@@ -38,6 +38,9 @@ func (e *usageError) Error() string { return e.msg }
 type hintError struct {
 	err   error
 	hints []string
+	// notes are lines of our own said after the error and before the
+	// hints, as "tokenscope: …": what the failure left behind.
+	notes []string
 	// paste are lines to copy into a shell (export VAR=…), written after
 	// the hints as they are, indented, without the "tokenscope:" prefix
 	// that would get in the way. Only our own text: never outside text.
@@ -98,15 +101,18 @@ func (a *app) exit(ctx context.Context, err error) int {
 		return exitFailure
 	}
 	code := exitFailure
-	var hints, paste []string
+	var hints, paste, notes []string
 	var he *hintError
 	if errors.As(err, &he) {
-		hints, paste = he.hints, he.paste
+		hints, paste, notes = he.hints, he.paste, he.notes
 		if he.code != 0 {
 			code = he.code
 		}
 	}
 	a.errorf("%s", err)
+	for _, n := range notes {
+		a.printf("%s", n)
+	}
 	var pe *oauth.Error
 	if errors.As(err, &pe) && pe.Hint != "" {
 		a.hintf("%s", pe.Hint)

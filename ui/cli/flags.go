@@ -174,6 +174,8 @@ func secretWays(cmd string) string {
 		return "use an environment variable (--client-secret-env VAR), --secrets-stdin, or the prompt in a terminal"
 	case "init", "passphrase":
 		return "pass --passphrase-stdin, set TOKENSCOPE_PASSPHRASE (init), or type it at the prompt in a terminal"
+	case "momo-sandbox":
+		return "pass --subscription-key-env VAR, pipe the subscription key in, or type it at the prompt in a terminal"
 	case "decode":
 		return "pipe the token in (… | tokenscope decode), or paste it at the prompt in a terminal"
 	}

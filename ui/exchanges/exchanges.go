@@ -125,23 +125,39 @@ func (m *Model) SetSize(w, h int) {
 	m.relayout()
 }
 
-// Update scrolls the log back and forth.
+// Update scrolls the log back and forth, by half a pane with the keys and
+// by wheelLines with the mouse wheel.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
-	km, ok := msg.(tea.KeyMsg)
-	if !ok {
-		return m, nil
-	}
 	step := max(m.height/2, 1)
-	switch {
-	case key.Matches(km, m.KeyMap.Older):
-		m.top = max(m.top-step, 0)
-		m.follow = false
-	case key.Matches(km, m.KeyMap.Newer):
-		m.top = min(m.top+step, m.maxTop())
-		m.follow = m.top >= min(m.newest, m.maxTop())
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, m.KeyMap.Older):
+			m.scroll(-step)
+		case key.Matches(msg, m.KeyMap.Newer):
+			m.scroll(step)
+		}
+	case tea.MouseMsg:
+		if msg.Action != tea.MouseActionPress {
+			break
+		}
+		switch msg.Button {
+		case tea.MouseButtonWheelUp:
+			m.scroll(-wheelLines)
+		case tea.MouseButtonWheelDown:
+			m.scroll(wheelLines)
+		}
 	}
 	m.updateKeybindings()
 	return m, nil
+}
+
+// wheelLines is how far one notch of the mouse wheel scrolls.
+const wheelLines = 3
+
+func (m *Model) scroll(d int) {
+	m.top = min(max(m.top+d, 0), m.maxTop())
+	m.follow = d > 0 && m.top >= min(m.newest, m.maxTop())
 }
 
 func (m Model) maxTop() int { return max(len(m.lines)-m.height, 0) }
