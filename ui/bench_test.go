@@ -2,14 +2,19 @@ package ui
 
 import (
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/ui/exchanges"
 	"github.com/tokenscope/tokenscope/ui/order"
+	"github.com/tokenscope/tokenscope/ui/session"
 )
 
 // manyProviders is a payload of n providers, most with a token, some
@@ -107,6 +112,65 @@ func BenchmarkUpdateTick(b *testing.B) {
 	for b.Loop() {
 		m = step(m, tickMsg{tag: m.tickTag})
 	}
+}
+
+// BenchmarkView1000LogAndResponse renders a frame with the exchange log
+// and the response view open over 1,000 providers: the view's body a
+// JSON document of a few hundred lines, the log holding the selected
+// provider's full ring.
+func BenchmarkView1000LogAndResponse(b *testing.B) {
+	m := benchLogModel(b, true)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+// BenchmarkView1000Log renders a frame with the exchange log open under
+// the list and the detail pane.
+func BenchmarkView1000Log(b *testing.B) {
+	m := benchLogModel(b, false)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+// benchLogModel is benchModel with the log open on the selected
+// provider's full ring, and with response the response view open too.
+func benchLogModel(b *testing.B, response bool) Model {
+	m := benchModel(b, 120, 40)
+	name := m.selectedEntry().Provider.Name
+	xs := make([]oauth.Exchange, exchanges.DefaultKeep)
+	for i := range xs {
+		xs[i] = oauth.Exchange{At: m.now, Method: "POST", URL: "https://auth.example.com/token", Status: 200,
+			Elapsed: 40 * time.Millisecond, Text: "> POST https://auth.example.com/token HTTP/1.1\n> Authorization: Basic ****\n>\n" +
+				"> grant_type=client_credentials\n< HTTP/1.1 200 OK (40ms)\n< Content-Type: application/json\n<\n" +
+				`< {"access_token":"****","token_type":"Bearer","expires_in":3600}` + "\n\n"}
+	}
+	m = step(m, tokenMsg{name: name, seq: 0, op: session.OpRefresh, exchanges: xs})
+	var body strings.Builder
+	body.WriteString(`{"items":[`)
+	for i := range 100 {
+		if i > 0 {
+			body.WriteByte(',')
+		}
+		fmt.Fprintf(&body, `{"id":%d,"name":"item %d","active":true,"note":null}`, i, i)
+	}
+	body.WriteString(`]}`)
+	res := &oauth.TryResult{Method: "GET", URL: "https://api.example.com/items", Status: 200, StatusLine: "HTTP/1.1 200 OK",
+		Latency: 80 * time.Millisecond, ContentType: "application/json",
+		Header: http.Header{"Content-Type": {"application/json"}, "Date": {"Thu, 01 Jan 2026 00:00:00 GMT"}}, Body: []byte(body.String())}
+	m, _ = press(m, "L")
+	if response {
+		m.openResponse(name, res)
+		m = step(m, tea.KeyMsg{Type: tea.KeyPgDown})
+	}
+	if (m.response != nil) != response || !m.logShown() || len(m.exlog.Exchanges(name)) != exchanges.DefaultKeep {
+		b.Fatal("the response view and the log are not open as asked")
+	}
+	_ = m.View()
+	return m
 }
 
 // BenchmarkUpdateTickByStatus is a tick with the list sorted by status and

@@ -94,7 +94,9 @@ func tokenCmd(c *oauth.Client, st entryState, name string, seq uint64, o session
 	eo oauth.EnsureOptions, slots chan struct{}) tea.Cmd {
 	return func() tea.Msg {
 		msg := tokenMsg{name: name, seq: seq, op: o}
+		var tr tracer
 		inSlot(slots, tokenTimeout, func(ctx context.Context, done func()) {
+			ctx = oauth.WithTrace(ctx, tr.add)
 			rec := &recorder{st: st, done: done}
 			switch o {
 			case session.OpFetch:
@@ -108,6 +110,7 @@ func tokenCmd(c *oauth.Client, st entryState, name string, seq uint64, o session
 			}
 			msg.stored = rec.stored
 		})
+		msg.exchanges = tr.taken()
 		return msg
 	}
 }
@@ -117,8 +120,9 @@ func tryCmd(c *oauth.Client, p providers.Provider, tok *providers.Token, seq uin
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), tryTimeout)
 		defer cancel()
-		res, err := c.Try(ctx, p, tok)
-		return tryMsg{name: p.Name, seq: seq, res: res, err: err}
+		var tr tracer
+		res, err := c.Try(oauth.WithTrace(ctx, tr.add), p, tok)
+		return tryMsg{name: p.Name, seq: seq, res: res, err: err, exchanges: tr.taken()}
 	}
 }
 
@@ -235,14 +239,18 @@ type (
 		stored *store.Entry
 		logout oauth.LogoutResult
 		err    error
+		// exchanges are the command's requests and answers, masked, for
+		// the exchange log.
+		exchanges []oauth.Exchange
 	}
 
 	// tryMsg ends a try request.
 	tryMsg struct {
-		name string
-		seq  uint64
-		res  *oauth.TryResult
-		err  error
+		name      string
+		seq       uint64
+		res       *oauth.TryResult
+		err       error
+		exchanges []oauth.Exchange
 	}
 
 	// verifyMsg ends a signature check of one token; retry is true when

@@ -59,6 +59,12 @@ func (m *Model) children(g geometry) []placed {
 	if m.unlock != nil {
 		ps = append(ps, placed{m.unlock, m.width, g.bodyH})
 	}
+	if m.response != nil {
+		ps = append(ps, placed{m.response, m.width - g.frameW, g.bodyH - g.frameH})
+	}
+	if g.logH > 0 {
+		ps = append(ps, placed{m.exlog, m.width - g.frameW, g.logH - g.frameH})
+	}
 	if m.form != nil {
 		ps = append(ps, placed{m.form, m.width - 2, g.bodyH}) // one column in from each edge
 	}
@@ -74,6 +80,8 @@ func (m *Model) focused() component {
 		return m.form
 	case m.asking:
 		return dialog{m.confirm}
+	case m.response != nil && m.screen == screenMain:
+		return m.response
 	case m.focus == focusDetail:
 		return detailPane{m.detail}
 	}

@@ -329,7 +329,8 @@ func TestTryAndLogoutAgainstTheDemo(t *testing.T) {
 	t.Parallel()
 	r := startRig(t, 120, 40, "", "mtn-sandbox", "telenor-order")
 	r.keys("t")
-	r.waitFor(t, "try mtn-sandbox: GET → 200 OK")
+	r.waitFor(t, "try mtn-sandbox: GET → 200 OK", "esc/q close")
+	r.keys("esc") // the response view, back to the panes
 	r.selectProvider(t, "telenor-order")
 	r.keys("x")
 	r.waitFor(t, "Log out of telenor-order?")

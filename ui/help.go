@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/tokenscope/tokenscope/ui/response"
 	"github.com/tokenscope/tokenscope/ui/styles"
 )
 
@@ -81,14 +82,17 @@ type helpCache struct {
 // child or the dialog speaks for itself; on the main screen the focused
 // pane's keys come with the explorer's own.
 func (m *Model) helpKeyMap() help.KeyMap {
+	k := &m.keys
+	if m.showHelp {
+		return helpKeys{short: []key.Binding{k.CloseHelp, k.ForceQuit}}
+	}
 	switch c := m.focused(); c.(type) {
 	case listPane, detailPane:
+	case *response.Model:
+		short := append([]key.Binding{k.Help}, c.ShortHelp()...)
+		return helpKeys{short: append(short, k.Log, m.exlog.KeyMap.Older, m.exlog.KeyMap.Newer, k.ForceQuit)}
 	default:
 		return c
-	}
-	if m.showHelp {
-		k := &m.keys
-		return helpKeys{short: []key.Binding{k.CloseHelp, k.ForceQuit}}
 	}
 	return m.mainHelp()
 }
@@ -112,7 +116,7 @@ func (m *Model) mainHelp() helpKeys {
 }
 
 // pageTitles name the columns of pageColumns.
-var pageTitles = [...]string{"List", "Filter", "Detail", "Token", "Copy", "Providers", "General"}
+var pageTitles = [...]string{"List", "Filter", "Detail", "Token", "Copy", "Providers", "General", "Response, log"}
 
 // pageColumns are every key of the main screen, in the columns of the
 // help page, whether it works at this moment or not.
@@ -126,7 +130,25 @@ func (m *Model) pageColumns() [][]key.Binding {
 		[]key.Binding{k.CopyHeader, k.CopyToken, k.CopyCurl},
 		[]key.Binding{k.Add, k.Edit, k.Delete, k.Theme},
 		[]key.Binding{k.Focus, k.ToList, k.ToDetail, k.Back, k.Help, k.Quit},
+		m.viewColumn(),
 	)
+}
+
+// viewColumn is the response view's and the exchange log's keys: the
+// view's own as they are when it is open, its default ones, dimmed, when
+// not. The view scrolls with the detail pane's keys, listed there.
+func (m *Model) viewColumn() []key.Binding {
+	k := &m.keys
+	rk := response.DefaultKeyMap()
+	if m.response != nil {
+		rk = m.response.KeyMap
+	} else {
+		for _, b := range []*key.Binding{&rk.Copy, &rk.HalfPageUp, &rk.HalfPageDown, &rk.Close} {
+			b.SetEnabled(false)
+		}
+	}
+	lk := m.exlog.KeyMap
+	return []key.Binding{k.Response, rk.Copy, rk.HalfPageUp, rk.HalfPageDown, rk.Close, k.Log, lk.Older, lk.Newer}
 }
 
 // fullHelpView is the help page: every key of the main screen under the

@@ -15,6 +15,8 @@ type KeyMap struct {
 	CopyCurl   key.Binding
 	Try        key.Binding
 	Reveal     key.Binding
+	Response   key.Binding // the last try's answer, in the response view
+	Log        key.Binding // the exchange log pane, shown or hidden
 
 	Add    key.Binding
 	Edit   key.Binding
@@ -43,6 +45,8 @@ func DefaultKeyMap() KeyMap {
 		CopyCurl:   key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "copy curl")),
 		Try:        key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "try")),
 		Reveal:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal")),
+		Response:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "last response")),
+		Log:        key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "exchange log")),
 
 		Add:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
 		Edit:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
@@ -69,7 +73,8 @@ func (k *KeyMap) actions() []*key.Binding {
 // updateKeybindings enables exactly the bindings that do something now.
 func (m *Model) updateKeybindings() {
 	k := &m.keys
-	main := m.screen == screenMain && !m.asking && m.list.FilterState() != listFiltering
+	main := m.screen == screenMain && !m.asking && m.list.FilterState() != listFiltering && m.response == nil
+	m.logKeybindings()
 	for _, b := range []*key.Binding{&k.RefreshAll, &k.Add, &k.Theme, &k.Focus, &k.Quit} {
 		b.SetEnabled(main)
 	}

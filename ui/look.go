@@ -29,6 +29,10 @@ func (m *Model) applyTheme(t themes.Theme) {
 	m.list.SetStyles(&l.List)
 	m.detail.SetStyles(&l.Detail)
 	m.status.SetStyles(&l.Status)
+	m.exlog.SetStyles(&l.Exchanges)
+	if m.response != nil {
+		m.response.SetStyles(&l.Response)
+	}
 	if m.asking {
 		m.confirm.Styles = &l.Confirm
 	}

@@ -26,8 +26,10 @@ import (
 	"github.com/tokenscope/tokenscope/ui/clipboard"
 	"github.com/tokenscope/tokenscope/ui/confirm"
 	"github.com/tokenscope/tokenscope/ui/detail"
+	"github.com/tokenscope/tokenscope/ui/exchanges"
 	"github.com/tokenscope/tokenscope/ui/form"
 	"github.com/tokenscope/tokenscope/ui/list"
+	"github.com/tokenscope/tokenscope/ui/response"
 	"github.com/tokenscope/tokenscope/ui/session"
 	"github.com/tokenscope/tokenscope/ui/status"
 	"github.com/tokenscope/tokenscope/ui/unlock"
@@ -101,6 +103,12 @@ type Model struct {
 	width   int
 	height  int
 	laidOut geometry // the geometry the children were last sized for
+
+	// response is the open response view of a try request, nil when the
+	// panes show; exlog is the exchange log, on screen when showLog.
+	response *response.Model
+	exlog    *exchanges.Model
+	showLog  bool
 }
 
 // clock is the explorer's time source: Options.Now, else the wall clock.
@@ -208,7 +216,12 @@ func (m *Model) input(km tea.KeyMsg) tea.Cmd {
 		}
 	case m.list.FilterState() == list.Filtering:
 		*m.list, cmd = m.list.Update(km)
+	case m.response != nil:
+		cmd = m.responseKey(km)
 	default:
+		if c, ok := m.logKey(km); ok {
+			return c
+		}
 		if c, ok := m.action(km); ok {
 			return c
 		}
@@ -226,6 +239,10 @@ func (m *Model) input(km tea.KeyMsg) tea.Cmd {
 
 // result hands a message that is not input to the state that owns it.
 func (m *Model) result(msg tea.Msg) tea.Cmd {
+	m.recordExchanges(msg)
+	if cmd, ok := m.responseResult(msg); ok {
+		return cmd
+	}
 	cmd, ok := m.ownResult(msg)
 	if ok {
 		m.tallyStatus()
@@ -407,6 +424,7 @@ func (m *Model) sync() {
 		}
 		m.shown, m.shownRev = e, rev
 	}
+	m.syncLog()
 	m.updateKeybindings()
 }
 

@@ -36,6 +36,9 @@ func (m *Model) mouse(mm tea.MouseMsg) tea.Cmd {
 	}
 	g := m.geometry()
 	top := lipgloss.Height(m.headerView()) // the body starts under the header
+	if cmd, ok := m.viewMouse(mm, g, top); ok {
+		return cmd
+	}
 	lst, det := g.panes()
 	b := m.styles.Pane.Focused.Border
 	inner := func(r rect) tea.MouseMsg {

@@ -15,6 +15,7 @@ import (
 	"github.com/tokenscope/tokenscope/themes"
 	"github.com/tokenscope/tokenscope/ui/confirm"
 	"github.com/tokenscope/tokenscope/ui/detail"
+	"github.com/tokenscope/tokenscope/ui/exchanges"
 	"github.com/tokenscope/tokenscope/ui/list"
 	"github.com/tokenscope/tokenscope/ui/session"
 	"github.com/tokenscope/tokenscope/ui/status"
@@ -77,6 +78,7 @@ func New(o Options) Model {
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		status:  ptr(status.New(nil)),
 		sess:    session.New(),
+		exlog:   ptr(exchanges.New(0, nil)),
 		slots:   make(chan struct{}, bulkSlots),
 	}
 	m.clipOpts = clipboardOptions(o)

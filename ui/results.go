@@ -163,8 +163,12 @@ func (m *Model) onTry(msg tryMsg) tea.Cmd {
 	if r.Status >= 400 {
 		kind = status.Error
 	}
-	m.setStatusOf(e.Provider.Name, kind, "try "+e.Provider.Name+": "+r.Method+" → "+statusText(r.Status)+
-		" in "+strconv.FormatInt(r.Latency.Milliseconds(), 10)+" ms")
+	text := "try " + e.Provider.Name + ": " + r.Method + " → " + statusText(r.Status) +
+		" in " + strconv.FormatInt(r.Latency.Milliseconds(), 10) + " ms"
+	if !m.showTryAnswer(e.Provider.Name, r) {
+		text += " · press " + m.keys.Response.Help().Key + " to see the answer"
+	}
+	m.setStatusOf(e.Provider.Name, kind, text)
 	return nil
 }
 

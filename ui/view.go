@@ -21,6 +21,7 @@ type geometry struct {
 	listW, listH   int // inner sizes of the list pane
 	detW, detH     int // inner sizes of the detail pane
 	frameW, frameH int
+	logH           int // outer height of the exchange log pane, 0 when hidden
 }
 
 // chromeLines are the lines around the body: header, status and help.
@@ -28,6 +29,8 @@ const chromeLines = 3
 
 func (m *Model) geometry() geometry {
 	g := geometry{bodyH: max(m.height-chromeLines, 1), wide: m.width >= wideFrom}
+	g.logH = m.logHeight(g.bodyH)
+	g.bodyH -= g.logH
 	b := m.styles.Pane.Focused.Border
 	g.frameW, g.frameH = b.GetLeftSize()+b.GetRightSize(), b.GetTopSize()+b.GetBottomSize()
 	if g.wide {
@@ -56,6 +59,10 @@ func (m Model) View() string {
 	b.WriteByte('\n')
 	m.bodyView(&b, g)
 	b.WriteByte('\n')
+	if g.logH > 0 {
+		m.logView(&b, g)
+		b.WriteByte('\n')
+	}
 	b.WriteString(m.statusView())
 	b.WriteByte('\n')
 	b.WriteString(m.helpLine())
@@ -105,6 +112,9 @@ func (m *Model) bodyView(b *strings.Builder, g geometry) {
 		return
 	case m.showHelp:
 		body = m.fullHelpView()
+	case m.response != nil:
+		m.responseView(b, g)
+		return
 	case m.asking:
 		var bg strings.Builder
 		m.panesView(&bg, g)

@@ -50,13 +50,13 @@ func (c *Client) once(ctx context.Context, hc *http.Client, rq *request, red *re
 	}
 	setHeaders(req, rq)
 	traced := rq.tracedPayload()
-	start := time.Now()
+	sent, start := c.now(), time.Now()
 	res, err := hc.Do(req)
 	if err != nil {
 		// Cleaned before the trace too: its "no answer" line quotes the
 		// URL, whose query holds a GET request's secrets.
 		err = cleanURLError(err, red)
-		c.traceExchange(red, req, traced, nil, err)
+		c.traceExchange(red, req, traced, nil, err, sent, time.Since(start))
 		return nil, err
 	}
 	defer func() { _ = res.Body.Close() }()
@@ -66,7 +66,7 @@ func (c *Client) once(ctx context.Context, hc *http.Client, rq *request, red *re
 		body: b, date: c.now(), latency: time.Since(start),
 	}
 	err = cleanURLError(err, red)
-	c.traceExchange(red.answer(b), req, traced, resp, err)
+	c.traceExchange(red.answer(b), req, traced, resp, err, sent, resp.latency)
 	if errors.Is(err, errBodyTooLarge) {
 		return nil, &tooLarge{status: res.StatusCode}
 	}
@@ -131,10 +131,13 @@ func cleanURLError(err error, red *redactor) error {
 
 // traceExchange writes one request and its answer (or failure) to the
 // trace, every line through the redactor and display.Block, as one write so that concurrent
-// exchanges do not interleave. payload is the body with its secrets
-// already masked by their place (request.tracedPayload).
-func (c *Client) traceExchange(red *redactor, req *http.Request, payload string, resp *response, err error) {
-	if c.opts.Trace == nil {
+// exchanges do not interleave, and hands the same text to the request's
+// trace hook (WithTrace). payload is the body with its secrets already
+// masked by their place (request.tracedPayload).
+func (c *Client) traceExchange(red *redactor, req *http.Request, payload string, resp *response, err error,
+	sent time.Time, elapsed time.Duration) {
+	hook := traceHook(req.Context())
+	if c.opts.Trace == nil && hook == nil {
 		return
 	}
 	var b bytes.Buffer
@@ -162,6 +165,16 @@ func (c *Client) traceExchange(red *redactor, req *http.Request, payload string,
 	// Masked first, so that a secret is found as it was sent; then every
 	// line is made safe to show, since the answer is the server's text.
 	out := display.Block(red.clean(b.String()))
+	if hook != nil {
+		x := Exchange{At: sent, Method: req.Method, URL: red.clean(u.String()), Elapsed: elapsed, Text: out}
+		if resp != nil {
+			x.Status = resp.status
+		}
+		hook(x)
+	}
+	if c.opts.Trace == nil {
+		return
+	}
 	c.traceMu.Lock()
 	defer c.traceMu.Unlock()
 	_, _ = c.opts.Trace.Write([]byte(out))

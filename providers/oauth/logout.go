@@ -3,6 +3,7 @@ package oauth
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"time"
 
@@ -19,7 +20,8 @@ type LogoutResult struct {
 	Body string
 }
 
-// TryResult is the answer to a try request.
+// TryResult is the answer to a try request: what the explorer's response
+// view and tokenscope try show.
 type TryResult struct {
 	Method, URL string
 	Status      int
@@ -27,6 +29,16 @@ type TryResult struct {
 	ContentType string
 	// BodyStart is the readable start of the body, secrets masked.
 	BodyStart string
+	// StatusLine is the answer's status line as the server wrote it
+	// ("HTTP/1.1 200 OK"), secrets masked.
+	StatusLine string
+	// Header is the answer's headers, every value with its secrets masked
+	// and a cookie's value masked whole, as the trace shows them.
+	Header http.Header
+	// Body is the whole body as received (at most MaxBodySize bytes),
+	// every secret masked as the trace masks it. It is the server's text:
+	// show it through display.Block.
+	Body []byte
 }
 
 // Logout ends tok at the server: the provider's logout endpoint with the
@@ -115,7 +127,28 @@ func (c *Client) Try(ctx context.Context, p providers.Provider, tok *providers.T
 	return &TryResult{
 		Method: rq.method, URL: red.clean(p.TryURL), Status: resp.status, Latency: resp.latency,
 		ContentType: resp.header.Get("Content-Type"), BodyStart: bodyStart(resp.body, red),
+		StatusLine: red.clean(resp.statusLine), Header: maskedHeader(resp.header, red),
+		Body: []byte(red.clean(string(resp.body))),
 	}, nil
+}
+
+// maskedHeader is h with every value's secrets masked, and a cookie's
+// value masked whole, as writeHeaders shows them in the trace.
+func maskedHeader(h http.Header, red *redactor) http.Header {
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		for _, v := range vs {
+			switch http.CanonicalHeaderKey(k) {
+			case "Cookie", "Set-Cookie":
+				name, _, _ := strings.Cut(v, "=")
+				v = name + "=" + mask
+			default:
+				v = red.clean(v)
+			}
+			out[k] = append(out[k], v)
+		}
+	}
+	return out
 }
 
 // tryMethod is the try request's method: TryMethod, else POST with a body

@@ -230,7 +230,10 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 
 	explorer := runExplorer(t, env)
 	checkNoRaw(t, "explorer", explorer)
-	for _, want := range []string{`\x1b]52;c;SGVsbG8=\x07`, `MARK-CSI`, `\u202eMARK-RLO`, `\u009b31mMARK-C1`} {
+	// The lone CR of the try body, escaped, is the response view's and the
+	// exchange log's: the detail pane's one line folds it as a space.
+	for _, want := range []string{`\x1b]52;c;SGVsbG8=\x07`, `MARK-CSI`, `\u202eMARK-RLO`, `\u009b31mMARK-C1`,
+		`line two \x1b]52;c;SGVsbG8=\x07\rover`} {
 		if !bytes.Contains(explorer, []byte(want)) {
 			t.Errorf("the explorer never showed %q", want)
 		}
@@ -304,7 +307,8 @@ var sgr = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
 // runExplorer runs the explorer on a pseudo-terminal, goes through every
 // screen with hostile text (each provider fetched, the detail pane
-// scrolled, token revealed, try, the form, a confirm dialog, help) and
+// scrolled, token revealed, try and its response view, the exchange log,
+// the form, a confirm dialog, help) and
 // returns every byte it wrote.
 func runExplorer(t *testing.T, env []string) []byte {
 	t.Helper()
@@ -406,6 +410,13 @@ func runExplorer(t *testing.T, env []string) []byte {
 	// The providers in the file's order: ok, err, html, type.
 	step("f", "fetched a token for ok")
 	step("t", "try ok: ")
+	// The response view of the hostile answer, scrolled, with the
+	// exchange log open under it for the rest of the run.
+	step("L", "> GET ")
+	for _, k := range []string{"j", "j", "G", "[", "g"} {
+		step(k, "")
+	}
+	step("\x1b", "Providers") // the response view closed
 	step("v", "")
 	step("\t", "") // the detail pane, scrolled through
 	for range 60 {

@@ -3,16 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -46,32 +43,28 @@ func (a *app) cmdTry(ctx context.Context, cmd command, args []string) error {
 	if err != nil {
 		return err
 	}
-	rec := &recorder{base: transport(p)}
-	o := oauth.Options{HTTPClient: &http.Client{Transport: rec}}
+	o := oauth.Options{}
 	if f.trace {
 		o.Trace = a.stderr
 	}
+	// The engine's result holds the whole answer, every secret masked in
+	// it as the trace masks it: what the explorer's response view shows.
 	res, err := oauth.NewClient(o).Try(ctx, p, tok)
 	if err != nil {
 		return err
 	}
-	ans := rec.answer()
-	// The engine's own masker: the answer may echo a secret in any form
-	// the trace hides it in.
-	m := oauth.Masker(p, tok)
-	body := []byte(m(string(ans.body)))
 	if *asJSON {
-		if err := writeJSON(a.stdout, tryJSON(res, ans, body, m)); err != nil {
+		if err := writeJSON(a.stdout, tryJSON(res)); err != nil {
 			return err
 		}
 	} else {
-		a.printHead(res, ans, m)
-		if err := a.printBody(body, res.ContentType); err != nil {
+		a.printHead(res)
+		if err := a.printBody(res.Body, res.ContentType); err != nil {
 			return err
 		}
 	}
 	if res.Status < 200 || res.Status > 299 {
-		return withHint(fmt.Errorf("try %s: %s %s answered HTTP %s", name, res.Method, res.URL, statusText(res.Status, ans)),
+		return withHint(fmt.Errorf("try %s: %s %s answered HTTP %s", name, res.Method, res.URL, statusText(res)),
 			tryHint(name, res.Status))
 	}
 	return nil
@@ -89,32 +82,32 @@ func tryHint(name string, status int) string {
 }
 
 // statusText is "200 OK", from the answer's status line when there is one.
-func statusText(code int, ans tryAnswer) string {
-	if ans.status != "" {
-		return ans.status
+func statusText(res *oauth.TryResult) string {
+	if _, reason, ok := strings.Cut(res.StatusLine, " "); ok && reason != "" {
+		return reason
 	}
-	return fmt.Sprintf("%d %s", code, http.StatusText(code))
+	return fmt.Sprintf("%d %s", res.Status, http.StatusText(res.Status))
 }
 
 // printHead writes the request line, the status line and the response
 // headers to stderr, as curl -i shows them, every value shown through
 // display.Text.
-func (a *app) printHead(res *oauth.TryResult, ans tryAnswer, m func(string) string) {
+func (a *app) printHead(res *oauth.TryResult) {
 	fmt.Fprintf(a.stderr, "%s %s\n", display.Text(res.Method), display.Text(res.URL))
-	proto := ans.proto
+	proto, _, _ := strings.Cut(res.StatusLine, " ")
 	if proto == "" {
 		proto = "HTTP"
 	}
-	fmt.Fprintf(a.stderr, "%s %s (%s)\n", display.Text(proto), display.Text(statusText(res.Status, ans)), res.Latency.Round(time.Millisecond))
+	fmt.Fprintf(a.stderr, "%s %s (%s)\n", display.Text(proto), display.Text(statusText(res)), res.Latency.Round(time.Millisecond))
 	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range ans.header {
+		for k := range res.Header {
 			if !yield(k) {
 				return
 			}
 		}
 	}) {
-		for _, v := range ans.header[k] {
-			fmt.Fprintf(a.stderr, "%s: %s\n", display.Text(k), display.Text(m(v)))
+		for _, v := range res.Header[k] {
+			fmt.Fprintf(a.stderr, "%s: %s\n", display.Text(k), display.Text(v))
 		}
 	}
 }
@@ -161,95 +154,17 @@ type tryOut struct {
 	Elapsed float64 `json:"elapsed"`
 }
 
-func tryJSON(res *oauth.TryResult, ans tryAnswer, body []byte, m func(string) string) tryOut {
+func tryJSON(res *oauth.TryResult) tryOut {
 	out := tryOut{Method: res.Method, URL: res.URL, Status: res.Status, Headers: map[string][]string{},
 		Elapsed: res.Latency.Seconds()}
-	for k, vs := range ans.header {
-		for _, v := range vs {
-			out.Headers[k] = append(out.Headers[k], m(v))
-		}
+	for k, vs := range res.Header {
+		out.Headers[k] = append(out.Headers[k], vs...)
 	}
-	if utf8.Valid(body) {
-		s := string(body)
+	if utf8.Valid(res.Body) {
+		s := string(res.Body)
 		out.Body = &s
 	} else {
-		out.BodyBase64 = base64.StdEncoding.EncodeToString(body)
+		out.BodyBase64 = base64.StdEncoding.EncodeToString(res.Body)
 	}
 	return out
-}
-
-// recorder is the try request's transport: it keeps the status line,
-// headers and body of the last answer (after redirects), which the
-// engine's TryResult summarises, for the command to print in full.
-type recorder struct {
-	base http.RoundTripper
-	mu   sync.Mutex
-	last tryAnswer
-	buf  *bytes.Buffer
-}
-
-// tryAnswer is what the recorder kept of an answer.
-type tryAnswer struct {
-	proto, status string
-	header        http.Header
-	body          []byte
-}
-
-func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := r.base.RoundTrip(req)
-	if err != nil {
-		return resp, err
-	}
-	buf := &bytes.Buffer{}
-	r.mu.Lock()
-	r.last = tryAnswer{proto: resp.Proto, status: resp.Status, header: resp.Header.Clone()}
-	r.buf = buf
-	r.mu.Unlock()
-	resp.Body = &teeBody{ReadCloser: resp.Body, buf: buf, mu: &r.mu}
-	return resp, nil
-}
-
-// answer is the last answer, its body as far as the engine read it.
-func (r *recorder) answer() tryAnswer {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	a := r.last
-	if r.buf != nil {
-		a.body = bytes.Clone(r.buf.Bytes())
-	}
-	return a
-}
-
-// teeBody copies what is read of a body, up to the engine's own cap.
-type teeBody struct {
-	io.ReadCloser
-	buf *bytes.Buffer
-	mu  *sync.Mutex
-}
-
-func (t *teeBody) Read(p []byte) (int, error) {
-	n, err := t.ReadCloser.Read(p)
-	t.mu.Lock()
-	if room := oauth.MaxBodySize - t.buf.Len(); room > 0 {
-		t.buf.Write(p[:min(n, room)])
-	}
-	t.mu.Unlock()
-	return n, err
-}
-
-// transport is the try request's transport, as the engine builds its own
-// for p: proxies from the environment, a dial timeout, TLS 1.2 or later,
-// verified unless p is insecure.
-func transport(p providers.Provider) http.RoundTripper {
-	return &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
-		TLSClientConfig: &tls.Config{
-			MinVersion:         tls.VersionTLS12,
-			InsecureSkipVerify: p.Insecure, //nolint:gosec // only for a provider the user marked insecure, warned about on every use
-		},
-	}
 }

@@ -16,8 +16,10 @@ import (
 	"github.com/tokenscope/tokenscope/themes"
 	"github.com/tokenscope/tokenscope/ui/confirm"
 	"github.com/tokenscope/tokenscope/ui/detail"
+	"github.com/tokenscope/tokenscope/ui/exchanges"
 	"github.com/tokenscope/tokenscope/ui/form"
 	"github.com/tokenscope/tokenscope/ui/list"
+	"github.com/tokenscope/tokenscope/ui/response"
 	"github.com/tokenscope/tokenscope/ui/status"
 	"github.com/tokenscope/tokenscope/ui/unlock"
 )
@@ -54,6 +56,11 @@ type Styles struct {
 	Form    form.Styles
 	Unlock  unlock.Styles
 	Confirm confirm.Styles
+	// Response is the try request's response view, its JSON highlighted
+	// by role.
+	Response response.Styles
+	// Exchanges is the exchange log pane.
+	Exchanges exchanges.Styles
 }
 
 // Pane is the frame of a pane, focused or not.
@@ -188,6 +195,35 @@ func New(t themes.Theme, r *lipgloss.Renderer) *Styles {
 		Question: p.title,
 		Detail:   p.text,
 		Keys:     p.muted,
+	}
+	s.Response = response.Styles{
+		Success:     p.ok.Bold(true),
+		Redirect:    p.info.Bold(true),
+		Failure:     p.danger,
+		Method:      p.accent.Bold(true),
+		URL:         p.text,
+		Muted:       p.muted,
+		Section:     p.section,
+		Header:      p.accent,
+		Text:        p.text,
+		Key:         p.accent,
+		String:      p.ok,
+		Number:      p.info,
+		Literal:     p.warning,
+		Punctuation: p.muted,
+	}
+	if t.Mono {
+		// Without colour, a member's name stands out by weight, a string
+		// by nothing: the body stays readable rather than loud.
+		s.Response.Key = p.text.Bold(true)
+		s.Response.String, s.Response.Number, s.Response.Literal = p.text, p.text, p.text.Italic(true)
+	}
+	s.Exchanges = exchanges.Styles{
+		Title:    p.accent.Bold(true),
+		Request:  p.muted,
+		Response: p.text,
+		Failure:  p.danger,
+		Muted:    p.muted.Italic(true),
 	}
 	return s
 }
