@@ -56,7 +56,7 @@ func checkAuthCode(p Provider) error {
 		return &FieldError{Field: "client_secret", Msg: "client_auth none is a public client, which sends no secret: " +
 			"remove the client secret or pick basic or body"}
 	}
-	if err := checkURL("authorization_url", p.AuthorizationURL, p.Grant == GrantAuthorizationCode); err != nil {
+	if err := checkURL("authorization_url", p.AuthorizationURL, p.Grant == GrantAuthorizationCode && p.Issuer == ""); err != nil {
 		return err
 	}
 	if p.RedirectURI == "" {

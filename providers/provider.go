@@ -166,6 +166,17 @@ type Provider struct {
 	RedirectURI string `json:"redirect_uri,omitempty"`
 	// PKCE is the code challenge method; "" means PKCES256.
 	PKCE PKCE `json:"pkce,omitempty"`
+	// Issuer is the authorization server whose metadata (RFC 8414,
+	// OpenID Connect discovery) gives every endpoint the provider does
+	// not set, and its client_auth when it sets none (see Discovered).
+	Issuer string `json:"issuer,omitempty"`
+	// DeviceAuthorizationURL is the device authorization endpoint (RFC
+	// 8628 §3.1).
+	DeviceAuthorizationURL string `json:"device_authorization_url,omitempty"`
+	// IntrospectionURL is the token introspection endpoint (RFC 7662).
+	IntrospectionURL string `json:"introspection_url,omitempty"`
+	// UserinfoURL is the OpenID Connect userinfo endpoint.
+	UserinfoURL string `json:"userinfo_url,omitempty"`
 }
 
 // DefaultTimeout bounds a request when a provider sets none.
@@ -186,11 +197,11 @@ func (p Provider) Logout() Logout {
 
 // SameWire reports whether a token issued for p would also be a token for
 // q: they differ only in secrets, headers and presentation, not in what
-// identifies the client at the server (token URL, grant, client id,
+// identifies the client at the server (token URL, issuer, grant, client id,
 // username, scope, product, extra parameters). The store keeps a
 // provider's token across an edit exactly when the edit keeps this.
 func (p Provider) SameWire(q Provider) bool {
-	return p.TokenURL == q.TokenURL && p.Grant == q.Grant && p.ClientID == q.ClientID &&
+	return p.TokenURL == q.TokenURL && p.Issuer == q.Issuer && p.Grant == q.Grant && p.ClientID == q.ClientID &&
 		p.Username == q.Username && p.Scope == q.Scope && p.Product == q.Product &&
 		maps.Equal(p.Params, q.Params)
 }
@@ -227,6 +238,8 @@ func (p Provider) Exposure() string {
 	for _, u := range []struct{ field, value string }{
 		{"token_url", p.TokenURL}, {"try_url", p.TryURL},
 		{"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
+		{"device_authorization_url", p.DeviceAuthorizationURL},
+		{"introspection_url", p.IntrospectionURL}, {"userinfo_url", p.UserinfoURL},
 	} {
 		if plainHTTP(u.value) {
 			plain = append(plain, u.field)
@@ -239,6 +252,10 @@ func (p Provider) Exposure() string {
 		// Public keys, but whoever is on the path can swap them and
 		// make a forged token verify.
 		why = append(why, "fetches its signing keys over plain http (jwks_url)")
+	}
+	if plainHTTP(p.Issuer) {
+		// Whoever is on the path can name their own token endpoint.
+		why = append(why, "fetches its endpoints over plain http (issuer)")
 	}
 	return strings.Join(why, " and ")
 }

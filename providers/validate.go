@@ -20,6 +20,8 @@ func notUTF8(p Provider) string {
 		{"token_method", string(p.TokenMethod)}, {"body", string(p.Body)}, {"token_field", p.TokenField},
 		{"expires_field", p.ExpiresField}, {"expires_unit", string(p.ExpiresUnit)},
 		{"authorization_url", p.AuthorizationURL}, {"redirect_uri", p.RedirectURI}, {"pkce", string(p.PKCE)},
+		{"issuer", p.Issuer}, {"device_authorization_url", p.DeviceAuthorizationURL},
+		{"introspection_url", p.IntrospectionURL}, {"userinfo_url", p.UserinfoURL},
 	} {
 		if !utf8.ValidString(f.value) {
 			return f.name
@@ -60,7 +62,11 @@ func (p Provider) Validate() error {
 	if err := checkHeaders(p.Headers); err != nil {
 		return err
 	}
-	if err := checkURL("token_url", p.TokenURL, true); err != nil {
+	if err := checkIssuer(p.Issuer); err != nil {
+		return err
+	}
+	// With an issuer, the metadata gives the token URL.
+	if err := checkURL("token_url", p.TokenURL, p.Issuer == ""); err != nil {
 		return err
 	}
 	if err := p.CheckShown(); err != nil {
@@ -75,7 +81,7 @@ func (p Provider) Validate() error {
 	if !p.GrantIn.Valid() {
 		return &FieldError{Field: "grant_in", Msg: fmt.Sprintf("unknown place %q (body, query or none)", p.GrantIn)}
 	}
-	if !p.ClientAuth.Valid() {
+	if !p.ClientAuth.Valid() && !(p.ClientAuth == "" && p.Issuer != "") {
 		return &FieldError{Field: "client_auth", Msg: fmt.Sprintf("unknown client_auth %q (basic, body, query or none)", p.ClientAuth)}
 	}
 	if p.ClientID == "" {
@@ -93,6 +99,8 @@ func (p Provider) Validate() error {
 	for _, u := range []struct{ field, value string }{
 		{"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
 		{"jwks_url", p.JWKSURL}, {"try_url", p.TryURL},
+		{"device_authorization_url", p.DeviceAuthorizationURL},
+		{"introspection_url", p.IntrospectionURL}, {"userinfo_url", p.UserinfoURL},
 	} {
 		if err := checkURL(u.field, u.value, false); err != nil {
 			return err
