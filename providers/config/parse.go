@@ -31,6 +31,7 @@ type entry struct {
 	Product       string `toml:"product,omitempty"`
 	Environment   string `toml:"environment,omitempty"`
 	TokenURL      string `toml:"token_url,omitempty"`
+	Issuer        string `toml:"issuer,omitempty"`
 	TokenMethod   string `toml:"token_method,omitempty"`
 	Body          string `toml:"body,omitempty"`
 	GrantType     string `toml:"grant_type,omitempty"`
@@ -54,12 +55,16 @@ type entry struct {
 	Insecure      bool   `toml:"insecure,omitempty"`
 	Timeout       string `toml:"timeout,omitempty"`
 	// The authorization_code grant's keys.
-	AuthorizationURL string            `toml:"authorization_url,omitempty"`
-	RedirectURI      string            `toml:"redirect_uri,omitempty"`
-	PKCE             string            `toml:"pkce,omitempty"`
-	Headers          map[string]string `toml:"headers,omitempty"`
-	Params           map[string]string `toml:"params,omitempty"`
-	TryHeaders       map[string]string `toml:"try_headers,omitempty"`
+	AuthorizationURL string `toml:"authorization_url,omitempty"`
+	RedirectURI      string `toml:"redirect_uri,omitempty"`
+	PKCE             string `toml:"pkce,omitempty"`
+	// The endpoints an issuer's metadata may give.
+	DeviceAuthorizationURL string            `toml:"device_authorization_url,omitempty"`
+	IntrospectionURL       string            `toml:"introspection_url,omitempty"`
+	UserinfoURL            string            `toml:"userinfo_url,omitempty"`
+	Headers                map[string]string `toml:"headers,omitempty"`
+	Params                 map[string]string `toml:"params,omitempty"`
+	TryHeaders             map[string]string `toml:"try_headers,omitempty"`
 }
 
 // Parse reads a providers file. Every ${NAME} in a string value is replaced
@@ -245,7 +250,9 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 		{"token_method", e.TokenMethod, &method}, {"body", e.Body, &body}, {"token_field", e.TokenField, &p.TokenField},
 		{"expires_field", e.ExpiresField, &p.ExpiresField}, {"expires_unit", e.ExpiresUnit, &unit},
 		{"authorization_url", e.AuthorizationURL, &p.AuthorizationURL}, {"redirect_uri", e.RedirectURI, &p.RedirectURI},
-		{"pkce", e.PKCE, &pkce},
+		{"pkce", e.PKCE, &pkce}, {"issuer", e.Issuer, &p.Issuer},
+		{"device_authorization_url", e.DeviceAuthorizationURL, &p.DeviceAuthorizationURL},
+		{"introspection_url", e.IntrospectionURL, &p.IntrospectionURL}, {"userinfo_url", e.UserinfoURL, &p.UserinfoURL},
 	} {
 		v, err := expand(s.in, getenv)
 		if err != nil {

@@ -104,9 +104,18 @@ func toEntry(p providers.Provider, vars []SecretVar) entry {
 		ExpiresUnit:   own(string(p.ExpiresUnit), string(d.ExpiresUnit)),
 		Insecure:      p.Insecure,
 		// No preset fills these in.
-		AuthorizationURL: escape(p.AuthorizationURL),
-		RedirectURI:      escape(p.RedirectURI),
-		PKCE:             escape(string(p.PKCE)),
+		AuthorizationURL:       escape(p.AuthorizationURL),
+		RedirectURI:            escape(p.RedirectURI),
+		PKCE:                   escape(string(p.PKCE)),
+		Issuer:                 escape(p.Issuer),
+		DeviceAuthorizationURL: escape(p.DeviceAuthorizationURL),
+		IntrospectionURL:       escape(p.IntrospectionURL),
+		UserinfoURL:            escape(p.UserinfoURL),
+	}
+	if p.Issuer != "" {
+		// With an issuer, no client_auth means the metadata's pick: one
+		// the user set is theirs even when it is the preset's.
+		e.ClientAuth = escape(string(p.ClientAuth))
 	}
 	if p.Timeout != 0 && p.Timeout != d.Timeout {
 		e.Timeout = p.Timeout.String()
