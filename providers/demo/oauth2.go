@@ -274,7 +274,9 @@ func (s *Server) oauth2UserInfo(x *exchange) {
 	})
 }
 
-// oauth2Metadata is the RFC 8414 authorization server metadata.
+// oauth2Metadata is the RFC 8414 authorization server metadata, which is
+// also its OpenID Connect discovery document: a provider configured with
+// issuer $URL/oauth2 alone gets every endpoint from it.
 func (s *Server) oauth2Metadata(x *exchange) {
 	base := s.oauth2Issuer()
 	writeJSON(x.w, http.StatusOK, object{
@@ -283,6 +285,7 @@ func (s *Server) oauth2Metadata(x *exchange) {
 		{"token_endpoint", base + "/token"},
 		{"revocation_endpoint", base + "/revoke"},
 		{"jwks_uri", base + "/jwks"},
+		{"userinfo_endpoint", base + "/userinfo"},
 		{"grant_types_supported", []string{"client_credentials", "password", "refresh_token", "authorization_code"}},
 		{"response_types_supported", []string{"code"}},
 		{"code_challenge_methods_supported", []string{"S256"}},

@@ -15,7 +15,9 @@ func addDoc() string {
 	return "Adds a provider: the preset's defaults, with every option given on top. Secrets are\n" +
 		"never options: each comes from an environment variable (--client-secret-env VAR,\n" +
 		"--password-env VAR, --header-env NAME=VAR), from standard input (--secrets-stdin, lines\n" +
-		"client_secret=…, password=…, headers.NAME=…), or from a prompt without echo in a terminal.\n\n" +
+		"client_secret=…, password=…, headers.NAME=…), or from a prompt without echo in a terminal.\n" +
+		"With --issuer URL, the endpoints not given come from the issuer's metadata (RFC 8414 or\n" +
+		"OpenID Connect discovery), fetched on first use, and so does client_auth when not given.\n\n" +
 		"Presets: " + strings.Join(providers.PresetNames(), ", ") + "."
 }
 
@@ -38,7 +40,8 @@ func (f *addFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.Preset, "preset", "", "the provider's dialect `PRESET`: "+strings.Join(providers.PresetNames(), ", "))
 	fs.StringVar(&p.Product, "product", "", "MoMo's API `PRODUCT`: collection, disbursement or remittance")
 	fs.StringVar(&p.Environment, "environment", "", "the `HOST` of a preset with two (mpesa, airtel): sandbox (default) or production")
-	fs.StringVar(&p.TokenURL, "token-url", "", "the token endpoint `URL` (default: the preset's)")
+	fs.StringVar(&p.TokenURL, "token-url", "", "the token endpoint `URL` (default: the preset's, or the issuer's)")
+	fs.StringVar(&p.Issuer, "issuer", "", "the authorization server's issuer `URL`, whose metadata gives every endpoint not set")
 	fs.StringVar(&f.grant, "grant-type", "", "the `GRANT`: client_credentials, password or authorization_code")
 	fs.StringVar(&f.grantIn, "grant-in", "", "the `PLACE` of grant_type: body, query or none")
 	fs.StringVar(&f.clientAuth, "client-auth", "", "the `PLACE` of the client id and secret: basic, body, query, or none for a public client")
@@ -54,6 +57,9 @@ func (f *addFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.LogoutMethod, "logout-method", "", "the logout request's `METHOD`")
 	fs.StringVar(&p.RevocationURL, "revocation-url", "", "the RFC 7009 revocation endpoint `URL`")
 	fs.StringVar(&p.JWKSURL, "jwks-url", "", "the `URL` of the JWKS that signs its tokens")
+	fs.StringVar(&p.DeviceAuthorizationURL, "device-authorization-url", "", "the RFC 8628 device authorization endpoint `URL`")
+	fs.StringVar(&p.IntrospectionURL, "introspection-url", "", "the RFC 7662 introspection endpoint `URL`")
+	fs.StringVar(&p.UserinfoURL, "userinfo-url", "", "the OpenID Connect userinfo endpoint `URL`")
 	fs.StringVar(&p.TryURL, "try-url", "", "a `URL` to try the token on")
 	fs.StringVar(&p.TryMethod, "try-method", "", "the try request's `METHOD`")
 	fs.StringVar(&p.TryBody, "try-body", "", "the try request's `BODY`")
@@ -114,6 +120,9 @@ func (a *app) cmdAdd(ctx context.Context, cmd command, args []string) error {
 	}
 	a.printf("%s %s (%s)", verb, p.Name, p.Preset)
 	a.warnInsecure(p)
+	if p.Issuer != "" {
+		a.hintf("%s's endpoints come from its issuer's metadata on first use; to fetch it now: tokenscope discover %s --refresh", p.Name, p.Name)
+	}
 	return nil
 }
 
@@ -152,6 +161,8 @@ func fieldUsage(cmd, name string, err error) error {
 		case errors.Is(err, providers.ErrUserinfo):
 			ue.hint = "take the user name and password out of the URL: give them as --client-id and --client-secret-env, " +
 				"or --username and --password-env"
+		case fe.Field == "token_url" && name != "":
+			ue.hint = "pass --token-url, or --issuer for the endpoints of the issuer's metadata"
 		default:
 			ue.hint = "pass --" + strings.ReplaceAll(fe.Field, "_", "-")
 		}
