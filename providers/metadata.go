@@ -103,8 +103,8 @@ func (d Discovery) Note() string {
 	case d.ClientAuth == "":
 		return ""
 	case d.Method == "" && len(d.Methods) > 0:
-		return fmt.Sprintf("client_auth %s: tokenscope speaks none of the issuer's token_endpoint_auth_methods_supported "+
-			"(%s); set client_auth to choose", d.ClientAuth, strings.Join(d.Methods, " "))
+		return fmt.Sprintf("client_auth %s: none of the issuer's token_endpoint_auth_methods_supported (%s) "+
+			"fits this client; set client_auth to choose", d.ClientAuth, strings.Join(d.Methods, " "))
 	case d.Method == "":
 		return fmt.Sprintf("client_auth %s: the issuer lists no token_endpoint_auth_methods_supported "+
 			"(RFC 8414's default is client_secret_basic); set client_auth to choose", d.ClientAuth)
@@ -117,9 +117,10 @@ func (d Discovery) Note() string {
 // (token, authorization, device authorization, JWKS, revocation,
 // introspection, userinfo), and, when p sets no client_auth, the one of
 // m's token_endpoint_auth_methods_supported that fits p: none for a
-// public client (no secret) when the server lists it, else
-// client_secret_basic as basic, else client_secret_post as body. A value
-// p sets always wins. m may be nil: p is returned as it is, apart from
+// public client (no secret); for a client with a secret
+// client_secret_basic as basic, else client_secret_post as body, else
+// basic (RFC 8414's default) for the server to judge. A value p sets
+// always wins. m may be nil: p is returned as it is, apart from
 // the client_auth default.
 func (p Provider) Discovered(m *Metadata) (Provider, Discovery) {
 	var d Discovery
@@ -163,15 +164,17 @@ func pickClientAuth(methods []string, secret bool) (ClientAuth, string) {
 		return AuthBasic, ""
 	case !secret && has("none"):
 		return AuthNone, "none"
+	case !secret:
+		// A public client has no secret to send, whatever is listed.
+		return AuthNone, ""
 	case has("client_secret_basic"):
 		return AuthBasic, "client_secret_basic"
 	case has("client_secret_post"):
 		return AuthBody, "client_secret_post"
-	case has("none"):
-		return AuthNone, "none"
 	}
-	// Nothing tokenscope speaks (private_key_jwt, tls_client_auth):
-	// the RFC's default, for the server to refuse with its own words.
+	// Nothing that fits a client with a secret (only none,
+	// private_key_jwt, tls_client_auth): the RFC's default, for the server
+	// to refuse with its own words.
 	return AuthBasic, ""
 }
 
