@@ -113,6 +113,20 @@ func (d Discovery) Note() string {
 		"set client_auth to choose", d.ClientAuth, d.Method)
 }
 
+// Short is Note in a few words, for a status line: "client_auth basic
+// (the issuer lists client_secret_basic)"; "" when the provider set its own.
+func (d Discovery) Short() string {
+	switch {
+	case d.ClientAuth == "":
+		return ""
+	case d.Method != "":
+		return fmt.Sprintf("client_auth %s (the issuer lists %s)", d.ClientAuth, d.Method)
+	case len(d.Methods) > 0:
+		return fmt.Sprintf("client_auth %s (none the issuer lists fits)", d.ClientAuth)
+	}
+	return fmt.Sprintf("client_auth %s (the issuer lists no methods)", d.ClientAuth)
+}
+
 // Discovered returns p with every endpoint it does not set taken from m
 // (token, authorization, device authorization, JWKS, revocation,
 // introspection, userinfo), and, when p sets no client_auth, the one of

@@ -73,7 +73,7 @@ func TestDiscoverKeyFetchesAgain(t *testing.T) {
 	if cmd == nil || e.Busy != session.OpDiscover || !strings.Contains(plain(m), "discovering") {
 		t.Fatalf("after D: busy %v, cmd %v\n%s", e.Busy, cmd != nil, plain(m))
 	}
-	src := "https://login.example/.well-known/oauth-authorization-server/tenant"
+	src := "https://login.example/.well-known/openid-configuration"
 	fresh := issuerMetadata(src, t0)
 	fresh.TokenEndpointAuthMethodsSupported = []string{"client_secret_post"}
 	p, d := byIssuer("alpha").Discovered(fresh)
@@ -81,7 +81,8 @@ func TestDiscoverKeyFetchesAgain(t *testing.T) {
 		stored:     &store.Entry{Provider: byIssuer("alpha"), Metadata: fresh},
 		discovered: oauth.Resolved{Provider: p, Metadata: fresh, Discovery: d, Fetched: true}})
 	got := plain(m)
-	for _, want := range []string{"discovered alpha's endpoints at " + src, "client_auth body", "Discovery fetched now"} {
+	for _, want := range []string{"alpha: endpoints discovered · client_auth body (the issuer lists client_secret_post)",
+		"Discovery fetched now", src} {
 		if !strings.Contains(got, want) {
 			t.Errorf("screen lacks %q:\n%s", want, got)
 		}

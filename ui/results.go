@@ -57,7 +57,7 @@ func (m *Model) tokenStatus(e *session.Entry, msg tokenMsg, now time.Time) {
 	case msg.op == session.OpLogout:
 		say(status.Success, "logged out of "+name+": "+logoutSummary(msg.logout))
 	case msg.op == session.OpDiscover:
-		say(status.Success, "discovered "+name+"'s endpoints at "+msg.discovered.Metadata.Source+discoveryNote(msg))
+		say(status.Success, name+": endpoints discovered"+discoveryNote(msg)+" · source in the detail")
 	case warn != "":
 		// The token is kept and shown, but the server sent it broken.
 		what := "refreshed "
@@ -80,7 +80,10 @@ func (m *Model) tokenStatus(e *session.Entry, msg tokenMsg, now time.Time) {
 // discoveryNote is " · " and the client_auth the issuer's metadata picked,
 // when the command fetched that metadata and picked one; else "".
 func discoveryNote(msg tokenMsg) string {
-	if note := msg.discovered.Note(); note != "" {
+	if !msg.discovered.Fetched {
+		return ""
+	}
+	if note := msg.discovered.Discovery.Short(); note != "" {
 		return " · " + note
 	}
 	return ""
