@@ -1,6 +1,8 @@
 package store
 
 import (
+	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -82,5 +84,29 @@ func TestMetadataSurvivesSaveAndLoad(t *testing.T) {
 	}
 	if _, err := w.LookupMetadata("nobody"); err == nil {
 		t.Error("metadata of an unknown provider")
+	}
+}
+
+// TestMetadataDecodesStrictly: a provider file's metadata is held to the
+// rules of the rest: an unknown member or a key given twice is corrupt,
+// and a file without metadata (written before it existed) reads as none.
+func TestMetadataDecodesStrictly(t *testing.T) {
+	entry := `{"version":2,"providers":[{"provider":{"name":"a","preset":"oauth2","token_url":"","grant_type":"client_credentials","client_auth":"","issuer":"https://i.example"}%s}]}`
+	es, err := decodeGroup(fmt.Sprintf(entry, ""))
+	if err != nil || len(es) != 1 || es[0].Metadata != nil {
+		t.Fatalf("a file without metadata: %v, %+v", err, es)
+	}
+	good := `,"metadata":{"issuer":"https://i.example","token_endpoint":"https://i.example/t","fetched_at":"2026-01-02T03:04:05Z"}`
+	if es, err := decodeGroup(fmt.Sprintf(entry, good)); err != nil || es[0].Metadata.TokenEndpoint != "https://i.example/t" {
+		t.Fatalf("a file with metadata: %v, %+v", err, es)
+	}
+	for _, bad := range []string{
+		`,"metadata":{"issuer":"https://i.example","x_unknown":"1"}`,
+		`,"metadata":{"issuer":"https://i.example","issuer":"https://evil.example"}`,
+		`,"metadata":{"issuer":"https://i.example"},"metadata":null`,
+	} {
+		if _, err := decodeGroup(fmt.Sprintf(entry, bad)); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: %v, want ErrCorrupt", bad, err)
+		}
 	}
 }
