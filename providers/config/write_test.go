@@ -39,6 +39,10 @@ func exportable(t *testing.T) []providers.Provider {
 		}),
 		mustApply(t, providers.Provider{Name: "9lives", Preset: "oauth2", TokenURL: "https://n.example/t", ClientID: "n", ClientSecret: "SECRET-nine"}),
 		mustApply(t, providers.Provider{Name: "public", Preset: "oauth2", TokenURL: "https://p.example/t", ClientID: "p"}),
+		mustApply(t, providers.Provider{Name: "spa", Preset: "oauth2", Grant: providers.GrantAuthorizationCode,
+			AuthorizationURL: "https://p.example/authorize", TokenURL: "https://p.example/t", ClientAuth: providers.AuthNone,
+			ClientID: "spa-client", RedirectURI: "http://127.0.0.1:8400/cb", PKCE: providers.PKCEOff,
+			Params: map[string]string{"prompt": "login"}}),
 		// Configured by its issuer: no token_url, client_auth from the metadata.
 		mustApply(t, providers.Provider{Name: "by-issuer", Preset: "oauth2", Issuer: "https://login.example/tenant",
 			ClientID: "i", ClientSecret: "SECRET-issuer", UserinfoURL: "https://login.example/me",
