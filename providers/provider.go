@@ -158,6 +158,14 @@ type Provider struct {
 	Insecure bool `json:"insecure,omitempty"`
 	// Timeout bounds one whole token request; zero means DefaultTimeout.
 	Timeout time.Duration `json:"timeout,omitempty"`
+	// Issuer is the authorization server whose metadata (RFC 8414,
+	// OpenID Connect discovery) gives every endpoint the provider does
+	// not set, and its client_auth when it sets none (see Discovered).
+	Issuer string `json:"issuer,omitempty"`
+	// IntrospectionURL is the token introspection endpoint (RFC 7662).
+	IntrospectionURL string `json:"introspection_url,omitempty"`
+	// UserinfoURL is the OpenID Connect userinfo endpoint.
+	UserinfoURL string `json:"userinfo_url,omitempty"`
 	// AuthorizationURL is the authorization endpoint the browser is sent
 	// to (authorization_code grant).
 	AuthorizationURL string `json:"authorization_url,omitempty"`
@@ -166,17 +174,9 @@ type Provider struct {
 	RedirectURI string `json:"redirect_uri,omitempty"`
 	// PKCE is the code challenge method; "" means PKCES256.
 	PKCE PKCE `json:"pkce,omitempty"`
-	// Issuer is the authorization server whose metadata (RFC 8414,
-	// OpenID Connect discovery) gives every endpoint the provider does
-	// not set, and its client_auth when it sets none (see Discovered).
-	Issuer string `json:"issuer,omitempty"`
 	// DeviceAuthorizationURL is the device authorization endpoint (RFC
 	// 8628 §3.1).
 	DeviceAuthorizationURL string `json:"device_authorization_url,omitempty"`
-	// IntrospectionURL is the token introspection endpoint (RFC 7662).
-	IntrospectionURL string `json:"introspection_url,omitempty"`
-	// UserinfoURL is the OpenID Connect userinfo endpoint.
-	UserinfoURL string `json:"userinfo_url,omitempty"`
 }
 
 // DefaultTimeout bounds a request when a provider sets none.
@@ -239,6 +239,12 @@ func (p Provider) Exposure() string {
 		{"token_url", p.TokenURL}, {"try_url", p.TryURL},
 		{"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
 		{"device_authorization_url", p.DeviceAuthorizationURL},
+	} {
+		if plainHTTP(u.value) {
+			plain = append(plain, u.field)
+		}
+	}
+	for _, u := range []struct{ field, value string }{
 		{"introspection_url", p.IntrospectionURL}, {"userinfo_url", p.UserinfoURL},
 	} {
 		if plainHTTP(u.value) {

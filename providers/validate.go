@@ -20,8 +20,14 @@ func notUTF8(p Provider) string {
 		{"token_method", string(p.TokenMethod)}, {"body", string(p.Body)}, {"token_field", p.TokenField},
 		{"expires_field", p.ExpiresField}, {"expires_unit", string(p.ExpiresUnit)},
 		{"authorization_url", p.AuthorizationURL}, {"redirect_uri", p.RedirectURI}, {"pkce", string(p.PKCE)},
-		{"issuer", p.Issuer}, {"device_authorization_url", p.DeviceAuthorizationURL},
-		{"introspection_url", p.IntrospectionURL}, {"userinfo_url", p.UserinfoURL},
+		{"device_authorization_url", p.DeviceAuthorizationURL},
+	} {
+		if !utf8.ValidString(f.value) {
+			return f.name
+		}
+	}
+	for _, f := range []struct{ name, value string }{
+		{"issuer", p.Issuer}, {"introspection_url", p.IntrospectionURL}, {"userinfo_url", p.UserinfoURL},
 	} {
 		if !utf8.ValidString(f.value) {
 			return f.name

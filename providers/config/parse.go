@@ -54,14 +54,15 @@ type entry struct {
 	ExpiresUnit   string `toml:"expires_unit,omitempty"`
 	Insecure      bool   `toml:"insecure,omitempty"`
 	Timeout       string `toml:"timeout,omitempty"`
+	// The endpoints an issuer's metadata may give.
+	IntrospectionURL string `toml:"introspection_url,omitempty"`
+	UserinfoURL      string `toml:"userinfo_url,omitempty"`
 	// The authorization_code grant's keys.
 	AuthorizationURL string `toml:"authorization_url,omitempty"`
 	RedirectURI      string `toml:"redirect_uri,omitempty"`
 	PKCE             string `toml:"pkce,omitempty"`
-	// The endpoints an issuer's metadata may give.
+	// The device grant's key.
 	DeviceAuthorizationURL string            `toml:"device_authorization_url,omitempty"`
-	IntrospectionURL       string            `toml:"introspection_url,omitempty"`
-	UserinfoURL            string            `toml:"userinfo_url,omitempty"`
 	Headers                map[string]string `toml:"headers,omitempty"`
 	Params                 map[string]string `toml:"params,omitempty"`
 	TryHeaders             map[string]string `toml:"try_headers,omitempty"`
@@ -239,7 +240,8 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 		out *string
 	}{
 		{"name", e.Name, &p.Name}, {"preset", e.Preset, &p.Preset}, {"product", e.Product, &p.Product},
-		{"environment", e.Environment, &p.Environment},
+		{"environment", e.Environment, &p.Environment}, {"issuer", e.Issuer, &p.Issuer},
+		{"introspection_url", e.IntrospectionURL, &p.IntrospectionURL}, {"userinfo_url", e.UserinfoURL, &p.UserinfoURL},
 		{"token_url", e.TokenURL, &p.TokenURL}, {"client_id", e.ClientID, &p.ClientID},
 		{"username", e.Username, &p.Username}, {"scope", e.Scope, &p.Scope},
 		{"logout_url", e.LogoutURL, &p.LogoutURL}, {"logout_method", e.LogoutMethod, &p.LogoutMethod},
@@ -250,9 +252,7 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 		{"token_method", e.TokenMethod, &method}, {"body", e.Body, &body}, {"token_field", e.TokenField, &p.TokenField},
 		{"expires_field", e.ExpiresField, &p.ExpiresField}, {"expires_unit", e.ExpiresUnit, &unit},
 		{"authorization_url", e.AuthorizationURL, &p.AuthorizationURL}, {"redirect_uri", e.RedirectURI, &p.RedirectURI},
-		{"pkce", e.PKCE, &pkce}, {"issuer", e.Issuer, &p.Issuer},
-		{"device_authorization_url", e.DeviceAuthorizationURL, &p.DeviceAuthorizationURL},
-		{"introspection_url", e.IntrospectionURL, &p.IntrospectionURL}, {"userinfo_url", e.UserinfoURL, &p.UserinfoURL},
+		{"pkce", e.PKCE, &pkce}, {"device_authorization_url", e.DeviceAuthorizationURL, &p.DeviceAuthorizationURL},
 	} {
 		v, err := expand(s.in, getenv)
 		if err != nil {

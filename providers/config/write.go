@@ -107,11 +107,10 @@ func toEntry(p providers.Provider, vars []SecretVar) entry {
 		AuthorizationURL:       escape(p.AuthorizationURL),
 		RedirectURI:            escape(p.RedirectURI),
 		PKCE:                   escape(string(p.PKCE)),
-		Issuer:                 escape(p.Issuer),
 		DeviceAuthorizationURL: escape(p.DeviceAuthorizationURL),
-		IntrospectionURL:       escape(p.IntrospectionURL),
-		UserinfoURL:            escape(p.UserinfoURL),
 	}
+	e.Issuer = escape(p.Issuer)
+	e.IntrospectionURL, e.UserinfoURL = escape(p.IntrospectionURL), escape(p.UserinfoURL)
 	if p.Issuer != "" {
 		// With an issuer, no client_auth means the metadata's pick: one
 		// the user set is theirs even when it is the preset's.
