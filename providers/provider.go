@@ -236,16 +236,16 @@ func (p Provider) Exposure() string {
 	// token. The JWKS holds public keys only, warned of apart.
 	var plain []string
 	for _, u := range []struct{ field, value string }{
-		{"token_url", p.TokenURL}, {"try_url", p.TryURL},
-		{"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
-		{"device_authorization_url", p.DeviceAuthorizationURL},
+		{"introspection_url", p.IntrospectionURL}, {"userinfo_url", p.UserinfoURL},
 	} {
 		if plainHTTP(u.value) {
 			plain = append(plain, u.field)
 		}
 	}
 	for _, u := range []struct{ field, value string }{
-		{"introspection_url", p.IntrospectionURL}, {"userinfo_url", p.UserinfoURL},
+		{"token_url", p.TokenURL}, {"try_url", p.TryURL},
+		{"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
+		{"device_authorization_url", p.DeviceAuthorizationURL},
 	} {
 		if plainHTTP(u.value) {
 			plain = append(plain, u.field)

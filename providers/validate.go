@@ -26,16 +26,16 @@ func notUTF8(p Provider) string {
 			return f.name
 		}
 	}
+	for k, v := range p.Headers {
+		if !utf8.ValidString(k) || !utf8.ValidString(string(v)) {
+			return "headers"
+		}
+	}
 	for _, f := range []struct{ name, value string }{
 		{"issuer", p.Issuer}, {"introspection_url", p.IntrospectionURL}, {"userinfo_url", p.UserinfoURL},
 	} {
 		if !utf8.ValidString(f.value) {
 			return f.name
-		}
-	}
-	for k, v := range p.Headers {
-		if !utf8.ValidString(k) || !utf8.ValidString(string(v)) {
-			return "headers"
 		}
 	}
 	for k, v := range p.Params {

@@ -109,15 +109,15 @@ func toEntry(p providers.Provider, vars []SecretVar) entry {
 		PKCE:                   escape(string(p.PKCE)),
 		DeviceAuthorizationURL: escape(p.DeviceAuthorizationURL),
 	}
+	if p.Timeout != 0 && p.Timeout != d.Timeout {
+		e.Timeout = p.Timeout.String()
+	}
 	e.Issuer = escape(p.Issuer)
 	e.IntrospectionURL, e.UserinfoURL = escape(p.IntrospectionURL), escape(p.UserinfoURL)
 	if p.Issuer != "" {
 		// With an issuer, no client_auth means the metadata's pick: one
 		// the user set is theirs even when it is the preset's.
 		e.ClientAuth = escape(string(p.ClientAuth))
-	}
-	if p.Timeout != 0 && p.Timeout != d.Timeout {
-		e.Timeout = p.Timeout.String()
 	}
 	ref := map[string]string{}
 	for _, v := range vars {

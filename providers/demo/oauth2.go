@@ -282,10 +282,10 @@ func (s *Server) oauth2Metadata(x *exchange) {
 	writeJSON(x.w, http.StatusOK, object{
 		{"issuer", base},
 		{"authorization_endpoint", base + "/authorize"},
+		{"userinfo_endpoint", base + "/userinfo"},
 		{"token_endpoint", base + "/token"},
 		{"revocation_endpoint", base + "/revoke"},
 		{"jwks_uri", base + "/jwks"},
-		{"userinfo_endpoint", base + "/userinfo"},
 		{"grant_types_supported", []string{"client_credentials", "password", "refresh_token", "authorization_code"}},
 		{"response_types_supported", []string{"code"}},
 		{"code_challenge_methods_supported", []string{"S256"}},
