@@ -162,8 +162,8 @@ func TestWriteLayout(t *testing.T) {
 	// Each table's keys come in the documented order, name and preset first.
 	order := []string{"name", "preset", "product", "token_url", "issuer", "grant_type", "grant_in", "client_auth", "client_id",
 		"client_secret", "username", "password", "scope", "logout_url", "logout_method", "revocation_url", "jwks_url",
-		"try_url", "try_method", "try_body", "insecure", "timeout", "authorization_url", "redirect_uri", "pkce",
-		"device_authorization_url", "introspection_url", "userinfo_url"}
+		"try_url", "try_method", "try_body", "insecure", "timeout", "introspection_url", "userinfo_url",
+		"authorization_url", "redirect_uri", "pkce", "device_authorization_url"}
 	rank := map[string]int{}
 	for i, k := range order {
 		rank[k] = i
