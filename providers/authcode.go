@@ -60,7 +60,7 @@ func checkAuthCode(p Provider) error {
 		// The code and its verifier would stand in a URL, kept by proxies and logs.
 		return &FieldError{Field: "token_method", Msg: "the authorization_code grant redeems its code with POST, never GET"}
 	}
-	if err := checkURL("authorization_url", p.AuthorizationURL, p.Grant == GrantAuthorizationCode); err != nil {
+	if err := checkURL("authorization_url", p.AuthorizationURL, p.Grant == GrantAuthorizationCode && p.Issuer == ""); err != nil {
 		return err
 	}
 	if p.RedirectURI == "" {

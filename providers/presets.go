@@ -353,7 +353,11 @@ func ApplyPreset(p Provider) (Provider, error) {
 	fill(&p.TokenURL, d.TokenURL)
 	fill(&p.Grant, d.Grant)
 	fill(&p.GrantIn, d.GrantIn)
-	fill(&p.ClientAuth, d.ClientAuth)
+	if p.Issuer == "" {
+		// With an issuer, an unset client_auth is picked from the
+		// metadata (Discovered).
+		fill(&p.ClientAuth, d.ClientAuth)
+	}
 	fill(&p.ClientID, d.ClientID)
 	fill(&p.Username, d.Username)
 	fill(&p.Scope, d.Scope)

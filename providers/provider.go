@@ -183,6 +183,14 @@ type Provider struct {
 	Insecure bool `json:"insecure,omitempty"`
 	// Timeout bounds one whole token request; zero means DefaultTimeout.
 	Timeout time.Duration `json:"timeout,omitempty"`
+	// Issuer is the authorization server whose metadata (RFC 8414,
+	// OpenID Connect discovery) gives every endpoint the provider does
+	// not set, and its client_auth when it sets none (see Discovered).
+	Issuer string `json:"issuer,omitempty"`
+	// IntrospectionURL is the token introspection endpoint (RFC 7662).
+	IntrospectionURL string `json:"introspection_url,omitempty"`
+	// UserinfoURL is the OpenID Connect userinfo endpoint.
+	UserinfoURL string `json:"userinfo_url,omitempty"`
 	// AuthorizationURL is the authorization endpoint the browser is sent
 	// to (authorization_code grant).
 	AuthorizationURL string `json:"authorization_url,omitempty"`
@@ -191,6 +199,9 @@ type Provider struct {
 	RedirectURI string `json:"redirect_uri,omitempty"`
 	// PKCE is the code challenge method; "" means PKCES256.
 	PKCE PKCE `json:"pkce,omitempty"`
+	// DeviceAuthorizationURL is the device authorization endpoint (RFC
+	// 8628 §3.1).
+	DeviceAuthorizationURL string `json:"device_authorization_url,omitempty"`
 }
 
 // DefaultTimeout bounds a request when a provider sets none.
@@ -211,12 +222,12 @@ func (p Provider) Logout() Logout {
 
 // SameWire reports whether a token issued for p would also be a token for
 // q: they differ only in secrets, headers and presentation, not in what
-// identifies the client at the server (token URL, grant, client id,
+// identifies the client at the server (token URL, issuer, grant, client id,
 // username, scope, product, extra parameters) or in what the token is
 // presented as (the public key a session is encrypted to). The store keeps a
 // provider's token across an edit exactly when the edit keeps this.
 func (p Provider) SameWire(q Provider) bool {
-	return p.TokenURL == q.TokenURL && p.Grant == q.Grant && p.ClientID == q.ClientID &&
+	return p.TokenURL == q.TokenURL && p.Issuer == q.Issuer && p.Grant == q.Grant && p.ClientID == q.ClientID &&
 		p.Username == q.Username && p.Scope == q.Scope && p.Product == q.Product &&
 		p.TokenMethod == q.TokenMethod && p.SessionEncryption == q.SessionEncryption &&
 		p.PublicKey == q.PublicKey && maps.Equal(p.Params, q.Params)
@@ -252,8 +263,16 @@ func (p Provider) Exposure() string {
 	// token. The JWKS holds public keys only, warned of apart.
 	var plain []string
 	for _, u := range []struct{ field, value string }{
+		{"introspection_url", p.IntrospectionURL}, {"userinfo_url", p.UserinfoURL},
+	} {
+		if plainHTTP(u.value) {
+			plain = append(plain, u.field)
+		}
+	}
+	for _, u := range []struct{ field, value string }{
 		{"token_url", p.TokenURL}, {"try_url", p.TryURL},
 		{"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
+		{"device_authorization_url", p.DeviceAuthorizationURL},
 	} {
 		if plainHTTP(u.value) {
 			plain = append(plain, u.field)
@@ -266,6 +285,10 @@ func (p Provider) Exposure() string {
 		// Public keys, but whoever is on the path can swap them and
 		// make a forged token verify.
 		why = append(why, "fetches its signing keys over plain http (jwks_url)")
+	}
+	if plainHTTP(p.Issuer) {
+		// Whoever is on the path can name their own token endpoint.
+		why = append(why, "fetches its endpoints over plain http (issuer)")
 	}
 	return strings.Join(why, " and ")
 }

@@ -25,6 +25,8 @@ func (p Provider) CheckShown() error {
 		{"token_url", p.TokenURL}, {"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
 		{"jwks_url", p.JWKSURL}, {"try_url", p.TryURL},
 		{"authorization_url", p.AuthorizationURL}, {"redirect_uri", p.RedirectURI}, {"pkce", string(p.PKCE)},
+		{"issuer", p.Issuer}, {"device_authorization_url", p.DeviceAuthorizationURL},
+		{"introspection_url", p.IntrospectionURL}, {"userinfo_url", p.UserinfoURL},
 	} {
 		if err := checkText(f.field, f.value, ""); err != nil {
 			return err
@@ -56,6 +58,8 @@ func (p Provider) CheckShown() error {
 		{"token_url", p.TokenURL}, {"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
 		{"jwks_url", p.JWKSURL}, {"try_url", p.TryURL},
 		{"authorization_url", p.AuthorizationURL}, {"redirect_uri", p.RedirectURI},
+		{"issuer", p.Issuer}, {"device_authorization_url", p.DeviceAuthorizationURL},
+		{"introspection_url", p.IntrospectionURL}, {"userinfo_url", p.UserinfoURL},
 	} {
 		if err := CheckUserinfo(u.field, u.value); err != nil {
 			return err

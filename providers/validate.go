@@ -22,6 +22,7 @@ func notUTF8(p Provider) string {
 		{"authorization_url", p.AuthorizationURL}, {"redirect_uri", p.RedirectURI}, {"pkce", string(p.PKCE)},
 		{"market", p.Market}, {"basic_auth", string(p.BasicAuth)}, {"session_encryption", string(p.SessionEncryption)},
 		{"public_key", p.PublicKey}, {"origin", p.Origin},
+		{"device_authorization_url", p.DeviceAuthorizationURL},
 	} {
 		if !utf8.ValidString(f.value) {
 			return f.name
@@ -30,6 +31,13 @@ func notUTF8(p Provider) string {
 	for k, v := range p.Headers {
 		if !utf8.ValidString(k) || !utf8.ValidString(string(v)) {
 			return "headers"
+		}
+	}
+	for _, f := range []struct{ name, value string }{
+		{"issuer", p.Issuer}, {"introspection_url", p.IntrospectionURL}, {"userinfo_url", p.UserinfoURL},
+	} {
+		if !utf8.ValidString(f.value) {
+			return f.name
 		}
 	}
 	for k, v := range p.Params {
@@ -62,7 +70,11 @@ func (p Provider) Validate() error {
 	if err := checkHeaders(p.Headers); err != nil {
 		return err
 	}
-	if err := checkURL("token_url", p.TokenURL, p.TokenMethod != MethodNone); err != nil {
+	if err := checkIssuer(p.Issuer); err != nil {
+		return err
+	}
+	// With an issuer, the metadata gives the token URL; a static key has none.
+	if err := checkURL("token_url", p.TokenURL, p.TokenMethod != MethodNone && p.Issuer == ""); err != nil {
 		return err
 	}
 	if err := p.CheckShown(); err != nil {
@@ -77,7 +89,7 @@ func (p Provider) Validate() error {
 	if !p.GrantIn.Valid() {
 		return &FieldError{Field: "grant_in", Msg: fmt.Sprintf("unknown place %q (body, query or none)", p.GrantIn)}
 	}
-	if !p.ClientAuth.Valid() {
+	if !p.ClientAuth.Valid() && !(p.ClientAuth == "" && p.Issuer != "") {
 		return &FieldError{Field: "client_auth", Msg: fmt.Sprintf("unknown client_auth %q (basic, body, query, none or bearer)", p.ClientAuth)}
 	}
 	if p.ClientID == "" && p.ClientAuth != AuthBearer && p.TokenMethod != MethodNone && p.BasicAuth == "" {
@@ -104,6 +116,8 @@ func (p Provider) Validate() error {
 	for _, u := range []struct{ field, value string }{
 		{"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
 		{"jwks_url", p.JWKSURL}, {"try_url", p.TryURL},
+		{"device_authorization_url", p.DeviceAuthorizationURL},
+		{"introspection_url", p.IntrospectionURL}, {"userinfo_url", p.UserinfoURL},
 	} {
 		if err := checkURL(u.field, u.value, false); err != nil {
 			return err

@@ -156,13 +156,16 @@ type groupEntry struct {
 	// History is where the first files of this layout held it: read,
 	// never written.
 	History []providers.Event `json:"history,omitempty"`
+	// Metadata is the provider's issuer metadata, small enough to come
+	// with the provider.
+	Metadata *providers.Metadata `json:"metadata,omitempty"`
 }
 
 // encodeGroup is the plaintext of a provider file holding es.
 func encodeGroup(es []Entry) ([]byte, error) {
 	j := groupJSON{Version: SchemaVersion, Providers: make([]groupEntry, len(es))}
 	for i, e := range es {
-		j.Providers[i] = groupEntry{Provider: e.Provider, Token: e.Token}
+		j.Providers[i] = groupEntry{Provider: e.Provider, Token: e.Token, Metadata: e.Metadata}
 		if len(e.History) > 0 {
 			if j.History == nil {
 				j.History = make(map[string][]providers.Event, len(es))

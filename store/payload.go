@@ -55,12 +55,14 @@ func (s Settings) ClipboardClearAfter() time.Duration {
 	return s.ClipboardClear
 }
 
-// Entry is one provider with its current token (nil when it has none) and
-// its last MaxHistory events.
+// Entry is one provider with its current token (nil when it has none),
+// its last MaxHistory events, and the metadata of its issuer as last
+// fetched (nil when it has no issuer or none was fetched yet).
 type Entry struct {
-	Provider providers.Provider `json:"provider"`
-	Token    *providers.Token   `json:"token,omitempty"`
-	History  []providers.Event  `json:"history,omitempty"`
+	Provider providers.Provider  `json:"provider"`
+	Token    *providers.Token    `json:"token,omitempty"`
+	History  []providers.Event   `json:"history,omitempty"`
+	Metadata *providers.Metadata `json:"metadata,omitempty"`
 }
 
 // Find returns the index of the named provider, or -1.

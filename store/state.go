@@ -41,6 +41,36 @@ func (v *Vault) Lookup(name string) (providers.Provider, *providers.Token, error
 	return providers.Provider{}, nil, unknown(name)
 }
 
+// LookupMetadata returns a copy of the named provider's stored issuer
+// metadata, nil when it has none; ErrUnknownProvider if there is no such
+// provider. It reads what Lookup reads.
+func (v *Vault) LookupMetadata(name string) (*providers.Metadata, error) {
+	idx, loaded, err := v.snapshot(func(idx *index) []string { return fileOf(idx, name) }, false)
+	if err != nil {
+		return nil, err
+	}
+	p := payloadOf(idx, loaded)
+	i := p.Find(name)
+	if i < 0 {
+		return nil, unknown(name)
+	}
+	return p.Providers[i].Metadata.Clone(), nil
+}
+
+// RecordMetadata stores m as the named provider's issuer metadata (nil
+// drops it), in one save that rewrites only the file holding the
+// provider. The token and the history are kept.
+func (v *Vault) RecordMetadata(name string, m *providers.Metadata) error {
+	_, err := v.RecordMetadataEntry(name, m)
+	return err
+}
+
+// RecordMetadataEntry is RecordMetadata answering with the provider's
+// entry as the store now holds it.
+func (v *Vault) RecordMetadataEntry(name string, m *providers.Metadata) (Entry, error) {
+	return v.record(name, providers.Event{}, func(e *Entry) { e.Metadata = m.Clone() })
+}
+
 // fileOf is the file holding name, as a list of zero or one.
 func fileOf(idx *index, name string) []string {
 	if f := idx.fileOf(name); f != "" {
@@ -201,7 +231,8 @@ func (v *Vault) takeQueued(r *queuedRecord) []*queuedRecord {
 // current token and the history are kept unless p's wire identity (token
 // URL, grant, client id, username, scope, product, extra parameters)
 // changed, in which case the old token belongs to someone else and is
-// dropped. An invalid provider is refused.
+// dropped; the stored issuer metadata is dropped when the issuer
+// changed. An invalid provider is refused.
 func (v *Vault) PutProvider(p providers.Provider) error {
 	_, err := v.PutProviderEntry(p)
 	return err
@@ -281,6 +312,9 @@ func (v *Vault) putProviders(ctx context.Context, ps []providers.Provider, after
 			e := &pl.Providers[i]
 			if !e.Provider.SameWire(p) {
 				e.Token = nil
+			}
+			if e.Provider.Issuer != p.Issuer {
+				e.Metadata = nil // another server's
 			}
 			e.Provider = p
 		}
@@ -389,5 +423,6 @@ func cloneEntry(e Entry) Entry {
 	e.Provider = cloneProvider(e.Provider)
 	e.Token = cloneToken(e.Token)
 	e.History = slices.Clone(e.History)
+	e.Metadata = e.Metadata.Clone()
 	return e
 }

@@ -28,6 +28,8 @@ func (m *Model) action(km tea.KeyMsg) (tea.Cmd, bool) {
 		return m.start(e, session.OpFetch, nil), true
 	case keyMatches(km, k.Refresh):
 		return m.start(e, session.OpRefresh, nil), true
+	case keyMatches(km, k.Discover):
+		return m.start(e, session.OpDiscover, nil), true
 	case keyMatches(km, k.RefreshAll):
 		return m.refreshAll(), true
 	case keyMatches(km, k.Logout):
@@ -221,7 +223,7 @@ func (m *Model) startTry(e *session.Entry) tea.Cmd {
 	if e == nil || !e.HasToken() || !m.sess.Begin(e, session.OpTry) {
 		return nil
 	}
-	return tea.Batch(tryCmd(m.client, e.Provider, e.Token, e.Pending), m.startSpinner())
+	return tea.Batch(tryCmd(m.client, e.Endpoints(), e.Token, e.Pending), m.startSpinner())
 }
 
 // nextTheme switches to the next palette and remembers it in the store.

@@ -41,6 +41,8 @@ type entryState interface {
 	Lookup(name string) (providers.Provider, *providers.Token, error)
 	RecordEntry(name string, tok *providers.Token, ev providers.Event) (store.Entry, error)
 	RecordEventEntry(name string, ev providers.Event) (store.Entry, error)
+	LookupMetadata(name string) (*providers.Metadata, error)
+	RecordMetadataEntry(name string, m *providers.Metadata) (store.Entry, error)
 }
 
 // Lookup reads from the store.
@@ -58,6 +60,25 @@ func (r *recorder) Record(name string, tok *providers.Token, ev providers.Event)
 	r.stored = &e
 	return nil
 }
+
+// LookupMetadata reads the issuer's metadata from the store.
+func (r *recorder) LookupMetadata(name string) (*providers.Metadata, error) {
+	return r.st.LookupMetadata(name)
+}
+
+// RecordMetadata keeps the issuer's metadata in the store and keeps its
+// answer.
+func (r *recorder) RecordMetadata(name string, m *providers.Metadata) error {
+	e, err := r.st.RecordMetadataEntry(name, m)
+	if err != nil {
+		return err
+	}
+	r.stored = &e
+	return nil
+}
+
+// The recorder keeps what discovery fetched, as the CLI's vault does.
+var _ oauth.MetadataState = (*recorder)(nil)
 
 // RecordEvent appends to the history in the store and keeps its answer.
 func (r *recorder) RecordEvent(name string, ev providers.Event) (*providers.Token, error) {
@@ -98,11 +119,16 @@ func tokenCmd(c *oauth.Client, st entryState, name string, seq uint64, o session
 		inSlot(slots, tokenTimeout, func(ctx context.Context, done func()) {
 			ctx = oauth.WithTrace(ctx, tr.add)
 			rec := &recorder{st: st, done: done}
+			var out oauth.Outcome
 			switch o {
 			case session.OpFetch:
-				_, msg.err = c.Ensure(ctx, rec, name, oauth.EnsureOptions{Fresh: true})
+				out, msg.err = c.Ensure(ctx, rec, name, oauth.EnsureOptions{Fresh: true})
+				msg.discovered = out.Resolved
 			case session.OpRefresh, session.OpAutoRefresh:
-				_, msg.err = c.Ensure(ctx, rec, name, eo)
+				out, msg.err = c.Ensure(ctx, rec, name, eo)
+				msg.discovered = out.Resolved
+			case session.OpDiscover:
+				msg.discovered, msg.err = c.Rediscover(ctx, rec, name)
 			case session.OpLogout:
 				var out oauth.ForgetOutcome
 				out, msg.err = c.Forget(ctx, rec, name)
@@ -242,6 +268,9 @@ type (
 		// exchanges are the command's requests and answers, masked, for
 		// the exchange log.
 		exchanges []oauth.Exchange
+		// discovered is the provider as sent, its endpoints from the
+		// issuer's metadata; Fetched when that was fetched on the way.
+		discovered oauth.Resolved
 	}
 
 	// tryMsg ends a try request.

@@ -143,6 +143,7 @@ type memState struct {
 	p      providers.Provider
 	tok    *providers.Token
 	events []providers.Event
+	meta   *providers.Metadata
 }
 
 func (s *memState) Lookup(string) (providers.Provider, *providers.Token, error) {
@@ -151,12 +152,19 @@ func (s *memState) Lookup(string) (providers.Provider, *providers.Token, error) 
 
 func (s *memState) RecordEntry(_ string, tok *providers.Token, ev providers.Event) (store.Entry, error) {
 	s.tok, s.events = tok, append(s.events, ev)
-	return store.Entry{Provider: s.p, Token: tok, History: slices.Clone(s.events)}, nil
+	return store.Entry{Provider: s.p, Token: tok, History: slices.Clone(s.events), Metadata: s.meta.Clone()}, nil
+}
+
+func (s *memState) LookupMetadata(string) (*providers.Metadata, error) { return s.meta.Clone(), nil }
+
+func (s *memState) RecordMetadataEntry(_ string, m *providers.Metadata) (store.Entry, error) {
+	s.meta = m.Clone()
+	return store.Entry{Provider: s.p, Token: s.tok, History: slices.Clone(s.events), Metadata: m.Clone()}, nil
 }
 
 func (s *memState) RecordEventEntry(_ string, ev providers.Event) (store.Entry, error) {
 	s.events = append(s.events, ev)
-	return store.Entry{Provider: s.p, Token: s.tok, History: slices.Clone(s.events)}, nil
+	return store.Entry{Provider: s.p, Token: s.tok, History: slices.Clone(s.events), Metadata: s.meta.Clone()}, nil
 }
 
 // TestTokenCmdCarriesWhatTheStoreHolds: the answer of a token command

@@ -67,7 +67,7 @@ func (m *Model) copyNow(e *session.Entry, what copyWhat, renewed string) tea.Cmd
 		text = e.Token.AccessToken.Reveal()
 		label = "the " + renewed + "token of " + name
 	case copyCurl:
-		text = oauth.TryCurlCommand(e.Provider, e.Token)
+		text = oauth.TryCurlCommand(e.Endpoints(), e.Token)
 		label = "the " + renewed + "curl of " + name
 	}
 	if err := copyable(e, what, text); err != nil {

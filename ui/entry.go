@@ -36,5 +36,15 @@ func dataOf(e *session.Entry, fetchKey string) detail.Data {
 	if e.HasToken() {
 		d.AutoRefreshAt = e.AutoAt
 	}
+	d.Metadata = e.Metadata
+	return d
+}
+
+// withDiscoverHint adds to d, for a provider with an issuer, the key that
+// fetches its metadata again.
+func withDiscoverHint(d detail.Data, e *session.Entry, discoverKey string) detail.Data {
+	if e.Provider.Issuer != "" && discoverKey != "" && e.Idle() {
+		d.DiscoverHint = "press " + discoverKey + " to fetch it again"
+	}
 	return d
 }

@@ -18,10 +18,11 @@ type KeyMap struct {
 	Response   key.Binding // the last try's answer, in the response view
 	Log        key.Binding // the exchange log pane, shown or hidden
 
-	Add    key.Binding
-	Edit   key.Binding
-	Delete key.Binding
-	Theme  key.Binding
+	Add      key.Binding
+	Edit     key.Binding
+	Delete   key.Binding
+	Discover key.Binding // fetch the issuer's metadata again
+	Theme    key.Binding
 
 	Focus     key.Binding // between the list and the detail pane
 	ToList    key.Binding // to the list pane, on its left
@@ -48,10 +49,11 @@ func DefaultKeyMap() KeyMap {
 		Response:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "last response")),
 		Log:        key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "exchange log")),
 
-		Add:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
-		Edit:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
-		Delete: key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "delete")),
-		Theme:  key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "theme")),
+		Add:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
+		Delete:   key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "delete")),
+		Theme:    key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "theme")),
+		Discover: key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "rediscover")),
 
 		Focus:     key.NewBinding(key.WithKeys("tab", "shift+tab", "enter"), key.WithHelp("tab", "detail")),
 		ToList:    key.NewBinding(key.WithKeys("h", "left"), key.WithHelp("h/←", "list")),
@@ -81,6 +83,7 @@ func (m *Model) updateKeybindings() {
 	for _, b := range k.actions() {
 		b.SetEnabled(false)
 	}
+	k.Discover.SetEnabled(false) // an action for a provider with an issuer only
 	k.Help.SetEnabled(m.screen == screenMain && !m.asking && m.list.FilterState() != listFiltering)
 	k.Back.SetEnabled(main && m.focus == focusDetail)
 	k.ForceQuit.SetEnabled(true)
@@ -125,4 +128,5 @@ func (m *Model) updateKeybindings() {
 	}
 	k.Edit.SetEnabled(idle)
 	k.Delete.SetEnabled(idle)
+	k.Discover.SetEnabled(idle && e.Provider.Issuer != "")
 }

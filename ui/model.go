@@ -419,7 +419,7 @@ func (m *Model) sync() {
 			m.detail.Clear()
 			m.status.SetSelected("")
 		} else {
-			m.detail.SetData(dataOf(e, m.keys.Fetch.Help().Key))
+			m.detail.SetData(withDiscoverHint(dataOf(e, m.keys.Fetch.Help().Key), e, m.keys.Discover.Help().Key))
 			m.status.SetSelected(e.Provider.Name)
 		}
 		m.shown, m.shownRev = e, rev
@@ -439,7 +439,7 @@ func (m *Model) syncCmds() tea.Cmd {
 	if seq == 0 {
 		return nil
 	}
-	return verifyCmd(m.client, e.Provider, e.Token.AccessToken, seq)
+	return verifyCmd(m.client, e.Endpoints(), e.Token.AccessToken, seq)
 }
 
 // onVerify keeps a signature check on the token it was made for.

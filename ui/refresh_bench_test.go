@@ -47,7 +47,25 @@ func (s *memStates) RecordEntry(name string, tok *providers.Token, ev providers.
 }
 
 func (s *memStates) RecordEventEntry(name string, ev providers.Event) (store.Entry, error) {
-	return s.RecordEntry(name, s.entries[name].Token, ev)
+	s.mu.Lock()
+	tok := s.entries[name].Token
+	s.mu.Unlock()
+	return s.RecordEntry(name, tok, ev)
+}
+
+func (s *memStates) LookupMetadata(name string) (*providers.Metadata, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.entries[name].Metadata, nil
+}
+
+func (s *memStates) RecordMetadataEntry(name string, m *providers.Metadata) (store.Entry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.entries[name]
+	e.Metadata = m
+	s.entries[name] = e
+	return e, nil
 }
 
 // refreshRound refreshes every named provider as R does: one tokenCmd

@@ -56,6 +56,8 @@ func (m *Model) tokenStatus(e *session.Entry, msg tokenMsg, now time.Time) {
 		say(status.Error, msg.err.Error())
 	case msg.op == session.OpLogout:
 		say(status.Success, "logged out of "+name+": "+logoutSummary(msg.logout))
+	case msg.op == session.OpDiscover:
+		say(status.Success, name+": endpoints discovered"+discoveryNote(msg)+" · source in the detail")
 	case warn != "":
 		// The token is kept and shown, but the server sent it broken.
 		what := "refreshed "
@@ -67,12 +69,24 @@ func (m *Model) tokenStatus(e *session.Entry, msg tokenMsg, now time.Time) {
 		}
 		say(status.Warning, what+name+validity(e, now)+" · warning: "+warn)
 	case msg.op == session.OpFetch:
-		say(status.Success, "fetched a token for "+name+validity(e, now))
+		say(status.Success, "fetched a token for "+name+validity(e, now)+discoveryNote(msg))
 	case bg:
 		say(status.Success, "auto-refreshed "+name+validity(e, now))
 	default:
-		say(status.Success, "refreshed "+name+validity(e, now))
+		say(status.Success, "refreshed "+name+validity(e, now)+discoveryNote(msg))
 	}
+}
+
+// discoveryNote is " · " and the client_auth the issuer's metadata picked,
+// when the command fetched that metadata and picked one; else "".
+func discoveryNote(msg tokenMsg) string {
+	if !msg.discovered.Fetched {
+		return ""
+	}
+	if note := msg.discovered.Discovery.Short(); note != "" {
+		return " · " + note
+	}
+	return ""
 }
 
 // issuedWarning is the first of jwt.CheckIssued's warnings about e's token

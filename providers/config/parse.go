@@ -32,6 +32,7 @@ type entry struct {
 	Environment   string `toml:"environment,omitempty"`
 	Market        string `toml:"market,omitempty"`
 	TokenURL      string `toml:"token_url,omitempty"`
+	Issuer        string `toml:"issuer,omitempty"`
 	TokenMethod   string `toml:"token_method,omitempty"`
 	Body          string `toml:"body,omitempty"`
 	GrantType     string `toml:"grant_type,omitempty"`
@@ -61,13 +62,18 @@ type entry struct {
 	Origin        string `toml:"origin,omitempty"`
 	Insecure      bool   `toml:"insecure,omitempty"`
 	Timeout       string `toml:"timeout,omitempty"`
+	// The endpoints an issuer's metadata may give.
+	IntrospectionURL string `toml:"introspection_url,omitempty"`
+	UserinfoURL      string `toml:"userinfo_url,omitempty"`
 	// The authorization_code grant's keys.
-	AuthorizationURL string            `toml:"authorization_url,omitempty"`
-	RedirectURI      string            `toml:"redirect_uri,omitempty"`
-	PKCE             string            `toml:"pkce,omitempty"`
-	Headers          map[string]string `toml:"headers,omitempty"`
-	Params           map[string]string `toml:"params,omitempty"`
-	TryHeaders       map[string]string `toml:"try_headers,omitempty"`
+	AuthorizationURL string `toml:"authorization_url,omitempty"`
+	RedirectURI      string `toml:"redirect_uri,omitempty"`
+	PKCE             string `toml:"pkce,omitempty"`
+	// The device grant's key.
+	DeviceAuthorizationURL string            `toml:"device_authorization_url,omitempty"`
+	Headers                map[string]string `toml:"headers,omitempty"`
+	Params                 map[string]string `toml:"params,omitempty"`
+	TryHeaders             map[string]string `toml:"try_headers,omitempty"`
 }
 
 // Parse reads a providers file. Every ${NAME} in a string value is replaced
@@ -243,7 +249,8 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 		out *string
 	}{
 		{"name", e.Name, &p.Name}, {"preset", e.Preset, &p.Preset}, {"product", e.Product, &p.Product},
-		{"environment", e.Environment, &p.Environment},
+		{"environment", e.Environment, &p.Environment}, {"issuer", e.Issuer, &p.Issuer},
+		{"introspection_url", e.IntrospectionURL, &p.IntrospectionURL}, {"userinfo_url", e.UserinfoURL, &p.UserinfoURL},
 		{"token_url", e.TokenURL, &p.TokenURL}, {"client_id", e.ClientID, &p.ClientID},
 		{"username", e.Username, &p.Username}, {"scope", e.Scope, &p.Scope},
 		{"logout_url", e.LogoutURL, &p.LogoutURL}, {"logout_method", e.LogoutMethod, &p.LogoutMethod},
@@ -254,7 +261,7 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 		{"token_method", e.TokenMethod, &method}, {"body", e.Body, &body}, {"token_field", e.TokenField, &p.TokenField},
 		{"expires_field", e.ExpiresField, &p.ExpiresField}, {"expires_unit", e.ExpiresUnit, &unit},
 		{"authorization_url", e.AuthorizationURL, &p.AuthorizationURL}, {"redirect_uri", e.RedirectURI, &p.RedirectURI},
-		{"pkce", e.PKCE, &pkce},
+		{"pkce", e.PKCE, &pkce}, {"device_authorization_url", e.DeviceAuthorizationURL, &p.DeviceAuthorizationURL},
 		{"market", e.Market, &p.Market}, {"api_key", e.APIKey, &apiKey}, {"static_key", e.StaticKey, &staticKey},
 		{"basic_auth", e.BasicAuth, &basicAuth}, {"lifetime", e.Lifetime, &lifetime},
 		{"session_encryption", e.Encryption, &encryption}, {"public_key", e.PublicKey, &p.PublicKey},

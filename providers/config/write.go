@@ -109,15 +109,23 @@ func toEntry(p providers.Provider, vars []SecretVar) entry {
 		Origin:        own(p.Origin, d.Origin),
 		Insecure:      p.Insecure,
 		// No preset fills these in.
-		AuthorizationURL: escape(p.AuthorizationURL),
-		RedirectURI:      escape(p.RedirectURI),
-		PKCE:             escape(string(p.PKCE)),
+		AuthorizationURL:       escape(p.AuthorizationURL),
+		RedirectURI:            escape(p.RedirectURI),
+		PKCE:                   escape(string(p.PKCE)),
+		DeviceAuthorizationURL: escape(p.DeviceAuthorizationURL),
 	}
 	if p.Timeout != 0 && p.Timeout != d.Timeout {
 		e.Timeout = p.Timeout.String()
 	}
 	if p.Lifetime != 0 && p.Lifetime != d.Lifetime {
 		e.Lifetime = p.Lifetime.String()
+	}
+	e.Issuer = escape(p.Issuer)
+	e.IntrospectionURL, e.UserinfoURL = escape(p.IntrospectionURL), escape(p.UserinfoURL)
+	if p.Issuer != "" {
+		// With an issuer, no client_auth means the metadata's pick: one
+		// the user set is theirs even when it is the preset's.
+		e.ClientAuth = escape(string(p.ClientAuth))
 	}
 	ref := map[string]string{}
 	for _, v := range vars {

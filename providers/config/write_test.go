@@ -43,6 +43,13 @@ func exportable(t *testing.T) []providers.Provider {
 			AuthorizationURL: "https://p.example/authorize", TokenURL: "https://p.example/t", ClientAuth: providers.AuthNone,
 			ClientID: "spa-client", RedirectURI: "http://127.0.0.1:8400/cb", PKCE: providers.PKCEOff,
 			Params: map[string]string{"prompt": "login"}}),
+		// Configured by its issuer: no token_url, client_auth from the metadata.
+		mustApply(t, providers.Provider{Name: "by-issuer", Preset: "oauth2", Issuer: "https://login.example/tenant",
+			ClientID: "i", ClientSecret: "SECRET-issuer", UserinfoURL: "https://login.example/me",
+			IntrospectionURL: "https://login.example/introspect", DeviceAuthorizationURL: "https://login.example/device"}),
+		// An issuer and a client_auth the user chose, the preset's own.
+		mustApply(t, providers.Provider{Name: "by-issuer-basic", Preset: "oauth2", Issuer: "https://login.example/",
+			ClientID: "j", ClientSecret: "SECRET-issuer-basic", ClientAuth: providers.AuthBasic}),
 	}
 }
 
@@ -94,8 +101,8 @@ func TestWriteNeverWritesASecret(t *testing.T) {
 	}
 	out := buf.String()
 	secrets := secretsOf(ps)
-	if len(secrets) != 8 {
-		t.Fatalf("test data has %d secrets, want 8", len(secrets))
+	if len(secrets) != 10 {
+		t.Fatalf("test data has %d secrets, want 10", len(secrets))
 	}
 	for _, s := range secrets {
 		if strings.Contains(out, s) {
@@ -121,6 +128,8 @@ func TestSecretVarNames(t *testing.T) {
 		"momo-sandbox headers.Ocp-Apim-Subscription-Key MOMO_SANDBOX_HEADER_OCP_APIM_SUBSCRIPTION_KEY",
 		"momo_sandbox client_secret MOMO_SANDBOX_CLIENT_SECRET_2",
 		"9lives client_secret _9LIVES_CLIENT_SECRET",
+		"by-issuer client_secret BY_ISSUER_CLIENT_SECRET",
+		"by-issuer-basic client_secret BY_ISSUER_BASIC_CLIENT_SECRET",
 	}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("SecretVars =\n%s\nwant\n%s", strings.Join(names, "\n"), strings.Join(want, "\n"))
@@ -151,9 +160,10 @@ func TestWriteLayout(t *testing.T) {
 		}
 	}
 	// Each table's keys come in the documented order, name and preset first.
-	order := []string{"name", "preset", "product", "environment", "market", "token_url", "grant_type", "grant_in", "client_auth", "client_id",
+	order := []string{"name", "preset", "product", "environment", "market", "token_url", "issuer", "grant_type", "grant_in", "client_auth", "client_id",
 		"client_secret", "username", "password", "scope", "logout_url", "logout_method", "revocation_url", "jwks_url",
-		"try_url", "try_method", "try_body", "insecure", "timeout", "authorization_url", "redirect_uri", "pkce"}
+		"try_url", "try_method", "try_body", "insecure", "timeout", "introspection_url", "userinfo_url",
+		"authorization_url", "redirect_uri", "pkce", "device_authorization_url"}
 	rank := map[string]int{}
 	for i, k := range order {
 		rank[k] = i

@@ -274,12 +274,15 @@ func (s *Server) oauth2UserInfo(x *exchange) {
 	})
 }
 
-// oauth2Metadata is the RFC 8414 authorization server metadata.
+// oauth2Metadata is the RFC 8414 authorization server metadata, which is
+// also its OpenID Connect discovery document: a provider configured with
+// issuer $URL/oauth2 alone gets every endpoint from it.
 func (s *Server) oauth2Metadata(x *exchange) {
 	base := s.oauth2Issuer()
 	writeJSON(x.w, http.StatusOK, object{
 		{"issuer", base},
 		{"authorization_endpoint", base + "/authorize"},
+		{"userinfo_endpoint", base + "/userinfo"},
 		{"token_endpoint", base + "/token"},
 		{"revocation_endpoint", base + "/revoke"},
 		{"jwks_uri", base + "/jwks"},

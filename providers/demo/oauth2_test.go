@@ -12,6 +12,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 )
 
 func oauth2Provider(t *testing.T, f *fixture, auth providers.ClientAuth, grant providers.Grant) providers.Provider {
@@ -228,5 +229,42 @@ func TestSigningKeyOption(t *testing.T) {
 	}
 	if _, err := Start(Options{SigningKey: &rsa.PrivateKey{}}); err == nil || !strings.Contains(err.Error(), "signing key") {
 		t.Errorf("a broken signing key: %v", err)
+	}
+}
+
+// TestOAuth2Discovery: a provider given only the demo's issuer discovers
+// the demo's endpoints (the RFC 8414 document at its §3.1 place) and gets
+// a token from them.
+func TestOAuth2Discovery(t *testing.T) {
+	srv, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c := oauth.NewClient(oauth.Options{})
+	m, err := c.Discover(context.Background(), srv.URL()+"/oauth2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Source != srv.URL()+"/.well-known/oauth-authorization-server/oauth2" || m.TokenEndpoint != srv.URL()+"/oauth2/token" ||
+		m.UserinfoEndpoint != srv.URL()+"/oauth2/userinfo" {
+		t.Errorf("metadata %+v", m)
+	}
+	p, err := providers.ApplyPreset(providers.Provider{Name: "by-issuer", Preset: "oauth2", Issuer: srv.URL() + "/oauth2",
+		Grant: providers.GrantPassword, ClientID: oauth2ClientID, ClientSecret: oauth2ClientSecret,
+		Username: oauth2Username, Password: oauth2Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ = p.Discovered(m)
+	if p.ClientAuth != providers.AuthBasic {
+		t.Errorf("client_auth %q, want basic from the demo's methods", p.ClientAuth)
+	}
+	tok, err := c.Fetch(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.AccessToken == "" {
+		t.Error("no token")
 	}
 }

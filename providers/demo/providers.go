@@ -136,6 +136,20 @@ func (s *Server) LoginProviders() []providers.Provider {
 	})
 }
 
+// IssuerProviders returns the providers configured by the demo's issuer
+// alone: "oauth2-issuer" names $URL/oauth2 and no endpoint, and gets its
+// token URL, JWKS, revocation and userinfo endpoints and its client_auth
+// from the server's metadata on its first fetch.
+func (s *Server) IssuerProviders() []providers.Provider {
+	return applied([]providers.Provider{
+		{
+			Name: "oauth2-issuer", Preset: "oauth2", Issuer: s.oauth2Issuer(),
+			ClientID: oauth2ClientID, ClientSecret: oauth2ClientSecret, Scope: "demo.read",
+			TryURL: s.url + "/oauth2/userinfo", TryMethod: "GET",
+		},
+	})
+}
+
 // CatalogueProviders returns one provider per mobile-money preset (issue
 // 12's catalogue: mpesa, airtel, orange, vodacom, static), configured
 // against s like Providers, which lists them too, before broken-gateway.

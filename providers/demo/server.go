@@ -219,6 +219,11 @@ func (s *Server) routes() http.Handler {
 	handle("/oauth2/revoke", s.oauth2Revoke)
 	handle("/oauth2/jwks", s.oauth2JWKS)
 	handle("/oauth2/userinfo", s.oauth2UserInfo)
+	// The issuer is $URL/oauth2: its RFC 8414 document with the
+	// well-known part inserted before the path (§3.1), its OpenID Connect
+	// one appended, and the one appended as older clients look for it.
+	handle("/.well-known/oauth-authorization-server/oauth2", s.oauth2Metadata)
+	handle("/oauth2/.well-known/openid-configuration", s.oauth2Metadata)
 	handle("/oauth2/.well-known/oauth-authorization-server", s.oauth2Metadata)
 
 	handle("/mpesa/oauth/v1/generate", s.darajaToken)

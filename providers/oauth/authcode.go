@@ -54,6 +54,9 @@ type Authorization struct {
 // (audience, resource, prompt, login_hint) in name order, after whatever
 // query authorization_url already has.
 func NewAuthorization(p providers.Provider, redirectURI string) (*Authorization, error) {
+	if err := undiscovered(p, opFetch); err != nil {
+		return nil, err
+	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -176,6 +179,9 @@ func ParseCallback(raw, wantState string) (code string, err error) {
 // refused), never after a server may have spent the code.
 func (c *Client) Redeem(ctx context.Context, p providers.Provider, az *Authorization, code string) (*providers.Token, error) {
 	red := newRedactor(p, code, az.Verifier.Reveal())
+	if err := undiscovered(p, opRedeem); err != nil {
+		return nil, err
+	}
 	if err := p.Validate(); err != nil {
 		return nil, &Error{Op: opRedeem, Provider: p.Name, Err: err, red: red}
 	}

@@ -3,13 +3,11 @@ package oauth
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
 )
@@ -17,60 +15,12 @@ import (
 // opDiscover names a metadata fetch in errors.
 const opDiscover = "discover metadata"
 
-// Metadata is an authorization server's metadata (RFC 8414 §2; an OpenID
-// Connect discovery document holds the same names), with where and when it
-// was fetched. Every string in it is the server's text: show it through
-// display.Text.
-type Metadata struct {
-	Issuer                            string   `json:"issuer"`
-	AuthorizationEndpoint             string   `json:"authorization_endpoint,omitempty"`
-	TokenEndpoint                     string   `json:"token_endpoint,omitempty"`
-	DeviceAuthorizationEndpoint       string   `json:"device_authorization_endpoint,omitempty"`
-	JWKSURI                           string   `json:"jwks_uri,omitempty"`
-	RegistrationEndpoint              string   `json:"registration_endpoint,omitempty"`
-	RevocationEndpoint                string   `json:"revocation_endpoint,omitempty"`
-	IntrospectionEndpoint             string   `json:"introspection_endpoint,omitempty"`
-	UserinfoEndpoint                  string   `json:"userinfo_endpoint,omitempty"`
-	ScopesSupported                   []string `json:"scopes_supported,omitempty"`
-	ResponseTypesSupported            []string `json:"response_types_supported,omitempty"`
-	GrantTypesSupported               []string `json:"grant_types_supported,omitempty"`
-	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported,omitempty"`
-	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported,omitempty"`
-	// Source is the URL the document was read from; FetchedAt is when.
-	Source    string    `json:"source,omitempty"`
-	FetchedAt time.Time `json:"fetched_at,omitzero"`
-}
+// Metadata is an authorization server's metadata: providers.Metadata,
+// named here too for the engine's callers.
+type Metadata = providers.Metadata
 
-// ParseMetadata parses a metadata document: a JSON object with at least
-// an issuer, its other members of the types RFC 8414 gives them. Members
-// it does not know are ignored, as RFC 8414 §3.2 asks.
-func ParseMetadata(body []byte) (*Metadata, error) {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 || body[0] != '{' {
-		return nil, errors.New("the answer is not a JSON object")
-	}
-	var m Metadata
-	if err := json.Unmarshal(body, &m); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return nil, fmt.Errorf("metadata member %s is not %s", te.Field, metadataKind(te.Type.Kind().String()))
-		}
-		return nil, fmt.Errorf("the answer is not valid JSON: %w", err)
-	}
-	m.Source, m.FetchedAt = "", time.Time{} // ours, never the server's
-	if m.Issuer == "" {
-		return nil, errors.New("the metadata has no issuer")
-	}
-	return &m, nil
-}
-
-// metadataKind names what a metadata member of a Go kind must be.
-func metadataKind(kind string) string {
-	if kind == "slice" {
-		return "a list of strings"
-	}
-	return "a string"
-}
+// ParseMetadata parses a metadata document (providers.ParseMetadata).
+func ParseMetadata(body []byte) (*Metadata, error) { return providers.ParseMetadata(body) }
 
 // wellKnownURLs returns where issuer's metadata is looked for: the RFC
 // 8414 URL, its well-known part inserted between the host and the path
@@ -102,14 +52,20 @@ func wellKnownURLs(issuer string) (rfc8414, oidc string, err error) {
 // MaxBodySize read, retried on a network error, 429 or 5xx) and follow no
 // redirect. Errors are *Error values with a hint.
 func (c *Client) Discover(ctx context.Context, issuer string) (*Metadata, error) {
+	return c.discover(ctx, providers.Provider{Name: issuer}, issuer)
+}
+
+// discover is Discover for provider p: its requests go with p's timeout,
+// TLS setting and proxy, and its secrets are masked in the trace.
+func (c *Client) discover(ctx context.Context, p providers.Provider, issuer string) (*Metadata, error) {
 	rfc, oidc, err := wellKnownURLs(issuer)
 	if err != nil {
-		return nil, &Error{Op: opDiscover, Provider: issuer, Err: err}
+		return nil, &Error{Op: opDiscover, Provider: p.Name, Err: err}
 	}
-	m, err := c.fetchMetadata(ctx, issuer, rfc)
+	m, err := c.fetchMetadata(ctx, p, rfc)
 	var e *Error
 	if errors.As(err, &e) && e.Status == http.StatusNotFound {
-		m, err = c.fetchMetadata(ctx, issuer, oidc)
+		m, err = c.fetchMetadata(ctx, p, oidc)
 		if errors.As(err, &e) && e.Status == http.StatusNotFound {
 			e.Err = fmt.Errorf("no metadata at %s either", rfc)
 			e.Hint = "check the issuer URL: neither the OAuth 2.0 (RFC 8414) nor the OpenID Connect discovery document is there"
@@ -119,7 +75,7 @@ func (c *Client) Discover(ctx context.Context, issuer string) (*Metadata, error)
 		return nil, err
 	}
 	if m.Issuer != issuer {
-		return nil, &Error{Op: opDiscover, Provider: issuer,
+		return nil, &Error{Op: opDiscover, Provider: p.Name,
 			Err: fmt.Errorf("the metadata at %s names issuer %q, not %q: refused (RFC 8414 §3.3)", m.Source, m.Issuer, issuer),
 			Hint: "the issuer must be given exactly as the server names itself (a trailing slash counts): " +
 				"if " + m.Issuer + " is the one you mean, use that"}
@@ -128,8 +84,7 @@ func (c *Client) Discover(ctx context.Context, issuer string) (*Metadata, error)
 }
 
 // fetchMetadata reads and parses the metadata document at u.
-func (c *Client) fetchMetadata(ctx context.Context, issuer, u string) (*Metadata, error) {
-	p := providers.Provider{Name: issuer}
+func (c *Client) fetchMetadata(ctx context.Context, p providers.Provider, u string) (*Metadata, error) {
 	red := newRedactor(p)
 	rq := &request{method: http.MethodGet, url: u, accept: contentJSON}
 	resp, err := c.send(ctx, p, opDiscover, rq, red, true, false)
@@ -141,7 +96,7 @@ func (c *Client) fetchMetadata(ctx context.Context, issuer, u string) (*Metadata
 		return nil, err
 	}
 	fail := func(err error, hint string) *Error {
-		e := &Error{Op: opDiscover, Provider: issuer, Status: resp.status, Attempts: resp.attempts,
+		e := &Error{Op: opDiscover, Provider: p.Name, Status: resp.status, Attempts: resp.attempts,
 			Err: err, Hint: hint, red: red}
 		e.Method, e.URL = rq.named(red)
 		return e

@@ -168,10 +168,11 @@ func (l *Loopback) Close() error {
 // it with an issued event, as Ensure stores a new grant; a failure is
 // recorded as a failed event, the stored token kept.
 func (c *Client) Login(ctx context.Context, st State, name string, az *Authorization, code string) (Outcome, error) {
-	p, _, err := lookup(st, name)
+	res, _, err := c.Resolve(ctx, st, name)
 	if err != nil {
 		return Outcome{}, err
 	}
+	p := res.Provider
 	tok, err := c.Redeem(ctx, p, az, code)
 	now := c.now()
 	if err != nil {

@@ -267,6 +267,9 @@ func lookupHeader(h map[string]string, name string) (string, bool) {
 // tokenRequest builds p's token request: a new grant, or with refresh set,
 // the refresh_token grant (RFC 6749 §6).
 func tokenRequest(p providers.Provider, refresh string) (*request, error) {
+	if err := undiscovered(p, opFetch); err != nil {
+		return nil, err
+	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

@@ -42,6 +42,14 @@ func (c *Client) Ensure(ctx context.Context, st State, name string, o EnsureOpti
 	if !o.Fresh && !o.Renew && old.ValidFor(c.now(), o.MinValidity) {
 		return Outcome{Token: old, How: Cached}, nil
 	}
+	var res Resolved
+	if p.Issuer != "" {
+		// Only now that a request is due: a cached token needs no endpoint.
+		if res, _, err = c.Resolve(ctx, st, name); err != nil {
+			return c.failed(st, name, err)
+		}
+		p = res.Provider
+	}
 	var tok *providers.Token
 	refreshed := false
 	if o.Fresh {
@@ -51,21 +59,11 @@ func (c *Client) Ensure(ctx context.Context, st State, name string, o EnsureOpti
 	}
 	now := c.now()
 	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, ErrLoginRequired) {
-			// The user stopped it, or nothing was sent: nothing to record.
-			return Outcome{}, err
-		}
-		// Only the event: old was read before the request, without the
-		// lock, and putting it back could undo a token another process
-		// stored meanwhile.
-		ev := providers.Event{At: now, Kind: providers.EventFailed, Detail: errLine(err)}
-		held, rerr := st.RecordEvent(name, ev)
-		if rerr != nil {
-			return Outcome{}, errors.Join(err, fmt.Errorf("record the failure for %s: %w", name, rerr))
-		}
-		return Outcome{Token: held, Event: ev}, err
+		out, err := c.failed(st, name, err)
+		out.Resolved = res
+		return out, err
 	}
-	out := Outcome{Token: tok, How: NewGrant,
+	out := Outcome{Token: tok, How: NewGrant, Resolved: res,
 		Event: providers.Event{At: now, Kind: providers.EventIssued, Detail: expiryDetail(tok, now)}}
 	if refreshed {
 		out.How, out.Event.Kind = Refreshed, providers.EventRefreshed
@@ -78,6 +76,24 @@ func (c *Client) Ensure(ctx context.Context, st State, name string, o EnsureOpti
 		return Outcome{}, fmt.Errorf("store the new token for %s: %w", name, err)
 	}
 	return out, nil
+}
+
+// failed records err as a failed event of name and answers with the token
+// the store kept; a cancel, or a login that was never sent, records nothing.
+func (c *Client) failed(st State, name string, err error) (Outcome, error) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, ErrLoginRequired) {
+		// The user stopped it, or nothing was sent: nothing to record.
+		return Outcome{}, err
+	}
+	// Only the event: the token was read before the request, without the
+	// lock, and putting it back could undo a token another process stored
+	// meanwhile.
+	ev := providers.Event{At: c.now(), Kind: providers.EventFailed, Detail: errLine(err)}
+	held, rerr := st.RecordEvent(name, ev)
+	if rerr != nil {
+		return Outcome{}, errors.Join(err, fmt.Errorf("record the failure for %s: %w", name, rerr))
+	}
+	return Outcome{Token: held, Event: ev}, err
 }
 
 // Outcome is what Ensure did: the token it hands back, where that token
@@ -96,6 +112,10 @@ type Outcome struct {
 	// token was good enough, the request was cancelled, or the store could
 	// not be read or written.
 	Event providers.Event
+	// Resolved is the provider as it was sent, filled from its issuer's
+	// metadata; Resolved.Fetched says the metadata was fetched (and
+	// stored) on the way. Zero when no request was due.
+	Resolved Resolved
 }
 
 // Recorded reports whether Ensure wrote to the store: Token is then the
@@ -151,6 +171,13 @@ func (c *Client) Forget(ctx context.Context, st State, name string) (ForgetOutco
 	p, tok, err := lookup(st, name)
 	if err != nil {
 		return ForgetOutcome{}, err
+	}
+	if p.Issuer != "" && tok != nil {
+		// The revocation endpoint may be the metadata's. Should it not be
+		// had, the token is still dropped: the logout is then only local.
+		if res, _, rerr := c.Resolve(ctx, st, name); rerr == nil {
+			p = res.Provider
+		}
 	}
 	if tok == nil {
 		out := ForgetOutcome{Logout: LogoutResult{Method: providers.LogoutNone}}

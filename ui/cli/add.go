@@ -16,7 +16,9 @@ func addDoc() string {
 		"never options: each comes from an environment variable (--client-secret-env VAR,\n" +
 		"--password-env VAR, --basic-auth-env VAR, --header-env NAME=VAR), from standard input\n" +
 		"(--secrets-stdin, lines client_secret=… (api_key=…, static_key=…), password=…, basic_auth=…,\n" +
-		"headers.NAME=…), or from a prompt without echo in a terminal.\n\n" +
+		"headers.NAME=…), or from a prompt without echo in a terminal.\n" +
+		"With --issuer URL, the endpoints not given come from the issuer's metadata (RFC 8414 or\n" +
+		"OpenID Connect discovery), fetched on first use, and so does client_auth when not given.\n\n" +
 		"Presets: " + strings.Join(providers.PresetNames(), ", ") + "."
 }
 
@@ -50,6 +52,7 @@ func (f *addFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.grantIn, "grant-in", "", "the `PLACE` of grant_type: body, query or none")
 	fs.StringVar(&f.clientAuth, "client-auth", "", "the `PLACE` of the client id and secret: basic, body, query, bearer, or none for a public client")
 	fs.StringVar(&p.AuthorizationURL, "authorization-url", "", "the authorization endpoint `URL` (authorization_code)")
+	fs.StringVar(&p.DeviceAuthorizationURL, "device-authorization-url", "", "the device authorization endpoint `URL` (device_code)")
 	fs.StringVar(&p.RedirectURI, "redirect-uri", "", "the redirect `URI` to listen on (default http://127.0.0.1:<free port>/callback)")
 	fs.StringVar(&f.pkce, "pkce", "", "the PKCE `METHOD`: S256 (default) or off")
 	fs.StringVar(&p.ClientID, "client-id", "", "the client `ID` (MoMo: the API user)")
@@ -61,6 +64,9 @@ func (f *addFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.LogoutMethod, "logout-method", "", "the logout request's `METHOD`")
 	fs.StringVar(&p.RevocationURL, "revocation-url", "", "the RFC 7009 revocation endpoint `URL`")
 	fs.StringVar(&p.JWKSURL, "jwks-url", "", "the `URL` of the JWKS that signs its tokens")
+	fs.StringVar(&p.Issuer, "issuer", "", "the issuer `URL`, whose metadata gives every endpoint not set (and client_auth)")
+	fs.StringVar(&p.IntrospectionURL, "introspection-url", "", "the RFC 7662 introspection endpoint `URL`")
+	fs.StringVar(&p.UserinfoURL, "userinfo-url", "", "the OpenID Connect userinfo endpoint `URL`")
 	fs.StringVar(&p.TryURL, "try-url", "", "a `URL` to try the token on")
 	fs.StringVar(&p.TryMethod, "try-method", "", "the try request's `METHOD`")
 	fs.StringVar(&p.TryBody, "try-body", "", "the try request's `BODY`")
@@ -122,6 +128,9 @@ func (a *app) cmdAdd(ctx context.Context, cmd command, args []string) error {
 	}
 	a.printf("%s %s (%s)", verb, p.Name, p.Preset)
 	a.warnInsecure(p)
+	if p.Issuer != "" {
+		a.hintf("%s's endpoints come from its issuer's metadata on first use; to fetch it now: tokenscope discover %s --refresh", p.Name, p.Name)
+	}
 	return nil
 }
 
@@ -160,6 +169,8 @@ func fieldUsage(cmd, name string, err error) error {
 		case errors.Is(err, providers.ErrUserinfo):
 			ue.hint = "take the user name and password out of the URL: give them as --client-id and --client-secret-env, " +
 				"or --username and --password-env"
+		case fe.Field == "token_url" && name != "":
+			ue.hint = "pass --token-url, or --issuer for the endpoints of the issuer's metadata"
 		default:
 			ue.hint = "pass --" + strings.ReplaceAll(fe.Field, "_", "-")
 		}

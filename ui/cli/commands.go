@@ -129,12 +129,16 @@ func commands() []command {
 				"unsigned (alg \"none\"), or when a signature it was asked to verify is not verified:\n\n" +
 				"    tokenscope token momo | tokenscope decode --check --provider momo",
 			run: (*app).cmdDecode},
-		{name: "discover", args: "ISSUER [--json] [--trace]", needs: "an ISSUER URL", summary: "print an issuer's endpoints and methods",
+		{name: "discover", operand: operandProvider, args: "ISSUER|NAME [--refresh] [--json] [--trace]", needs: "an ISSUER URL or a provider NAME",
+			summary: "print an issuer's endpoints and methods",
 			doc: "Fetches ISSUER's metadata, the OAuth 2.0 authorization server document (RFC 8414) or\n" +
 				"else the OpenID Connect discovery document, and prints its endpoints and supported\n" +
 				"methods. The document must name ISSUER exactly as given, or it is refused. The store\n" +
 				"is not read, so nothing is unlocked:\n\n" +
-				"    tokenscope discover https://login.example.com/tenant --json",
+				"    tokenscope discover https://login.example.com/tenant --json\n\n" +
+				"With a provider NAME, prints the metadata the store keeps for its issuer, when it was\n" +
+				"fetched and which of its endpoints the metadata fills in; --refresh fetches it again\n" +
+				"(a provider with an issuer fetches it on first use by itself).",
 			run: (*app).cmdDiscover},
 		{name: "curl", operand: operandProvider, args: "NAME", needs: "a provider NAME", summary: "print the token request as curl",
 			doc: "Prints NAME's token request as a curl command, its secrets as $VARIABLES named as\n" +

@@ -135,9 +135,17 @@ func (a *app) verifyWith(ctx context.Context, jwksURL, provider string, j *jwt.J
 	client := a.client(false)
 	p := providers.Provider{}
 	if provider != "" {
-		_, found, _, err := a.provider(ctx, provider)
+		v, found, _, err := a.provider(ctx, provider)
 		if err != nil {
 			return nil, err
+		}
+		if found.Issuer != "" && found.JWKSURL == "" {
+			r, _, err := client.Resolve(ctx, v, found.Name)
+			if err != nil {
+				return nil, err
+			}
+			a.noteDiscovery(found.Name, r)
+			found = r.Provider
 		}
 		p, jwksURL = found, found.JWKSURL
 		if jwksURL == "" {

@@ -112,7 +112,8 @@ func (a *app) demo(theme string, noMouse bool) (err error) {
 	}()
 	stop := removeOnHangup(dir)
 	defer stop()
-	v, err := demoStore(dir, append(srv.Providers(), srv.LoginProviders()...))
+	ps := append(srv.Providers(), srv.LoginProviders()...)
+	v, err := demoStore(dir, append(ps, srv.IssuerProviders()...))
 	if err != nil {
 		return err
 	}

@@ -67,6 +67,16 @@ func (a *app) cmdLogin(ctx context.Context, cmd command, args []string) error {
 		return withHint(fmt.Errorf("redirect_uri %s is not on this machine, and standard input is not a terminal "+
 			"to paste the URL the browser is sent to", redirect), "run tokenscope login "+name+" in a terminal")
 	}
+	if p.Issuer != "" {
+		// The authorization endpoint may be the metadata's, discovered
+		// once the redirect URI listens (on first use only).
+		r, _, err := a.client(*trace).Resolve(ctx, v, name)
+		if err != nil {
+			return err
+		}
+		a.noteDiscovery(name, r)
+		p = r.Provider
+	}
 	az, err := oauth.NewAuthorization(p, redirect)
 	if err != nil {
 		return err

@@ -82,6 +82,17 @@ func (a *app) ensure(ctx context.Context, cmd, name string, f ensureFlags) (prov
 	if err != nil {
 		return p, nil, err
 	}
+	a.noteDiscovery(name, out.Resolved)
+	switch {
+	case out.Resolved.Provider.Name != "":
+		p = out.Resolved.Provider
+	case p.Issuer != "":
+		// A cached token: its endpoints (the JWKS --json checks against)
+		// from the metadata kept, nothing sent.
+		if m, err := v.LookupMetadata(name); err == nil {
+			p, _ = p.Discovered(m)
+		}
+	}
 	if f.trace && out.How == oauth.Cached {
 		// The trace is empty when no request was sent: say why, or the
 		// user is left wondering whether --trace works.
@@ -92,6 +103,18 @@ func (a *app) ensure(ctx context.Context, cmd, name string, f ensureFlags) (prov
 		a.hintf("%s: %s", name, note)
 	}
 	return p, out.Token, nil
+}
+
+// noteDiscovery says, when r's metadata was fetched on the way, where
+// from, and which client_auth it picked.
+func (a *app) noteDiscovery(name string, r oauth.Resolved) {
+	if !r.Fetched || r.Metadata == nil {
+		return
+	}
+	a.printf("%s: discovered its endpoints at %s", name, r.Metadata.Source)
+	if note := r.Note(); note != "" {
+		a.printf("%s: %s", name, note)
+	}
 }
 
 // validFor says how long tok stays valid: "valid 12m 3s more".
@@ -239,6 +262,7 @@ func (a *app) cmdRefresh(ctx context.Context, cmd command, args []string) error 
 	if err != nil {
 		return err
 	}
+	a.noteDiscovery(name, out.Resolved)
 	a.warnIssued(name, out.Token)
 	how := "a new grant"
 	if out.How == oauth.Refreshed || out.How == oauth.Rotated {
@@ -304,6 +328,16 @@ func (a *app) cmdCurl(ctx context.Context, cmd command, args []string) error {
 	v, p, _, err := a.provider(ctx, pos[0])
 	if err != nil {
 		return err
+	}
+	if p.Issuer != "" {
+		// The command is the token request as it is sent: to the
+		// endpoint of the issuer's metadata, discovered if need be.
+		r, _, err := a.client(false).Resolve(ctx, v, p.Name)
+		if err != nil {
+			return err
+		}
+		a.noteDiscovery(p.Name, r)
+		p = r.Provider
 	}
 	if err := p.CheckShown(); err != nil {
 		// A provider stored before the rules: a control character would

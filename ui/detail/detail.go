@@ -51,6 +51,10 @@ type Data struct {
 	// NoTokenHint says how to get a token when there is none ("press f to
 	// fetch one"); the root knows the keys, the pane does not.
 	NoTokenHint string
+	// Metadata is the provider's issuer metadata as the store keeps it,
+	// nil when none was fetched; DiscoverHint says how to fetch it again.
+	Metadata     *providers.Metadata
+	DiscoverHint string
 }
 
 // Model is the detail pane.

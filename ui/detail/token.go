@@ -46,6 +46,7 @@ func (r *renderer) all() {
 	}
 	r.try(d)
 	r.lastError(d)
+	r.discovery(d)
 	r.history(d.History)
 }
 

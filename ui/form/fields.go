@@ -141,6 +141,7 @@ func newFields(st Styles, headers []string) []field {
 		text("scope", "Scope", "space-separated, optional"),
 		text("params", "Extra params", "audience=… resource=…"),
 		field{key: headersKey, label: "Extra headers", kind: kindHeaders, placeholder: "Name: value; Name: value, optional"},
+		text("issuer", "Issuer", "its metadata gives the endpoints not set, optional"),
 		text("jwks_url", "JWKS URL", "to verify JWT signatures, optional"),
 		text("revocation_url", "Revocation URL", "RFC 7009, optional"),
 		text("logout_url", "Logout URL", "optional"),
@@ -235,7 +236,7 @@ func presetLabel(preset, key, label string) string {
 // values is a provider as the form's rows spell it.
 func values(p providers.Provider) map[string]string {
 	v := map[string]string{
-		"preset": p.Preset, "product": p.Product, "name": p.Name, "token_url": p.TokenURL,
+		"preset": p.Preset, "product": p.Product, "name": p.Name, "token_url": p.TokenURL, "issuer": p.Issuer,
 		"grant_type": string(p.Grant), "grant_in": string(p.GrantIn), "client_auth": string(p.ClientAuth),
 		"client_id": p.ClientID, "client_secret": p.ClientSecret.Reveal(),
 		"username": p.Username, "password": p.Password.Reveal(), "scope": p.Scope,

@@ -64,7 +64,7 @@ func standIn(field string) (v string, ok bool) {
 		return string(providers.GrantInBody), true
 	case "client_auth":
 		return string(providers.AuthBasic), true
-	case "logout_url", "revocation_url", "jwks_url", "try_url", "logout_method", "try_method", "params", "timeout", headersKey:
+	case "logout_url", "revocation_url", "jwks_url", "try_url", "logout_method", "try_method", "params", "timeout", "issuer", headersKey:
 		return "", true // optional: empty passes
 	}
 	return "", false
@@ -122,6 +122,7 @@ func (m *Model) build(over map[string]string) (providers.Provider, []*providers.
 	p.Preset, p.Product, p.Name = get("preset"), get("product"), get("name")
 	p.Environment, p.Market = get("environment"), get("market")
 	p.TokenURL = get("token_url")
+	p.Issuer = get("issuer")
 	p.Grant = providers.Grant(get("grant_type"))
 	p.GrantIn = providers.GrantIn(get("grant_in"))
 	p.ClientAuth = providers.ClientAuth(get("client_auth"))

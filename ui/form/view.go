@@ -59,8 +59,10 @@ func (m Model) View() string {
 // saved: the rows Validate and the preset refuse empty.
 func (m Model) required(f *field) bool {
 	switch f.key {
-	case "name", "token_url", "client_id", "username":
+	case "name", "client_id", "username":
 		return true
+	case "token_url":
+		return m.value("issuer") == "" // the issuer's metadata gives it
 	}
 	return strings.HasPrefix(f.key, headerPrefix)
 }

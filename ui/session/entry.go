@@ -23,6 +23,8 @@ const (
 	OpTry
 	OpSave
 	OpDelete
+	// OpDiscover fetches the issuer's metadata again.
+	OpDiscover
 )
 
 // BusyText is what the list and the detail pane say while o runs.
@@ -40,6 +42,8 @@ func (o Op) BusyText() string {
 		return "saving"
 	case OpDelete:
 		return "deleting"
+	case OpDiscover:
+		return "discovering"
 	}
 	return ""
 }
@@ -59,6 +63,9 @@ type Entry struct {
 	Provider providers.Provider
 	Token    *providers.Token
 	History  []providers.Event
+	// Metadata is the issuer's metadata as the store keeps it, nil when
+	// the provider has no issuer or none was fetched yet.
+	Metadata *providers.Metadata
 
 	Busy    Op
 	Copying int // copies of its token under way
@@ -114,8 +121,18 @@ func newEntry(se store.Entry) *Entry {
 // follow takes what the store answered as the entry's provider, token and
 // history.
 func (e *Entry) follow(se store.Entry) {
-	e.Provider, e.History, e.historyDue = se.Provider, se.History, false
+	e.Provider, e.History, e.Metadata, e.historyDue = se.Provider, se.History, se.Metadata, false
 	e.setToken(se.Token)
+}
+
+// Endpoints is the provider as its requests are sent: the endpoints it
+// does not set taken from its issuer's kept metadata.
+func (e *Entry) Endpoints() providers.Provider {
+	if e.Provider.Issuer == "" {
+		return e.Provider
+	}
+	p, _ := e.Provider.Discovered(e.Metadata)
+	return p
 }
 
 // setToken takes a new current token and schedules its auto-refresh.
