@@ -9,6 +9,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/ui/order"
 )
 
 // manyProviders is a payload of n providers, most with a token, some
@@ -105,5 +106,28 @@ func BenchmarkUpdateTick(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		m = step(m, tickMsg{tag: m.tickTag})
+	}
+}
+
+// BenchmarkUpdateTickByStatus is a tick with the list sorted by status and
+// filtered to the expiring tokens: both depend on the time, so every tick
+// orders the 1,000 rows again.
+func BenchmarkUpdateTickByStatus(b *testing.B) {
+	m := benchModel(b, 120, 40)
+	m.list.SetOrder(order.ByStatus, order.ExpiringOnly)
+	b.ReportAllocs()
+	for b.Loop() {
+		m = step(m, tickMsg{tag: m.tickTag})
+	}
+}
+
+// BenchmarkView1000ByStatus renders a frame of the list sorted by status.
+func BenchmarkView1000ByStatus(b *testing.B) {
+	m := benchModel(b, 120, 40)
+	m.list.SetOrder(order.ByStatus, order.All)
+	_ = m.View()
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = m.View()
 	}
 }

@@ -103,7 +103,10 @@ func (m *Model) mainHelp() helpKeys {
 	if m.list.FilterState() == listFiltering {
 		return helpKeys{short: append(m.list.KeyMap.ShortHelp(), k.ForceQuit)}
 	}
-	short := append([]key.Binding{k.Help}, m.list.KeyMap.ShortHelp()...)
+	short := []key.Binding{k.Help}
+	if m.focus == focusList { // / works from the detail pane too, said on the page
+		short = append(short, m.list.KeyMap.ShortHelp()...)
+	}
 	short = append(short, k.Fetch, k.Refresh, k.CopyHeader, k.Try, k.Focus, k.Reveal, k.Add, k.Quit)
 	return helpKeys{short: short} // the page's columns are built by fullHelpView alone
 }
@@ -153,7 +156,13 @@ func (m *Model) fullHelpView() string {
 	flush()
 	title := st.Title.Render("Keys") +
 		st.Note.Render("  of the main screen (dimmed: not available now)")
-	return title + "\n\n" + strings.Join(rows, "\n\n")
+	page := title + "\n\n" + strings.Join(rows, "\n\n")
+	if !m.opts.NoMouse {
+		// One line: the page must fit 80×24 with every key on it.
+		page += "\n\n" + st.Section.Render("Mouse") + " " +
+			st.Note.Render("click to select or focus, wheel to scroll, shift+drag to select text")
+	}
+	return page
 }
 
 // helpColumn renders bindings as aligned key and description columns,

@@ -134,6 +134,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
+	case tea.MouseMsg:
+		cmd = m.mouse(msg)
 	default:
 		cmd = m.result(msg)
 	}
@@ -210,7 +212,10 @@ func (m *Model) input(km tea.KeyMsg) tea.Cmd {
 		if c, ok := m.action(km); ok {
 			return c
 		}
-		if m.focus == focusDetail {
+		if m.focus == focusDetail && keyMatches(km, m.list.KeyMap.Filter) {
+			m.setFocus(focusList) // / filters the list from anywhere, as in k9s
+		}
+		if m.focus == focusDetail && !m.list.Orders(km) {
 			*m.detail, cmd = m.detail.Update(km)
 		} else {
 			*m.list, cmd = m.list.Update(km)

@@ -42,6 +42,10 @@ type Options struct {
 	// token found expired when the store is read (the command line sets
 	// it unless --no-renew-on-open).
 	RenewOnOpen bool
+	// NoMouse leaves the mouse to the terminal (--no-mouse), where a drag
+	// selects text; with the mouse on, clicks select and focus, the wheel
+	// scrolls, and shift+drag still selects text in most terminals.
+	NoMouse bool
 	// Now is the clock of the countdowns; nil means time.Now. Tests fix it.
 	Now func() time.Time
 	// Input and Output are the terminal; nil means stdin and stdout. The
@@ -105,6 +109,9 @@ const fps = 30
 // Run runs the explorer on the terminal until the user quits.
 func Run(o Options) error {
 	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithFPS(fps)}
+	if !o.NoMouse {
+		opts = append(opts, tea.WithMouseCellMotion())
+	}
 	if o.Input != nil {
 		opts = append(opts, tea.WithInput(o.Input))
 	}

@@ -167,7 +167,7 @@ func (m *Model) panesView(b *strings.Builder, g geometry) {
 	dp := newPane(df, m.detail.View(), g.detW)
 	above, below := m.detail.Hidden()
 	dp.more(m.styles.Pane.More, above, below)
-	lh, dh := g.listH+2, g.detH+2
+	lh, dh := g.listH+g.frameH, g.detH+g.frameH // as geometry.panes places them
 	if g.wide {
 		for i := range g.bodyH {
 			if i > 0 {

@@ -123,6 +123,7 @@ func fakeExplorer(w io.Writer, o ui.Options) error {
 	fmt.Fprintf(w, "explorer: store %s\n", o.Dir)
 	fmt.Fprintf(w, "explorer: demo=%v theme=%q unlocked=%v\n", o.Demo, o.Theme, o.Vault != nil)
 	fmt.Fprintf(w, "explorer: renew-on-open=%v\n", o.RenewOnOpen)
+	fmt.Fprintf(w, "explorer: mouse=%v\n", !o.NoMouse)
 	if os.Getenv("FAKEUI_HANG") != "" {
 		select {} // until a signal ends the process
 	}

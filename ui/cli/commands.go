@@ -164,9 +164,10 @@ func lookupCommand(name string) (command, bool) {
 // printRootUsage writes tokenscope --help.
 func (a *app) printRootUsage(w io.Writer) {
 	fmt.Fprint(w, `Usage:
-    tokenscope [--theme THEME] [--no-renew-on-open]
+    tokenscope [--theme THEME] [--no-renew-on-open] [--no-mouse]
                                          open the explorer
-    tokenscope --demo [--theme THEME]    open the explorer on a demo server
+    tokenscope --demo [--theme THEME] [--no-mouse]
+                                         open the explorer on a demo server
     tokenscope COMMAND [ARGS]
 
 Commands:
@@ -184,6 +185,8 @@ Options:
     --no-renew-on-open
                      leave the tokens found expired as they are (the explorer
                      renews them on open, and a copy renews an expired one first)
+    --no-mouse       leave the mouse to the terminal, where a drag selects text
+                     (with the mouse on, shift+drag selects text in most terminals)
     -h, --help       show this help
 
 The store lives in $TOKENSCOPE_HOME (default: tokenscope/ in the user's config

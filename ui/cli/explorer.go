@@ -26,7 +26,7 @@ import (
 // explorer (on the demo server with --demo).
 func (a *app) root(args []string) error {
 	fs := newFlagSet("tokenscope")
-	demoFlag, theme, version, noRenew := rootFlags(fs)
+	demoFlag, theme, version, noRenew, noMouse := rootFlags(fs)
 	pos, err := parseInterspersed(fs, args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -51,25 +51,26 @@ func (a *app) root(args []string) error {
 			"run tokenscope list to see the providers, or tokenscope --help for every command")
 	}
 	if *demoFlag {
-		return a.demo(*theme)
+		return a.demo(*theme, *noMouse)
 	}
-	return a.explorer(*theme, !*noRenew)
+	return a.explorer(*theme, !*noRenew, *noMouse)
 }
 
 // rootFlags defines tokenscope's options without a command (for root,
 // completion and the man page).
-func rootFlags(fs *flag.FlagSet) (demo *bool, theme *string, version, noRenew *bool) {
+func rootFlags(fs *flag.FlagSet) (demo *bool, theme *string, version, noRenew, noMouse *bool) {
 	demo = fs.Bool("demo", false, "run against a built-in demo server, with a throwaway store")
 	theme = fs.String("theme", "", "the explorer's colours `THEME` (remembered in the store)")
 	version = fs.Bool("version", false, "print the version")
 	noRenew = fs.Bool("no-renew-on-open", false, "leave the tokens found expired as they are, instead of renewing them")
-	return demo, theme, version, noRenew
+	noMouse = fs.Bool("no-mouse", false, "leave the mouse to the terminal, where a drag selects text")
+	return demo, theme, version, noRenew, noMouse
 }
 
 // explorer opens the explorer on the store: unlocked already when the
 // environment or the keyring can, else on its unlock or first-run screen;
 // with renewOnOpen it renews the tokens it finds expired.
-func (a *app) explorer(theme string, renewOnOpen bool) error {
+func (a *app) explorer(theme string, renewOnOpen, noMouse bool) error {
 	dir, err := a.storeDir()
 	if err != nil {
 		return err
@@ -89,12 +90,12 @@ func (a *app) explorer(theme string, renewOnOpen bool) error {
 		return err
 	}
 	return a.runUI(ui.Options{Dir: dir, Vault: v, Client: oauth.NewClient(oauth.Options{}), Theme: theme,
-		RenewOnOpen: renewOnOpen, Output: a.stdout, Getenv: a.getenv})
+		RenewOnOpen: renewOnOpen, NoMouse: noMouse, Output: a.stdout, Getenv: a.getenv})
 }
 
 // demo opens the explorer on a demo server, with a throwaway store holding
 // one provider per preset; the server and the store are gone at exit.
-func (a *app) demo(theme string) (err error) {
+func (a *app) demo(theme string, noMouse bool) (err error) {
 	srv, err := demo.Start(demo.Options{})
 	if err != nil {
 		return err
@@ -116,7 +117,7 @@ func (a *app) demo(theme string) (err error) {
 		return err
 	}
 	return a.runUI(ui.Options{Dir: dir, Vault: v, Client: oauth.NewClient(oauth.Options{}), Theme: theme,
-		Demo: true, FetchOnStart: true, Output: a.stdout, Getenv: a.getenv})
+		Demo: true, FetchOnStart: true, NoMouse: noMouse, Output: a.stdout, Getenv: a.getenv})
 }
 
 // removeOnHangup removes dir and exits when the terminal hangs up, which

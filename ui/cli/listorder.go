@@ -1,19 +1,25 @@
 package cli
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 
 	"github.com/tokenscope/tokenscope/providers/config"
+	"github.com/tokenscope/tokenscope/ui/order"
 )
 
 // listSorts are the orders list --sort knows; "" keeps the store's order.
-func listSorts() []string { return []string{"name", "expiry", "status"} }
+func listSorts() []string {
+	var ns []string
+	for _, s := range order.Sorts() {
+		ns = append(ns, s.String())
+	}
+	return ns
+}
 
 // checkListSort refuses an order list does not know, with a "did you mean".
 func checkListSort(cmd, by string) error {
-	if by == "" || slices.Contains(listSorts(), by) {
+	if _, ok := order.ParseSort(by); ok {
 		return nil
 	}
 	hint := config.DidYouMean(config.Suggest(by, listSorts()))
@@ -23,66 +29,40 @@ func checkListSort(cmd, by string) error {
 	return &usageError{cmd: cmd, msg: "list: --sort " + quote(by) + " is not an order (name, expiry or status)", hint: hint}
 }
 
-// statusRank orders statuses worst first, as a user triaging reads them:
-// what failed, then what has expired, then what is about to.
-func statusRank(s string) int {
+// orderStatus is a status of list as the ordering rule ranks it.
+func orderStatus(s string) order.Status {
 	switch s {
 	case statusFailed:
-		return 0
+		return order.Failed
 	case statusExpired:
-		return 1
+		return order.Expired
 	case statusExpiring:
-		return 2
+		return order.Expiring
 	case statusNoToken:
-		return 3
+		return order.NoToken
 	}
-	return 4
+	return order.Valid
 }
 
-// byName compares names as a person reads a list: case aside, then as
-// written, so the order is total.
-func byName(a, b listRow) int {
-	if c := cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
-		return c
+// orderRow is what the ordering rule looks at of r.
+func orderRow(r listRow) order.Row {
+	o := order.Row{Name: r.Name, Status: orderStatus(r.Status), Failing: r.LastError != ""}
+	if r.ExpiresAt != nil {
+		o.Expires = *r.ExpiresAt
 	}
-	return cmp.Compare(a.Name, b.Name)
-}
-
-// byExpiry puts the soonest expiry first and rows without one (no token,
-// an expiry the server did not state) last.
-func byExpiry(a, b listRow) int {
-	switch {
-	case a.ExpiresAt == nil && b.ExpiresAt == nil:
-		return byName(a, b)
-	case a.ExpiresAt == nil:
-		return 1
-	case b.ExpiresAt == nil:
-		return -1
-	}
-	if c := a.ExpiresAt.Compare(*b.ExpiresAt); c != 0 {
-		return c
-	}
-	return byName(a, b)
+	return o
 }
 
 // orderRows filters rows (failing: only those whose last fetch or refresh
-// failed) and sorts them by the --sort order.
+// failed) and sorts them by the --sort order, by the rule the explorer's
+// list follows too.
 func orderRows(rows []listRow, by string, failing bool) []listRow {
+	f := order.All
 	if failing {
-		rows = slices.DeleteFunc(rows, func(r listRow) bool { return r.LastError == "" })
+		f = order.FailingOnly
 	}
-	switch by {
-	case "name":
-		slices.SortStableFunc(rows, byName)
-	case "expiry":
-		slices.SortStableFunc(rows, byExpiry)
-	case "status":
-		slices.SortStableFunc(rows, func(a, b listRow) int {
-			if c := cmp.Compare(statusRank(a.Status), statusRank(b.Status)); c != 0 {
-				return c
-			}
-			return byExpiry(a, b)
-		})
-	}
+	rows = slices.DeleteFunc(rows, func(r listRow) bool { return !f.Keep(orderRow(r)) })
+	s, _ := order.ParseSort(by)
+	slices.SortStableFunc(rows, func(a, b listRow) int { return s.Compare(orderRow(a), orderRow(b)) })
 	return rows
 }

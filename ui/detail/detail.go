@@ -163,8 +163,22 @@ func (m *Model) SetRevealed(v bool) {
 // IsJWT reports whether the shown token decodes as a JWT.
 func (m Model) IsJWT() bool { return m.jwt != nil }
 
-// Update scrolls when the pane has the keyboard.
+// wheelLines is how far one turn of the mouse wheel scrolls, as the
+// bubbles viewport's default.
+const wheelLines = 3
+
+// Update scrolls by the keys when the pane has the keyboard, and by the
+// mouse wheel whether it has or not.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	if mm, ok := msg.(tea.MouseMsg); ok && mm.Action == tea.MouseActionPress {
+		switch mm.Button {
+		case tea.MouseButtonWheelUp:
+			m.scroll(-wheelLines)
+		case tea.MouseButtonWheelDown:
+			m.scroll(wheelLines)
+		}
+		return m, nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok || !m.focused {
 		return m, nil

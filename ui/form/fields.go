@@ -17,9 +17,10 @@ import (
 type kind int
 
 const (
-	kindText   kind = iota // typed
-	kindSecret             // typed, masked until revealed
-	kindChoice             // cycled with left and right
+	kindText    kind = iota // typed
+	kindSecret              // typed, masked until revealed
+	kindChoice              // cycled with left and right
+	kindHeaders             // typed, "Name: value; …", the values masked until revealed
 )
 
 // headerPrefix starts the key of a field for an extra header a preset
@@ -36,6 +37,7 @@ type field struct {
 	input       textinput.Model // kindText, kindSecret
 	choices     []string        // kindChoice
 	choice      int
+	revealed    bool   // kindHeaders: the values are shown
 	err         string // why the last submit refused the value
 	// orig is the value last set, shown what the input made of it: the
 	// input drops control characters and cuts at its CharLimit, so a row
@@ -131,6 +133,7 @@ func newFields(st Styles, headers []string) []field {
 	fs = append(fs,
 		text("scope", "Scope", "space-separated, optional"),
 		text("params", "Extra params", "audience=… resource=…"),
+		field{key: headersKey, label: "Extra headers", kind: kindHeaders, placeholder: "Name: value; Name: value, optional"},
 		text("jwks_url", "JWKS URL", "to verify JWT signatures, optional"),
 		text("revocation_url", "Revocation URL", "RFC 7009, optional"),
 		text("logout_url", "Logout URL", "optional"),
@@ -215,6 +218,7 @@ func values(p providers.Provider) map[string]string {
 	for h, s := range p.Headers {
 		v[headerPrefix+h] = s.Reveal()
 	}
+	v[headersKey] = formatHeaders(p)
 	return v
 }
 

@@ -257,6 +257,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case key.Matches(km, m.KeyMap.CyclePrev):
 		m.cycle(-1)
 		return m, nil
+	case key.Matches(km, m.KeyMap.Reveal) && f.kind == kindHeaders:
+		f.revealed = !f.revealed
+		return m, nil
 	case key.Matches(km, m.KeyMap.Reveal):
 		if f.input.EchoMode == textinput.EchoNormal {
 			f.input.EchoMode = textinput.EchoPassword
@@ -414,7 +417,7 @@ func (m *Model) updateKeys() {
 	f := &m.fields[m.focus]
 	m.KeyMap.CycleNext.SetEnabled(f.kind == kindChoice)
 	m.KeyMap.CyclePrev.SetEnabled(f.kind == kindChoice)
-	m.KeyMap.Reveal.SetEnabled(f.kind == kindSecret)
+	m.KeyMap.Reveal.SetEnabled(f.kind == kindSecret || f.kind == kindHeaders)
 	for _, b := range []*key.Binding{&m.KeyMap.Next, &m.KeyMap.Prev, &m.KeyMap.Submit, &m.KeyMap.Cancel} {
 		b.SetEnabled(!m.asking)
 	}

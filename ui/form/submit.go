@@ -2,7 +2,6 @@ package form
 
 import (
 	"errors"
-	"maps"
 	"slices"
 	"strings"
 
@@ -65,7 +64,7 @@ func standIn(field string) (v string, ok bool) {
 		return string(providers.GrantInBody), true
 	case "client_auth":
 		return string(providers.AuthBasic), true
-	case "logout_url", "revocation_url", "jwks_url", "try_url", "logout_method", "try_method", "params", "timeout":
+	case "logout_url", "revocation_url", "jwks_url", "try_url", "logout_method", "try_method", "params", "timeout", headersKey:
 		return "", true // optional: empty passes
 	}
 	return "", false
@@ -87,6 +86,9 @@ func (m *Model) provider() (providers.Provider, []*providers.FieldError) {
 		}
 		if h, ok := strings.CutPrefix(fe.Field, "headers."); ok {
 			fe = &providers.FieldError{Field: headerPrefix + h, Msg: fe.Msg}
+			if i := m.index(fe.Field); i < 0 || !m.visible(i) {
+				fe = &providers.FieldError{Field: headersKey, Msg: h + ": " + fe.Msg} // a header of the row
+			}
 		}
 		errs = append(errs, fe)
 		v, ok := standIn(fe.Field)
@@ -147,12 +149,17 @@ func (m *Model) build(over map[string]string) (providers.Provider, []*providers.
 	if p.Timeout, err = parseTimeout(get("timeout")); err != nil {
 		refuse("timeout", err.Error())
 	}
-	// Headers: the ones the preset needs come from their rows; any others
-	// the provider had (set in a config file) are kept.
-	p.Headers = maps.Clone(m.base.Headers)
-	for _, hs := range m.headers {
-		for _, h := range hs {
-			delete(p.Headers, h)
+	// Headers: the ones the preset needs come from their rows, every other
+	// from the headers row.
+	if p.Headers, err = parseHeaders(raw(headersKey)); err != nil {
+		refuse(headersKey, err.Error())
+	}
+	for _, h := range m.headers[p.Preset] {
+		for k := range p.Headers {
+			if strings.EqualFold(k, h) {
+				refuse(headersKey, k+" has a row of its own: give it there")
+				delete(p.Headers, k)
+			}
 		}
 	}
 	for _, h := range m.headers[p.Preset] {

@@ -89,7 +89,7 @@ func (m Model) layout() (spans []span, total, top, bottom int) {
 		}
 		n := 1 + len(m.refusal(&m.fields[i]))
 		if i == m.focus {
-			n += len(m.wrap(m.hint(&m.fields[i])))
+			n += len(m.hintLines(&m.fields[i]))
 			top, bottom = total, total+n-1
 		}
 		spans = append(spans, span{field: i, lines: n})
@@ -118,7 +118,7 @@ func (m Model) window() (lines []string, above, below int) {
 			block = append(block, m.under(l, m.st.Error.Render))
 		}
 		if s.field == m.focus {
-			for _, l := range m.wrap(m.hint(f)) {
+			for _, l := range m.hintLines(f) {
 				block = append(block, m.under(l, m.st.Hint.Render))
 			}
 		}
@@ -171,11 +171,43 @@ func (m Model) row(f *field, focused bool) string {
 		line += m.st.Choice.Render(v)
 	}
 	if f.key == "preset" {
-		if ps, ok := m.presets[f.value()]; ok {
-			line += "  " + m.st.Hint.Render(display.Text(ps.Title))
+		if title, ok := m.presetTitle(line); ok {
+			line += "  " + m.st.Hint.Render(title)
 		}
 	}
 	return m.fit(line)
+}
+
+// presetTitle is the chosen preset's title, to show after the preset row's
+// line; ok is false when there is none or when it does not fit there (it
+// is then the first lines of the row's hint, wrapped, never cut).
+func (m Model) presetTitle(line string) (title string, ok bool) {
+	ps, ok := m.presets[m.value("preset")]
+	if !ok || ps.Title == "" {
+		return "", false
+	}
+	title = display.Text(ps.Title)
+	return title, m.width <= 0 || ansi.StringWidth(line)+2+ansi.StringWidth(title) <= m.width
+}
+
+// hintLines are the focused row's hint, wrapped; the preset row's start
+// with the preset's title when the row has no room for it.
+func (m Model) hintLines(f *field) []string {
+	lines := m.wrap(m.hint(f))
+	if f.key != "preset" {
+		return lines
+	}
+	if title, ok := m.presetTitle(m.presetLine(f)); !ok && title != "" {
+		return append(m.wrap(m.presets[f.value()].Title), lines...)
+	}
+	return lines
+}
+
+// presetLine is the preset row's line before the title, as row draws it
+// focused (the widest).
+func (m Model) presetLine(f *field) string {
+	v := display.Text(f.value())
+	return "▸ " + strings.Repeat(" ", labelWidth) + " ‹ " + v + " ›"
 }
 
 // wrap cuts a refusal or a hint into lines that fit under the values;
@@ -185,7 +217,9 @@ func (m Model) wrap(text string) []string {
 		return nil
 	}
 	_, w := m.indentWidth()
-	return strings.Split(ansi.Wordwrap(display.Text(text), w, ""), "\n")
+	// Wrap, not Wordwrap: a word longer than the line (a URL) is broken
+	// rather than cut with an ellipsis.
+	return strings.Split(ansi.Wrap(display.Text(text), w, ""), "\n")
 }
 
 // inputView is a text row's input. A value from an import file may hold
@@ -195,10 +229,42 @@ func (m Model) wrap(text string) []string {
 // A masked secret is safe as it is: the input draws only its mask.
 func (m Model) inputView(f *field) string {
 	v := f.input.Value()
+	if f.kind == kindHeaders && !f.revealed && v != "" {
+		return m.maskedView(f)
+	}
 	if display.Safe(v) || f.input.EchoMode != textinput.EchoNormal {
 		return f.input.View()
 	}
 	return f.input.TextStyle.Render(display.Text(v))
+}
+
+// maskedView is the headers row with its values masked: the names show,
+// each character of a value is a •, and the cursor is where the input has
+// it, the text scrolled to keep it in view. Like the input's own view it
+// is the input's width and one cell for the cursor.
+func (m Model) maskedView(f *field) string {
+	rs := maskHeaders(f.input.Value())
+	pos := min(f.input.Position(), len(rs))
+	w := max(f.input.Width, 1)
+	first := max(0, pos-w+1)
+	last := min(len(rs), first+w)
+	st := f.input.TextStyle.Inline(true)
+	under := " "
+	if pos < last {
+		under = string(rs[pos])
+	}
+	c := f.input.Cursor
+	c.SetChar(under)
+	var b strings.Builder
+	b.WriteString(st.Render(string(rs[first:pos])))
+	b.WriteString(c.View())
+	shown := pos - first + 1
+	if pos+1 < last {
+		b.WriteString(st.Render(string(rs[pos+1 : last])))
+		shown += last - pos - 1
+	}
+	b.WriteString(st.Render(strings.Repeat(" ", max(0, w+1-shown))))
+	return b.String()
 }
 
 // refusal is a row's refusal as wrapped lines; nil when there is none.
@@ -254,6 +320,9 @@ func (m Model) hint(f *field) string {
 		return "where grant_type travels: the form body, the query string, or nowhere (MoMo)"
 	case strings.HasPrefix(f.key, headerPrefix):
 		return "sent as the " + strings.TrimPrefix(f.key, headerPrefix) + " header with every token request"
+	case f.kind == kindHeaders:
+		return "more headers for every token request, as Name: value" + headerSep + " Name: value " +
+			"(ctrl+r shows or hides the values)"
 	case f.key == "params":
 		return "extra form parameters, key=value separated by spaces"
 	case f.key == "timeout":

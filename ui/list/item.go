@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/tokenscope/tokenscope/ui/lifetime"
+	"github.com/tokenscope/tokenscope/ui/order"
 )
 
 // Item is what one row shows of a provider. The root builds it from its own
@@ -79,21 +80,54 @@ func (it *Item) Status(now time.Time) (Mark, lifetime.Level) {
 	if it.HasToken {
 		lvl = it.Span.Level(now)
 	}
-	switch {
-	case it.Busy != "":
+	if it.Busy != "" {
 		return MarkBusy, lvl
+	}
+	return it.health(lvl), lvl
+}
+
+// health is the item's mark at level lvl, leaving aside what is under way.
+func (it *Item) health(lvl lifetime.Level) Mark {
+	switch {
 	case it.Failed:
-		return MarkFailed, lvl
+		return MarkFailed
 	case !it.HasToken:
-		return MarkNoToken, lvl
+		return MarkNoToken
 	}
 	switch lvl {
 	case lifetime.Expired:
-		return MarkExpired, lvl
+		return MarkExpired
 	case lifetime.Warning, lifetime.Danger:
-		return MarkExpiring, lvl
+		return MarkExpiring
 	}
-	return MarkValid, lvl
+	return MarkValid
+}
+
+// orderRow is what the ordering rule looks at of the item at now: its
+// health, not what is under way, so a row does not jump while it is
+// refreshed.
+func (it *Item) orderRow(now time.Time) order.Row {
+	lvl := lifetime.None
+	if it.HasToken {
+		lvl = it.Span.Level(now)
+	}
+	r := order.Row{Name: it.Name, Failing: it.Failed}
+	if it.HasToken {
+		r.Expires = it.Span.Expires
+	}
+	switch it.health(lvl) {
+	case MarkFailed:
+		r.Status = order.Failed
+	case MarkExpired:
+		r.Status = order.Expired
+	case MarkExpiring:
+		r.Status = order.Expiring
+	case MarkNoToken:
+		r.Status = order.NoToken
+	default:
+		r.Status = order.Valid
+	}
+	return r
 }
 
 // Styles are the list's looks. The root builds them once from the theme;

@@ -5,6 +5,7 @@
 package list
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/tokenscope/tokenscope/providers/display"
+	"github.com/tokenscope/tokenscope/ui/order"
 )
 
 // FilterState says whether a filter is being typed or applied.
@@ -51,6 +53,16 @@ type Model struct {
 	// the text input is most of its size.
 	filter      *textinput.Model
 	filterState FilterState
+
+	// sortBy and show are the order and the status filter, by the rule the
+	// command line's list follows (ui/order); ranks, by item, are what the
+	// rule looks at, rebuilt with the visible rows.
+	sortBy order.Sort
+	show   order.Filter
+	ranks  []order.Row
+	// sticky is the provider selected before a status filter hid it: the
+	// cursor goes back to it when it is shown again, unless it moved.
+	sticky string
 
 	width, height int
 	now           time.Time
@@ -96,8 +108,40 @@ func (m *Model) SetSize(w, h int) {
 	m.updateKeybindings() // paging depends on the height: help must not lie
 }
 
-// SetNow sets the time the countdowns count from.
-func (m *Model) SetNow(now time.Time) { m.now = now }
+// SetNow sets the time the countdowns count from. A status order or
+// filter depends on the time (a token becomes expiring): the rows are
+// ordered again, the selection kept on its provider.
+func (m *Model) SetNow(now time.Time) {
+	m.now = now
+	if m.sortBy == order.ByStatus || m.show != order.All {
+		m.reorder()
+	}
+}
+
+// Order is the rows' order and status filter.
+func (m Model) Order() (order.Sort, order.Filter) { return m.sortBy, m.show }
+
+// SetOrder orders and filters the rows by s and f, the selection kept on
+// its provider while it is shown.
+func (m *Model) SetOrder(s order.Sort, f order.Filter) {
+	m.sortBy, m.show = s, f
+	m.reorder()
+	m.updateKeybindings()
+}
+
+// ordered reports whether the rows are in another order than the store's
+// or filtered by status.
+func (m *Model) ordered() bool { return m.sortBy != order.Stored || m.show != order.All }
+
+// reorder rebuilds the visible rows, keeping the selection on its
+// provider, or coming back to it when a filter showed it again.
+func (m *Model) reorder() {
+	if sel, ok := m.Selected(); ok && m.sticky == "" {
+		m.sticky = sel.Name
+	}
+	m.refilter()
+	m.Select(m.sticky)
+}
 
 // SetSpinnerFrame sets the frame busy rows show.
 func (m *Model) SetSpinnerFrame(f string) { m.frame = f }
@@ -140,14 +184,15 @@ func (m *Model) SetItem(it Item) bool {
 	}
 	old := m.items[i]
 	m.items[i] = it
+	// The row moves when what orders or filters it changed.
+	again := m.ordered() && old.orderRow(m.now) != it.orderRow(m.now)
 	if old.Preset != it.Preset {
 		m.lower[i] = strings.ToLower(it.Name + " " + it.Preset)
 		m.presetWidth = max(m.presetWidth, cells(display.Text(it.Preset)))
-		if m.filterState != Unfiltered {
-			sel, _ := m.Selected()
-			m.refilter()
-			m.Select(sel.Name)
-		}
+		again = again || m.filterState != Unfiltered
+	}
+	if again {
+		m.reorder()
 	}
 	return true
 }
@@ -174,7 +219,7 @@ func (m *Model) Select(name string) bool {
 	}
 	for p, v := range m.visible {
 		if v == i {
-			m.cursor = p
+			m.cursor, m.sticky = p, ""
 			m.clampOffset()
 			return true
 		}
@@ -189,8 +234,13 @@ func (m Model) FilterState() FilterState { return m.filterState }
 // FilterValue is the filter text.
 func (m Model) FilterValue() string { return m.filter.Value() }
 
-// Update handles keys when focused.
+// Update handles keys when focused, and the mouse: the root hands it a
+// tea.MouseMsg in the list's own cells (0, 0 is the title line's first).
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	if mm, ok := msg.(tea.MouseMsg); ok {
+		m.mouse(mm)
+		return m, nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return m, nil
@@ -200,6 +250,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		cmd = m.updateFiltering(km)
 	} else if m.focused {
 		m.updateBrowsing(km)
+	} else {
+		m.updateOrder(km)
 	}
 	m.updateKeybindings()
 	return m, cmd
@@ -224,6 +276,46 @@ func (m *Model) updateBrowsing(km tea.KeyMsg) {
 		m.filter.Focus()
 	case key.Matches(km, m.KeyMap.ClearFilter):
 		m.clearFilter()
+	default:
+		m.updateOrder(km)
+	}
+}
+
+// mouse selects the row clicked and moves the cursor a row for each turn
+// of the wheel, as k9s does, scrolling the rows as the keys do. A filter
+// being typed keeps the keyboard and the mouse.
+func (m *Model) mouse(mm tea.MouseMsg) {
+	if m.filterState == Filtering || mm.Action != tea.MouseActionPress {
+		return
+	}
+	switch mm.Button {
+	case tea.MouseButtonWheelUp:
+		m.move(-1)
+	case tea.MouseButtonWheelDown:
+		m.move(1)
+	case tea.MouseButtonLeft:
+		if p := m.offset + mm.Y - 1; mm.Y >= 1 && mm.Y <= m.rows() && p < len(m.visible) {
+			m.cursor, m.sticky = p, ""
+			m.clampOffset()
+		}
+	}
+}
+
+// Orders reports whether km is a key that orders or filters the rows by
+// status: the list takes it whether it has the keyboard or not.
+func (m Model) Orders(km tea.KeyMsg) bool {
+	return key.Matches(km, m.KeyMap.Sort) || key.Matches(km, m.KeyMap.StatusFilter)
+}
+
+// updateOrder handles the keys that order and filter the rows; they work
+// whether the list has the keyboard or not (the root hands them over from
+// the detail pane).
+func (m *Model) updateOrder(km tea.KeyMsg) {
+	switch {
+	case key.Matches(km, m.KeyMap.Sort):
+		m.SetOrder(m.sortBy.Next(), m.show)
+	case key.Matches(km, m.KeyMap.StatusFilter):
+		m.SetOrder(m.sortBy, m.show.Next())
 	}
 }
 
@@ -262,15 +354,30 @@ func (m *Model) clearFilter() {
 	m.Select(sel.Name)
 }
 
-// refilter rebuilds the filtered index. It runs when the items or the
-// filter text change, never per frame.
+// refilter rebuilds the filtered index: the rows the filter text and the
+// status filter keep, in the chosen order. It runs when the items, the
+// filter or the order change, never per frame.
 func (m *Model) refilter() {
 	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
 	m.visible = m.visible[:0]
+	ordered := m.ordered()
+	if ordered {
+		m.ranks = slices.Grow(m.ranks[:0], len(m.items))[:len(m.items)]
+	}
 	for i := range m.items {
-		if q == "" || strings.Contains(m.lower[i], q) {
-			m.visible = append(m.visible, i)
+		if q != "" && !strings.Contains(m.lower[i], q) {
+			continue
 		}
+		if ordered {
+			m.ranks[i] = m.items[i].orderRow(m.now)
+			if !m.show.Keep(m.ranks[i]) {
+				continue
+			}
+		}
+		m.visible = append(m.visible, i)
+	}
+	if m.sortBy != order.Stored {
+		slices.SortStableFunc(m.visible, func(a, b int) int { return m.sortBy.Compare(m.ranks[a], m.ranks[b]) })
 	}
 	m.cursor = min(max(m.cursor, 0), max(len(m.visible)-1, 0))
 	m.clampOffset()
@@ -280,7 +387,7 @@ func (m *Model) move(d int) {
 	if len(m.visible) == 0 {
 		return
 	}
-	m.cursor = min(max(m.cursor+d, 0), len(m.visible)-1)
+	m.cursor, m.sticky = min(max(m.cursor+d, 0), len(m.visible)-1), ""
 	m.clampOffset()
 }
 
@@ -311,8 +418,19 @@ func (m *Model) updateKeybindings() {
 	k.NextPage.SetEnabled(browse && paged)
 	k.GoToStart.SetEnabled(browse && has)
 	k.GoToEnd.SetEnabled(browse && has)
-	k.Filter.SetEnabled(browse && len(m.items) > 0)
+	// The root gives the list the keyboard on / from the detail pane.
+	k.Filter.SetEnabled(!filtering && len(m.items) > 0)
 	k.ClearFilter.SetEnabled(browse && m.filterState == FilterApplied)
+	k.Sort.SetEnabled(!filtering && len(m.items) > 1)
+	k.StatusFilter.SetEnabled(!filtering && len(m.items) > 0)
+	k.Sort.SetHelp("s", "sort by "+m.sortBy.Next().String())
+	if m.sortBy.Next() == order.Stored {
+		k.Sort.SetHelp("s", "sort as stored")
+	}
+	k.StatusFilter.SetHelp("F", "show "+m.show.Next().String())
+	if m.show.Next() == order.All {
+		k.StatusFilter.SetHelp("F", "show all")
+	}
 	k.CancelWhileFiltering.SetEnabled(filtering)
 	k.AcceptWhileFiltering.SetEnabled(filtering)
 }
@@ -328,6 +446,11 @@ type KeyMap struct {
 	GoToEnd     key.Binding
 	Filter      key.Binding
 	ClearFilter key.Binding
+	// Sort cycles the order (name, expiry, status, the store's) and
+	// StatusFilter the rows shown (failing only, expiring or expired only,
+	// all); the help says what the key does next.
+	Sort         key.Binding
+	StatusFilter key.Binding
 
 	// Bindings used while typing a filter.
 	CancelWhileFiltering key.Binding
@@ -346,6 +469,9 @@ func DefaultKeyMap() KeyMap {
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 
+		Sort:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort by name")),
+		StatusFilter: key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "show failing")),
+
 		CancelWhileFiltering: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		AcceptWhileFiltering: key.NewBinding(key.WithKeys("enter", "up", "down"), key.WithHelp("enter", "apply filter")),
 	}
@@ -362,6 +488,6 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.CursorUp, k.CursorDown, k.PrevPage, k.NextPage, k.GoToStart, k.GoToEnd},
-		{k.Filter, k.ClearFilter},
+		{k.Filter, k.ClearFilter, k.Sort, k.StatusFilter},
 	}
 }

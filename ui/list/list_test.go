@@ -314,3 +314,108 @@ func TestTitleSaysWhatIsOffScreen(t *testing.T) {
 		t.Errorf("every row fits, yet the title says more: %q", got)
 	}
 }
+
+// names are the names on screen, top to bottom.
+func names(m Model) string {
+	var ns []string
+	for _, l := range lines(m)[1:] {
+		if f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(l), "▸")); len(f) > 1 {
+			ns = append(ns, f[1])
+		}
+	}
+	return strings.Join(ns, " ")
+}
+
+func TestSortCyclesAndKeepsTheSelection(t *testing.T) {
+	t.Parallel()
+	m := newList(70, 12)
+	m = send(m, "j", "j") // telenor
+	for _, step := range []struct{ title, order string }{
+		{"Providers by name", "broken insecure-dev mobifinance momo mtn-sandbox oauth2-local telenor"},
+		{"Providers by expiry", "telenor momo mtn-sandbox broken insecure-dev mobifinance oauth2-local"},
+		{"Providers by status", "broken telenor momo mobifinance oauth2-local mtn-sandbox insecure-dev"},
+		{"Providers ", "mtn-sandbox momo telenor oauth2-local mobifinance broken insecure-dev"},
+	} {
+		m = send(m, "s")
+		if title := lines(m)[0]; !strings.HasPrefix(title, step.title) {
+			t.Errorf("title %q, want it to start %q", title, step.title)
+		}
+		if got := names(m); got != step.order {
+			t.Errorf("after s (%s): rows %s, want %s", step.title, got, step.order)
+		}
+		if it, _ := m.Selected(); it.Name != "telenor" {
+			t.Errorf("after s (%s): selected %q, want telenor still", step.title, it.Name)
+		}
+	}
+}
+
+func TestStatusFilter(t *testing.T) {
+	t.Parallel()
+	m := newList(70, 12)
+	m = send(m, "F")
+	if title := lines(m)[0]; !strings.Contains(title, "failing only") || !strings.Contains(title, "1 of 7") {
+		t.Errorf("title %q, want failing only and 1 of 7", title)
+	}
+	if got := names(m); got != "broken" {
+		t.Errorf("failing only: %s, want broken", got)
+	}
+	m = send(m, "F")
+	if got := names(m); got != "momo telenor" {
+		t.Errorf("expiring only: %s, want momo telenor", got)
+	}
+	// Time moves: mtn-sandbox becomes expiring and joins the rows.
+	m.SetNow(now.Add(45 * time.Minute))
+	if got := names(m); got != "mtn-sandbox momo telenor" {
+		t.Errorf("expiring only, 45 minutes on: %s, want mtn-sandbox momo telenor", got)
+	}
+	m = send(m, "F")
+	if got := names(m); got != "mtn-sandbox momo telenor oauth2-local mobifinance broken insecure-dev" {
+		t.Errorf("all again: %s", got)
+	}
+	// A changed row moves when the order depends on it.
+	m = send(m, "s", "s") // by expiry
+	m.SetItem(Item{Name: "oauth2-local", Preset: "oauth2", HasToken: true, Span: tok(0, time.Second)})
+	if got := names(m); !strings.HasPrefix(got, "telenor oauth2-local ") {
+		t.Errorf("by expiry after a fetch: %s, want oauth2-local second", got)
+	}
+}
+
+func TestOrderKeysWorkUnfocused(t *testing.T) {
+	t.Parallel()
+	m := newList(70, 12)
+	m.SetFocused(false)
+	m = send(m, "s", "j")
+	if s, _ := m.Order(); s.String() != "name" {
+		t.Errorf("s unfocused: sort %q, want name", s)
+	}
+	if it, _ := m.Selected(); it.Name != "mtn-sandbox" {
+		t.Errorf("j moved the unfocused list to %q", it.Name)
+	}
+}
+
+func TestMouseClicksARowAndWheelMoves(t *testing.T) {
+	t.Parallel()
+	m := newList(60, 4) // the title and three rows: the list scrolls
+	press := func(b tea.MouseButton, y int) {
+		m, _ = m.Update(tea.MouseMsg{X: 5, Y: y, Action: tea.MouseActionPress, Button: b})
+	}
+	press(tea.MouseButtonWheelDown, 2)
+	press(tea.MouseButtonWheelDown, 2)
+	press(tea.MouseButtonWheelDown, 2) // telenor, oauth2-local: the rows scroll by one
+	if it, _ := m.Selected(); it.Name != "oauth2-local" {
+		t.Fatalf("three turns of the wheel down: %q, want oauth2-local", it.Name)
+	}
+	press(tea.MouseButtonLeft, 1) // the first row on screen, momo
+	if it, _ := m.Selected(); it.Name != "momo" {
+		t.Errorf("a click on the first row shown: %q, want momo\n%s", it.Name, strings.Join(lines(m), "\n"))
+	}
+	press(tea.MouseButtonLeft, 0) // the title: nothing
+	press(tea.MouseButtonLeft, 9) // below the rows: nothing
+	if it, _ := m.Selected(); it.Name != "momo" {
+		t.Errorf("clicks off the rows moved the cursor to %q", it.Name)
+	}
+	m, _ = m.Update(tea.MouseMsg{X: 5, Y: 3, Action: tea.MouseActionRelease, Button: tea.MouseButtonLeft})
+	if it, _ := m.Selected(); it.Name != "momo" {
+		t.Errorf("a release selected %q", it.Name)
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/ui/lifetime"
+	"github.com/tokenscope/tokenscope/ui/order"
 )
 
 // Column widths that do not depend on the data.
@@ -32,8 +33,13 @@ func (m Model) View() string {
 	if len(m.visible) == 0 {
 		b.WriteByte('\n')
 		msg := "no providers yet"
-		if len(m.items) > 0 {
+		switch {
+		case len(m.items) > 0 && m.filterState != Unfiltered:
 			msg = "no provider matches the filter"
+		case len(m.items) > 0 && m.show == order.FailingOnly:
+			msg = "no provider is failing"
+		case len(m.items) > 0:
+			msg = "no token is expiring or expired"
 		}
 		msg = ansi.Truncate(msg, m.width, "…")
 		b.WriteString(m.Styles.Muted.Render(msg))
@@ -70,7 +76,7 @@ func spaces(b *strings.Builder, n int) {
 
 func (m Model) titleLine() string {
 	count := strconv.Itoa(len(m.items))
-	if m.filterState != Unfiltered {
+	if m.filterState != Unfiltered || m.show != order.All {
 		count = strconv.Itoa(len(m.visible)) + " of " + count
 	}
 	// What the rows on screen leave out above and below.
@@ -90,6 +96,12 @@ func (m Model) titleLine() string {
 		left = m.filter.View()
 	} else {
 		left = m.Styles.Title.Render("Providers")
+		if m.sortBy != order.Stored {
+			left += " " + m.Styles.Count.Render("by "+m.sortBy.String())
+		}
+		if m.show != order.All {
+			left += m.Styles.Count.Render(" · ") + m.Styles.FilterPrompt.Render(m.show.String()+" only")
+		}
 		if m.filterState == FilterApplied {
 			left += " " + m.Styles.FilterPrompt.Render("/") + m.Styles.FilterText.Render(display.Text(m.filter.Value()))
 		}
