@@ -25,16 +25,21 @@ const (
 	// GrantAuthorizationCode puts a person in the loop: a browser login
 	// (tokenscope login) with PKCE, RFC 6749 §4.1, RFC 7636, RFC 8252.
 	GrantAuthorizationCode Grant = "authorization_code"
+	// GrantDeviceCode puts a person in the loop on another device: the
+	// device authorization grant (tokenscope login), RFC 8628. The URN
+	// DeviceCodeURN names it too.
+	GrantDeviceCode Grant = "device_code"
 )
 
 // Valid reports whether g is a grant tokenscope sends.
 func (g Grant) Valid() bool {
-	return g == GrantClientCredentials || g == GrantPassword || g == GrantAuthorizationCode
+	return g == GrantClientCredentials || g == GrantPassword || g == GrantAuthorizationCode || g.Device()
 }
 
 // Interactive reports whether a token of grant g needs a person (a
-// browser login): only its refresh token renews it without one.
-func (g Grant) Interactive() bool { return g == GrantAuthorizationCode }
+// browser login or a device login): only its refresh token renews it
+// without one.
+func (g Grant) Interactive() bool { return g == GrantAuthorizationCode || g.Device() }
 
 // ClientAuth says where the client id and secret travel in a token request.
 type ClientAuth string
@@ -166,6 +171,9 @@ type Provider struct {
 	RedirectURI string `json:"redirect_uri,omitempty"`
 	// PKCE is the code challenge method; "" means PKCES256.
 	PKCE PKCE `json:"pkce,omitempty"`
+	// DeviceAuthorizationURL is the device authorization endpoint (RFC
+	// 8628 §3.1).
+	DeviceAuthorizationURL string `json:"device_authorization_url,omitempty"`
 }
 
 // DefaultTimeout bounds a request when a provider sets none.
@@ -227,6 +235,7 @@ func (p Provider) Exposure() string {
 	for _, u := range []struct{ field, value string }{
 		{"token_url", p.TokenURL}, {"try_url", p.TryURL},
 		{"logout_url", p.LogoutURL}, {"revocation_url", p.RevocationURL},
+		{"device_authorization_url", p.DeviceAuthorizationURL},
 	} {
 		if plainHTTP(u.value) {
 			plain = append(plain, u.field)

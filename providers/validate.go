@@ -20,6 +20,7 @@ func notUTF8(p Provider) string {
 		{"token_method", string(p.TokenMethod)}, {"body", string(p.Body)}, {"token_field", p.TokenField},
 		{"expires_field", p.ExpiresField}, {"expires_unit", string(p.ExpiresUnit)},
 		{"authorization_url", p.AuthorizationURL}, {"redirect_uri", p.RedirectURI}, {"pkce", string(p.PKCE)},
+		{"device_authorization_url", p.DeviceAuthorizationURL},
 	} {
 		if !utf8.ValidString(f.value) {
 			return f.name
@@ -67,7 +68,7 @@ func (p Provider) Validate() error {
 		return err
 	}
 	if !p.Grant.Valid() {
-		return &FieldError{Field: "grant_type", Msg: fmt.Sprintf("unknown grant %q (client_credentials, password or authorization_code)", p.Grant)}
+		return &FieldError{Field: "grant_type", Msg: fmt.Sprintf("unknown grant %q (client_credentials, password, authorization_code or device_code)", p.Grant)}
 	}
 	if p.Grant == GrantPassword && p.Username == "" {
 		return &FieldError{Field: "username", Msg: "the password grant needs a username"}
@@ -88,6 +89,9 @@ func (p Provider) Validate() error {
 		return err
 	}
 	if err := checkAuthCode(p); err != nil {
+		return err
+	}
+	if err := checkDevice(p); err != nil {
 		return err
 	}
 	for _, u := range []struct{ field, value string }{
@@ -128,7 +132,9 @@ func (p Provider) Validate() error {
 var secretParams = map[string]bool{"client_secret": true, "password": true, "refresh_token": true,
 	"token": true, "client_assertion": true, "access_token": true,
 	// The authorization code and its PKCE verifier redeem a token once.
-	"code": true, "code_verifier": true}
+	"code": true, "code_verifier": true,
+	// The device code redeems a token while the person approves it.
+	"device_code": true}
 
 // SecretParam reports whether the value of the form or query parameter
 // name (in any case) is a secret: masked by its place in traces, whatever

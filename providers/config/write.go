@@ -104,9 +104,10 @@ func toEntry(p providers.Provider, vars []SecretVar) entry {
 		ExpiresUnit:   own(string(p.ExpiresUnit), string(d.ExpiresUnit)),
 		Insecure:      p.Insecure,
 		// No preset fills these in.
-		AuthorizationURL: escape(p.AuthorizationURL),
-		RedirectURI:      escape(p.RedirectURI),
-		PKCE:             escape(string(p.PKCE)),
+		AuthorizationURL:       escape(p.AuthorizationURL),
+		RedirectURI:            escape(p.RedirectURI),
+		PKCE:                   escape(string(p.PKCE)),
+		DeviceAuthorizationURL: escape(p.DeviceAuthorizationURL),
 	}
 	if p.Timeout != 0 && p.Timeout != d.Timeout {
 		e.Timeout = p.Timeout.String()
