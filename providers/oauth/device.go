@@ -176,7 +176,8 @@ func parseDevice(body []byte, now time.Time) (*DeviceAuthorization, error) {
 // interval before each poll, goes on after authorization_pending, waits
 // providers.SlowDownStep seconds longer after each slow_down, and stops on
 // anything else (access_denied, expired_token) with the server's words,
-// on its own when da expires, or when ctx is done (its error returned).
+// on its own an interval after da expired (ErrDeviceExpired), or when
+// ctx is done (its error returned).
 func (c *Client) PollDevice(ctx context.Context, p providers.Provider, da *DeviceAuthorization) (*providers.Token, error) {
 	red := newRedactor(p, da.DeviceCode.Reveal())
 	if err := p.Validate(); err != nil {
@@ -189,7 +190,9 @@ func (c *Client) PollDevice(ctx context.Context, p providers.Provider, da *Devic
 	rq := pollRequest(p, da.DeviceCode.Reveal(), hdr)
 	interval := da.Interval
 	for {
-		if !da.Expires.IsZero() && !c.now().Add(interval).Before(da.Expires) {
+		// The server's expired_token says it in its words; this stops a
+		// server that would say authorization_pending for ever.
+		if !da.Expires.IsZero() && c.now().After(da.Expires.Add(interval)) {
 			return nil, &Error{Op: opPoll, Provider: p.Name, Err: ErrDeviceExpired, red: red,
 				Hint: "approve it sooner: " + loginHint(p.Name)}
 		}
