@@ -159,9 +159,9 @@ func (b *browser) approve(page, userCode, login string, abort bool) (string, err
 		if abort && v.Has("confirm") {
 			v.Set("abort", "yes")
 		}
-		action, err := res.Request.URL.Parse(fa["action"])
-		if err != nil {
-			return "", err
+		action, perr := res.Request.URL.Parse(fa["action"])
+		if perr != nil {
+			return "", perr
 		}
 		if !strings.EqualFold(fa["method"], "post") {
 			return "", fmt.Errorf("a form that is not a POST at %s", res.Request.URL)
