@@ -456,3 +456,14 @@ func TestParseDevice(t *testing.T) {
 		t.Errorf("Google's verification_url: %+v, %v", da, err)
 	}
 }
+
+func TestDeviceCurlCommand(t *testing.T) {
+	p := deviceProvider(t, "https://idp.example", providers.GrantDeviceCode, providers.AuthNone, "")
+	got := CurlCommand(p)
+	for _, want := range []string{"https://idp.example/device", "https://idp.example/token",
+		"grant_type=urn:ietf:params:oauth:grant-type:device_code", `"device_code=$DEVICE_CODE"`, "client_id=tv-app"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("curl command lacks %q:\n%s", want, got)
+		}
+	}
+}
