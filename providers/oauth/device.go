@@ -24,6 +24,15 @@ const envDeviceCode = "DEVICE_CODE"
 // expires_in passed) before the person approved it.
 var ErrDeviceExpired = errors.New("the device code expired before the sign-in was approved: nothing stored")
 
+// errDeviceLoginRequired is ErrLoginRequired for a device_code provider,
+// in its own words.
+var errDeviceLoginRequired error = deviceLoginRequired{}
+
+type deviceLoginRequired struct{}
+
+func (deviceLoginRequired) Error() string   { return "a new token needs a device login" }
+func (deviceLoginRequired) Is(t error) bool { return t == ErrLoginRequired }
+
 // DeviceAuthorization is the device authorization response (RFC 8628
 // §3.2): what the person is shown, and what the polling needs. The text
 // fields are the server's: show them through display.Text.
