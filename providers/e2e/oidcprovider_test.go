@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/providers/oauth"
 )
 
@@ -273,6 +274,34 @@ func TestDeviceGrantOIDCProvider(t *testing.T) {
 				if strings.Contains(trace.String(), secret) {
 					t.Errorf("the trace shows a secret:\n%s", trace.String())
 				}
+			}
+			// The ID token (scope openid): every check against the
+			// server's JWKS, its issuer and the client.
+			raw := tok.IDToken()
+			if raw == "" {
+				t.Fatalf("no id_token in %+v", tok.Extra)
+			}
+			if strings.Contains(trace.String(), raw) {
+				t.Error("the trace shows the id_token")
+			}
+			j, checks := jwt.CheckIDToken(ctx, c.JWKSClient(p), md.JWKSURI, raw, jwt.IDTokenOptions{Issuer: m.issuer,
+				ClientID: tc.client, AccessToken: tok.AccessToken.Reveal(), Now: time.Now()})
+			want := map[string]string{"signature": jwt.CheckOK, "iss": jwt.CheckOK, "aud": jwt.CheckOK, "exp": jwt.CheckOK,
+				"nonce": jwt.CheckNotChecked, "at_hash": jwt.CheckOK}
+			for _, ch := range checks {
+				if want[ch.Name] != ch.Result {
+					t.Errorf("id_token check %s: %s (%s), want %s", ch.Name, ch.Result, ch.Detail, want[ch.Name])
+				}
+				delete(want, ch.Name)
+			}
+			if len(want) > 0 || j.ClaimsMap["sub"] != "e2e-user" {
+				t.Errorf("checks %v missing, claims %v", want, j.ClaimsMap)
+			}
+			// Another client's view of the same token fails aud.
+			_, checks = jwt.CheckIDToken(ctx, c.JWKSClient(p), md.JWKSURI, raw, jwt.IDTokenOptions{Issuer: m.issuer,
+				ClientID: "someone-else", AccessToken: tok.AccessToken.Reveal(), Now: time.Now()})
+			if !jwt.Failed(checks) {
+				t.Errorf("an id_token for %s passed for another client: %v", tc.client, checks)
 			}
 			// The token refreshes like any other.
 			if _, err := c.Refresh(ctx, p, tok); err != nil {
