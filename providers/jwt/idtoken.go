@@ -71,7 +71,9 @@ func CheckIDToken(ctx context.Context, hc *http.Client, jwksURL, raw string, o I
 		}
 		out = append(out, Check{Name: name, Result: r, Detail: detail})
 	}
-	skip := func(name, detail string) { out = append(out, Check{Name: name, Result: CheckNotChecked, Detail: detail}) }
+	skip := func(name, detail string) {
+		out = append(out, Check{Name: name, Result: CheckNotChecked, Detail: detail})
+	}
 
 	st, reason := Verify(ctx, hc, jwksURL, raw)
 	add("signature", st == StatusVerified, reason)
