@@ -175,7 +175,9 @@ func parseDevice(body []byte, now time.Time) (*DeviceAuthorization, error) {
 		if err != nil || n <= 0 {
 			return nil, fmt.Errorf("the device authorization response's expires_in %q is not a number of seconds", a.ExpiresIn.String())
 		}
-		da.Expires = now.Add(time.Duration(n) * time.Second)
+		// A week at most: no device code lives that long, and the
+		// seconds must not overflow a time.Duration.
+		da.Expires = now.Add(time.Duration(min(n, 7*24*3600)) * time.Second)
 	}
 	return da, nil
 }

@@ -467,3 +467,27 @@ func TestDeviceCurlCommand(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseDevice: any device authorization response is parsed without
+// panicking, and what is accepted has the codes, the page and an interval.
+func FuzzParseDevice(f *testing.F) {
+	for _, s := range []string{
+		`{"device_code":"d","user_code":"A","verification_uri":"https://x","expires_in":600,"interval":5}`,
+		`{"device_code":"d","user_code":"A","verification_url":"https://x"}`,
+		`{"device_code":"d","user_code":"A","verification_uri":"https://x","interval":1e400}`,
+		`{"device_code":"d","user_code":"A","verification_uri":"https://x","expires_in":9223372036854775807}`,
+		`{"device_code":1}`, `[]`, ``,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		da, err := parseDevice(body, fixedNow)
+		if err != nil {
+			return
+		}
+		if da.DeviceCode == "" || da.UserCode == "" || da.VerificationURI == "" || da.Interval <= 0 ||
+			(!da.Expires.IsZero() && !da.Expires.After(fixedNow)) {
+			t.Fatalf("accepted %q as %+v", body, da)
+		}
+	})
+}
