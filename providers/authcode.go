@@ -46,8 +46,8 @@ func LoopbackRedirect(raw string) bool {
 
 // checkAuthCode checks what the authorization_code grant needs: an
 // authorization endpoint, a redirect URI that is an absolute URL without a
-// fragment (RFC 6749 §3.1.2) and no secret in its query, and a PKCE
-// setting it knows.
+// fragment (RFC 6749 §3.1.2) and no secret in its query, a PKCE setting
+// it knows, and a POST to redeem the code.
 func checkAuthCode(p Provider) error {
 	if !p.PKCE.Valid() {
 		return &FieldError{Field: "pkce", Msg: fmt.Sprintf("unknown pkce %q (S256 or off)", p.PKCE)}
@@ -55,6 +55,10 @@ func checkAuthCode(p Provider) error {
 	if p.ClientAuth == AuthNone && p.ClientSecret != "" {
 		return &FieldError{Field: "client_secret", Msg: "client_auth none is a public client, which sends no secret: " +
 			"remove the client secret or pick basic or body"}
+	}
+	if p.Grant == GrantAuthorizationCode && p.TokenMethod == MethodGET {
+		// The code and its verifier would stand in a URL, kept by proxies and logs.
+		return &FieldError{Field: "token_method", Msg: "the authorization_code grant redeems its code with POST, never GET"}
 	}
 	if err := checkURL("authorization_url", p.AuthorizationURL, p.Grant == GrantAuthorizationCode); err != nil {
 		return err

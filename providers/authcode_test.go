@@ -23,6 +23,7 @@ func TestValidateAuthorizationCode(t *testing.T) {
 		{"redirect_uri", func(p *Provider) { p.RedirectURI = "http://127.0.0.1:8400/callback#frag" }},
 		{"redirect_uri", func(p *Provider) { p.RedirectURI = "/callback" }},
 		{"pkce", func(p *Provider) { p.PKCE = "plain" }},
+		{"token_method", func(p *Provider) { p.TokenMethod = MethodGET }},
 		{"client_secret", func(p *Provider) { p.ClientSecret = "s3cret" }},
 		{"params", func(p *Provider) { p.Params = map[string]string{"state": "x"} }},
 		{"params", func(p *Provider) { p.Params = map[string]string{"code_verifier": "x"} }},

@@ -39,6 +39,10 @@ func exportable(t *testing.T) []providers.Provider {
 		}),
 		mustApply(t, providers.Provider{Name: "9lives", Preset: "oauth2", TokenURL: "https://n.example/t", ClientID: "n", ClientSecret: "SECRET-nine"}),
 		mustApply(t, providers.Provider{Name: "public", Preset: "oauth2", TokenURL: "https://p.example/t", ClientID: "p"}),
+		mustApply(t, providers.Provider{Name: "spa", Preset: "oauth2", Grant: providers.GrantAuthorizationCode,
+			AuthorizationURL: "https://p.example/authorize", TokenURL: "https://p.example/t", ClientAuth: providers.AuthNone,
+			ClientID: "spa-client", RedirectURI: "http://127.0.0.1:8400/cb", PKCE: providers.PKCEOff,
+			Params: map[string]string{"prompt": "login"}}),
 	}
 }
 
@@ -149,7 +153,7 @@ func TestWriteLayout(t *testing.T) {
 	// Each table's keys come in the documented order, name and preset first.
 	order := []string{"name", "preset", "product", "token_url", "grant_type", "grant_in", "client_auth", "client_id",
 		"client_secret", "username", "password", "scope", "logout_url", "logout_method", "revocation_url", "jwks_url",
-		"try_url", "try_method", "try_body", "insecure", "timeout"}
+		"try_url", "try_method", "try_body", "insecure", "timeout", "authorization_url", "redirect_uri", "pkce"}
 	rank := map[string]int{}
 	for i, k := range order {
 		rank[k] = i

@@ -131,7 +131,9 @@ var ErrStateMismatch = errors.New("the callback's state is not this login's: ref
 func ParseCallback(raw, wantState string) (code string, err error) {
 	raw = strings.TrimSpace(raw)
 	query := raw
-	if strings.Contains(raw, "://") {
+	if lower := strings.ToLower(raw); strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") {
+		// Pasted whole. A query is never taken for a URL, even with an
+		// unencoded iss=https://… in it.
 		u, err := url.Parse(raw)
 		if err != nil {
 			return "", errors.New("the pasted text is not a URL")
@@ -231,7 +233,11 @@ func codeRequest(p providers.Provider, az *Authorization, code string, hdr form)
 		r.body = append(r.body, param{key: k, value: p.Params[k]})
 	}
 	grant := form{{key: "grant_type", value: string(providers.GrantAuthorizationCode)}}
-	placeCredentials(r, p, grant, p.GrantIn)
+	grantIn := p.GrantIn
+	if grantIn == providers.GrantInNone {
+		grantIn = providers.GrantInBody // a code exchange without a grant_type means nothing
+	}
+	placeCredentials(r, p, grant, grantIn)
 	return r
 }
 

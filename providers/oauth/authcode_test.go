@@ -278,6 +278,8 @@ func TestParseCallback(t *testing.T) {
 		raw, code, err string
 	}{
 		{"code=c1&state=S", "c1", ""},
+		{"code=c1&state=S&iss=https://id.example", "c1", ""},
+		{"HTTP://127.0.0.1:8400/callback?code=c1&state=S", "c1", ""},
 		{"http://127.0.0.1:8400/callback?code=c1&state=S", "c1", ""},
 		{"http://127.0.0.1:8400/callback#code=c1&state=S", "c1", ""},
 		{"  http://127.0.0.1:8400/callback?state=S&code=c1\n", "c1", ""},
@@ -319,7 +321,8 @@ func FuzzParseCallback(f *testing.F) {
 		}
 		if err == nil {
 			q := raw
-			if i := strings.IndexAny(raw, "?#"); strings.Contains(raw, "://") && i >= 0 {
+			l := strings.ToLower(raw)
+			if i := strings.IndexAny(raw, "?#"); (strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")) && i >= 0 {
 				q = raw[i+1:]
 			}
 			if !strings.Contains(q, "state=S") {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
@@ -29,6 +30,7 @@ type Loopback struct {
 	srv         *http.Server
 	got         chan *Callback
 	done        chan struct{}
+	closing     sync.Once
 }
 
 // Callback is one request to the redirect URI: its query, and the page
@@ -149,13 +151,16 @@ func (l *Loopback) Wait(ctx context.Context) (*Callback, error) {
 // Close stops listening, after the page a Reply sent has reached the
 // browser (within a few seconds).
 func (l *Loopback) Close() error {
-	close(l.done)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	err := l.srv.Shutdown(ctx)
-	if errors.Is(err, context.DeadlineExceeded) {
-		return l.srv.Close()
-	}
+	var err error
+	l.closing.Do(func() {
+		close(l.done)
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		err = l.srv.Shutdown(ctx)
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = l.srv.Close()
+		}
+	})
 	return err
 }
 
