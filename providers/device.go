@@ -18,7 +18,11 @@ const SlowDownStep = 5
 func (g Grant) Device() bool { return g == GrantDeviceCode || g == Grant(DeviceCodeURN) }
 
 // checkDevice checks what the device grant needs: a device authorization
-// endpoint (checkAuthCode already refuses a public client's secret).
+// endpoint and POST token requests, which keep the device code out of URLs
+// (checkAuthCode already refuses a public client's secret).
 func checkDevice(p Provider) error {
+	if p.Grant.Device() && p.TokenMethod == MethodGET {
+		return &FieldError{Field: "token_method", Msg: "the device grant polls with POST, never GET"}
+	}
 	return checkURL("device_authorization_url", p.DeviceAuthorizationURL, p.Grant.Device())
 }
