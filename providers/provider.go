@@ -25,16 +25,21 @@ const (
 	// GrantAuthorizationCode puts a person in the loop: a browser login
 	// (tokenscope login) with PKCE, RFC 6749 §4.1, RFC 7636, RFC 8252.
 	GrantAuthorizationCode Grant = "authorization_code"
+	// GrantDeviceCode puts a person in the loop on another device: the
+	// device authorization grant (tokenscope login), RFC 8628. The URN
+	// DeviceCodeURN names it too.
+	GrantDeviceCode Grant = "device_code"
 )
 
 // Valid reports whether g is a grant tokenscope sends.
 func (g Grant) Valid() bool {
-	return g == GrantClientCredentials || g == GrantPassword || g == GrantAuthorizationCode
+	return g == GrantClientCredentials || g == GrantPassword || g == GrantAuthorizationCode || g.Device()
 }
 
 // Interactive reports whether a token of grant g needs a person (a
-// browser login): only its refresh token renews it without one.
-func (g Grant) Interactive() bool { return g == GrantAuthorizationCode }
+// browser login or a device login): only its refresh token renews it
+// without one.
+func (g Grant) Interactive() bool { return g == GrantAuthorizationCode || g.Device() }
 
 // ClientAuth says where the client id and secret travel in a token request.
 type ClientAuth string

@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -166,4 +167,21 @@ func (t *Token) LifetimeNote() string {
 	}
 	return fmt.Sprintf("the server gives its tokens %d seconds (%s): that lifetime is the server's own, not a fault; "+
 		"a new token is fetched once this one runs out", t.ExpiresIn, time.Duration(t.ExpiresIn)*time.Second)
+}
+
+// IDToken is the OpenID Connect id_token the token response carried
+// (kept among Extra), or "" when it carried none.
+func (t *Token) IDToken() string {
+	if t == nil {
+		return ""
+	}
+	for _, f := range t.Extra {
+		if f.Key == "id_token" {
+			var s string
+			if json.Unmarshal([]byte(f.Value), &s) == nil {
+				return s
+			}
+		}
+	}
+	return ""
 }

@@ -81,7 +81,7 @@ func (p Provider) Validate() error {
 		return err
 	}
 	if !p.Grant.Valid() {
-		return &FieldError{Field: "grant_type", Msg: fmt.Sprintf("unknown grant %q (client_credentials, password or authorization_code)", p.Grant)}
+		return &FieldError{Field: "grant_type", Msg: fmt.Sprintf("unknown grant %q (client_credentials, password, authorization_code or device_code)", p.Grant)}
 	}
 	if p.Grant == GrantPassword && p.Username == "" {
 		return &FieldError{Field: "username", Msg: "the password grant needs a username"}
@@ -111,6 +111,9 @@ func (p Provider) Validate() error {
 		return err
 	}
 	if err := checkAuthCode(p); err != nil {
+		return err
+	}
+	if err := checkDevice(p); err != nil {
 		return err
 	}
 	for _, u := range []struct{ field, value string }{
@@ -153,7 +156,9 @@ func (p Provider) Validate() error {
 var secretParams = map[string]bool{"client_secret": true, "password": true, "refresh_token": true,
 	"token": true, "client_assertion": true, "access_token": true,
 	// The authorization code and its PKCE verifier redeem a token once.
-	"code": true, "code_verifier": true}
+	"code": true, "code_verifier": true,
+	// The device code redeems a token while the person approves it.
+	"device_code": true}
 
 // SecretParam reports whether the value of the form or query parameter
 // name (in any case) is a secret: masked by its place in traces, whatever

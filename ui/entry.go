@@ -27,6 +27,9 @@ func dataOf(e *session.Entry, fetchKey string) detail.Data {
 	case e.Provider.Grant.Interactive() && e.Idle():
 		// f cannot get it one: the explorer does not sign in yet.
 		d.NoTokenHint = "sign in with a browser: run tokenscope login " + e.Provider.Name
+		if e.Provider.Grant.Device() {
+			d.NoTokenHint = "sign in on any device: run tokenscope login " + e.Provider.Name
+		}
 	case fetchKey != "" && e.Idle():
 		d.NoTokenHint = "press " + fetchKey + " to fetch one"
 		if e.Failed {

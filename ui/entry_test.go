@@ -32,3 +32,12 @@ func TestNoTokenHintOfABrowserLogin(t *testing.T) {
 		t.Errorf("hint = %q, want %q", got, want)
 	}
 }
+
+// A device-login provider's pane says the same, for any device.
+func TestNoTokenHintOfADeviceLogin(t *testing.T) {
+	e := &session.Entry{Provider: providers.Provider{Name: "tv", Grant: providers.GrantDeviceCode}}
+	want := "sign in on any device: run tokenscope login tv"
+	if got := dataOf(e, "f").NoTokenHint; got != want {
+		t.Errorf("hint = %q, want %q", got, want)
+	}
+}

@@ -51,7 +51,7 @@ func (m *Model) tokenStatus(e *session.Entry, msg tokenMsg, now time.Time) {
 	case msg.err != nil && bg:
 		say(status.Error, "auto-refresh failed: "+msg.err.Error())
 	case errors.Is(msg.err, oauth.ErrLoginRequired):
-		say(status.Warning, loginNeeded(name))
+		say(status.Warning, loginNeeded(name, e.Provider.Grant))
 	case msg.err != nil:
 		say(status.Error, msg.err.Error())
 	case msg.op == session.OpLogout:
@@ -222,8 +222,11 @@ func (m *Model) onThemeSaved(msg themeSavedMsg) {
 	}
 }
 
-// loginNeeded says what gets a browser-login provider its token: the
-// explorer cannot sign in to it yet, tokenscope login can.
-func loginNeeded(name string) string {
+// loginNeeded says what gets a browser-login or device-login provider
+// its token: the explorer cannot sign in to it yet, tokenscope login can.
+func loginNeeded(name string, g providers.Grant) string {
+	if g.Device() {
+		return name + " needs a device login: run tokenscope login " + name
+	}
 	return name + " needs a browser login: run tokenscope login " + name
 }

@@ -373,3 +373,24 @@ func TestFetchMissingLeavesBrowserLoginsAlone(t *testing.T) {
 		t.Errorf("app busy %v, beta busy %v: want only beta fetched", app.Busy, beta.Busy)
 	}
 }
+
+// TestDeviceLoginProviderSaysToLogIn: fetch on a device_code provider
+// without a refresh token sends nothing and says to run login.
+func TestDeviceLoginProviderSaysToLogIn(t *testing.T) {
+	t.Parallel()
+	c := &clock{t0}
+	p := prov("tv")
+	p.Grant, p.ClientAuth, p.DeviceAuthorizationURL = providers.GrantDeviceCode, providers.AuthNone, "http://127.0.0.1:1/device"
+	m := unitModel(t, c, 220, 60, store.Entry{Provider: p})
+	e := m.sess.Get("tv")
+	m, cmd := press(m, "f")
+	if e.Busy != session.OpFetch || cmd == nil {
+		t.Fatal("f started no fetch")
+	}
+	_, ferr := oauth.NewClient(oauth.Options{}).Fetch(t.Context(), p)
+	m = step(m, tokenMsg{name: "tv", seq: e.Pending, op: session.OpFetch, err: ferr})
+	want := "tv needs a device login: run tokenscope login tv"
+	if got := plain(m); m.status.Current().Kind != status.Warning || !strings.Contains(got, want) {
+		t.Errorf("status %d:\n%s", m.status.Current().Kind, got)
+	}
+}

@@ -108,8 +108,11 @@ func (s *Server) oauth2Token(x *exchange) {
 	if gt := form.Get("grant_type"); gt == "authorization_code" {
 		s.oauth2RedeemCode(x, form, id)
 		return
+	} else if gt == deviceCodeURN {
+		s.oauth2DeviceToken(x, form, id)
+		return
 	} else if id == oauth2PublicClientID && gt != "refresh_token" {
-		writeJSON(w, http.StatusBadRequest, rfcError("unauthorized_client", "the public client may use authorization_code and refresh_token only"))
+		writeJSON(w, http.StatusBadRequest, rfcError("unauthorized_client", "the public client may use authorization_code, the device grant and refresh_token only"))
 		return
 	}
 	scope, ok := oauth2Scope(x, form.Get("scope"), oauth2Scopes())
@@ -286,7 +289,8 @@ func (s *Server) oauth2Metadata(x *exchange) {
 		{"token_endpoint", base + "/token"},
 		{"revocation_endpoint", base + "/revoke"},
 		{"jwks_uri", base + "/jwks"},
-		{"grant_types_supported", []string{"client_credentials", "password", "refresh_token", "authorization_code"}},
+		{"device_authorization_endpoint", base + "/device_authorization"},
+		{"grant_types_supported", []string{"client_credentials", "password", "refresh_token", "authorization_code", deviceCodeURN}},
 		{"response_types_supported", []string{"code"}},
 		{"code_challenge_methods_supported", []string{"S256"}},
 		{"token_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post", "none"}},

@@ -119,16 +119,25 @@ func (s *Server) Providers() []providers.Provider {
 	return append(append(applied(defs), s.CatalogueProviders()...), applied([]providers.Provider{broken})...)
 }
 
-// LoginProviders returns the providers a person signs in to with a
-// browser: "oauth2-login", the demo's public client, whose authorization
-// page the server serves itself. They are kept apart from Providers, whose
-// tokens come without a person.
+// LoginProviders returns the providers a person signs in to: with a
+// browser, "oauth2-login", the demo's public client, whose authorization
+// page the server serves itself; on another device, "oauth2-device", the
+// same client with the device grant, whose verification page the server
+// serves too. They are kept apart from Providers, whose tokens come
+// without a person.
 func (s *Server) LoginProviders() []providers.Provider {
 	u := s.url
 	return applied([]providers.Provider{
 		{
 			Name: "oauth2-login", Preset: "oauth2", Grant: providers.GrantAuthorizationCode,
 			AuthorizationURL: u + "/oauth2/authorize", TokenURL: u + "/oauth2/token",
+			ClientAuth: providers.AuthNone, ClientID: oauth2PublicClientID, Scope: "demo.read",
+			RevocationURL: u + "/oauth2/revoke", JWKSURL: u + "/oauth2/jwks",
+			TryURL: u + "/oauth2/userinfo", TryMethod: "GET",
+		},
+		{
+			Name: "oauth2-device", Preset: "oauth2", Grant: providers.GrantDeviceCode,
+			DeviceAuthorizationURL: u + "/oauth2/device_authorization", TokenURL: u + "/oauth2/token",
 			ClientAuth: providers.AuthNone, ClientID: oauth2PublicClientID, Scope: "demo.read",
 			RevocationURL: u + "/oauth2/revoke", JWKSURL: u + "/oauth2/jwks",
 			TryURL: u + "/oauth2/userinfo", TryMethod: "GET",

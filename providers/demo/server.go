@@ -19,6 +19,7 @@
 //	/mobiledigital/prod/sendSMS           its SMS call (Bearer, scope write)
 //	/oauth2/token, /revoke, /jwks         plain RFC 6749 / 7009 / 7517
 //	/oauth2/userinfo                      a Bearer-protected resource
+//	/oauth2/device_authorization, /device RFC 8628's device grant
 //	/mpesa/oauth/v1/generate              Safaricom Daraja (GET)
 //	/airtel/auth/oauth2/token             Airtel Money (JSON body)
 //	/orange/oauth/v3/token                Orange Developer
@@ -65,6 +66,10 @@ type Options struct {
 	// pass one key to every server they start, so that no test pays for
 	// key generation on each start.
 	SigningKey *rsa.PrivateKey
+	// DeviceInterval is the device grant's polling interval, whole
+	// seconds; 0 means DefaultDeviceInterval. DeviceLifetime is how long a
+	// device code lives; 0 means DefaultDeviceLifetime.
+	DeviceInterval, DeviceLifetime time.Duration
 
 	// observe, when set (by this package's tests), sees every request as
 	// received, before it is handled.
@@ -89,7 +94,9 @@ type Server struct {
 	once  sync.Once
 	store *tokenStore
 	codes *codeStore
-	keys  *keyring
+	// devices are the device grant's codes.
+	devices *deviceStore
+	keys    *keyring
 	// sandbox holds the MoMo API users provisioned on this server.
 	sandbox *sandboxUsers
 	// HMAC secrets of the dialects that sign HS256 JWTs.
@@ -119,6 +126,7 @@ func Start(o Options) (*Server, error) {
 		done:             make(chan struct{}),
 		store:            newTokenStore(),
 		codes:            newCodeStore(),
+		devices:          newDeviceStore(),
 		keys:             newKeyring(o.SigningKey),
 		sandbox:          newSandboxUsers(),
 		mobifinanceKey:   randomBytes(32),
@@ -216,6 +224,8 @@ func (s *Server) routes() http.Handler {
 
 	handle("/oauth2/token", s.oauth2Token)
 	handle("/oauth2/authorize", s.oauth2Authorize)
+	handle("/oauth2/device_authorization", s.oauth2DeviceAuthorization)
+	handle("/oauth2/device", s.oauth2DevicePage)
 	handle("/oauth2/revoke", s.oauth2Revoke)
 	handle("/oauth2/jwks", s.oauth2JWKS)
 	handle("/oauth2/userinfo", s.oauth2UserInfo)

@@ -28,7 +28,11 @@ func loginHint(name string) string { return "tokenscope login " + name }
 
 // loginRequired is the error Fetch returns for an interactive provider.
 func loginRequired(p providers.Provider) *Error {
-	return &Error{Op: opFetch, Provider: p.Name, Err: ErrLoginRequired, Hint: loginHint(p.Name)}
+	err := ErrLoginRequired
+	if p.Grant.Device() {
+		err = errDeviceLoginRequired
+	}
+	return &Error{Op: opFetch, Provider: p.Name, Err: err, Hint: loginHint(p.Name)}
 }
 
 // Authorization is one authorization request (RFC 6749 §4.1.1) in flight:

@@ -39,6 +39,13 @@ func CurlCommand(p providers.Provider) string {
 		note = "# the code exchange of a browser login: CODE from the callback, CODE_VERIFIER the login's PKCE verifier, " +
 			"redirect_uri as the login sent it (tokenscope login does all of it)\n"
 	}
+	if p.Grant.Device() {
+		// The device grant: the device authorization request, then a poll.
+		start := renderCurl(deviceRequest(p, headerForm(p)), p.Insecure)
+		rq = pollRequest(p, "$"+envDeviceCode, headerForm(p))
+		note = "# the device grant: this asks for the codes; approve user_code at verification_uri, then poll with " +
+			"DEVICE_CODE from its answer every interval seconds (tokenscope login does all of it)\n" + start + "\n"
+	}
 	if rq.basic != nil && rq.basic.ready == "" && (url.QueryEscape(rq.basic.user) != rq.basic.user || url.QueryEscape(rq.basic.secret) != rq.basic.secret) {
 		note = "# RFC 6749 §2.3.1: the Basic credentials are form-encoded first; set CLIENT_SECRET to the form-encoded secret\n"
 	}

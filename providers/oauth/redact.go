@@ -207,8 +207,8 @@ func looksLikeCredential(s string) bool {
 // tokenMember and tokenParam find the values of members and parameters
 // whose names end in "token" in raw text, valid JSON or not.
 var (
-	tokenMember = regexp.MustCompile(`(?i)"[a-z_.-]*token"\s*:\s*"((?:[^"\\]|\\.)*)"`)
-	tokenParam  = regexp.MustCompile(`(?i)(?:^|&)[a-z_.-]*token=([^&\s]*)`)
+	tokenMember = regexp.MustCompile(`(?i)"[a-z_.-]*(?:token|device_code)"\s*:\s*"((?:[^"\\]|\\.)*)"`)
+	tokenParam  = regexp.MustCompile(`(?i)(?:^|&)[a-z_.-]*(?:token|device_code)=([^&\s]*)`)
 )
 
 // tokenValues returns the values of every access_token, refresh_token,

@@ -48,7 +48,7 @@ func (f *addFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&p.Lifetime, "lifetime", 0, "how long a token lasts when the answer does not say (`DURATION`: Vodacom's session)")
 	fs.StringVar(&p.Origin, "origin", "", "the `ORIGIN` header the token and try requests carry (vodacom: * by default)")
 	fs.StringVar(&p.TokenURL, "token-url", "", "the token endpoint `URL` (default: the preset's)")
-	fs.StringVar(&f.grant, "grant-type", "", "the `GRANT`: client_credentials, password or authorization_code")
+	fs.StringVar(&f.grant, "grant-type", "", "the `GRANT`: client_credentials, password, authorization_code or device_code")
 	fs.StringVar(&f.grantIn, "grant-in", "", "the `PLACE` of grant_type: body, query or none")
 	fs.StringVar(&f.clientAuth, "client-auth", "", "the `PLACE` of the client id and secret: basic, body, query, bearer, or none for a public client")
 	fs.StringVar(&p.AuthorizationURL, "authorization-url", "", "the authorization endpoint `URL` (authorization_code)")

@@ -208,25 +208,32 @@ var demoKey = sync.OnceValue(func() *rsa.PrivateKey {
 
 // cmdDemoServer starts a demo server for the rest of the script:
 //
-//	demoserver [LIFETIME]
+//	demoserver [LIFETIME | device-lifetime=DURATION]
 //
 // It sets DEMO_URL (and DEMO_VODACOM_PUBLIC_KEY, the demo market's
 // public key), writes $WORK/demo.toml (its providers, as export
 // writes them), $WORK/login.toml (its browser-login providers) and sets
 // the environment variables that file refers to, so
 // that "exec tokenscope import demo.toml" brings them in. LIFETIME is the
-// base token lifetime (default 1h, so that nothing expires mid-script).
+// base token lifetime (default 1h, so that nothing expires mid-script);
+// device-lifetime= is how long its device codes live. Its device grant
+// polls every second.
 func cmdDemoServer(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) > 1 {
-		ts.Fatalf("usage: demoserver [LIFETIME]")
+	o := demo.Options{Lifetime: time.Hour, SigningKey: demoKey(), DeviceInterval: time.Second}
+	if rest, ok := strings.CutPrefix(strings.Join(args, " "), "device-lifetime="); ok && len(args) == 1 {
+		d, err := time.ParseDuration(rest)
+		ts.Check(err)
+		o.DeviceLifetime, args = d, nil
 	}
-	lifetime := time.Hour
+	if neg || len(args) > 1 {
+		ts.Fatalf("usage: demoserver [LIFETIME | device-lifetime=DURATION]")
+	}
 	if len(args) == 1 {
 		d, err := time.ParseDuration(args[0])
 		ts.Check(err)
-		lifetime = d
+		o.Lifetime = d
 	}
-	srv, err := demo.Start(demo.Options{Lifetime: lifetime, SigningKey: demoKey()})
+	srv, err := demo.Start(o)
 	ts.Check(err)
 	ts.Defer(srv.Close)
 	ts.Setenv("DEMO_URL", srv.URL())

@@ -78,7 +78,7 @@ func flagValues(name string) []string {
 	case "sort":
 		return listSorts()
 	case "grant-type":
-		return []string{string(providers.GrantClientCredentials), string(providers.GrantPassword), string(providers.GrantAuthorizationCode)}
+		return []string{string(providers.GrantClientCredentials), string(providers.GrantPassword), string(providers.GrantAuthorizationCode), string(providers.GrantDeviceCode)}
 	case "grant-in":
 		return []string{string(providers.GrantInBody), string(providers.GrantInQuery), string(providers.GrantInNone)}
 	case "client-auth":

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os/exec"
@@ -27,7 +28,11 @@ const loginDoc = "Signs in to NAME, an authorization_code provider, in a browser
 	"redeems the code with the PKCE verifier. The token is stored, and refreshed like any\n" +
 	"other with its refresh token. In a terminal you may instead paste the URL the browser\n" +
 	"was sent back to (a browser on another machine):\n\n" +
-	"    tokenscope login github-app --no-browser"
+	"    tokenscope login github-app --no-browser\n\n" +
+	"On a device_code provider (RFC 8628) it asks for a user code, prints the verification\n" +
+	"URL and the code (with a QR code of the URL when standard error is a terminal), opens\n" +
+	"the URL unless --no-browser, and polls at the server's interval until the sign-in is\n" +
+	"approved on any device, refused, or the code expires (or --timeout, when given)."
 
 // cmdLogin is "tokenscope login NAME".
 func (a *app) cmdLogin(ctx context.Context, cmd command, args []string) error {
@@ -46,6 +51,14 @@ func (a *app) cmdLogin(ctx context.Context, cmd command, args []string) error {
 	v, p, _, err := a.provider(ctx, name)
 	if err != nil {
 		return err
+	}
+	if p.Grant.Device() {
+		set := false
+		fs.Visit(func(f *flag.Flag) { set = set || f.Name == "timeout" })
+		if !set {
+			*timeout = 0 // the device code's own expiry bounds the wait
+		}
+		return a.loginDevice(ctx, v, p, *noBrowser, *trace, *timeout)
 	}
 	if p.Grant != providers.GrantAuthorizationCode {
 		return withHint(fmt.Errorf("%s uses the %s grant, which needs no browser login", name, p.Grant),

@@ -151,6 +151,7 @@ func (a *app) cmdToken(ctx context.Context, cmd command, args []string) error {
 	var f ensureFlags
 	f.register(fs)
 	asJSON := fs.Bool("json", false, "print the token with its expiry, scope, extra fields and, for a JWT, its header, claims and signature status")
+	idToken := fs.Bool("id-token", false, "print the OpenID Connect id_token instead, each of its checks on standard error (with --json: its claims and checks)")
 	pos, err := a.parse(cmd, fs, args, 1, 1)
 	if err != nil {
 		return err
@@ -158,6 +159,9 @@ func (a *app) cmdToken(ctx context.Context, cmd command, args []string) error {
 	p, tok, err := a.ensure(ctx, cmd.name, pos[0], f)
 	if err != nil {
 		return err
+	}
+	if *idToken {
+		return a.printIDToken(ctx, p, tok, *asJSON)
 	}
 	if *asJSON {
 		return a.writeTokenJSON(ctx, p, tok, time.Now())
