@@ -111,12 +111,13 @@ func (m *Model) mainHelp() helpKeys {
 	if m.focus == focusList { // / works from the detail pane too, said on the page
 		short = append(short, m.list.KeyMap.ShortHelp()...)
 	}
+	short = append(short, m.signInHelp()...)
 	short = append(short, k.Fetch, k.Refresh, k.CopyHeader, k.Try, k.Focus, k.Reveal, k.Add, k.Quit)
 	return helpKeys{short: short} // the page's columns are built by fullHelpView alone
 }
 
 // pageTitles name the columns of pageColumns.
-var pageTitles = [...]string{"List", "Filter", "Detail", "Token", "Copy", "Providers", "General", "Response, log"}
+var pageTitles = [...]string{"List", "Filter", "Detail", "Token", "Copy", "Providers", "General", "Response, log", "Sign-in"}
 
 // pageColumns are every key of the main screen, in the columns of the
 // help page, whether it works at this moment or not.
@@ -131,6 +132,7 @@ func (m *Model) pageColumns() [][]key.Binding {
 		[]key.Binding{k.Add, k.Edit, k.Delete, k.Discover, k.Theme},
 		[]key.Binding{k.Focus, k.ToList, k.ToDetail, k.Back, k.Help, k.Quit},
 		m.viewColumn(),
+		m.signInColumn(),
 	)
 }
 
