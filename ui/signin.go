@@ -266,8 +266,12 @@ func (m *Model) syncSignIns() {
 		return
 	}
 	f := m.spinner.View()
+	now := m.now // the tick's, as every countdown
+	if now.IsZero() {
+		now = m.clock()
+	}
 	for _, s := range m.signIns {
-		s.pane.SetNow(m.clock())
+		s.pane.SetNow(now)
 		s.pane.SetSpinnerFrame(f)
 		s.pane.SetStyles(&m.styles.Login)
 		s.pane.SetSize(m.laidOut.detW, m.laidOut.detH)

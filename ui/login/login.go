@@ -131,6 +131,9 @@ func (m Model) Phase() Phase { return m.phase }
 // verification page (with the code, when the server gave that form).
 func (m Model) URL() string { return m.url }
 
+// PageURI is the device verification URI, "" for a browser sign-in.
+func (m Model) PageURI() string { return m.pageURI }
+
 // UserCode is the device grant's user code, "" for a browser sign-in.
 func (m Model) UserCode() string { return m.userCode }
 
