@@ -108,7 +108,7 @@ func (m *Model) mainHelp() helpKeys {
 		return helpKeys{short: append(m.list.KeyMap.ShortHelp(), k.ForceQuit)}
 	}
 	short := append([]key.Binding{k.Help}, m.signInHelp()...) // the shown sign-in's keys before the rest
-	if m.focus == focusList { // / works from the detail pane too, said on the page
+	if m.focus == focusList {                                 // / works from the detail pane too, said on the page
 		short = append(short, m.list.KeyMap.ShortHelp()...)
 	}
 	short = append(short, k.Fetch, k.Refresh, k.CopyHeader, k.Try, k.Focus, k.Reveal, k.Add, k.Quit)
@@ -116,7 +116,7 @@ func (m *Model) mainHelp() helpKeys {
 }
 
 // pageTitles name the columns of pageColumns.
-var pageTitles = [...]string{"List", "Filter", "Detail", "Token", "Copy", "Providers", "General", "Response, log", "Sign-in"}
+var pageTitles = [...]string{"List", "Filter", "Detail", "Token", "Copy, sign-in", "Providers", "General", "Response, log"}
 
 // pageColumns are every key of the main screen, in the columns of the
 // help page, whether it works at this moment or not.
@@ -127,11 +127,10 @@ func (m *Model) pageColumns() [][]key.Binding {
 	cols = append(cols, m.detail.KeyMap.FullHelp()...)
 	return append(cols,
 		[]key.Binding{k.Fetch, k.Refresh, k.RefreshAll, k.Logout, k.Try, k.Reveal},
-		[]key.Binding{k.CopyHeader, k.CopyToken, k.CopyCurl},
+		append([]key.Binding{k.CopyHeader, k.CopyToken, k.CopyCurl}, m.signInColumn()[:2]...),
 		[]key.Binding{k.Add, k.Edit, k.Delete, k.Discover, k.Theme},
-		[]key.Binding{k.Focus, k.ToList, k.ToDetail, k.Back, k.Help, k.Quit},
+		[]key.Binding{k.Focus, k.ToList, k.ToDetail, k.Back, m.signInColumn()[2], k.Help, k.Quit},
 		m.viewColumn(),
-		m.signInColumn(),
 	)
 }
 

@@ -302,8 +302,8 @@ func (m *Model) signInHelp() []key.Binding {
 	return nil
 }
 
-// signInColumn is the sign-in pane's keys for the help page: as they are
-// when a pane is shown, dimmed when not.
+// signInColumn is the sign-in pane's keys for the help page (open, copy,
+// cancel): as they are when a pane is shown, dimmed when not.
 func (m *Model) signInColumn() []key.Binding {
 	if s := m.signInShown(); s != nil {
 		return s.pane.KeyMap.ShortHelp()

@@ -425,7 +425,7 @@ func TestGoldenSignInPanes(t *testing.T) {
 				r := startSignInRig(t, w, h)
 				r.choose(t, name)
 				r.keys("f")
-				r.waitFor(t, "o open in browser")
+				r.waitFor(t, "o open URL")
 				m := r.quitModel(t)
 				golden(t, frozenView(m, name))
 			})

@@ -56,9 +56,9 @@ type KeyMap struct {
 // DefaultKeyMap returns the pane's default bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Open:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open in browser")),
+		Open:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open URL")),
 		Copy:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy URL")),
-		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel sign-in")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
 }
 
