@@ -71,7 +71,7 @@ type (
 // interactive reports whether fetching e's token takes a person: a
 // browser login, or a device login.
 func interactive(e *session.Entry) bool {
-	return e != nil && (e.Provider.Grant == providers.GrantAuthorizationCode || e.Provider.Grant.Device())
+	return e != nil && e.Provider.Grant.Interactive()
 }
 
 // signInShown is the sign-in of the selected provider, shown in place of
