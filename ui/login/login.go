@@ -270,7 +270,7 @@ func (m Model) doing() string {
 		left := m.deadline.Sub(m.now)
 		what := " · gives up in "
 		if m.kind == Device {
-			what = " · the code expires in "
+			what = " · code expires in "
 		}
 		if left > 0 {
 			s += what + display.Duration(left.Truncate(time.Second))
