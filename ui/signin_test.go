@@ -17,11 +17,13 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/demo"
 	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
 	"github.com/tokenscope/tokenscope/ui/login"
+	"github.com/tokenscope/tokenscope/ui/session"
 )
 
 // testClock is a clock the test moves.
@@ -435,3 +437,57 @@ func TestGoldenSignInPanes(t *testing.T) {
 
 // spaced is the user code as the pane draws it.
 func spaced(code string) string { return strings.Join(strings.Split(code, ""), " ") }
+
+// TestSignInTimeoutStoresNothing: a wait that runs out ends the sign-in
+// with the reason on the status line, the listener closed.
+func TestSignInTimeoutStoresNothing(t *testing.T) {
+	t.Parallel()
+	p := prov("app")
+	p.Grant, p.ClientAuth, p.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
+	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p})
+	m, cmd := press(m, "f")
+	e := m.sess.Get("app")
+	if cmd == nil || m.signIns["app"] == nil {
+		t.Fatal("f opened no sign-in")
+	}
+	l, err := oauth.ListenLoopback("http://127.0.0.1:0/callback")
+	if err != nil {
+		t.Fatal(err)
+	}
+	az, err := oauth.NewAuthorization(p, l.RedirectURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = step(m, listeningMsg{name: "app", seq: e.Pending, loop: l, az: az})
+	if got := plain(m); !strings.Contains(got, "gives up in 5m") {
+		t.Fatalf("no countdown:\n%s", got)
+	}
+	seq := e.Pending
+	next, cmd := m.Update(callbackMsg{name: "app", seq: seq, err: context.DeadlineExceeded})
+	mm := next.(Model)
+	if got := plain(mm); !strings.Contains(got, "no callback from the browser within 5m: nothing stored") {
+		t.Fatalf("status:\n%s", got)
+	}
+	if mm.signIns["app"] != nil || e.Busy != session.OpNone {
+		t.Fatal("the sign-in is still under way")
+	}
+	runAll(cmd) // closes the listener
+	if _, err := http.Get(l.RedirectURI); err == nil {
+		t.Fatal("the listener still listens")
+	}
+	if e.HasToken() {
+		t.Fatal("a token after a timeout")
+	}
+}
+
+// runAll runs cmd and the commands of the batches it returns.
+func runAll(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	if b, ok := cmd().(tea.BatchMsg); ok {
+		for _, c := range b {
+			runAll(c)
+		}
+	}
+}
