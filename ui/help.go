@@ -109,7 +109,7 @@ func (m *Model) mainHelp() helpKeys {
 	}
 	short := append([]key.Binding{k.Help}, m.signInHelp()...) // the shown sign-in's keys before the rest
 	if m.focus == focusList {                                 // / works from the detail pane too, said on the page
-		short = append(short, m.list.KeyMap.ShortHelp()...)
+		short = append(short, m.unshadowed(m.list.KeyMap.ShortHelp())...)
 	}
 	short = append(short, k.Fetch, k.Refresh, k.CopyHeader, k.Try, k.Focus, k.Reveal, k.Add, k.Quit)
 	return helpKeys{short: short} // the page's columns are built by fullHelpView alone

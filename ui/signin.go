@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -300,6 +301,29 @@ func (m *Model) signInHelp() []key.Binding {
 		return s.pane.KeyMap.ShortHelp()
 	}
 	return nil
+}
+
+// unshadowed is bs without the bindings the shown sign-in pane's keys
+// take first (esc cancels the sign-in, not the filter), so the help line
+// does not offer one key twice.
+func (m *Model) unshadowed(bs []key.Binding) []key.Binding {
+	pane := m.signInHelp()
+	if len(pane) == 0 {
+		return bs
+	}
+	out := make([]key.Binding, 0, len(bs))
+	for _, b := range bs {
+		taken := false
+		for _, p := range pane {
+			for _, k := range b.Keys() {
+				taken = taken || (p.Enabled() && slices.Contains(p.Keys(), k))
+			}
+		}
+		if !taken {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // signInColumn is the sign-in pane's keys for the help page (open, copy,

@@ -491,3 +491,21 @@ func runAll(cmd tea.Cmd) {
 		}
 	}
 }
+
+// TestSignInHelpLineOffersEachKeyOnce: with the pane shown over a
+// filtered list, esc is the pane's (cancel), and the line says only that.
+func TestSignInHelpLineOffersEachKeyOnce(t *testing.T) {
+	t.Parallel()
+	p := prov("app")
+	p.Grant, p.ClientAuth, p.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
+	m := unitModel(t, &clock{t0}, 200, 40, store.Entry{Provider: p}, store.Entry{Provider: prov("beta")})
+	m, _ = press(m, "/", "a", "p", "p", "enter", "f")
+	if m.signIns["app"] == nil {
+		t.Fatalf("no sign-in:\n%s", plain(m))
+	}
+	line := m.helpLine()
+	if !strings.Contains(ansi.Strip(line), "esc cancel") || strings.Contains(ansi.Strip(line), "esc clear filter") {
+		t.Fatalf("help line: %s", ansi.Strip(line))
+	}
+	m.signIns["app"].cancel()
+}
