@@ -288,6 +288,7 @@ func (s *Server) oauth2Metadata(x *exchange) {
 		{"userinfo_endpoint", base + "/userinfo"},
 		{"token_endpoint", base + "/token"},
 		{"revocation_endpoint", base + "/revoke"},
+		{"introspection_endpoint", base + "/introspect"},
 		{"jwks_uri", base + "/jwks"},
 		{"device_authorization_endpoint", base + "/device_authorization"},
 		{"grant_types_supported", []string{"client_credentials", "password", "refresh_token", "authorization_code", deviceCodeURN}},
@@ -295,6 +296,7 @@ func (s *Server) oauth2Metadata(x *exchange) {
 		{"code_challenge_methods_supported", []string{"S256"}},
 		{"token_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post", "none"}},
 		{"revocation_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post"}},
+		{"introspection_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post", "none"}},
 		{"scopes_supported", oauth2Scopes()},
 	})
 }
