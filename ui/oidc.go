@@ -40,14 +40,14 @@ type (
 // idTokenCmd decodes and checks the id_token that came with tok
 // (jwt.CheckIDToken: signature against the JWKS, iss, aud, exp, nonce,
 // at_hash), reaching the JWKS as the provider's token requests do.
-func idTokenCmd(c *oauth.Client, p providers.Provider, tok *providers.Token, seq uint64) tea.Cmd {
+func idTokenCmd(c *oauth.Client, p providers.Provider, tok *providers.Token, seq uint64, now time.Time) tea.Cmd {
 	hc := c.JWKSClient(p)
 	raw, at := tok.IDToken(), tok.AccessToken.Reveal()
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), verifyTimeout)
 		defer cancel()
 		j, checks := jwt.CheckIDToken(ctx, hc, p.JWKSURL, raw, jwt.IDTokenOptions{
-			Issuer: p.Issuer, ClientID: p.ClientID, AccessToken: at, Now: time.Now()})
+			Issuer: p.Issuer, ClientID: p.ClientID, AccessToken: at, Now: now})
 		c := session.IDTokenCheck{Checks: checks}
 		if j == nil {
 			c.Err = "the id_token is not a JWT: " + checks[0].Detail
@@ -74,7 +74,7 @@ func (m *Model) checkIDToken() tea.Cmd {
 	if seq == 0 {
 		return nil
 	}
-	return idTokenCmd(m.client, e.Endpoints(), e.Token, seq)
+	return idTokenCmd(m.client, e.Endpoints(), e.Token, seq, m.clock())
 }
 
 // canIntrospect reports whether e's token can be introspected: it has one,
@@ -112,8 +112,8 @@ func withOIDC(d detail.Data, e *session.Entry, introspectKey string) detail.Data
 	if c, checking, ok := e.IDToken(); ok {
 		d.IDToken = &detail.IDToken{Claims: c.Claims, Times: c.Times, Checks: c.Checks, Err: c.Err, Checking: checking}
 	}
-	if in, err, at, ok := e.Introspection(); ok {
-		d.Introspection, d.IntrospectErr, d.IntrospectAt = in, err, at
+	if e.Introspected() {
+		d.Introspection, d.IntrospectErr, d.IntrospectAt = e.Intro, e.IntroErr, e.IntroAt
 	}
 	if canIntrospect(e) && e.Idle() && introspectKey != "" {
 		d.IntrospectHint = "press " + introspectKey + " to ask the server about this token (RFC 7662)"

@@ -57,14 +57,11 @@ func (s *Session) IDTokenDone(name string, seq uint64, raw string, c IDTokenChec
 	s.changed(e)
 }
 
-// Introspection is the introspection endpoint's last answer about the
-// current token (or its failure) and when it came; ok is false when none
-// was asked for this token.
-func (e *Entry) Introspection() (in *oauth.Introspection, err error, at time.Time, ok bool) {
-	if !e.HasToken() || e.IntroFor != e.Token.AccessToken || (e.Intro == nil && e.IntroErr == nil) {
-		return nil, nil, time.Time{}, false
-	}
-	return e.Intro, e.IntroErr, e.IntroAt, true
+// Introspected reports whether the introspection endpoint answered (or
+// failed to) about the current token: Intro, IntroErr and IntroAt then
+// say how; otherwise they belong to a token since replaced.
+func (e *Entry) Introspected() bool {
+	return e.HasToken() && e.IntroFor == e.Token.AccessToken && (e.Intro != nil || e.IntroErr != nil)
 }
 
 // IntrospectDone applies the end of an introspection of the access token
