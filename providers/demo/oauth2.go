@@ -166,7 +166,17 @@ func (s *Server) oauth2Token(x *exchange) {
 	if rt != "" {
 		answer = append(answer, member{"refresh_token", rt})
 	}
-	writeToken(w, append(answer, member{"scope", g.scope}))
+	answer = append(answer, member{"scope", g.scope})
+	if id == oauth2PublicClientID {
+		// A sign-in's refresh brings a new ID token (OpenID Connect Core §12.2).
+		idt, err := s.oauth2IDToken(id, at, x.now, g.expires)
+		if err != nil {
+			writeJSON(w, http.StatusInternalServerError, rfcError("server_error", "cannot sign the token"))
+			return
+		}
+		answer = append(answer, member{"id_token", idt})
+	}
+	writeToken(w, answer)
 }
 
 // oauth2Scope checks the scope asked for against those allowed; an empty

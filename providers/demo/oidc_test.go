@@ -65,6 +65,16 @@ func TestSignInIDTokenAndIntrospection(t *testing.T) {
 			}
 		}
 	}
+	// A refresh brings a new ID token for the new access token.
+	again, err := f.client.Refresh(ctx, p, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, checks = jwt.CheckIDToken(ctx, f.client.JWKSClient(p), p.JWKSURL, again.IDToken(), jwt.IDTokenOptions{
+		ClientID: p.ClientID, AccessToken: again.AccessToken.Reveal(), Now: f.clock.Now()})
+	if again.IDToken() == "" || again.IDToken() == tok.IDToken() || jwt.Failed(checks) {
+		t.Errorf("the refresh's id_token: %v", checks)
+	}
 	u, err := f.client.Userinfo(ctx, p, tok)
 	if err != nil || len(u.Claims) == 0 || u.Claims[0].Name != "sub" {
 		t.Fatalf("userinfo: %+v, %v", u, err)
