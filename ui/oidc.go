@@ -115,7 +115,11 @@ func withOIDC(d detail.Data, e *session.Entry, introspectKey string) detail.Data
 	if e.Introspected() {
 		d.Introspection, d.IntrospectErr, d.IntrospectAt = e.Intro, e.IntroErr, e.IntroAt
 	}
-	if canIntrospect(e) && e.Idle() && introspectKey != "" {
+	switch {
+	case !canIntrospect(e) || !e.Idle() || introspectKey == "":
+	case e.Introspected():
+		d.IntrospectHint = "press " + introspectKey + " to ask again"
+	default:
 		d.IntrospectHint = "press " + introspectKey + " to ask the server about this token (RFC 7662)"
 	}
 	return d
