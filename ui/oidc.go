@@ -34,6 +34,8 @@ type (
 		token providers.Secret
 		in    *oauth.Introspection
 		err   error
+		// exchanges are its request and answer, masked, for the exchange log.
+		exchanges []oauth.Exchange
 	}
 )
 
@@ -58,11 +60,13 @@ func idTokenCmd(c *oauth.Client, p providers.Provider, tok *providers.Token, seq
 	}
 }
 
-// introspectCmd asks p's introspection endpoint about tok's access token.
+// introspectCmd asks p's introspection endpoint about tok's access token;
+// the engine bounds it with the provider's timeout.
 func introspectCmd(c *oauth.Client, p providers.Provider, tok *providers.Token, seq uint64) tea.Cmd {
 	return func() tea.Msg {
-		in, err := c.Introspect(context.Background(), p, tok, false)
-		return introspectMsg{name: p.Name, seq: seq, token: tok.AccessToken, in: in, err: err}
+		var tr tracer
+		in, err := c.Introspect(oauth.WithTrace(context.Background(), tr.add), p, tok, false)
+		return introspectMsg{name: p.Name, seq: seq, token: tok.AccessToken, in: in, err: err, exchanges: tr.taken()}
 	}
 }
 
