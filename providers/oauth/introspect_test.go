@@ -180,6 +180,12 @@ func TestIntrospectErrors(t *testing.T) {
 		t.Errorf("the error shows a secret: %v", err)
 	}
 
+	bare := serve(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(401) })
+	_, err = NewClient(Options{}).Introspect(context.Background(), introspectionProvider(bare.URL(), providers.AuthBasic), tok, false)
+	if !errors.As(err, &e) || e.Status != 401 || e.Hint != hintClientAuth {
+		t.Errorf("a bare 401: %#v", err)
+	}
+
 	notRFC := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"valid":true,"token":%q}`, r.FormValue("token"))
 	})
