@@ -248,32 +248,10 @@ func (c *Client) PollDevice(ctx context.Context, p providers.Provider, da *Devic
 	}
 }
 
-// DeviceLogin polls for da's token (PollDevice) and stores it with an
-// issued event, as Login does for a browser login; a refusal is recorded
-// as a failed event, the stored token kept.
+// DeviceLogin polls for da's token (PollDevice) and stores it as an
+// interactive login's new grant (signIn), as Login does for a browser.
 func (c *Client) DeviceLogin(ctx context.Context, st State, name string, da *DeviceAuthorization) (Outcome, error) {
-	res, _, err := c.Resolve(ctx, st, name)
-	if err != nil {
-		return Outcome{}, err
-	}
-	p := res.Provider
-	tok, err := c.PollDevice(ctx, p, da)
-	now := c.now()
-	if err != nil {
-		if ctx.Err() != nil {
-			return Outcome{}, err
-		}
-		ev := providers.Event{At: now, Kind: providers.EventFailed, Detail: errLine(err)}
-		held, rerr := st.RecordEvent(name, ev)
-		if rerr != nil {
-			return Outcome{}, errors.Join(err, fmt.Errorf("record the failure for %s: %w", name, rerr))
-		}
-		return Outcome{Token: held, Event: ev}, err
-	}
-	out := Outcome{Token: tok, How: NewGrant,
-		Event: providers.Event{At: now, Kind: providers.EventIssued, Detail: "device login, " + expiryDetail(tok, now)}}
-	if err := st.Record(name, tok, out.Event); err != nil {
-		return Outcome{}, fmt.Errorf("store the new token for %s: %w", name, err)
-	}
-	return out, nil
+	return c.signIn(ctx, st, name, "device login", func(p providers.Provider) (*providers.Token, error) {
+		return c.PollDevice(ctx, p, da)
+	})
 }
