@@ -129,12 +129,8 @@ func (c *Client) StartDevice(ctx context.Context, p providers.Provider) (*Device
 	}
 	da, err := parseDevice(resp.body, resp.date)
 	if err != nil {
-		red = red.answer(resp.body)
-		e := &Error{Op: opDevice, Provider: p.Name, Status: resp.status, Attempts: resp.attempts,
-			BodyStart: bodyStart(resp.body, red), Err: err, red: red,
-			Hint: "the server answered 2xx with something that is not a device authorization response: check device_authorization_url"}
-		e.Method, e.URL = rq.named(red)
-		return nil, e
+		return nil, unreadableAnswer(opDevice, p, rq, resp, red, err,
+			"the server answered 2xx with something that is not a device authorization response: check device_authorization_url")
 	}
 	return da, nil
 }
@@ -220,12 +216,7 @@ func (c *Client) PollDevice(ctx context.Context, p providers.Provider, da *Devic
 		if resp.status >= 200 && resp.status <= 299 && !refusedIn2xx(resp.body) {
 			tok, err := ParseTokenResponseFields(resp.body, resp.header, resp.date, p.Fields())
 			if err != nil {
-				red = red.answer(resp.body)
-				e := &Error{Op: opPoll, Provider: p.Name, Status: resp.status, Attempts: resp.attempts,
-					BodyStart: bodyStart(resp.body, red), Err: err, red: red,
-					Hint: "the server answered 2xx with something that is not a token response: check token_url"}
-				e.Method, e.URL = rq.named(red)
-				return nil, e
+				return nil, unreadableAnswer(opPoll, p, rq, resp, red, err, notATokenResponse)
 			}
 			return tok, nil
 		}
