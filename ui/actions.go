@@ -47,6 +47,8 @@ func (m *Model) action(km tea.KeyMsg) (tea.Cmd, bool) {
 		return m.startIntrospect(e), true
 	case keyMatches(km, k.CopyHeader):
 		return m.copy(e, copyHeader), true
+	case keyMatches(km, k.CopyAll):
+		return m.copy(e, copyHeaders), true
 	case keyMatches(km, k.CopyToken):
 		return m.copy(e, copyToken), true
 	case keyMatches(km, k.CopyCurl):

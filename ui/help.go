@@ -127,7 +127,7 @@ func (m *Model) pageColumns() [][]key.Binding {
 	cols = append(cols, m.detail.KeyMap.FullHelp()...)
 	return append(cols,
 		[]key.Binding{k.Fetch, k.Refresh, k.RefreshAll, k.Logout, k.Try, k.Reveal},
-		[]key.Binding{k.CopyHeader, k.CopyToken, k.CopyCurl},
+		[]key.Binding{k.CopyHeader, k.CopyAll, k.CopyToken, k.CopyCurl},
 		[]key.Binding{k.Add, k.Edit, k.Delete, k.Discover, k.Introspect, k.Theme},
 		[]key.Binding{k.Focus, k.ToList, k.ToDetail, k.Back, k.Help, k.Quit},
 		m.viewColumn(),
