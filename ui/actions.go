@@ -43,6 +43,8 @@ func (m *Model) action(km tea.KeyMsg) (tea.Cmd, bool) {
 		return nil, true
 	case keyMatches(km, k.Try):
 		return m.startTry(e), true
+	case keyMatches(km, k.Introspect):
+		return m.startIntrospect(e), true
 	case keyMatches(km, k.CopyHeader):
 		return m.copy(e, copyHeader), true
 	case keyMatches(km, k.CopyAll):

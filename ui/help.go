@@ -128,7 +128,7 @@ func (m *Model) pageColumns() [][]key.Binding {
 	return append(cols,
 		[]key.Binding{k.Fetch, k.Refresh, k.RefreshAll, k.Logout, k.Try, k.Reveal},
 		[]key.Binding{k.CopyHeader, k.CopyAll, k.CopyToken, k.CopyCurl},
-		[]key.Binding{k.Add, k.Edit, k.Delete, k.Discover, k.Theme},
+		[]key.Binding{k.Add, k.Edit, k.Delete, k.Discover, k.Introspect, k.Theme},
 		[]key.Binding{k.Focus, k.ToList, k.ToDetail, k.Back, k.Help, k.Quit},
 		m.viewColumn(),
 	)
