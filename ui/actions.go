@@ -43,8 +43,12 @@ func (m *Model) action(km tea.KeyMsg) (tea.Cmd, bool) {
 		return nil, true
 	case keyMatches(km, k.Try):
 		return m.startTry(e), true
+	case keyMatches(km, k.Introspect):
+		return m.startIntrospect(e), true
 	case keyMatches(km, k.CopyHeader):
 		return m.copy(e, copyHeader), true
+	case keyMatches(km, k.CopyAll):
+		return m.copy(e, copyHeaders), true
 	case keyMatches(km, k.CopyToken):
 		return m.copy(e, copyToken), true
 	case keyMatches(km, k.CopyCurl):

@@ -19,9 +19,10 @@ import (
 type copyWhat int
 
 const (
-	copyHeader copyWhat = iota + 1 // Authorization: Bearer …
-	copyToken                      // the raw access token
-	copyCurl                       // the try request as a curl command
+	copyHeader  copyWhat = iota + 1 // Authorization: Bearer …
+	copyToken                       // the raw access token
+	copyCurl                        // the try request as a curl command
+	copyHeaders                     // every header an API call needs, a line each
 )
 
 // clipboardOptions are the clipboard's options before the user's settings
@@ -63,6 +64,11 @@ func (m *Model) copyNow(e *session.Entry, what copyWhat, renewed string) tea.Cmd
 		if e.Token.Derived() {
 			label = "the " + renewed + "derived header of " + name
 		}
+	case copyHeaders:
+		// Authorization and the provider's API headers (MoMo's
+		// subscription key and target environment) in one paste.
+		text = strings.Join(e.Provider.CallHeaders(e.Token), "\n")
+		label = "every " + renewed + "header of " + name
 	case copyToken:
 		text = e.Token.AccessToken.Reveal()
 		label = "the " + renewed + "token of " + name
@@ -128,6 +134,9 @@ func (m *Model) copyAfterRenew(e *session.Entry, err error) tea.Cmd {
 func copyable(e *session.Entry, what copyWhat, text string) error {
 	if err := e.Token.Check(); err != nil {
 		return fmt.Errorf("%s's token: %w", e.Provider.Name, err)
+	}
+	if what == copyHeaders {
+		text = strings.ReplaceAll(text, "\n", "") // the lines' own breaks
 	}
 	if what == copyCurl {
 		if err := e.Provider.CheckShown(); err != nil {

@@ -534,3 +534,25 @@ func TestCopyHeaderOfVodacomIsTheDerivedBearer(t *testing.T) {
 	}
 	r.final(t)
 }
+
+// TestCopyAllHeadersOfMoMo: C puts every header a MoMo call needs on the
+// clipboard in one paste: Authorization, the subscription key and the
+// target environment.
+func TestCopyAllHeadersOfMoMo(t *testing.T) {
+	t.Parallel()
+	r := startRig(t, 120, 40, "", "momo-collection")
+	r.selectProvider(t, "momo-collection")
+	r.keys("C")
+	r.waitFor(t, "copied every header of momo-collection")
+	p, tok, err := r.vault.Lookup("momo-collection")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Authorization: Bearer " + tok.AccessToken.Reveal() +
+		"\nOcp-Apim-Subscription-Key: " + p.Headers["Ocp-Apim-Subscription-Key"].Reveal() +
+		"\nX-Target-Environment: sandbox"
+	if got, _ := r.clip.ReadAll(); got != want {
+		t.Errorf("clipboard holds %q, want %q", got, want)
+	}
+	r.final(t)
+}

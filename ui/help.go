@@ -127,8 +127,8 @@ func (m *Model) pageColumns() [][]key.Binding {
 	cols = append(cols, m.detail.KeyMap.FullHelp()...)
 	return append(cols,
 		[]key.Binding{k.Fetch, k.Refresh, k.RefreshAll, k.Logout, k.Try, k.Reveal},
-		append([]key.Binding{k.CopyHeader, k.CopyToken, k.CopyCurl}, m.signInColumn()[:2]...),
-		[]key.Binding{k.Add, k.Edit, k.Delete, k.Discover, k.Theme},
+		append([]key.Binding{k.CopyHeader, k.CopyAll, k.CopyToken, k.CopyCurl}, m.signInColumn()[:2]...),
+		[]key.Binding{k.Add, k.Edit, k.Delete, k.Discover, k.Introspect, k.Theme},
 		[]key.Binding{k.Focus, k.ToList, k.ToDetail, k.Back, m.signInColumn()[2], k.Help, k.Quit},
 		m.viewColumn(),
 	)

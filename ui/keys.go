@@ -13,7 +13,9 @@ type KeyMap struct {
 	CopyHeader key.Binding
 	CopyToken  key.Binding
 	CopyCurl   key.Binding
+	CopyAll    key.Binding // Authorization and the provider's API headers
 	Try        key.Binding
+	Introspect key.Binding // ask the introspection endpoint about the token
 	Reveal     key.Binding
 	Response   key.Binding // the last try's answer, in the response view
 	Log        key.Binding // the exchange log pane, shown or hidden
@@ -44,7 +46,9 @@ func DefaultKeyMap() KeyMap {
 		CopyHeader: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy header")),
 		CopyToken:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy token")),
 		CopyCurl:   key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "copy curl")),
+		CopyAll:    key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "copy all headers")),
 		Try:        key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "try")),
+		Introspect: key.NewBinding(key.WithKeys("I"), key.WithHelp("I", "introspect")),
 		Reveal:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal")),
 		Response:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "last response")),
 		Log:        key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "exchange log")),
@@ -69,7 +73,7 @@ func DefaultKeyMap() KeyMap {
 // actions are the bindings that act on the selected provider.
 func (k *KeyMap) actions() []*key.Binding {
 	return []*key.Binding{&k.Fetch, &k.Refresh, &k.Logout, &k.CopyHeader, &k.CopyToken,
-		&k.CopyCurl, &k.Try, &k.Reveal, &k.Edit, &k.Delete}
+		&k.CopyCurl, &k.CopyAll, &k.Try, &k.Reveal, &k.Edit, &k.Delete}
 }
 
 // updateKeybindings enables exactly the bindings that do something now.
@@ -83,7 +87,8 @@ func (m *Model) updateKeybindings() {
 	for _, b := range k.actions() {
 		b.SetEnabled(false)
 	}
-	k.Discover.SetEnabled(false) // an action for a provider with an issuer only
+	k.Discover.SetEnabled(false)   // an action for a provider with an issuer only
+	k.Introspect.SetEnabled(false) // for a token with an introspection endpoint only
 	k.Help.SetEnabled(m.screen == screenMain && !m.asking && m.list.FilterState() != listFiltering)
 	k.Back.SetEnabled(main && m.focus == focusDetail)
 	k.ForceQuit.SetEnabled(true)
@@ -118,6 +123,7 @@ func (m *Model) updateKeybindings() {
 	k.Logout.SetEnabled(idle && hasTok)
 	k.CopyHeader.SetEnabled(hasTok)
 	k.CopyToken.SetEnabled(hasTok)
+	k.CopyAll.SetEnabled(hasTok)
 	k.CopyCurl.SetEnabled(canTry)
 	k.Try.SetEnabled(idle && canTry)
 	k.Reveal.SetEnabled(hasTok)
@@ -129,4 +135,5 @@ func (m *Model) updateKeybindings() {
 	k.Edit.SetEnabled(idle)
 	k.Delete.SetEnabled(idle)
 	k.Discover.SetEnabled(idle && e.Provider.Issuer != "")
+	k.Introspect.SetEnabled(idle && canIntrospect(e))
 }

@@ -283,6 +283,12 @@ func (m *Model) ownResult(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case verifyMsg:
 		m.onVerify(msg)
 		return nil, true
+	case idTokenMsg:
+		m.sess.IDTokenDone(msg.name, msg.seq, msg.raw, msg.check)
+		return nil, true
+	case introspectMsg:
+		m.onIntrospect(msg)
+		return nil, true
 	case savedMsg:
 		return m.onSaved(msg), true
 	case removedMsg:
@@ -428,7 +434,8 @@ func (m *Model) sync() {
 			m.detail.Clear()
 			m.status.SetSelected("")
 		} else {
-			m.detail.SetData(withDiscoverHint(dataOf(e, m.keys.Fetch.Help().Key), e, m.keys.Discover.Help().Key))
+			d := withDiscoverHint(dataOf(e, m.keys.Fetch.Help().Key), e, m.keys.Discover.Help().Key)
+			m.detail.SetData(withOIDC(d, e, m.keys.Introspect.Help().Key))
 			m.status.SetSelected(e.Provider.Name)
 		}
 		m.shown, m.shownRev = e, rev
@@ -439,8 +446,14 @@ func (m *Model) sync() {
 }
 
 // syncCmds starts what the shown state calls for: the signature check of a
-// JWT shown for the first time.
+// JWT shown for the first time, and the check of its id_token.
 func (m *Model) syncCmds() tea.Cmd {
+	return tea.Batch(m.verifySignature(), m.checkIDToken())
+}
+
+// verifySignature starts the signature check of a JWT shown for the first
+// time.
+func (m *Model) verifySignature() tea.Cmd {
 	e := m.shown
 	if e == nil || !m.detail.IsJWT() {
 		return nil

@@ -226,7 +226,12 @@ func (s *Server) oauth2RedeemCode(x *exchange, form url.Values, clientID string)
 		writeJSON(w, http.StatusInternalServerError, rfcError("server_error", "cannot sign the token"))
 		return
 	}
+	id, err := s.oauth2IDToken(clientID, at, x.now, g.expires)
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, rfcError("server_error", "cannot sign the token"))
+		return
+	}
 	s.store.issue(at, g, x.now)
 	writeToken(w, object{{"access_token", at}, {"token_type", "Bearer"}, {"expires_in", int64(life / time.Second)},
-		{"refresh_token", rt}, {"scope", a.scope}})
+		{"refresh_token", rt}, {"scope", a.scope}, {"id_token", id}})
 }

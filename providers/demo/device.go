@@ -216,9 +216,14 @@ func (s *Server) oauth2IssueForUser(x *exchange, clientID, scope string) {
 		writeJSON(x.w, http.StatusInternalServerError, rfcError("server_error", "cannot sign the token"))
 		return
 	}
+	id, err := s.oauth2IDToken(clientID, at, x.now, g.expires)
+	if err != nil {
+		writeJSON(x.w, http.StatusInternalServerError, rfcError("server_error", "cannot sign the token"))
+		return
+	}
 	s.store.issue(at, g, x.now)
 	writeToken(x.w, object{{"access_token", at}, {"token_type", "Bearer"}, {"expires_in", int64(life / time.Second)},
-		{"refresh_token", rt}, {"scope", scope}})
+		{"refresh_token", rt}, {"scope", scope}, {"id_token", id}})
 }
 
 // oauth2DevicePage is the verification page: GET shows a form for the

@@ -166,7 +166,17 @@ func (s *Server) oauth2Token(x *exchange) {
 	if rt != "" {
 		answer = append(answer, member{"refresh_token", rt})
 	}
-	writeToken(w, append(answer, member{"scope", g.scope}))
+	answer = append(answer, member{"scope", g.scope})
+	if id == oauth2PublicClientID {
+		// A sign-in's refresh brings a new ID token (OpenID Connect Core §12.2).
+		idt, err := s.oauth2IDToken(id, at, x.now, g.expires)
+		if err != nil {
+			writeJSON(w, http.StatusInternalServerError, rfcError("server_error", "cannot sign the token"))
+			return
+		}
+		answer = append(answer, member{"id_token", idt})
+	}
+	writeToken(w, answer)
 }
 
 // oauth2Scope checks the scope asked for against those allowed; an empty
@@ -288,6 +298,7 @@ func (s *Server) oauth2Metadata(x *exchange) {
 		{"userinfo_endpoint", base + "/userinfo"},
 		{"token_endpoint", base + "/token"},
 		{"revocation_endpoint", base + "/revoke"},
+		{"introspection_endpoint", base + "/introspect"},
 		{"jwks_uri", base + "/jwks"},
 		{"device_authorization_endpoint", base + "/device_authorization"},
 		{"grant_types_supported", []string{"client_credentials", "password", "refresh_token", "authorization_code", deviceCodeURN}},
@@ -295,6 +306,7 @@ func (s *Server) oauth2Metadata(x *exchange) {
 		{"code_challenge_methods_supported", []string{"S256"}},
 		{"token_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post", "none"}},
 		{"revocation_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post"}},
+		{"introspection_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post", "none"}},
 		{"scopes_supported", oauth2Scopes()},
 	})
 }

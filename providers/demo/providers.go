@@ -108,6 +108,7 @@ func (s *Server) Providers() []providers.Provider {
 			Username: oauth2Username, Password: oauth2Password,
 			Scope:         "demo.read demo.write",
 			RevocationURL: u + "/oauth2/revoke", JWKSURL: u + "/oauth2/jwks",
+			IntrospectionURL: u + "/oauth2/introspect", UserinfoURL: u + "/oauth2/userinfo",
 			TryURL: u + "/oauth2/userinfo", TryMethod: "GET",
 		},
 	}
@@ -133,6 +134,7 @@ func (s *Server) LoginProviders() []providers.Provider {
 			AuthorizationURL: u + "/oauth2/authorize", TokenURL: u + "/oauth2/token",
 			ClientAuth: providers.AuthNone, ClientID: oauth2PublicClientID, Scope: "demo.read",
 			RevocationURL: u + "/oauth2/revoke", JWKSURL: u + "/oauth2/jwks",
+			IntrospectionURL: u + "/oauth2/introspect", UserinfoURL: u + "/oauth2/userinfo",
 			TryURL: u + "/oauth2/userinfo", TryMethod: "GET",
 		},
 		{
@@ -140,6 +142,7 @@ func (s *Server) LoginProviders() []providers.Provider {
 			DeviceAuthorizationURL: u + "/oauth2/device_authorization", TokenURL: u + "/oauth2/token",
 			ClientAuth: providers.AuthNone, ClientID: oauth2PublicClientID, Scope: "demo.read",
 			RevocationURL: u + "/oauth2/revoke", JWKSURL: u + "/oauth2/jwks",
+			IntrospectionURL: u + "/oauth2/introspect", UserinfoURL: u + "/oauth2/userinfo",
 			TryURL: u + "/oauth2/userinfo", TryMethod: "GET",
 		},
 	})

@@ -229,6 +229,7 @@ func (s *Server) routes() http.Handler {
 	handle("/oauth2/revoke", s.oauth2Revoke)
 	handle("/oauth2/jwks", s.oauth2JWKS)
 	handle("/oauth2/userinfo", s.oauth2UserInfo)
+	handle("/oauth2/introspect", s.oauth2Introspect)
 	// The issuer is $URL/oauth2: its RFC 8414 document with the
 	// well-known part inserted before the path (§3.1), its OpenID Connect
 	// one appended, and the one appended as older clients look for it.

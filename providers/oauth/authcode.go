@@ -217,11 +217,7 @@ func (c *Client) Redeem(ctx context.Context, p providers.Provider, az *Authoriza
 	}
 	tok, err := ParseTokenResponseFields(resp.body, resp.header, resp.date, p.Fields())
 	if err != nil {
-		e := &Error{Op: opRedeem, Provider: p.Name, Status: resp.status, Attempts: resp.attempts,
-			BodyStart: bodyStart(resp.body, red.answer(resp.body)), Err: err, red: red,
-			Hint: "the server answered 2xx with something that is not a token response: check token_url"}
-		e.Method, e.URL = rq.named(red)
-		return nil, e
+		return nil, unreadableAnswer(opRedeem, p, rq, resp, red, err, notATokenResponse)
 	}
 	return tok, nil
 }

@@ -272,11 +272,7 @@ func (c *Client) grant(ctx context.Context, p providers.Provider, op, refresh st
 			// A 200 carrying an error, as some gateways answer.
 			return nil, responseError(op, p, rq, resp, red)
 		}
-		e := &Error{Op: op, Provider: p.Name, Status: resp.status, Attempts: resp.attempts,
-			BodyStart: bodyStart(resp.body, red.answer(resp.body)), Err: err, red: red,
-			Hint: "the server answered 2xx with something that is not a token response: check token_url"}
-		e.Method, e.URL = rq.named(red)
-		return nil, e
+		return nil, unreadableAnswer(op, p, rq, resp, red, err, notATokenResponse)
 	}
 	if err := withSession(p, tok); err != nil {
 		return nil, &Error{Op: op, Provider: p.Name, Err: err, red: red.with(tok.AccessToken.Reveal())}

@@ -129,12 +129,8 @@ func (c *Client) StartDevice(ctx context.Context, p providers.Provider) (*Device
 	}
 	da, err := parseDevice(resp.body, resp.date)
 	if err != nil {
-		red = red.answer(resp.body)
-		e := &Error{Op: opDevice, Provider: p.Name, Status: resp.status, Attempts: resp.attempts,
-			BodyStart: bodyStart(resp.body, red), Err: err, red: red,
-			Hint: "the server answered 2xx with something that is not a device authorization response: check device_authorization_url"}
-		e.Method, e.URL = rq.named(red)
-		return nil, e
+		return nil, unreadableAnswer(opDevice, p, rq, resp, red, err,
+			"the server answered 2xx with something that is not a device authorization response: check device_authorization_url")
 	}
 	return da, nil
 }
@@ -220,12 +216,7 @@ func (c *Client) PollDevice(ctx context.Context, p providers.Provider, da *Devic
 		if resp.status >= 200 && resp.status <= 299 && !refusedIn2xx(resp.body) {
 			tok, err := ParseTokenResponseFields(resp.body, resp.header, resp.date, p.Fields())
 			if err != nil {
-				red = red.answer(resp.body)
-				e := &Error{Op: opPoll, Provider: p.Name, Status: resp.status, Attempts: resp.attempts,
-					BodyStart: bodyStart(resp.body, red), Err: err, red: red,
-					Hint: "the server answered 2xx with something that is not a token response: check token_url"}
-				e.Method, e.URL = rq.named(red)
-				return nil, e
+				return nil, unreadableAnswer(opPoll, p, rq, resp, red, err, notATokenResponse)
 			}
 			return tok, nil
 		}
@@ -248,32 +239,10 @@ func (c *Client) PollDevice(ctx context.Context, p providers.Provider, da *Devic
 	}
 }
 
-// DeviceLogin polls for da's token (PollDevice) and stores it with an
-// issued event, as Login does for a browser login; a refusal is recorded
-// as a failed event, the stored token kept.
+// DeviceLogin polls for da's token (PollDevice) and stores it as an
+// interactive login's new grant (signIn), as Login does for a browser.
 func (c *Client) DeviceLogin(ctx context.Context, st State, name string, da *DeviceAuthorization) (Outcome, error) {
-	res, _, err := c.Resolve(ctx, st, name)
-	if err != nil {
-		return Outcome{}, err
-	}
-	p := res.Provider
-	tok, err := c.PollDevice(ctx, p, da)
-	now := c.now()
-	if err != nil {
-		if ctx.Err() != nil {
-			return Outcome{}, err
-		}
-		ev := providers.Event{At: now, Kind: providers.EventFailed, Detail: errLine(err)}
-		held, rerr := st.RecordEvent(name, ev)
-		if rerr != nil {
-			return Outcome{}, errors.Join(err, fmt.Errorf("record the failure for %s: %w", name, rerr))
-		}
-		return Outcome{Token: held, Event: ev}, err
-	}
-	out := Outcome{Token: tok, How: NewGrant,
-		Event: providers.Event{At: now, Kind: providers.EventIssued, Detail: "device login, " + expiryDetail(tok, now)}}
-	if err := st.Record(name, tok, out.Event); err != nil {
-		return Outcome{}, fmt.Errorf("store the new token for %s: %w", name, err)
-	}
-	return out, nil
+	return c.signIn(ctx, st, name, "device login", func(p providers.Provider) (*providers.Token, error) {
+		return c.PollDevice(ctx, p, da)
+	})
 }

@@ -284,6 +284,20 @@ func responseError(op string, p providers.Provider, rq *request, resp *response,
 	return e
 }
 
+// notATokenResponse is the hint for a 2xx answer that holds no token.
+const notATokenResponse = "the server answered 2xx with something that is not a token response: check token_url"
+
+// unreadableAnswer is the error for a 2xx answer that is not what op
+// expects (err says how): its start is shown with the secrets it carries
+// masked too, and hint says which URL to check.
+func unreadableAnswer(op string, p providers.Provider, rq *request, resp *response, red *redactor, err error, hint string) *Error {
+	red = red.answer(resp.body)
+	e := &Error{Op: op, Provider: p.Name, Status: resp.status, Attempts: resp.attempts,
+		BodyStart: bodyStart(resp.body, red), Err: err, red: red, Hint: hint}
+	e.Method, e.URL = rq.named(red)
+	return e
+}
+
 // sameWords reports whether two texts say the same, ignoring case, spaces
 // and final punctuation: a description that only repeats a code's meaning
 // is not shown twice.

@@ -79,7 +79,7 @@ const (
 
 // hint is the usual cause of a failed answer, when it is known; "" if not.
 func hint(op string, p providers.Provider, resp *response, e *Error) string {
-	token := op == opFetch || op == opRefresh || op == opRevoke
+	token := op == opFetch || op == opRefresh || op == opRevoke || op == opIntrospect
 	if p.Preset == "telenor" && e.Meaning != "" {
 		if h := telenorHint(op, e); h != "" {
 			return h

@@ -165,18 +165,28 @@ func (l *Loopback) Close() error {
 }
 
 // Login redeems code for the named provider's token (Redeem) and stores
-// it with an issued event, as Ensure stores a new grant; a failure is
-// recorded as a failed event, the stored token kept.
+// it as an interactive login's new grant (signIn).
 func (c *Client) Login(ctx context.Context, st State, name string, az *Authorization, code string) (Outcome, error) {
+	return c.signIn(ctx, st, name, "browser login", func(p providers.Provider) (*providers.Token, error) {
+		return c.Redeem(ctx, p, az, code)
+	})
+}
+
+// signIn obtains the named provider's token from a person's sign-in (a
+// browser's code, a device approval) and stores it with an issued event
+// saying how, as Ensure stores a new grant; a refusal is recorded as a
+// failed event, the stored token kept. An interrupted or abandoned
+// sign-in records nothing.
+func (c *Client) signIn(ctx context.Context, st State, name, how string,
+	obtain func(providers.Provider) (*providers.Token, error)) (Outcome, error) {
 	res, _, err := c.Resolve(ctx, st, name)
 	if err != nil {
 		return Outcome{}, err
 	}
-	p := res.Provider
-	tok, err := c.Redeem(ctx, p, az, code)
+	tok, err := obtain(res.Provider)
 	now := c.now()
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
+		if ctx.Err() != nil || errors.Is(err, context.Canceled) {
 			return Outcome{}, err
 		}
 		ev := providers.Event{At: now, Kind: providers.EventFailed, Detail: errLine(err)}
@@ -187,7 +197,7 @@ func (c *Client) Login(ctx context.Context, st State, name string, az *Authoriza
 		return Outcome{Token: held, Event: ev}, err
 	}
 	out := Outcome{Token: tok, How: NewGrant,
-		Event: providers.Event{At: now, Kind: providers.EventIssued, Detail: "browser login, " + expiryDetail(tok, now)}}
+		Event: providers.Event{At: now, Kind: providers.EventIssued, Detail: how + ", " + expiryDetail(tok, now)}}
 	if err := st.Record(name, tok, out.Event); err != nil {
 		return Outcome{}, fmt.Errorf("store the new token for %s: %w", name, err)
 	}

@@ -408,6 +408,14 @@ func withoutPresent(q form, raw string) form {
 // revocationRequest builds an RFC 7009 revocation of token, with the client
 // authenticated as for its token requests.
 func revocationRequest(p providers.Provider, token, hint string) (*request, error) {
+	return clientTokenRequest(p, p.RevocationURL, token, hint)
+}
+
+// clientTokenRequest builds a POST of token=…&token_type_hint=… to rawURL
+// with the client authenticated as for its token requests (a public
+// client sends its client_id): a revocation (RFC 7009) or an
+// introspection (RFC 7662).
+func clientTokenRequest(p providers.Provider, rawURL, token, hint string) (*request, error) {
 	hdr, err := extraHeaders(p)
 	if err != nil {
 		return nil, err
@@ -416,7 +424,7 @@ func revocationRequest(p providers.Provider, token, hint string) (*request, erro
 	if hint == "refresh_token" {
 		env = envRefreshToken
 	}
-	r := &request{method: "POST", url: p.RevocationURL, accept: contentJSON, header: hdr, contentType: contentForm,
+	r := &request{method: "POST", url: rawURL, accept: contentJSON, header: hdr, contentType: contentForm,
 		body: form{{key: "token", value: token, env: env}, {key: "token_type_hint", value: hint}}}
 	switch p.ClientAuth {
 	case providers.AuthBasic:

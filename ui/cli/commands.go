@@ -121,6 +121,20 @@ func commands() []command {
 			doc: "Logs out at the provider's logout endpoint, or revokes the token (RFC 7009), and drops\n" +
 				"the token from the store even when the provider refuses.",
 			run: (*app).cmdLogout},
+		{name: "introspect", operand: operandProvider, args: "NAME [--refresh-token] [--json] [--trace]", needs: "a provider NAME",
+			summary: "ask the provider whether its token is active (RFC 7662)",
+			doc: "Asks NAME's introspection endpoint (introspection_url, or its issuer's metadata) about\n" +
+				"its stored access token, or with --refresh-token its refresh token, the client\n" +
+				"authenticated as for its token requests, and prints active and what the server says\n" +
+				"of the token (times in local time). The token is not renewed first. Exits 1 when the\n" +
+				"server says it is not active:\n\n" +
+				"    tokenscope introspect github --json | jq .claims.scope",
+			run: (*app).cmdIntrospect},
+		{name: "userinfo", operand: operandProvider, args: "NAME [--fresh] [--min-validity DURATION] [--trace]", needs: "a provider NAME",
+			summary: "print the OpenID Connect userinfo of the token's user",
+			doc: "Calls NAME's userinfo endpoint (userinfo_url, or its issuer's metadata) with its access\n" +
+				"token, renewed first as header renews it, and prints the JSON it answers with.",
+			run: (*app).cmdUserinfo},
 		{name: "decode", args: "[TOKEN|-] [--json] [--check] [--jwks URL|--provider NAME]", summary: "decode a JWT",
 			doc: "Decodes a JWT: header, claims, its times in local time, and warnings. The token is read\n" +
 				"from standard input when it is - or not given (a prompt without echo in a terminal).\n" +

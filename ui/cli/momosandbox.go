@@ -109,8 +109,7 @@ func (a *app) cmdMoMoSandbox(ctx context.Context, cmd command, args []string) er
 			hints: []string{"run tokenscope token " + p.Name + " --trace to see the exchange"}}
 	}
 	a.printf("%s works: first token fetched, %s", p.Name, validFor(out.Token, time.Now()))
-	a.hintf("tokenscope header %s --all prints its Authorization and subscription key headers; "+
-		"MoMo's API calls also send %s: %s", p.Name, headerTargetEnvironment, p.TryHeaders[headerTargetEnvironment])
+	a.hintf("tokenscope header %s --all prints every header its API calls need", p.Name)
 	return nil
 }
 

@@ -189,7 +189,7 @@ func (a *app) cmdHeader(ctx context.Context, cmd command, args []string) error {
 	fs := newFlagSet(cmd.name)
 	var f ensureFlags
 	f.register(fs)
-	all := fs.Bool("all", false, "also print the provider's extra API headers (MoMo's Ocp-Apim-Subscription-Key), one a line")
+	all := fs.Bool("all", false, "also print the other headers an API call needs (MoMo's Ocp-Apim-Subscription-Key and X-Target-Environment, Vodacom's Origin), one a line")
 	asCurl := fs.Bool("curl", false, "print the headers as curl -H options, quoted for the shell, on one line")
 	pos, err := a.parse(cmd, fs, args, 1, 1)
 	if err != nil {
@@ -203,13 +203,11 @@ func (a *app) cmdHeader(ctx context.Context, cmd command, args []string) error {
 		return err
 	}
 	// Vodacom presents the session encrypted, derived from the token.
-	lines := []string{"Authorization: Bearer " + tok.Presented().Reveal()}
-	if *all {
-		extra, err := extraHeaderLines(p)
-		if err != nil {
-			return err
-		}
-		lines = append(lines, extra...)
+	lines := p.CallHeaders(tok)
+	if !*all {
+		lines = lines[:1]
+	} else if err := safeHeaderLines(p, lines[1:]); err != nil {
+		return err
 	}
 	if *asCurl {
 		opts := make([]string, len(lines))
@@ -226,27 +224,18 @@ func (a *app) cmdHeader(ctx context.Context, cmd command, args []string) error {
 	return nil
 }
 
-// extraHeaderLines are p's extra headers as "Name: value" lines, in name
-// order, leaving out those without a value. A value that is not plain
-// text (an import file's control characters) is refused, not printed: it
-// would reach the terminal, and a header with it the wire.
-func extraHeaderLines(p providers.Provider) ([]string, error) {
-	var lines []string
-	for _, h := range p.HeaderNames() {
-		v := p.Headers[h].Reveal()
-		if v == "" {
-			continue
-		}
-		if !display.Safe(h) || !display.Safe(v) {
-			return nil, withHint(fmt.Errorf("the header %s of %s holds control characters and is not printed", display.Text(h), p.Name),
+// safeHeaderLines refuses p's header lines when one is not plain text (an
+// import file's control characters): printed, it would reach the
+// terminal, and a header with it the wire.
+func safeHeaderLines(p providers.Provider, lines []string) error {
+	for _, l := range lines {
+		if !display.Safe(l) {
+			name, _, _ := strings.Cut(l, ":")
+			return withHint(fmt.Errorf("the header %s of %s holds control characters and is not printed", display.Text(name), p.Name),
 				"fix it in the providers file and import it again")
 		}
-		lines = append(lines, h+": "+v)
 	}
-	if p.Origin != "" && display.Safe(p.Origin) {
-		lines = append(lines, "Origin: "+p.Origin) // Vodacom's API calls want it too
-	}
-	return lines, nil
+	return nil
 }
 
 // cmdRefresh is "tokenscope refresh NAME".

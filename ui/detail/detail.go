@@ -55,6 +55,16 @@ type Data struct {
 	// nil when none was fetched; DiscoverHint says how to fetch it again.
 	Metadata     *providers.Metadata
 	DiscoverHint string
+	// IDToken is the check of the id_token that came with the token, nil
+	// when none came.
+	IDToken *IDToken
+	// Introspection is the introspection endpoint's answer about the
+	// token, or IntrospectErr its failure, IntrospectAt when it came;
+	// IntrospectHint says how to ask, "" when it cannot be asked.
+	Introspection  *oauth.Introspection
+	IntrospectErr  error
+	IntrospectAt   time.Time
+	IntrospectHint string
 }
 
 // Model is the detail pane.

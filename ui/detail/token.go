@@ -43,6 +43,8 @@ func (r *renderer) all() {
 		r.token(d.Token)
 		r.extra(d.Token.Extra, d.Token.ExtraDropped)
 		r.jwtSections(d)
+		r.idToken(d.IDToken)
+		r.introspection(d)
 	}
 	r.try(d)
 	r.lastError(d)

@@ -25,6 +25,8 @@ const (
 	OpDelete
 	// OpDiscover fetches the issuer's metadata again.
 	OpDiscover
+	// OpIntrospect asks the introspection endpoint about the token.
+	OpIntrospect
 )
 
 // BusyText is what the list and the detail pane say while o runs.
@@ -44,6 +46,8 @@ func (o Op) BusyText() string {
 		return "deleting"
 	case OpDiscover:
 		return "discovering"
+	case OpIntrospect:
+		return "introspecting"
 	}
 	return ""
 }
@@ -85,6 +89,18 @@ type Entry struct {
 	SigFor   providers.Secret // the token Sig belongs to
 	SigSeq   uint64           // the check under way, 0 when none
 	SigRetry bool             // Sig is a JWKS that could not be fetched: check again on a later view
+
+	// ID is the check of the id_token that came with the token, IDFor the
+	// id_token it belongs to, IDSeq the check under way (0: none).
+	ID    IDTokenCheck
+	IDFor string
+	IDSeq uint64
+	// Intro is the introspection endpoint's answer about the token IntroFor
+	// (IntroErr its failure), IntroAt when it came.
+	Intro    *oauth.Introspection
+	IntroErr error
+	IntroAt  time.Time
+	IntroFor providers.Secret
 
 	AutoAt    time.Time // when the next auto-refresh is due; zero: none
 	AutoFails int       // auto-refreshes failed in a row
