@@ -24,11 +24,11 @@ func dataOf(e *session.Entry, fetchKey string) detail.Data {
 		AutoFailures: e.AutoFails, Signature: detail.Signature{Status: sig.Status, Reason: sig.Reason},
 	}
 	switch {
-	case e.Provider.Grant.Interactive() && e.Idle():
-		// f cannot get it one: the explorer does not sign in yet.
-		d.NoTokenHint = "sign in with a browser: run tokenscope login " + e.Provider.Name
+	case e.Provider.Grant.Interactive() && e.Idle() && fetchKey != "":
+		// f opens the sign-in pane.
+		d.NoTokenHint = "press " + fetchKey + " to sign in with a browser"
 		if e.Provider.Grant.Device() {
-			d.NoTokenHint = "sign in on any device: run tokenscope login " + e.Provider.Name
+			d.NoTokenHint = "press " + fetchKey + " to sign in on any device"
 		}
 	case fetchKey != "" && e.Idle():
 		d.NoTokenHint = "press " + fetchKey + " to fetch one"

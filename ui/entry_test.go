@@ -24,10 +24,10 @@ func TestNoTokenHintSaysRetryAfterAFailure(t *testing.T) {
 	}
 }
 
-// A browser-login provider's pane says what gets it a token, which f does not.
+// A browser-login provider's pane says that f signs in.
 func TestNoTokenHintOfABrowserLogin(t *testing.T) {
 	e := &session.Entry{Provider: providers.Provider{Name: "app", Grant: providers.GrantAuthorizationCode}}
-	want := "sign in with a browser: run tokenscope login app"
+	want := "press f to sign in with a browser"
 	if got := dataOf(e, "f").NoTokenHint; got != want {
 		t.Errorf("hint = %q, want %q", got, want)
 	}
@@ -36,7 +36,7 @@ func TestNoTokenHintOfABrowserLogin(t *testing.T) {
 // A device-login provider's pane says the same, for any device.
 func TestNoTokenHintOfADeviceLogin(t *testing.T) {
 	e := &session.Entry{Provider: providers.Provider{Name: "tv", Grant: providers.GrantDeviceCode}}
-	want := "sign in on any device: run tokenscope login tv"
+	want := "press f to sign in on any device"
 	if got := dataOf(e, "f").NoTokenHint; got != want {
 		t.Errorf("hint = %q, want %q", got, want)
 	}

@@ -107,16 +107,16 @@ func (m *Model) mainHelp() helpKeys {
 	if m.list.FilterState() == listFiltering {
 		return helpKeys{short: append(m.list.KeyMap.ShortHelp(), k.ForceQuit)}
 	}
-	short := []key.Binding{k.Help}
-	if m.focus == focusList { // / works from the detail pane too, said on the page
-		short = append(short, m.list.KeyMap.ShortHelp()...)
+	short := append([]key.Binding{k.Help}, m.signInHelp()...) // the shown sign-in's keys before the rest
+	if m.focus == focusList {                                 // / works from the detail pane too, said on the page
+		short = append(short, m.unshadowed(m.list.KeyMap.ShortHelp())...)
 	}
 	short = append(short, k.Fetch, k.Refresh, k.CopyHeader, k.Try, k.Focus, k.Reveal, k.Add, k.Quit)
 	return helpKeys{short: short} // the page's columns are built by fullHelpView alone
 }
 
 // pageTitles name the columns of pageColumns.
-var pageTitles = [...]string{"List", "Filter", "Detail", "Token", "Copy", "Providers", "General", "Response, log"}
+var pageTitles = [...]string{"List", "Filter", "Detail", "Token", "Copy, sign-in", "Providers", "General", "Response, log"}
 
 // pageColumns are every key of the main screen, in the columns of the
 // help page, whether it works at this moment or not.
@@ -127,9 +127,9 @@ func (m *Model) pageColumns() [][]key.Binding {
 	cols = append(cols, m.detail.KeyMap.FullHelp()...)
 	return append(cols,
 		[]key.Binding{k.Fetch, k.Refresh, k.RefreshAll, k.Logout, k.Try, k.Reveal},
-		[]key.Binding{k.CopyHeader, k.CopyAll, k.CopyToken, k.CopyCurl},
+		append([]key.Binding{k.CopyHeader, k.CopyAll, k.CopyToken, k.CopyCurl}, m.signInColumn()[:2]...),
 		[]key.Binding{k.Add, k.Edit, k.Delete, k.Discover, k.Introspect, k.Theme},
-		[]key.Binding{k.Focus, k.ToList, k.ToDetail, k.Back, k.Help, k.Quit},
+		[]key.Binding{k.Focus, k.ToList, k.ToDetail, k.Back, m.signInColumn()[2], k.Help, k.Quit},
 		m.viewColumn(),
 	)
 }

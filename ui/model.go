@@ -109,6 +109,9 @@ type Model struct {
 	response *response.Model
 	exlog    *exchanges.Model
 	showLog  bool
+
+	// signIns are the browser and device sign-ins under way, by provider.
+	signIns map[string]*signIn
 }
 
 // clock is the explorer's time source: Options.Now, else the wall clock.
@@ -219,6 +222,9 @@ func (m *Model) input(km tea.KeyMsg) tea.Cmd {
 	case m.response != nil:
 		cmd = m.responseKey(km)
 	default:
+		if c, ok := m.signInKey(km); ok {
+			return c
+		}
 		if c, ok := m.logKey(km); ok {
 			return c
 		}
@@ -240,6 +246,9 @@ func (m *Model) input(km tea.KeyMsg) tea.Cmd {
 // result hands a message that is not input to the state that owns it.
 func (m *Model) result(msg tea.Msg) tea.Cmd {
 	m.recordExchanges(msg)
+	if cmd, ok := m.signInResult(msg); ok {
+		return cmd
+	}
 	if cmd, ok := m.responseResult(msg); ok {
 		return cmd
 	}
@@ -433,6 +442,7 @@ func (m *Model) sync() {
 	}
 	m.syncLog()
 	m.updateKeybindings()
+	m.syncSignIns()
 }
 
 // syncCmds starts what the shown state calls for: the signature check of a

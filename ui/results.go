@@ -51,7 +51,7 @@ func (m *Model) tokenStatus(e *session.Entry, msg tokenMsg, now time.Time) {
 	case msg.err != nil && bg:
 		say(status.Error, "auto-refresh failed: "+msg.err.Error())
 	case errors.Is(msg.err, oauth.ErrLoginRequired):
-		say(status.Warning, loginNeeded(name, e.Provider.Grant))
+		say(status.Warning, loginNeeded(name, e.Provider.Grant, m.keys.Fetch.Help().Key))
 	case msg.err != nil:
 		say(status.Error, msg.err.Error())
 	case msg.op == session.OpLogout:
@@ -223,10 +223,11 @@ func (m *Model) onThemeSaved(msg themeSavedMsg) {
 }
 
 // loginNeeded says what gets a browser-login or device-login provider
-// its token: the explorer cannot sign in to it yet, tokenscope login can.
-func loginNeeded(name string, g providers.Grant) string {
+// its token (its refresh token gone or refused): fetchKey opens the
+// sign-in pane.
+func loginNeeded(name string, g providers.Grant, fetchKey string) string {
 	if g.Device() {
-		return name + " needs a device login: run tokenscope login " + name
+		return name + " needs a device login: press " + fetchKey + " to sign in"
 	}
-	return name + " needs a browser login: run tokenscope login " + name
+	return name + " needs a browser login: press " + fetchKey + " to sign in"
 }

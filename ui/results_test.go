@@ -14,6 +14,7 @@ import (
 	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
+	"github.com/tokenscope/tokenscope/ui/login"
 	"github.com/tokenscope/tokenscope/ui/session"
 	"github.com/tokenscope/tokenscope/ui/status"
 )
@@ -338,9 +339,9 @@ func TestUserResultOutlastsAutoRefresh(t *testing.T) {
 	}
 }
 
-// TestBrowserLoginProviderSaysToLogIn: fetch on an authorization_code
-// provider without a refresh token sends nothing and says, as a warning,
-// what gets it a token; the detail pane says the same.
+// TestBrowserLoginProviderSaysToLogIn: f on an authorization_code
+// provider opens its sign-in pane; a refresh that ends needing a login
+// says, as a warning, that f signs in.
 func TestBrowserLoginProviderSaysToLogIn(t *testing.T) {
 	t.Parallel()
 	c := &clock{t0}
@@ -349,13 +350,18 @@ func TestBrowserLoginProviderSaysToLogIn(t *testing.T) {
 	m := unitModel(t, c, 220, 60, store.Entry{Provider: p})
 	e := m.sess.Get("app")
 	m, cmd := press(m, "f")
-	if e.Busy != session.OpFetch || cmd == nil {
-		t.Fatal("f started no fetch")
+	if e.Busy != session.OpFetch || cmd == nil || m.signIns["app"] == nil {
+		t.Fatal("f opened no sign-in")
 	}
+	if got := plain(m); !strings.Contains(got, "Sign in to app in a browser") {
+		t.Fatalf("no sign-in pane:\n%s", got)
+	}
+	m = step(m, login.CancelMsg{Name: "app"})
 	_, ferr := oauth.NewClient(oauth.Options{}).Fetch(t.Context(), p)
-	m = step(m, tokenMsg{name: "app", seq: e.Pending, op: session.OpFetch, err: ferr})
+	m.sess.Begin(e, session.OpRefresh) // as a refresh whose refresh token was refused
+	m = step(m, tokenMsg{name: "app", seq: e.Pending, op: session.OpRefresh, err: ferr})
 	got := plain(m)
-	want := "app needs a browser login: run tokenscope login app"
+	want := "app needs a browser login: press f to sign in"
 	if m.status.Current().Kind != status.Warning || !strings.Contains(got, want) {
 		t.Errorf("status %d:\n%s", m.status.Current().Kind, got)
 	}
@@ -375,7 +381,7 @@ func TestFetchMissingLeavesBrowserLoginsAlone(t *testing.T) {
 }
 
 // TestDeviceLoginProviderSaysToLogIn: fetch on a device_code provider
-// without a refresh token sends nothing and says to run login.
+// opens the device sign-in pane; a refresh needing a login says f signs in.
 func TestDeviceLoginProviderSaysToLogIn(t *testing.T) {
 	t.Parallel()
 	c := &clock{t0}
@@ -384,12 +390,17 @@ func TestDeviceLoginProviderSaysToLogIn(t *testing.T) {
 	m := unitModel(t, c, 220, 60, store.Entry{Provider: p})
 	e := m.sess.Get("tv")
 	m, cmd := press(m, "f")
-	if e.Busy != session.OpFetch || cmd == nil {
-		t.Fatal("f started no fetch")
+	if e.Busy != session.OpFetch || cmd == nil || m.signIns["tv"] == nil {
+		t.Fatal("f opened no sign-in")
+	}
+	m = step(m, login.CancelMsg{Name: "tv"})
+	if e.Busy != session.OpNone || m.signIns["tv"] != nil {
+		t.Fatal("cancel left the sign-in under way")
 	}
 	_, ferr := oauth.NewClient(oauth.Options{}).Fetch(t.Context(), p)
-	m = step(m, tokenMsg{name: "tv", seq: e.Pending, op: session.OpFetch, err: ferr})
-	want := "tv needs a device login: run tokenscope login tv"
+	m.sess.Begin(e, session.OpRefresh)
+	m = step(m, tokenMsg{name: "tv", seq: e.Pending, op: session.OpRefresh, err: ferr})
+	want := "tv needs a device login: press f to sign in"
 	if got := plain(m); m.status.Current().Kind != status.Warning || !strings.Contains(got, want) {
 		t.Errorf("status %d:\n%s", m.status.Current().Kind, got)
 	}

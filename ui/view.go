@@ -175,8 +175,12 @@ func (m *Model) panesView(b *strings.Builder, g geometry) {
 	df := m.styles.frame(m.focus == focusDetail, g.detW)
 	lp := newPane(lf, m.list.View(), g.listW)
 	dp := newPane(df, m.detail.View(), g.detW)
-	above, below := m.detail.Hidden()
-	dp.more(m.styles.Pane.More, above, below)
+	if v, ok := m.signInView(); ok {
+		dp = newPane(df, v, g.detW)
+	} else {
+		above, below := m.detail.Hidden()
+		dp.more(m.styles.Pane.More, above, below)
+	}
 	lh, dh := g.listH+g.frameH, g.detH+g.frameH // as geometry.panes places them
 	if g.wide {
 		for i := range g.bodyH {

@@ -12,6 +12,7 @@ import (
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/ui/browser"
 )
 
 // loginDevice is login on a device_code provider (RFC 8628): it asks for
@@ -51,7 +52,7 @@ func (a *app) loginDevice(ctx context.Context, v *store.Vault, p providers.Provi
 		writeQR(a.stderr, open)
 	}
 	if !noBrowser {
-		if err := openBrowser(a.getenv, open); err != nil && !errors.Is(err, errNoDisplay) {
+		if err := browser.Open(a.getenv, open); err != nil && !errors.Is(err, browser.ErrNoDisplay) {
 			a.warnf("%v: open the URL yourself", err)
 		}
 	}

@@ -7,14 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os/exec"
-	"runtime"
 	"strings"
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/oauth"
+	"github.com/tokenscope/tokenscope/ui/browser"
 )
 
 // defaultLoginTimeout is how long login waits for the browser.
@@ -99,7 +98,7 @@ func (a *app) cmdLogin(ctx context.Context, cmd command, args []string) error {
 		fmt.Fprintln(a.stderr, "or paste here the URL the browser was sent back to, then press Enter")
 	}
 	if !*noBrowser {
-		if err := openBrowser(a.getenv, az.URL); err != nil && !errors.Is(err, errNoDisplay) {
+		if err := browser.Open(a.getenv, az.URL); err != nil && !errors.Is(err, browser.ErrNoDisplay) {
 			a.warnf("%v: open the URL yourself", err)
 		}
 	}
@@ -185,52 +184,4 @@ func readPasted(r io.Reader, got chan<- callback) {
 		}
 		return
 	}
-}
-
-// errNoDisplay is why no browser is opened on a machine without a
-// display (an SSH session): the URL printed is all there is to do.
-var errNoDisplay = errors.New("no display to open a browser on")
-
-// openBrowser opens u as github.com/cli/browser does: with $BROWSER when
-// it is set (its words, the URL added, or put where %s stands), else the
-// system's opener: open on macOS, rundll32 on Windows, xdg-open elsewhere,
-// and only with a display (DISPLAY or WAYLAND_DISPLAY). It does not wait
-// for the browser, and the opener's output is dropped.
-func openBrowser(getenv func(string) string, u string) error {
-	var argv []string
-	if b := strings.Fields(getenv("BROWSER")); len(b) > 0 {
-		argv = b
-		if i := indexOf(argv, "%s"); i >= 0 {
-			argv[i] = u
-		} else {
-			argv = append(argv, u)
-		}
-	} else {
-		switch runtime.GOOS {
-		case "darwin":
-			argv = []string{"open", u}
-		case "windows":
-			argv = []string{"rundll32", "url.dll,FileProtocolHandler", u}
-		default:
-			if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
-				return errNoDisplay
-			}
-			argv = []string{"xdg-open", u}
-		}
-	}
-	c := exec.Command(argv[0], argv[1:]...)
-	if err := c.Start(); err != nil {
-		return fmt.Errorf("open a browser with %s: %w", argv[0], err)
-	}
-	go func() { _ = c.Wait() }()
-	return nil
-}
-
-func indexOf(s []string, v string) int {
-	for i, x := range s {
-		if x == v {
-			return i
-		}
-	}
-	return -1
 }

@@ -121,10 +121,15 @@ func newFields(st Styles, headers []string) []field {
 		choice("market", "Market", ""),
 		text("name", "Name", "a short name, no spaces"),
 		text("token_url", "Token URL", "https://…/token"),
-		choice("grant_type", "Grant", string(providers.GrantClientCredentials), string(providers.GrantPassword)),
+		choice("grant_type", "Grant", string(providers.GrantClientCredentials), string(providers.GrantPassword),
+			string(providers.GrantAuthorizationCode), string(providers.GrantDeviceCode)),
 		choice("grant_in", "Grant in", string(providers.GrantInBody), string(providers.GrantInQuery), string(providers.GrantInNone)),
 		choice("client_auth", "Client auth", string(providers.AuthBasic), string(providers.AuthBody), string(providers.AuthQuery),
-			string(providers.AuthBearer)),
+			string(providers.AuthBearer), string(providers.AuthNone)),
+		text("authorization_url", "Authorize URL", "https://…/authorize"),
+		text("redirect_uri", "Redirect URI", providers.DefaultRedirectURI),
+		choice("pkce", "PKCE", string(providers.PKCES256), string(providers.PKCEOff)),
+		text("device_authorization_url", "Device URL", "https://…/device_authorization"),
 		text("client_id", "Client ID", ""),
 		secret("client_secret", "Client secret"),
 		secret("basic_auth", "Basic header"),
@@ -245,6 +250,11 @@ func values(p providers.Provider) map[string]string {
 		"try_url": p.TryURL, "try_method": strings.ToUpper(p.TryMethod), "try_body": p.TryBody, "insecure": "no",
 		"environment": p.Environment, "market": p.Market, "basic_auth": p.BasicAuth.Reveal(),
 		"public_key": p.PublicKey, "origin": p.Origin,
+		"authorization_url": p.AuthorizationURL, "redirect_uri": p.RedirectURI, "pkce": string(p.PKCE),
+		"device_authorization_url": p.DeviceAuthorizationURL,
+	}
+	if p.PKCE == "" {
+		v["pkce"] = string(providers.PKCES256)
 	}
 	if p.Lifetime != 0 {
 		v["lifetime"] = p.Lifetime.String()

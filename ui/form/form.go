@@ -218,6 +218,12 @@ func (m *Model) visible(i int) bool {
 		return ps.Defaults.Origin != "" || m.value(k) != ""
 	case k == "username" || k == "password":
 		return m.value("grant_type") == string(providers.GrantPassword)
+	case k == "authorization_url" || k == "redirect_uri" || k == "pkce":
+		return m.value("grant_type") == string(providers.GrantAuthorizationCode)
+	case k == "device_authorization_url":
+		return providers.Grant(m.value("grant_type")).Device()
+	case k == "client_secret" && m.value("client_auth") == string(providers.AuthNone):
+		return m.value(k) != "" // a public client has none; one set shows, to be cleared
 	case k == "logout_method":
 		return m.value("logout_url") != ""
 	case k == "try_method":
@@ -233,6 +239,7 @@ func (m *Model) visible(i int) bool {
 // staticHides are the rows a static-key provider has no use for: they
 // say how a token is asked for.
 var staticHides = map[string]bool{"token_url": true, "grant_type": true, "grant_in": true, "client_auth": true,
+	"authorization_url": true, "redirect_uri": true, "pkce": true, "device_authorization_url": true,
 	"client_id": true, "scope": true, "params": true, "jwks_url": true, "revocation_url": true, "logout_url": true,
 	"logout_method": true, "timeout": true}
 

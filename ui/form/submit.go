@@ -64,7 +64,12 @@ func standIn(field string) (v string, ok bool) {
 		return string(providers.GrantInBody), true
 	case "client_auth":
 		return string(providers.AuthBasic), true
-	case "logout_url", "revocation_url", "jwks_url", "try_url", "logout_method", "try_method", "params", "timeout", "issuer", headersKey:
+	case "authorization_url":
+		return "https://stand-in.invalid/authorize", true
+	case "device_authorization_url":
+		return "https://stand-in.invalid/device_authorization", true
+	case "logout_url", "revocation_url", "jwks_url", "try_url", "logout_method", "try_method", "params", "timeout", "issuer", headersKey,
+		"redirect_uri", "pkce":
 		return "", true // optional: empty passes
 	}
 	return "", false
@@ -126,6 +131,12 @@ func (m *Model) build(over map[string]string) (providers.Provider, []*providers.
 	p.Grant = providers.Grant(get("grant_type"))
 	p.GrantIn = providers.GrantIn(get("grant_in"))
 	p.ClientAuth = providers.ClientAuth(get("client_auth"))
+	p.AuthorizationURL, p.RedirectURI = get("authorization_url"), get("redirect_uri")
+	p.DeviceAuthorizationURL = get("device_authorization_url")
+	p.PKCE = providers.PKCE(get("pkce"))
+	if p.PKCE == providers.PKCES256 {
+		p.PKCE = "" // the default, stored as nothing
+	}
 	p.ClientID = get("client_id")
 	p.ClientSecret = providers.Secret(raw("client_secret"))
 	p.BasicAuth = providers.Secret(raw("basic_auth"))

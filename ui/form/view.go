@@ -61,7 +61,7 @@ func (m Model) required(f *field) bool {
 	switch f.key {
 	case "name", "client_id", "username":
 		return true
-	case "token_url":
+	case "token_url", "authorization_url", "device_authorization_url":
 		return m.value("issuer") == "" // the issuer's metadata gives it
 	}
 	return strings.HasPrefix(f.key, headerPrefix)
@@ -317,6 +317,8 @@ func (m Model) hint(f *field) string {
 			return "sent in the form body"
 		case providers.AuthQuery:
 			return "sent in the query string, where server logs may keep it"
+		case providers.AuthNone:
+			return "a public client: client_id in the form body, no secret"
 		case providers.AuthBearer:
 			if m.value("public_key") != "" || m.presets[m.value("preset")].Defaults.SessionEncryption != "" {
 				return "sent as the Bearer, encrypted to the public key (RSA PKCS #1 v1.5)"
@@ -333,6 +335,14 @@ func (m Model) hint(f *field) string {
 		return "sent as the Origin header with the token and try requests"
 	case f.key == "market" || f.key == "environment":
 		return "picks the token URL"
+	case f.key == "authorization_url" || f.key == "device_authorization_url":
+		if m.value("issuer") != "" {
+			return "the issuer's metadata gives it when empty"
+		}
+	case f.key == "redirect_uri":
+		return "empty: a free port on 127.0.0.1; a port or path set is used exactly, as the server registered it"
+	case f.key == "pkce":
+		return "S256 sends a code challenge (RFC 7636); off for servers that refuse one"
 	case f.key == "grant_in":
 		return "where grant_type travels: the form body, the query string, or nowhere (MoMo)"
 	case strings.HasPrefix(f.key, headerPrefix):

@@ -19,6 +19,7 @@ import (
 	"github.com/tokenscope/tokenscope/ui/exchanges"
 	"github.com/tokenscope/tokenscope/ui/form"
 	"github.com/tokenscope/tokenscope/ui/list"
+	"github.com/tokenscope/tokenscope/ui/login"
 	"github.com/tokenscope/tokenscope/ui/response"
 	"github.com/tokenscope/tokenscope/ui/status"
 	"github.com/tokenscope/tokenscope/ui/unlock"
@@ -61,6 +62,8 @@ type Styles struct {
 	Response response.Styles
 	// Exchanges is the exchange log pane.
 	Exchanges exchanges.Styles
+	// Login is the sign-in pane of a browser or device login.
+	Login login.Styles
 }
 
 // Pane is the frame of a pane, focused or not.
@@ -189,6 +192,15 @@ func New(t themes.Theme, r *lipgloss.Renderer) *Styles {
 		Error:  p.danger,
 		Hint:   p.muted.Italic(true),
 		Busy:   p.info,
+	}
+	s.Login = login.Styles{
+		Title:   p.title,
+		Text:    p.text,
+		Label:   p.muted,
+		URL:     p.accent,
+		Code:    p.title.Bold(true),
+		Hint:    p.muted.Italic(true),
+		Spinner: s.Spinner,
 	}
 	s.Confirm = confirm.Styles{
 		Box:      r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.Accent).Padding(1, 2),

@@ -1,0 +1,362 @@
+// Package login is the explorer's sign-in pane: what an interactive
+// grant is doing while a person signs in. For the authorization code
+// grant it shows the authorization URL, whole and wrapped, and waits for
+// the browser; for the device grant the user code, large, the
+// verification URI and, when the pane has room, a QR code of the page
+// with the code filled in. Both show a spinner and the time left.
+//
+// The pane does no I/O: its keys answer with OpenMsg, CopyMsg and
+// CancelMsg, addressed by provider name, and the explorer opens the
+// browser, copies the URL or stops the login.
+package login
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/skip2/go-qrcode"
+
+	"github.com/tokenscope/tokenscope/providers/display"
+)
+
+// Kind is the grant the pane signs in with.
+type Kind int
+
+const (
+	// Browser is the authorization code grant: a browser, a loopback
+	// callback.
+	Browser Kind = iota
+	// Device is the device grant: a code typed on any device.
+	Device
+)
+
+// Phase is where the sign-in is.
+type Phase int
+
+const (
+	// Starting: the listener opens, or the device code is asked for.
+	Starting Phase = iota
+	// Waiting: for the browser's callback, or for the approval.
+	Waiting
+	// Redeeming: the callback came, the code is exchanged for a token.
+	Redeeming
+)
+
+// KeyMap is the pane's bindings.
+type KeyMap struct {
+	Open   key.Binding // the URL in the browser
+	Copy   key.Binding // the URL to the clipboard
+	Cancel key.Binding // stop the sign-in, nothing stored
+}
+
+// DefaultKeyMap returns the pane's default bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Open:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open URL")),
+		Copy:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy URL")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+// ShortHelp returns the bindings of the help line.
+func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Open, k.Copy, k.Cancel} }
+
+// FullHelp returns the bindings as one column.
+func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// Styles are the pane's styles.
+type Styles struct {
+	Title   lipgloss.Style // "Sign in to NAME…"
+	Text    lipgloss.Style // what is happening
+	Label   lipgloss.Style // "Open this URL…", "Code"
+	URL     lipgloss.Style // the URL, wrapped
+	Code    lipgloss.Style // the user code, large
+	Hint    lipgloss.Style // the keys, the QR code's caption
+	Spinner lipgloss.Style
+}
+
+// The pane's requests to the explorer, each naming its provider.
+type (
+	// OpenMsg asks for URL to be opened in the browser.
+	OpenMsg struct{ Name, URL string }
+	// CopyMsg asks for URL to be copied.
+	CopyMsg struct{ Name, URL string }
+	// CancelMsg asks for the sign-in to stop, nothing stored.
+	CancelMsg struct{ Name string }
+)
+
+// Model is the sign-in pane of one provider.
+type Model struct {
+	KeyMap KeyMap
+
+	name  string
+	kind  Kind
+	phase Phase
+
+	url      string // the URL to open: authorization, or the device page with the code
+	userCode string
+	pageURI  string // the device verification URI
+	deadline time.Time
+	now      time.Time
+	frame    string
+
+	qr     []string // the QR code's lines, nil when there is none
+	qrW    int
+	width  int
+	height int
+	styles *Styles
+}
+
+// New returns the pane of provider name signing in with kind.
+func New(name string, kind Kind, st *Styles) Model {
+	m := Model{KeyMap: DefaultKeyMap(), name: name, kind: kind, styles: st}
+	m.updateKeybindings()
+	return m
+}
+
+// Name is the provider signing in.
+func (m Model) Name() string { return m.name }
+
+// Kind is the grant it signs in with.
+func (m Model) Kind() Kind { return m.kind }
+
+// Phase is where the sign-in is.
+func (m Model) Phase() Phase { return m.phase }
+
+// URL is the URL the person opens: the authorization URL, or the device
+// verification page (with the code, when the server gave that form).
+func (m Model) URL() string { return m.url }
+
+// PageURI is the device verification URI, "" for a browser sign-in.
+func (m Model) PageURI() string { return m.pageURI }
+
+// UserCode is the device grant's user code, "" for a browser sign-in.
+func (m Model) UserCode() string { return m.userCode }
+
+// SetAuthorization shows the authorization URL; the callback is awaited
+// until deadline.
+func (m *Model) SetAuthorization(url string, deadline time.Time) {
+	m.url, m.deadline, m.phase = url, deadline, Waiting
+	m.updateKeybindings()
+}
+
+// SetDevice shows the device grant's codes: userCode to type at pageURI,
+// or complete (pageURI with the code, "" when the server sent none), until
+// expires (zero when the server said nothing).
+func (m *Model) SetDevice(userCode, pageURI, complete string, expires time.Time) {
+	m.userCode, m.pageURI, m.deadline, m.phase = userCode, pageURI, expires, Waiting
+	m.url = pageURI
+	if complete != "" {
+		m.url = complete
+	}
+	m.qr, m.qrW = nil, 0
+	if q, err := qrcode.New(m.url, qrcode.Low); err == nil {
+		m.qr = strings.Split(strings.TrimRight(q.ToSmallString(false), "\n"), "\n")
+		for _, l := range m.qr {
+			m.qrW = max(m.qrW, lipgloss.Width(l))
+		}
+	}
+	m.updateKeybindings()
+}
+
+// SetRedeeming says the callback came and the code is being exchanged.
+func (m *Model) SetRedeeming() {
+	m.phase = Redeeming
+	m.updateKeybindings()
+}
+
+// SetNow moves the countdown.
+func (m *Model) SetNow(now time.Time) { m.now = now }
+
+// SetSpinnerFrame sets the spinner's frame.
+func (m *Model) SetSpinnerFrame(f string) { m.frame = f }
+
+// SetSize sets the pane's inner size.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+// SetStyles sets the styles, after a theme change.
+func (m *Model) SetStyles(st *Styles) { m.styles = st }
+
+// updateKeybindings enables the keys that do something: the URL's once
+// there is one, cancel until the code is being redeemed (the token may
+// then already be stored).
+func (m *Model) updateKeybindings() {
+	m.KeyMap.Open.SetEnabled(m.url != "")
+	m.KeyMap.Copy.SetEnabled(m.url != "")
+	m.KeyMap.Cancel.SetEnabled(m.phase != Redeeming)
+}
+
+// Update answers the pane's keys with its requests.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return m, nil
+	}
+	name, url := m.name, m.url
+	switch {
+	case key.Matches(km, m.KeyMap.Open):
+		return m, func() tea.Msg { return OpenMsg{Name: name, URL: url} }
+	case key.Matches(km, m.KeyMap.Copy):
+		return m, func() tea.Msg { return CopyMsg{Name: name, URL: url} }
+	case key.Matches(km, m.KeyMap.Cancel):
+		return m, func() tea.Msg { return CancelMsg{Name: name} }
+	}
+	return m, nil
+}
+
+// Handles reports whether km is one of the pane's enabled keys.
+func (m Model) Handles(km tea.KeyMsg) bool {
+	return key.Matches(km, m.KeyMap.Open, m.KeyMap.Copy, m.KeyMap.Cancel)
+}
+
+// View renders the pane, at most its size.
+func (m Model) View() string {
+	if m.width <= 0 || m.height <= 0 || m.styles == nil {
+		return ""
+	}
+	st := m.styles
+	name := display.Text(m.name)
+	var title string
+	if m.kind == Device {
+		title = "Sign in to " + name + " on any device"
+	} else {
+		title = "Sign in to " + name + " in a browser"
+	}
+	lines := m.wrap(st.Title, title)
+	lines = append(lines, m.wrap(st.Text, m.doing())...)
+	lines = append(lines, "")
+	if m.kind == Device {
+		lines = m.deviceLines(lines)
+	} else {
+		lines = m.browserLines(lines)
+	}
+	if len(lines) > m.height {
+		lines = lines[:m.height]
+	}
+	for i, l := range lines {
+		// Every line the pane's width, as the frame around it expects.
+		if w := lipgloss.Width(l); w < m.width {
+			lines[i] = l + strings.Repeat(" ", m.width-w)
+		} else if w > m.width {
+			lines[i] = ansi.Truncate(l, m.width, "")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// doing is the spinner and what the sign-in waits for, with the time left.
+func (m Model) doing() string {
+	var s string
+	switch {
+	case m.phase == Starting && m.kind == Device:
+		s = "asking for a device code…"
+	case m.phase == Starting:
+		s = "opening the callback listener…"
+	case m.phase == Redeeming:
+		s = "the browser came back: redeeming the code…"
+	case m.kind == Device:
+		s = "waiting for the sign-in to be approved…"
+	default:
+		s = "waiting for the browser…"
+	}
+	if m.frame != "" {
+		s = m.styles.Spinner.Render(m.frame) + " " + s
+	}
+	if m.phase == Waiting && !m.deadline.IsZero() {
+		left := m.deadline.Sub(m.now)
+		what := " · gives up in "
+		if m.kind == Device {
+			what = " · code expires in "
+		}
+		if left > 0 {
+			s += what + display.Duration(left.Truncate(time.Second))
+		} else {
+			s += " · out of time"
+		}
+	}
+	return s
+}
+
+func (m Model) browserLines(lines []string) []string {
+	st := m.styles
+	if m.url == "" {
+		return lines
+	}
+	lines = append(lines, st.Label.Render("Open this URL to sign in:"))
+	lines = append(lines, m.wrapURL(m.url)...)
+	lines = append(lines, "")
+	return append(lines, m.wrap(st.Hint, m.keysHint())...)
+}
+
+func (m Model) deviceLines(lines []string) []string {
+	st := m.styles
+	if m.userCode == "" {
+		return lines
+	}
+	lines = append(lines, st.Label.Render("Open this page on any device:"))
+	lines = append(lines, m.wrapURL(m.pageURI)...)
+	lines = append(lines, "", st.Label.Render("and enter the code:"))
+	lines = append(lines, m.wrap(st.Code, spaced(display.Text(m.userCode)))...)
+	lines = append(lines, "")
+	hint := m.wrap(st.Hint, m.keysHint())
+	caption := "or scan this code, the page with the code filled in:"
+	if m.url == m.pageURI {
+		caption = "or scan this code to open the page:"
+	}
+	// The QR code only when it fits whole: a cut one scans as nothing.
+	if need := len(lines) + len(hint) + 2 + len(m.qr); m.qr != nil && need <= m.height && m.qrW <= m.width {
+		lines = append(lines, st.Hint.Render(caption))
+		lines = append(lines, m.qr...)
+		lines = append(lines, "")
+	}
+	return append(lines, hint...)
+}
+
+// keysHint names the pane's keys that work.
+func (m Model) keysHint() string {
+	var parts []string
+	for _, b := range m.KeyMap.ShortHelp() {
+		if b.Enabled() {
+			parts = append(parts, b.Help().Key+" "+b.Help().Desc)
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// wrap renders s in st, word-wrapped to the pane's width.
+func (m Model) wrap(st lipgloss.Style, s string) []string {
+	return strings.Split(st.Render(ansi.Wrap(s, m.width, "")), "\n")
+}
+
+// wrapURL is u, made safe for the terminal, cut into lines of the pane's
+// width: whole, never shortened, so it can be read and typed.
+func (m Model) wrapURL(u string) []string {
+	s := display.Text(u)
+	var out []string
+	for len(s) > 0 {
+		part := ansi.Truncate(s, m.width, "")
+		if part == "" {
+			break
+		}
+		out = append(out, m.styles.URL.Render(part))
+		s = s[len(part):]
+	}
+	return out
+}
+
+// spaced is the user code with a space between its characters, easier
+// to read off and type.
+func spaced(code string) string {
+	var b strings.Builder
+	for i, r := range code {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

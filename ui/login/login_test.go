@@ -1,0 +1,103 @@
+package login
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+)
+
+var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func TestBrowserPaneShowsTheWholeURLWrapped(t *testing.T) {
+	m := New("app", Browser, &Styles{})
+	m.SetSize(30, 20)
+	m.SetNow(t0)
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "opening the callback listener") || m.KeyMap.Open.Enabled() {
+		t.Fatalf("starting pane:\n%s", v)
+	}
+	u := "http://127.0.0.1:40000/authorize?response_type=code&client_id=app&state=" + strings.Repeat("S", 26) + "&x=\x1b[31m"
+	m.SetAuthorization(u, t0.Add(5*time.Minute))
+	v := ansi.Strip(m.View())
+	lines := strings.Split(v, "\n")
+	var joined strings.Builder
+	for _, l := range lines {
+		if w := len([]rune(l)); w != 30 {
+			t.Fatalf("line %q is %d wide, want 30", l, w)
+		}
+	}
+	start := -1
+	for i, l := range lines {
+		if strings.HasPrefix(l, "Open this URL") {
+			start = i + 1
+		}
+	}
+	for _, l := range lines[start:] {
+		if strings.TrimSpace(l) == "" {
+			break
+		}
+		joined.WriteString(strings.TrimRight(l, " "))
+	}
+	if strings.Contains(v, "\x1b") {
+		t.Fatal("the URL's escape reached the terminal")
+	}
+	if got := joined.String(); !strings.HasPrefix(got, u[:len(u)-len("\x1b[31m")]) {
+		t.Fatalf("the URL was cut or changed: %q", got)
+	}
+	if !strings.Contains(v, "gives up in 5m") {
+		t.Fatalf("no time left:\n%s", v)
+	}
+	m.SetNow(t0.Add(5*time.Minute + time.Second))
+	m.SetSize(60, 20)
+	if !strings.Contains(ansi.Strip(m.View()), "out of time") {
+		t.Fatal("no out of time")
+	}
+}
+
+func TestKeysAnswerWithRequests(t *testing.T) {
+	m := New("app", Browser, &Styles{})
+	m.SetAuthorization("http://x/a", t0)
+	for _, c := range []struct {
+		k    tea.KeyMsg
+		want tea.Msg
+	}{
+		{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("o")}, OpenMsg{Name: "app", URL: "http://x/a"}},
+		{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("c")}, CopyMsg{Name: "app", URL: "http://x/a"}},
+		{tea.KeyMsg{Type: tea.KeyEsc}, CancelMsg{Name: "app"}},
+	} {
+		k, want := c.k, c.want
+		_, cmd := m.Update(k)
+		if cmd == nil || cmd() != want {
+			t.Errorf("%s: got %v, want %v", k, cmd, want)
+		}
+	}
+	m.SetRedeeming()
+	if m.Handles(tea.KeyMsg{Type: tea.KeyEsc}) {
+		t.Error("esc cancels while the code is redeemed")
+	}
+}
+
+func TestDeviceQRCodeOnlyWhenItFits(t *testing.T) {
+	m := New("tv", Device, &Styles{})
+	m.SetDevice("ABCD-EFGH", "http://127.0.0.1:40000/device", "http://127.0.0.1:40000/device?user_code=ABCD-EFGH", t0.Add(10*time.Minute))
+	m.SetNow(t0)
+	m.SetSize(70, 40)
+	big := ansi.Strip(m.View())
+	if !strings.Contains(big, "A B C D - E F G H") || !strings.Contains(big, "▀▀▀▀") || !strings.Contains(big, "code expires in 10m") {
+		t.Fatalf("big pane:\n%s", big)
+	}
+	m.SetSize(70, 16)
+	small := ansi.Strip(m.View())
+	if strings.Contains(small, "▀▀▀▀") || !strings.Contains(small, "A B C D - E F G H") || !strings.Contains(small, "esc cancel") {
+		t.Fatalf("small pane:\n%s", small)
+	}
+	m.SetSize(30, 40)
+	if strings.Contains(ansi.Strip(m.View()), "▀▀▀▀") {
+		t.Fatal("a QR code wider than the pane is drawn")
+	}
+	if m.URL() != "http://127.0.0.1:40000/device?user_code=ABCD-EFGH" {
+		t.Fatalf("open/copy URL %q, want the complete one", m.URL())
+	}
+}

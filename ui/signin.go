@@ -1,0 +1,462 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
+	"github.com/tokenscope/tokenscope/providers/oauth"
+	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/ui/browser"
+	"github.com/tokenscope/tokenscope/ui/login"
+	"github.com/tokenscope/tokenscope/ui/session"
+	"github.com/tokenscope/tokenscope/ui/status"
+)
+
+// loginTimeout is how long a browser sign-in waits for the callback, as
+// tokenscope login does by default.
+const loginTimeout = 5 * time.Minute
+
+// signIn is one sign-in under way in the explorer: the provider's fetch
+// (its request number seq), the pane that shows it, and what stops it.
+// The listener and the authorization are set once the listener opened,
+// the device authorization once the server answered.
+type signIn struct {
+	seq    uint64
+	pane   *login.Model
+	cancel context.CancelFunc
+	ctx    context.Context
+	loop   *oauth.Loopback
+	az     *oauth.Authorization
+}
+
+// The sign-in's messages, each naming its provider and fetch.
+type (
+	// listeningMsg: the loopback listener is open and the authorization
+	// request built, or why not.
+	listeningMsg struct {
+		name string
+		seq  uint64
+		loop *oauth.Loopback
+		az   *oauth.Authorization
+		err  error
+	}
+	// callbackMsg: the browser came back to the listener, or the wait ended.
+	callbackMsg struct {
+		name string
+		seq  uint64
+		cb   *oauth.Callback
+		err  error
+	}
+	// deviceMsg: the device authorization response, or why there is none.
+	deviceMsg struct {
+		name string
+		seq  uint64
+		da   *oauth.DeviceAuthorization
+		err  error
+	}
+	// openedMsg: the browser was started, or why not.
+	openedMsg struct {
+		name string
+		err  error
+	}
+)
+
+// interactive reports whether fetching e's token takes a person: a
+// browser login, or a device login.
+func interactive(e *session.Entry) bool {
+	return e != nil && e.Provider.Grant.Interactive()
+}
+
+// signInShown is the sign-in of the selected provider, shown in place of
+// its detail; nil when it has none.
+func (m *Model) signInShown() *signIn {
+	if m.screen != screenMain || m.response != nil || m.asking || len(m.signIns) == 0 {
+		return nil
+	}
+	e := m.selectedEntry()
+	if e == nil {
+		return nil
+	}
+	return m.signIns[e.Provider.Name]
+}
+
+// signInKey handles, on the main screen, the keys of the sign-in pane
+// shown, and fetch on a provider whose token takes a sign-in; ok is false
+// for any other key.
+func (m *Model) signInKey(km tea.KeyMsg) (tea.Cmd, bool) {
+	if s := m.signInShown(); s != nil && s.pane.Handles(km) {
+		var cmd tea.Cmd
+		*s.pane, cmd = s.pane.Update(km)
+		return cmd, true
+	}
+	e := m.selectedEntry()
+	if keyMatches(km, m.keys.Fetch) && interactive(e) {
+		return m.startSignIn(e), true
+	}
+	return nil, false
+}
+
+// startSignIn begins e's fetch as a sign-in: the pane opens and the
+// listener, or the device authorization request, starts in a Cmd.
+func (m *Model) startSignIn(e *session.Entry) tea.Cmd {
+	if m.vault == nil || !m.sess.Begin(e, session.OpFetch) {
+		return nil
+	}
+	name, seq := e.Provider.Name, e.Pending
+	kind := login.Browser
+	if e.Provider.Grant.Device() {
+		kind = login.Device
+	}
+	p := login.New(name, kind, &m.styles.Login)
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &signIn{seq: seq, pane: &p, ctx: ctx, cancel: cancel}
+	if m.signIns == nil {
+		m.signIns = map[string]*signIn{}
+	}
+	m.signIns[name] = s
+	m.syncSignIns()
+	m.setStatusOf(name, status.Info, "signing in to "+name+"…")
+	if kind == login.Device {
+		return tea.Batch(deviceStartCmd(ctx, m.client, m.vault, name, seq), m.startSpinner())
+	}
+	return tea.Batch(listenCmd(ctx, m.client, m.vault, name, seq), m.startSpinner())
+}
+
+// signInResult handles the sign-in's own messages, and closes the pane
+// when its fetch ends (the token message itself is the explorer's as any
+// fetch's); ok is false for a message it leaves to the others.
+func (m *Model) signInResult(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case listeningMsg:
+		return m.onListening(msg), true
+	case callbackMsg:
+		return m.onCallback(msg), true
+	case deviceMsg:
+		return m.onDevice(msg), true
+	case login.OpenMsg:
+		return openCmd(m.opts.Getenv, msg.Name, msg.URL), true
+	case openedMsg:
+		if msg.err != nil {
+			m.setStatusOf(msg.name, status.Warning, msg.err.Error()+": open the URL yourself, or copy it")
+		} else {
+			m.setStatusOf(msg.name, status.Info, "opened the sign-in page in the browser")
+		}
+		return nil, true
+	case login.CopyMsg:
+		m.sess.StartCopy(msg.Name, "the sign-in URL of "+msg.Name)
+		return tea.Batch(m.clip.Copy(msg.URL, "the sign-in URL of "+msg.Name, false), m.startSpinner()), true
+	case login.CancelMsg:
+		return m.cancelSignIn(msg.Name), true
+	case tokenMsg:
+		if s := m.signIns[msg.name]; s != nil && s.seq == msg.seq {
+			s.cancel()
+			delete(m.signIns, msg.name)
+		}
+	}
+	return nil, false
+}
+
+// live is the named provider's sign-in when seq is its fetch, else nil.
+func (m *Model) live(name string, seq uint64) *signIn {
+	if s := m.signIns[name]; s != nil && s.seq == seq {
+		return s
+	}
+	return nil
+}
+
+// failSignIn ends the named sign-in with err, nothing stored: the fetch
+// ends as any failed fetch, on the status line.
+func (m *Model) failSignIn(name string, seq uint64, err error) tea.Cmd {
+	return m.onToken(tokenMsg{name: name, seq: seq, op: session.OpFetch, err: err})
+}
+
+func (m *Model) onListening(msg listeningMsg) tea.Cmd {
+	s := m.live(msg.name, msg.seq)
+	if s == nil {
+		return closeCmd(msg.loop) // cancelled meanwhile
+	}
+	if msg.err != nil {
+		delete(m.signIns, msg.name)
+		return m.failSignIn(msg.name, msg.seq, msg.err)
+	}
+	s.loop, s.az = msg.loop, msg.az
+	s.pane.SetAuthorization(msg.az.URL, m.clock().Add(loginTimeout))
+	return waitCmd(s.ctx, msg.loop, msg.name, msg.seq)
+}
+
+func (m *Model) onCallback(msg callbackMsg) tea.Cmd {
+	s := m.live(msg.name, msg.seq)
+	if s == nil {
+		if msg.cb != nil {
+			msg.cb.Reply(false, "This sign-in was cancelled in tokenscope.")
+		}
+		return nil
+	}
+	if msg.err != nil {
+		delete(m.signIns, msg.name)
+		err := msg.err
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("login %s: no callback from the browser within %s: nothing stored", msg.name, display.Duration(loginTimeout))
+		}
+		return tea.Batch(closeCmd(s.loop), m.failSignIn(msg.name, msg.seq, err))
+	}
+	code, err := oauth.ParseCallback(msg.cb.Query, s.az.State)
+	if err != nil {
+		msg.cb.Reply(false, err.Error())
+		delete(m.signIns, msg.name)
+		return tea.Batch(closeCmd(s.loop), m.failSignIn(msg.name, msg.seq, callbackFailed(msg.name, err)))
+	}
+	s.pane.SetRedeeming()
+	return redeemCmd(s.ctx, m.client, m.vault, msg.name, msg.seq, s.az, code, msg.cb, s.loop)
+}
+
+// callbackFailed is the error of a callback that is refused, in the
+// words tokenscope login uses.
+func callbackFailed(name string, err error) error {
+	var ce *oauth.CallbackError
+	switch {
+	case errors.As(err, &ce) && ce.Code == "access_denied":
+		return fmt.Errorf("login %s: %w: nothing stored · press f to try again", name, err)
+	case errors.Is(err, oauth.ErrStateMismatch):
+		return fmt.Errorf("login %s: %w · an old tab? press f to sign in again", name, err)
+	}
+	return fmt.Errorf("login %s: %w: nothing stored", name, err)
+}
+
+func (m *Model) onDevice(msg deviceMsg) tea.Cmd {
+	s := m.live(msg.name, msg.seq)
+	if s == nil {
+		return nil
+	}
+	if msg.err != nil {
+		delete(m.signIns, msg.name)
+		return m.failSignIn(msg.name, msg.seq, msg.err)
+	}
+	da := msg.da
+	s.pane.SetDevice(da.UserCode, da.VerificationURI, da.VerificationURIComplete, da.Expires)
+	return pollCmd(s.ctx, m.client, m.vault, msg.name, msg.seq, da)
+}
+
+// cancelSignIn stops the named sign-in: the listener closes, the polling
+// stops, nothing is stored, and the fetch is over.
+func (m *Model) cancelSignIn(name string) tea.Cmd {
+	s := m.signIns[name]
+	if s == nil || s.pane.Phase() == login.Redeeming {
+		return nil
+	}
+	s.cancel()
+	delete(m.signIns, name)
+	m.sess.Finish(name, s.seq)
+	m.setStatusOf(name, status.Info, "sign-in to "+name+" cancelled: nothing stored")
+	return closeCmd(s.loop)
+}
+
+// syncSignIns gives the sign-in panes the clock, the spinner's frame and
+// the detail pane's size, and lets the shown pane's keys win over the
+// explorer's own that share them.
+func (m *Model) syncSignIns() {
+	if len(m.signIns) == 0 {
+		return
+	}
+	f := m.spinner.View()
+	now := m.now // the tick's, as every countdown
+	if now.IsZero() {
+		now = m.clock()
+	}
+	for _, s := range m.signIns {
+		s.pane.SetNow(now)
+		s.pane.SetSpinnerFrame(f)
+		s.pane.SetStyles(&m.styles.Login)
+		s.pane.SetSize(m.laidOut.detW, m.laidOut.detH)
+	}
+	if s := m.signInShown(); s != nil {
+		k := &m.keys
+		k.CopyHeader.SetEnabled(k.CopyHeader.Enabled() && !s.pane.KeyMap.Copy.Enabled())
+		k.Response.SetEnabled(k.Response.Enabled() && !s.pane.KeyMap.Open.Enabled())
+		k.Back.SetEnabled(k.Back.Enabled() && !s.pane.KeyMap.Cancel.Enabled())
+	}
+}
+
+// signInView is the shown sign-in's pane in place of the detail, ok false
+// when the selected provider has none.
+func (m *Model) signInView() (string, bool) {
+	s := m.signInShown()
+	if s == nil {
+		return "", false
+	}
+	return s.pane.View(), true
+}
+
+// signInHelp is the shown sign-in pane's keys, for the help line.
+func (m *Model) signInHelp() []key.Binding {
+	if s := m.signInShown(); s != nil {
+		return s.pane.KeyMap.ShortHelp()
+	}
+	return nil
+}
+
+// unshadowed is bs without the bindings the shown sign-in pane's keys
+// take first (esc cancels the sign-in, not the filter), so the help line
+// does not offer one key twice.
+func (m *Model) unshadowed(bs []key.Binding) []key.Binding {
+	pane := m.signInHelp()
+	if len(pane) == 0 {
+		return bs
+	}
+	out := make([]key.Binding, 0, len(bs))
+	for _, b := range bs {
+		taken := false
+		for _, p := range pane {
+			for _, k := range b.Keys() {
+				taken = taken || (p.Enabled() && slices.Contains(p.Keys(), k))
+			}
+		}
+		if !taken {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// signInColumn is the sign-in pane's keys for the help page (open, copy,
+// cancel): as they are when a pane is shown, dimmed when not.
+func (m *Model) signInColumn() []key.Binding {
+	if s := m.signInShown(); s != nil {
+		return s.pane.KeyMap.ShortHelp()
+	}
+	k := login.DefaultKeyMap()
+	for _, b := range []*key.Binding{&k.Open, &k.Copy, &k.Cancel} {
+		b.SetEnabled(false)
+	}
+	return k.ShortHelp()
+}
+
+// signInState is the state of a sign-in for the engine's calls.
+func signInState(v *store.Vault) *recorder { return &recorder{st: v, done: func() {}} }
+
+// listenCmd opens the loopback listener on the provider's redirect URI,
+// then (the endpoints maybe discovered) builds the authorization request.
+func listenCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string, seq uint64) tea.Cmd {
+	return func() tea.Msg {
+		msg := listeningMsg{name: name, seq: seq}
+		p, _, err := v.Lookup(name)
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+		redirect := p.RedirectURI
+		if redirect == "" {
+			redirect = providers.DefaultRedirectURI
+		}
+		if !providers.LoopbackRedirect(redirect) {
+			msg.err = fmt.Errorf("login %s: redirect_uri %s is not on this machine: the explorer can only listen on "+
+				"the loopback · run tokenscope login %s to paste the URL the browser is sent to", name, redirect, name)
+			return msg
+		}
+		l, err := oauth.ListenLoopback(redirect)
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+		tctx, cancel := context.WithTimeout(ctx, tokenTimeout)
+		defer cancel()
+		r, _, err := c.Resolve(tctx, signInState(v), name)
+		if err == nil {
+			msg.az, err = oauth.NewAuthorization(r.Provider, l.RedirectURI)
+		}
+		if err != nil {
+			_ = l.Close()
+			msg.err = err
+			return msg
+		}
+		msg.loop = l
+		return msg
+	}
+}
+
+// waitCmd waits for the browser's callback, loginTimeout at most.
+func waitCmd(ctx context.Context, l *oauth.Loopback, name string, seq uint64) tea.Cmd {
+	return func() tea.Msg {
+		wctx, cancel := context.WithTimeout(ctx, loginTimeout)
+		defer cancel()
+		cb, err := l.Wait(wctx)
+		return callbackMsg{name: name, seq: seq, cb: cb, err: err}
+	}
+}
+
+// redeemCmd exchanges the code and stores the token (Client.Login), then
+// answers the browser and closes the listener.
+func redeemCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string, seq uint64,
+	az *oauth.Authorization, code string, cb *oauth.Callback, l *oauth.Loopback) tea.Cmd {
+	return func() tea.Msg {
+		msg := tokenMsg{name: name, seq: seq, op: session.OpFetch}
+		var tr tracer
+		tctx, cancel := context.WithTimeout(oauth.WithTrace(ctx, tr.add), tokenTimeout)
+		defer cancel()
+		rec := signInState(v)
+		_, msg.err = c.Login(tctx, rec, name, az, code)
+		if msg.err != nil {
+			cb.Reply(false, "tokenscope could not redeem the code: "+msg.err.Error())
+		} else {
+			cb.Reply(true, "")
+		}
+		_ = l.Close()
+		msg.stored, msg.exchanges = rec.stored, tr.taken()
+		return msg
+	}
+}
+
+// deviceStartCmd asks for the device and user codes.
+func deviceStartCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string, seq uint64) tea.Cmd {
+	return func() tea.Msg {
+		tctx, cancel := context.WithTimeout(ctx, tokenTimeout)
+		defer cancel()
+		r, _, err := c.Resolve(tctx, signInState(v), name)
+		if err != nil {
+			return deviceMsg{name: name, seq: seq, err: err}
+		}
+		da, err := c.StartDevice(tctx, r.Provider)
+		return deviceMsg{name: name, seq: seq, da: da, err: err}
+	}
+}
+
+// pollCmd polls until the sign-in is approved, refused or expired (the
+// device code bounds it), or the sign-in is cancelled, and stores the token.
+func pollCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string, seq uint64, da *oauth.DeviceAuthorization) tea.Cmd {
+	return func() tea.Msg {
+		msg := tokenMsg{name: name, seq: seq, op: session.OpFetch}
+		var tr tracer
+		rec := signInState(v)
+		_, msg.err = c.DeviceLogin(oauth.WithTrace(ctx, tr.add), rec, name, da)
+		msg.stored, msg.exchanges = rec.stored, tr.taken()
+		return msg
+	}
+}
+
+// openCmd opens url in the browser.
+func openCmd(getenv func(string) string, name, url string) tea.Cmd {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	return func() tea.Msg { return openedMsg{name: name, err: browser.Open(getenv, url)} }
+}
+
+// closeCmd closes the listener, which waits for the page sent to the
+// browser to be delivered.
+func closeCmd(l *oauth.Loopback) tea.Cmd {
+	if l == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		_ = l.Close()
+		return nil
+	}
+}

@@ -1,0 +1,511 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/demo"
+	"github.com/tokenscope/tokenscope/providers/oauth"
+	"github.com/tokenscope/tokenscope/store"
+	"github.com/tokenscope/tokenscope/ui/clipboard"
+	"github.com/tokenscope/tokenscope/ui/login"
+	"github.com/tokenscope/tokenscope/ui/session"
+)
+
+// testClock is a clock the test moves.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// signInRig is the explorer with the demo's sign-in providers as well as
+// its others, on a clock the test moves; the device polling waits on gate
+// (closed by the test once it approved the sign-in) instead of a timer.
+type signInRig struct {
+	*rig
+	clock *testClock
+	gate  chan struct{}
+	count int
+}
+
+func startSignInRig(t *testing.T, w, h int, prefetch ...string) *signInRig {
+	t.Helper()
+	clock := &testClock{t: e2eNow}
+	srv, err := demo.Start(demo.Options{Now: clock.now, SigningKey: demoKey()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	v, err := store.Init(filepath.Join(t.TempDir(), "store"), []byte("e2e passphrase"), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := append(srv.Providers(), srv.LoginProviders()...)
+	for _, p := range ps {
+		if err := v.PutProvider(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gate := make(chan struct{})
+	sleep := func(ctx context.Context, _ time.Duration) error {
+		select {
+		case <-gate:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	client := oauth.NewClient(oauth.Options{Now: clock.now, Sleep: sleep})
+	for _, name := range prefetch {
+		if _, err := client.Ensure(context.Background(), v, name, oauth.EnsureOptions{Fresh: true}); err != nil {
+			t.Fatalf("prefetch %s: %v", name, err)
+		}
+	}
+	r := &rig{srv: srv, vault: v, clip: &memClipboard{}}
+	m := New(Options{Vault: v, Client: client, Now: clock.now, Demo: true, Renderer: colourRenderer()})
+	m.clipOpts = clipboard.Options{Backend: r.clip, OSC52: clipboard.OSC52Never}
+	r.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
+	r.waitFor(t, "Providers")
+	return &signInRig{rig: r, clock: clock, gate: gate, count: len(ps)}
+}
+
+// choose moves the cursor to the named provider with the filter.
+func (r *signInRig) choose(t *testing.T, name string) {
+	t.Helper()
+	r.keys("/")
+	r.tm.Type(name)
+	r.tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	r.waitFor(t, fmt.Sprintf("1 of %d", r.count))
+}
+
+// copied waits for the explorer to put something on the clipboard.
+func (r *signInRig) copied(t *testing.T) string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if s, _ := r.clip.ReadAll(); s != "" {
+			return s
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("nothing was copied")
+	return ""
+}
+
+// quitSignIn quits and returns the final model, its sign-ins stopped
+// when the test is over.
+func (r *signInRig) quitModel(t *testing.T) Model {
+	t.Helper()
+	if err := r.tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	m := r.tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
+	t.Cleanup(func() {
+		for _, s := range m.signIns {
+			s.cancel()
+			if s.loop != nil {
+				_ = s.loop.Close()
+			}
+		}
+	})
+	return m
+}
+
+// Parts of a sign-in that change on every run, each replaced by a
+// stand-in of its length so the golden's layout is the run's.
+var (
+	encodedPortRE = regexp.MustCompile(`127\.0\.0\.1%3A\d+`)
+	stateRE       = regexp.MustCompile(`state=[A-Za-z0-9_-]+`)
+	challengeRE   = regexp.MustCompile(`code_challenge=[A-Za-z0-9_-]+`)
+	userCodeRE    = regexp.MustCompile(`user_code=[A-Z0-9-]+`)
+)
+
+func sameLength(re *regexp.Regexp, s string, keep int, fill byte) string {
+	return re.ReplaceAllStringFunc(s, func(m string) string {
+		return m[:keep] + strings.Repeat(string(fill), len(m)-keep)
+	})
+}
+
+func normalURL(u string) string {
+	u = portRE.ReplaceAllString(u, "127.0.0.1:40000")
+	u = sameLength(encodedPortRE, u, len("127.0.0.1%3A"), '4')
+	u = sameLength(stateRE, u, len("state="), 'S')
+	u = sameLength(challengeRE, u, len("code_challenge="), 'C')
+	return sameLength(userCodeRE, u, len("user_code="), 'X')
+}
+
+// frozenView is the final view with the sign-in's random parts (ports,
+// state, challenge, user code) and the spinner's frame in stand-ins.
+func frozenView(m Model, name string) string {
+	s := m.signIns[name]
+	p := s.pane
+	switch p.Kind() {
+	case login.Device:
+		code := strings.Repeat("X", 4) + "-" + strings.Repeat("X", 4)
+		p.SetDevice(code, normalURL(p.PageURI()), normalURL(p.URL()), e2eNow.Add(10*time.Minute))
+	default:
+		p.SetAuthorization(normalURL(p.URL()), e2eNow.Add(loginTimeout))
+	}
+	m.list.SetSpinnerFrame("*")
+	for _, s := range m.signIns {
+		s.pane.SetSpinnerFrame("*")
+	}
+	return normalize(ansi.Strip(m.View()))
+}
+
+// browse plays the browser: it opens the authorization URL, presses the
+// demo's button (allow or deny), and follows the redirect to the
+// loopback callback, returning the page tokenscope answered with.
+func browse(t *testing.T, authURL, action string) string {
+	t.Helper()
+	hc := &http.Client{Timeout: 30 * time.Second}
+	resp, err := hc.Get(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), "Sign in as demo") {
+		t.Fatalf("the sign-in page answered %d: %s", resp.StatusCode, page)
+	}
+	u, err := url.Parse(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := u.Query()
+	form.Set("action", action)
+	u.RawQuery = ""
+	resp, err = hc.PostForm(u.String(), form) // redirected to the callback
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body)
+}
+
+func TestSignInBrowserEndToEnd(t *testing.T) {
+	t.Parallel()
+	r := startSignInRig(t, 120, 40)
+	r.choose(t, "oauth2-login")
+	r.keys("f")
+	r.waitFor(t, "waiting for the browser", "Open this URL to sign in")
+	r.keys("c")
+	authURL := r.copied(t)
+	if !strings.Contains(authURL, "code_challenge_method=S256") || !strings.Contains(authURL, "redirect_uri=http%3A%2F%2F127.0.0.1") {
+		t.Fatalf("the copied URL is not the authorization request: %s", authURL)
+	}
+	if page := browse(t, authURL, "allow"); !strings.Contains(page, "You can close this tab") || strings.Contains(page, "failed") {
+		t.Fatalf("the browser was answered: %s", page)
+	}
+	r.waitFor(t, "fetched a token for oauth2-login")
+	m := r.quitModel(t)
+	if len(m.signIns) != 0 {
+		t.Fatalf("the sign-in pane is still open: %v", m.signIns)
+	}
+	if _, tok, err := r.vault.Lookup("oauth2-login"); err != nil || tok == nil || tok.AccessToken == "" {
+		t.Fatalf("no token stored: %v %v", tok, err)
+	}
+	if v := ansi.Strip(m.View()); strings.Contains(v, "Sign in to oauth2-login") || !strings.Contains(v, "oauth2-login") {
+		t.Fatalf("the detail pane does not show the token:\n%s", v)
+	}
+}
+
+func TestSignInBrowserDenied(t *testing.T) {
+	t.Parallel()
+	r := startSignInRig(t, 120, 40)
+	r.choose(t, "oauth2-login")
+	r.keys("f")
+	r.waitFor(t, "Open this URL to sign in")
+	r.keys("c")
+	if page := browse(t, r.copied(t), "deny"); !strings.Contains(page, "Sign-in failed") || !strings.Contains(page, "access_denied") {
+		t.Fatalf("the browser was answered: %s", page)
+	}
+	r.waitFor(t, "access_denied", "nothing stored")
+	m := r.quitModel(t)
+	if _, tok, _ := r.vault.Lookup("oauth2-login"); tok != nil {
+		t.Fatal("a refused sign-in stored a token")
+	}
+	if len(m.signIns) != 0 {
+		t.Fatal("the pane is still open after the refusal")
+	}
+}
+
+func TestSignInStateMismatchIsRefused(t *testing.T) {
+	t.Parallel()
+	r := startSignInRig(t, 120, 40)
+	r.choose(t, "oauth2-login")
+	r.keys("f")
+	r.waitFor(t, "Open this URL to sign in")
+	r.keys("c")
+	u, _ := url.Parse(r.copied(t))
+	redirect := u.Query().Get("redirect_uri")
+	resp, err := http.Get(redirect + "?code=forged&state=not-this-one")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("a forged callback was answered %d", resp.StatusCode)
+	}
+	r.waitFor(t, "state is not this login")
+	r.quitModel(t)
+	if _, tok, _ := r.vault.Lookup("oauth2-login"); tok != nil {
+		t.Fatal("a forged callback stored a token")
+	}
+}
+
+func TestSignInEscCancelsAndStoresNothing(t *testing.T) {
+	t.Parallel()
+	r := startSignInRig(t, 120, 40)
+	r.choose(t, "oauth2-login")
+	r.keys("f")
+	r.waitFor(t, "Open this URL to sign in")
+	r.keys("c")
+	u, _ := url.Parse(r.copied(t))
+	redirect := u.Query().Get("redirect_uri")
+	r.keys("esc")
+	r.waitFor(t, "sign-in to oauth2-login cancelled: nothing stored")
+	// The listener is closed: the browser coming back finds no one.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(redirect + "?code=x&state=y")
+		if err != nil {
+			break
+		}
+		resp.Body.Close()
+		if time.Now().After(deadline) {
+			t.Fatalf("the listener still answers after esc (%d)", resp.StatusCode)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	m := r.quitModel(t)
+	if len(m.signIns) != 0 || m.sess.Get("oauth2-login").Busy != 0 {
+		t.Fatal("the sign-in is still under way after esc")
+	}
+	if _, tok, _ := r.vault.Lookup("oauth2-login"); tok != nil {
+		t.Fatal("a cancelled sign-in stored a token")
+	}
+}
+
+func TestSignInOthersKeepTicking(t *testing.T) {
+	t.Parallel()
+	r := startSignInRig(t, 120, 40, "oauth2-local")
+	r.choose(t, "oauth2-login")
+	r.keys("f")
+	r.waitFor(t, "gives up in 5m")
+	r.clock.add(90 * time.Second)
+	// The pane's countdown and the other provider's move on the tick.
+	r.waitFor(t, "gives up in 3m 30s")
+	// The user moves on while the sign-in waits.
+	r.keys("/")
+	for range "oauth2-login" {
+		r.tm.Send(tea.KeyMsg{Type: tea.KeyBackspace})
+	}
+	r.tm.Type("oauth2-local")
+	r.tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	r.waitFor(t, "Providers /oauth2-local", "Issued    2026-03-01 12:00:00 UTC · 1m 30s ago", "expired 1m ago")
+	m := r.quitModel(t)
+	if s := m.signIns["oauth2-login"]; s == nil {
+		t.Fatal("the sign-in ended when the user moved")
+	}
+	e := m.sess.Get("oauth2-local")
+	if e == nil || !e.HasToken() {
+		t.Fatal("oauth2-local has no token")
+	}
+	if !m.now.Equal(e2eNow.Add(90 * time.Second)) {
+		t.Fatalf("the explorer's clock is %s, want the moved one", m.now)
+	}
+}
+
+func TestSignInDeviceEndToEnd(t *testing.T) {
+	t.Parallel()
+	r := startSignInRig(t, 120, 40)
+	r.choose(t, "oauth2-device")
+	r.keys("f")
+	r.waitFor(t, "and enter the code:", "waiting for the sign-in to be approved")
+	r.keys("c")
+	page := r.copied(t)
+	pu, err := url.Parse(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := pu.Query().Get("user_code")
+	if code == "" {
+		t.Fatalf("the copied page has no user code: %s", page)
+	}
+	r.waitFor(t, spaced(code))
+	pu.RawQuery = ""
+	resp, err := http.PostForm(pu.String(), url.Values{"user_code": {code}, "action": {"allow"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	close(r.gate)
+	r.waitFor(t, "fetched a token for oauth2-device")
+	m := r.quitModel(t)
+	if len(m.signIns) != 0 {
+		t.Fatal("the device pane is still open")
+	}
+	if _, tok, _ := r.vault.Lookup("oauth2-device"); tok == nil {
+		t.Fatal("no token stored")
+	}
+}
+
+func TestSignInDeviceDenied(t *testing.T) {
+	t.Parallel()
+	r := startSignInRig(t, 120, 40)
+	r.choose(t, "oauth2-device")
+	r.keys("f")
+	r.waitFor(t, "and enter the code:")
+	r.keys("c")
+	pu, _ := url.Parse(r.copied(t))
+	code := pu.Query().Get("user_code")
+	pu.RawQuery = ""
+	resp, err := http.PostForm(pu.String(), url.Values{"user_code": {code}, "action": {"deny"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	close(r.gate)
+	r.waitFor(t, "the demo user denied the sign-in")
+	r.quitModel(t)
+	if _, tok, _ := r.vault.Lookup("oauth2-device"); tok != nil {
+		t.Fatal("a denied sign-in stored a token")
+	}
+}
+
+func TestSignInDeviceEscStopsPolling(t *testing.T) {
+	t.Parallel()
+	r := startSignInRig(t, 120, 40)
+	r.choose(t, "oauth2-device")
+	r.keys("f")
+	r.waitFor(t, "and enter the code:")
+	r.keys("esc")
+	r.waitFor(t, "sign-in to oauth2-device cancelled: nothing stored")
+	m := r.quitModel(t)
+	if len(m.signIns) != 0 || m.sess.Get("oauth2-device").Busy != 0 {
+		t.Fatal("the device sign-in is still under way after esc")
+	}
+	if _, tok, _ := r.vault.Lookup("oauth2-device"); tok != nil {
+		t.Fatal("a cancelled device sign-in stored a token")
+	}
+}
+
+func TestGoldenSignInPanes(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"oauth2-login", "oauth2-device"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			each(t, func(t *testing.T, w, h int) {
+				r := startSignInRig(t, w, h)
+				r.choose(t, name)
+				r.keys("f")
+				r.waitFor(t, "o open URL")
+				m := r.quitModel(t)
+				golden(t, frozenView(m, name))
+			})
+		})
+	}
+}
+
+// spaced is the user code as the pane draws it.
+func spaced(code string) string { return strings.Join(strings.Split(code, ""), " ") }
+
+// TestSignInTimeoutStoresNothing: a wait that runs out ends the sign-in
+// with the reason on the status line, the listener closed.
+func TestSignInTimeoutStoresNothing(t *testing.T) {
+	t.Parallel()
+	p := prov("app")
+	p.Grant, p.ClientAuth, p.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
+	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p})
+	m, cmd := press(m, "f")
+	e := m.sess.Get("app")
+	if cmd == nil || m.signIns["app"] == nil {
+		t.Fatal("f opened no sign-in")
+	}
+	l, err := oauth.ListenLoopback("http://127.0.0.1:0/callback")
+	if err != nil {
+		t.Fatal(err)
+	}
+	az, err := oauth.NewAuthorization(p, l.RedirectURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = step(m, listeningMsg{name: "app", seq: e.Pending, loop: l, az: az})
+	if got := plain(m); !strings.Contains(got, "gives up in 5m") {
+		t.Fatalf("no countdown:\n%s", got)
+	}
+	seq := e.Pending
+	next, cmd := m.Update(callbackMsg{name: "app", seq: seq, err: context.DeadlineExceeded})
+	mm := next.(Model)
+	if got := plain(mm); !strings.Contains(got, "no callback from the browser within 5m: nothing stored") {
+		t.Fatalf("status:\n%s", got)
+	}
+	if mm.signIns["app"] != nil || e.Busy != session.OpNone {
+		t.Fatal("the sign-in is still under way")
+	}
+	runAll(cmd) // closes the listener
+	if _, err := http.Get(l.RedirectURI); err == nil {
+		t.Fatal("the listener still listens")
+	}
+	if e.HasToken() {
+		t.Fatal("a token after a timeout")
+	}
+}
+
+// runAll runs cmd and the commands of the batches it returns.
+func runAll(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	if b, ok := cmd().(tea.BatchMsg); ok {
+		for _, c := range b {
+			runAll(c)
+		}
+	}
+}
+
+// TestSignInHelpLineOffersEachKeyOnce: with the pane shown over a
+// filtered list, esc is the pane's (cancel), and the line says only that.
+func TestSignInHelpLineOffersEachKeyOnce(t *testing.T) {
+	t.Parallel()
+	p := prov("app")
+	p.Grant, p.ClientAuth, p.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
+	m := unitModel(t, &clock{t0}, 200, 40, store.Entry{Provider: p}, store.Entry{Provider: prov("beta")})
+	m, _ = press(m, "/", "a", "p", "p", "enter", "f")
+	if m.signIns["app"] == nil {
+		t.Fatalf("no sign-in:\n%s", plain(m))
+	}
+	line := m.helpLine()
+	if !strings.Contains(ansi.Strip(line), "esc cancel") || strings.Contains(ansi.Strip(line), "esc clear filter") {
+		t.Fatalf("help line: %s", ansi.Strip(line))
+	}
+	m.signIns["app"].cancel()
+}
