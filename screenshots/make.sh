@@ -271,9 +271,23 @@ shot jwt-verified
 # An HTML gateway page in the server's own words, with its hint, in a
 # window no taller than it needs.
 explorer 120 24
-keys j j j j j j
+keys j j j j j j j j j j j
 wait_for "hint:"
 shot error
+
+# A try request's answer in the response view, with the exchange log.
+explorer 120 40
+keys t
+wait_for "esc/q close"
+keys L
+wait_for "HTTP/1.1"
+shot response
+
+# The device grant's sign-in pane: the user code, the page and its QR code.
+explorer 120 40
+keys j j j j j j j j j j j j j f
+wait_for "enter the code"
+shot signin
 
 # Full help, built from the live key bindings.
 explorer 120 23
