@@ -131,11 +131,7 @@ func (s *Server) deviceLifetime() time.Duration {
 // oauth2DeviceAuthorization is the device authorization endpoint (RFC
 // 8628 §3.1, §3.2).
 func (s *Server) oauth2DeviceAuthorization(x *exchange) {
-	form, ok := oauth2Form(x)
-	if !ok {
-		return
-	}
-	id, ok := s.oauth2Client(x, form)
+	form, id, ok := s.oauth2Caller(x)
 	if !ok {
 		return
 	}

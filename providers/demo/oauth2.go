@@ -73,6 +73,18 @@ func (s *Server) oauth2Client(x *exchange, form url.Values) (string, bool) {
 	return id, true
 }
 
+// oauth2Caller reads a POSTed form (oauth2Form) and the client it
+// authenticates (oauth2Client), as every endpoint a client calls does;
+// false when either was refused and answered.
+func (s *Server) oauth2Caller(x *exchange) (url.Values, string, bool) {
+	form, ok := oauth2Form(x)
+	if !ok {
+		return nil, "", false
+	}
+	id, ok := s.oauth2Client(x, form)
+	return form, id, ok
+}
+
 // oauth2Form reads a POSTed form, answering the refusal itself when the
 // request is not one.
 func oauth2Form(x *exchange) (url.Values, bool) {
@@ -93,11 +105,7 @@ func oauth2Form(x *exchange) (url.Values, bool) {
 // and refresh_token grants.
 func (s *Server) oauth2Token(x *exchange) {
 	w := x.w
-	form, ok := oauth2Form(x)
-	if !ok {
-		return
-	}
-	id, ok := s.oauth2Client(x, form)
+	form, id, ok := s.oauth2Caller(x)
 	if !ok {
 		return
 	}
@@ -217,11 +225,7 @@ func (s *Server) oauth2AccessToken(g grant, now time.Time) (string, error) {
 // oauth2Revoke is RFC 7009's revocation endpoint: the client authenticates
 // as for a token request; an unknown token is revoked all the same (200).
 func (s *Server) oauth2Revoke(x *exchange) {
-	form, ok := oauth2Form(x)
-	if !ok {
-		return
-	}
-	id, ok := s.oauth2Client(x, form)
+	form, id, ok := s.oauth2Caller(x)
 	if !ok {
 		return
 	}

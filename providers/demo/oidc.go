@@ -39,11 +39,7 @@ func (s *Server) oauth2IDToken(clientID, at string, now, expires time.Time) (str
 // client_id), and learns about its own tokens only; any other token,
 // expired or revoked one is {"active": false} (§2.2).
 func (s *Server) oauth2Introspect(x *exchange) {
-	form, ok := oauth2Form(x)
-	if !ok {
-		return
-	}
-	id, ok := s.oauth2Client(x, form)
+	form, id, ok := s.oauth2Caller(x)
 	if !ok {
 		return
 	}
