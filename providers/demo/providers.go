@@ -130,7 +130,9 @@ func (s *Server) LoginProviders() []providers.Provider {
 	u := s.url
 	return applied([]providers.Provider{
 		{
-			Name: "oauth2-login", Preset: "oauth2", Grant: providers.GrantAuthorizationCode,
+			// The issuer too, so that the ID token's iss is checked; every
+			// endpoint is set, so the metadata fills none of them.
+			Name: "oauth2-login", Preset: "oauth2", Grant: providers.GrantAuthorizationCode, Issuer: s.oauth2Issuer(),
 			AuthorizationURL: u + "/oauth2/authorize", TokenURL: u + "/oauth2/token",
 			ClientAuth: providers.AuthNone, ClientID: oauth2PublicClientID, Scope: "demo.read",
 			RevocationURL: u + "/oauth2/revoke", JWKSURL: u + "/oauth2/jwks",
@@ -138,7 +140,7 @@ func (s *Server) LoginProviders() []providers.Provider {
 			TryURL: u + "/oauth2/userinfo", TryMethod: "GET",
 		},
 		{
-			Name: "oauth2-device", Preset: "oauth2", Grant: providers.GrantDeviceCode,
+			Name: "oauth2-device", Preset: "oauth2", Grant: providers.GrantDeviceCode, Issuer: s.oauth2Issuer(),
 			DeviceAuthorizationURL: u + "/oauth2/device_authorization", TokenURL: u + "/oauth2/token",
 			ClientAuth: providers.AuthNone, ClientID: oauth2PublicClientID, Scope: "demo.read",
 			RevocationURL: u + "/oauth2/revoke", JWKSURL: u + "/oauth2/jwks",

@@ -6,6 +6,7 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"fmt"
+	"github.com/tokenscope/tokenscope/providers/display"
 	"hash"
 	"net/http"
 	"time"
@@ -107,9 +108,9 @@ func CheckIDToken(ctx context.Context, hc *http.Client, jwksURL, raw string, o I
 	case !ok:
 		add("exp", false, "no exp claim (OpenID Connect Core §2 requires one)")
 	case o.Now.Before(exp.Add(o.Leeway)):
-		add("exp", true, "expires "+exp.UTC().Format(time.RFC3339)+", in "+exp.Sub(o.Now).Round(time.Second).String())
+		add("exp", true, "expires "+display.Time(exp)+", "+display.Relative(o.Now, exp))
 	default:
-		add("exp", false, "expired "+exp.UTC().Format(time.RFC3339)+", "+o.Now.Sub(exp).Round(time.Second).String()+" ago")
+		add("exp", false, "expired "+display.Time(exp)+", "+display.Relative(o.Now, exp))
 	}
 
 	nonce, hasNonce := j.ClaimsMap["nonce"].(string)
