@@ -32,20 +32,12 @@ func (a *app) printIDToken(ctx context.Context, p providers.Provider, tok *provi
 		return withHint(fmt.Errorf("the token response of %s carried no id_token", p.Name),
 			"ask for the openid scope (an OpenID Connect provider), then tokenscope login "+p.Name+" or tokenscope token "+p.Name+" --fresh")
 	}
-	// iss is checked against the configured issuer; a provider without
-	// one shows it unchecked, never passed.
-	j, checks := jwt.CheckIDToken(ctx, a.client(false).JWKSClient(p), p.JWKSURL, raw, jwt.IDTokenOptions{
-		Issuer: p.Issuer, ClientID: p.ClientID, AccessToken: tok.AccessToken.Reveal(), Now: time.Now()})
+	j, checks := a.checkIDToken(ctx, p, tok, raw)
 	if j == nil {
 		// Not a JWT: not printed, since it could carry anything.
 		return fmt.Errorf("the id_token of %s is not a JWT: %s", p.Name, checks[0].Detail)
 	}
-	var failed []string
-	for _, c := range checks {
-		if c.Result == jwt.CheckFailed {
-			failed = append(failed, c.Name)
-		}
-	}
+	failed := failedChecks(checks)
 	if asJSON {
 		if err := writeJSON(a.stdout, idTokenView{Provider: p.Name, IDToken: raw, Header: object(j.Header),
 			Claims: object(j.Claims), Checks: checks, Valid: len(failed) == 0}); err != nil {
@@ -63,4 +55,24 @@ func (a *app) printIDToken(ctx context.Context, p providers.Provider, tok *provi
 		return fmt.Errorf("the id_token of %s failed %s", p.Name, strings.Join(failed, ", "))
 	}
 	return nil
+}
+
+// checkIDToken decodes raw, tok's id_token, and runs every check of it:
+// iss against the configured issuer (a provider without one shows it
+// unchecked, never passed), the signature against p's JWKS. The JWT is
+// nil when raw is not one, and the one check says why.
+func (a *app) checkIDToken(ctx context.Context, p providers.Provider, tok *providers.Token, raw string) (*jwt.JWT, []jwt.Check) {
+	return jwt.CheckIDToken(ctx, a.client(false).JWKSClient(p), p.JWKSURL, raw, jwt.IDTokenOptions{
+		Issuer: p.Issuer, ClientID: p.ClientID, AccessToken: tok.AccessToken.Reveal(), Now: time.Now()})
+}
+
+// failedChecks names the checks that failed.
+func failedChecks(checks []jwt.Check) []string {
+	var failed []string
+	for _, c := range checks {
+		if c.Result == jwt.CheckFailed {
+			failed = append(failed, c.Name)
+		}
+	}
+	return failed
 }

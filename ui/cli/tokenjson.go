@@ -65,6 +65,18 @@ type tokenView struct {
 	// (over providers.MaxExtraFields or MaxExtraBytes); omitted when none.
 	ExtraTruncated int      `json:"extra_truncated,omitempty"`
 	JWT            *jwtView `json:"jwt"` // null for an opaque token
+	// IDToken is the token response's id_token decoded with each of its
+	// checks; omitted when the response carried none. The id_token itself
+	// is printed by token --id-token.
+	IDToken *idTokenChecks `json:"id_token,omitempty"`
+}
+
+// idTokenChecks is an id_token's contents and checks, in token --json.
+type idTokenChecks struct {
+	Header object      `json:"header,omitempty"`
+	Claims object      `json:"claims,omitempty"`
+	Checks []jwt.Check `json:"checks"`
+	Valid  bool        `json:"valid"`
 }
 
 // jwtView is a decoded JWT, for token --json and decode --json.
@@ -135,6 +147,13 @@ func (a *app) writeTokenJSON(ctx context.Context, p providers.Provider, tok *pro
 		}
 		status, reason := jwt.Verify(ctx, a.client(false).JWKSClient(p), p.JWKSURL, j.Raw)
 		tv.JWT.Signature = newSignatureView(status, reason)
+	}
+	if raw := tok.IDToken(); raw != "" {
+		j, checks := a.checkIDToken(ctx, p, tok, raw)
+		tv.IDToken = &idTokenChecks{Checks: checks, Valid: j != nil && len(failedChecks(checks)) == 0}
+		if j != nil {
+			tv.IDToken.Header, tv.IDToken.Claims = object(j.Header), object(j.Claims)
+		}
 	}
 	return writeJSON(a.stdout, tv)
 }
