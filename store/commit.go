@@ -122,6 +122,8 @@ func (v *Vault) writeIndex(idx *index) error {
 	}
 	c := *idx
 	c.Providers = slices.Clone(idx.Providers)
+	c.byName = nil
+	c.find("") // before the index is shared
 	v.see(vaultFile, cached{raw: data, idx: &c})
 	return nil
 }

@@ -21,6 +21,18 @@ var errMoved = errors.New("the store changed while it was read")
 // here unless the caller holds it (locked). The caller holds v.mu and
 // must not change the result.
 func (v *Vault) readIndex(locked bool) (*index, error) {
+	return v.readIndexAt(locked, false)
+}
+
+// errExclusive stops a save made alongside others (shared) that finds a
+// vault of the old layout: moving it must be the only save under way, so
+// the save starts again alone.
+var errExclusive = errors.New("the vault must be moved to the new layout first")
+
+// readIndexAt is readIndex; shared says the caller holds vault.lock
+// together with other saves of this Vault (lockedShared), which must not
+// move the layout: it returns errExclusive instead.
+func (v *Vault) readIndexAt(locked, shared bool) (*index, error) {
 	data, err := readVault(v.dir)
 	if err != nil {
 		return nil, err
@@ -38,6 +50,9 @@ func (v *Vault) readIndex(locked bool) (*index, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if legacy != nil {
+		if shared {
+			return nil, errExclusive
+		}
 		if !locked {
 			err := v.locked(func() error { _, err := v.readIndex(true); return err })
 			if readOnlyErr(err) {
