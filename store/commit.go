@@ -37,7 +37,7 @@ func (v *Vault) commit(old *index, loaded map[string][]Entry, idx *index, groups
 		case 0:
 			return nil
 		case 1:
-			return notDurable(v.dir, changed[0], v.writeGroup(changed[0], groups[changed[0]]))
+			return notDurable(v.dir, changed[0], v.writeGroup(changed[0], groups[changed[0]], changed[0]))
 		}
 	}
 	renamed := make(map[string]string, len(changed))
@@ -45,7 +45,7 @@ func (v *Vault) commit(old *index, loaded map[string][]Entry, idx *index, groups
 	for _, f := range changed {
 		name, err := newGroupName()
 		if err == nil {
-			err = v.writeGroup(name, groups[f])
+			err = v.writeGroup(name, groups[f], f)
 		}
 		if errors.Is(err, errSyncAfterRename) {
 			written = append(written, name) // in place, but no index names it
@@ -92,9 +92,11 @@ func notDurable(dir, name string, err error) error {
 	return refuseWith(ErrNotDurable, filepath.Join(dir, name), err, "the change was saved, but the directory could not be synced, so a crash could still undo it: check the disk, then save again")
 }
 
-// writeGroup replaces the provider file name with entries.
-func (v *Vault) writeGroup(name string, entries []Entry) error {
-	plain, err := encodeGroup(entries)
+// writeGroup replaces the provider file name with entries, reusing the
+// histories the last save wrote of the file was, when unchanged.
+func (v *Vault) writeGroup(name string, entries []Entry, was string) error {
+	prior, _ := v.seen(was)
+	plain, hist, err := encodeGroupWith(entries, prior.hist)
 	if err != nil {
 		return fmt.Errorf("save: %w", err)
 	}
@@ -106,7 +108,7 @@ func (v *Vault) writeGroup(name string, entries []Entry) error {
 	for i := range entries {
 		kept[i] = cloneEntry(entries[i])
 	}
-	v.see(name, cached{raw: data, entries: kept})
+	v.see(name, cached{raw: data, entries: kept, hist: hist})
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -161,19 +162,57 @@ type groupEntry struct {
 	Metadata *providers.Metadata `json:"metadata,omitempty"`
 }
 
+// groupOutJSON is groupJSON as a save writes it: each history encoded on
+// its own, so that one unchanged since the file was last written is not
+// encoded again (encodedHistory). The bytes are groupJSON's.
+type groupOutJSON struct {
+	Version   int                        `json:"version"`
+	Providers []groupEntry               `json:"providers"`
+	History   map[string]json.RawMessage `json:"history,omitempty"`
+}
+
+// encodedHistory is a provider's history as a save last wrote it: the
+// events and their JSON. A save re-encodes only a history whose events
+// are no longer these: encoding fifty events for each of a file's
+// providers is most of the cost of saving one token.
+type encodedHistory struct {
+	events []providers.Event
+	raw    json.RawMessage
+}
+
 // encodeGroup is the plaintext of a provider file holding es.
 func encodeGroup(es []Entry) ([]byte, error) {
-	j := groupJSON{Version: SchemaVersion, Providers: make([]groupEntry, len(es))}
+	plain, _, err := encodeGroupWith(es, nil)
+	return plain, err
+}
+
+// encodeGroupWith is encodeGroup reusing the histories of prior that are
+// unchanged; it returns the histories as written, for the next save.
+func encodeGroupWith(es []Entry, prior map[string]encodedHistory) ([]byte, map[string]encodedHistory, error) {
+	j := groupOutJSON{Version: SchemaVersion, Providers: make([]groupEntry, len(es))}
+	hist := make(map[string]encodedHistory, len(es))
 	for i, e := range es {
 		j.Providers[i] = groupEntry{Provider: e.Provider, Token: e.Token, Metadata: e.Metadata}
-		if len(e.History) > 0 {
-			if j.History == nil {
-				j.History = make(map[string][]providers.Event, len(es))
-			}
-			j.History[e.Provider.Name] = e.History
+		if len(e.History) == 0 {
+			continue
 		}
+		name := e.Provider.Name
+		h, ok := prior[name]
+		if !ok || !slices.Equal(h.events, e.History) {
+			raw, err := encodeJSON(e.History)
+			if err != nil {
+				return nil, nil, err
+			}
+			h = encodedHistory{events: slices.Clone(e.History), raw: bytes.TrimSuffix(raw, []byte("\n"))}
+		}
+		hist[name] = h
+		if j.History == nil {
+			j.History = make(map[string]json.RawMessage, len(es))
+		}
+		j.History[name] = h.raw
 	}
-	return encodeJSON(j)
+	plain, err := encodeJSON(j)
+	return plain, hist, err
 }
 
 func isGroupName(name string) bool {

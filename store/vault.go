@@ -103,6 +103,9 @@ type cached struct {
 	// without their histories (decodeGroupHead), for the read that needs
 	// them; "" once they are read.
 	text string
+	// hist is, for a provider file this Vault wrote, each history as it
+	// was written (encodeGroupWith).
+	hist map[string]encodedHistory
 }
 
 // DefaultDir is $TOKENSCOPE_HOME, or else tokenscope/ under the user's
