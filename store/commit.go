@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -37,7 +38,7 @@ func (v *Vault) commit(old *index, loaded map[string][]Entry, idx *index, groups
 		case 0:
 			return nil
 		case 1:
-			return notDurable(v.dir, changed[0], v.writeGroup(changed[0], groups[changed[0]], changed[0]))
+			return notDurable(v.dir, changed[0], v.writeGroup(changed[0], groups[changed[0]]))
 		}
 	}
 	renamed := make(map[string]string, len(changed))
@@ -45,7 +46,7 @@ func (v *Vault) commit(old *index, loaded map[string][]Entry, idx *index, groups
 	for _, f := range changed {
 		name, err := newGroupName()
 		if err == nil {
-			err = v.writeGroup(name, groups[f], f)
+			err = v.writeGroup(name, groups[f])
 		}
 		if errors.Is(err, errSyncAfterRename) {
 			written = append(written, name) // in place, but no index names it
@@ -93,10 +94,17 @@ func notDurable(dir, name string, err error) error {
 }
 
 // writeGroup replaces the provider file name with entries, reusing the
-// histories the last save wrote of the file was, when unchanged.
-func (v *Vault) writeGroup(name string, entries []Entry, was string) error {
-	prior, _ := v.seen(was)
-	plain, hist, err := encodeGroupWith(entries, prior.hist)
+// histories this Vault last wrote that are unchanged.
+func (v *Vault) writeGroup(name string, entries []Entry) error {
+	prior := make(map[string]encodedHistory, len(entries))
+	v.cmu.Lock()
+	for _, e := range entries {
+		if h, ok := v.hist[e.Provider.Name]; ok {
+			prior[e.Provider.Name] = h
+		}
+	}
+	v.cmu.Unlock()
+	plain, hist, err := encodeGroupWith(entries, prior)
 	if err != nil {
 		return fmt.Errorf("save: %w", err)
 	}
@@ -108,7 +116,10 @@ func (v *Vault) writeGroup(name string, entries []Entry, was string) error {
 	for i := range entries {
 		kept[i] = cloneEntry(entries[i])
 	}
-	v.see(name, cached{raw: data, entries: kept, hist: hist})
+	v.see(name, cached{raw: data, entries: kept})
+	v.cmu.Lock()
+	maps.Copy(v.hist, hist)
+	v.cmu.Unlock()
 	return nil
 }
 

@@ -114,6 +114,7 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 	type job struct {
 		file    string
 		data    []byte
+		was     []byte // the bytes cached when the file was read
 		text    string // the plaintext, when known
 		entries []Entry
 		err     error
@@ -142,7 +143,7 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 			out[f] = c.entries
 			continue
 		}
-		jobs = append(jobs, &job{file: f, data: data, text: c.text})
+		jobs = append(jobs, &job{file: f, data: data, was: c.raw, text: c.text})
 		if !bytes.Equal(c.raw, data) {
 			jobs[len(jobs)-1].text = ""
 		}
@@ -201,7 +202,7 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 			}
 			return nil, j.err
 		}
-		v.see(j.file, cached{raw: j.data, entries: j.entries, text: j.text})
+		v.seeIf(j.file, j.was, cached{raw: j.data, entries: j.entries, text: j.text})
 		out[j.file] = j.entries
 	}
 	return out, nil
@@ -228,6 +229,16 @@ func (v *Vault) see(name string, c cached) {
 	v.cmu.Lock()
 	defer v.cmu.Unlock()
 	v.cache[name] = c
+}
+
+// seeIf is see unless what this Vault saw of the file is no longer was: a
+// save wrote it meanwhile, and what it keeps is newer, and whole.
+func (v *Vault) seeIf(name string, was []byte, c cached) {
+	v.cmu.Lock()
+	defer v.cmu.Unlock()
+	if bytes.Equal(v.cache[name].raw, was) {
+		v.cache[name] = c
+	}
 }
 
 // forget drops what this Vault saw of the file name.

@@ -57,7 +57,7 @@ type Vault struct {
 		fl    *flock.Flock
 		users int
 	}
-	// cmu guards cache, readOnly and legacy, which readers that do not
+	// cmu guards cache, hist, readOnly and legacy, which readers that do not
 	// wait for a save (Lookup) share with the saves.
 	cmu sync.Mutex
 	// queued are the records waiting to be saved, saved together by file
@@ -73,6 +73,9 @@ type Vault struct {
 	// what they decrypted to: every read re-reads the file, and decrypts
 	// only when the bytes differ.
 	cache map[string]cached
+	// hist is, by provider name, each history as this Vault last wrote
+	// it (encodeGroupWith), under cmu.
+	hist map[string]encodedHistory
 
 	lockTimeout time.Duration
 	// wrapWriter, when set, wraps the writer of every file written; tests
@@ -103,9 +106,6 @@ type cached struct {
 	// without their histories (decodeGroupHead), for the read that needs
 	// them; "" once they are read.
 	text string
-	// hist is, for a provider file this Vault wrote, each history as it
-	// was written (encodeGroupWith).
-	hist map[string]encodedHistory
 }
 
 // DefaultDir is $TOKENSCOPE_HOME, or else tokenscope/ under the user's
@@ -202,7 +202,7 @@ func checkWorkFactor(wf int) (int, error) {
 }
 
 func newVault(dir string, id *age.X25519Identity) *Vault {
-	return &Vault{dir: dir, id: id, rcp: id.Recipient(), lockTimeout: DefaultLockTimeout, cache: map[string]cached{}, fileLocks: map[string]*fileLock{}}
+	return &Vault{dir: dir, id: id, rcp: id.Recipient(), lockTimeout: DefaultLockTimeout, cache: map[string]cached{}, hist: map[string]encodedHistory{}, fileLocks: map[string]*fileLock{}}
 }
 
 // OpenPassphrase unlocks dir with the passphrase: ErrWrongPassphrase when it
