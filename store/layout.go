@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -162,15 +164,6 @@ type groupEntry struct {
 	Metadata *providers.Metadata `json:"metadata,omitempty"`
 }
 
-// groupOutJSON is groupJSON as a save writes it: each history encoded on
-// its own, so that one unchanged since the file was last written is not
-// encoded again (encodedHistory). The bytes are groupJSON's.
-type groupOutJSON struct {
-	Version   int                        `json:"version"`
-	Providers []groupEntry               `json:"providers"`
-	History   map[string]json.RawMessage `json:"history,omitempty"`
-}
-
 // encodedHistory is a provider's history as a save last wrote it: the
 // events and their JSON. A save re-encodes only a history whose events
 // are no longer these: encoding fifty events for each of a file's
@@ -187,9 +180,14 @@ func encodeGroup(es []Entry) ([]byte, error) {
 }
 
 // encodeGroupWith is encodeGroup reusing the histories of prior that are
-// unchanged; it returns the histories as written, for the next save.
+// unchanged; it returns the histories as written, for the next save. The
+// bytes are groupJSON's through encoding/json: the file without its
+// histories, then the key "history" and each history, by name in the
+// order encoding/json writes a map's keys, each encoded on its own.
+// Handing them to encoding/json as json.RawMessage would cost a scan of
+// every history again, about what encoding them costs.
 func encodeGroupWith(es []Entry, prior map[string]encodedHistory) ([]byte, map[string]encodedHistory, error) {
-	j := groupOutJSON{Version: SchemaVersion, Providers: make([]groupEntry, len(es))}
+	j := groupJSON{Version: SchemaVersion, Providers: make([]groupEntry, len(es))}
 	hist := make(map[string]encodedHistory, len(es))
 	for i, e := range es {
 		j.Providers[i] = groupEntry{Provider: e.Provider, Token: e.Token, Metadata: e.Metadata}
@@ -206,13 +204,27 @@ func encodeGroupWith(es []Entry, prior map[string]encodedHistory) ([]byte, map[s
 			h = encodedHistory{events: slices.Clone(e.History), raw: bytes.TrimSuffix(raw, []byte("\n"))}
 		}
 		hist[name] = h
-		if j.History == nil {
-			j.History = make(map[string]json.RawMessage, len(es))
-		}
-		j.History[name] = h.raw
 	}
-	plain, err := encodeJSON(j)
-	return plain, hist, err
+	head, err := encodeJSON(j)
+	if err != nil || len(hist) == 0 {
+		return head, hist, err
+	}
+	out, ok := bytes.CutSuffix(head, []byte("}\n"))
+	if !ok {
+		return nil, nil, errors.New("encode: a provider file's JSON does not end its object")
+	}
+	out = append(out, `,"history":{`...)
+	for i, name := range slices.Sorted(maps.Keys(hist)) {
+		key, err := encodeJSON(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(append(append(out, bytes.TrimSuffix(key, []byte("\n"))...), ':'), hist[name].raw...)
+	}
+	return append(out, "}}\n"...), hist, nil
 }
 
 func isGroupName(name string) bool {
