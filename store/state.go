@@ -201,13 +201,13 @@ func (v *Vault) isQueued(r *queuedRecord) bool {
 }
 
 // Records gather for a save while answers are landing together: when
-// another record waits already, or the last save, less than burstGap ago,
+// another record waits already or is being saved, or the last save, less than burstGap ago,
 // took several, the next waits gatherFor for the answers close behind. A
 // lone record (a refresh, a command, records made one after another) is
 // saved at once.
 const (
 	burstGap  = 10 * time.Millisecond
-	gatherFor = 2 * time.Millisecond
+	gatherFor = 6 * time.Millisecond
 )
 
 // saveQueued saves r, unless another save took it, and every record
@@ -230,7 +230,7 @@ func (v *Vault) saveQueued(r *queuedRecord, shared bool) error {
 			held = v.lockFile(file)
 		}
 		v.qmu.Lock()
-		company := len(v.queued) > 1
+		company := len(v.queued) > 1 || v.saving > 0
 		recent := v.lastBatch > 1 && time.Since(v.lastSave) < burstGap
 		v.qmu.Unlock()
 		if company || recent {
@@ -251,6 +251,7 @@ func (v *Vault) saveQueued(r *queuedRecord, shared bool) error {
 		}
 		clear(v.queued[len(kept):])
 		v.queued = kept
+		v.saving += len(batch)
 		if file == "" {
 			return nil
 		}
@@ -286,6 +287,7 @@ func (v *Vault) saveQueued(r *queuedRecord, shared bool) error {
 	}
 	v.qmu.Lock()
 	v.lastSave, v.lastBatch = time.Now(), len(batch)
+	v.saving -= len(batch)
 	v.qmu.Unlock()
 	v.answer(batch, err)
 	return nil

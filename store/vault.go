@@ -26,8 +26,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -66,9 +68,11 @@ type Vault struct {
 	queued    []*queuedRecord
 	fileLocks map[string]*fileLock
 	// lastSave is when the last save of records ended, lastBatch how
-	// many it took (under qmu).
+	// many it took, saving how many records saves took and have not
+	// answered yet (under qmu).
 	lastSave  time.Time
 	lastBatch int
+	saving    int
 	// cache holds, per file, the bytes this Vault last read or wrote and
 	// what they decrypted to: every read re-reads the file, and decrypts
 	// only when the bytes differ.
@@ -402,6 +406,9 @@ func (v *Vault) changeAs(shared bool, pick func(*index) []string, fn func(*Paylo
 		if err != nil {
 			return err
 		}
+		if shared {
+			return v.commitEntries(idx, loaded, fn)
+		}
 		p := payloadOf(idx, loaded)
 		if err := fn(p); err != nil {
 			return err
@@ -413,11 +420,45 @@ func (v *Vault) changeAs(shared bool, pick func(*index) []string, fn func(*Paylo
 		if err != nil {
 			return err
 		}
-		if shared && !sameIndex(idx, next) {
-			return errors.New("save: a change of the index was made alongside other saves")
-		}
 		return v.commit(idx, loaded, next, groups)
 	})
+}
+
+// commitEntries is the rest of a shared change: fn changes the providers
+// of the one file read, each file's in its order, and nothing else; the
+// index is kept as it is, without a pass over every provider.
+func (v *Vault) commitEntries(idx *index, loaded map[string][]Entry, fn func(*Payload) error) error {
+	if len(loaded) > 1 { // commit would name new files in the index
+		return errors.New("save: several files changed alongside other saves")
+	}
+	p := &Payload{Version: SchemaVersion, Theme: idx.Theme, Settings: idx.Settings, Providers: []Entry{}}
+	var names []string
+	for _, f := range slices.Sorted(maps.Keys(loaded)) {
+		for _, e := range loaded[f] {
+			p.Providers = append(p.Providers, cloneEntry(e))
+			names = append(names, e.Provider.Name)
+		}
+	}
+	if err := fn(p); err != nil {
+		return err
+	}
+	if err := p.prepare(); err != nil {
+		return fmt.Errorf("save: %w", err)
+	}
+	if p.Theme != idx.Theme || p.Settings != idx.Settings || len(p.Providers) != len(names) {
+		return errors.New("save: a change of the index was made alongside other saves")
+	}
+	groups := make(map[string][]Entry, len(loaded))
+	for _, f := range slices.Sorted(maps.Keys(loaded)) {
+		n := len(loaded[f])
+		for i, e := range p.Providers[:n] {
+			if e.Provider.Name != loaded[f][i].Provider.Name {
+				return errors.New("save: a change of the index was made alongside other saves")
+			}
+		}
+		groups[f], p.Providers = p.Providers[:n], p.Providers[n:]
+	}
+	return v.commit(idx, loaded, idx, groups)
 }
 
 // locked runs fn holding vault.lock.
