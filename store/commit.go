@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -92,9 +93,18 @@ func notDurable(dir, name string, err error) error {
 	return refuseWith(ErrNotDurable, filepath.Join(dir, name), err, "the change was saved, but the directory could not be synced, so a crash could still undo it: check the disk, then save again")
 }
 
-// writeGroup replaces the provider file name with entries.
+// writeGroup replaces the provider file name with entries, reusing the
+// histories this Vault last wrote that are unchanged.
 func (v *Vault) writeGroup(name string, entries []Entry) error {
-	plain, err := encodeGroup(entries)
+	prior := make(map[string]encodedHistory, len(entries))
+	v.cmu.Lock()
+	for _, e := range entries {
+		if h, ok := v.hist[e.Provider.Name]; ok {
+			prior[e.Provider.Name] = h
+		}
+	}
+	v.cmu.Unlock()
+	plain, hist, err := encodeGroupWith(entries, prior)
 	if err != nil {
 		return fmt.Errorf("save: %w", err)
 	}
@@ -107,6 +117,9 @@ func (v *Vault) writeGroup(name string, entries []Entry) error {
 		kept[i] = cloneEntry(entries[i])
 	}
 	v.see(name, cached{raw: data, entries: kept})
+	v.cmu.Lock()
+	maps.Copy(v.hist, hist)
+	v.cmu.Unlock()
 	return nil
 }
 
@@ -122,6 +135,8 @@ func (v *Vault) writeIndex(idx *index) error {
 	}
 	c := *idx
 	c.Providers = slices.Clone(idx.Providers)
+	c.byName = nil
+	c.find("") // before the index is shared
 	v.see(vaultFile, cached{raw: data, idx: &c})
 	return nil
 }

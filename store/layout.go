@@ -1,10 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -161,19 +164,67 @@ type groupEntry struct {
 	Metadata *providers.Metadata `json:"metadata,omitempty"`
 }
 
+// encodedHistory is a provider's history as a save last wrote it: the
+// events and their JSON. A save re-encodes only a history whose events
+// are no longer these: encoding fifty events for each of a file's
+// providers is most of the cost of saving one token.
+type encodedHistory struct {
+	events []providers.Event
+	raw    json.RawMessage
+}
+
 // encodeGroup is the plaintext of a provider file holding es.
 func encodeGroup(es []Entry) ([]byte, error) {
+	plain, _, err := encodeGroupWith(es, nil)
+	return plain, err
+}
+
+// encodeGroupWith is encodeGroup reusing the histories of prior that are
+// unchanged; it returns the histories as written, for the next save. The
+// bytes are groupJSON's through encoding/json: the file without its
+// histories, then the key "history" and each history, by name in the
+// order encoding/json writes a map's keys, each encoded on its own.
+// Handing them to encoding/json as json.RawMessage would cost a scan of
+// every history again, about what encoding them costs.
+func encodeGroupWith(es []Entry, prior map[string]encodedHistory) ([]byte, map[string]encodedHistory, error) {
 	j := groupJSON{Version: SchemaVersion, Providers: make([]groupEntry, len(es))}
+	hist := make(map[string]encodedHistory, len(es))
 	for i, e := range es {
 		j.Providers[i] = groupEntry{Provider: e.Provider, Token: e.Token, Metadata: e.Metadata}
-		if len(e.History) > 0 {
-			if j.History == nil {
-				j.History = make(map[string][]providers.Event, len(es))
-			}
-			j.History[e.Provider.Name] = e.History
+		if len(e.History) == 0 {
+			continue
 		}
+		name := e.Provider.Name
+		h, ok := prior[name]
+		if !ok || !slices.Equal(h.events, e.History) {
+			raw, err := encodeJSON(e.History)
+			if err != nil {
+				return nil, nil, err
+			}
+			h = encodedHistory{events: slices.Clone(e.History), raw: bytes.TrimSuffix(raw, []byte("\n"))}
+		}
+		hist[name] = h
 	}
-	return encodeJSON(j)
+	head, err := encodeJSON(j)
+	if err != nil || len(hist) == 0 {
+		return head, hist, err
+	}
+	out, ok := bytes.CutSuffix(head, []byte("}\n"))
+	if !ok {
+		return nil, nil, errors.New("encode: a provider file's JSON does not end its object")
+	}
+	out = append(out, `,"history":{`...)
+	for i, name := range slices.Sorted(maps.Keys(hist)) {
+		key, err := encodeJSON(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(append(append(out, bytes.TrimSuffix(key, []byte("\n"))...), ':'), hist[name].raw...)
+	}
+	return append(out, "}}\n"...), hist, nil
 }
 
 func isGroupName(name string) bool {

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -244,5 +246,52 @@ func TestPayloadNotHTMLEscaped(t *testing.T) {
 	}
 	if !strings.Contains(string(plain), pad) || strings.Contains(string(plain), `\u003c`) {
 		t.Error("the plaintext escapes <, > or &")
+	}
+}
+
+// TestGroupReusesHistories: a save re-encodes only the histories that
+// changed since its file was last written, and writes the bytes the
+// whole file encoded at once (groupJSON) would be.
+func TestGroupReusesHistories(t *testing.T) {
+	es := oddPayload().Providers
+	es[0].History[0].Detail = "a<b>&c\"d\u2028\xff 𝄞"
+	whole := func(es []Entry) []byte {
+		j := groupJSON{Version: SchemaVersion, History: map[string][]providers.Event{}}
+		for _, e := range es {
+			j.Providers = append(j.Providers, groupEntry{Provider: e.Provider, Token: e.Token, Metadata: e.Metadata})
+			if len(e.History) > 0 {
+				j.History[e.Provider.Name] = e.History
+			}
+		}
+		b, err := encodeJSON(j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	first, hist, err := encodeGroupWith(es, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first, whole(es)) {
+		t.Fatalf("encoded apart, the file differs:\n%s\nfrom\n%s", first, whole(es))
+	}
+	es[1].History = append(slices.Clone(es[1].History), providers.Event{At: fixedTime, Kind: providers.EventFailed, Detail: "<&>"})
+	es[1].Token = testToken(1, 2)
+	next, hist2, err := encodeGroupWith(es, hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(next, whole(es)) {
+		t.Fatalf("with histories reused, the file differs:\n%s\nfrom\n%s", next, whole(es))
+	}
+	for i, e := range es {
+		name := e.Provider.Name
+		if len(e.History) == 0 {
+			continue
+		}
+		if reused := &hist2[name].raw[0] == &hist[name].raw[0]; reused != (i != 1) {
+			t.Errorf("%s: history reused %v, want %v", name, reused, i != 1)
+		}
 	}
 }

@@ -21,6 +21,18 @@ var errMoved = errors.New("the store changed while it was read")
 // here unless the caller holds it (locked). The caller holds v.mu and
 // must not change the result.
 func (v *Vault) readIndex(locked bool) (*index, error) {
+	return v.readIndexAt(locked, false)
+}
+
+// errExclusive stops a save made alongside others (shared) that finds a
+// vault of the old layout: moving it must be the only save under way, so
+// the save starts again alone.
+var errExclusive = errors.New("the vault must be moved to the new layout first")
+
+// readIndexAt is readIndex; shared says the caller holds vault.lock
+// together with other saves of this Vault (lockedShared), which must not
+// move the layout: it returns errExclusive instead.
+func (v *Vault) readIndexAt(locked, shared bool) (*index, error) {
 	data, err := readVault(v.dir)
 	if err != nil {
 		return nil, err
@@ -38,6 +50,9 @@ func (v *Vault) readIndex(locked bool) (*index, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if legacy != nil {
+		if shared {
+			return nil, errExclusive
+		}
 		if !locked {
 			err := v.locked(func() error { _, err := v.readIndex(true); return err })
 			if readOnlyErr(err) {
@@ -99,6 +114,7 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 	type job struct {
 		file    string
 		data    []byte
+		was     []byte // the bytes cached when the file was read
 		text    string // the plaintext, when known
 		entries []Entry
 		err     error
@@ -127,7 +143,7 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 			out[f] = c.entries
 			continue
 		}
-		jobs = append(jobs, &job{file: f, data: data, text: c.text})
+		jobs = append(jobs, &job{file: f, data: data, was: c.raw, text: c.text})
 		if !bytes.Equal(c.raw, data) {
 			jobs[len(jobs)-1].text = ""
 		}
@@ -186,7 +202,7 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 			}
 			return nil, j.err
 		}
-		v.see(j.file, cached{raw: j.data, entries: j.entries, text: j.text})
+		v.seeIf(j.file, j.was, cached{raw: j.data, entries: j.entries, text: j.text})
 		out[j.file] = j.entries
 	}
 	return out, nil
@@ -213,6 +229,16 @@ func (v *Vault) see(name string, c cached) {
 	v.cmu.Lock()
 	defer v.cmu.Unlock()
 	v.cache[name] = c
+}
+
+// seeIf is see unless what this Vault saw of the file is no longer was: a
+// save wrote it meanwhile, and what it keeps is newer, and whole.
+func (v *Vault) seeIf(name string, was []byte, c cached) {
+	v.cmu.Lock()
+	defer v.cmu.Unlock()
+	if bytes.Equal(v.cache[name].raw, was) {
+		v.cache[name] = c
+	}
 }
 
 // forget drops what this Vault saw of the file name.

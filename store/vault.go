@@ -26,12 +26,15 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
 	"filippo.io/age"
+	"github.com/gofrs/flock"
 
 	"github.com/tokenscope/tokenscope/providers"
 )
@@ -44,21 +47,39 @@ type Vault struct {
 	id  *age.X25519Identity
 	rcp *age.X25519Recipient
 
-	mu sync.Mutex // serialises this process's saves; vault.lock serialises processes
-	// cmu guards cache, readOnly and legacy, which readers that do not
+	// mu serialises this process's saves; vault.lock serialises processes.
+	// Records hold it shared (record): saves of different provider files
+	// run at once, under one vault.lock (share), one save per file at a
+	// time (fileLocks); every other save holds it alone.
+	mu sync.RWMutex
+	// share is vault.lock as the records holding mu shared hold it
+	// together: taken by the first, released by the last.
+	share struct {
+		sync.Mutex
+		fl    *flock.Flock
+		users int
+	}
+	// cmu guards cache, hist, readOnly and legacy, which readers that do not
 	// wait for a save (Lookup) share with the saves.
 	cmu sync.Mutex
-	// queued are the records waiting for v.mu, saved together (record).
-	qmu    sync.Mutex
-	queued []*queuedRecord
+	// queued are the records waiting to be saved, saved together by file
+	// (record); fileLocks holds a lock per provider file a record saves.
+	qmu       sync.Mutex
+	queued    []*queuedRecord
+	fileLocks map[string]*fileLock
 	// lastSave is when the last save of records ended, lastBatch how
-	// many it took (under mu).
+	// many it took, saving how many records saves took and have not
+	// answered yet (under qmu).
 	lastSave  time.Time
 	lastBatch int
+	saving    int
 	// cache holds, per file, the bytes this Vault last read or wrote and
 	// what they decrypted to: every read re-reads the file, and decrypts
 	// only when the bytes differ.
 	cache map[string]cached
+	// hist is, by provider name, each history as this Vault last wrote
+	// it (encodeGroupWith), under cmu.
+	hist map[string]encodedHistory
 
 	lockTimeout time.Duration
 	// wrapWriter, when set, wraps the writer of every file written; tests
@@ -185,7 +206,7 @@ func checkWorkFactor(wf int) (int, error) {
 }
 
 func newVault(dir string, id *age.X25519Identity) *Vault {
-	return &Vault{dir: dir, id: id, rcp: id.Recipient(), lockTimeout: DefaultLockTimeout, cache: map[string]cached{}}
+	return &Vault{dir: dir, id: id, rcp: id.Recipient(), lockTimeout: DefaultLockTimeout, cache: map[string]cached{}, hist: map[string]encodedHistory{}, fileLocks: map[string]*fileLock{}}
 }
 
 // OpenPassphrase unlocks dir with the passphrase: ErrWrongPassphrase when it
@@ -349,6 +370,14 @@ func (v *Vault) change(pick func(*index) []string, fn func(*Payload) error) erro
 
 // changeHeld is change for a caller that holds v.mu.
 func (v *Vault) changeHeld(pick func(*index) []string, fn func(*Payload) error) error {
+	return v.changeAs(false, pick, fn)
+}
+
+// changeAs is changeHeld; with shared the caller holds v.mu shared,
+// alongside other saves of files pick does not choose, and the change
+// must leave the index as it is: it takes vault.lock with them
+// (lockedShared), and a change that would alter the index is refused.
+func (v *Vault) changeAs(shared bool, pick func(*index) []string, fn func(*Payload) error) error {
 	if v.readOnlyErr() != nil {
 		// Read again: another process may have moved the vault since.
 		if _, err := v.readIndex(false); err != nil {
@@ -358,8 +387,12 @@ func (v *Vault) changeHeld(pick func(*index) []string, fn func(*Payload) error) 
 			return err
 		}
 	}
-	return v.locked(func() error {
-		idx, err := v.readIndex(true)
+	lock := v.locked
+	if shared {
+		lock = v.lockedShared
+	}
+	return lock(func() error {
+		idx, err := v.readIndexAt(true, shared)
 		if err != nil {
 			return err
 		}
@@ -372,6 +405,9 @@ func (v *Vault) changeHeld(pick func(*index) []string, fn func(*Payload) error) 
 		loaded, err := v.readGroups(idx, files, true, true)
 		if err != nil {
 			return err
+		}
+		if shared {
+			return v.commitEntries(idx, loaded, fn)
 		}
 		p := payloadOf(idx, loaded)
 		if err := fn(p); err != nil {
@@ -388,6 +424,43 @@ func (v *Vault) changeHeld(pick func(*index) []string, fn func(*Payload) error) 
 	})
 }
 
+// commitEntries is the rest of a shared change: fn changes the providers
+// of the one file read, each file's in its order, and nothing else; the
+// index is kept as it is, without a pass over every provider.
+func (v *Vault) commitEntries(idx *index, loaded map[string][]Entry, fn func(*Payload) error) error {
+	if len(loaded) > 1 { // commit would name new files in the index
+		return errors.New("save: several files changed alongside other saves")
+	}
+	p := &Payload{Version: SchemaVersion, Theme: idx.Theme, Settings: idx.Settings, Providers: []Entry{}}
+	var names []string
+	for _, f := range slices.Sorted(maps.Keys(loaded)) {
+		for _, e := range loaded[f] {
+			p.Providers = append(p.Providers, cloneEntry(e))
+			names = append(names, e.Provider.Name)
+		}
+	}
+	if err := fn(p); err != nil {
+		return err
+	}
+	if err := p.prepare(); err != nil {
+		return fmt.Errorf("save: %w", err)
+	}
+	if p.Theme != idx.Theme || p.Settings != idx.Settings || len(p.Providers) != len(names) {
+		return errors.New("save: a change of the index was made alongside other saves")
+	}
+	groups := make(map[string][]Entry, len(loaded))
+	for _, f := range slices.Sorted(maps.Keys(loaded)) {
+		n := len(loaded[f])
+		for i, e := range p.Providers[:n] {
+			if e.Provider.Name != loaded[f][i].Provider.Name {
+				return errors.New("save: a change of the index was made alongside other saves")
+			}
+		}
+		groups[f], p.Providers = p.Providers[:n], p.Providers[n:]
+	}
+	return v.commit(idx, loaded, idx, groups)
+}
+
 // locked runs fn holding vault.lock.
 func (v *Vault) locked(fn func() error) (err error) {
 	if v.lockHook != nil {
@@ -400,6 +473,39 @@ func (v *Vault) locked(fn func() error) (err error) {
 		return err
 	}
 	defer unlock(fl, &err)
+	return fn()
+}
+
+// lockedShared runs fn holding vault.lock together with the other callers
+// of lockedShared: the first takes it, waiting as locked does, and the
+// last releases it. Callers hold v.mu shared, so no caller of locked in
+// this process holds it meanwhile except a reader's (snapshot), which
+// waits on the lock as another process would.
+func (v *Vault) lockedShared(fn func() error) (err error) {
+	if v.lockHook != nil {
+		if err := v.lockHook(); err != nil {
+			return err
+		}
+	}
+	v.share.Lock()
+	if v.share.users == 0 {
+		fl, err := lockDir(v.dir, v.lockTimeout)
+		if err != nil {
+			v.share.Unlock()
+			return err
+		}
+		v.share.fl = fl
+	}
+	v.share.users++
+	v.share.Unlock()
+	defer func() {
+		v.share.Lock()
+		defer v.share.Unlock()
+		if v.share.users--; v.share.users == 0 {
+			unlock(v.share.fl, &err)
+			v.share.fl = nil
+		}
+	}()
 	return fn()
 }
 
