@@ -198,3 +198,164 @@ func (v *Vault) migrate(p *Payload) error {
 	}
 	return v.commit(nil, nil, idx, groups)
 }
+
+// Update applies fn to the current payload and saves the result: it takes
+// vault.lock (waiting up to the lock timeout), re-reads the store so a
+// change another process saved meanwhile is kept, applies fn, and writes
+// what fn changed (layout.go says how; every file is a 0600 temp file,
+// fsynced, renamed over the old one, the directory fsynced), then
+// unlocks. If fn returns an error nothing is written and that error is
+// returned. Update reads every provider: a change to one provider is
+// cheaper through the methods that name it (Record, PutProvider, …).
+func (v *Vault) Update(fn func(*Payload) error) error {
+	return v.change(nil, fn)
+}
+
+// change is a locked read-modify-write of the providers in the files pick
+// chooses (all of them when pick is nil), the settings and the order.
+func (v *Vault) change(pick func(*index) []string, fn func(*Payload) error) error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.changeHeld(pick, fn)
+}
+
+// changeHeld is change for a caller that holds v.mu.
+func (v *Vault) changeHeld(pick func(*index) []string, fn func(*Payload) error) error {
+	return v.changeAs(false, pick, fn)
+}
+
+// changeAs is changeHeld; with shared the caller holds v.mu shared,
+// alongside other saves of files pick does not choose, and the change
+// must leave the index as it is: it takes vault.lock with them
+// (lockedShared), and a change that would alter the index is refused.
+func (v *Vault) changeAs(shared bool, pick func(*index) []string, fn func(*Payload) error) error {
+	if v.readOnlyErr() != nil {
+		// Read again: another process may have moved the vault since.
+		if _, err := v.readIndex(false); err != nil {
+			return err
+		}
+		if err := v.readOnlyErr(); err != nil {
+			return err
+		}
+	}
+	lock := v.locked
+	if shared {
+		lock = v.lockedShared
+	}
+	return lock(func() error {
+		idx, err := v.readIndexAt(true, shared)
+		if err != nil {
+			return err
+		}
+		var files []string
+		if pick != nil {
+			files = pick(idx)
+		} else {
+			files = idx.files() // a pass over every provider: only when all are read
+		}
+		loaded, err := v.readGroups(idx, files, true, true)
+		if err != nil {
+			return err
+		}
+		if shared {
+			return v.commitEntries(idx, loaded, fn)
+		}
+		p := payloadOf(idx, loaded)
+		if err := fn(p); err != nil {
+			return err
+		}
+		if err := p.prepare(); err != nil {
+			return fmt.Errorf("save: %w", err)
+		}
+		next, groups, err := plan(idx, loaded, p, pick == nil)
+		if err != nil {
+			return err
+		}
+		return v.commit(idx, loaded, next, groups)
+	})
+}
+
+// commitEntries is the rest of a shared change: fn changes the providers
+// of the one file read, each file's in its order, and nothing else; the
+// index is kept as it is, without a pass over every provider.
+func (v *Vault) commitEntries(idx *index, loaded map[string][]Entry, fn func(*Payload) error) error {
+	if len(loaded) > 1 { // commit would name new files in the index
+		return errors.New("save: several files changed alongside other saves")
+	}
+	p := &Payload{Version: SchemaVersion, Theme: idx.Theme, Settings: idx.Settings, Providers: []Entry{}}
+	var names []string
+	for _, f := range slices.Sorted(maps.Keys(loaded)) {
+		for _, e := range loaded[f] {
+			p.Providers = append(p.Providers, cloneEntry(e))
+			names = append(names, e.Provider.Name)
+		}
+	}
+	if err := fn(p); err != nil {
+		return err
+	}
+	if err := p.prepare(); err != nil {
+		return fmt.Errorf("save: %w", err)
+	}
+	if p.Theme != idx.Theme || p.Settings != idx.Settings || len(p.Providers) != len(names) {
+		return errors.New("save: a change of the index was made alongside other saves")
+	}
+	groups := make(map[string][]Entry, len(loaded))
+	for _, f := range slices.Sorted(maps.Keys(loaded)) {
+		n := len(loaded[f])
+		for i, e := range p.Providers[:n] {
+			if e.Provider.Name != loaded[f][i].Provider.Name {
+				return errors.New("save: a change of the index was made alongside other saves")
+			}
+		}
+		groups[f], p.Providers = p.Providers[:n], p.Providers[n:]
+	}
+	return v.commit(idx, loaded, idx, groups)
+}
+
+// locked runs fn holding vault.lock.
+func (v *Vault) locked(fn func() error) (err error) {
+	if v.lockHook != nil {
+		if err := v.lockHook(); err != nil {
+			return err
+		}
+	}
+	fl, err := lockDir(v.dir, v.lockTimeout)
+	if err != nil {
+		return err
+	}
+	defer unlock(fl, &err)
+	return fn()
+}
+
+// lockedShared runs fn holding vault.lock together with the other callers
+// of lockedShared: the first takes it, waiting as locked does, and the
+// last releases it. Callers hold v.mu shared, so no caller of locked in
+// this process holds it meanwhile except a reader's (snapshot), which
+// waits on the lock as another process would.
+func (v *Vault) lockedShared(fn func() error) (err error) {
+	if v.lockHook != nil {
+		if err := v.lockHook(); err != nil {
+			return err
+		}
+	}
+	v.share.Lock()
+	if v.share.users == 0 {
+		fl, err := lockDir(v.dir, v.lockTimeout)
+		if err != nil {
+			v.share.Unlock()
+			return err
+		}
+		v.share.fl = fl
+	}
+	v.share.users++
+	v.share.Unlock()
+	defer func() {
+		v.share.Lock()
+		defer v.share.Unlock()
+		if v.share.users--; v.share.users == 0 {
+			unlock(v.share.fl, &err)
+			v.share.fl = nil
+		}
+	}()
+	return fn()
+}
