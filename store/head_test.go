@@ -134,3 +134,45 @@ func TestLoadProvidersThenHistories(t *testing.T) {
 		}
 	}
 }
+
+// A reader without the lock that went by an index a save of the same
+// Vault has since replaced, removing the files it named, is told to read
+// again (errMoved), never that a healthy vault lost a file.
+func TestReaderOfAReplacedIndexReadsAgain(t *testing.T) {
+	v := newTestVault(t)
+	if err := v.Update(func(p *Payload) error { *p = *bigPayload(2 * groupSize); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	first, last := testProvider(0).Name, testProvider(2*groupSize-1).Name
+	used, err := v.readIndex(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := used.fileOf(first)
+	if old == "" || old == used.fileOf(last) {
+		t.Fatalf("want %s and %s in two files, got %q and %q", first, last, old, used.fileOf(last))
+	}
+	// A change of two files writes both under new names and removes the old.
+	if err := v.Update(func(p *Payload) error {
+		p.Providers[0].Token = testToken(0, 1)
+		p.Providers[len(p.Providers)-1].Token = testToken(2*groupSize-1, 1)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	now, err := v.readIndex(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now.fileOf(first) == old {
+		t.Fatalf("the save kept %s: the test needs one that moves the file", old)
+	}
+	if _, err := v.readGroups(used, []string{old}, false, false); !errors.Is(err, errMoved) {
+		t.Fatalf("reading %s of the replaced index: %v, want errMoved", old, err)
+	}
+	// And Lookup, which retries, finds the new token.
+	_, tok, err := v.Lookup(first)
+	if err != nil || tok.RefreshToken != testToken(0, 1).RefreshToken {
+		t.Fatalf("Lookup(%s) = %v, %v", first, tok, err)
+	}
+}

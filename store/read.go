@@ -130,7 +130,7 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 		}
 		data, err := readSafe(v.dir, f, nil)
 		if errors.Is(err, fs.ErrNotExist) {
-			if !locked && v.indexChanged() {
+			if !locked && v.indexChanged(idx) {
 				return nil, errMoved
 			}
 			return nil, refuse(ErrCorrupt, filepath.Join(v.dir, f), "is missing: restore it from a backup")
@@ -197,7 +197,7 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 	}
 	for _, j := range jobs {
 		if j.err != nil {
-			if !locked && v.indexChanged() {
+			if !locked && v.indexChanged(idx) {
 				return nil, errMoved
 			}
 			return nil, j.err
@@ -208,12 +208,14 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 	return out, nil
 }
 
-// indexChanged reports whether vault.age is no longer what this Vault
-// last read.
-func (v *Vault) indexChanged() bool {
+// indexChanged reports whether vault.age is no longer used, the index a
+// reader went by: on disk it is something else, or this Vault has seen a
+// newer one since (a save of its own wrote it, then removed the files
+// used named, before the reader opened them).
+func (v *Vault) indexChanged(used *index) bool {
 	data, err := readVault(v.dir)
 	c, _ := v.seen(vaultFile)
-	return err != nil || !bytes.Equal(data, c.raw)
+	return err != nil || c.idx != used || !bytes.Equal(data, c.raw)
 }
 
 // seen is what this Vault last saw of the file name.
