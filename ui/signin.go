@@ -61,6 +61,9 @@ type (
 		seq  uint64
 		da   *oauth.DeviceAuthorization
 		err  error
+		// exchanges are the request for the codes (and a discovery
+		// before it), masked, for the exchange log.
+		exchanges []oauth.Exchange
 	}
 	// openedMsg: the browser was started, or why not.
 	openedMsg struct {
@@ -417,14 +420,16 @@ func redeemCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string
 // deviceStartCmd asks for the device and user codes.
 func deviceStartCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string, seq uint64) tea.Cmd {
 	return func() tea.Msg {
-		tctx, cancel := context.WithTimeout(ctx, tokenTimeout)
+		var tr tracer
+		tctx, cancel := context.WithTimeout(oauth.WithTrace(ctx, tr.add), tokenTimeout)
 		defer cancel()
-		r, _, err := c.Resolve(tctx, signInState(v), name)
-		if err != nil {
-			return deviceMsg{name: name, seq: seq, err: err}
+		msg := deviceMsg{name: name, seq: seq}
+		var r oauth.Resolved
+		if r, _, msg.err = c.Resolve(tctx, signInState(v), name); msg.err == nil {
+			msg.da, msg.err = c.StartDevice(tctx, r.Provider)
 		}
-		da, err := c.StartDevice(tctx, r.Provider)
-		return deviceMsg{name: name, seq: seq, da: da, err: err}
+		msg.exchanges = tr.taken()
+		return msg
 	}
 }
 

@@ -373,6 +373,14 @@ func TestSignInDeviceEndToEnd(t *testing.T) {
 	if len(m.signIns) != 0 {
 		t.Fatal("the device pane is still open")
 	}
+	// The log holds the request for the codes as well as the polls.
+	var asked bool
+	for _, x := range m.exlog.Exchanges("oauth2-device") {
+		asked = asked || strings.HasSuffix(x.URL, "/oauth2/device_authorization")
+	}
+	if !asked {
+		t.Errorf("the exchange log lacks the device authorization request: %+v", m.exlog.Exchanges("oauth2-device"))
+	}
 	if _, tok, _ := r.vault.Lookup("oauth2-device"); tok == nil {
 		t.Fatal("no token stored")
 	}
