@@ -47,6 +47,9 @@ type (
 		loop *oauth.Loopback
 		az   *oauth.Authorization
 		err  error
+		// exchanges are a discovery on first use, masked, for the
+		// exchange log.
+		exchanges []oauth.Exchange
 	}
 	// callbackMsg: the browser came back to the listener, or the wait ended.
 	callbackMsg struct {
@@ -369,9 +372,11 @@ func listenCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string
 			msg.err = err
 			return msg
 		}
-		tctx, cancel := context.WithTimeout(ctx, tokenTimeout)
+		var tr tracer
+		tctx, cancel := context.WithTimeout(oauth.WithTrace(ctx, tr.add), tokenTimeout)
 		defer cancel()
 		r, _, err := c.Resolve(tctx, signInState(v), name)
+		msg.exchanges = tr.taken()
 		if err == nil {
 			msg.az, err = oauth.NewAuthorization(r.Provider, l.RedirectURI)
 		}
