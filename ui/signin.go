@@ -266,7 +266,7 @@ func pasteRefused(err error, paste string) string {
 	case errors.As(err, &ce):
 		return err.Error() + ": nothing stored · open the URL to sign in again, or esc to stop"
 	case errors.Is(err, oauth.ErrStateMismatch):
-		return err.Error() + " · an old tab? press " + paste + " and paste this sign-in's URL"
+		return err.Error() + " · an old tab? open the URL above, sign in, and paste where the browser lands"
 	}
 	return err.Error() + ": nothing stored · press " + paste + " to paste again"
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"io"
@@ -21,6 +22,8 @@ import (
 	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
+	"github.com/tokenscope/tokenscope/ui/login"
+	"github.com/tokenscope/tokenscope/ui/session"
 )
 
 // noFollow is a browser that stops at the redirect to the callback, as
@@ -321,4 +324,82 @@ func TestSignInRedirectOffThisMachineByPaste(t *testing.T) {
 	if v := ansi.Strip(fm.View()); strings.Contains(v, "Sign in to web-app") {
 		t.Fatalf("the pane is still open:\n%s", v)
 	}
+}
+
+// TestSignInPasteOnlyTimeout: with no listener, the sign-in still gives
+// up when the time runs out, in words about the paste.
+func TestSignInPasteOnlyTimeout(t *testing.T) {
+	t.Parallel()
+	p := prov("web")
+	p.Grant, p.ClientAuth, p.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
+	p.RedirectURI = "https://app.example.invalid/callback"
+	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p})
+	m, _ = press(m, "f")
+	e := m.sess.Get("web")
+	az, err := oauth.NewAuthorization(p, p.RedirectURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = step(m, listeningMsg{name: "web", seq: e.Pending, az: az})
+	if got := plain(m); !strings.Contains(got, "waiting for the URL the browser lands on") {
+		t.Fatalf("pane:\n%s", got)
+	}
+	m = step(m, callbackMsg{name: "web", seq: e.Pending, err: context.DeadlineExceeded})
+	if got := plain(m); !strings.Contains(got, "no URL was pasted within 5m: nothing stored") {
+		t.Fatalf("status:\n%s", got)
+	}
+	if m.signIns["web"] != nil || e.Busy != session.OpNone {
+		t.Fatal("the sign-in is still under way")
+	}
+}
+
+// TestSignInBrowserAfterPasteIsNotRedeemed: once a pasted URL's code is
+// being redeemed, the browser coming back to the listener too is told so,
+// and no second code is redeemed.
+func TestSignInBrowserAfterPasteIsNotRedeemed(t *testing.T) {
+	t.Parallel()
+	p := prov("app")
+	p.Grant, p.ClientAuth, p.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
+	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p})
+	m, _ = press(m, "f")
+	seq := m.sess.Get("app").Pending
+	l, err := oauth.ListenLoopback("http://127.0.0.1:0/callback")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	az, err := oauth.NewAuthorization(p, l.RedirectURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = step(m, listeningMsg{name: "app", seq: seq, loop: l, az: az})
+	next, cmd := m.Update(login.PasteMsg{Name: "app", URL: l.RedirectURI + "?code=pasted-code&state=" + az.State})
+	m = next.(Model)
+	if cmd == nil || m.signIns["app"].pane.Phase() != login.Redeeming {
+		t.Fatal("a good pasted URL is not redeemed")
+	}
+	got := make(chan string, 1)
+	go func() {
+		resp, err := http.Get(l.RedirectURI + "?code=browser-code&state=" + az.State)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- string(b)
+	}()
+	cb, err := l.Wait(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, cmd = m.Update(callbackMsg{name: "app", seq: seq, cb: cb})
+	if cmd != nil {
+		t.Fatal("the browser's callback started something while the pasted code is redeemed")
+	}
+	if page := <-got; !strings.Contains(page, "already redeeming the URL pasted") {
+		t.Errorf("the browser was answered: %s", page)
+	}
+	m = next.(Model)
+	m.signIns["app"].cancel()
 }
