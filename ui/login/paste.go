@@ -38,7 +38,9 @@ func (in *input) add(rs []rune) {
 			s = s[:len(s)-1] // not half a rune
 		}
 	}
-	in.set(in.value + s)
+	if s != "" {
+		in.set(in.value + s)
+	}
 }
 
 // backspace removes the last rune.
