@@ -259,9 +259,10 @@ func (c *Client) Redeem(ctx context.Context, p providers.Provider, az *Authoriza
 	return tok, nil
 }
 
-// ErrNonceMismatch is a login whose id_token does not carry the nonce its
-// authorization request sent: the tokens that came with it are refused.
-var ErrNonceMismatch = errors.New("the id_token does not carry this login's nonce: the tokens are refused, nothing stored")
+// ErrNonceMismatch is wrapped by the error of a login whose id_token does
+// not carry the nonce its authorization request sent: the tokens that
+// came with it are refused.
+var ErrNonceMismatch = errors.New("the tokens are refused, nothing stored (OpenID Connect Core §3.1.3.7)")
 
 // checkNonce checks the nonce of tok's id_token against tok.Nonce, the
 // one the login sent (jwt.CheckNonce). An answer without an id_token has
@@ -276,10 +277,14 @@ func checkNonce(tok *providers.Token) error {
 	if err != nil {
 		return nil
 	}
-	if c := jwt.CheckNonce(j, tok.Nonce.Reveal(), false); c.Result != jwt.CheckOK {
-		return fmt.Errorf("%w (its nonce check: %s)", ErrNonceMismatch, c.Detail)
+	if c := jwt.CheckNonce(j, tok.Nonce.Reveal(), false); c.Result == jwt.CheckOK {
+		return nil
 	}
-	return nil
+	why := "the id_token's nonce is not the one this login sent"
+	if _, has := j.ClaimsMap["nonce"]; !has {
+		why = "the id_token has no nonce, and this login sent one"
+	}
+	return fmt.Errorf("%s: %w", why, ErrNonceMismatch)
 }
 
 // IDTokenOptions is what tok's id_token is checked against

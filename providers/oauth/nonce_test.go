@@ -80,6 +80,7 @@ func TestLoginChecksTheNonce(t *testing.T) {
 			if !errors.Is(err, ErrNonceMismatch) || !errors.As(err, &e) || !strings.Contains(e.Hint, "tokenscope login app") {
 				t.Fatalf("login = %v, want a refusal for the nonce", err)
 			}
+			t.Logf("refused: %v (hint: %s)", err, e.Hint)
 			if strings.Contains(err.Error(), sent) || strings.Contains(err.Error(), "replayed-from") {
 				t.Errorf("the error quotes a nonce: %v", err)
 			}
