@@ -259,7 +259,7 @@ func secretsOf(p providers.Provider, toks ...*providers.Token) []string {
 		if t == nil {
 			continue
 		}
-		s = append(s, t.AccessToken.Reveal(), t.RefreshToken.Reveal(), t.Bearer.Reveal())
+		s = append(s, t.AccessToken.Reveal(), t.RefreshToken.Reveal(), t.Bearer.Reveal(), t.Nonce.Reveal())
 		// Extra fields named *token* (id_token, …) are credentials too;
 		// their values are kept as JSON text, quoted.
 		for _, f := range t.Extra {
