@@ -36,7 +36,8 @@ func TestDetailShowsTheMetadata(t *testing.T) {
 		store.Entry{Provider: prov("beta")})
 	got := plain(m)
 	for _, want := range []string{"Discovery fetched 3m ago", "Issuer    https://login.example/tenant",
-		"Source    " + src, "Fills     token_url jwks_url", "press D to fetch it again"} {
+		"Source    " + src, "Fills     token_url jwks_url", "press D to fetch it again",
+		"Picks     client_auth basic (the issuer lists no methods)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("pane lacks %q:\n%s", want, got)
 		}
@@ -51,11 +52,39 @@ func TestDetailShowsTheMetadata(t *testing.T) {
 }
 
 // TestDetailBeforeDiscovery: an issuer whose metadata was not fetched yet
-// says so.
+// says so, and that the client_auth left to it is picked then.
 func TestDetailBeforeDiscovery(t *testing.T) {
 	t.Parallel()
 	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: byIssuer("alpha")})
-	if got := plain(m); !strings.Contains(got, "metadata not fetched yet") {
+	if got := plain(m); !strings.Contains(got, "metadata not fetched yet: the first request fetches it and picks") {
+		t.Errorf("pane:\n%s", got)
+	}
+}
+
+// TestDetailPicksOnlyWhatIsLeftToTheIssuer: a provider that sets its own
+// client_auth is not told the metadata picked one.
+func TestDetailPicksOnlyWhatIsLeftToTheIssuer(t *testing.T) {
+	t.Parallel()
+	own := byIssuer("alpha")
+	own.ClientAuth = providers.AuthBody
+	md := issuerMetadata("https://login.example/.well-known/openid-configuration", t0)
+	md.TokenEndpointAuthMethodsSupported = []string{"client_secret_basic"}
+	got := plain(unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: own, Metadata: md}))
+	if !strings.Contains(got, "Fills     token_url jwks_url") || strings.Contains(got, "Picks     ") {
+		t.Errorf("pane:\n%s", got)
+	}
+	got = plain(unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: byIssuer("alpha"), Metadata: md}))
+	if !strings.Contains(got, "Picks     client_auth basic (the issuer lists client_secret_basic)") {
+		t.Errorf("pane:\n%s", got)
+	}
+	own.ClientAuth = ""
+	got = plain(unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: own}))
+	if !strings.Contains(got, "fetches it and picks") {
+		t.Errorf("pane:\n%s", got)
+	}
+	own.ClientAuth = providers.AuthBody
+	got = plain(unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: own}))
+	if !strings.Contains(got, "metadata not fetched yet") || strings.Contains(got, "and picks") {
 		t.Errorf("pane:\n%s", got)
 	}
 }
