@@ -47,7 +47,7 @@ func issuerRig(t *testing.T, w, h int) *rig {
 }
 
 // pickSummary is the start-up fetch's summary over issuerRig's store.
-const pickSummary = "fetched tokens for 2 providers · oauth2-issuer: client_auth basic (the issuer lists client_secret_basic)"
+const pickSummary = "fetched tokens for 2 providers · client_auth from the issuer: oauth2-issuer basic"
 
 // TestStartupFetchSaysThePick: the bulk fetch on start says once, in its
 // summary, which client_auth the issuer's metadata picked, as a single
@@ -99,4 +99,38 @@ func TestGoldenEditFormFromIssuer(t *testing.T) {
 		r.waitFor(t, "from the issuer: basic (client_secret_basic)", "saved unset")
 		golden(t, r.final(t))
 	})
+}
+
+// TestAddByIssuerThroughTheForm: a provider added in the form with an
+// issuer leaves client_auth to it, is stored without one, and its first
+// fetch picks the method from the metadata and says so.
+func TestAddByIssuerThroughTheForm(t *testing.T) {
+	t.Parallel()
+	r := issuerRig(t, 140, 40)
+	r.waitFor(t, pickSummary)
+	demoClient := r.srv.IssuerProviders()[0]
+	r.keys("a")
+	r.waitFor(t, "Add a provider")
+	r.keys("tab") // from the preset to the name
+	r.tm.Type("by-form")
+	r.keys("tab", "tab", "tab", "tab", "tab") // token URL, grant, grant in, client auth, client id
+	r.tm.Type(demoClient.ClientID)
+	r.keys("tab")
+	r.tm.Type(demoClient.ClientSecret.Reveal())
+	r.keys("tab", "tab", "tab", "tab") // scope, extra params, extra headers, issuer
+	r.tm.Type(demoClient.Issuer)
+	r.waitFor(t, "Client auth        from the issuer")
+	r.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	r.waitFor(t, "added by-form")
+	p, _, err := r.vault.Lookup("by-form")
+	if err != nil || p.Issuer != demoClient.Issuer || p.ClientAuth != "" || p.TokenURL != "" {
+		t.Fatalf("stored issuer %q client_auth %q token_url %q, %v", p.Issuer, p.ClientAuth, p.TokenURL, err)
+	}
+	r.keys("/")
+	r.tm.Type("by-form")
+	r.tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	r.waitFor(t, "1 of 3")
+	r.keys("f")
+	r.waitFor(t, "fetched a token for by-form", "client_auth basic (the issuer lists client_secret_basic)")
+	r.final(t)
 }

@@ -80,20 +80,19 @@ func (t Tally) Text() (text string, failed bool) {
 }
 
 // picks names the client_auth picked from the issuers' metadata during
-// the run: in full for one, as "name method" for a few, as a count past
-// that; the detail of each says why. "" when none was picked.
+// the run, short, so that it fits after the failures: "name method" for a
+// few, a count past that; the detail of each says why it was picked. ""
+// when none was picked.
 func (t Tally) picks() string {
 	switch n := len(t.Picks); {
 	case n == 0:
 		return ""
-	case n == 1:
-		return " · " + t.Picks[0].Name + ": " + t.Picks[0].Discovery.Short()
 	case n <= 3:
 		parts := make([]string, n)
 		for i, p := range t.Picks {
 			parts[i] = p.Name + " " + string(p.Discovery.ClientAuth)
 		}
-		return " · client_auth from the issuer: " + strings.Join(parts, ", ") + " (see the detail)"
+		return " · client_auth from the issuer: " + strings.Join(parts, ", ")
 	default:
 		return " · client_auth from the issuer for " + strconv.Itoa(n) + " providers (see each one's detail)"
 	}

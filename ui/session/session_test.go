@@ -359,11 +359,11 @@ func TestTallyNamesThePicks(t *testing.T) {
 	}{
 		{"none picked", nil, "", "fetched tokens for 5 providers"},
 		{"one", map[string]providers.Discovery{"b": basic}, "",
-			"fetched tokens for 5 providers · b: client_auth basic (the issuer lists client_secret_basic)"},
+			"fetched tokens for 5 providers · client_auth from the issuer: b basic"},
 		{"one that failed", map[string]providers.Discovery{"c": body}, "c",
-			"fetched 4 of 5; failed: c (see the detail) · c: client_auth body (the issuer lists client_secret_post)"},
+			"fetched 4 of 5; failed: c (see the detail) · client_auth from the issuer: c body"},
 		{"a few", map[string]providers.Discovery{"a": basic, "c": body, "e": none}, "",
-			"fetched tokens for 5 providers · client_auth from the issuer: a basic, c body, e none (see the detail)"},
+			"fetched tokens for 5 providers · client_auth from the issuer: a basic, c body, e none"},
 		{"many", map[string]providers.Discovery{"a": basic, "b": basic, "c": body, "e": none}, "",
 			"fetched tokens for 5 providers · client_auth from the issuer for 4 providers (see each one's detail)"},
 	} {
