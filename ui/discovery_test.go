@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -162,5 +163,27 @@ func TestTokenCmdDiscovers(t *testing.T) {
 	msg = tokenCmd(c, st, "idp", 2, session.OpDiscover, oauth.EnsureOptions{}, nil)().(tokenMsg)
 	if msg.err != nil || msg.stored == nil || msg.stored.Metadata == nil || hits != 2 {
 		t.Errorf("discover answer %+v, %d metadata requests", msg, hits)
+	}
+}
+
+// TestFailedFetchSaysThePick: a fetch that discovered on the way and was
+// then refused says the client_auth the metadata picked after the
+// server's words, as the command line does: the refusal may be of it.
+func TestFailedFetchSaysThePick(t *testing.T) {
+	t.Parallel()
+	m := unitModel(t, &clock{t0}, 160, 40, store.Entry{Provider: byIssuer("alpha")})
+	m, _ = press(m, "f")
+	e := m.sess.Get("alpha")
+	if e.Busy != session.OpFetch {
+		t.Fatalf("after f: busy %v", e.Busy)
+	}
+	md := issuerMetadata("https://login.example/.well-known/openid-configuration", t0)
+	md.TokenEndpointAuthMethodsSupported = []string{"client_secret_basic"}
+	p, d := byIssuer("alpha").Discovered(md)
+	m = step(m, tokenMsg{name: "alpha", seq: e.Pending, op: session.OpFetch, err: errors.New("invalid_client: bad credentials"),
+		stored:     &store.Entry{Provider: byIssuer("alpha"), Metadata: md},
+		discovered: oauth.Resolved{Provider: p, Metadata: md, Discovery: d, Fetched: true}})
+	if got := plain(m); !strings.Contains(got, "invalid_client: bad credentials · client_auth basic (the issuer lists client_secret_basic)") {
+		t.Errorf("screen:\n%s", got)
 	}
 }

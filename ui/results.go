@@ -53,7 +53,9 @@ func (m *Model) tokenStatus(e *session.Entry, msg tokenMsg, now time.Time) {
 	case errors.Is(msg.err, oauth.ErrLoginRequired):
 		say(status.Warning, loginNeeded(name, e.Provider.Grant, m.keys.Fetch.Help().Key))
 	case msg.err != nil:
-		say(status.Error, msg.err.Error())
+		// A refusal of the method the metadata picked is when the pick
+		// matters most.
+		say(status.Error, msg.err.Error()+discoveryNote(msg))
 	case msg.op == session.OpLogout:
 		say(status.Success, "logged out of "+name+": "+logoutSummary(msg.logout))
 	case msg.op == session.OpDiscover:
