@@ -183,8 +183,14 @@ func TestFromIssuerWhenEditing(t *testing.T) {
 		}
 	}
 
+	// The client id's hint says where the picked method sends it.
+	m := focusOn(t, newForm(Options{Original: &orig, Metadata: tenantMetadata("client_secret_post")}), "client_id")
+	if got := view(m); !strings.Contains(got, "the issuer's metadata picks body: sent in the form body") {
+		t.Errorf("the client id's hint does not say the pick:\n%s", got)
+	}
+
 	// The pick follows the rows: without a secret, a public client.
-	m := newForm(Options{Original: &orig, Metadata: tenantMetadata("client_secret_basic", "none")})
+	m = newForm(Options{Original: &orig, Metadata: tenantMetadata("client_secret_basic", "none")})
 	m = typeInto(t, m, "client_secret", "")
 	if got := line(t, m, "Client auth"); !strings.HasSuffix(got, " from the issuer: none (no client secret)") {
 		t.Errorf("row without a secret %q", got)

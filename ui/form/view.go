@@ -369,9 +369,9 @@ func (m Model) hint(f *field) string {
 			return m.authHint(a)
 		}
 		if d, ok := m.discovery(); ok {
-			return "as the issuer's metadata picks, " + string(d.ClientAuth) + ": " + m.authHint(d.ClientAuth)
+			return "the issuer's metadata picks " + string(d.ClientAuth) + ": " + m.authHint(d.ClientAuth)
 		}
-		return "as the issuer's metadata picks, at the first fetch"
+		return "sent as the issuer's metadata picks at the first fetch"
 	case f.key == "client_auth" && f.value() == fromIssuer:
 		d, ok := m.discovery()
 		switch {
