@@ -149,7 +149,7 @@ func (s *Session) Finish(name string, seq uint64) (*Entry, bool) {
 	s.changed(e)
 	if e.stale {
 		e.stale = false
-		s.bulkDone(e, ErrEdited)
+		s.bulkDone(e, ErrEdited, providers.Discovery{})
 		return nil, false
 	}
 	return e, true
@@ -165,7 +165,7 @@ func (s *Session) Drop(name string) {
 	if e.Busy != OpNone {
 		s.busy--
 	}
-	s.bulkDone(e, ErrGone)
+	s.bulkDone(e, ErrGone, providers.Discovery{})
 	delete(s.byName, name)
 	for i, x := range s.entries {
 		if x == e {
@@ -185,6 +185,10 @@ type TokenAnswer struct {
 	// when nothing was recorded.
 	Stored *store.Entry
 	Err    error
+	// Picked is the client_auth picked from the issuer's metadata when
+	// the action fetched that metadata on the way, zero otherwise: a bulk
+	// run's tally names the picks, as a single answer's status does.
+	Picked providers.Discovery
 }
 
 // Token applies a token answer at now. It returns the entry, nil for a
@@ -210,7 +214,7 @@ func (s *Session) Token(a TokenAnswer, now time.Time) (e *Entry, inBulk bool) {
 		e.LastErr, e.Failed, e.AutoFails = nil, false, 0
 	}
 	inBulk = e.inBulk
-	s.bulkDone(e, a.Err)
+	s.bulkDone(e, a.Err, a.Picked)
 	return e, inBulk
 }
 
@@ -357,12 +361,13 @@ func (s *Session) TallyChanged() (Tally, bool) {
 	return t, true
 }
 
-// bulkDone counts e's answer in the bulk run when it is part of one.
-func (s *Session) bulkDone(e *Entry, err error) {
+// bulkDone counts e's answer in the bulk run when it is part of one, with
+// the client_auth picked for it on the way.
+func (s *Session) bulkDone(e *Entry, err error, picked providers.Discovery) {
 	if !e.inBulk {
 		return
 	}
 	e.inBulk = false
-	s.tally.done(e.Provider.Name, err)
+	s.tally.done(e.Provider.Name, err, picked)
 	s.tallyUp = true
 }

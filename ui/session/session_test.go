@@ -2,6 +2,7 @@ package session
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -338,5 +339,54 @@ func TestHistoriesAfterLoad(t *testing.T) {
 	s.Histories(map[string][]providers.Event{"alpha": nil})
 	if len(a.History) != 1 {
 		t.Error("a second reading replaced the history again")
+	}
+}
+
+// TestTallyNamesThePicks: the run's summary says once which client_auth
+// the issuers' metadata picked on the way, failed answers' picks too,
+// without a word while the run goes; answers that picked none add none.
+func TestTallyNamesThePicks(t *testing.T) {
+	basic := providers.Discovery{ClientAuth: providers.AuthBasic, Method: "client_secret_basic",
+		Methods: []string{"client_secret_basic", "none"}}
+	body := providers.Discovery{ClientAuth: providers.AuthBody, Method: "client_secret_post"}
+	none := providers.Discovery{ClientAuth: providers.AuthNone, Method: "none"}
+	names := []string{"a", "b", "c", "d", "e"}
+	for _, tc := range []struct {
+		name   string
+		picks  map[string]providers.Discovery
+		failed string
+		want   string
+	}{
+		{"none picked", nil, "", "fetched tokens for 5 providers"},
+		{"one", map[string]providers.Discovery{"b": basic}, "",
+			"fetched tokens for 5 providers · client_auth from the issuer: b basic"},
+		{"one that failed", map[string]providers.Discovery{"c": body}, "c",
+			"fetched 4 of 5; failed: c (see the detail) · client_auth from the issuer: c body"},
+		{"a few", map[string]providers.Discovery{"a": basic, "c": body, "e": none}, "",
+			"fetched tokens for 5 providers · client_auth from the issuer: a basic, c body, e none"},
+		{"many", map[string]providers.Discovery{"a": basic, "b": basic, "c": body, "e": none}, "",
+			"fetched tokens for 5 providers · client_auth from the issuer for 4 providers (see each one's detail)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := withEntries(names, nil)
+			started := s.StartBulk("fetch", func(*Entry) bool { return true })
+			var text string
+			for i, e := range started {
+				var err error
+				if e.Provider.Name == tc.failed {
+					err = errors.New("HTTP 401")
+				}
+				n := e.Provider.Name
+				s.Token(TokenAnswer{Name: n, Seq: e.Pending, Op: e.Busy, Err: err, Picked: tc.picks[n]}, t0)
+				tally, _ := s.TallyChanged()
+				text, _ = tally.Text()
+				if i < len(started)-1 && strings.Contains(text, "client_auth") {
+					t.Errorf("while the run goes: %q", text)
+				}
+			}
+			if text != tc.want {
+				t.Errorf("summary\n%q, want\n%q", text, tc.want)
+			}
+		})
 	}
 }
