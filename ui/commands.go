@@ -207,7 +207,7 @@ type (
 		op   session.Op
 		// stored is the entry as the store holds it after the command's
 		// last change, nil when nothing was recorded.
-		stored *store.Entry
+		stored *providers.Entry
 		logout oauth.LogoutResult
 		err    error
 		// exchanges are the command's requests and answers, masked, for
