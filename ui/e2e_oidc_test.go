@@ -71,7 +71,7 @@ func startLoginRig(t *testing.T, w, h int) *rig {
 	if tok.IDToken() == "" {
 		t.Fatal("the sign-in came without an id_token")
 	}
-	if err := v.Record(p.Name, tok, providers.Event{At: e2eNow, Kind: providers.EventIssued}); err != nil {
+	if _, err := v.Record(p.Name, tok, providers.Event{At: e2eNow, Kind: providers.EventIssued}); err != nil {
 		t.Fatal(err)
 	}
 	r := &rig{srv: srv, vault: v, clip: &memClipboard{}}

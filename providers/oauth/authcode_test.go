@@ -176,6 +176,9 @@ func TestLoginWithPKCE(t *testing.T) {
 	if out.Token.AccessToken.Reveal() != "AT-browser" || st.tok["app"] == nil || out.Event.Kind != providers.EventIssued {
 		t.Errorf("outcome %+v, stored %v", out, st.tok["app"])
 	}
+	if out.Stored == nil || out.Stored.Token != st.tok["app"] || len(out.Stored.History) != 1 || out.Stored.History[0] != out.Event {
+		t.Errorf("the entry answered %+v, want the token and the event stored", out.Stored)
+	}
 	if !strings.Contains(page, "You can close this tab") {
 		t.Errorf("the browser saw %q", page)
 	}
@@ -360,8 +363,8 @@ func TestInteractiveProviderNeedsLogin(t *testing.T) {
 	if !errors.Is(err, ErrLoginRequired) || !errors.As(err, &e) || e.Hint != "tokenscope login app" {
 		t.Fatalf("Ensure without a token: %v", err)
 	}
-	if out.Recorded() || len(st.kinds()) != 0 {
-		t.Errorf("recorded %v although nothing was sent", st.kinds())
+	if out.Recorded() || out.Stored != nil || len(st.kinds()) != 0 {
+		t.Errorf("recorded %v (answered %+v) although nothing was sent", st.kinds(), out.Stored)
 	}
 }
 

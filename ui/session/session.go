@@ -12,7 +12,6 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/oauth"
-	"github.com/tokenscope/tokenscope/store"
 )
 
 // ErrGone and ErrEdited are the outcomes counted in a bulk run for a
@@ -43,7 +42,7 @@ type Session struct {
 func New() *Session { return &Session{byName: map[string]*Entry{}} }
 
 // Load replaces every entry with the store's.
-func (s *Session) Load(es []store.Entry) {
+func (s *Session) Load(es []providers.Entry) {
 	s.entries = make([]*Entry, 0, len(es))
 	s.byName = make(map[string]*Entry, len(es))
 	for _, se := range es {
@@ -183,7 +182,7 @@ type TokenAnswer struct {
 	Op   Op
 	// Stored is the entry as the store holds it after the action, nil
 	// when nothing was recorded.
-	Stored *store.Entry
+	Stored *providers.Entry
 	Err    error
 	// Picked is the client_auth picked from the issuer's metadata when
 	// the action fetched that metadata on the way, zero otherwise: a bulk
@@ -237,7 +236,7 @@ type SaveAnswer struct {
 	// something else as the save began.
 	Seq uint64
 	// Stored is the entry as the store holds it after the save.
-	Stored store.Entry
+	Stored providers.Entry
 	Err    error
 }
 
