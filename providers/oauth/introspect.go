@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/internal/jsontext"
@@ -94,22 +93,13 @@ func objectMembers(b []byte, what string) ([]providers.Field, error) {
 	if b[0] != '{' {
 		return nil, fmt.Errorf("%s is JSON but not an object (it starts with %s)", what, jsonKind(b[0]))
 	}
-	var out []providers.Field
-	i := jsontext.SkipSpace(b, 1)
-	for i < len(b) && b[i] != '}' {
-		kEnd := jsontext.StringEnd(b, i)
-		key := unquote(b[i:kEnd])
-		if !utf8.ValidString(key) {
-			_ = json.Unmarshal(b[i:kEnd], &key) // each bad byte as U+FFFD, as a decoder reads it
-		}
-		i = jsontext.SkipSpace(b, kEnd)
-		i = jsontext.SkipSpace(b, i+1) // the colon
-		vEnd := jsontext.ValueEnd(b, i)
-		out = append(out, providers.Field{Key: key, Value: string(b[i:vEnd])})
-		i = jsontext.SkipSpace(b, vEnd)
-		if i < len(b) && b[i] == ',' {
-			i = jsontext.SkipSpace(b, i+1)
-		}
+	ms, err := jsontext.Members(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not JSON: %w", what, err)
+	}
+	out := make([]providers.Field, len(ms))
+	for i, m := range ms {
+		out[i] = providers.Field{Key: m.Key, Value: string(m.Raw)}
 	}
 	return out, nil
 }
