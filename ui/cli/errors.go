@@ -143,6 +143,8 @@ func storeHints(err error) []string {
 		return []string{"wait for the other tokenscope to finish, then try again"}
 	case errors.Is(err, store.ErrWrongPassphrase):
 		return []string{"check the passphrase (TOKENSCOPE_PASSPHRASE when it is set) and try again"}
+	case errors.Is(err, store.ErrUnsupported):
+		return []string{"it was written by a newer version: upgrade tokenscope to read it"}
 	case errors.Is(err, store.ErrUnsafe):
 		// The store's error names the file and what is wrong with it; the
 		// commands are ours to name.
