@@ -30,6 +30,9 @@ type usageError struct {
 	cmd  string // the command, for the default hint
 	msg  string
 	hint string
+	// unknown is the option the command does not have ("" when that is
+	// not what went wrong), without its dashes.
+	unknown string
 }
 
 func (e *usageError) Error() string { return e.msg }
