@@ -40,6 +40,15 @@ type Token struct {
 	// keeps (MaxExtraFields, MaxExtraBytes): the display says the list is
 	// truncated.
 	ExtraDropped int `json:"extra_dropped,omitempty"`
+	// Nonce is the nonce the browser login's authorization request sent
+	// (OpenID Connect Core §3.1.2.1), kept with the grant so that every
+	// check of its id_token compares the nonce claim with it; "" when none
+	// was sent (the device grant, a scope without openid, any other grant).
+	Nonce Secret `json:"nonce,omitempty"`
+	// Refreshed says the token came from the refresh_token grant: its
+	// id_token need not carry the login's nonce (OpenID Connect Core
+	// §12.2), though one that does must carry the same.
+	Refreshed bool `json:"refreshed,omitempty"`
 }
 
 // Received is when tokenscope received t: ReceivedAt, or IssuedAt for a

@@ -45,7 +45,7 @@ func TestOwnedByAnotherUser(t *testing.T) {
 	openKeys := func() error { _, err := OpenKeys(v.Dir(), Keys{}); return err }
 	save := func() error { return v.SetTheme("other") }
 	load := func() error { _, err := v.Load(); return err }
-	record := func() error { return v.Record("prov0001", nil, ev("dropped")) }
+	record := func() error { _, err := v.Record("prov0001", nil, ev("dropped")); return err }
 	for _, c := range []struct {
 		name string
 		ops  map[string]func() error

@@ -68,7 +68,7 @@ func TestProvidersAndTokens(t *testing.T) {
 		t.Fatalf("lookup of a missing provider: %v", err)
 	}
 	tok := testToken(7, 1)
-	if err := v.Record(p.Name, tok, ev("issued")); err != nil {
+	if _, err := v.Record(p.Name, tok, ev("issued")); err != nil {
 		t.Fatal(err)
 	}
 	tok.AccessToken = "changed by the caller afterwards"
@@ -92,10 +92,10 @@ func TestProvidersAndTokens(t *testing.T) {
 	if _, tok, _ := v.Lookup(p.Name); tok != nil {
 		t.Fatal("token kept for a different token URL")
 	}
-	if err := v.Record(p.Name, nil, ev("revoked")); err != nil {
+	if _, err := v.Record(p.Name, nil, ev("revoked")); err != nil {
 		t.Fatal(err)
 	}
-	if err := v.Record("nope", nil, ev("revoked")); !errors.Is(err, ErrUnknownProvider) {
+	if _, err := v.Record("nope", nil, ev("revoked")); !errors.Is(err, ErrUnknownProvider) {
 		t.Fatalf("record for a missing provider: %v", err)
 	}
 	if err := v.SetTheme("dracula"); err != nil {
@@ -137,12 +137,12 @@ func TestHistoryCappedAndScrubbed(t *testing.T) {
 	tok := testToken(3, 1)
 	for i := range MaxHistory + 10 {
 		e := providers.Event{At: fixedTime.Add(time.Duration(i) * time.Second), Kind: providers.EventRefreshed, Detail: "n=" + itoa(i)}
-		if err := v.Record(p.Name, tok, e); err != nil {
+		if _, err := v.Record(p.Name, tok, e); err != nil {
 			t.Fatal(err)
 		}
 	}
 	leak := "sent " + p.ClientSecret.Reveal() + " and got " + tok.AccessToken.Reveal() + ", header " + p.Headers["Ocp-Apim-Subscription-Key"].Reveal()
-	if err := v.Record(p.Name, tok, providers.Event{At: fixedTime, Kind: providers.EventFailed, Detail: leak}); err != nil {
+	if _, err := v.Record(p.Name, tok, providers.Event{At: fixedTime, Kind: providers.EventFailed, Detail: leak}); err != nil {
 		t.Fatal(err)
 	}
 	pl, _ := v.Load()
@@ -170,7 +170,7 @@ func TestKDFOncePerUnlock(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 20 {
-		if err := w.Record("prov0001", testToken(1, i), ev("refreshed")); err != nil {
+		if _, err := w.Record("prov0001", testToken(1, i), ev("refreshed")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -323,7 +323,7 @@ func TestNoSecretOnDisk(t *testing.T) {
 			t.Fatal(err)
 		}
 		tok := testToken(i, 1)
-		if err := v.Record(p.Name, tok, providers.Event{At: fixedTime, Kind: providers.EventIssued, Detail: "got " + tok.AccessToken.Reveal()}); err != nil {
+		if _, err := v.Record(p.Name, tok, providers.Event{At: fixedTime, Kind: providers.EventIssued, Detail: "got " + tok.AccessToken.Reveal()}); err != nil {
 			t.Fatal(err)
 		}
 		secrets = append(secrets, p.ClientSecret.Reveal(), p.Password.Reveal(), p.Headers["Ocp-Apim-Subscription-Key"].Reveal(),
@@ -423,7 +423,7 @@ func TestHistoryScrubsTokenExtraFields(t *testing.T) {
 	tok := testToken(4, 1)
 	tok.Extra = append(tok.Extra, providers.Field{Key: "id_token", Value: `"eyJpZC10b2tlbi1zZWNyZXQ"`})
 	ev := providers.Event{At: fixedTime, Kind: providers.EventFailed, Detail: "server echoed eyJpZC10b2tlbi1zZWNyZXQ back"}
-	if err := v.Record(p.Name, tok, ev); err != nil {
+	if _, err := v.Record(p.Name, tok, ev); err != nil {
 		t.Fatal(err)
 	}
 	pl, _ := v.Load()

@@ -342,9 +342,6 @@ func (m *Model) signInColumn() []key.Binding {
 	return k.ShortHelp()
 }
 
-// signInState is the state of a sign-in for the engine's calls.
-func signInState(v *store.Vault) *recorder { return &recorder{st: v, done: func() {}} }
-
 // listenCmd opens the loopback listener on the provider's redirect URI,
 // then (the endpoints maybe discovered) builds the authorization request.
 func listenCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string, seq uint64) tea.Cmd {
@@ -371,7 +368,7 @@ func listenCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string
 		}
 		tctx, cancel := context.WithTimeout(ctx, tokenTimeout)
 		defer cancel()
-		r, _, err := c.Resolve(tctx, signInState(v), name)
+		r, _, err := c.Resolve(tctx, v, name)
 		if err == nil {
 			msg.az, err = oauth.NewAuthorization(r.Provider, l.RedirectURI)
 		}
@@ -404,15 +401,14 @@ func redeemCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string
 		var tr tracer
 		tctx, cancel := context.WithTimeout(oauth.WithTrace(ctx, tr.add), tokenTimeout)
 		defer cancel()
-		rec := signInState(v)
-		_, msg.err = c.Login(tctx, rec, name, az, code)
-		if msg.err != nil {
-			cb.Reply(false, "tokenscope could not redeem the code: "+msg.err.Error())
+		out, err := c.Login(tctx, v, name, az, code)
+		if err != nil {
+			cb.Reply(false, "tokenscope could not redeem the code: "+err.Error())
 		} else {
 			cb.Reply(true, "")
 		}
 		_ = l.Close()
-		msg.stored, msg.exchanges = rec.stored, tr.taken()
+		msg.err, msg.stored, msg.exchanges = err, out.Stored, tr.taken()
 		return msg
 	}
 }
@@ -425,7 +421,7 @@ func deviceStartCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name s
 		defer cancel()
 		msg := deviceMsg{name: name, seq: seq}
 		var r oauth.Resolved
-		if r, _, msg.err = c.Resolve(tctx, signInState(v), name); msg.err == nil {
+		if r, _, msg.err = c.Resolve(tctx, v, name); msg.err == nil {
 			msg.da, msg.err = c.StartDevice(tctx, r.Provider)
 		}
 		msg.exchanges = tr.taken()
@@ -439,9 +435,8 @@ func pollCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string, 
 	return func() tea.Msg {
 		msg := tokenMsg{name: name, seq: seq, op: session.OpFetch}
 		var tr tracer
-		rec := signInState(v)
-		_, msg.err = c.DeviceLogin(oauth.WithTrace(ctx, tr.add), rec, name, da)
-		msg.stored, msg.exchanges = rec.stored, tr.taken()
+		out, err := c.DeviceLogin(oauth.WithTrace(ctx, tr.add), v, name, da)
+		msg.err, msg.stored, msg.exchanges = err, out.Stored, tr.taken()
 		return msg
 	}
 }

@@ -143,6 +143,7 @@ var (
 	encodedPortRE = regexp.MustCompile(`127\.0\.0\.1%3A\d+`)
 	stateRE       = regexp.MustCompile(`state=[A-Za-z0-9_-]+`)
 	challengeRE   = regexp.MustCompile(`code_challenge=[A-Za-z0-9_-]+`)
+	nonceRE       = regexp.MustCompile(`nonce=[A-Za-z0-9_-]+`)
 	userCodeRE    = regexp.MustCompile(`user_code=[A-Z0-9-]+`)
 )
 
@@ -157,6 +158,7 @@ func normalURL(u string) string {
 	u = sameLength(encodedPortRE, u, len("127.0.0.1%3A"), '4')
 	u = sameLength(stateRE, u, len("state="), 'S')
 	u = sameLength(challengeRE, u, len("code_challenge="), 'C')
+	u = sameLength(nonceRE, u, len("nonce="), 'N')
 	return sameLength(userCodeRE, u, len("user_code="), 'X')
 }
 

@@ -56,7 +56,7 @@ func tokenRedactor(p providers.Provider, tok *providers.Token) *redactor {
 	if tok == nil {
 		return newRedactor(p)
 	}
-	return newRedactor(p, tok.AccessToken.Reveal(), tok.RefreshToken.Reveal(), tok.Bearer.Reveal())
+	return newRedactor(p, tok.AccessToken.Reveal(), tok.RefreshToken.Reveal(), tok.Bearer.Reveal(), tok.Nonce.Reveal())
 }
 
 // Masker returns the function the engine masks its errors and traces of

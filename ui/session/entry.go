@@ -6,7 +6,6 @@ import (
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/providers/oauth"
-	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/lifetime"
 )
 
@@ -124,7 +123,7 @@ type Entry struct {
 
 // newEntry makes the entry of a stored provider. A failure at the end of
 // its history marks it failed, so a failure survives a restart.
-func newEntry(se store.Entry) *Entry {
+func newEntry(se providers.Entry) *Entry {
 	e := &Entry{}
 	e.follow(se)
 	e.historyDue = se.History == nil
@@ -136,7 +135,7 @@ func newEntry(se store.Entry) *Entry {
 
 // follow takes what the store answered as the entry's provider, token and
 // history.
-func (e *Entry) follow(se store.Entry) {
+func (e *Entry) follow(se providers.Entry) {
 	e.Provider, e.History, e.Metadata, e.historyDue = se.Provider, se.History, se.Metadata, false
 	e.setToken(se.Token)
 }
