@@ -3,6 +3,7 @@ package providers
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -89,10 +90,34 @@ func (t *Token) Presented() Secret {
 // token (Vodacom's encrypted session), so that a display says so.
 func (t *Token) Derived() bool { return t != nil && t.Bearer != "" }
 
-// Field is one name and JSON value, kept in the order it came in.
+// Field is one name and JSON value, kept in the order it came in: a
+// token response's extra member, a JWT's header or claim, an introspection
+// or userinfo answer's member. Value is the JSON text as the server wrote
+// it.
 type Field struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
+}
+
+// Text is the value when it is a JSON string, unquoted, and whether it is
+// one.
+func (f Field) Text() (string, bool) {
+	var s string
+	if f.Value == "" || f.Value[0] != '"' || json.Unmarshal([]byte(f.Value), &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// Time is the value as a NumericDate (RFC 7519 section 2: seconds since
+// the epoch, perhaps with a fraction), and whether it is one.
+func (f Field) Time() (time.Time, bool) {
+	v, err := strconv.ParseFloat(f.Value, 64)
+	if err != nil || v < 0 || v > 1e11 {
+		return time.Time{}, false
+	}
+	sec := int64(v)
+	return time.Unix(sec, int64((v-float64(sec))*1e9)), true
 }
 
 // Remaining is how long the token stays valid at now; ok is false when the

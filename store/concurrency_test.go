@@ -37,9 +37,9 @@ func TestMain(m *testing.M) {
 }
 
 // child runs one child mode against $TOKENSCOPE_HOME, unlocked through
-// OpenEnv with $TOKENSCOPE_IDENTITY.
+// OpenKeys with $TOKENSCOPE_IDENTITY.
 func child(mode string) error {
-	v, err := OpenEnv(os.Getenv("TOKENSCOPE_HOME"), os.Getenv)
+	v, err := OpenKeys(os.Getenv("TOKENSCOPE_HOME"), Keys{Identity: os.Getenv("TOKENSCOPE_IDENTITY")})
 	if err != nil {
 		return err
 	}

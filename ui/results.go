@@ -187,7 +187,7 @@ func (m *Model) onTry(msg tryMsg) tea.Cmd {
 		kind = status.Error
 	}
 	text := "try " + e.Provider.Name + ": " + r.Method + " → " + statusText(r.Status) +
-		" in " + strconv.FormatInt(r.Latency.Milliseconds(), 10) + " ms"
+		" in " + display.Latency(r.Latency)
 	if !m.showTryAnswer(e.Provider.Name, r) {
 		text += " · press " + m.keys.Response.Help().Key + " to see the answer"
 	}

@@ -86,7 +86,7 @@ func TestSignInIDTokenAndIntrospection(t *testing.T) {
 		t.Errorf("the refresh's nonce: claims %v, checks %v", j.ClaimsMap, checks)
 	}
 	u, err := f.client.Userinfo(ctx, p, tok)
-	if err != nil || len(u.Claims) == 0 || u.Claims[0].Name != "sub" {
+	if err != nil || len(u.Claims) == 0 || u.Claims[0].Key != "sub" {
 		t.Fatalf("userinfo: %+v, %v", u, err)
 	}
 	if _, err := f.client.Logout(ctx, p, tok); err != nil {

@@ -349,6 +349,7 @@ func TestJWTIssuedExpiredOrNotYetValid(t *testing.T) {
 // TestServerTextEscapedOnce: a JSON escape in a server field is shown
 // once, as display writes it (\x1b), not escaped again (\\u001b).
 func TestServerTextEscapedOnce(t *testing.T) {
+	t.Parallel()
 	tok := jwtToken()
 	tok.Extra = []providers.Field{{Key: "note", Value: `"hi\u001b[2J"`}}
 	got := view(newPane(100, 60, Data{Provider: provider(), Token: tok}))

@@ -101,17 +101,15 @@ func (r *renderer) introspection(d *Data) {
 			active = r.s.Danger.Render("✗ not active") + r.s.Muted.Render(" (expired, revoked, or unknown to the server)")
 		}
 		r.line("  " + active)
-		fs := make([]providers.Field, len(in.Claims))
 		times := map[string]time.Time{}
-		for i, c := range in.Claims {
-			fs[i] = providers.Field{Key: c.Name, Value: string(c.Value)}
-			if oauth.TimeClaim(c.Name) {
+		for _, c := range in.Claims {
+			if oauth.TimeClaim(c.Key) {
 				if at, ok := c.Time(); ok {
-					times[c.Name] = at
+					times[c.Key] = at
 				}
 			}
 		}
-		r.fields(fs, times)
+		r.fields(in.Claims, times)
 	case d.IntrospectHint != "" && r.m.jwt == nil:
 		r.section("Introspection")
 		r.text("  ", 2, &r.s.Hint, d.IntrospectHint)

@@ -12,6 +12,7 @@ import (
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 func TestBrowserPaneShowsTheWholeURLWrapped(t *testing.T) {
+	t.Parallel()
 	m := New("app", Browser, &Styles{})
 	m.SetSize(30, 20)
 	m.SetNow(t0)
@@ -57,6 +58,7 @@ func TestBrowserPaneShowsTheWholeURLWrapped(t *testing.T) {
 }
 
 func TestKeysAnswerWithRequests(t *testing.T) {
+	t.Parallel()
 	m := New("app", Browser, &Styles{})
 	m.SetAuthorization("http://x/a", t0)
 	for _, c := range []struct {
@@ -80,6 +82,7 @@ func TestKeysAnswerWithRequests(t *testing.T) {
 }
 
 func TestDeviceQRCodeOnlyWhenItFits(t *testing.T) {
+	t.Parallel()
 	m := New("tv", Device, &Styles{})
 	m.SetDevice("ABCD-EFGH", "http://127.0.0.1:40000/device", "http://127.0.0.1:40000/device?user_code=ABCD-EFGH", t0.Add(10*time.Minute))
 	m.SetNow(t0)

@@ -33,6 +33,7 @@ func withEntries(names []string, toks map[string]*providers.Token) *Session {
 }
 
 func TestAnswersAreAddressedByNameAndNumber(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		answer func(seq uint64) (string, uint64)
@@ -70,6 +71,7 @@ func TestAnswersAreAddressedByNameAndNumber(t *testing.T) {
 }
 
 func TestTokenShowsWhatTheStoreHolds(t *testing.T) {
+	t.Parallel()
 	s := withEntries([]string{"alpha"}, nil)
 	a := s.Get("alpha")
 	s.Begin(a, OpFetch)
@@ -91,6 +93,7 @@ func TestTokenShowsWhatTheStoreHolds(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		fails int
 		want  time.Duration
@@ -105,6 +108,7 @@ func TestBackoff(t *testing.T) {
 }
 
 func TestDue(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		tok      *providers.Token
@@ -145,6 +149,7 @@ func TestDue(t *testing.T) {
 }
 
 func TestAutoRefreshFailureBacksOff(t *testing.T) {
+	t.Parallel()
 	s := withEntries([]string{"alpha"}, map[string]*providers.Token{"alpha": tok(t0, 100*time.Second)})
 	a := s.Get("alpha")
 	now := t0.Add(70 * time.Second)
@@ -169,6 +174,7 @@ func TestAutoRefreshFailureBacksOff(t *testing.T) {
 }
 
 func TestTally(t *testing.T) {
+	t.Parallel()
 	names := []string{"a", "b", "c", "d", "e", "f", "g"}
 	for _, tc := range []struct {
 		name   string
@@ -218,6 +224,7 @@ func TestTally(t *testing.T) {
 }
 
 func TestTallyCountsProvidersGoneOrEdited(t *testing.T) {
+	t.Parallel()
 	s := withEntries([]string{"a", "b", "c"}, map[string]*providers.Token{"b": tok(t0, time.Hour)})
 	started := s.StartBulk("fetch", func(*Entry) bool { return true })
 	s.Drop("a")
@@ -241,6 +248,7 @@ func TestTallyCountsProvidersGoneOrEdited(t *testing.T) {
 }
 
 func TestCopiesInFlight(t *testing.T) {
+	t.Parallel()
 	s := withEntries([]string{"alpha"}, map[string]*providers.Token{"alpha": tok(t0, time.Hour)})
 	s.StartCopy("alpha", "the token of alpha")
 	a := s.Get("alpha")
@@ -261,6 +269,7 @@ func TestCopiesInFlight(t *testing.T) {
 }
 
 func TestDrainReportsChanges(t *testing.T) {
+	t.Parallel()
 	s := withEntries([]string{"a", "b"}, nil)
 	if _, reshaped := s.Drain(); !reshaped {
 		t.Error("a load does not reshape")
@@ -277,6 +286,7 @@ func TestDrainReportsChanges(t *testing.T) {
 }
 
 func TestClipboardFailureIsNotedOnce(t *testing.T) {
+	t.Parallel()
 	s := New()
 	if !s.ClipboardFailed() {
 		t.Fatal("the first failure of the system clipboard is not the first")
@@ -292,6 +302,7 @@ func TestClipboardFailureIsNotedOnce(t *testing.T) {
 // the user, unless RenewExpired picked it; a token renewed is scheduled as
 // any other.
 func TestRenewExpired(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	now := t0.Add(2 * time.Hour)
 	tok := func(life time.Duration) *providers.Token {
@@ -317,6 +328,7 @@ func TestRenewExpired(t *testing.T) {
 // failure at the end marking the entry failed, unless a store answer came
 // first: its history is newer.
 func TestHistoriesAfterLoad(t *testing.T) {
+	t.Parallel()
 	s := withEntries([]string{"alpha", "beta", "gamma"}, nil)
 	b := s.Get("beta")
 	s.Begin(b, OpFetch)
