@@ -106,6 +106,7 @@ func TestDeviceQRCodeOnlyWhenItFits(t *testing.T) {
 }
 
 func TestPastedURLIsMaskedAndSafe(t *testing.T) {
+	t.Parallel()
 	m := New("app", Browser, &Styles{})
 	m.SetSize(70, 20)
 	m.SetNow(t0)
@@ -156,6 +157,7 @@ func TestPastedURLIsMaskedAndSafe(t *testing.T) {
 }
 
 func TestFieldEscClosesAndKeepsTheSignIn(t *testing.T) {
+	t.Parallel()
 	m := New("app", Browser, &Styles{})
 	m.SetAuthorization("http://x/a", t0)
 	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("p")})
@@ -185,6 +187,7 @@ func TestFieldEscClosesAndKeepsTheSignIn(t *testing.T) {
 }
 
 func TestPasteOnlyPaneSaysWhereToPasteFrom(t *testing.T) {
+	t.Parallel()
 	m := New("web", Browser, &Styles{})
 	m.SetSize(60, 20)
 	m.SetNow(t0)
@@ -200,6 +203,7 @@ func TestPasteOnlyPaneSaysWhereToPasteFrom(t *testing.T) {
 }
 
 func TestFieldKeepsTheEndOfALongURLInItsWidth(t *testing.T) {
+	t.Parallel()
 	m := New("app", Browser, &Styles{})
 	m.SetSize(30, 20)
 	m.SetAuthorization("http://x/a", t0)
