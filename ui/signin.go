@@ -26,8 +26,10 @@ const loginTimeout = 5 * time.Minute
 
 // signIn is one sign-in under way in the explorer: the provider's fetch
 // (its request number seq), the pane that shows it, and what stops it.
-// The listener and the authorization are set once the listener opened,
-// the device authorization once the server answered.
+// The listener and the authorization are set once the listener opened
+// (the authorization alone for a redirect URI off this machine, where
+// only a pasted URL comes back), the device authorization once the
+// server answered.
 type signIn struct {
 	seq    uint64
 	pane   *login.Model
@@ -39,14 +41,18 @@ type signIn struct {
 
 // The sign-in's messages, each naming its provider and fetch.
 type (
-	// listeningMsg: the loopback listener is open and the authorization
-	// request built, or why not.
+	// listeningMsg: the loopback listener is open (nil when the redirect
+	// URI is not on this machine) and the authorization request built,
+	// or why not.
 	listeningMsg struct {
 		name string
 		seq  uint64
 		loop *oauth.Loopback
 		az   *oauth.Authorization
 		err  error
+		// exchanges are a discovery on first use, masked, for the
+		// exchange log.
+		exchanges []oauth.Exchange
 	}
 	// callbackMsg: the browser came back to the listener, or the wait ended.
 	callbackMsg struct {
@@ -153,6 +159,8 @@ func (m *Model) signInResult(msg tea.Msg) (tea.Cmd, bool) {
 			m.setStatusOf(msg.name, status.Info, "opened the sign-in page in the browser")
 		}
 		return nil, true
+	case login.PasteMsg:
+		return m.onPaste(msg), true
 	case login.CopyMsg:
 		m.sess.StartCopy(msg.Name, "the sign-in URL of "+msg.Name)
 		return tea.Batch(m.clip.Copy(msg.URL, "the sign-in URL of "+msg.Name, false), m.startSpinner()), true
@@ -192,6 +200,9 @@ func (m *Model) onListening(msg listeningMsg) tea.Cmd {
 	}
 	s.loop, s.az = msg.loop, msg.az
 	s.pane.SetAuthorization(msg.az.URL, m.clock().Add(loginTimeout))
+	if msg.loop == nil {
+		s.pane.SetPasteOnly(msg.az.RedirectURI)
+	}
 	return waitCmd(s.ctx, msg.loop, msg.name, msg.seq)
 }
 
@@ -206,10 +217,18 @@ func (m *Model) onCallback(msg callbackMsg) tea.Cmd {
 	if msg.err != nil {
 		delete(m.signIns, msg.name)
 		err := msg.err
-		if errors.Is(err, context.DeadlineExceeded) {
+		switch {
+		case errors.Is(err, context.DeadlineExceeded) && s.loop == nil:
+			err = fmt.Errorf("login %s: no URL was pasted within %s: nothing stored", msg.name, display.Duration(loginTimeout))
+		case errors.Is(err, context.DeadlineExceeded):
 			err = fmt.Errorf("login %s: no callback from the browser within %s: nothing stored", msg.name, display.Duration(loginTimeout))
 		}
 		return tea.Batch(closeCmd(s.loop), m.failSignIn(msg.name, msg.seq, err))
+	}
+	if s.pane.Phase() == login.Redeeming {
+		// A URL pasted first is being redeemed: one code per sign-in.
+		msg.cb.Reply(false, "tokenscope is already redeeming the URL pasted for this sign-in.")
+		return nil
 	}
 	code, err := oauth.ParseCallback(msg.cb.Query, s.az.State)
 	if err != nil {
@@ -219,6 +238,37 @@ func (m *Model) onCallback(msg callbackMsg) tea.Cmd {
 	}
 	s.pane.SetRedeeming()
 	return redeemCmd(s.ctx, m.client, m.vault, msg.name, msg.seq, s.az, code, msg.cb, s.loop)
+}
+
+// onPaste checks the URL pasted into the pane as the listener's callback
+// is checked (ParseCallback: the state first, then an error answer, then
+// the code) and redeems its code the same way. A refused one is said in
+// the pane, nothing stored, and the sign-in waits on: for another paste,
+// or for the browser at the listener.
+func (m *Model) onPaste(msg login.PasteMsg) tea.Cmd {
+	s := m.signIns[msg.Name]
+	if s == nil || s.az == nil || s.pane.Phase() != login.Waiting {
+		return nil
+	}
+	code, err := oauth.ParseCallback(msg.URL, s.az.State)
+	if err != nil {
+		s.pane.SetRefused(pasteRefused(err, s.pane.KeyMap.Paste.Help().Key))
+		return nil
+	}
+	s.pane.SetRedeeming()
+	return redeemCmd(s.ctx, m.client, m.vault, msg.Name, s.seq, s.az, code, nil, s.loop)
+}
+
+// pasteRefused is why a pasted URL was refused, and what to do next.
+func pasteRefused(err error, paste string) string {
+	var ce *oauth.CallbackError
+	switch {
+	case errors.As(err, &ce):
+		return err.Error() + ": nothing stored · open the URL to sign in again, or esc to stop"
+	case errors.Is(err, oauth.ErrStateMismatch):
+		return err.Error() + " · an old tab? open the URL above, sign in, and paste where the browser lands"
+	}
+	return err.Error() + ": nothing stored · press " + paste + " to paste again"
 }
 
 // callbackFailed is the error of a callback that is refused, in the
@@ -285,7 +335,18 @@ func (m *Model) syncSignIns() {
 		k.CopyHeader.SetEnabled(k.CopyHeader.Enabled() && !s.pane.KeyMap.Copy.Enabled())
 		k.Response.SetEnabled(k.Response.Enabled() && !s.pane.KeyMap.Open.Enabled())
 		k.Back.SetEnabled(k.Back.Enabled() && !s.pane.KeyMap.Cancel.Enabled())
+		if s.pane.Typing() {
+			// The field takes every key, q and ? of a URL as well.
+			k.Quit.SetEnabled(false)
+			k.Help.SetEnabled(false)
+		}
 	}
+}
+
+// signInTyping reports whether the shown sign-in pane's field is open.
+func (m *Model) signInTyping() bool {
+	s := m.signInShown()
+	return s != nil && s.pane.Typing()
 }
 
 // signInView is the shown sign-in's pane in place of the detail, ok false
@@ -329,21 +390,22 @@ func (m *Model) unshadowed(bs []key.Binding) []key.Binding {
 	return out
 }
 
-// signInColumn is the sign-in pane's keys for the help page (open, copy,
-// cancel): as they are when a pane is shown, dimmed when not.
-func (m *Model) signInColumn() []key.Binding {
+// signInKeys is the sign-in pane's keys for the help page (open, copy,
+// paste, cancel): as they are when a pane is shown, dimmed when not.
+func (m *Model) signInKeys() login.KeyMap {
 	if s := m.signInShown(); s != nil {
-		return s.pane.KeyMap.ShortHelp()
+		return s.pane.KeyMap
 	}
 	k := login.DefaultKeyMap()
-	for _, b := range []*key.Binding{&k.Open, &k.Copy, &k.Cancel} {
+	for _, b := range []*key.Binding{&k.Open, &k.Copy, &k.Paste, &k.Cancel} {
 		b.SetEnabled(false)
 	}
-	return k.ShortHelp()
+	return k
 }
 
-// listenCmd opens the loopback listener on the provider's redirect URI,
-// then (the endpoints maybe discovered) builds the authorization request.
+// listenCmd opens the loopback listener on the provider's redirect URI
+// (none when it is not on this machine), then (the endpoints maybe
+// discovered) builds the authorization request.
 func listenCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string, seq uint64) tea.Cmd {
 	return func() tea.Msg {
 		msg := listeningMsg{name: name, seq: seq}
@@ -356,24 +418,28 @@ func listenCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string
 		if redirect == "" {
 			redirect = providers.DefaultRedirectURI
 		}
-		if !providers.LoopbackRedirect(redirect) {
-			msg.err = fmt.Errorf("login %s: redirect_uri %s is not on this machine: the explorer can only listen on "+
-				"the loopback · run tokenscope login %s to paste the URL the browser is sent to", name, redirect, name)
-			return msg
+		// Off this machine, nothing listens: the person pastes the URL the
+		// browser lands on.
+		var l *oauth.Loopback
+		if providers.LoopbackRedirect(redirect) {
+			if l, err = oauth.ListenLoopback(redirect); err != nil {
+				msg.err = err
+				return msg
+			}
+			redirect = l.RedirectURI
 		}
-		l, err := oauth.ListenLoopback(redirect)
-		if err != nil {
-			msg.err = err
-			return msg
-		}
-		tctx, cancel := context.WithTimeout(ctx, tokenTimeout)
+		var tr tracer
+		tctx, cancel := context.WithTimeout(oauth.WithTrace(ctx, tr.add), tokenTimeout)
 		defer cancel()
 		r, _, err := c.Resolve(tctx, v, name)
+		msg.exchanges = tr.taken()
 		if err == nil {
-			msg.az, err = oauth.NewAuthorization(r.Provider, l.RedirectURI)
+			msg.az, err = oauth.NewAuthorization(r.Provider, redirect)
 		}
 		if err != nil {
-			_ = l.Close()
+			if l != nil {
+				_ = l.Close()
+			}
 			msg.err = err
 			return msg
 		}
@@ -382,18 +448,25 @@ func listenCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string
 	}
 }
 
-// waitCmd waits for the browser's callback, loginTimeout at most.
+// waitCmd waits for the browser's callback, loginTimeout at most; with
+// no listener (l nil), for loginTimeout to run out, a pasted URL ending
+// the sign-in before.
 func waitCmd(ctx context.Context, l *oauth.Loopback, name string, seq uint64) tea.Cmd {
 	return func() tea.Msg {
 		wctx, cancel := context.WithTimeout(ctx, loginTimeout)
 		defer cancel()
+		if l == nil {
+			<-wctx.Done()
+			return callbackMsg{name: name, seq: seq, err: wctx.Err()}
+		}
 		cb, err := l.Wait(wctx)
 		return callbackMsg{name: name, seq: seq, cb: cb, err: err}
 	}
 }
 
 // redeemCmd exchanges the code and stores the token (Client.Login), then
-// answers the browser and closes the listener.
+// answers the browser (cb nil for a pasted URL: no one to answer) and
+// closes the listener (nil when there is none).
 func redeemCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string, seq uint64,
 	az *oauth.Authorization, code string, cb *oauth.Callback, l *oauth.Loopback) tea.Cmd {
 	return func() tea.Msg {
@@ -402,12 +475,16 @@ func redeemCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string
 		tctx, cancel := context.WithTimeout(oauth.WithTrace(ctx, tr.add), tokenTimeout)
 		defer cancel()
 		out, err := c.Login(tctx, v, name, az, code)
-		if err != nil {
+		switch {
+		case cb == nil:
+		case err != nil:
 			cb.Reply(false, "tokenscope could not redeem the code: "+err.Error())
-		} else {
+		default:
 			cb.Reply(true, "")
 		}
-		_ = l.Close()
+		if l != nil {
+			_ = l.Close()
+		}
 		msg.err, msg.stored, msg.exchanges = err, out.Stored, tr.taken()
 		return msg
 	}

@@ -234,6 +234,14 @@ func TestSignInBrowserEndToEnd(t *testing.T) {
 	if _, tok, err := r.vault.Lookup("oauth2-login"); err != nil || tok == nil || tok.AccessToken == "" {
 		t.Fatalf("no token stored: %v %v", tok, err)
 	}
+	// The log holds the discovery on first use as well as the exchange.
+	var discovered bool
+	for _, x := range m.exlog.Exchanges("oauth2-login") {
+		discovered = discovered || strings.Contains(x.URL, "/.well-known/")
+	}
+	if !discovered {
+		t.Errorf("the exchange log lacks the discovery: %+v", m.exlog.Exchanges("oauth2-login"))
+	}
 	if v := ansi.Strip(m.View()); strings.Contains(v, "Sign in to oauth2-login") || !strings.Contains(v, "oauth2-login") {
 		t.Fatalf("the detail pane does not show the token:\n%s", v)
 	}

@@ -148,6 +148,17 @@ func maskURL(raw string, secret func(name string) bool) string {
 	return s
 }
 
+// MaskCallback is what came back to a redirect URI, as ParseCallback
+// takes it (a whole URL as a person pastes it, or a query), with the
+// authorization code and every token or secret parameter masked by place:
+// for showing the pasted text back to the person.
+func MaskCallback(raw string) string {
+	if lower := strings.ToLower(strings.TrimSpace(raw)); strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") {
+		return maskURL(raw, redirectSecret)
+	}
+	return maskParamsBy(raw, redirectSecret)
+}
+
 // redirectSecret reports whether a parameter of a URL a server redirects
 // to holds a secret: the secret parameters, an authorization code and
 // every name ending in "token" (access_token, id_token).

@@ -104,3 +104,126 @@ func TestDeviceQRCodeOnlyWhenItFits(t *testing.T) {
 		t.Fatalf("open/copy URL %q, want the complete one", m.URL())
 	}
 }
+
+func TestPastedURLIsMaskedAndSafe(t *testing.T) {
+	t.Parallel()
+	m := New("app", Browser, &Styles{})
+	m.SetSize(70, 20)
+	m.SetNow(t0)
+	if m.Handles(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x"), Paste: true}) {
+		t.Fatal("a paste is taken before there is an authorization URL")
+	}
+	m.SetAuthorization("http://x/a?state=S", t0.Add(5*time.Minute))
+	pasted := "http://127.0.0.1:8400/callback?code=SECRET-CODE-1&state=S\x1b]0;owned\a\n"
+	k := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(pasted), Paste: true}
+	if !m.Handles(k) {
+		t.Fatal("the pane does not take a paste")
+	}
+	m, _ = m.Update(k)
+	if !m.Typing() {
+		t.Fatal("a paste did not open the field")
+	}
+	v := ansi.Strip(m.View())
+	if strings.Contains(v, "SECRET-CODE-1") || !strings.Contains(v, "code=****") {
+		t.Fatalf("the code is shown:\n%s", v)
+	}
+	if strings.ContainsAny(m.View(), "\x1b\a") || !strings.Contains(v, `\x1b]0;owned\x07`) {
+		t.Fatalf("the pasted escape is not shown visibly:\n%q", m.View())
+	}
+	if !strings.Contains(v, "enter submit · esc close field") || strings.Contains(v, "o open URL") {
+		t.Fatalf("the field's keys are not the only ones:\n%s", v)
+	}
+	// Every key is the field's while it is open: o, q and ? are text.
+	for _, r := range "oq?" {
+		if k := (tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}); !m.Handles(k) {
+			t.Errorf("%q is not the field's", r)
+		}
+	}
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("&x=1")})
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+	m, cmd := m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	want := PasteMsg{Name: "app", URL: strings.TrimSpace(strings.TrimSuffix(pasted, "\n")) + "&x="}
+	if cmd == nil || cmd() != want {
+		t.Fatalf("enter: got %v, want %v", cmd, want)
+	}
+	if m.Typing() || !m.KeyMap.Open.Enabled() {
+		t.Fatal("the field is still open after enter")
+	}
+	m.SetRefused("the callback's state is not this login's\x1b[2J")
+	v = ansi.Strip(m.View())
+	if !strings.Contains(v, "✗ the callback's state is not this login's") || strings.Contains(m.View(), "\x1b[2J") {
+		t.Fatalf("the refusal:\n%q", m.View())
+	}
+}
+
+func TestFieldEscClosesAndKeepsTheSignIn(t *testing.T) {
+	t.Parallel()
+	m := New("app", Browser, &Styles{})
+	m.SetAuthorization("http://x/a", t0)
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("p")})
+	if !m.Typing() {
+		t.Fatal("p did not open the field")
+	}
+	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyEnter}); cmd != nil {
+		t.Fatal("enter on an empty field handed something on")
+	}
+	m, cmd := m.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	if cmd != nil || m.Typing() {
+		t.Fatalf("esc in the field: typing %v, cmd %v", m.Typing(), cmd)
+	}
+	// The next esc is the pane's: it cancels.
+	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyEsc}); cmd == nil || cmd() != (CancelMsg{Name: "app"}) {
+		t.Fatal("esc after the field closed does not cancel")
+	}
+	m.SetRedeeming()
+	if m.KeyMap.Paste.Enabled() || m.Handles(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x"), Paste: true}) {
+		t.Fatal("a paste is taken while the code is redeemed")
+	}
+	d := New("tv", Device, &Styles{})
+	d.SetDevice("ABCD", "http://x/device", "", t0)
+	if d.KeyMap.Paste.Enabled() {
+		t.Fatal("the device pane offers a paste")
+	}
+}
+
+func TestPasteOnlyPaneSaysWhereToPasteFrom(t *testing.T) {
+	t.Parallel()
+	m := New("web", Browser, &Styles{})
+	m.SetSize(60, 20)
+	m.SetNow(t0)
+	m.SetAuthorization("https://id.example/authorize?state=S", t0.Add(5*time.Minute))
+	m.SetPasteOnly("https://app.example/callback")
+	v := strings.Join(strings.Fields(ansi.Strip(m.View())), " ") // unwrapped
+	for _, want := range []string{"waiting for the URL the browser lands on", "The redirect_uri", "https://app.example/callback",
+		"is not on this machine", "press p and paste the URL the browser lands on", "p paste URL"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("no %q:\n%s", want, v)
+		}
+	}
+}
+
+func TestFieldKeepsTheEndOfALongURLInItsWidth(t *testing.T) {
+	t.Parallel()
+	m := New("app", Browser, &Styles{})
+	m.SetSize(30, 20)
+	m.SetAuthorization("http://x/a", t0)
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Paste: true,
+		Runes: []rune("http://127.0.0.1:8400/callback?code=" + strings.Repeat("C", 80) + "&state=END")})
+	var field string
+	for _, l := range strings.Split(ansi.Strip(m.View()), "\n") {
+		if strings.HasPrefix(l, "> ") {
+			field = l
+		}
+		if w := ansi.StringWidth(l); w != 30 {
+			t.Fatalf("line %q is %d wide", l, w)
+		}
+	}
+	if !strings.HasSuffix(strings.TrimRight(field, " "), "state=END█") || !strings.HasPrefix(field, "> …") || strings.Contains(field, "CCCC") {
+		t.Fatalf("field %q", field)
+	}
+	big := strings.Repeat("x", maxPasted+10)
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(big)})
+	if n := len(m.field.value); n != maxPasted {
+		t.Fatalf("the field keeps %d bytes, want %d", n, maxPasted)
+	}
+}
