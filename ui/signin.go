@@ -35,6 +35,9 @@ type signIn struct {
 	ctx    context.Context
 	loop   *oauth.Loopback
 	az     *oauth.Authorization
+	// cancelling: the person cancelled a device sign-in whose poll had
+	// not returned yet; its answer ends the fetch.
+	cancelling bool
 }
 
 // The sign-in's messages, each naming its provider and fetch.
@@ -162,6 +165,12 @@ func (m *Model) signInResult(msg tea.Msg) (tea.Cmd, bool) {
 		if s := m.signIns[msg.name]; s != nil && s.seq == msg.seq {
 			s.cancel()
 			delete(m.signIns, msg.name)
+			if s.cancelling && msg.stored == nil {
+				// Stopped before the server gave a token: nothing stored.
+				m.sess.Finish(msg.name, msg.seq)
+				m.setStatusOf(msg.name, status.Info, "sign-in to "+msg.name+" cancelled: nothing stored")
+				return nil, true
+			}
 		}
 	}
 	return nil, false
@@ -249,13 +258,22 @@ func (m *Model) onDevice(msg deviceMsg) tea.Cmd {
 }
 
 // cancelSignIn stops the named sign-in: the listener closes, the polling
-// stops, nothing is stored, and the fetch is over.
+// stops, nothing is stored, and the fetch is over. A device sign-in's
+// poll may have its token and be storing it this instant: its fetch ends
+// when the poll returns, with the token it stored if it did, so the
+// explorer never says "nothing stored" of a token the store holds.
 func (m *Model) cancelSignIn(name string) tea.Cmd {
 	s := m.signIns[name]
-	if s == nil || s.pane.Phase() == login.Redeeming {
+	if s == nil || s.cancelling || s.pane.Phase() == login.Redeeming {
 		return nil
 	}
 	s.cancel()
+	if s.pane.Kind() == login.Device && s.pane.Phase() == login.Waiting {
+		s.cancelling = true
+		s.pane.SetCancelling()
+		m.setStatusOf(name, status.Info, "cancelling the sign-in to "+name+"…")
+		return nil
+	}
 	delete(m.signIns, name)
 	m.sess.Finish(name, s.seq)
 	m.setStatusOf(name, status.Info, "sign-in to "+name+" cancelled: nothing stored")

@@ -517,3 +517,69 @@ func TestSignInHelpLineOffersEachKeyOnce(t *testing.T) {
 	}
 	m.signIns["app"].cancel()
 }
+
+// TestSignInDeviceCancelKeepsATokenThePollStored: esc while a device
+// poll is storing the token it just got ends the fetch with that token,
+// not with "nothing stored" and the token left out of the explorer.
+func TestSignInDeviceCancelKeepsATokenThePollStored(t *testing.T) {
+	t.Parallel()
+	p := prov("tv")
+	p.Grant, p.ClientAuth, p.DeviceAuthorizationURL = providers.GrantDeviceCode, providers.AuthNone, "http://127.0.0.1:1/device"
+	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p})
+	m, _ = press(m, "f")
+	e := m.sess.Get("tv")
+	seq := e.Pending
+	if m.signIns["tv"] == nil {
+		t.Fatal("f opened no sign-in")
+	}
+	m = step(m, deviceMsg{name: "tv", seq: seq, da: &oauth.DeviceAuthorization{DeviceCode: "device-code-0123456789",
+		UserCode: "WDJB-MJHT", VerificationURI: "http://127.0.0.1:1/activate", Expires: t0.Add(10 * time.Minute),
+		Interval: 5 * time.Second}})
+	m = step(m, login.CancelMsg{Name: "tv"}) // esc's answer
+	stopping := plain(m)
+	// The poll had its token and stored it as esc came.
+	m = step(m, tokenMsg{name: "tv", seq: seq, op: session.OpFetch,
+		stored: &store.Entry{Provider: p, Token: token(t0, time.Hour)}})
+	if !e.HasToken() || e.Busy != session.OpNone || m.signIns["tv"] != nil {
+		t.Fatalf("the stored token is not shown: token %v, busy %d", e.Token, e.Busy)
+	}
+	if got := plain(m); strings.Contains(got, "nothing stored") {
+		t.Fatalf("the explorer says nothing was stored of a stored token:\n%s", got)
+	}
+	if strings.Contains(stopping, "nothing stored") || !strings.Contains(stopping, "cancelling the sign-in") {
+		t.Fatalf("esc, the poll not back yet:\n%s", stopping)
+	}
+}
+
+// TestSignInDeviceCancelEndsWhenThePollStops: esc ends a device sign-in
+// once its poll stops without a token, nothing stored.
+func TestSignInDeviceCancelEndsWhenThePollStops(t *testing.T) {
+	t.Parallel()
+	p := prov("tv")
+	p.Grant, p.ClientAuth, p.DeviceAuthorizationURL = providers.GrantDeviceCode, providers.AuthNone, "http://127.0.0.1:1/device"
+	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p})
+	m, _ = press(m, "f")
+	e := m.sess.Get("tv")
+	seq := e.Pending
+	m = step(m, deviceMsg{name: "tv", seq: seq, da: &oauth.DeviceAuthorization{DeviceCode: "device-code-0123456789",
+		UserCode: "WDJB-MJHT", VerificationURI: "http://127.0.0.1:1/activate", Interval: 5 * time.Second}})
+	ctx := m.signIns["tv"].ctx
+	m, cmd := press(m, "esc")
+	if cmd == nil {
+		t.Fatal("esc does not cancel")
+	}
+	m = step(m, cmd())
+	if ctx.Err() == nil {
+		t.Fatal("esc did not stop the polling")
+	}
+	if _, cmd := press(m, "esc"); cmd != nil {
+		t.Fatal("esc while the sign-in stops still does something") // the pane's esc is off
+	}
+	m = step(m, tokenMsg{name: "tv", seq: seq, op: session.OpFetch, err: context.Canceled})
+	if got := plain(m); !strings.Contains(got, "sign-in to tv cancelled: nothing stored") {
+		t.Fatalf("status:\n%s", got)
+	}
+	if e.HasToken() || e.Busy != session.OpNone || m.signIns["tv"] != nil || e.Failed {
+		t.Fatalf("after the cancel: token %v, busy %d, failed %v", e.Token, e.Busy, e.Failed)
+	}
+}

@@ -44,6 +44,9 @@ const (
 	Waiting
 	// Redeeming: the callback came, the code is exchanged for a token.
 	Redeeming
+	// Cancelling: the person cancelled; a poll under way may still be
+	// storing the token it just got, so the explorer waits for it to end.
+	Cancelling
 )
 
 // KeyMap is the pane's bindings.
@@ -169,6 +172,13 @@ func (m *Model) SetRedeeming() {
 	m.updateKeybindings()
 }
 
+// SetCancelling says the sign-in is being stopped: its keys do nothing
+// more.
+func (m *Model) SetCancelling() {
+	m.phase = Cancelling
+	m.updateKeybindings()
+}
+
 // SetNow moves the countdown.
 func (m *Model) SetNow(now time.Time) { m.now = now }
 
@@ -183,11 +193,12 @@ func (m *Model) SetStyles(st *Styles) { m.styles = st }
 
 // updateKeybindings enables the keys that do something: the URL's once
 // there is one, cancel until the code is being redeemed (the token may
-// then already be stored).
+// then already be stored); none once the sign-in is being cancelled.
 func (m *Model) updateKeybindings() {
-	m.KeyMap.Open.SetEnabled(m.url != "")
-	m.KeyMap.Copy.SetEnabled(m.url != "")
-	m.KeyMap.Cancel.SetEnabled(m.phase != Redeeming)
+	stopping := m.phase == Cancelling
+	m.KeyMap.Open.SetEnabled(m.url != "" && !stopping)
+	m.KeyMap.Copy.SetEnabled(m.url != "" && !stopping)
+	m.KeyMap.Cancel.SetEnabled(m.phase != Redeeming && !stopping)
 }
 
 // Update answers the pane's keys with its requests.
@@ -258,6 +269,8 @@ func (m Model) doing() string {
 		s = "opening the callback listener…"
 	case m.phase == Redeeming:
 		s = "the browser came back: redeeming the code…"
+	case m.phase == Cancelling:
+		s = "cancelling the sign-in…"
 	case m.kind == Device:
 		s = "waiting for the sign-in to be approved…"
 	default:
