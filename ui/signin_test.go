@@ -583,3 +583,37 @@ func TestSignInDeviceCancelEndsWhenThePollStops(t *testing.T) {
 		t.Fatalf("after the cancel: token %v, busy %d, failed %v", e.Token, e.Busy, e.Failed)
 	}
 }
+
+// TestRefreshAllLeavesSignInsToAPerson: R does not ask for the token of a
+// sign-in provider that has no refresh token (it would only fail with
+// "needs a browser login" and be marked ✗), and renews one that has.
+func TestRefreshAllLeavesSignInsToAPerson(t *testing.T) {
+	t.Parallel()
+	web, tv, renewable := prov("web"), prov("tv"), prov("renewable")
+	web.Grant, web.ClientAuth, web.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
+	tv.Grant, tv.ClientAuth, tv.DeviceAuthorizationURL = providers.GrantDeviceCode, providers.AuthNone, "http://127.0.0.1:1/device"
+	renewable.Grant, renewable.ClientAuth, renewable.AuthorizationURL = web.Grant, web.ClientAuth, web.AuthorizationURL
+	withRefresh := token(t0, time.Hour)
+	withRefresh.RefreshToken = "refresh-token-value"
+	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: web}, store.Entry{Provider: tv, Token: token(t0, time.Hour)},
+		store.Entry{Provider: renewable, Token: withRefresh}, store.Entry{Provider: prov("machine")})
+	m, _ = press(m, "R")
+	if b := m.sess.Get("web").Busy; b != session.OpNone {
+		t.Errorf("R started %d on a browser sign-in with no token", b)
+	}
+	if b := m.sess.Get("tv").Busy; b != session.OpNone {
+		t.Errorf("R started %d on a device sign-in with no refresh token", b)
+	}
+	if m.sess.Get("renewable").Busy != session.OpRefresh || m.sess.Get("machine").Busy != session.OpFetch {
+		t.Errorf("R did not renew the others: renewable %d machine %d", m.sess.Get("renewable").Busy, m.sess.Get("machine").Busy)
+	}
+	if got := plain(m); !strings.Contains(got, "refreshing 2 providers") {
+		t.Errorf("status:\n%s", got)
+	}
+	// With only sign-ins left, R says why it does nothing.
+	m = unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: web})
+	m, _ = press(m, "R")
+	if got := plain(m); m.sess.Get("web").Busy != session.OpNone || !strings.Contains(got, "nothing to refresh: each idle provider needs a sign-in · press f on it") {
+		t.Errorf("R with only a sign-in provider (busy %d):\n%s", m.sess.Get("web").Busy, got)
+	}
+}
