@@ -280,6 +280,19 @@ func (m *Model) cancelSignIn(name string) tea.Cmd {
 	return closeCmd(s.loop)
 }
 
+// stopSignIns ends the sign-ins still under way when the explorer quits:
+// their polls stop and their listeners close, so a browser that comes back
+// is told tokenscope stopped instead of waiting on a program that is gone.
+func (m Model) stopSignIns() {
+	for name, s := range m.signIns {
+		s.cancel()
+		if s.loop != nil {
+			_ = s.loop.Close()
+		}
+		delete(m.signIns, name)
+	}
+}
+
 // syncSignIns gives the sign-in panes the clock, the spinner's frame and
 // the detail pane's size, and lets the shown pane's keys win over the
 // explorer's own that share them.

@@ -617,3 +617,37 @@ func TestRefreshAllLeavesSignInsToAPerson(t *testing.T) {
 		t.Errorf("R with only a sign-in provider (busy %d):\n%s", m.sess.Get("web").Busy, got)
 	}
 }
+
+// TestQuitStopsTheSignIns: what Run does with the final model once the
+// explorer quits ends each sign-in: its wait is cancelled and its
+// listener closed (a browser coming back is answered by the loopback's
+// own "tokenscope stopped" page, or finds no one), not left open for the
+// rest of the process.
+func TestQuitStopsTheSignIns(t *testing.T) {
+	t.Parallel()
+	p := prov("app")
+	p.Grant, p.ClientAuth, p.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
+	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p})
+	m, _ = press(m, "f")
+	seq := m.sess.Get("app").Pending
+	l, err := oauth.ListenLoopback("http://127.0.0.1:0/callback")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	az, err := oauth.NewAuthorization(p, l.RedirectURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = step(m, listeningMsg{name: "app", seq: seq, loop: l, az: az})
+	ctx := m.signIns["app"].ctx
+	m, _ = press(m, "q")
+	m.stopSignIns()
+	if ctx.Err() == nil || len(m.signIns) != 0 {
+		t.Fatal("the sign-in is still under way after quit")
+	}
+	if resp, err := http.Get(l.RedirectURI + "?code=late&state=" + az.State); err == nil {
+		resp.Body.Close()
+		t.Fatal("the listener still listens after quit")
+	}
+}
