@@ -651,3 +651,64 @@ func TestQuitStopsTheSignIns(t *testing.T) {
 		t.Fatal("the listener still listens after quit")
 	}
 }
+
+// TestSignInExchangeLogIsMasked: after a browser sign-in the exchange log
+// holds the code exchange with the code, the verifier and every token
+// masked, the tokens nowhere in it.
+func TestSignInExchangeLogIsMasked(t *testing.T) {
+	t.Parallel()
+	r := startSignInRig(t, 120, 40)
+	r.choose(t, "oauth2-login")
+	r.keys("f")
+	r.waitFor(t, "Open this URL to sign in")
+	r.keys("c")
+	authURL, err := url.Parse(r.copied(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The browser, stopping at the redirect to learn the code.
+	hc := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	form := authURL.Query()
+	form.Set("action", "allow")
+	target := *authURL
+	target.RawQuery = ""
+	resp, err := hc.PostForm(target.String(), form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	callback, err := url.Parse(resp.Header.Get("Location"))
+	code := callback.Query().Get("code")
+	if err != nil || code == "" {
+		t.Fatalf("the demo redirected to %q", resp.Header.Get("Location"))
+	}
+	if resp, err = hc.Get(callback.String()); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	r.waitFor(t, "fetched a token for oauth2-login")
+	m := r.quitModel(t)
+	_, tok, err := r.vault.Lookup("oauth2-login")
+	if err != nil || tok == nil {
+		t.Fatalf("no token stored: %v", err)
+	}
+	secrets := map[string]string{"code": code, "access token": tok.AccessToken.Reveal(),
+		"refresh token": tok.RefreshToken.Reveal(), "id_token": tok.IDToken()}
+	var redeemed bool
+	for _, x := range m.exlog.Exchanges("oauth2-login") {
+		for what, s := range secrets {
+			if s != "" && strings.Contains(x.Text+x.URL, s) {
+				t.Errorf("the exchange log shows the %s:\n%s", what, x.Text)
+			}
+		}
+		if strings.Contains(x.Text, "grant_type=authorization_code") {
+			redeemed = true
+			if !strings.Contains(x.Text, "code=****") || !strings.Contains(x.Text, "code_verifier=****") {
+				t.Errorf("the code exchange is not masked:\n%s", x.Text)
+			}
+		}
+	}
+	if !redeemed {
+		t.Fatalf("the exchange log lacks the code exchange: %+v", m.exlog.Exchanges("oauth2-login"))
+	}
+}
