@@ -177,19 +177,13 @@ func (m *Model) requestOf(e *session.Entry, slots chan struct{}) tea.Cmd {
 // provider without a refresh token is left out: only a person, with f on
 // it, gets it a token.
 func (m *Model) refreshAll() tea.Cmd {
-	want := func(e *session.Entry) bool { return !needsPerson(e) }
+	want := func(e *session.Entry) bool { return !e.NeedsSignIn() }
 	if !slices.ContainsFunc(m.sess.Entries(), func(e *session.Entry) bool { return e.Idle() && want(e) }) {
 		m.setStatus(status.Info, "nothing to refresh: each idle provider needs a sign-in · press "+
 			m.keys.Fetch.Help().Key+" on it")
 		return nil
 	}
 	return m.startBulk("refresh", "refreshing", "provider", "providers", want)
-}
-
-// needsPerson reports whether e's next token takes a sign-in: a browser
-// or device login provider with no refresh token to renew with.
-func needsPerson(e *session.Entry) bool {
-	return e.Provider.Grant.Interactive() && (e.Token == nil || e.Token.RefreshToken == "")
 }
 
 // fetchMissing fetches a token for every idle provider that holds none

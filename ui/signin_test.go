@@ -712,3 +712,43 @@ func TestSignInExchangeLogIsMasked(t *testing.T) {
 		t.Fatalf("the exchange log lacks the code exchange: %+v", m.exlog.Exchanges("oauth2-login"))
 	}
 }
+
+// TestSignInTokenWithoutRefreshIsNotAutoRefreshed: a browser or device
+// login's token with no refresh token cannot be renewed without a person,
+// so the explorer does not try before it expires (which failed, marked the
+// good token ✗ and retried for ever), nor on open once it expired; one
+// with a refresh token is renewed as any other.
+func TestSignInTokenWithoutRefreshIsNotAutoRefreshed(t *testing.T) {
+	t.Parallel()
+	web, tv, renewable := prov("web"), prov("tv"), prov("renewable")
+	web.Grant, web.ClientAuth, web.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
+	tv.Grant, tv.ClientAuth, tv.DeviceAuthorizationURL = providers.GrantDeviceCode, providers.AuthNone, "http://127.0.0.1:1/device"
+	renewable.Grant, renewable.ClientAuth, renewable.AuthorizationURL = web.Grant, web.ClientAuth, web.AuthorizationURL
+	withRefresh := token(t0, time.Hour)
+	withRefresh.RefreshToken = "refresh-token-value"
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40, store.Entry{Provider: web, Token: token(t0, time.Hour)},
+		store.Entry{Provider: tv, Token: token(t0, time.Hour)}, store.Entry{Provider: renewable, Token: withRefresh})
+	c.now = t0.Add(59*time.Minute + 30*time.Second) // past the refresh point, not yet expired
+	m = step(m, tickMsg{tag: m.tickTag})
+	for _, name := range []string{"web", "tv"} {
+		if e := m.sess.Get(name); e.Busy != session.OpNone || e.Failed {
+			t.Errorf("%s, no refresh token: busy %d failed %v", name, e.Busy, e.Failed)
+		}
+	}
+	if b := m.sess.Get("renewable").Busy; b != session.OpAutoRefresh {
+		t.Errorf("renewable, with a refresh token, was not auto-refreshed: busy %d", b)
+	}
+	if got := plain(m); !strings.Contains(got, "Auto      none without a refresh token · press f to sign in again") {
+		t.Errorf("the detail does not say nothing renews web's token:\n%s", got)
+	}
+	// Opened with the token expired: left to the person.
+	c = &clock{t0.Add(2 * time.Hour)}
+	m = unitModel(t, c, 120, 40, store.Entry{Provider: web, Token: token(t0, time.Hour)})
+	m.opts.RenewOnOpen = true
+	m = step(m, loadedMsg{payload: &store.Payload{Version: 1, Providers: []store.Entry{{Provider: web, Token: token(t0, time.Hour)}}}})
+	m = step(m, tickMsg{tag: m.tickTag})
+	if e := m.sess.Get("web"); e.Busy != session.OpNone || e.Failed {
+		t.Errorf("web, expired on open: busy %d failed %v", e.Busy, e.Failed)
+	}
+}
