@@ -752,3 +752,23 @@ func TestSignInTokenWithoutRefreshIsNotAutoRefreshed(t *testing.T) {
 		t.Errorf("web, expired on open: busy %d failed %v", e.Busy, e.Failed)
 	}
 }
+
+// TestSignInRowSaysSigningIn: the list row of a provider whose sign-in is
+// under way says so, not "fetching", which reads as a stuck request.
+func TestSignInRowSaysSigningIn(t *testing.T) {
+	t.Parallel()
+	p := prov("app")
+	p.Grant, p.ClientAuth, p.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
+	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p})
+	m, _ = press(m, "f")
+	defer m.signIns["app"].cancel()
+	row := ""
+	for _, l := range strings.Split(plain(m), "\n") {
+		if strings.Contains(l, "▸") && strings.Contains(l, "app") {
+			row = l
+		}
+	}
+	if !strings.Contains(row, "signing in") || strings.Contains(row, "fetching") {
+		t.Fatalf("the row of a sign-in under way: %q", row)
+	}
+}

@@ -189,6 +189,9 @@ func (e *Entry) BusyText() string {
 	if e.Busy == OpNone && e.Copying > 0 {
 		return "copying"
 	}
+	if e.Busy == OpFetch && e.Provider.Grant.Interactive() {
+		return "signing in" // a person's sign-in, maybe minutes long: not a fetch
+	}
 	return e.Busy.BusyText()
 }
 
