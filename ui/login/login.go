@@ -1,7 +1,8 @@
 // Package login is the explorer's sign-in pane: what an interactive
 // grant is doing while a person signs in. For the authorization code
 // grant it shows the authorization URL, whole and wrapped, and waits for
-// the browser; for the device grant the user code, large, the
+// the browser; for the device grant the user code, in letters three rows
+// tall when the pane has room (bigcode.go), the
 // verification URI and, when the pane has room, a QR code of the page
 // with the code filled in. Both show a spinner and the time left.
 //
@@ -312,16 +313,44 @@ func (m Model) deviceLines(lines []string) []string {
 	}
 	lines = append(lines, st.Label.Render("Open this page on any device:"))
 	lines = append(lines, m.wrapURL(m.pageURI)...)
-	lines = append(lines, "", st.Label.Render("and enter the code:"))
-	lines = append(lines, m.wrap(st.Code, spaced(display.Text(m.userCode)))...)
-	lines = append(lines, "")
 	hint := m.wrap(st.Hint, m.keysHint())
-	caption := "or scan this code, the page with the code filled in:"
-	if m.url == m.pageURI {
-		caption = "or scan this code to open the page:"
+	code := append([]string{st.Label.Render("and enter the code:")}, m.wrap(st.Code, spaced(display.Text(m.userCode)))...)
+	var big []string
+	if b, w, ok := bigCode(m.userCode); ok && w <= m.width {
+		// The code in letters a few rows tall, to read off across a
+		// room, and once in text beside its label.
+		big = []string{st.Label.Render("and enter the code ") + st.Code.Render(m.userCode) + st.Label.Render(":")}
+		for _, l := range b {
+			big = append(big, st.Code.Render(l))
+		}
 	}
-	// The QR code only when it fits whole: a cut one scans as nothing.
-	if need := len(lines) + len(hint) + 2 + len(m.qr); m.qr != nil && need <= m.height && m.qrW <= m.width {
+	qr := 2 + len(m.qr) // its caption, the code, a blank line
+	fits := func(code []string, withQR bool) bool {
+		n := len(lines) + 1 + len(code) + 1 + len(hint)
+		if withQR {
+			n += qr
+		}
+		return n <= m.height
+	}
+	// The QR code only when it fits whole (a cut one scans as nothing),
+	// before the large letters when there is room for one of the two.
+	canQR, withQR := m.qr != nil && m.qrW <= m.width, false
+	switch {
+	case big != nil && canQR && fits(big, true):
+		code, withQR = big, true
+	case canQR && fits(code, true):
+		withQR = true
+	case big != nil && fits(big, false):
+		code = big
+	}
+	lines = append(lines, "")
+	lines = append(lines, code...)
+	lines = append(lines, "")
+	if withQR {
+		caption := "or scan this code, the page with the code filled in:"
+		if m.url == m.pageURI {
+			caption = "or scan this code to open the page:"
+		}
 		lines = append(lines, st.Hint.Render(caption))
 		lines = append(lines, m.qr...)
 		lines = append(lines, "")
