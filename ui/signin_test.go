@@ -349,7 +349,7 @@ func TestSignInDeviceEndToEnd(t *testing.T) {
 	r := startSignInRig(t, 120, 40)
 	r.choose(t, "oauth2-device")
 	r.keys("f")
-	r.waitFor(t, "and enter the code:", "waiting for the sign-in to be approved")
+	r.waitFor(t, "and enter the code", "waiting for the sign-in to be approved")
 	r.keys("c")
 	page := r.copied(t)
 	pu, err := url.Parse(page)
@@ -360,7 +360,7 @@ func TestSignInDeviceEndToEnd(t *testing.T) {
 	if code == "" {
 		t.Fatalf("the copied page has no user code: %s", page)
 	}
-	r.waitFor(t, spaced(code))
+	r.waitFor(t, "and enter the code "+code+":") // beside the large letters at 120×40
 	pu.RawQuery = ""
 	resp, err := http.PostForm(pu.String(), url.Values{"user_code": {code}, "action": {"allow"}})
 	if err != nil {
@@ -391,7 +391,7 @@ func TestSignInDeviceDenied(t *testing.T) {
 	r := startSignInRig(t, 120, 40)
 	r.choose(t, "oauth2-device")
 	r.keys("f")
-	r.waitFor(t, "and enter the code:")
+	r.waitFor(t, "and enter the code")
 	r.keys("c")
 	pu, _ := url.Parse(r.copied(t))
 	code := pu.Query().Get("user_code")
@@ -414,7 +414,7 @@ func TestSignInDeviceEscStopsPolling(t *testing.T) {
 	r := startSignInRig(t, 120, 40)
 	r.choose(t, "oauth2-device")
 	r.keys("f")
-	r.waitFor(t, "and enter the code:")
+	r.waitFor(t, "and enter the code")
 	r.keys("esc")
 	r.waitFor(t, "sign-in to oauth2-device cancelled: nothing stored")
 	m := r.quitModel(t)
@@ -443,8 +443,6 @@ func TestGoldenSignInPanes(t *testing.T) {
 	}
 }
 
-// spaced is the user code as the pane draws it.
-func spaced(code string) string { return strings.Join(strings.Split(code, ""), " ") }
 
 // TestSignInTimeoutStoresNothing: a wait that runs out ends the sign-in
 // with the reason on the status line, the listener closed.
