@@ -443,7 +443,6 @@ func TestGoldenSignInPanes(t *testing.T) {
 	}
 }
 
-
 // TestSignInTimeoutStoresNothing: a wait that runs out ends the sign-in
 // with the reason on the status line, the listener closed.
 func TestSignInTimeoutStoresNothing(t *testing.T) {
