@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -73,7 +74,68 @@ type (
 		name string
 		err  error
 	}
+	// polledMsg: the device polls made since the last, masked, for the
+	// exchange log while the sign-in waits; more is false once the
+	// polling ended.
+	polledMsg struct {
+		name      string
+		exchanges []oauth.Exchange
+		more      bool
+		feed      *pollFeed
+	}
 )
+
+// pollFeed hands a device sign-in's polls to the explorer as they are
+// made, minutes before the sign-in ends: the goroutine polling adds, a
+// Cmd that re-arms takes.
+type pollFeed struct {
+	mu     sync.Mutex
+	xs     []oauth.Exchange
+	closed bool
+	ready  chan struct{} // something added, or closed
+}
+
+func newPollFeed() *pollFeed { return &pollFeed{ready: make(chan struct{}, 1)} }
+
+func (f *pollFeed) add(x oauth.Exchange) {
+	f.mu.Lock()
+	f.xs = append(f.xs, x)
+	f.mu.Unlock()
+	f.wake()
+}
+
+// close says the polling ended: the last take returns more false.
+func (f *pollFeed) close() {
+	f.mu.Lock()
+	f.closed = true
+	f.mu.Unlock()
+	f.wake()
+}
+
+func (f *pollFeed) wake() {
+	select {
+	case f.ready <- struct{}{}:
+	default:
+	}
+}
+
+// take waits for polls, or the end, and returns what came.
+func (f *pollFeed) take() ([]oauth.Exchange, bool) {
+	<-f.ready
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	xs := f.xs
+	f.xs = nil
+	return xs, !f.closed
+}
+
+// feedCmd waits for the next polls of the named sign-in.
+func feedCmd(name string, f *pollFeed) tea.Cmd {
+	return func() tea.Msg {
+		xs, more := f.take()
+		return polledMsg{name: name, exchanges: xs, more: more, feed: f}
+	}
+}
 
 // interactive reports whether fetching e's token takes a person: a
 // browser login, or a device login.
@@ -149,6 +211,11 @@ func (m *Model) signInResult(msg tea.Msg) (tea.Cmd, bool) {
 		return m.onDevice(msg), true
 	case login.OpenMsg:
 		return openCmd(m.opts.Getenv, msg.Name, msg.URL), true
+	case polledMsg:
+		if msg.more {
+			return feedCmd(msg.name, msg.feed), true // the log took them
+		}
+		return nil, true
 	case openedMsg:
 		if msg.err != nil {
 			m.setStatusOf(msg.name, status.Warning, msg.err.Error()+": open the URL yourself, or copy it")
@@ -254,7 +321,8 @@ func (m *Model) onDevice(msg deviceMsg) tea.Cmd {
 	}
 	da := msg.da
 	s.pane.SetDevice(da.UserCode, da.VerificationURI, da.VerificationURIComplete, da.Expires)
-	return pollCmd(s.ctx, m.client, m.vault, msg.name, msg.seq, da)
+	f := newPollFeed()
+	return tea.Batch(pollCmd(s.ctx, m.client, m.vault, msg.name, msg.seq, da, f), feedCmd(msg.name, f))
 }
 
 // cancelSignIn stops the named sign-in: the listener closes, the polling
@@ -465,14 +533,16 @@ func deviceStartCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name s
 }
 
 // pollCmd polls until the sign-in is approved, refused or expired (the
-// device code bounds it), or the sign-in is cancelled, and stores the token.
-func pollCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string, seq uint64, da *oauth.DeviceAuthorization) tea.Cmd {
+// device code bounds it), or the sign-in is cancelled, and stores the
+// token. Each poll goes to the exchange log through f as it is made.
+func pollCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string, seq uint64,
+	da *oauth.DeviceAuthorization, f *pollFeed) tea.Cmd {
 	return func() tea.Msg {
+		defer f.close()
 		msg := tokenMsg{name: name, seq: seq, op: session.OpFetch}
-		var tr tracer
 		rec := signInState(v)
-		_, msg.err = c.DeviceLogin(oauth.WithTrace(ctx, tr.add), rec, name, da)
-		msg.stored, msg.exchanges = rec.stored, tr.taken()
+		_, msg.err = c.DeviceLogin(oauth.WithTrace(ctx, f.add), rec, name, da)
+		msg.stored = rec.stored
 		return msg
 	}
 }

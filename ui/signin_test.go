@@ -769,3 +769,40 @@ func TestSignInRowSaysSigningIn(t *testing.T) {
 		t.Fatalf("the row of a sign-in under way: %q", row)
 	}
 }
+
+// TestSignInDevicePollsReachTheLogAsTheyAreMade: each poll of a device
+// sign-in is in the exchange log while the sign-in still waits, not only
+// once it ended minutes later.
+func TestSignInDevicePollsReachTheLogAsTheyAreMade(t *testing.T) {
+	t.Parallel()
+	r := startSignInRig(t, 120, 40)
+	r.choose(t, "oauth2-device")
+	r.keys("f")
+	r.waitFor(t, "and enter the code")
+	r.keys("L")
+	r.waitFor(t, "oauth2/device_authorization → 200")
+	r.gate <- struct{}{} // one poll, the sign-in not approved
+	r.waitFor(t, "oauth2/token → 400", "waiting for the sign-in to be approved")
+	r.keys("c")
+	pu, _ := url.Parse(r.copied(t))
+	code := pu.Query().Get("user_code")
+	pu.RawQuery = ""
+	resp, err := http.PostForm(pu.String(), url.Values{"user_code": {code}, "action": {"allow"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	r.clock.add(time.Minute) // the next poll keeps to the interval
+	r.gate <- struct{}{}
+	r.waitFor(t, "fetched a token for oauth2-device")
+	m := r.quitModel(t)
+	var polls int
+	for _, x := range m.exlog.Exchanges("oauth2-device") {
+		if strings.HasSuffix(x.URL, "/oauth2/token") {
+			polls++
+		}
+	}
+	if polls < 2 {
+		t.Errorf("the log holds %d polls, want the refused one and the one that got the token", polls)
+	}
+}
