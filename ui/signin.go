@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -37,6 +38,9 @@ type signIn struct {
 	ctx    context.Context
 	loop   *oauth.Loopback
 	az     *oauth.Authorization
+	// cancelling: the person cancelled a device sign-in whose poll had
+	// not returned yet; its answer ends the fetch.
+	cancelling bool
 }
 
 // The sign-in's messages, each naming its provider and fetch.
@@ -76,7 +80,68 @@ type (
 		name string
 		err  error
 	}
+	// polledMsg: the device polls made since the last, masked, for the
+	// exchange log while the sign-in waits; more is false once the
+	// polling ended.
+	polledMsg struct {
+		name      string
+		exchanges []oauth.Exchange
+		more      bool
+		feed      *pollFeed
+	}
 )
+
+// pollFeed hands a device sign-in's polls to the explorer as they are
+// made, minutes before the sign-in ends: the goroutine polling adds, a
+// Cmd that re-arms takes.
+type pollFeed struct {
+	mu     sync.Mutex
+	xs     []oauth.Exchange
+	closed bool
+	ready  chan struct{} // something added, or closed
+}
+
+func newPollFeed() *pollFeed { return &pollFeed{ready: make(chan struct{}, 1)} }
+
+func (f *pollFeed) add(x oauth.Exchange) {
+	f.mu.Lock()
+	f.xs = append(f.xs, x)
+	f.mu.Unlock()
+	f.wake()
+}
+
+// close says the polling ended: the last take returns more false.
+func (f *pollFeed) close() {
+	f.mu.Lock()
+	f.closed = true
+	f.mu.Unlock()
+	f.wake()
+}
+
+func (f *pollFeed) wake() {
+	select {
+	case f.ready <- struct{}{}:
+	default:
+	}
+}
+
+// take waits for polls, or the end, and returns what came.
+func (f *pollFeed) take() ([]oauth.Exchange, bool) {
+	<-f.ready
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	xs := f.xs
+	f.xs = nil
+	return xs, !f.closed
+}
+
+// feedCmd waits for the next polls of the named sign-in.
+func feedCmd(name string, f *pollFeed) tea.Cmd {
+	return func() tea.Msg {
+		xs, more := f.take()
+		return polledMsg{name: name, exchanges: xs, more: more, feed: f}
+	}
+}
 
 // interactive reports whether fetching e's token takes a person: a
 // browser login, or a device login.
@@ -152,6 +217,11 @@ func (m *Model) signInResult(msg tea.Msg) (tea.Cmd, bool) {
 		return m.onDevice(msg), true
 	case login.OpenMsg:
 		return openCmd(m.opts.Getenv, msg.Name, msg.URL), true
+	case polledMsg:
+		if msg.more {
+			return feedCmd(msg.name, msg.feed), true // the log took them
+		}
+		return nil, true
 	case openedMsg:
 		if msg.err != nil {
 			m.setStatusOf(msg.name, status.Warning, msg.err.Error()+": open the URL yourself, or copy it")
@@ -170,6 +240,12 @@ func (m *Model) signInResult(msg tea.Msg) (tea.Cmd, bool) {
 		if s := m.signIns[msg.name]; s != nil && s.seq == msg.seq {
 			s.cancel()
 			delete(m.signIns, msg.name)
+			if s.cancelling && msg.stored == nil {
+				// Stopped before the server gave a token: nothing stored.
+				m.sess.Finish(msg.name, msg.seq)
+				m.setStatusOf(msg.name, status.Info, "sign-in to "+msg.name+" cancelled: nothing stored")
+				return nil, true
+			}
 		}
 	}
 	return nil, false
@@ -295,21 +371,44 @@ func (m *Model) onDevice(msg deviceMsg) tea.Cmd {
 	}
 	da := msg.da
 	s.pane.SetDevice(da.UserCode, da.VerificationURI, da.VerificationURIComplete, da.Expires)
-	return pollCmd(s.ctx, m.client, m.vault, msg.name, msg.seq, da)
+	f := newPollFeed()
+	return tea.Batch(pollCmd(s.ctx, m.client, m.vault, msg.name, msg.seq, da, f), feedCmd(msg.name, f))
 }
 
 // cancelSignIn stops the named sign-in: the listener closes, the polling
-// stops, nothing is stored, and the fetch is over.
+// stops, nothing is stored, and the fetch is over. A device sign-in's
+// poll may have its token and be storing it this instant: its fetch ends
+// when the poll returns, with the token it stored if it did, so the
+// explorer never says "nothing stored" of a token the store holds.
 func (m *Model) cancelSignIn(name string) tea.Cmd {
 	s := m.signIns[name]
-	if s == nil || s.pane.Phase() == login.Redeeming {
+	if s == nil || s.cancelling || s.pane.Phase() == login.Redeeming {
 		return nil
 	}
 	s.cancel()
+	if s.pane.Kind() == login.Device && s.pane.Phase() == login.Waiting {
+		s.cancelling = true
+		s.pane.SetCancelling()
+		m.setStatusOf(name, status.Info, "cancelling the sign-in to "+name+"…")
+		return nil
+	}
 	delete(m.signIns, name)
 	m.sess.Finish(name, s.seq)
 	m.setStatusOf(name, status.Info, "sign-in to "+name+" cancelled: nothing stored")
 	return closeCmd(s.loop)
+}
+
+// stopSignIns ends the sign-ins still under way when the explorer quits:
+// their polls stop and their listeners close, so a browser that comes back
+// is told tokenscope stopped instead of waiting on a program that is gone.
+func (m Model) stopSignIns() {
+	for name, s := range m.signIns {
+		s.cancel()
+		if s.loop != nil {
+			_ = s.loop.Close()
+		}
+		delete(m.signIns, name)
+	}
 }
 
 // syncSignIns gives the sign-in panes the clock, the spinner's frame and
@@ -507,13 +606,15 @@ func deviceStartCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name s
 }
 
 // pollCmd polls until the sign-in is approved, refused or expired (the
-// device code bounds it), or the sign-in is cancelled, and stores the token.
-func pollCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string, seq uint64, da *oauth.DeviceAuthorization) tea.Cmd {
+// device code bounds it), or the sign-in is cancelled, and stores the
+// token. Each poll goes to the exchange log through f as it is made.
+func pollCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string, seq uint64,
+	da *oauth.DeviceAuthorization, f *pollFeed) tea.Cmd {
 	return func() tea.Msg {
+		defer f.close()
 		msg := tokenMsg{name: name, seq: seq, op: session.OpFetch}
-		var tr tracer
-		out, err := c.DeviceLogin(oauth.WithTrace(ctx, tr.add), v, name, da)
-		msg.err, msg.stored, msg.exchanges = err, out.Stored, tr.taken()
+		out, err := c.DeviceLogin(oauth.WithTrace(ctx, f.add), v, name, da)
+		msg.err, msg.stored = err, out.Stored
 		return msg
 	}
 }

@@ -3,7 +3,8 @@
 // grant it shows the authorization URL, whole and wrapped, and waits for
 // the browser, or for the URL the browser was sent back to, pasted into a
 // one-line field (a browser on another machine, a redirect_uri that is
-// not on this machine's loopback); for the device grant the user code, large, the
+// not on this machine's loopback); for the device grant the user code, in letters three rows
+// tall when the pane has room (bigcode.go), the
 // verification URI and, when the pane has room, a QR code of the page
 // with the code filled in. Both show a spinner and the time left.
 //
@@ -47,6 +48,9 @@ const (
 	Waiting
 	// Redeeming: the callback came, the code is exchanged for a token.
 	Redeeming
+	// Cancelling: the person cancelled; a poll under way may still be
+	// storing the token it just got, so the explorer waits for it to end.
+	Cancelling
 )
 
 // KeyMap is the pane's bindings. Text pasted into the pane (a bracketed
@@ -212,6 +216,13 @@ func (m *Model) SetRedeeming() {
 	m.updateKeybindings()
 }
 
+// SetCancelling says the sign-in is being stopped: its keys do nothing
+// more.
+func (m *Model) SetCancelling() {
+	m.phase = Cancelling
+	m.updateKeybindings()
+}
+
 // SetNow moves the countdown.
 func (m *Model) SetNow(now time.Time) { m.now = now }
 
@@ -226,10 +237,11 @@ func (m *Model) SetStyles(st *Styles) { m.styles = st }
 
 // updateKeybindings enables the keys that do something: the URL's once
 // there is one, paste while a browser sign-in waits, cancel until the
-// code is being redeemed (the token may then already be stored); while
-// the field is open, only its own.
+// code is being redeemed (the token may then already be stored); none
+// once the sign-in is being cancelled; while the field is open, only its
+// own.
 func (m *Model) updateKeybindings() {
-	k, free := &m.KeyMap, !m.typing
+	k, free := &m.KeyMap, !m.typing && m.phase != Cancelling
 	k.Open.SetEnabled(free && m.url != "")
 	k.Copy.SetEnabled(free && m.url != "")
 	k.Paste.SetEnabled(free && m.pasteable())
@@ -355,6 +367,8 @@ func (m Model) doing() string {
 		s = "opening the callback listener…"
 	case m.phase == Redeeming:
 		s = "the browser came back: redeeming the code…"
+	case m.phase == Cancelling:
+		s = "cancelling the sign-in…"
 	case m.kind == Device:
 		s = "waiting for the sign-in to be approved…"
 	case m.pasteOnly:
@@ -415,16 +429,44 @@ func (m Model) deviceLines(lines []string) []string {
 	}
 	lines = append(lines, st.Label.Render("Open this page on any device:"))
 	lines = append(lines, m.wrapURL(m.pageURI)...)
-	lines = append(lines, "", st.Label.Render("and enter the code:"))
-	lines = append(lines, m.wrap(st.Code, spaced(display.Text(m.userCode)))...)
-	lines = append(lines, "")
 	hint := m.wrap(st.Hint, m.keysHint())
-	caption := "or scan this code, the page with the code filled in:"
-	if m.url == m.pageURI {
-		caption = "or scan this code to open the page:"
+	code := append([]string{st.Label.Render("and enter the code:")}, m.wrap(st.Code, spaced(display.Text(m.userCode)))...)
+	var big []string
+	if b, w, ok := bigCode(m.userCode); ok && w <= m.width {
+		// The code in letters a few rows tall, to read off across a
+		// room, and once in text beside its label.
+		big = []string{st.Label.Render("and enter the code ") + st.Code.Render(m.userCode) + st.Label.Render(":")}
+		for _, l := range b {
+			big = append(big, st.Code.Render(l))
+		}
 	}
-	// The QR code only when it fits whole: a cut one scans as nothing.
-	if need := len(lines) + len(hint) + 2 + len(m.qr); m.qr != nil && need <= m.height && m.qrW <= m.width {
+	qr := 2 + len(m.qr) // its caption, the code, a blank line
+	fits := func(code []string, withQR bool) bool {
+		n := len(lines) + 1 + len(code) + 1 + len(hint)
+		if withQR {
+			n += qr
+		}
+		return n <= m.height
+	}
+	// The QR code only when it fits whole (a cut one scans as nothing),
+	// before the large letters when there is room for one of the two.
+	canQR, withQR := m.qr != nil && m.qrW <= m.width, false
+	switch {
+	case big != nil && canQR && fits(big, true):
+		code, withQR = big, true
+	case canQR && fits(code, true):
+		withQR = true
+	case big != nil && fits(big, false):
+		code = big
+	}
+	lines = append(lines, "")
+	lines = append(lines, code...)
+	lines = append(lines, "")
+	if withQR {
+		caption := "or scan this code, the page with the code filled in:"
+		if m.url == m.pageURI {
+			caption = "or scan this code to open the page:"
+		}
 		lines = append(lines, st.Hint.Render(caption))
 		lines = append(lines, m.qr...)
 		lines = append(lines, "")

@@ -87,17 +87,18 @@ func TestDeviceQRCodeOnlyWhenItFits(t *testing.T) {
 	m.SetDevice("ABCD-EFGH", "http://127.0.0.1:40000/device", "http://127.0.0.1:40000/device?user_code=ABCD-EFGH", t0.Add(10*time.Minute))
 	m.SetNow(t0)
 	m.SetSize(70, 40)
+	const qr = "or scan this code"
 	big := ansi.Strip(m.View())
-	if !strings.Contains(big, "A B C D - E F G H") || !strings.Contains(big, "▀▀▀▀") || !strings.Contains(big, "code expires in 10m") {
+	if !strings.Contains(big, "ABCD-EFGH") || !strings.Contains(big, qr) || !strings.Contains(big, "code expires in 10m") {
 		t.Fatalf("big pane:\n%s", big)
 	}
 	m.SetSize(70, 16)
 	small := ansi.Strip(m.View())
-	if strings.Contains(small, "▀▀▀▀") || !strings.Contains(small, "A B C D - E F G H") || !strings.Contains(small, "esc cancel") {
+	if strings.Contains(small, qr) || !strings.Contains(small, "ABCD-EFGH") || !strings.Contains(small, "esc cancel") {
 		t.Fatalf("small pane:\n%s", small)
 	}
 	m.SetSize(30, 40)
-	if strings.Contains(ansi.Strip(m.View()), "▀▀▀▀") {
+	if strings.Contains(ansi.Strip(m.View()), qr) {
 		t.Fatal("a QR code wider than the pane is drawn")
 	}
 	if m.URL() != "http://127.0.0.1:40000/device?user_code=ABCD-EFGH" {
@@ -225,5 +226,53 @@ func TestFieldKeepsTheEndOfALongURLInItsWidth(t *testing.T) {
 	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(big)})
 	if n := len(m.field.value); n != maxPasted {
 		t.Fatalf("the field keeps %d bytes, want %d", n, maxPasted)
+	}
+}
+
+// TestDeviceUserCodeLarge: the user code is drawn in letters three rows
+// tall when the pane has room, the QR code kept first when there is room
+// for only one of them, and as spaced text otherwise.
+func TestDeviceUserCodeLarge(t *testing.T) {
+	t.Parallel()
+	m := New("tv", Device, &Styles{})
+	m.SetDevice("WDJB-MJHT", "http://127.0.0.1:40000/device", "http://127.0.0.1:40000/device?user_code=WDJB-MJHT", t0.Add(10*time.Minute))
+	m.SetNow(t0)
+	// W D J B - M J H T, two pixel rows to a line.
+	want := []string{
+		"█   █ █▀▀▀▄     █ █▀▀▀▄       █▄ ▄█     █ █   █ ▀▀█▀▀",
+		"█▄▀▄█ █   █ ▄   █ █▀▀▀▄  ▀▀▀  █ ▀ █ ▄   █ █▀▀▀█   █",
+		"▀   ▀ ▀▀▀▀   ▀▀▀  ▀▀▀▀        ▀   ▀  ▀▀▀  ▀   ▀   ▀",
+	}
+	has := func(v string) bool {
+		for _, w := range want {
+			if !strings.Contains(v, w) {
+				return false
+			}
+		}
+		return true
+	}
+	const qr = "or scan this code"
+	m.SetSize(70, 60)
+	if v := ansi.Strip(m.View()); !has(v) || !strings.Contains(v, qr) || !strings.Contains(v, "and enter the code WDJB-MJHT:") {
+		t.Fatalf("a roomy pane:\n%s", v)
+	}
+	// Room for the QR code with the code as text, not with large letters too.
+	m.SetSize(70, 32)
+	if v := ansi.Strip(m.View()); has(v) || !strings.Contains(v, qr) || !strings.Contains(v, "W D J B - M J H T") {
+		t.Fatalf("a pane with room for the QR code only:\n%s", v)
+	}
+	m.SetSize(70, 14)
+	if v := ansi.Strip(m.View()); !has(v) || strings.Contains(v, qr) {
+		t.Fatalf("a pane too short for the QR code:\n%s", v)
+	}
+	m.SetSize(40, 14) // narrower than the letters
+	if v := ansi.Strip(m.View()); strings.Contains(v, "▀▀") || !strings.Contains(v, "W D J B - M J H T") {
+		t.Fatalf("a narrow pane:\n%s", v)
+	}
+	// A lower-case code is not drawn upper-case.
+	m.SetDevice("wdjb-mjht", "http://127.0.0.1:40000/device", "", t0.Add(10*time.Minute))
+	m.SetSize(70, 14)
+	if v := ansi.Strip(m.View()); strings.Contains(v, "▀▀") || !strings.Contains(v, "w d j b - m j h t") {
+		t.Fatalf("a lower-case code:\n%s", v)
 	}
 }

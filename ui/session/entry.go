@@ -157,9 +157,16 @@ func (e *Entry) setToken(t *providers.Token) {
 	if !e.HasToken() {
 		return
 	}
-	if sp := e.Span(); sp.Known() {
+	if sp := e.Span(); sp.Known() && !e.NeedsSignIn() {
 		e.AutoAt = sp.RefreshAt()
 	}
+}
+
+// NeedsSignIn reports whether e's next token takes a person: a browser or
+// device login provider with no refresh token to renew with. Nothing
+// renews such a token on its own; only a sign-in replaces it.
+func (e *Entry) NeedsSignIn() bool {
+	return e.Provider.Grant.Interactive() && (e.Token == nil || e.Token.RefreshToken == "")
 }
 
 // Span is the token's validity window (zero without a token).
@@ -180,6 +187,9 @@ func (e *Entry) Idle() bool { return e.Busy == OpNone }
 func (e *Entry) BusyText() string {
 	if e.Busy == OpNone && e.Copying > 0 {
 		return "copying"
+	}
+	if e.Busy == OpFetch && e.Provider.Grant.Interactive() {
+		return "signing in" // a person's sign-in, maybe minutes long: not a fetch
 	}
 	return e.Busy.BusyText()
 }
