@@ -240,9 +240,23 @@ func isTempName(name string) bool {
 // between writing them and the index, or before removing the old ones).
 // Callers hold the vault lock, so no live save owns any of them.
 func removeStale(dir string, idx *index) error {
+	stale, err := staleFiles(dir, idx)
+	if err != nil {
+		return err
+	}
+	for _, name := range stale {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove stale %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// staleFiles lists the files of dir that removeStale deletes.
+func staleFiles(dir string, idx *index) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("list %s: %w", dir, err)
+		return nil, fmt.Errorf("list %s: %w", dir, err)
 	}
 	named := map[string]bool{}
 	if idx != nil {
@@ -250,17 +264,14 @@ func removeStale(dir string, idx *index) error {
 			named[f] = true
 		}
 	}
+	var stale []string
 	for _, e := range entries {
 		name := e.Name()
-		stale := isTempName(name) || (isGroupName(name) && !named[name])
-		if !stale || !e.Type().IsRegular() {
-			continue
-		}
-		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("remove stale %s: %w", name, err)
+		if (isTempName(name) || (isGroupName(name) && !named[name])) && e.Type().IsRegular() {
+			stale = append(stale, name)
 		}
 	}
-	return nil
+	return stale, nil
 }
 
 // DefaultLockTimeout is how long a save waits for another process's save.
