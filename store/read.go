@@ -33,12 +33,12 @@ var errExclusive = errors.New("the vault must be moved to the new layout first")
 // together with other saves of this Vault (lockedShared), which must not
 // move the layout: it returns errExclusive instead.
 func (v *Vault) readIndexAt(locked, shared bool) (*index, error) {
+	if c, ok := v.seen(vaultFile); ok && c.idx != nil && sameAs(v.dir, vaultFile, c.raw) {
+		return c.idx, nil
+	}
 	data, err := readVault(v.dir)
 	if err != nil {
 		return nil, err
-	}
-	if c, ok := v.seen(vaultFile); ok && c.idx != nil && bytes.Equal(c.raw, data) {
-		return c.idx, nil
 	}
 	path := filepath.Join(v.dir, vaultFile)
 	text, err := unseal(path, data, v.id)
@@ -128,14 +128,14 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 			out[f] = es
 			continue
 		}
+		c, ok := v.seen(f)
+		if ok && c.entries != nil && (c.text == "" || !histories) && sameAs(v.dir, f, c.raw) {
+			out[f] = c.entries
+			continue
+		}
 		data, err := v.readGroupFile(idx, f, locked)
 		if err != nil {
 			return nil, err
-		}
-		c, ok := v.seen(f)
-		if ok && c.entries != nil && bytes.Equal(c.raw, data) && (c.text == "" || !histories) {
-			out[f] = c.entries
-			continue
 		}
 		jobs = append(jobs, &job{file: f, data: data, was: c.raw, text: c.text})
 		if !bytes.Equal(c.raw, data) {
@@ -315,13 +315,17 @@ func (v *Vault) readEntry(idx *index, name string, locked bool) (e Entry, ok boo
 	_, legacy := v.legacy[f]
 	v.cmu.Unlock()
 	if c, _ := v.seen(f); c.entries == nil && !legacy {
+		if c.head != nil && idx.holdsNames(f, c.head.names) && sameAs(v.dir, f, c.raw) {
+			if e, ok := c.head.entry(name); ok {
+				return e, true, nil
+			}
+		}
 		data, err := v.readGroupFile(idx, f, locked)
 		if err != nil {
 			return Entry{}, false, err
 		}
-		h := c.head
-		if h == nil || !bytes.Equal(c.raw, data) {
-			h = nil
+		var h *groupHead
+		if !bytes.Equal(c.raw, data) || c.head == nil {
 			if r, err := unsealStart(filepath.Join(v.dir, f), data, v.id); err == nil {
 				if head, ok := readGroupHead(r); ok && idx.holdsNames(f, head.names) {
 					h = &head
