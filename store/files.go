@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -87,6 +88,45 @@ func readSafe(dir, name string, buf []byte) ([]byte, error) {
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+	}
+}
+
+// sameAs reports whether dir/name, checked as readSafe checks it, holds
+// exactly raw: how a reader tells that a file it read before is unchanged
+// without reading it into fresh memory again, which a lookup per
+// provider (a refresh of every one) would do for vault.age and a provider
+// file each time. An error or a difference is false: the caller reads the
+// file with readSafe, which says what is wrong.
+func sameAs(dir, name string, raw []byte) bool {
+	if raw == nil {
+		return false
+	}
+	path := filepath.Join(dir, name)
+	fi, err := os.Lstat(path)
+	if err != nil || checkFile(path, fi) != nil || fi.Size() != int64(len(raw)) {
+		return false
+	}
+	f, err := openNoFollow(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil || checkFile(path, fi) != nil {
+		return false
+	}
+	buf := make([]byte, min(len(raw)+1, 32<<10))
+	for off := 0; ; {
+		n, err := f.Read(buf)
+		if n > len(raw)-off || !bytes.Equal(buf[:n], raw[off:off+n]) {
+			return false
+		}
+		off += n
+		if err == io.EOF {
+			return off == len(raw)
+		}
+		if err != nil {
+			return false
 		}
 	}
 }
@@ -240,9 +280,23 @@ func isTempName(name string) bool {
 // between writing them and the index, or before removing the old ones).
 // Callers hold the vault lock, so no live save owns any of them.
 func removeStale(dir string, idx *index) error {
+	stale, err := staleFiles(dir, idx)
+	if err != nil {
+		return err
+	}
+	for _, name := range stale {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove stale %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// staleFiles lists the files of dir that removeStale deletes.
+func staleFiles(dir string, idx *index) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("list %s: %w", dir, err)
+		return nil, fmt.Errorf("list %s: %w", dir, err)
 	}
 	named := map[string]bool{}
 	if idx != nil {
@@ -250,17 +304,14 @@ func removeStale(dir string, idx *index) error {
 			named[f] = true
 		}
 	}
+	var stale []string
 	for _, e := range entries {
 		name := e.Name()
-		stale := isTempName(name) || (isGroupName(name) && !named[name])
-		if !stale || !e.Type().IsRegular() {
-			continue
-		}
-		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("remove stale %s: %w", name, err)
+		if (isTempName(name) || (isGroupName(name) && !named[name])) && e.Type().IsRegular() {
+			stale = append(stale, name)
 		}
 	}
-	return nil
+	return stale, nil
 }
 
 // DefaultLockTimeout is how long a save waits for another process's save.

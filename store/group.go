@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -199,6 +200,91 @@ func decodeHead(text string, j *groupJSON) bool {
 		}
 	}
 	return false // no history: decodeGroup checks the end
+}
+
+// groupHead is the start of a provider file, up to its histories: each
+// provider with its token as its JSON, undecoded, and its name. A lookup
+// of one provider decodes that one only (entry): decoding a file's
+// providers is most of what reading one provider costs, and a lookup
+// needs only the others' names, to check the file holds what the index
+// says it does.
+type groupHead struct {
+	names []string
+	raw   []string
+}
+
+// entryStart is how encodeGroup starts every provider: its name first.
+const entryStart = `{"provider":{"name":`
+
+// readGroupHead reads a provider file's providers as groupHead, from r,
+// its plaintext as it is decrypted, up to the key "history": what follows,
+// most of the file, is neither read nor decrypted. ok is false for a file
+// it cannot take apart so, as tokenscope writes it (the keys in another
+// order, another schema version, a key twice, a provider without a name or
+// twice, anything wrong): readGroups reads it, and says what is wrong.
+func readGroupHead(r io.Reader) (h groupHead, ok bool) {
+	dec := json.NewDecoder(r)
+	var version int
+	for _, step := range []any{json.Delim('{'), "version", &version, "providers", json.Delim('[')} {
+		if p, ok := step.(*int); ok {
+			if dec.Decode(p) != nil {
+				return h, false
+			}
+			continue
+		}
+		if t, err := dec.Token(); err != nil || t != step {
+			return h, false
+		}
+	}
+	if version != SchemaVersion {
+		return h, false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		var b json.RawMessage
+		if dec.Decode(&b) != nil {
+			return h, false
+		}
+		raw := string(b)
+		rest, ok := strings.CutPrefix(raw, entryStart)
+		var name string
+		if !ok || json.NewDecoder(strings.NewReader(rest)).Decode(&name) != nil || name == "" || seen[name] {
+			return h, false
+		}
+		if _, dup := duplicateKey(raw); dup {
+			return h, false
+		}
+		seen[name] = true
+		h.names, h.raw = append(h.names, name), append(h.raw, raw)
+	}
+	if t, err := dec.Token(); err != nil || t != json.Delim(']') {
+		return h, false
+	}
+	switch t, err := dec.Token(); {
+	case err == nil && t == "history":
+		return h, true
+	case err == nil && t == json.Delim('}'):
+		// No history: the file ends here, and nothing may follow.
+		_, err := dec.Token()
+		return h, err == io.EOF
+	}
+	return h, false
+}
+
+// entry decodes the named provider of h, strictly, as decodeGroupHead
+// would; ok is false when h does not hold it, or it does not decode.
+func (h *groupHead) entry(name string) (Entry, bool) {
+	for i, n := range h.names {
+		if n != name {
+			continue
+		}
+		var e groupEntry
+		if decodeStrict(h.raw[i], &e) != nil || e.Provider.Name != name {
+			return Entry{}, false
+		}
+		return Entry(e), true
+	}
+	return Entry{}, false
 }
 
 // entries checks j's version and providers and returns them as entries,

@@ -99,29 +99,47 @@ func (idx *index) MarshalJSON() ([]byte, error) {
 // index checks that every name is in one file and every file's name is
 // in the list, and makes the index. decodeIndex decodes into indexJSON
 // directly, not through an UnmarshalJSON of index: encoding/json scans a
-// value twice more to hand it to one.
+// value twice more to hand it to one. One map, made once, serves both the
+// checks and byName: every command reads the index, and a map of a
+// thousand names is a good part of what that costs.
 func (j *indexJSON) index() (*index, error) {
-	fileOf := make(map[string]string, len(j.Providers))
+	n := len(j.Providers)
+	idx := &index{Version: j.Version, Theme: j.Theme, Settings: j.Settings, Providers: make([]indexRef, n), byName: make(map[string]int, n)}
+	for i, name := range j.Providers {
+		idx.Providers[i].Name = name
+		idx.byName[name] = i // a name twice: its last place, as find has it
+	}
+	held := 0
+	var notListed map[string]bool // names in a file, not in the list
 	for f, names := range j.Files {
 		for _, name := range names {
-			if _, twice := fileOf[name]; twice {
+			held++
+			if i, ok := idx.byName[name]; ok {
+				if idx.Providers[i].File != "" {
+					return nil, fmt.Errorf("provider %q is in two files", name)
+				}
+				idx.Providers[i].File = f
+				continue
+			}
+			if notListed[name] {
 				return nil, fmt.Errorf("provider %q is in two files", name)
 			}
-			fileOf[name] = f
+			if notListed == nil {
+				notListed = map[string]bool{}
+			}
+			notListed[name] = true
 		}
 	}
-	if len(fileOf) != len(j.Providers) {
-		return nil, fmt.Errorf("the files hold %d providers, the list names %d", len(fileOf), len(j.Providers))
+	if held != n {
+		return nil, fmt.Errorf("the files hold %d providers, the list names %d", held, n)
 	}
-	idx := &index{Version: j.Version, Theme: j.Theme, Settings: j.Settings, Providers: make([]indexRef, len(j.Providers))}
 	for i, name := range j.Providers {
-		f, ok := fileOf[name]
-		if !ok {
+		f := idx.Providers[idx.byName[name]].File
+		if f == "" {
 			return nil, fmt.Errorf("no file holds provider %q", name)
 		}
-		idx.Providers[i] = indexRef{Name: name, File: f}
+		idx.Providers[i].File = f
 	}
-	idx.find("") // before the index is shared
 	return idx, nil
 }
 
@@ -219,8 +237,18 @@ func (idx *index) roomy() string {
 
 // holds reports whether es are exactly the providers idx places in file.
 func (idx *index) holds(file string, es []Entry) bool {
-	for _, e := range es {
-		if i := idx.find(e.Provider.Name); i < 0 || idx.Providers[i].File != file {
+	names := make([]string, len(es))
+	for i := range es {
+		names[i] = es[i].Provider.Name
+	}
+	return idx.holdsNames(file, names)
+}
+
+// holdsNames reports whether names, which are unique, are exactly those of
+// the providers idx places in file.
+func (idx *index) holdsNames(file string, names []string) bool {
+	for _, name := range names {
+		if i := idx.find(name); i < 0 || idx.Providers[i].File != file {
 			return false
 		}
 	}
@@ -230,7 +258,7 @@ func (idx *index) holds(file string, es []Entry) bool {
 			n++
 		}
 	}
-	return n == len(es) // names are unique on both sides
+	return n == len(names) // names are unique on both sides
 }
 
 func sameIndex(a, b *index) bool {

@@ -33,12 +33,12 @@ var errExclusive = errors.New("the vault must be moved to the new layout first")
 // together with other saves of this Vault (lockedShared), which must not
 // move the layout: it returns errExclusive instead.
 func (v *Vault) readIndexAt(locked, shared bool) (*index, error) {
+	if c, ok := v.seen(vaultFile); ok && c.idx != nil && sameAs(v.dir, vaultFile, c.raw) {
+		return c.idx, nil
+	}
 	data, err := readVault(v.dir)
 	if err != nil {
 		return nil, err
-	}
-	if c, ok := v.seen(vaultFile); ok && c.idx != nil && bytes.Equal(c.raw, data) {
-		return c.idx, nil
 	}
 	path := filepath.Join(v.dir, vaultFile)
 	text, err := unseal(path, data, v.id)
@@ -128,20 +128,14 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 			out[f] = es
 			continue
 		}
-		data, err := readSafe(v.dir, f, nil)
-		if errors.Is(err, fs.ErrNotExist) {
-			if !locked && v.indexChanged(idx) {
-				return nil, errMoved
-			}
-			return nil, refuse(ErrCorrupt, filepath.Join(v.dir, f), "is missing: restore it from a backup")
-		}
-		if err != nil {
-			return nil, err
-		}
 		c, ok := v.seen(f)
-		if ok && c.entries != nil && bytes.Equal(c.raw, data) && (c.text == "" || !histories) {
+		if ok && c.entries != nil && (c.text == "" || !histories) && sameAs(v.dir, f, c.raw) {
 			out[f] = c.entries
 			continue
+		}
+		data, err := v.readGroupFile(idx, f, locked)
+		if err != nil {
+			return nil, err
 		}
 		jobs = append(jobs, &job{file: f, data: data, was: c.raw, text: c.text})
 		if !bytes.Equal(c.raw, data) {
@@ -257,25 +251,102 @@ func (v *Vault) readOnlyErr() error {
 	return v.readOnly
 }
 
-// snapshot reads the index and the files pick chooses, without the lock.
-// When a commit moves files meanwhile it starts again; after a few tries
-// it reads holding the lock, which no commit can cross.
+// snapshot reads the index and the files pick chooses, without the lock
+// (reading).
 func (v *Vault) snapshot(pick func(*index) []string, histories bool) (idx *index, loaded map[string][]Entry, err error) {
-	for range 4 {
-		if idx, err = v.readIndex(false); err != nil {
-			return nil, nil, err
-		}
-		loaded, err = v.readGroups(idx, pick(idx), false, histories)
-		if !errors.Is(err, errMoved) {
-			return idx, loaded, err
-		}
-	}
-	err = v.locked(func() error {
-		if idx, err = v.readIndex(true); err != nil {
-			return err
-		}
-		loaded, err = v.readGroups(idx, pick(idx), true, histories)
+	err = v.reading(func(i *index, locked bool) (err error) {
+		idx = i
+		loaded, err = v.readGroups(i, pick(i), locked, histories)
 		return err
 	})
 	return idx, loaded, err
+}
+
+// reading calls read with the index as vault.age holds it now, without the
+// lock. When a commit moves files meanwhile (read returns errMoved) it
+// starts again; after a few tries it reads holding the lock, which no
+// commit can cross.
+func (v *Vault) reading(read func(idx *index, locked bool) error) error {
+	for range 4 {
+		idx, err := v.readIndex(false)
+		if err != nil {
+			return err
+		}
+		if err := read(idx, false); !errors.Is(err, errMoved) {
+			return err
+		}
+	}
+	return v.locked(func() error {
+		idx, err := v.readIndex(true)
+		if err != nil {
+			return err
+		}
+		return read(idx, true)
+	})
+}
+
+// readGroupFile reads the provider file f that idx names. A file missing is
+// errMoved to a reader without the lock whose index is no longer the one
+// in use (a commit replaced it, then removed f), and damage otherwise.
+func (v *Vault) readGroupFile(idx *index, f string, locked bool) ([]byte, error) {
+	data, err := readSafe(v.dir, f, nil)
+	if errors.Is(err, fs.ErrNotExist) {
+		if !locked && v.indexChanged(idx) {
+			return nil, errMoved
+		}
+		return nil, refuse(ErrCorrupt, filepath.Join(v.dir, f), "is missing: restore it from a backup")
+	}
+	return data, err
+}
+
+// readEntry reads the named provider of idx, without its history, as
+// readGroups would read it from the file holding it; ok is false when idx
+// has no such provider. Unless this Vault decoded the file already, only
+// the start of the file is decrypted, up to the histories, and only that
+// provider is decoded, the others' names read (readGroupHead) to check
+// the file holds what idx says, as readGroups checks it. A file it cannot
+// take apart so, readGroups reads. The caller must not change the result.
+func (v *Vault) readEntry(idx *index, name string, locked bool) (e Entry, ok bool, err error) {
+	f := idx.fileOf(name)
+	if f == "" {
+		return Entry{}, false, nil
+	}
+	v.cmu.Lock()
+	_, legacy := v.legacy[f]
+	v.cmu.Unlock()
+	if c, _ := v.seen(f); c.entries == nil && !legacy {
+		if c.head != nil && idx.holdsNames(f, c.head.names) && sameAs(v.dir, f, c.raw) {
+			if e, ok := c.head.entry(name); ok {
+				return e, true, nil
+			}
+		}
+		data, err := v.readGroupFile(idx, f, locked)
+		if err != nil {
+			return Entry{}, false, err
+		}
+		var h *groupHead
+		if !bytes.Equal(c.raw, data) || c.head == nil {
+			if r, err := unsealStart(filepath.Join(v.dir, f), data, v.id); err == nil {
+				if head, ok := readGroupHead(r); ok && idx.holdsNames(f, head.names) {
+					h = &head
+					v.seeIf(f, c.raw, cached{raw: data, head: h})
+				}
+			}
+		}
+		if h != nil {
+			if e, ok := h.entry(name); ok {
+				return e, true, nil
+			}
+		}
+	}
+	loaded, err := v.readGroups(idx, []string{f}, locked, false)
+	if err != nil {
+		return Entry{}, false, err
+	}
+	for _, e := range loaded[f] {
+		if e.Provider.Name == name {
+			return e, true, nil
+		}
+	}
+	return Entry{}, false, nil
 }

@@ -56,8 +56,30 @@ func seal(plaintext []byte, r age.Recipient, dst []byte) ([]byte, error) {
 // partial plaintext. Every failure is a refusal naming path and wrapping
 // ErrCorrupt, ErrWrongPassphrase, ErrWorkFactor or ErrUnsupported.
 func unseal(path string, data []byte, ids ...age.Identity) (string, error) {
-	if err := precheck(path, data, hasScrypt(ids)); err != nil {
+	r, err := unsealStart(path, data, ids...)
+	if err != nil {
 		return "", err
+	}
+	// Into a string builder grown once: the plaintext is shorter than data,
+	// and the payload decoder takes substrings of it without copying.
+	var out strings.Builder
+	out.Grow(len(data))
+	if _, err := io.CopyBuffer(&out, r, make([]byte, 64<<10)); err != nil {
+		return "", refuseWith(ErrCorrupt, path, err, "is damaged (truncated or altered after it was written)")
+	}
+	return out.String(), nil
+}
+
+// unsealStart decrypts the header of data, the contents of path, with
+// ids, failing as unseal does, and returns the payload as a reader that
+// decrypts as it is read: what is not read is not decrypted. Each 64 KiB
+// chunk read is authenticated, but a file cut short after the part read
+// is not noticed: only a reader that needs no more than the start (a
+// provider file's providers, without the histories after them) uses it
+// alone, and falls back on unseal when what it reads is not right.
+func unsealStart(path string, data []byte, ids ...age.Identity) (io.Reader, error) {
+	if err := precheck(path, data, hasScrypt(ids)); err != nil {
+		return nil, err
 	}
 	if hasScrypt(ids) {
 		for _, id := range ids {
@@ -68,16 +90,9 @@ func unseal(path string, data []byte, ids ...age.Identity) (string, error) {
 	}
 	r, err := age.Decrypt(bytes.NewReader(data), ids...)
 	if err != nil {
-		return "", classify(path, err, ids)
+		return nil, classify(path, err, ids)
 	}
-	// Into a string builder grown once: the plaintext is shorter than data,
-	// and the payload decoder takes substrings of it without copying.
-	var out strings.Builder
-	out.Grow(len(data))
-	if _, err := io.CopyBuffer(&out, r, make([]byte, 64<<10)); err != nil {
-		return "", refuseWith(ErrCorrupt, path, err, "is damaged (truncated or altered after it was written)")
-	}
-	return out.String(), nil
+	return r, nil
 }
 
 // precheck refuses, before any decryption, what checkIntro does and, for

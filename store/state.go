@@ -26,34 +26,36 @@ const minRedact = 4
 // another process's: the refreshes of a refresh-all look their providers
 // up while the answers of others are being saved.
 func (v *Vault) Lookup(name string) (providers.Provider, *providers.Token, error) {
-	_, loaded, err := v.snapshot(func(idx *index) []string { return fileOf(idx, name) }, false)
+	e, err := v.lookup(name)
 	if err != nil {
 		return providers.Provider{}, nil, err
 	}
-	for _, es := range loaded {
-		for _, e := range es {
-			if e.Provider.Name == name {
-				return cloneProvider(e.Provider), cloneToken(e.Token), nil
-			}
-		}
-	}
-	return providers.Provider{}, nil, unknown(name)
+	return cloneProvider(e.Provider), cloneToken(e.Token), nil
 }
 
 // LookupMetadata returns a copy of the named provider's stored issuer
 // metadata, nil when it has none; ErrUnknownProvider if there is no such
 // provider. It reads what Lookup reads.
 func (v *Vault) LookupMetadata(name string) (*providers.Metadata, error) {
-	idx, loaded, err := v.snapshot(func(idx *index) []string { return fileOf(idx, name) }, false)
+	e, err := v.lookup(name)
 	if err != nil {
 		return nil, err
 	}
-	p := payloadOf(idx, loaded)
-	i := p.Find(name)
-	if i < 0 {
-		return nil, unknown(name)
+	return e.Metadata.Clone(), nil
+}
+
+// lookup reads the named provider, without its history, and without the
+// lock (reading); the caller must not change the result.
+func (v *Vault) lookup(name string) (e Entry, err error) {
+	ok := false
+	err = v.reading(func(idx *index, locked bool) (err error) {
+		e, ok, err = v.readEntry(idx, name, locked)
+		return err
+	})
+	if err == nil && !ok {
+		err = unknown(name)
 	}
-	return p.Providers[i].Metadata.Clone(), nil
+	return e, err
 }
 
 // RecordMetadata stores m as the named provider's issuer metadata (nil

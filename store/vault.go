@@ -108,6 +108,9 @@ type cached struct {
 	// without their histories (decodeGroupHead), for the read that needs
 	// them; "" once they are read.
 	text string
+	// head is a provider file's providers undecoded, when all that was
+	// read of it was a lookup's (readEntry), entries nil.
+	head *groupHead
 }
 
 // UserDir is the store's usual directory: tokenscope/ under the user's
@@ -269,10 +272,17 @@ func open(dir string, id *age.X25519Identity) (*Vault, error) {
 func (v *Vault) open() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if _, err := v.readIndex(false); err != nil {
+	idx, err := v.readIndex(false)
+	if err != nil {
 		return err
 	}
 	if v.readOnlyErr() != nil {
+		return nil
+	}
+	// Most opens find nothing to remove: the lock, and the index read again
+	// under it, only when the listing shows something a crash may have
+	// left. What goes is decided under the lock, from the index then.
+	if stale, err := staleFiles(v.dir, idx); err != nil || len(stale) == 0 {
 		return nil
 	}
 	if fl, ok, err := tryLockDir(v.dir); err == nil && ok {

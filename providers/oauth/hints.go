@@ -2,7 +2,6 @@ package oauth
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -215,12 +214,12 @@ func orDefault[S ~string](s, def S) S {
 
 // darajaCode matches Safaricom Daraja's error codes: "400.008.01",
 // "404.001.03", "500.001.1001".
-var darajaCode = regexp.MustCompile(`^[0-9]{3}\.[0-9]{3}\.[0-9]{1,4}$`)
+var darajaCode = lazyRegexp(`^[0-9]{3}\.[0-9]{3}\.[0-9]{1,4}$`)
 
 // darajaHint is the usual cause of a Daraja error code, "" when it is not
 // one or its cause is not known.
 func darajaHint(op, code string) string {
-	if !darajaCode.MatchString(code) {
+	if !darajaCode().MatchString(code) {
 		return ""
 	}
 	switch {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/tokenscope/tokenscope/providers"
@@ -179,8 +180,15 @@ func jsonText(s string) string {
 
 // credential matches what follows "Basic" or "Bearer" when it looks like a
 // credential rather than a word: an echoing gateway may show a header cut
-// short, which no exact secret matches.
-var credential = regexp.MustCompile(`(?i)\b(basic|bearer)(\s+|%20|\+)([A-Za-z0-9+/=._~-]{8,})`)
+// short, which no exact secret matches. Compiled on first use, as every
+// regular expression of the engine: a command that sends nothing (header
+// with a cached token) must not pay for them at start.
+var credential = lazyRegexp(`(?i)\b(basic|bearer)(\s+|%20|\+)([A-Za-z0-9+/=._~-]{8,})`)
+
+// lazyRegexp is regexp.MustCompile(expr), compiled on the first call.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // clean returns s with every secret masked, and any credential after a
 // Basic or Bearer scheme too.
@@ -191,8 +199,9 @@ func (r *redactor) clean(s string) string {
 	if !strings.Contains(strings.ToLower(s), "b") {
 		return s
 	}
-	return credential.ReplaceAllStringFunc(s, func(m string) string {
-		sub := credential.FindStringSubmatch(m)
+	re := credential()
+	return re.ReplaceAllStringFunc(s, func(m string) string {
+		sub := re.FindStringSubmatch(m)
 		if !looksLikeCredential(sub[3]) {
 			return m
 		}
@@ -218,8 +227,8 @@ func looksLikeCredential(s string) bool {
 // tokenMember and tokenParam find the values of members and parameters
 // whose names end in "token" in raw text, valid JSON or not.
 var (
-	tokenMember = regexp.MustCompile(`(?i)"[a-z_.-]*(?:token|device_code)"\s*:\s*"((?:[^"\\]|\\.)*)"`)
-	tokenParam  = regexp.MustCompile(`(?i)(?:^|&)[a-z_.-]*(?:token|device_code)=([^&\s]*)`)
+	tokenMember = lazyRegexp(`(?i)"[a-z_.-]*(?:token|device_code)"\s*:\s*"((?:[^"\\]|\\.)*)"`)
+	tokenParam  = lazyRegexp(`(?i)(?:^|&)[a-z_.-]*(?:token|device_code)=([^&\s]*)`)
 )
 
 // tokenValues returns the values of every access_token, refresh_token,
@@ -228,10 +237,10 @@ var (
 // cannot know beforehand.
 func tokenValues(body []byte) []string {
 	var out []string
-	for _, m := range tokenMember.FindAllSubmatch(body, -1) {
+	for _, m := range tokenMember().FindAllSubmatch(body, -1) {
 		out = append(out, unquote(append(append([]byte{'"'}, m[1]...), '"')), string(m[1]))
 	}
-	for _, m := range tokenParam.FindAllSubmatch(body, -1) {
+	for _, m := range tokenParam().FindAllSubmatch(body, -1) {
 		if v, err := url.QueryUnescape(string(m[1])); err == nil {
 			out = append(out, v)
 		}
@@ -244,9 +253,9 @@ func tokenValues(body []byte) []string {
 const bodyStartLimit = 200
 
 var (
-	scriptOrStyle = regexp.MustCompile(`(?is)<(script|style)\b.*?</(script|style)\s*>`)
-	htmlComment   = regexp.MustCompile(`(?s)<!--.*?-->`)
-	htmlTag       = regexp.MustCompile(`(?s)<[!/?a-zA-Z][^>]*>`)
+	scriptOrStyle = lazyRegexp(`(?is)<(script|style)\b.*?</(script|style)\s*>`)
+	htmlComment   = lazyRegexp(`(?s)<!--.*?-->`)
+	htmlTag       = lazyRegexp(`(?s)<[!/?a-zA-Z][^>]*>`)
 )
 
 // bodyStart is the readable start of a body for one line of text: tags
@@ -264,9 +273,9 @@ func bodyStart(body []byte, r *redactor) string {
 	// in two by the tag pass, and its halves would match nothing.
 	s = r.clean(s)
 	if strings.Contains(s, "<") {
-		s = scriptOrStyle.ReplaceAllString(s, " ")
-		s = htmlComment.ReplaceAllString(s, " ")
-		s = pageText(htmlTag.Split(s, -1))
+		s = scriptOrStyle().ReplaceAllString(s, " ")
+		s = htmlComment().ReplaceAllString(s, " ")
+		s = pageText(htmlTag().Split(s, -1))
 	} else if strings.Contains(s, "&") {
 		s = html.UnescapeString(s)
 	}

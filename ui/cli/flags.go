@@ -8,6 +8,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -91,14 +92,16 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // The flag package's errors, which name a flag with one dash ("-jsn")
-// where tokenscope's help shows two.
-var (
-	errUndefined = regexp.MustCompile(`^flag provided but not defined: -(.*)$`)
-	errNoValue   = regexp.MustCompile(`^flag needs an argument: -(.*)$`)
-	errBadValue  = regexp.MustCompile(`^invalid value (".*") for flag -([^:]*): (.*)$`)
-	errBadBool   = regexp.MustCompile(`^invalid boolean value (".*") for -([^:]*): (.*)$`)
-	errSyntax    = regexp.MustCompile(`^bad flag syntax: (.*)$`)
-)
+// where tokenscope's help shows two. Compiled when a flag error is, not at
+// every start.
+var flagErrors = sync.OnceValue(func() (r struct{ undefined, noValue, badValue, badBool, syntax *regexp.Regexp }) {
+	r.undefined = regexp.MustCompile(`^flag provided but not defined: -(.*)$`)
+	r.noValue = regexp.MustCompile(`^flag needs an argument: -(.*)$`)
+	r.badValue = regexp.MustCompile(`^invalid value (".*") for flag -([^:]*): (.*)$`)
+	r.badBool = regexp.MustCompile(`^invalid boolean value (".*") for -([^:]*): (.*)$`)
+	r.syntax = regexp.MustCompile(`^bad flag syntax: (.*)$`)
+	return r
+})
 
 // flagError turns a flag package error about fs into a usage error that
 // names the flag as --help shows it (--json, not -json), with a hint: for
@@ -108,7 +111,8 @@ var (
 func flagError(cmd string, fs *flag.FlagSet, err error) error {
 	msg := err.Error()
 	ue := &usageError{cmd: cmd, msg: msg}
-	if m := errUndefined.FindStringSubmatch(msg); m != nil {
+	re := flagErrors()
+	if m := re.undefined.FindStringSubmatch(msg); m != nil {
 		name := m[1]
 		ue.msg, ue.unknown = "unknown option --"+name, name
 		lower := strings.ToLower(strings.TrimLeft(name, "-"))
@@ -129,7 +133,7 @@ func flagError(cmd string, fs *flag.FlagSet, err error) error {
 		}
 		return ue
 	}
-	if m := errNoValue.FindStringSubmatch(msg); m != nil {
+	if m := re.noValue.FindStringSubmatch(msg); m != nil {
 		ue.msg = fmt.Sprintf("--%s needs a value", m[1])
 		if f := fs.Lookup(m[1]); f != nil && strings.Contains(f.Usage, "`") {
 			arg, _ := flag.UnquoteUsage(f)
@@ -137,12 +141,12 @@ func flagError(cmd string, fs *flag.FlagSet, err error) error {
 		}
 		return ue
 	}
-	if m := errBadBool.FindStringSubmatch(msg); m != nil {
+	if m := re.badBool.FindStringSubmatch(msg); m != nil {
 		ue.msg = fmt.Sprintf("--%s takes no value, and %s is not true or false", m[2], m[1])
 		ue.hint = fmt.Sprintf("write --%s alone, or --%s=false", m[2], m[2])
 		return ue
 	}
-	if m := errBadValue.FindStringSubmatch(msg); m != nil {
+	if m := re.badValue.FindStringSubmatch(msg); m != nil {
 		value, name, why := m[1], m[2], m[3]
 		var kind any
 		if f := fs.Lookup(name); f != nil {
@@ -161,7 +165,7 @@ func flagError(cmd string, fs *flag.FlagSet, err error) error {
 		}
 		return ue
 	}
-	if m := errSyntax.FindStringSubmatch(msg); m != nil {
+	if m := re.syntax.FindStringSubmatch(msg); m != nil {
 		ue.msg = "bad option syntax: " + m[1]
 	}
 	return ue
