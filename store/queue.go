@@ -100,14 +100,55 @@ func (v *Vault) isQueued(r *queuedRecord) bool {
 }
 
 // Records gather for a save while answers are landing together: when
-// another record waits already or is being saved, or the last save, less than burstGap ago,
-// took several, the next waits gatherFor for the answers close behind. A
-// lone record (a refresh, a command, records made one after another) is
-// saved at once.
+// another record waits already or is being saved, or the last save, less
+// than burstGap ago, took several, the next waits gatherFor for the
+// answers close behind, then gatherStep at a time for as long as records
+// of its file keep arriving, up to gatherMax in all: a refresh-all
+// answers a file's providers one after another, and saving them in one
+// change rather than in four is most of what saving them costs. A lone
+// record (a refresh, a command, records made one after another) is saved
+// at once.
 const (
-	burstGap  = 10 * time.Millisecond
-	gatherFor = 6 * time.Millisecond
+	burstGap   = 10 * time.Millisecond
+	gatherFor  = 6 * time.Millisecond
+	gatherStep = 5 * time.Millisecond
+	gatherMax  = 40 * time.Millisecond
 )
+
+// gather waits, holding the lock of file, for the records of file close
+// behind the first (see gatherFor).
+func (v *Vault) gather(idx *index, file string) {
+	held := 0
+	for _, r := range idx.Providers {
+		if r.File == file {
+			held++
+		}
+	}
+	time.Sleep(gatherFor)
+	waited, n := gatherFor, v.queuedFor(idx, file)
+	for waited < gatherMax && n < held {
+		time.Sleep(gatherStep)
+		waited += gatherStep
+		m := v.queuedFor(idx, file)
+		if m == n {
+			return // none came
+		}
+		n = m
+	}
+}
+
+// queuedFor counts the records waiting for a save of file.
+func (v *Vault) queuedFor(idx *index, file string) int {
+	v.qmu.Lock()
+	defer v.qmu.Unlock()
+	n := 0
+	for _, q := range v.queued {
+		if idx.fileOf(q.name) == file {
+			n++
+		}
+	}
+	return n
+}
 
 // saveQueued saves r, unless another save took it, and every record
 // queued for r's file, in one change, and answers them. The caller holds
@@ -133,7 +174,11 @@ func (v *Vault) saveQueued(r *queuedRecord, shared bool) error {
 		recent := v.lastBatch > 1 && time.Since(v.lastSave) < burstGap
 		v.qmu.Unlock()
 		if company || recent {
-			time.Sleep(gatherFor)
+			if file != "" {
+				v.gather(idx, file)
+			} else {
+				time.Sleep(gatherFor)
+			}
 		}
 		v.qmu.Lock()
 		defer v.qmu.Unlock()
