@@ -33,7 +33,7 @@ var errExclusive = errors.New("the vault must be moved to the new layout first")
 // together with other saves of this Vault (lockedShared), which must not
 // move the layout: it returns errExclusive instead.
 func (v *Vault) readIndexAt(locked, shared bool) (*index, error) {
-	data, err := readVault(v.dir)
+	data, err := v.readVault()
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +128,7 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 			out[f] = es
 			continue
 		}
-		data, err := readSafe(v.dir, f, nil)
+		data, err := v.readKnown(f)
 		if errors.Is(err, fs.ErrNotExist) {
 			if !locked && v.indexChanged(idx) {
 				return nil, errMoved
@@ -213,7 +213,7 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 // newer one since (a save of its own wrote it, then removed the files
 // used named, before the reader opened them).
 func (v *Vault) indexChanged(used *index) bool {
-	data, err := readVault(v.dir)
+	data, err := v.readVault()
 	c, _ := v.seen(vaultFile)
 	return err != nil || c.idx != used || !bytes.Equal(data, c.raw)
 }
@@ -246,8 +246,9 @@ func (v *Vault) seeIf(name string, was []byte, c cached) {
 // forget drops what this Vault saw of the file name.
 func (v *Vault) forget(name string) {
 	v.cmu.Lock()
-	defer v.cmu.Unlock()
 	delete(v.cache, name)
+	v.cmu.Unlock()
+	v.dropKnown(name)
 }
 
 // readOnlyErr is v.readOnly, read under v.cmu.
