@@ -71,6 +71,12 @@ type Vault struct {
 	lastSave  time.Time
 	lastBatch int
 	saving    int
+	// arrived counts the records ever queued, lastArrival is when the
+	// last one was, and pace about how far apart they come (arrive),
+	// under qmu.
+	arrived     uint64
+	lastArrival time.Time
+	pace        time.Duration
 	// cache holds, per file, the bytes this Vault last read or wrote and
 	// what they decrypted to: every read reads the file again (or knows
 	// it unchanged, readKnown), and decrypts only when the bytes differ.
