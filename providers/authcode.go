@@ -45,9 +45,9 @@ func LoopbackRedirect(raw string) bool {
 }
 
 // checkAuthCode checks what the authorization_code grant needs: an
-// authorization endpoint, a redirect URI that is an absolute URL without a
-// fragment (RFC 6749 §3.1.2) and no secret in its query, a PKCE setting
-// it knows, and a POST to redeem the code.
+// authorization endpoint without a nonce of its own, a redirect URI that
+// is an absolute URL without a fragment (RFC 6749 §3.1.2) and no secret in
+// its query, a PKCE setting it knows, and a POST to redeem the code.
 func checkAuthCode(p Provider) error {
 	if !p.PKCE.Valid() {
 		return &FieldError{Field: "pkce", Msg: fmt.Sprintf("unknown pkce %q (S256 or off)", p.PKCE)}
@@ -62,6 +62,20 @@ func checkAuthCode(p Provider) error {
 	}
 	if err := checkURL("authorization_url", p.AuthorizationURL, p.Grant == GrantAuthorizationCode && p.Issuer == ""); err != nil {
 		return err
+	}
+	if p.Grant == GrantAuthorizationCode {
+		// A fixed nonce would replace the login's fresh one on the
+		// authorization request, and the ID token's check would compare
+		// with a value that was never sent.
+		for _, k := range p.ParamNames() {
+			if strings.EqualFold(k, "nonce") {
+				return &FieldError{Field: "params", Msg: k + " is made by tokenscope login for each login, never a param"}
+			}
+		}
+		if u, err := url.Parse(p.AuthorizationURL); err == nil && u.Query().Has("nonce") {
+			return &FieldError{Field: "authorization_url", Msg: "the URL carries nonce in its query: take it out, " +
+				"tokenscope login makes a fresh one for each login"}
+		}
 	}
 	if p.RedirectURI == "" {
 		return nil

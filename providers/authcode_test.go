@@ -28,6 +28,8 @@ func TestValidateAuthorizationCode(t *testing.T) {
 		{"params", func(p *Provider) { p.Params = map[string]string{"state": "x"} }},
 		{"params", func(p *Provider) { p.Params = map[string]string{"code_verifier": "x"} }},
 		{"params", func(p *Provider) { p.Params = map[string]string{"redirect_uri": "http://127.0.0.1/"} }},
+		{"params", func(p *Provider) { p.Params = map[string]string{"Nonce": "fixed"} }},
+		{"authorization_url", func(p *Provider) { p.AuthorizationURL = "https://id.example/authorize?nonce=fixed" }},
 	} {
 		p := authCodeProvider()
 		tc.edit(&p)
@@ -40,6 +42,12 @@ func TestValidateAuthorizationCode(t *testing.T) {
 	p.RedirectURI, p.PKCE, p.Params = "http://localhost:8400/cb", PKCEOff, map[string]string{"prompt": "login"}
 	if err := p.Validate(); err != nil {
 		t.Errorf("a registered redirect URI, PKCE off, a prompt param: %v", err)
+	}
+	// Another grant's nonce param is the API's own (a gateway's anti-replay field).
+	cc := Provider{Name: "gw", Preset: "oauth2", Grant: GrantClientCredentials, ClientAuth: AuthBasic, TokenURL: "https://id.example/token", ClientID: "c", ClientSecret: "s",
+		Params: map[string]string{"nonce": "n1"}}
+	if err := cc.Validate(); err != nil {
+		t.Errorf("a client_credentials provider with a nonce param: %v", err)
 	}
 }
 

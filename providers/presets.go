@@ -298,6 +298,8 @@ func PresetNames() []string {
 // token URL follows p.Product (default "collection"), for a preset with
 // environments p.Environment (default the first, "sandbox"). Extra headers the
 // preset needs are added when p lacks them; p's own map is not modified.
+// A product, market or environment the preset does not have is a
+// *FieldError naming that field; an unknown preset is a plain error.
 func ApplyPreset(p Provider) (Provider, error) {
 	if strings.TrimSpace(p.Preset) == "" {
 		p.Preset = "oauth2"
@@ -313,7 +315,8 @@ func ApplyPreset(p Provider) (Provider, error) {
 		}
 		p.Product = strings.ToLower(strings.TrimSpace(p.Product))
 		if !slices.Contains(ps.Products, p.Product) {
-			return p, fmt.Errorf("unknown %s product %q (one of %s)", ps.Name, p.Product, strings.Join(ps.Products, ", "))
+			return p, &FieldError{Field: "product", Msg: fmt.Sprintf("unknown %s product %q (one of %s)",
+				ps.Name, p.Product, strings.Join(ps.Products, ", "))}
 		}
 	}
 	if len(ps.Markets) > 0 {

@@ -72,8 +72,10 @@ func TestApplyPresetMoMoProducts(t *testing.T) {
 			t.Errorf("product %q: no subscription key header to fill in: %v", tc.product, p.Headers)
 		}
 	}
-	if _, err := ApplyPreset(Provider{Preset: "momo", Product: "lending"}); err == nil || !strings.Contains(err.Error(), "lending") {
-		t.Errorf("unknown product: %v", err)
+	var fe *FieldError
+	if _, err := ApplyPreset(Provider{Preset: "momo", Product: "lending"}); !errors.As(err, &fe) || fe.Field != "product" ||
+		!strings.Contains(fe.Msg, `"lending"`) {
+		t.Errorf("unknown product: %v, want a FieldError for product", err)
 	}
 	// A sandbox URL wins over the product's.
 	p, _ := ApplyPreset(Provider{Preset: "momo", Product: "remittance", TokenURL: "https://sandbox.momodeveloper.mtn.com/remittance/token/"})

@@ -3,6 +3,7 @@ package providers
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -39,6 +40,15 @@ type Token struct {
 	// keeps (MaxExtraFields, MaxExtraBytes): the display says the list is
 	// truncated.
 	ExtraDropped int `json:"extra_dropped,omitempty"`
+	// Nonce is the nonce the browser login's authorization request sent
+	// (OpenID Connect Core §3.1.2.1), kept with the grant so that every
+	// check of its id_token compares the nonce claim with it; "" when none
+	// was sent (the device grant, a scope without openid, any other grant).
+	Nonce Secret `json:"nonce,omitempty"`
+	// Refreshed says the token came from the refresh_token grant: its
+	// id_token need not carry the login's nonce (OpenID Connect Core
+	// §12.2), though one that does must carry the same.
+	Refreshed bool `json:"refreshed,omitempty"`
 }
 
 // Received is when tokenscope received t: ReceivedAt, or IssuedAt for a
@@ -80,10 +90,34 @@ func (t *Token) Presented() Secret {
 // token (Vodacom's encrypted session), so that a display says so.
 func (t *Token) Derived() bool { return t != nil && t.Bearer != "" }
 
-// Field is one name and JSON value, kept in the order it came in.
+// Field is one name and JSON value, kept in the order it came in: a
+// token response's extra member, a JWT's header or claim, an introspection
+// or userinfo answer's member. Value is the JSON text as the server wrote
+// it.
 type Field struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
+}
+
+// Text is the value when it is a JSON string, unquoted, and whether it is
+// one.
+func (f Field) Text() (string, bool) {
+	var s string
+	if f.Value == "" || f.Value[0] != '"' || json.Unmarshal([]byte(f.Value), &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// Time is the value as a NumericDate (RFC 7519 section 2: seconds since
+// the epoch, perhaps with a fraction), and whether it is one.
+func (f Field) Time() (time.Time, bool) {
+	v, err := strconv.ParseFloat(f.Value, 64)
+	if err != nil || v < 0 || v > 1e11 {
+		return time.Time{}, false
+	}
+	sec := int64(v)
+	return time.Unix(sec, int64((v-float64(sec))*1e9)), true
 }
 
 // Remaining is how long the token stays valid at now; ok is false when the

@@ -8,7 +8,7 @@ import (
 	"github.com/tokenscope/tokenscope/providers"
 )
 
-// TestChangesAnswerWithTheEntryAsStored: RecordEntry and PutProviderEntry
+// TestChangesAnswerWithTheEntryAsStored: Record and PutProviderEntry
 // answer with what the store holds after the change (history capped and
 // scrubbed, the token kept or dropped by the wire identity rule), the same
 // as a Lookup right after.
@@ -25,12 +25,12 @@ func TestChangesAnswerWithTheEntryAsStored(t *testing.T) {
 		ev := providers.Event{At: fixedTime.Add(time.Duration(i) * time.Second), Kind: providers.EventIssued,
 			Detail: "secret " + p.ClientSecret.Reveal()}
 		var err error
-		if got, err = v.RecordEntry(p.Name, tok, ev); err != nil {
+		if got, err = v.Record(p.Name, tok, ev); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if len(got.History) != MaxHistory || got.Token == nil || got.Token.AccessToken != tok.AccessToken {
-		t.Fatalf("RecordEntry answered %d events, token %v", len(got.History), got.Token)
+		t.Fatalf("Record answered %d events, token %v", len(got.History), got.Token)
 	}
 	if last := got.History[MaxHistory-1]; strings.Contains(last.Detail, p.ClientSecret.Reveal()) ||
 		!last.At.Equal(fixedTime.Add((MaxHistory+2)*time.Second)) {
@@ -48,7 +48,7 @@ func TestChangesAnswerWithTheEntryAsStored(t *testing.T) {
 	if got, err := v.PutProviderEntry(moved); err != nil || got.Token != nil {
 		t.Errorf("an edit of the scope answered token %v, err %v", got.Token, err)
 	}
-	if _, err := v.RecordEntry("nobody", nil, providers.Event{}); err == nil {
-		t.Error("RecordEntry of an unknown provider succeeded")
+	if _, err := v.Record("nobody", nil, providers.Event{}); err == nil {
+		t.Error("Record of an unknown provider succeeded")
 	}
 }

@@ -62,7 +62,7 @@ func BenchmarkUpdate(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		t0 := time.Now()
-		if err := v.Record(fmt.Sprintf("prov%04d", i%1000), testToken(i%1000, i), providers.Event{Kind: providers.EventRefreshed}); err != nil {
+		if _, err := v.Record(fmt.Sprintf("prov%04d", i%1000), testToken(i%1000, i), providers.Event{Kind: providers.EventRefreshed}); err != nil {
 			b.Fatal(err)
 		}
 		d = append(d, time.Since(t0))
@@ -180,7 +180,7 @@ func BenchmarkRefreshAll(b *testing.B) {
 			b.ResetTimer()
 			for i := range b.N {
 				for k := range n {
-					if err := v.Record(fmt.Sprintf("prov%04d", k), testToken(k, i+1), providers.Event{Kind: providers.EventRefreshed}); err != nil {
+					if _, err := v.Record(fmt.Sprintf("prov%04d", k), testToken(k, i+1), providers.Event{Kind: providers.EventRefreshed}); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -61,7 +61,7 @@ func probeVersion(text string) int {
 }
 
 func newerSchema(v int) error {
-	return fmt.Errorf("%w: schema version %d, this tokenscope knows up to %d: upgrade tokenscope", ErrUnsupported, v, SchemaVersion)
+	return fmt.Errorf("%w: schema version %d, this tokenscope knows up to %d", ErrUnsupported, v, SchemaVersion)
 }
 
 // duplicateKey finds a key that appears twice in one object of text,

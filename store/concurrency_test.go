@@ -37,9 +37,9 @@ func TestMain(m *testing.M) {
 }
 
 // child runs one child mode against $TOKENSCOPE_HOME, unlocked through
-// OpenEnv with $TOKENSCOPE_IDENTITY.
+// OpenKeys with $TOKENSCOPE_IDENTITY.
 func child(mode string) error {
-	v, err := OpenEnv(os.Getenv("TOKENSCOPE_HOME"), os.Getenv)
+	v, err := OpenKeys(os.Getenv("TOKENSCOPE_HOME"), Keys{Identity: os.Getenv("TOKENSCOPE_IDENTITY")})
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func child(mode string) error {
 		for k := range 10 {
 			for _, name := range []string{"shared", me} {
 				e := providers.Event{At: fixedTime, Kind: providers.EventRefreshed, Detail: me}
-				if _, err := v.RecordEntry(name, testToken(0, k), e); err != nil {
+				if _, err := v.Record(name, testToken(0, k), e); err != nil {
 					return err
 				}
 			}
@@ -417,7 +417,7 @@ func TestRecordsWaitingTogetherSaveOnce(t *testing.T) {
 	for i := range groupSize {
 		go func() {
 			ev := providers.Event{At: fixedTime, Kind: providers.EventRefreshed, Detail: fmt.Sprintf("answer %d", i)}
-			e, err := v.RecordEntry(fmt.Sprintf("prov%04d", i), testToken(i, 1), ev)
+			e, err := v.Record(fmt.Sprintf("prov%04d", i), testToken(i, 1), ev)
 			if err == nil && e.History[len(e.History)-1] != ev {
 				err = fmt.Errorf("prov%04d: the answer ends with %v, not its own event", i, e.History[len(e.History)-1])
 			}
@@ -474,7 +474,7 @@ func TestLookupsAlongsideSaves(t *testing.T) {
 		name := fmt.Sprintf("prov%04d", i)
 		wg.Go(func() {
 			for gen := 1; gen <= rounds; gen++ {
-				if err := v.Record(name, testToken(i, gen), providers.Event{At: fixedTime, Kind: providers.EventRefreshed}); err != nil {
+				if _, err := v.Record(name, testToken(i, gen), providers.Event{At: fixedTime, Kind: providers.EventRefreshed}); err != nil {
 					errs <- err
 					return
 				}

@@ -12,8 +12,8 @@ var (
 	ErrNotInitialised = errors.New("no vault here yet")
 	// ErrExists means Init found a vault (or part of one) already there.
 	ErrExists = errors.New("a vault already exists")
-	// ErrNeedPassphrase means no identity, keyring entry or
-	// TOKENSCOPE_PASSPHRASE unlocked the vault: the caller prompts and calls
+	// ErrNeedPassphrase means OpenKeys had no identity, keyring entry or
+	// passphrase to unlock the vault with: the caller prompts and calls
 	// OpenPassphrase.
 	ErrNeedPassphrase = errors.New("a passphrase is needed to unlock the vault")
 	// ErrEmptyPassphrase means Init or ChangePassphrase was given an empty

@@ -21,7 +21,7 @@ func faultVault(t *testing.T) *Vault {
 	if err := v.PutProvider(testProvider(1)); err != nil {
 		t.Fatal(err)
 	}
-	if err := v.Record("prov0001", testToken(1, 1), ev("issued")); err != nil {
+	if _, err := v.Record("prov0001", testToken(1, 1), ev("issued")); err != nil {
 		t.Fatal(err)
 	}
 	return v
@@ -302,7 +302,7 @@ func TestFullDisk(t *testing.T) {
 	size := int(mustStat(t, filepath.Join(v.Dir(), vaultFile)).Size())
 	for _, limit := range []int{0, 100, size / 2, size - 1} {
 		v.wrapWriter = func(w io.Writer) io.Writer { return &fullDisk{w: w, left: limit} }
-		if err := v.Record("prov0001", testToken(1, 2), ev("refreshed")); !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "intact") {
+		if _, err := v.Record("prov0001", testToken(1, 2), ev("refreshed")); !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "intact") {
 			t.Fatalf("limit %d: save on a full disk: %v", limit, err)
 		}
 		sameSnapshot(t, before, snapshot(t, v.Dir()))
@@ -323,7 +323,7 @@ func TestFullDisk(t *testing.T) {
 	if _, tok, err := w.Lookup("prov0001"); err != nil || tok.RefreshToken != testToken(1, 1).RefreshToken {
 		t.Fatalf("old token lost: %v", err)
 	}
-	if err := v.Record("prov0001", testToken(1, 3), ev("refreshed")); err != nil {
+	if _, err := v.Record("prov0001", testToken(1, 3), ev("refreshed")); err != nil {
 		t.Fatalf("save after the disk freed up: %v", err)
 	}
 }
@@ -383,7 +383,7 @@ func TestSyncFailsAfterIndexRename(t *testing.T) {
 			t.Fatalf("lookup %s after the failed sync: %v", name, err)
 		}
 	}
-	if err := v.Record("prov0002", testToken(2, 1), ev("issued")); err != nil {
+	if _, err := v.Record("prov0002", testToken(2, 1), ev("issued")); err != nil {
 		t.Fatalf("save after the sync failure: %v", err)
 	}
 }
@@ -400,7 +400,7 @@ func TestSyncFailsAfterGroupRename(t *testing.T) {
 		}
 		return &os.PathError{Op: "sync", Path: v.Dir(), Err: syscall.EIO}
 	}
-	if err := v.Record("prov0001", testToken(1, 2), ev("refreshed")); !errors.Is(err, ErrNotDurable) {
+	if _, err := v.Record("prov0001", testToken(1, 2), ev("refreshed")); !errors.Is(err, ErrNotDurable) {
 		t.Fatalf("in-place save: got %v, want ErrNotDurable", err)
 	}
 	before := snapshot(t, v.Dir())

@@ -117,7 +117,7 @@ func TestLoadProvidersThenHistories(t *testing.T) {
 			t.Fatalf("provider %d: %+v, want %+v without history", i, e, w)
 		}
 	}
-	if err := v.Record("prov0007", testToken(7, 1), want.Providers[7].History[0]); err != nil {
+	if _, err := v.Record("prov0007", testToken(7, 1), want.Providers[7].History[0]); err != nil {
 		t.Fatal(err)
 	}
 	h, err := other.Histories()

@@ -66,7 +66,7 @@ func TestKnownFileChangedIsReadAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := other.Record("prov0001", testToken(1, 2), ev("refreshed")); err != nil {
+	if _, err := other.Record("prov0001", testToken(1, 2), ev("refreshed")); err != nil {
 		t.Fatal(err)
 	}
 	if tok, err := look(); err != nil || tok.RefreshToken != testToken(1, 2).RefreshToken {

@@ -107,7 +107,7 @@ func TestRecordRewritesOneFile(t *testing.T) {
 	var writes int
 	var written int64
 	v.wrapWriter = func(w io.Writer) io.Writer { writes++; return countingWriter{w, &written} }
-	if err := v.Record("prov0050", testToken(50, 2), ev("refreshed")); err != nil {
+	if _, err := v.Record("prov0050", testToken(50, 2), ev("refreshed")); err != nil {
 		t.Fatal(err)
 	}
 	after := snapshot(t, v.Dir())
@@ -146,7 +146,7 @@ func TestLookupReadsOneFile(t *testing.T) {
 	for what, op := range map[string]func() error{
 		"Lookup": func() error { _, _, err := w.Lookup("prov0001"); return err },
 		"Load":   func() error { _, err := w.Load(); return err },
-		"Record": func() error { return w.Record("prov0002", nil, providers.Event{}) },
+		"Record": func() error { _, err := w.Record("prov0002", nil, providers.Event{}); return err },
 	} {
 		before := snapshot(t, v.Dir())
 		if err := op(); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), damaged) {
@@ -155,7 +155,7 @@ func TestLookupReadsOneFile(t *testing.T) {
 		sameSnapshot(t, before, snapshot(t, v.Dir()))
 	}
 	// A provider in a sound file can still be changed.
-	if err := w.Record("prov0039", testToken(39, 2), ev("refreshed")); err != nil {
+	if _, err := w.Record("prov0039", testToken(39, 2), ev("refreshed")); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -196,7 +196,7 @@ func TestProviderFileFaults(t *testing.T) {
 			if err := load(); !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.msg) {
 				t.Fatalf("got %v, want %v naming %q", err, c.want, c.msg)
 			}
-			if err := v.Record("prov0001", nil, providers.Event{}); !errors.Is(err, c.want) {
+			if _, err := v.Record("prov0001", nil, providers.Event{}); !errors.Is(err, c.want) {
 				t.Fatalf("a save: got %v, want %v", err, c.want)
 			}
 			sameSnapshot(t, before, snapshot(t, v.Dir()))
@@ -448,7 +448,7 @@ func TestSaveCostDoesNotGrow(t *testing.T) {
 		v.wrapWriter = func(w io.Writer) io.Writer { files++; return countingWriter{w, &bytes} }
 		for k := range 32 {
 			i := k * n / 32
-			if err := v.Record(testProvider(i).Name, testToken(i, 2), ev("refreshed")); err != nil {
+			if _, err := v.Record(testProvider(i).Name, testToken(i, 2), ev("refreshed")); err != nil {
 				t.Fatal(err)
 			}
 		}

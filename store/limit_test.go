@@ -86,7 +86,7 @@ func TestHostileTokensCannotLockTheStore(t *testing.T) {
 	if err != nil {
 		t.Fatalf("hostile tokens: %v", err)
 	}
-	if err := v.Record(testProvider(n-1).Name, tok, ev("issued")); err != nil {
+	if _, err := v.Record(testProvider(n-1).Name, tok, ev("issued")); err != nil {
 		t.Fatalf("hostile token %d: %v", n-1, err)
 	}
 	for _, f := range append(groupFiles(t, v.Dir()), vaultFile) {
@@ -261,7 +261,7 @@ func TestWorstTokenResponseBarelyGrowsTheStore(t *testing.T) {
 			}
 			continue
 		}
-		if err := v.Record(testProvider(0).Name, tok, ev("issued")); err != nil {
+		if _, err := v.Record(testProvider(0).Name, tok, ev("issued")); err != nil {
 			t.Errorf("%s: %v", tc.name, err)
 			continue
 		}
@@ -292,7 +292,7 @@ func TestAbsurdJWTTimesDoNotBreakSaves(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if err := v.Record(testProvider(0).Name, tok, ev("issued")); err != nil {
+		if _, err := v.Record(testProvider(0).Name, tok, ev("issued")); err != nil {
 			t.Errorf("exp %s: the save failed: %v", exp, err)
 		}
 	}

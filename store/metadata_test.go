@@ -31,11 +31,11 @@ func TestMetadataSurvivesSaveAndLoad(t *testing.T) {
 	if err := v.PutProvider(p); err != nil {
 		t.Fatal(err)
 	}
-	if err := v.Record(p.Name, testToken(1, 1), ev("issued")); err != nil {
+	if _, err := v.Record(p.Name, testToken(1, 1), ev("issued")); err != nil {
 		t.Fatal(err)
 	}
 	m := testMetadata(p.Issuer)
-	e, err := v.RecordMetadataEntry(p.Name, m)
+	e, err := v.RecordMetadata(p.Name, m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,7 +80,7 @@ func TestMigrateVaultOfMain(t *testing.T) {
 
 	// A save of one provider, then a fresh open, changes nothing else.
 	name := wantP.Providers[2].Provider.Name
-	if err := v.Record(name, wantP.Providers[2].Token, providers.Event{}); err != nil {
+	if _, err := v.Record(name, wantP.Providers[2].Token, providers.Event{}); err != nil {
 		t.Fatal(err)
 	}
 	w, err := OpenIdentity(dir, identity[:len(identity)-1])

@@ -42,10 +42,10 @@ func TestOwnedByAnotherUser(t *testing.T) {
 	}
 	openID := func() error { _, err := OpenIdentity(v.Dir(), v.id.String()); return err }
 	openPass := func() error { _, err := OpenPassphrase(v.Dir(), testPass); return err }
-	openEnv := func() error { _, err := OpenEnv(v.Dir(), func(string) string { return "" }); return err }
+	openKeys := func() error { _, err := OpenKeys(v.Dir(), Keys{}); return err }
 	save := func() error { return v.SetTheme("other") }
 	load := func() error { _, err := v.Load(); return err }
-	record := func() error { return v.Record("prov0001", nil, ev("dropped")) }
+	record := func() error { _, err := v.Record("prov0001", nil, ev("dropped")); return err }
 	for _, c := range []struct {
 		name string
 		ops  map[string]func() error
@@ -54,7 +54,7 @@ func TestOwnedByAnotherUser(t *testing.T) {
 		{identityFile, map[string]func() error{"OpenPassphrase": openPass}},
 		{vaultFile, map[string]func() error{"OpenIdentity": openID, "OpenPassphrase": openPass, "a save": save}},
 		{lockFile, map[string]func() error{"a save": save}},
-		{keyringFile, map[string]func() error{"OpenEnv": openEnv}},
+		{keyringFile, map[string]func() error{"OpenKeys": openKeys}},
 		{groupFiles(t, v.Dir())[0], map[string]func() error{"Load": load, "a save": record}},
 	} {
 		path := filepath.Join(v.Dir(), c.name)
@@ -97,21 +97,17 @@ func TestLockWritableByOthers(t *testing.T) {
 	}
 }
 
-// TestOwnershipErrorBlamesNoVariable: a store file owned by someone else
-// is the file's fault, not the passphrase's or the identity's.
-func TestOwnershipErrorBlamesNoVariable(t *testing.T) {
+// TestOwnershipErrorBlamesNoKey: a store file owned by someone else is the
+// file's fault, not the passphrase's or the identity's.
+func TestOwnershipErrorBlamesNoKey(t *testing.T) {
 	v := faultVault(t)
 	path := filepath.Join(v.Dir(), vaultFile)
 	chownAway(t, path)
-	for _, name := range []string{"TOKENSCOPE_PASSPHRASE", "TOKENSCOPE_IDENTITY"} {
-		env := map[string]string{"TOKENSCOPE_PASSPHRASE": string(testPass)}
-		if name == "TOKENSCOPE_IDENTITY" {
-			env = map[string]string{name: v.id.String()}
-		}
-		_, err := OpenEnv(v.Dir(), func(k string) string { return env[k] })
-		if !errors.Is(err, ErrUnsafe) || strings.Contains(err.Error(), "TOKENSCOPE_") ||
-			!strings.HasSuffix(err.Error(), "so it is not used") {
-			t.Errorf("unlocked by %s: %v, want the file's owner named, no variable, \"so it is not used\"", name, err)
+	for name, k := range map[string]Keys{"passphrase": {Passphrase: testPass}, "identity": {Identity: v.id.String()}} {
+		_, err := OpenKeys(v.Dir(), k)
+		var ke *KeyError
+		if !errors.Is(err, ErrUnsafe) || errors.As(err, &ke) || !strings.HasSuffix(err.Error(), "so it is not used") {
+			t.Errorf("unlocked by the %s: %v, want the file's owner named, no KeyError, \"so it is not used\"", name, err)
 		}
 	}
 }

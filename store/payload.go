@@ -55,15 +55,10 @@ func (s Settings) ClipboardClearAfter() time.Duration {
 	return s.ClipboardClear
 }
 
-// Entry is one provider with its current token (nil when it has none),
-// its last MaxHistory events, and the metadata of its issuer as last
-// fetched (nil when it has no issuer or none was fetched yet).
-type Entry struct {
-	Provider providers.Provider  `json:"provider"`
-	Token    *providers.Token    `json:"token,omitempty"`
-	History  []providers.Event   `json:"history,omitempty"`
-	Metadata *providers.Metadata `json:"metadata,omitempty"`
-}
+// Entry is one provider as the store holds it: its token, its last
+// MaxHistory events and its issuer's metadata. It is the domain's type,
+// named here too as the entries of a Payload.
+type Entry = providers.Entry
 
 // Find returns the index of the named provider, or -1.
 func (p *Payload) Find(name string) int {

@@ -33,6 +33,7 @@ func oddPayload() *Payload {
 	e.Token.Extra = append(e.Token.Extra, providers.Field{Key: "nested", Value: `{"a":[1,2,{"b":null}]}`})
 	e.Token.IssuedAt = time.Date(2024, 2, 29, 23, 59, 59, 123456789, time.FixedZone("", -(9*3600+30*60)))
 	e.Token.ReceivedAt = time.Date(2024, 3, 1, 0, 0, 1, 987654321, time.UTC)
+	e.Token.Nonce, e.Token.Refreshed = "NONCE2345NONCE2345NONCE234", true
 	e.History = append(e.History, providers.Event{At: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), Kind: "", Detail: "</script>"})
 	p.Providers[2].Token = nil
 	p.Providers[2].History = nil

@@ -22,7 +22,7 @@ func TestPutProvidersAllOrNothing(t *testing.T) {
 	if err := v.PutProvider(keep); err != nil {
 		t.Fatal(err)
 	}
-	if err := v.Record(keep.Name, testToken(1, 1), ev("refreshed")); err != nil {
+	if _, err := v.Record(keep.Name, testToken(1, 1), ev("refreshed")); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(v.Dir(), vaultFile)
@@ -108,7 +108,7 @@ func TestRecordEventKeepsTheTokenHeld(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := other.Record("prov0001", testToken(1, 2), ev("refreshed")); err != nil {
+	if _, err := other.Record("prov0001", testToken(1, 2), ev("refreshed")); err != nil {
 		t.Fatal(err)
 	}
 	failed := providers.Event{At: fixedTime, Kind: providers.EventFailed, Detail: "refused " + string(testToken(1, 2).RefreshToken)}
@@ -116,8 +116,8 @@ func TestRecordEventKeepsTheTokenHeld(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if held.RefreshToken != testToken(1, 2).RefreshToken {
-		t.Fatalf("RecordEvent answered token %q, want the one stored meanwhile", held.RefreshToken)
+	if held.Token.RefreshToken != testToken(1, 2).RefreshToken {
+		t.Fatalf("RecordEvent answered token %q, want the one stored meanwhile", held.Token.RefreshToken)
 	}
 	_, tok, err := other.Lookup("prov0001")
 	if err != nil || tok.RefreshToken != testToken(1, 2).RefreshToken {

@@ -80,7 +80,7 @@ func TestLegacyReadOnly(t *testing.T) {
 			if prov, tok, err := v.Lookup(e.Provider.Name); err != nil || prov.Name != e.Provider.Name || !reflect.DeepEqual(tok, e.Token) {
 				t.Fatalf("lookup %s: %v", e.Provider.Name, err)
 			}
-			if err := v.Record(e.Provider.Name, nil, ev("dropped")); !errors.Is(err, ErrReadOnly) {
+			if _, err := v.Record(e.Provider.Name, nil, ev("dropped")); !errors.Is(err, ErrReadOnly) {
 				t.Fatalf("save: got %v, want ErrReadOnly", err)
 			}
 			if err := v.SetTheme("dracula"); !errors.Is(err, ErrReadOnly) {
@@ -96,7 +96,7 @@ func TestLegacyReadOnly(t *testing.T) {
 				t.Fatal(err)
 			}
 			v.lockHook, v.wrapWriter = nil, nil
-			if err := v.Record(e.Provider.Name, nil, ev("dropped")); err != nil {
+			if _, err := v.Record(e.Provider.Name, nil, ev("dropped")); err != nil {
 				t.Fatalf("save once the vault was moved: %v", err)
 			}
 			if v.ReadOnly() != nil {

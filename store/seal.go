@@ -104,7 +104,7 @@ func checkIntro(path string, data []byte) error {
 		return refuse(ErrCorrupt, path, "is an ASCII-armored age file, which tokenscope never writes: replaced")
 	case complete && string(line) != ageIntro && bytes.HasPrefix(line, []byte(ageVersions)) &&
 		isDigits(string(line[len(ageVersions):])):
-		return refuse(ErrUnsupported, path, "uses a newer age format (%s) than this tokenscope reads: upgrade tokenscope", line)
+		return refuse(ErrUnsupported, path, "uses a newer age format (%s) than this tokenscope reads", line)
 	}
 	return nil
 }

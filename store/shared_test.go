@@ -51,7 +51,8 @@ func TestRecordsOfTwoFilesSaveAtOnce(t *testing.T) {
 	errs := make(chan error, 2)
 	for _, i := range []int{0, groupSize} {
 		go func() {
-			errs <- v.Record(fmt.Sprintf("prov%04d", i), testToken(i, 1), ev("refreshed"))
+			_, err := v.Record(fmt.Sprintf("prov%04d", i), testToken(i, 1), ev("refreshed"))
+			errs <- err
 		}()
 	}
 	for range 2 {
@@ -82,7 +83,10 @@ func TestRecordAnsweredWhenDurable(t *testing.T) {
 		return nil
 	}
 	answered := make(chan error, 1)
-	go func() { answered <- v.Record("prov0001", testToken(1, 7), ev("refreshed")) }()
+	go func() {
+		_, err := v.Record("prov0001", testToken(1, 7), ev("refreshed"))
+		answered <- err
+	}()
 	<-entered
 	select {
 	case err := <-answered:

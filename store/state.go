@@ -58,15 +58,9 @@ func (v *Vault) LookupMetadata(name string) (*providers.Metadata, error) {
 
 // RecordMetadata stores m as the named provider's issuer metadata (nil
 // drops it), in one save that rewrites only the file holding the
-// provider. The token and the history are kept.
-func (v *Vault) RecordMetadata(name string, m *providers.Metadata) error {
-	_, err := v.RecordMetadataEntry(name, m)
-	return err
-}
-
-// RecordMetadataEntry is RecordMetadata answering with the provider's
-// entry as the store now holds it.
-func (v *Vault) RecordMetadataEntry(name string, m *providers.Metadata) (Entry, error) {
+// provider, and answers with the provider's entry as the store now holds
+// it. The token and the history are kept.
+func (v *Vault) RecordMetadata(name string, m *providers.Metadata) (Entry, error) {
 	return v.record(name, providers.Event{}, func(e *Entry) { e.Metadata = m.Clone() })
 }
 
@@ -82,32 +76,20 @@ func fileOf(idx *index, name string) []string {
 // appends ev to its history, in one save that rewrites only the file
 // holding the provider. Any of the provider's or the tokens' secret values
 // found in ev.Detail is replaced by asterisks, so history never holds a
-// secret even when a caller slips.
-func (v *Vault) Record(name string, tok *providers.Token, ev providers.Event) error {
-	_, err := v.RecordEntry(name, tok, ev)
-	return err
-}
-
-// RecordEntry is Record answering with the provider's entry as the store
-// now holds it (its history capped, the event scrubbed), so a caller that
-// shows it keeps no copy of those rules.
-func (v *Vault) RecordEntry(name string, tok *providers.Token, ev providers.Event) (Entry, error) {
+// secret even when a caller slips. It answers with the provider's entry
+// as the store now holds it (its history capped, the event scrubbed), so
+// a caller that shows it keeps no copy of those rules.
+func (v *Vault) Record(name string, tok *providers.Token, ev providers.Event) (Entry, error) {
 	return v.record(name, ev, func(e *Entry) { e.Token = cloneToken(tok) }, tok)
 }
 
 // RecordEvent appends ev to the provider's history and keeps its token as
-// the store holds it at that moment, under the lock, returning that token
-// (nil if none): a failure is noted without putting back a token read
-// before it, which another process may have replaced since (a rotated
-// refresh token). ev.Detail is scrubbed as Record scrubs it.
-func (v *Vault) RecordEvent(name string, ev providers.Event) (*providers.Token, error) {
-	e, err := v.RecordEventEntry(name, ev)
-	return e.Token, err
-}
-
-// RecordEventEntry is RecordEvent answering with the provider's entry as
-// the store now holds it.
-func (v *Vault) RecordEventEntry(name string, ev providers.Event) (Entry, error) {
+// the store holds it at that moment, under the lock: a failure is noted
+// without putting back a token read before it, which another process may
+// have replaced since (a rotated refresh token). ev.Detail is scrubbed as
+// Record scrubs it. It answers with the provider's entry as the store now
+// holds it, that token (nil if none) among it.
+func (v *Vault) RecordEvent(name string, ev providers.Event) (Entry, error) {
 	return v.record(name, ev, func(*Entry) {})
 }
 
@@ -259,7 +241,7 @@ func secretsOf(p providers.Provider, toks ...*providers.Token) []string {
 		if t == nil {
 			continue
 		}
-		s = append(s, t.AccessToken.Reveal(), t.RefreshToken.Reveal(), t.Bearer.Reveal())
+		s = append(s, t.AccessToken.Reveal(), t.RefreshToken.Reveal(), t.Bearer.Reveal(), t.Nonce.Reveal())
 		// Extra fields named *token* (id_token, …) are credentials too;
 		// their values are kept as JSON text, quoted.
 		for _, f := range t.Extra {

@@ -21,23 +21,56 @@ const keyringService = "tokenscope"
 
 const accountPrefix = "tokenscope-vault-"
 
-// OpenEnv unlocks dir without asking anything, trying in order:
-// TOKENSCOPE_IDENTITY (an AGE-SECRET-KEY-1… string, no KDF); the OS
-// keyring, when the user opted in with EnableKeyring and the keyring
-// answers with an identity that opens the vault; TOKENSCOPE_PASSPHRASE.
-// When none applies it returns ErrNeedPassphrase: the caller prompts
-// without echo and calls OpenPassphrase.
-func OpenEnv(dir string, getenv func(string) string) (*Vault, error) {
+// Keys are the keys a caller holds for a vault without asking anyone for
+// one: where they come from (the environment, a file) is the caller's
+// business, and so is naming that place in an error.
+type Keys struct {
+	// Identity is an AGE-SECRET-KEY-1… string; "" for none.
+	Identity string
+	// Passphrase is the vault's passphrase; empty for none.
+	Passphrase []byte
+}
+
+// Key names one of the Keys.
+type Key int
+
+// The Keys a KeyError can be about.
+const (
+	KeyIdentity Key = iota + 1
+	KeyPassphrase
+)
+
+// KeyError is a key of Keys that did not open the vault: a wrong
+// passphrase, an identity that is malformed or for another vault. Its text
+// is the error's own; the caller names where the key came from. A file's
+// trouble (its owner, its mode, a lock, its size or version) is no fault
+// of the key and is never a KeyError.
+type KeyError struct {
+	Key Key
+	Err error
+}
+
+func (e *KeyError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the error the key caused.
+func (e *KeyError) Unwrap() error { return e.Err }
+
+// OpenKeys unlocks dir without asking anything, trying in order: k's
+// identity (no KDF); the OS keyring, when the user opted in with
+// EnableKeyring and the keyring answers with an identity that opens the
+// vault; k's passphrase. When none applies it returns ErrNeedPassphrase:
+// the caller prompts without echo and calls OpenPassphrase.
+func OpenKeys(dir string, k Keys) (*Vault, error) {
 	if err := checkDir(dir); err != nil {
 		return nil, err
 	}
 	if !Exists(dir) {
 		return nil, refuse(ErrNotInitialised, dir, "holds no vault")
 	}
-	if s := getenv("TOKENSCOPE_IDENTITY"); s != "" {
-		v, err := OpenIdentity(dir, s)
+	if k.Identity != "" {
+		v, err := OpenIdentity(dir, k.Identity)
 		if err != nil {
-			return nil, fromVariable("TOKENSCOPE_IDENTITY", err)
+			return nil, keyFault(KeyIdentity, err)
 		}
 		return v, nil
 	}
@@ -45,27 +78,24 @@ func OpenEnv(dir string, getenv func(string) string) (*Vault, error) {
 	if v != nil || err != nil {
 		return v, err
 	}
-	if pass := getenv("TOKENSCOPE_PASSPHRASE"); pass != "" {
-		v, err := OpenPassphrase(dir, []byte(pass))
+	if len(k.Passphrase) > 0 {
+		v, err := OpenPassphrase(dir, k.Passphrase)
 		if err != nil {
-			return nil, fromVariable("TOKENSCOPE_PASSPHRASE", err)
+			return nil, keyFault(KeyPassphrase, err)
 		}
 		return v, nil
 	}
 	return nil, fmt.Errorf("%s: %w", dir, ErrNeedPassphrase)
 }
 
-// fromVariable names the variable in an error the key it holds caused (a
-// wrong passphrase, an identity for another vault); a file's trouble (its
-// owner, its mode, a lock, its size or version) is no fault of the
-// variable and is returned as it is.
-func fromVariable(name string, err error) error {
+// keyFault makes err a KeyError about key unless it is a file's trouble.
+func keyFault(key Key, err error) error {
 	for _, e := range []error{ErrUnsafe, ErrLocked, ErrTooLarge, ErrUnsupported} {
 		if errors.Is(err, e) {
 			return err
 		}
 	}
-	return fmt.Errorf("%s: %w", name, err)
+	return &KeyError{Key: key, Err: err}
 }
 
 // openKeyring opens dir with the identity in the OS keyring. It returns
@@ -124,7 +154,7 @@ func (v *Vault) EnableKeyring() error {
 	var account string
 	err := v.locked(func() error {
 		if _, err := v.readIndex(true); err != nil { // this key must still open the vault
-			return fmt.Errorf("keyring enable: %w", err)
+			return fmt.Errorf("enable the keyring: %w", err)
 		}
 		var err error
 		account, err = readAccount(v.dir)
@@ -136,14 +166,14 @@ func (v *Vault) EnableKeyring() error {
 	if account == "" {
 		b := make([]byte, 16)
 		if _, err := rand.Read(b); err != nil {
-			return fmt.Errorf("keyring enable: %w", err)
+			return fmt.Errorf("enable the keyring: %w", err)
 		}
 		account = accountPrefix + hex.EncodeToString(b)
 	}
 	// The keyring may wait on a desktop prompt: not while holding
 	// vault.lock, where every other process's save would time out.
 	if err := keyring.Set(keyringService, account, v.id.String()); err != nil {
-		return fmt.Errorf("keyring enable: %w: %v", ErrKeyring, err)
+		return fmt.Errorf("enable the keyring: %w: %v", ErrKeyring, err)
 	}
 	return v.locked(func() error {
 		return writeAtomic(v.dir, keyringFile, []byte(account+"\n"), v.wrapWriter)
@@ -164,7 +194,7 @@ func (v *Vault) DisableKeyring() error {
 			return err
 		}
 		if err := os.Remove(filepath.Join(v.dir, keyringFile)); err != nil {
-			return fmt.Errorf("keyring disable: %w", err)
+			return fmt.Errorf("disable the keyring: %w", err)
 		}
 		return syncDir(v.dir)
 	})
@@ -173,7 +203,7 @@ func (v *Vault) DisableKeyring() error {
 	}
 	// Outside vault.lock, as in EnableKeyring.
 	if err := keyring.Delete(keyringService, account); err != nil && !errors.Is(err, keyring.ErrNotFound) {
-		return fmt.Errorf("keyring disable: %w: the entry %s/%s may remain, remove it with your keyring tool: %v", ErrKeyring, keyringService, account, err)
+		return fmt.Errorf("disable the keyring: %w: the entry %s/%s may remain, remove it with your keyring tool: %v", ErrKeyring, keyringService, account, err)
 	}
 	return nil
 }

@@ -120,18 +120,12 @@ type cached struct {
 	text string
 }
 
-// DefaultDir is $TOKENSCOPE_HOME, or else tokenscope/ under the user's
-// config directory.
-func DefaultDir() (string, error) { return DirFromEnv(os.Getenv) }
-
-// DirFromEnv is DefaultDir reading TOKENSCOPE_HOME through getenv.
-func DirFromEnv(getenv func(string) string) (string, error) {
-	if d := getenv("TOKENSCOPE_HOME"); d != "" {
-		return filepath.Abs(d)
-	}
+// UserDir is the store's usual directory: tokenscope/ under the user's
+// config directory. A caller that lets the user choose another says how.
+func UserDir() (string, error) {
 	cfg, err := os.UserConfigDir()
 	if err != nil {
-		return "", fmt.Errorf("find the config directory (set TOKENSCOPE_HOME): %w", err)
+		return "", fmt.Errorf("find the config directory: %w", err)
 	}
 	return filepath.Join(cfg, "tokenscope"), nil
 }
@@ -153,26 +147,26 @@ func Exists(dir string) bool {
 // already holds a vault.
 func Init(dir string, passphrase []byte, workFactor int) (*Vault, error) {
 	if len(passphrase) == 0 {
-		return nil, fmt.Errorf("init: %w: choose a passphrase", ErrEmptyPassphrase)
+		return nil, fmt.Errorf("create the vault: %w: choose a passphrase", ErrEmptyPassphrase)
 	}
 	wf, err := checkWorkFactor(workFactor)
 	if err != nil {
-		return nil, fmt.Errorf("init: %w", err)
+		return nil, fmt.Errorf("create the vault: %w", err)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("init: %w", err)
+		return nil, fmt.Errorf("create the vault: %w", err)
 	}
 	if err := checkDir(dir); err != nil {
 		return nil, err
 	}
 	id, err := age.GenerateX25519Identity()
 	if err != nil {
-		return nil, fmt.Errorf("init: %w", err)
+		return nil, fmt.Errorf("create the vault: %w", err)
 	}
 	v := newVault(dir, id)
 	wrapped, err := wrapIdentity(id, passphrase, wf)
 	if err != nil {
-		return nil, fmt.Errorf("init: %w", err)
+		return nil, fmt.Errorf("create the vault: %w", err)
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()

@@ -68,7 +68,7 @@ func TestProvidersAndTokens(t *testing.T) {
 		t.Fatalf("lookup of a missing provider: %v", err)
 	}
 	tok := testToken(7, 1)
-	if err := v.Record(p.Name, tok, ev("issued")); err != nil {
+	if _, err := v.Record(p.Name, tok, ev("issued")); err != nil {
 		t.Fatal(err)
 	}
 	tok.AccessToken = "changed by the caller afterwards"
@@ -92,10 +92,10 @@ func TestProvidersAndTokens(t *testing.T) {
 	if _, tok, _ := v.Lookup(p.Name); tok != nil {
 		t.Fatal("token kept for a different token URL")
 	}
-	if err := v.Record(p.Name, nil, ev("revoked")); err != nil {
+	if _, err := v.Record(p.Name, nil, ev("revoked")); err != nil {
 		t.Fatal(err)
 	}
-	if err := v.Record("nope", nil, ev("revoked")); !errors.Is(err, ErrUnknownProvider) {
+	if _, err := v.Record("nope", nil, ev("revoked")); !errors.Is(err, ErrUnknownProvider) {
 		t.Fatalf("record for a missing provider: %v", err)
 	}
 	if err := v.SetTheme("dracula"); err != nil {
@@ -137,12 +137,12 @@ func TestHistoryCappedAndScrubbed(t *testing.T) {
 	tok := testToken(3, 1)
 	for i := range MaxHistory + 10 {
 		e := providers.Event{At: fixedTime.Add(time.Duration(i) * time.Second), Kind: providers.EventRefreshed, Detail: "n=" + itoa(i)}
-		if err := v.Record(p.Name, tok, e); err != nil {
+		if _, err := v.Record(p.Name, tok, e); err != nil {
 			t.Fatal(err)
 		}
 	}
 	leak := "sent " + p.ClientSecret.Reveal() + " and got " + tok.AccessToken.Reveal() + ", header " + p.Headers["Ocp-Apim-Subscription-Key"].Reveal()
-	if err := v.Record(p.Name, tok, providers.Event{At: fixedTime, Kind: providers.EventFailed, Detail: leak}); err != nil {
+	if _, err := v.Record(p.Name, tok, providers.Event{At: fixedTime, Kind: providers.EventFailed, Detail: leak}); err != nil {
 		t.Fatal(err)
 	}
 	pl, _ := v.Load()
@@ -170,7 +170,7 @@ func TestKDFOncePerUnlock(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 20 {
-		if err := w.Record("prov0001", testToken(1, i), ev("refreshed")); err != nil {
+		if _, err := w.Record("prov0001", testToken(1, i), ev("refreshed")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -214,36 +214,39 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-// TestOpenEnvOrder: TOKENSCOPE_IDENTITY, then the keyring when opted in,
-// then TOKENSCOPE_PASSPHRASE, else ErrNeedPassphrase. (keyring.MockInit in
-// TestMain stands in for the OS keyring.)
-func TestOpenEnvOrder(t *testing.T) {
+// TestOpenKeysOrder: the identity, then the keyring when opted in, then
+// the passphrase, else ErrNeedPassphrase; a key that does not open the
+// vault is a KeyError naming that key. (keyring.MockInit in TestMain
+// stands in for the OS keyring.)
+func TestOpenKeysOrder(t *testing.T) {
 	v := faultVault(t)
-	env := map[string]string{}
-	getenv := func(k string) string { return env[k] }
+	var k Keys
 
-	if _, err := OpenEnv(v.Dir(), getenv); !errors.Is(err, ErrNeedPassphrase) {
+	if _, err := OpenKeys(v.Dir(), k); !errors.Is(err, ErrNeedPassphrase) {
 		t.Fatalf("no way to unlock: %v", err)
 	}
-	env["TOKENSCOPE_PASSPHRASE"] = string(testPass)
-	if _, err := OpenEnv(v.Dir(), getenv); err != nil {
-		t.Fatalf("passphrase from the environment: %v", err)
+	k.Passphrase = testPass
+	if _, err := OpenKeys(v.Dir(), k); err != nil {
+		t.Fatalf("the passphrase: %v", err)
 	}
-	env["TOKENSCOPE_IDENTITY"] = otherKey(t).String()
-	if _, err := OpenEnv(v.Dir(), getenv); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "TOKENSCOPE_IDENTITY") {
+	if _, err := OpenKeys(v.Dir(), Keys{Passphrase: []byte("wrong")}); !errors.Is(err, ErrWrongPassphrase) || !isKeyError(err, KeyPassphrase) {
+		t.Fatalf("a wrong passphrase: %v, want ErrWrongPassphrase as a KeyError about the passphrase", err)
+	}
+	k.Identity = otherKey(t).String()
+	if _, err := OpenKeys(v.Dir(), k); !errors.Is(err, ErrCorrupt) || !isKeyError(err, KeyIdentity) {
 		t.Fatalf("an identity that does not match must not fall through: %v", err)
 	}
-	env["TOKENSCOPE_IDENTITY"] = "AGE-SECRET-KEY-1NOTAKEY"
-	if _, err := OpenEnv(v.Dir(), getenv); err == nil || strings.Contains(err.Error(), "NOTAKEY") {
+	k.Identity = "AGE-SECRET-KEY-1NOTAKEY"
+	if _, err := OpenKeys(v.Dir(), k); err == nil || strings.Contains(err.Error(), "NOTAKEY") {
 		t.Fatalf("a malformed identity: %v", err)
 	}
-	env["TOKENSCOPE_IDENTITY"] = v.id.String()
-	env["TOKENSCOPE_PASSPHRASE"] = "wrong"
-	if _, err := OpenEnv(v.Dir(), getenv); err != nil {
+	k.Identity = v.id.String()
+	k.Passphrase = []byte("wrong")
+	if _, err := OpenKeys(v.Dir(), k); err != nil {
 		t.Fatalf("the identity comes before the passphrase: %v", err)
 	}
-	delete(env, "TOKENSCOPE_IDENTITY")
-	delete(env, "TOKENSCOPE_PASSPHRASE")
+	k.Identity = ""
+	k.Passphrase = nil
 
 	// The keyring, once opted in.
 	if v.KeyringEnabled() {
@@ -255,7 +258,7 @@ func TestOpenEnvOrder(t *testing.T) {
 	if !v.KeyringEnabled() {
 		t.Fatal("keyring not enabled")
 	}
-	if _, err := OpenEnv(v.Dir(), getenv); err != nil {
+	if _, err := OpenKeys(v.Dir(), k); err != nil {
 		t.Fatalf("keyring unlock: %v", err)
 	}
 	// A stale entry (another key) falls through to the passphrase.
@@ -263,14 +266,14 @@ func TestOpenEnvOrder(t *testing.T) {
 	if err := keyring.Set(keyringService, account, otherKey(t).String()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenEnv(v.Dir(), getenv); !errors.Is(err, ErrNeedPassphrase) {
+	if _, err := OpenKeys(v.Dir(), k); !errors.Is(err, ErrNeedPassphrase) {
 		t.Fatalf("stale keyring entry: %v", err)
 	}
-	env["TOKENSCOPE_PASSPHRASE"] = string(testPass)
-	if _, err := OpenEnv(v.Dir(), getenv); err != nil {
+	k.Passphrase = testPass
+	if _, err := OpenKeys(v.Dir(), k); err != nil {
 		t.Fatalf("stale keyring entry, then the passphrase: %v", err)
 	}
-	delete(env, "TOKENSCOPE_PASSPHRASE")
+	k.Passphrase = nil
 	if err := v.EnableKeyring(); err != nil {
 		t.Fatal(err)
 	}
@@ -280,10 +283,10 @@ func TestOpenEnvOrder(t *testing.T) {
 	if _, err := keyring.Get(keyringService, account); !errors.Is(err, keyring.ErrNotFound) {
 		t.Fatalf("keyring entry left: %v", err)
 	}
-	if _, err := OpenEnv(v.Dir(), getenv); !errors.Is(err, ErrNeedPassphrase) {
+	if _, err := OpenKeys(v.Dir(), k); !errors.Is(err, ErrNeedPassphrase) {
 		t.Fatalf("after disable: %v", err)
 	}
-	if _, err := OpenEnv(filepath.Join(t.TempDir(), "none"), getenv); !errors.Is(err, ErrNotInitialised) {
+	if _, err := OpenKeys(filepath.Join(t.TempDir(), "none"), k); !errors.Is(err, ErrNotInitialised) {
 		t.Fatalf("no vault: %v", err)
 	}
 }
@@ -296,8 +299,7 @@ func TestKeyringUnavailable(t *testing.T) {
 		t.Fatalf("enable without a keyring: %v", err)
 	}
 	writeFile(t, filepath.Join(v.Dir(), keyringFile), []byte(accountPrefix+strings.Repeat("ab", 16)+"\n"))
-	env := map[string]string{"TOKENSCOPE_PASSPHRASE": string(testPass)}
-	if _, err := OpenEnv(v.Dir(), func(k string) string { return env[k] }); err != nil {
+	if _, err := OpenKeys(v.Dir(), Keys{Passphrase: testPass}); err != nil {
 		t.Fatalf("opted in, keyring gone: should fall through to the passphrase: %v", err)
 	}
 	if err := v.DisableKeyring(); !errors.Is(err, ErrKeyring) || v.KeyringEnabled() {
@@ -321,7 +323,7 @@ func TestNoSecretOnDisk(t *testing.T) {
 			t.Fatal(err)
 		}
 		tok := testToken(i, 1)
-		if err := v.Record(p.Name, tok, providers.Event{At: fixedTime, Kind: providers.EventIssued, Detail: "got " + tok.AccessToken.Reveal()}); err != nil {
+		if _, err := v.Record(p.Name, tok, providers.Event{At: fixedTime, Kind: providers.EventIssued, Detail: "got " + tok.AccessToken.Reveal()}); err != nil {
 			t.Fatal(err)
 		}
 		secrets = append(secrets, p.ClientSecret.Reveal(), p.Password.Reveal(), p.Headers["Ocp-Apim-Subscription-Key"].Reveal(),
@@ -421,7 +423,7 @@ func TestHistoryScrubsTokenExtraFields(t *testing.T) {
 	tok := testToken(4, 1)
 	tok.Extra = append(tok.Extra, providers.Field{Key: "id_token", Value: `"eyJpZC10b2tlbi1zZWNyZXQ"`})
 	ev := providers.Event{At: fixedTime, Kind: providers.EventFailed, Detail: "server echoed eyJpZC10b2tlbi1zZWNyZXQ back"}
-	if err := v.Record(p.Name, tok, ev); err != nil {
+	if _, err := v.Record(p.Name, tok, ev); err != nil {
 		t.Fatal(err)
 	}
 	pl, _ := v.Load()
@@ -472,4 +474,10 @@ func TestChangePassphraseRefusesAReplacedVault(t *testing.T) {
 	if _, err := OpenPassphrase(dir, []byte("the new passphrase")); err != nil {
 		t.Fatalf("the new store no longer opens: %v", err)
 	}
+}
+
+// isKeyError reports whether err is a KeyError about key.
+func isKeyError(err error, key Key) bool {
+	var ke *KeyError
+	return errors.As(err, &ke) && ke.Key == key
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"slices"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -171,9 +173,17 @@ func (m *Model) requestOf(e *session.Entry, slots chan struct{}) tea.Cmd {
 }
 
 // refreshAll refreshes every idle provider that has a token and fetches
-// one for every idle provider that has none, a few at a time.
+// one for every idle provider that has none, a few at a time; a sign-in
+// provider without a refresh token is left out: only a person, with f on
+// it, gets it a token.
 func (m *Model) refreshAll() tea.Cmd {
-	return m.startBulk("refresh", "refreshing", "provider", "providers", func(*session.Entry) bool { return true })
+	want := func(e *session.Entry) bool { return !e.NeedsSignIn() }
+	if !slices.ContainsFunc(m.sess.Entries(), func(e *session.Entry) bool { return e.Idle() && want(e) }) {
+		m.setStatus(status.Info, "nothing to refresh: each idle provider needs a sign-in · press "+
+			m.keys.Fetch.Help().Key+" on it")
+		return nil
+	}
+	return m.startBulk("refresh", "refreshing", "provider", "providers", want)
 }
 
 // fetchMissing fetches a token for every idle provider that holds none

@@ -145,7 +145,7 @@ func benchLogModel(b *testing.B, response bool) Model {
 	for i := range xs {
 		xs[i] = oauth.Exchange{At: m.now, Method: "POST", URL: "https://auth.example.com/token", Status: 200,
 			Elapsed: 40 * time.Millisecond, Text: "> POST https://auth.example.com/token HTTP/1.1\n> Authorization: Basic ****\n>\n" +
-				"> grant_type=client_credentials\n< HTTP/1.1 200 OK (40ms)\n< Content-Type: application/json\n<\n" +
+				"> grant_type=client_credentials\n< HTTP/1.1 200 OK (40 ms)\n< Content-Type: application/json\n<\n" +
 				`< {"access_token":"****","token_type":"Bearer","expires_in":3600}` + "\n\n"}
 	}
 	m = step(m, tokenMsg{name: name, seq: 0, op: session.OpRefresh, exchanges: xs})

@@ -23,73 +23,15 @@ const (
 	verifyTimeout = 15 * time.Second
 )
 
-// recorder is the engine's State for one command: the vault, keeping the
-// entry as the store answered its last change, which the command's answer
-// carries back so the explorer shows what the store holds without reading
-// it again. Its first change frees the command's bulk slot (done): the
-// slots bound the requests in flight, and a save waits in the vault's
-// queue, where the answers that land together are saved together.
-type recorder struct {
-	st     entryState
-	stored *store.Entry
-	done   func()
+// tokenState is the store as a token command uses it: the engine's
+// State, which keeps the issuers' metadata too, as the vault does.
+type tokenState interface {
+	oauth.State
+	oauth.MetadataState
 }
 
-// entryState is the store as a token command uses it: the engine's State,
-// whose changes answer with the entry as it is now held.
-type entryState interface {
-	Lookup(name string) (providers.Provider, *providers.Token, error)
-	RecordEntry(name string, tok *providers.Token, ev providers.Event) (store.Entry, error)
-	RecordEventEntry(name string, ev providers.Event) (store.Entry, error)
-	LookupMetadata(name string) (*providers.Metadata, error)
-	RecordMetadataEntry(name string, m *providers.Metadata) (store.Entry, error)
-}
-
-// Lookup reads from the store.
-func (r *recorder) Lookup(name string) (providers.Provider, *providers.Token, error) {
-	return r.st.Lookup(name)
-}
-
-// Record writes to the store and keeps its answer.
-func (r *recorder) Record(name string, tok *providers.Token, ev providers.Event) error {
-	r.done()
-	e, err := r.st.RecordEntry(name, tok, ev)
-	if err != nil {
-		return err
-	}
-	r.stored = &e
-	return nil
-}
-
-// LookupMetadata reads the issuer's metadata from the store.
-func (r *recorder) LookupMetadata(name string) (*providers.Metadata, error) {
-	return r.st.LookupMetadata(name)
-}
-
-// RecordMetadata keeps the issuer's metadata in the store and keeps its
-// answer.
-func (r *recorder) RecordMetadata(name string, m *providers.Metadata) error {
-	e, err := r.st.RecordMetadataEntry(name, m)
-	if err != nil {
-		return err
-	}
-	r.stored = &e
-	return nil
-}
-
-// The recorder keeps what discovery fetched, as the CLI's vault does.
-var _ oauth.MetadataState = (*recorder)(nil)
-
-// RecordEvent appends to the history in the store and keeps its answer.
-func (r *recorder) RecordEvent(name string, ev providers.Event) (*providers.Token, error) {
-	r.done()
-	e, err := r.st.RecordEventEntry(name, ev)
-	if err != nil {
-		return nil, err
-	}
-	r.stored = &e
-	return e.Token, nil
-}
+// The vault is the explorer's tokenState.
+var _ tokenState = (*store.Vault)(nil)
 
 // inSlot runs fn once one of the slots that bound how many bulk requests
 // (refresh all, auto-refresh) run at once is free (a nil channel means no
@@ -109,32 +51,35 @@ func inSlot(slots chan struct{}, d time.Duration, fn func(ctx context.Context, d
 }
 
 // tokenCmd runs a fetch, a refresh or a logout of the named provider; eo
-// says how a refresh obtains its token. The slot is held until the answer
-// is to be saved.
-func tokenCmd(c *oauth.Client, st entryState, name string, seq uint64, o session.Op,
+// says how a refresh obtains its token. The answer carries the entry as
+// the store answered the command's last change. The slot of a fetch or a
+// refresh is held until its requests are over (eo.Done), not while its
+// answer waits in the vault's queue, where the answers that land together
+// are saved together.
+func tokenCmd(c *oauth.Client, st tokenState, name string, seq uint64, o session.Op,
 	eo oauth.EnsureOptions, slots chan struct{}) tea.Cmd {
 	return func() tea.Msg {
 		msg := tokenMsg{name: name, seq: seq, op: o}
 		var tr tracer
 		inSlot(slots, tokenTimeout, func(ctx context.Context, done func()) {
 			ctx = oauth.WithTrace(ctx, tr.add)
-			rec := &recorder{st: st, done: done}
 			var out oauth.Outcome
 			switch o {
 			case session.OpFetch:
-				out, msg.err = c.Ensure(ctx, rec, name, oauth.EnsureOptions{Fresh: true})
-				msg.discovered = out.Resolved
+				out, msg.err = c.Ensure(ctx, st, name, oauth.EnsureOptions{Fresh: true, Done: done})
+				msg.discovered, msg.stored = out.Resolved, out.Stored
 			case session.OpRefresh, session.OpAutoRefresh:
-				out, msg.err = c.Ensure(ctx, rec, name, eo)
-				msg.discovered = out.Resolved
+				eo.Done = done
+				out, msg.err = c.Ensure(ctx, st, name, eo)
+				msg.discovered, msg.stored = out.Resolved, out.Stored
 			case session.OpDiscover:
-				msg.discovered, msg.err = c.Rediscover(ctx, rec, name)
+				msg.discovered, msg.err = c.Rediscover(ctx, st, name)
+				msg.stored = msg.discovered.Stored
 			case session.OpLogout:
 				var out oauth.ForgetOutcome
-				out, msg.err = c.Forget(ctx, rec, name)
-				msg.logout = out.Logout
+				out, msg.err = c.Forget(ctx, st, name)
+				msg.logout, msg.stored = out.Logout, out.Stored
 			}
-			msg.stored = rec.stored
 		})
 		msg.exchanges = tr.taken()
 		return msg
@@ -262,7 +207,7 @@ type (
 		op   session.Op
 		// stored is the entry as the store holds it after the command's
 		// last change, nil when nothing was recorded.
-		stored *store.Entry
+		stored *providers.Entry
 		logout oauth.LogoutResult
 		err    error
 		// exchanges are the command's requests and answers, masked, for

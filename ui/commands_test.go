@@ -150,19 +150,19 @@ func (s *memState) Lookup(string) (providers.Provider, *providers.Token, error) 
 	return s.p, s.tok, nil
 }
 
-func (s *memState) RecordEntry(_ string, tok *providers.Token, ev providers.Event) (store.Entry, error) {
+func (s *memState) Record(_ string, tok *providers.Token, ev providers.Event) (store.Entry, error) {
 	s.tok, s.events = tok, append(s.events, ev)
 	return store.Entry{Provider: s.p, Token: tok, History: slices.Clone(s.events), Metadata: s.meta.Clone()}, nil
 }
 
 func (s *memState) LookupMetadata(string) (*providers.Metadata, error) { return s.meta.Clone(), nil }
 
-func (s *memState) RecordMetadataEntry(_ string, m *providers.Metadata) (store.Entry, error) {
+func (s *memState) RecordMetadata(_ string, m *providers.Metadata) (store.Entry, error) {
 	s.meta = m.Clone()
 	return store.Entry{Provider: s.p, Token: s.tok, History: slices.Clone(s.events), Metadata: m.Clone()}, nil
 }
 
-func (s *memState) RecordEventEntry(_ string, ev providers.Event) (store.Entry, error) {
+func (s *memState) RecordEvent(_ string, ev providers.Event) (store.Entry, error) {
 	s.events = append(s.events, ev)
 	return store.Entry{Provider: s.p, Token: s.tok, History: slices.Clone(s.events), Metadata: s.meta.Clone()}, nil
 }
@@ -215,6 +215,58 @@ func TestTokenCmdCarriesWhatTheStoreHolds(t *testing.T) {
 	if msg.err != nil || msg.stored.Token != nil || len(msg.stored.History) != 3 ||
 		last(msg) != providers.EventRevoked || msg.logout.Method != providers.LogoutNone {
 		t.Errorf("logout answer = %+v", msg)
+	}
+}
+
+// slowSave is a memState whose token saves wait, once saving is closed,
+// until let is.
+type slowSave struct {
+	*memState
+	saving, let chan struct{}
+}
+
+func (s *slowSave) Record(name string, tok *providers.Token, ev providers.Event) (store.Entry, error) {
+	close(s.saving)
+	<-s.let
+	return s.memState.Record(name, tok, ev)
+}
+
+// TestBulkSlotIsFreedBeforeTheSave: a refresh gives its bulk slot back
+// once its requests are over, before its save, which may wait its turn in
+// the vault's queue: the slots bound the requests in flight, not the
+// saves.
+func TestBulkSlotIsFreedBeforeTheSave(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"access_token":"AT-1","token_type":"Bearer","expires_in":3600}`)
+	}))
+	defer srv.Close()
+	p, err := providers.ApplyPreset(providers.Provider{Name: "idp", TokenURL: srv.URL + "/token", ClientID: "c", ClientSecret: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &slowSave{memState: &memState{p: p}, saving: make(chan struct{}), let: make(chan struct{})}
+	c := oauth.NewClient(oauth.Options{MaxRetries: -1})
+	slots := make(chan struct{}, 1)
+	answered := make(chan tea.Msg, 1)
+	cmd := tokenCmd(c, st, "idp", 1, session.OpRefresh, oauth.EnsureOptions{Renew: true}, slots)
+	go func() { answered <- cmd() }()
+	select {
+	case <-st.saving:
+	case <-time.After(time.Minute):
+		t.Fatal("the refresh never saved")
+	}
+	select {
+	case slots <- struct{}{}:
+		<-slots
+	case <-time.After(10 * time.Second):
+		t.Error("the slot is held while the answer waits to be saved")
+	}
+	close(st.let)
+	msg := (<-answered).(tokenMsg)
+	if msg.err != nil || msg.stored == nil || msg.stored.Token == nil || msg.stored.Token.AccessToken != "AT-1" {
+		t.Errorf("answer = %+v", msg)
 	}
 }
 

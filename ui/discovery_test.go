@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -36,7 +37,8 @@ func TestDetailShowsTheMetadata(t *testing.T) {
 		store.Entry{Provider: prov("beta")})
 	got := plain(m)
 	for _, want := range []string{"Discovery fetched 3m ago", "Issuer    https://login.example/tenant",
-		"Source    " + src, "Fills     token_url jwks_url", "press D to fetch it again"} {
+		"Source    " + src, "Fills     token_url jwks_url", "press D to fetch it again",
+		"Picks     client_auth basic (the issuer lists no methods)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("pane lacks %q:\n%s", want, got)
 		}
@@ -51,11 +53,39 @@ func TestDetailShowsTheMetadata(t *testing.T) {
 }
 
 // TestDetailBeforeDiscovery: an issuer whose metadata was not fetched yet
-// says so.
+// says so, and that the client_auth left to it is picked then.
 func TestDetailBeforeDiscovery(t *testing.T) {
 	t.Parallel()
 	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: byIssuer("alpha")})
-	if got := plain(m); !strings.Contains(got, "metadata not fetched yet") {
+	if got := plain(m); !strings.Contains(got, "metadata not fetched yet: the first request fetches it and picks") {
+		t.Errorf("pane:\n%s", got)
+	}
+}
+
+// TestDetailPicksOnlyWhatIsLeftToTheIssuer: a provider that sets its own
+// client_auth is not told the metadata picked one.
+func TestDetailPicksOnlyWhatIsLeftToTheIssuer(t *testing.T) {
+	t.Parallel()
+	own := byIssuer("alpha")
+	own.ClientAuth = providers.AuthBody
+	md := issuerMetadata("https://login.example/.well-known/openid-configuration", t0)
+	md.TokenEndpointAuthMethodsSupported = []string{"client_secret_basic"}
+	got := plain(unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: own, Metadata: md}))
+	if !strings.Contains(got, "Fills     token_url jwks_url") || strings.Contains(got, "Picks     ") {
+		t.Errorf("pane:\n%s", got)
+	}
+	got = plain(unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: byIssuer("alpha"), Metadata: md}))
+	if !strings.Contains(got, "Picks     client_auth basic (the issuer lists client_secret_basic)") {
+		t.Errorf("pane:\n%s", got)
+	}
+	own.ClientAuth = ""
+	got = plain(unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: own}))
+	if !strings.Contains(got, "fetches it and picks") {
+		t.Errorf("pane:\n%s", got)
+	}
+	own.ClientAuth = providers.AuthBody
+	got = plain(unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: own}))
+	if !strings.Contains(got, "metadata not fetched yet") || strings.Contains(got, "and picks") {
 		t.Errorf("pane:\n%s", got)
 	}
 }
@@ -133,5 +163,27 @@ func TestTokenCmdDiscovers(t *testing.T) {
 	msg = tokenCmd(c, st, "idp", 2, session.OpDiscover, oauth.EnsureOptions{}, nil)().(tokenMsg)
 	if msg.err != nil || msg.stored == nil || msg.stored.Metadata == nil || hits != 2 {
 		t.Errorf("discover answer %+v, %d metadata requests", msg, hits)
+	}
+}
+
+// TestFailedFetchSaysThePick: a fetch that discovered on the way and was
+// then refused says the client_auth the metadata picked after the
+// server's words, as the command line does: the refusal may be of it.
+func TestFailedFetchSaysThePick(t *testing.T) {
+	t.Parallel()
+	m := unitModel(t, &clock{t0}, 160, 40, store.Entry{Provider: byIssuer("alpha")})
+	m, _ = press(m, "f")
+	e := m.sess.Get("alpha")
+	if e.Busy != session.OpFetch {
+		t.Fatalf("after f: busy %v", e.Busy)
+	}
+	md := issuerMetadata("https://login.example/.well-known/openid-configuration", t0)
+	md.TokenEndpointAuthMethodsSupported = []string{"client_secret_basic"}
+	p, d := byIssuer("alpha").Discovered(md)
+	m = step(m, tokenMsg{name: "alpha", seq: e.Pending, op: session.OpFetch, err: errors.New("invalid_client: bad credentials"),
+		stored:     &store.Entry{Provider: byIssuer("alpha"), Metadata: md},
+		discovered: oauth.Resolved{Provider: p, Metadata: md, Discovery: d, Fetched: true}})
+	if got := plain(m); !strings.Contains(got, "invalid_client: bad credentials · client_auth basic (the issuer lists client_secret_basic)") {
+		t.Errorf("screen:\n%s", got)
 	}
 }

@@ -71,7 +71,7 @@ func startLoginRig(t *testing.T, w, h int) *rig {
 	if tok.IDToken() == "" {
 		t.Fatal("the sign-in came without an id_token")
 	}
-	if err := v.Record(p.Name, tok, providers.Event{At: e2eNow, Kind: providers.EventIssued}); err != nil {
+	if _, err := v.Record(p.Name, tok, providers.Event{At: e2eNow, Kind: providers.EventIssued}); err != nil {
 		t.Fatal(err)
 	}
 	r := &rig{srv: srv, vault: v, clip: &memClipboard{}}
@@ -107,10 +107,14 @@ var splitKidRE = regexp.MustCompile(`(│ +)[A-Za-z0-9]{8}(" of )`)
 // random jti.
 var atHashRE = regexp.MustCompile(`(at_hash +)"[A-Za-z0-9_-]{22}"`)
 
-// normalizeSplitKid is normalize for a kid split across two lines and
-// the at_hash of a random access token.
+// nonceClaimRE is the nonce claim's value, the sign-in's random nonce.
+var nonceClaimRE = regexp.MustCompile(`(nonce +)"[A-Z2-7]{26}"`)
+
+// normalizeSplitKid is normalize for a kid split across two lines, the
+// at_hash of a random access token and the sign-in's nonce.
 func normalizeSplitKid(s string) string {
 	s = splitKidRE.ReplaceAllString(s, "${1}KIDKIDKI$2")
+	s = nonceClaimRE.ReplaceAllString(s, `${1}"NONCENONCENONCENONCENONCE1"`)
 	return atHashRE.ReplaceAllString(s, `${1}"ATHASHATHASHATHASHATHA"`)
 }
 

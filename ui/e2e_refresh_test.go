@@ -72,6 +72,7 @@ func (w *wire) last(path string) (string, int) {
 // grant_type=refresh_token on the wire, and the refresh token the server
 // rotated is the one a fresh open of the store reads back.
 func TestRefreshKeysUseTheRefreshGrant(t *testing.T) {
+	t.Parallel()
 	now := func() time.Time { return e2eNow }
 	srv, err := demo.Start(demo.Options{Now: now, SigningKey: demoKey()})
 	if err != nil {

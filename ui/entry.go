@@ -38,6 +38,9 @@ func dataOf(e *session.Entry, fetchKey string) detail.Data {
 	}
 	if e.HasToken() {
 		d.AutoRefreshAt = e.AutoAt
+		if e.NeedsSignIn() && fetchKey != "" {
+			d.NoAutoRefresh = "none without a refresh token · press " + fetchKey + " to sign in again"
+		}
 	}
 	d.Metadata = e.Metadata
 	return d

@@ -107,6 +107,9 @@ func (m *Model) mainHelp() helpKeys {
 	if m.list.FilterState() == listFiltering {
 		return helpKeys{short: append(m.list.KeyMap.ShortHelp(), k.ForceQuit)}
 	}
+	if m.signInTyping() { // the sign-in's field has the keys
+		return helpKeys{short: append(m.signInHelp(), k.ForceQuit)}
+	}
 	short := append([]key.Binding{k.Help}, m.signInHelp()...) // the shown sign-in's keys before the rest
 	if m.focus == focusList {                                 // / works from the detail pane too, said on the page
 		short = append(short, m.unshadowed(m.list.KeyMap.ShortHelp())...)
@@ -122,14 +125,15 @@ var pageTitles = [...]string{"List", "Filter", "Detail", "Token", "Copy, sign-in
 // help page, whether it works at this moment or not.
 func (m *Model) pageColumns() [][]key.Binding {
 	k := &m.keys
+	sk := m.signInKeys()
 	cols := make([][]key.Binding, 0, len(pageTitles))
 	cols = append(cols, m.list.KeyMap.FullHelp()...)
 	cols = append(cols, m.detail.KeyMap.FullHelp()...)
 	return append(cols,
 		[]key.Binding{k.Fetch, k.Refresh, k.RefreshAll, k.Logout, k.Try, k.Reveal},
-		append([]key.Binding{k.CopyHeader, k.CopyAll, k.CopyToken, k.CopyCurl}, m.signInColumn()[:2]...),
+		[]key.Binding{k.CopyHeader, k.CopyAll, k.CopyToken, k.CopyCurl, sk.Open, sk.Copy, sk.Paste},
 		[]key.Binding{k.Add, k.Edit, k.Delete, k.Discover, k.Introspect, k.Theme},
-		[]key.Binding{k.Focus, k.ToList, k.ToDetail, k.Back, m.signInColumn()[2], k.Help, k.Quit},
+		[]key.Binding{k.Focus, k.ToList, k.ToDetail, k.Back, sk.Cancel, k.Help, k.Quit},
 		m.viewColumn(),
 	)
 }

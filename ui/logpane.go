@@ -45,6 +45,10 @@ func (m *Model) recordExchanges(msg tea.Msg) {
 		name, xs = msg.name, msg.exchanges
 	case deviceMsg:
 		name, xs = msg.name, msg.exchanges
+	case listeningMsg:
+		name, xs = msg.name, msg.exchanges
+	case polledMsg:
+		name, xs = msg.name, msg.exchanges
 	case removedMsg:
 		if msg.err == nil {
 			m.exlog.Forget(msg.name)

@@ -44,12 +44,11 @@ type (
 // at_hash), reaching the JWKS as the provider's token requests do.
 func idTokenCmd(c *oauth.Client, p providers.Provider, tok *providers.Token, seq uint64, now time.Time) tea.Cmd {
 	hc := c.JWKSClient(p)
-	raw, at := tok.IDToken(), tok.AccessToken.Reveal()
+	raw, o := tok.IDToken(), oauth.IDTokenOptions(p, tok, now)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), verifyTimeout)
 		defer cancel()
-		j, checks := jwt.CheckIDToken(ctx, hc, p.JWKSURL, raw, jwt.IDTokenOptions{
-			Issuer: p.Issuer, ClientID: p.ClientID, AccessToken: at, Now: now})
+		j, checks := jwt.CheckIDToken(ctx, hc, p.JWKSURL, raw, o)
 		c := session.IDTokenCheck{Checks: checks}
 		if j == nil {
 			c.Err = "the id_token is not a JWT: " + checks[0].Detail

@@ -120,7 +120,11 @@ func Run(o Options) error {
 	if o.Output != nil {
 		opts = append(opts, tea.WithOutput(o.Output))
 	}
-	if _, err := tea.NewProgram(New(o), opts...).Run(); err != nil {
+	final, err := tea.NewProgram(New(o), opts...).Run()
+	if m, ok := final.(Model); ok {
+		m.stopSignIns()
+	}
+	if err != nil {
 		return fmt.Errorf("explorer: %w", err)
 	}
 	return nil

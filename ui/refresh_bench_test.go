@@ -36,7 +36,7 @@ func (s *memStates) Lookup(name string) (providers.Provider, *providers.Token, e
 	return e.Provider, e.Token, nil
 }
 
-func (s *memStates) RecordEntry(name string, tok *providers.Token, ev providers.Event) (store.Entry, error) {
+func (s *memStates) Record(name string, tok *providers.Token, ev providers.Event) (store.Entry, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := s.entries[name]
@@ -46,11 +46,11 @@ func (s *memStates) RecordEntry(name string, tok *providers.Token, ev providers.
 	return e, nil
 }
 
-func (s *memStates) RecordEventEntry(name string, ev providers.Event) (store.Entry, error) {
+func (s *memStates) RecordEvent(name string, ev providers.Event) (store.Entry, error) {
 	s.mu.Lock()
 	tok := s.entries[name].Token
 	s.mu.Unlock()
-	return s.RecordEntry(name, tok, ev)
+	return s.Record(name, tok, ev)
 }
 
 func (s *memStates) LookupMetadata(name string) (*providers.Metadata, error) {
@@ -59,7 +59,7 @@ func (s *memStates) LookupMetadata(name string) (*providers.Metadata, error) {
 	return s.entries[name].Metadata, nil
 }
 
-func (s *memStates) RecordMetadataEntry(name string, m *providers.Metadata) (store.Entry, error) {
+func (s *memStates) RecordMetadata(name string, m *providers.Metadata) (store.Entry, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := s.entries[name]
@@ -71,7 +71,7 @@ func (s *memStates) RecordMetadataEntry(name string, m *providers.Metadata) (sto
 // refreshRound refreshes every named provider as R does: one tokenCmd
 // each, run at once, bulkSlots of them in flight; it returns how long
 // the round took.
-func refreshRound(b *testing.B, c *oauth.Client, st entryState, names []string) time.Duration {
+func refreshRound(b *testing.B, c *oauth.Client, st tokenState, names []string) time.Duration {
 	slots := make(chan struct{}, bulkSlots)
 	msgs := make(chan tea.Msg, len(names))
 	t0 := time.Now()
@@ -116,7 +116,7 @@ func BenchmarkRefreshAll1000(b *testing.B) {
 	}
 	// The first tokens, each with a refresh token, and full histories.
 	for _, name := range names {
-		if _, err := c.Ensure(b.Context(), &recorder{st: mem, done: func() {}}, name, oauth.EnsureOptions{Fresh: true}); err != nil {
+		if _, err := c.Ensure(b.Context(), mem, name, oauth.EnsureOptions{Fresh: true}); err != nil {
 			b.Fatal(err)
 		}
 		e := mem.entries[name]

@@ -31,6 +31,7 @@ func renewModel(t *testing.T, c *clock, renew bool, entries ...store.Entry) (Mod
 // at once, in the background, when RenewOnOpen is set; one still valid, and
 // every one with the setting off, is left as it is.
 func TestRenewOnOpen(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0.Add(2 * time.Hour)}
 	entries := []store.Entry{
 		{Provider: prov("expired"), Token: token(t0, time.Hour)},
@@ -70,6 +71,7 @@ func TestRenewOnOpen(t *testing.T) {
 // then copies the new header and says so; a failed renewal copies nothing
 // and says why.
 func TestCopyOfAnExpiredTokenRenewsFirst(t *testing.T) {
+	t.Parallel()
 	c := &clock{t0.Add(2 * time.Hour)}
 	m := unitModel(t, c, 120, 40, store.Entry{Provider: prov("alpha"), Token: token(t0, time.Hour)})
 	statusLine := func() string {

@@ -22,7 +22,7 @@ import (
 func (m *Model) onToken(msg tokenMsg) tea.Cmd {
 	now := m.clock()
 	e, inBulk := m.sess.Token(session.TokenAnswer{Name: msg.name, Seq: msg.seq, Op: msg.op,
-		Stored: msg.stored, Err: msg.err}, now)
+		Stored: msg.stored, Err: msg.err, Picked: picked(msg)}, now)
 	if e == nil {
 		return nil
 	}
@@ -53,7 +53,9 @@ func (m *Model) tokenStatus(e *session.Entry, msg tokenMsg, now time.Time) {
 	case errors.Is(msg.err, oauth.ErrLoginRequired):
 		say(status.Warning, loginNeeded(name, e.Provider.Grant, m.keys.Fetch.Help().Key))
 	case msg.err != nil:
-		say(status.Error, msg.err.Error())
+		// A refusal of the method the metadata picked is when the pick
+		// matters most.
+		say(status.Error, msg.err.Error()+discoveryNote(msg))
 	case msg.op == session.OpLogout:
 		say(status.Success, "logged out of "+name+": "+logoutSummary(msg.logout))
 	case msg.op == session.OpDiscover:
@@ -80,13 +82,20 @@ func (m *Model) tokenStatus(e *session.Entry, msg tokenMsg, now time.Time) {
 // discoveryNote is " · " and the client_auth the issuer's metadata picked,
 // when the command fetched that metadata and picked one; else "".
 func discoveryNote(msg tokenMsg) string {
-	if !msg.discovered.Fetched {
-		return ""
-	}
-	if note := msg.discovered.Discovery.Short(); note != "" {
+	if note := picked(msg).Short(); note != "" {
 		return " · " + note
 	}
 	return ""
+}
+
+// picked is what the issuer's metadata picked, when the command fetched
+// that metadata on the way; zero when it did not: a pick from metadata
+// already stored was said when that was fetched, and the detail shows it.
+func picked(msg tokenMsg) providers.Discovery {
+	if !msg.discovered.Fetched {
+		return providers.Discovery{}
+	}
+	return msg.discovered.Discovery
 }
 
 // issuedWarning is the first of jwt.CheckIssued's warnings about e's token
@@ -178,7 +187,7 @@ func (m *Model) onTry(msg tryMsg) tea.Cmd {
 		kind = status.Error
 	}
 	text := "try " + e.Provider.Name + ": " + r.Method + " → " + statusText(r.Status) +
-		" in " + strconv.FormatInt(r.Latency.Milliseconds(), 10) + " ms"
+		" in " + display.Latency(r.Latency)
 	if !m.showTryAnswer(e.Provider.Name, r) {
 		text += " · press " + m.keys.Response.Help().Key + " to see the answer"
 	}

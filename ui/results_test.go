@@ -215,7 +215,7 @@ func TestEditShowsWhatTheStoreKept(t *testing.T) {
 			if err := m.vault.PutProvider(base); err != nil {
 				t.Fatal(err)
 			}
-			if err := m.vault.Record(base.Name, token(t0, time.Hour), providers.Event{}); err != nil {
+			if _, err := m.vault.Record(base.Name, token(t0, time.Hour), providers.Event{}); err != nil {
 				t.Fatal(err)
 			}
 			p, err := m.vault.Load()

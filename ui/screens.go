@@ -60,16 +60,18 @@ func (m *Model) ownSpin(msg spinner.TickMsg) bool { return msg.ID == m.spinner.I
 // openForm shows the add form, or with e the edit form of e's provider.
 func (m *Model) openForm(e *session.Entry) tea.Cmd {
 	var orig *providers.Provider
+	var meta *providers.Metadata
 	m.editing = ""
 	if e != nil {
 		p := e.Provider
-		orig = &p
+		orig, meta = &p, e.Metadata.Clone()
 		m.editing = p.Name
 	}
 	f := form.New(form.Options{
 		Styles:   m.styles.Form,
 		Original: orig,
 		Taken:    m.sess.Has,
+		Metadata: meta,
 	})
 	m.form = &f
 	m.screen = screenForm

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -26,8 +27,10 @@ const loginTimeout = 5 * time.Minute
 
 // signIn is one sign-in under way in the explorer: the provider's fetch
 // (its request number seq), the pane that shows it, and what stops it.
-// The listener and the authorization are set once the listener opened,
-// the device authorization once the server answered.
+// The listener and the authorization are set once the listener opened
+// (the authorization alone for a redirect URI off this machine, where
+// only a pasted URL comes back), the device authorization once the
+// server answered.
 type signIn struct {
 	seq    uint64
 	pane   *login.Model
@@ -35,18 +38,25 @@ type signIn struct {
 	ctx    context.Context
 	loop   *oauth.Loopback
 	az     *oauth.Authorization
+	// cancelling: the person cancelled a device sign-in whose poll had
+	// not returned yet; its answer ends the fetch.
+	cancelling bool
 }
 
 // The sign-in's messages, each naming its provider and fetch.
 type (
-	// listeningMsg: the loopback listener is open and the authorization
-	// request built, or why not.
+	// listeningMsg: the loopback listener is open (nil when the redirect
+	// URI is not on this machine) and the authorization request built,
+	// or why not.
 	listeningMsg struct {
 		name string
 		seq  uint64
 		loop *oauth.Loopback
 		az   *oauth.Authorization
 		err  error
+		// exchanges are a discovery on first use, masked, for the
+		// exchange log.
+		exchanges []oauth.Exchange
 	}
 	// callbackMsg: the browser came back to the listener, or the wait ended.
 	callbackMsg struct {
@@ -70,7 +80,68 @@ type (
 		name string
 		err  error
 	}
+	// polledMsg: the device polls made since the last, masked, for the
+	// exchange log while the sign-in waits; more is false once the
+	// polling ended.
+	polledMsg struct {
+		name      string
+		exchanges []oauth.Exchange
+		more      bool
+		feed      *pollFeed
+	}
 )
+
+// pollFeed hands a device sign-in's polls to the explorer as they are
+// made, minutes before the sign-in ends: the goroutine polling adds, a
+// Cmd that re-arms takes.
+type pollFeed struct {
+	mu     sync.Mutex
+	xs     []oauth.Exchange
+	closed bool
+	ready  chan struct{} // something added, or closed
+}
+
+func newPollFeed() *pollFeed { return &pollFeed{ready: make(chan struct{}, 1)} }
+
+func (f *pollFeed) add(x oauth.Exchange) {
+	f.mu.Lock()
+	f.xs = append(f.xs, x)
+	f.mu.Unlock()
+	f.wake()
+}
+
+// close says the polling ended: the last take returns more false.
+func (f *pollFeed) close() {
+	f.mu.Lock()
+	f.closed = true
+	f.mu.Unlock()
+	f.wake()
+}
+
+func (f *pollFeed) wake() {
+	select {
+	case f.ready <- struct{}{}:
+	default:
+	}
+}
+
+// take waits for polls, or the end, and returns what came.
+func (f *pollFeed) take() ([]oauth.Exchange, bool) {
+	<-f.ready
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	xs := f.xs
+	f.xs = nil
+	return xs, !f.closed
+}
+
+// feedCmd waits for the next polls of the named sign-in.
+func feedCmd(name string, f *pollFeed) tea.Cmd {
+	return func() tea.Msg {
+		xs, more := f.take()
+		return polledMsg{name: name, exchanges: xs, more: more, feed: f}
+	}
+}
 
 // interactive reports whether fetching e's token takes a person: a
 // browser login, or a device login.
@@ -146,6 +217,11 @@ func (m *Model) signInResult(msg tea.Msg) (tea.Cmd, bool) {
 		return m.onDevice(msg), true
 	case login.OpenMsg:
 		return openCmd(m.opts.Getenv, msg.Name, msg.URL), true
+	case polledMsg:
+		if msg.more {
+			return feedCmd(msg.name, msg.feed), true // the log took them
+		}
+		return nil, true
 	case openedMsg:
 		if msg.err != nil {
 			m.setStatusOf(msg.name, status.Warning, msg.err.Error()+": open the URL yourself, or copy it")
@@ -153,6 +229,8 @@ func (m *Model) signInResult(msg tea.Msg) (tea.Cmd, bool) {
 			m.setStatusOf(msg.name, status.Info, "opened the sign-in page in the browser")
 		}
 		return nil, true
+	case login.PasteMsg:
+		return m.onPaste(msg), true
 	case login.CopyMsg:
 		m.sess.StartCopy(msg.Name, "the sign-in URL of "+msg.Name)
 		return tea.Batch(m.clip.Copy(msg.URL, "the sign-in URL of "+msg.Name, false), m.startSpinner()), true
@@ -162,6 +240,12 @@ func (m *Model) signInResult(msg tea.Msg) (tea.Cmd, bool) {
 		if s := m.signIns[msg.name]; s != nil && s.seq == msg.seq {
 			s.cancel()
 			delete(m.signIns, msg.name)
+			if s.cancelling && msg.stored == nil {
+				// Stopped before the server gave a token: nothing stored.
+				m.sess.Finish(msg.name, msg.seq)
+				m.setStatusOf(msg.name, status.Info, "sign-in to "+msg.name+" cancelled: nothing stored")
+				return nil, true
+			}
 		}
 	}
 	return nil, false
@@ -192,6 +276,9 @@ func (m *Model) onListening(msg listeningMsg) tea.Cmd {
 	}
 	s.loop, s.az = msg.loop, msg.az
 	s.pane.SetAuthorization(msg.az.URL, m.clock().Add(loginTimeout))
+	if msg.loop == nil {
+		s.pane.SetPasteOnly(msg.az.RedirectURI)
+	}
 	return waitCmd(s.ctx, msg.loop, msg.name, msg.seq)
 }
 
@@ -206,10 +293,18 @@ func (m *Model) onCallback(msg callbackMsg) tea.Cmd {
 	if msg.err != nil {
 		delete(m.signIns, msg.name)
 		err := msg.err
-		if errors.Is(err, context.DeadlineExceeded) {
+		switch {
+		case errors.Is(err, context.DeadlineExceeded) && s.loop == nil:
+			err = fmt.Errorf("login %s: no URL was pasted within %s: nothing stored", msg.name, display.Duration(loginTimeout))
+		case errors.Is(err, context.DeadlineExceeded):
 			err = fmt.Errorf("login %s: no callback from the browser within %s: nothing stored", msg.name, display.Duration(loginTimeout))
 		}
 		return tea.Batch(closeCmd(s.loop), m.failSignIn(msg.name, msg.seq, err))
+	}
+	if s.pane.Phase() == login.Redeeming {
+		// A URL pasted first is being redeemed: one code per sign-in.
+		msg.cb.Reply(false, "tokenscope is already redeeming the URL pasted for this sign-in.")
+		return nil
 	}
 	code, err := oauth.ParseCallback(msg.cb.Query, s.az.State)
 	if err != nil {
@@ -219,6 +314,37 @@ func (m *Model) onCallback(msg callbackMsg) tea.Cmd {
 	}
 	s.pane.SetRedeeming()
 	return redeemCmd(s.ctx, m.client, m.vault, msg.name, msg.seq, s.az, code, msg.cb, s.loop)
+}
+
+// onPaste checks the URL pasted into the pane as the listener's callback
+// is checked (ParseCallback: the state first, then an error answer, then
+// the code) and redeems its code the same way. A refused one is said in
+// the pane, nothing stored, and the sign-in waits on: for another paste,
+// or for the browser at the listener.
+func (m *Model) onPaste(msg login.PasteMsg) tea.Cmd {
+	s := m.signIns[msg.Name]
+	if s == nil || s.az == nil || s.pane.Phase() != login.Waiting {
+		return nil
+	}
+	code, err := oauth.ParseCallback(msg.URL, s.az.State)
+	if err != nil {
+		s.pane.SetRefused(pasteRefused(err, s.pane.KeyMap.Paste.Help().Key))
+		return nil
+	}
+	s.pane.SetRedeeming()
+	return redeemCmd(s.ctx, m.client, m.vault, msg.Name, s.seq, s.az, code, nil, s.loop)
+}
+
+// pasteRefused is why a pasted URL was refused, and what to do next.
+func pasteRefused(err error, paste string) string {
+	var ce *oauth.CallbackError
+	switch {
+	case errors.As(err, &ce):
+		return err.Error() + ": nothing stored · open the URL to sign in again, or esc to stop"
+	case errors.Is(err, oauth.ErrStateMismatch):
+		return err.Error() + " · an old tab? open the URL above, sign in, and paste where the browser lands"
+	}
+	return err.Error() + ": nothing stored · press " + paste + " to paste again"
 }
 
 // callbackFailed is the error of a callback that is refused, in the
@@ -245,21 +371,44 @@ func (m *Model) onDevice(msg deviceMsg) tea.Cmd {
 	}
 	da := msg.da
 	s.pane.SetDevice(da.UserCode, da.VerificationURI, da.VerificationURIComplete, da.Expires)
-	return pollCmd(s.ctx, m.client, m.vault, msg.name, msg.seq, da)
+	f := newPollFeed()
+	return tea.Batch(pollCmd(s.ctx, m.client, m.vault, msg.name, msg.seq, da, f), feedCmd(msg.name, f))
 }
 
 // cancelSignIn stops the named sign-in: the listener closes, the polling
-// stops, nothing is stored, and the fetch is over.
+// stops, nothing is stored, and the fetch is over. A device sign-in's
+// poll may have its token and be storing it this instant: its fetch ends
+// when the poll returns, with the token it stored if it did, so the
+// explorer never says "nothing stored" of a token the store holds.
 func (m *Model) cancelSignIn(name string) tea.Cmd {
 	s := m.signIns[name]
-	if s == nil || s.pane.Phase() == login.Redeeming {
+	if s == nil || s.cancelling || s.pane.Phase() == login.Redeeming {
 		return nil
 	}
 	s.cancel()
+	if s.pane.Kind() == login.Device && s.pane.Phase() == login.Waiting {
+		s.cancelling = true
+		s.pane.SetCancelling()
+		m.setStatusOf(name, status.Info, "cancelling the sign-in to "+name+"…")
+		return nil
+	}
 	delete(m.signIns, name)
 	m.sess.Finish(name, s.seq)
 	m.setStatusOf(name, status.Info, "sign-in to "+name+" cancelled: nothing stored")
 	return closeCmd(s.loop)
+}
+
+// stopSignIns ends the sign-ins still under way when the explorer quits:
+// their polls stop and their listeners close, so a browser that comes back
+// is told tokenscope stopped instead of waiting on a program that is gone.
+func (m Model) stopSignIns() {
+	for name, s := range m.signIns {
+		s.cancel()
+		if s.loop != nil {
+			_ = s.loop.Close()
+		}
+		delete(m.signIns, name)
+	}
 }
 
 // syncSignIns gives the sign-in panes the clock, the spinner's frame and
@@ -285,7 +434,18 @@ func (m *Model) syncSignIns() {
 		k.CopyHeader.SetEnabled(k.CopyHeader.Enabled() && !s.pane.KeyMap.Copy.Enabled())
 		k.Response.SetEnabled(k.Response.Enabled() && !s.pane.KeyMap.Open.Enabled())
 		k.Back.SetEnabled(k.Back.Enabled() && !s.pane.KeyMap.Cancel.Enabled())
+		if s.pane.Typing() {
+			// The field takes every key, q and ? of a URL as well.
+			k.Quit.SetEnabled(false)
+			k.Help.SetEnabled(false)
+		}
 	}
+}
+
+// signInTyping reports whether the shown sign-in pane's field is open.
+func (m *Model) signInTyping() bool {
+	s := m.signInShown()
+	return s != nil && s.pane.Typing()
 }
 
 // signInView is the shown sign-in's pane in place of the detail, ok false
@@ -329,24 +489,22 @@ func (m *Model) unshadowed(bs []key.Binding) []key.Binding {
 	return out
 }
 
-// signInColumn is the sign-in pane's keys for the help page (open, copy,
-// cancel): as they are when a pane is shown, dimmed when not.
-func (m *Model) signInColumn() []key.Binding {
+// signInKeys is the sign-in pane's keys for the help page (open, copy,
+// paste, cancel): as they are when a pane is shown, dimmed when not.
+func (m *Model) signInKeys() login.KeyMap {
 	if s := m.signInShown(); s != nil {
-		return s.pane.KeyMap.ShortHelp()
+		return s.pane.KeyMap
 	}
 	k := login.DefaultKeyMap()
-	for _, b := range []*key.Binding{&k.Open, &k.Copy, &k.Cancel} {
+	for _, b := range []*key.Binding{&k.Open, &k.Copy, &k.Paste, &k.Cancel} {
 		b.SetEnabled(false)
 	}
-	return k.ShortHelp()
+	return k
 }
 
-// signInState is the state of a sign-in for the engine's calls.
-func signInState(v *store.Vault) *recorder { return &recorder{st: v, done: func() {}} }
-
-// listenCmd opens the loopback listener on the provider's redirect URI,
-// then (the endpoints maybe discovered) builds the authorization request.
+// listenCmd opens the loopback listener on the provider's redirect URI
+// (none when it is not on this machine), then (the endpoints maybe
+// discovered) builds the authorization request.
 func listenCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string, seq uint64) tea.Cmd {
 	return func() tea.Msg {
 		msg := listeningMsg{name: name, seq: seq}
@@ -359,24 +517,28 @@ func listenCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string
 		if redirect == "" {
 			redirect = providers.DefaultRedirectURI
 		}
-		if !providers.LoopbackRedirect(redirect) {
-			msg.err = fmt.Errorf("login %s: redirect_uri %s is not on this machine: the explorer can only listen on "+
-				"the loopback · run tokenscope login %s to paste the URL the browser is sent to", name, redirect, name)
-			return msg
+		// Off this machine, nothing listens: the person pastes the URL the
+		// browser lands on.
+		var l *oauth.Loopback
+		if providers.LoopbackRedirect(redirect) {
+			if l, err = oauth.ListenLoopback(redirect); err != nil {
+				msg.err = err
+				return msg
+			}
+			redirect = l.RedirectURI
 		}
-		l, err := oauth.ListenLoopback(redirect)
-		if err != nil {
-			msg.err = err
-			return msg
-		}
-		tctx, cancel := context.WithTimeout(ctx, tokenTimeout)
+		var tr tracer
+		tctx, cancel := context.WithTimeout(oauth.WithTrace(ctx, tr.add), tokenTimeout)
 		defer cancel()
-		r, _, err := c.Resolve(tctx, signInState(v), name)
+		r, _, err := c.Resolve(tctx, v, name)
+		msg.exchanges = tr.taken()
 		if err == nil {
-			msg.az, err = oauth.NewAuthorization(r.Provider, l.RedirectURI)
+			msg.az, err = oauth.NewAuthorization(r.Provider, redirect)
 		}
 		if err != nil {
-			_ = l.Close()
+			if l != nil {
+				_ = l.Close()
+			}
 			msg.err = err
 			return msg
 		}
@@ -385,18 +547,25 @@ func listenCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string
 	}
 }
 
-// waitCmd waits for the browser's callback, loginTimeout at most.
+// waitCmd waits for the browser's callback, loginTimeout at most; with
+// no listener (l nil), for loginTimeout to run out, a pasted URL ending
+// the sign-in before.
 func waitCmd(ctx context.Context, l *oauth.Loopback, name string, seq uint64) tea.Cmd {
 	return func() tea.Msg {
 		wctx, cancel := context.WithTimeout(ctx, loginTimeout)
 		defer cancel()
+		if l == nil {
+			<-wctx.Done()
+			return callbackMsg{name: name, seq: seq, err: wctx.Err()}
+		}
 		cb, err := l.Wait(wctx)
 		return callbackMsg{name: name, seq: seq, cb: cb, err: err}
 	}
 }
 
 // redeemCmd exchanges the code and stores the token (Client.Login), then
-// answers the browser and closes the listener.
+// answers the browser (cb nil for a pasted URL: no one to answer) and
+// closes the listener (nil when there is none).
 func redeemCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string, seq uint64,
 	az *oauth.Authorization, code string, cb *oauth.Callback, l *oauth.Loopback) tea.Cmd {
 	return func() tea.Msg {
@@ -404,15 +573,18 @@ func redeemCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string
 		var tr tracer
 		tctx, cancel := context.WithTimeout(oauth.WithTrace(ctx, tr.add), tokenTimeout)
 		defer cancel()
-		rec := signInState(v)
-		_, msg.err = c.Login(tctx, rec, name, az, code)
-		if msg.err != nil {
-			cb.Reply(false, "tokenscope could not redeem the code: "+msg.err.Error())
-		} else {
+		out, err := c.Login(tctx, v, name, az, code)
+		switch {
+		case cb == nil:
+		case err != nil:
+			cb.Reply(false, "tokenscope could not redeem the code: "+err.Error())
+		default:
 			cb.Reply(true, "")
 		}
-		_ = l.Close()
-		msg.stored, msg.exchanges = rec.stored, tr.taken()
+		if l != nil {
+			_ = l.Close()
+		}
+		msg.err, msg.stored, msg.exchanges = err, out.Stored, tr.taken()
 		return msg
 	}
 }
@@ -425,7 +597,7 @@ func deviceStartCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name s
 		defer cancel()
 		msg := deviceMsg{name: name, seq: seq}
 		var r oauth.Resolved
-		if r, _, msg.err = c.Resolve(tctx, signInState(v), name); msg.err == nil {
+		if r, _, msg.err = c.Resolve(tctx, v, name); msg.err == nil {
 			msg.da, msg.err = c.StartDevice(tctx, r.Provider)
 		}
 		msg.exchanges = tr.taken()
@@ -434,14 +606,15 @@ func deviceStartCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name s
 }
 
 // pollCmd polls until the sign-in is approved, refused or expired (the
-// device code bounds it), or the sign-in is cancelled, and stores the token.
-func pollCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string, seq uint64, da *oauth.DeviceAuthorization) tea.Cmd {
+// device code bounds it), or the sign-in is cancelled, and stores the
+// token. Each poll goes to the exchange log through f as it is made.
+func pollCmd(ctx context.Context, c *oauth.Client, v *store.Vault, name string, seq uint64,
+	da *oauth.DeviceAuthorization, f *pollFeed) tea.Cmd {
 	return func() tea.Msg {
+		defer f.close()
 		msg := tokenMsg{name: name, seq: seq, op: session.OpFetch}
-		var tr tracer
-		rec := signInState(v)
-		_, msg.err = c.DeviceLogin(oauth.WithTrace(ctx, tr.add), rec, name, da)
-		msg.stored, msg.exchanges = rec.stored, tr.taken()
+		out, err := c.DeviceLogin(oauth.WithTrace(ctx, f.add), v, name, da)
+		msg.err, msg.stored = err, out.Stored
 		return msg
 	}
 }

@@ -143,6 +143,7 @@ var (
 	encodedPortRE = regexp.MustCompile(`127\.0\.0\.1%3A\d+`)
 	stateRE       = regexp.MustCompile(`state=[A-Za-z0-9_-]+`)
 	challengeRE   = regexp.MustCompile(`code_challenge=[A-Za-z0-9_-]+`)
+	nonceRE       = regexp.MustCompile(`nonce=[A-Za-z0-9_-]+`)
 	userCodeRE    = regexp.MustCompile(`user_code=[A-Z0-9-]+`)
 )
 
@@ -157,6 +158,7 @@ func normalURL(u string) string {
 	u = sameLength(encodedPortRE, u, len("127.0.0.1%3A"), '4')
 	u = sameLength(stateRE, u, len("state="), 'S')
 	u = sameLength(challengeRE, u, len("code_challenge="), 'C')
+	u = sameLength(nonceRE, u, len("nonce="), 'N')
 	return sameLength(userCodeRE, u, len("user_code="), 'X')
 }
 
@@ -231,6 +233,14 @@ func TestSignInBrowserEndToEnd(t *testing.T) {
 	}
 	if _, tok, err := r.vault.Lookup("oauth2-login"); err != nil || tok == nil || tok.AccessToken == "" {
 		t.Fatalf("no token stored: %v %v", tok, err)
+	}
+	// The log holds the discovery on first use as well as the exchange.
+	var discovered bool
+	for _, x := range m.exlog.Exchanges("oauth2-login") {
+		discovered = discovered || strings.Contains(x.URL, "/.well-known/")
+	}
+	if !discovered {
+		t.Errorf("the exchange log lacks the discovery: %+v", m.exlog.Exchanges("oauth2-login"))
 	}
 	if v := ansi.Strip(m.View()); strings.Contains(v, "Sign in to oauth2-login") || !strings.Contains(v, "oauth2-login") {
 		t.Fatalf("the detail pane does not show the token:\n%s", v)
@@ -349,7 +359,7 @@ func TestSignInDeviceEndToEnd(t *testing.T) {
 	r := startSignInRig(t, 120, 40)
 	r.choose(t, "oauth2-device")
 	r.keys("f")
-	r.waitFor(t, "and enter the code:", "waiting for the sign-in to be approved")
+	r.waitFor(t, "and enter the code", "waiting for the sign-in to be approved")
 	r.keys("c")
 	page := r.copied(t)
 	pu, err := url.Parse(page)
@@ -360,7 +370,7 @@ func TestSignInDeviceEndToEnd(t *testing.T) {
 	if code == "" {
 		t.Fatalf("the copied page has no user code: %s", page)
 	}
-	r.waitFor(t, spaced(code))
+	r.waitFor(t, "and enter the code "+code+":") // beside the large letters at 120×40
 	pu.RawQuery = ""
 	resp, err := http.PostForm(pu.String(), url.Values{"user_code": {code}, "action": {"allow"}})
 	if err != nil {
@@ -391,7 +401,7 @@ func TestSignInDeviceDenied(t *testing.T) {
 	r := startSignInRig(t, 120, 40)
 	r.choose(t, "oauth2-device")
 	r.keys("f")
-	r.waitFor(t, "and enter the code:")
+	r.waitFor(t, "and enter the code")
 	r.keys("c")
 	pu, _ := url.Parse(r.copied(t))
 	code := pu.Query().Get("user_code")
@@ -414,7 +424,7 @@ func TestSignInDeviceEscStopsPolling(t *testing.T) {
 	r := startSignInRig(t, 120, 40)
 	r.choose(t, "oauth2-device")
 	r.keys("f")
-	r.waitFor(t, "and enter the code:")
+	r.waitFor(t, "and enter the code")
 	r.keys("esc")
 	r.waitFor(t, "sign-in to oauth2-device cancelled: nothing stored")
 	m := r.quitModel(t)
@@ -442,9 +452,6 @@ func TestGoldenSignInPanes(t *testing.T) {
 		})
 	}
 }
-
-// spaced is the user code as the pane draws it.
-func spaced(code string) string { return strings.Join(strings.Split(code, ""), " ") }
 
 // TestSignInTimeoutStoresNothing: a wait that runs out ends the sign-in
 // with the reason on the status line, the listener closed.
@@ -516,4 +523,296 @@ func TestSignInHelpLineOffersEachKeyOnce(t *testing.T) {
 		t.Fatalf("help line: %s", ansi.Strip(line))
 	}
 	m.signIns["app"].cancel()
+}
+
+// TestSignInDeviceCancelKeepsATokenThePollStored: esc while a device
+// poll is storing the token it just got ends the fetch with that token,
+// not with "nothing stored" and the token left out of the explorer.
+func TestSignInDeviceCancelKeepsATokenThePollStored(t *testing.T) {
+	t.Parallel()
+	p := prov("tv")
+	p.Grant, p.ClientAuth, p.DeviceAuthorizationURL = providers.GrantDeviceCode, providers.AuthNone, "http://127.0.0.1:1/device"
+	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p})
+	m, _ = press(m, "f")
+	e := m.sess.Get("tv")
+	seq := e.Pending
+	if m.signIns["tv"] == nil {
+		t.Fatal("f opened no sign-in")
+	}
+	m = step(m, deviceMsg{name: "tv", seq: seq, da: &oauth.DeviceAuthorization{DeviceCode: "device-code-0123456789",
+		UserCode: "WDJB-MJHT", VerificationURI: "http://127.0.0.1:1/activate", Expires: t0.Add(10 * time.Minute),
+		Interval: 5 * time.Second}})
+	m = step(m, login.CancelMsg{Name: "tv"}) // esc's answer
+	stopping := plain(m)
+	// The poll had its token and stored it as esc came.
+	m = step(m, tokenMsg{name: "tv", seq: seq, op: session.OpFetch,
+		stored: &store.Entry{Provider: p, Token: token(t0, time.Hour)}})
+	if !e.HasToken() || e.Busy != session.OpNone || m.signIns["tv"] != nil {
+		t.Fatalf("the stored token is not shown: token %v, busy %d", e.Token, e.Busy)
+	}
+	if got := plain(m); strings.Contains(got, "nothing stored") {
+		t.Fatalf("the explorer says nothing was stored of a stored token:\n%s", got)
+	}
+	if strings.Contains(stopping, "nothing stored") || !strings.Contains(stopping, "cancelling the sign-in") {
+		t.Fatalf("esc, the poll not back yet:\n%s", stopping)
+	}
+}
+
+// TestSignInDeviceCancelEndsWhenThePollStops: esc ends a device sign-in
+// once its poll stops without a token, nothing stored.
+func TestSignInDeviceCancelEndsWhenThePollStops(t *testing.T) {
+	t.Parallel()
+	p := prov("tv")
+	p.Grant, p.ClientAuth, p.DeviceAuthorizationURL = providers.GrantDeviceCode, providers.AuthNone, "http://127.0.0.1:1/device"
+	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p})
+	m, _ = press(m, "f")
+	e := m.sess.Get("tv")
+	seq := e.Pending
+	m = step(m, deviceMsg{name: "tv", seq: seq, da: &oauth.DeviceAuthorization{DeviceCode: "device-code-0123456789",
+		UserCode: "WDJB-MJHT", VerificationURI: "http://127.0.0.1:1/activate", Interval: 5 * time.Second}})
+	ctx := m.signIns["tv"].ctx
+	m, cmd := press(m, "esc")
+	if cmd == nil {
+		t.Fatal("esc does not cancel")
+	}
+	m = step(m, cmd())
+	if ctx.Err() == nil {
+		t.Fatal("esc did not stop the polling")
+	}
+	if _, cmd := press(m, "esc"); cmd != nil {
+		t.Fatal("esc while the sign-in stops still does something") // the pane's esc is off
+	}
+	m = step(m, tokenMsg{name: "tv", seq: seq, op: session.OpFetch, err: context.Canceled})
+	if got := plain(m); !strings.Contains(got, "sign-in to tv cancelled: nothing stored") {
+		t.Fatalf("status:\n%s", got)
+	}
+	if e.HasToken() || e.Busy != session.OpNone || m.signIns["tv"] != nil || e.Failed {
+		t.Fatalf("after the cancel: token %v, busy %d, failed %v", e.Token, e.Busy, e.Failed)
+	}
+}
+
+// TestRefreshAllLeavesSignInsToAPerson: R does not ask for the token of a
+// sign-in provider that has no refresh token (it would only fail with
+// "needs a browser login" and be marked ✗), and renews one that has.
+func TestRefreshAllLeavesSignInsToAPerson(t *testing.T) {
+	t.Parallel()
+	web, tv, renewable := prov("web"), prov("tv"), prov("renewable")
+	web.Grant, web.ClientAuth, web.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
+	tv.Grant, tv.ClientAuth, tv.DeviceAuthorizationURL = providers.GrantDeviceCode, providers.AuthNone, "http://127.0.0.1:1/device"
+	renewable.Grant, renewable.ClientAuth, renewable.AuthorizationURL = web.Grant, web.ClientAuth, web.AuthorizationURL
+	withRefresh := token(t0, time.Hour)
+	withRefresh.RefreshToken = "refresh-token-value"
+	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: web}, store.Entry{Provider: tv, Token: token(t0, time.Hour)},
+		store.Entry{Provider: renewable, Token: withRefresh}, store.Entry{Provider: prov("machine")})
+	m, _ = press(m, "R")
+	if b := m.sess.Get("web").Busy; b != session.OpNone {
+		t.Errorf("R started %d on a browser sign-in with no token", b)
+	}
+	if b := m.sess.Get("tv").Busy; b != session.OpNone {
+		t.Errorf("R started %d on a device sign-in with no refresh token", b)
+	}
+	if m.sess.Get("renewable").Busy != session.OpRefresh || m.sess.Get("machine").Busy != session.OpFetch {
+		t.Errorf("R did not renew the others: renewable %d machine %d", m.sess.Get("renewable").Busy, m.sess.Get("machine").Busy)
+	}
+	if got := plain(m); !strings.Contains(got, "refreshing 2 providers") {
+		t.Errorf("status:\n%s", got)
+	}
+	// With only sign-ins left, R says why it does nothing.
+	m = unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: web})
+	m, _ = press(m, "R")
+	if got := plain(m); m.sess.Get("web").Busy != session.OpNone || !strings.Contains(got, "nothing to refresh: each idle provider needs a sign-in · press f on it") {
+		t.Errorf("R with only a sign-in provider (busy %d):\n%s", m.sess.Get("web").Busy, got)
+	}
+}
+
+// TestQuitStopsTheSignIns: what Run does with the final model once the
+// explorer quits ends each sign-in: its wait is cancelled and its
+// listener closed (a browser coming back is answered by the loopback's
+// own "tokenscope stopped" page, or finds no one), not left open for the
+// rest of the process.
+func TestQuitStopsTheSignIns(t *testing.T) {
+	t.Parallel()
+	p := prov("app")
+	p.Grant, p.ClientAuth, p.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
+	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p})
+	m, _ = press(m, "f")
+	seq := m.sess.Get("app").Pending
+	l, err := oauth.ListenLoopback("http://127.0.0.1:0/callback")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	az, err := oauth.NewAuthorization(p, l.RedirectURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = step(m, listeningMsg{name: "app", seq: seq, loop: l, az: az})
+	ctx := m.signIns["app"].ctx
+	m, _ = press(m, "q")
+	m.stopSignIns()
+	if ctx.Err() == nil || len(m.signIns) != 0 {
+		t.Fatal("the sign-in is still under way after quit")
+	}
+	if resp, err := http.Get(l.RedirectURI + "?code=late&state=" + az.State); err == nil {
+		resp.Body.Close()
+		t.Fatal("the listener still listens after quit")
+	}
+}
+
+// TestSignInExchangeLogIsMasked: after a browser sign-in the exchange log
+// holds the code exchange with the code, the verifier and every token
+// masked, the tokens nowhere in it.
+func TestSignInExchangeLogIsMasked(t *testing.T) {
+	t.Parallel()
+	r := startSignInRig(t, 120, 40)
+	r.choose(t, "oauth2-login")
+	r.keys("f")
+	r.waitFor(t, "Open this URL to sign in")
+	r.keys("c")
+	authURL, err := url.Parse(r.copied(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The browser, stopping at the redirect to learn the code.
+	hc := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	form := authURL.Query()
+	form.Set("action", "allow")
+	target := *authURL
+	target.RawQuery = ""
+	resp, err := hc.PostForm(target.String(), form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	callback, err := url.Parse(resp.Header.Get("Location"))
+	code := callback.Query().Get("code")
+	if err != nil || code == "" {
+		t.Fatalf("the demo redirected to %q", resp.Header.Get("Location"))
+	}
+	if resp, err = hc.Get(callback.String()); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	r.waitFor(t, "fetched a token for oauth2-login")
+	m := r.quitModel(t)
+	_, tok, err := r.vault.Lookup("oauth2-login")
+	if err != nil || tok == nil {
+		t.Fatalf("no token stored: %v", err)
+	}
+	secrets := map[string]string{"code": code, "access token": tok.AccessToken.Reveal(),
+		"refresh token": tok.RefreshToken.Reveal(), "id_token": tok.IDToken()}
+	var redeemed bool
+	for _, x := range m.exlog.Exchanges("oauth2-login") {
+		for what, s := range secrets {
+			if s != "" && strings.Contains(x.Text+x.URL, s) {
+				t.Errorf("the exchange log shows the %s:\n%s", what, x.Text)
+			}
+		}
+		if strings.Contains(x.Text, "grant_type=authorization_code") {
+			redeemed = true
+			if !strings.Contains(x.Text, "code=****") || !strings.Contains(x.Text, "code_verifier=****") {
+				t.Errorf("the code exchange is not masked:\n%s", x.Text)
+			}
+		}
+	}
+	if !redeemed {
+		t.Fatalf("the exchange log lacks the code exchange: %+v", m.exlog.Exchanges("oauth2-login"))
+	}
+}
+
+// TestSignInTokenWithoutRefreshIsNotAutoRefreshed: a browser or device
+// login's token with no refresh token cannot be renewed without a person,
+// so the explorer does not try before it expires (which failed, marked the
+// good token ✗ and retried for ever), nor on open once it expired; one
+// with a refresh token is renewed as any other.
+func TestSignInTokenWithoutRefreshIsNotAutoRefreshed(t *testing.T) {
+	t.Parallel()
+	web, tv, renewable := prov("web"), prov("tv"), prov("renewable")
+	web.Grant, web.ClientAuth, web.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
+	tv.Grant, tv.ClientAuth, tv.DeviceAuthorizationURL = providers.GrantDeviceCode, providers.AuthNone, "http://127.0.0.1:1/device"
+	renewable.Grant, renewable.ClientAuth, renewable.AuthorizationURL = web.Grant, web.ClientAuth, web.AuthorizationURL
+	withRefresh := token(t0, time.Hour)
+	withRefresh.RefreshToken = "refresh-token-value"
+	c := &clock{t0}
+	m := unitModel(t, c, 120, 40, store.Entry{Provider: web, Token: token(t0, time.Hour)},
+		store.Entry{Provider: tv, Token: token(t0, time.Hour)}, store.Entry{Provider: renewable, Token: withRefresh})
+	c.now = t0.Add(59*time.Minute + 30*time.Second) // past the refresh point, not yet expired
+	m = step(m, tickMsg{tag: m.tickTag})
+	for _, name := range []string{"web", "tv"} {
+		if e := m.sess.Get(name); e.Busy != session.OpNone || e.Failed {
+			t.Errorf("%s, no refresh token: busy %d failed %v", name, e.Busy, e.Failed)
+		}
+	}
+	if b := m.sess.Get("renewable").Busy; b != session.OpAutoRefresh {
+		t.Errorf("renewable, with a refresh token, was not auto-refreshed: busy %d", b)
+	}
+	if got := plain(m); !strings.Contains(got, "Auto      none without a refresh token · press f to sign in again") {
+		t.Errorf("the detail does not say nothing renews web's token:\n%s", got)
+	}
+	// Opened with the token expired: left to the person.
+	c = &clock{t0.Add(2 * time.Hour)}
+	m = unitModel(t, c, 120, 40, store.Entry{Provider: web, Token: token(t0, time.Hour)})
+	m.opts.RenewOnOpen = true
+	m = step(m, loadedMsg{payload: &store.Payload{Version: 1, Providers: []store.Entry{{Provider: web, Token: token(t0, time.Hour)}}}})
+	m = step(m, tickMsg{tag: m.tickTag})
+	if e := m.sess.Get("web"); e.Busy != session.OpNone || e.Failed {
+		t.Errorf("web, expired on open: busy %d failed %v", e.Busy, e.Failed)
+	}
+}
+
+// TestSignInRowSaysSigningIn: the list row of a provider whose sign-in is
+// under way says so, not "fetching", which reads as a stuck request.
+func TestSignInRowSaysSigningIn(t *testing.T) {
+	t.Parallel()
+	p := prov("app")
+	p.Grant, p.ClientAuth, p.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
+	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p})
+	m, _ = press(m, "f")
+	defer m.signIns["app"].cancel()
+	row := ""
+	for _, l := range strings.Split(plain(m), "\n") {
+		if strings.Contains(l, "▸") && strings.Contains(l, "app") {
+			row = l
+		}
+	}
+	if !strings.Contains(row, "signing in") || strings.Contains(row, "fetching") {
+		t.Fatalf("the row of a sign-in under way: %q", row)
+	}
+}
+
+// TestSignInDevicePollsReachTheLogAsTheyAreMade: each poll of a device
+// sign-in is in the exchange log while the sign-in still waits, not only
+// once it ended minutes later.
+func TestSignInDevicePollsReachTheLogAsTheyAreMade(t *testing.T) {
+	t.Parallel()
+	r := startSignInRig(t, 120, 40)
+	r.choose(t, "oauth2-device")
+	r.keys("f")
+	r.waitFor(t, "and enter the code")
+	r.keys("L")
+	r.waitFor(t, "oauth2/device_authorization → 200")
+	r.gate <- struct{}{} // one poll, the sign-in not approved
+	r.waitFor(t, "oauth2/token → 400", "waiting for the sign-in to be approved")
+	r.keys("c")
+	pu, _ := url.Parse(r.copied(t))
+	code := pu.Query().Get("user_code")
+	pu.RawQuery = ""
+	resp, err := http.PostForm(pu.String(), url.Values{"user_code": {code}, "action": {"allow"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	r.clock.add(time.Minute) // the next poll keeps to the interval
+	r.gate <- struct{}{}
+	r.waitFor(t, "fetched a token for oauth2-device")
+	m := r.quitModel(t)
+	var polls int
+	for _, x := range m.exlog.Exchanges("oauth2-device") {
+		if strings.HasSuffix(x.URL, "/oauth2/token") {
+			polls++
+		}
+	}
+	if polls < 2 {
+		t.Errorf("the log holds %d polls, want the refused one and the one that got the token", polls)
+	}
 }

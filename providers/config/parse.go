@@ -355,9 +355,6 @@ func (e entry) provider(i int, loc lines, getenv func(string) (string, bool)) (p
 		return p, fail(fe.Field, errors.New(fe.Msg))
 	}
 	if err != nil {
-		if _, known := providers.LookupPreset(p.Preset); known {
-			return p, fail("product", err) // a known preset refuses only a product
-		}
 		return p, fail("preset", err)
 	}
 	if err := p.Validate(); err != nil {

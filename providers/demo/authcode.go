@@ -31,7 +31,9 @@ const codeLifetime = time.Minute
 // authCode is what the server knows of one code it issued.
 type authCode struct {
 	clientID, redirectURI, challenge, scope string
-	expires                                 time.Time
+	// nonce is the authorization request's, for the ID token.
+	nonce   string
+	expires time.Time
 }
 
 // codeStore holds the codes not yet redeemed. It is safe for concurrent use.
@@ -132,7 +134,8 @@ func (s *Server) oauth2Authorize(x *exchange) {
 			} else {
 				code := opaque(32)
 				s.codes.issue(code, authCode{clientID: form.Get("client_id"), redirectURI: form.Get("redirect_uri"),
-					challenge: form.Get("code_challenge"), scope: scope, expires: x.now.Add(codeLifetime)}, x.now)
+					challenge: form.Get("code_challenge"), scope: scope, nonce: form.Get("nonce"),
+					expires: x.now.Add(codeLifetime)}, x.now)
 				v.Set("code", code)
 			}
 		}
@@ -169,7 +172,7 @@ func grantedScope(asked string) (string, bool) {
 // hidden fields of a form with two buttons.
 func (s *Server) signInPage(w http.ResponseWriter, q url.Values) {
 	var hidden strings.Builder
-	for _, k := range []string{"response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"} {
+	for _, k := range []string{"response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "nonce"} {
 		fmt.Fprintf(&hidden, `<input type="hidden" name="%s" value="%s">`, k, html.EscapeString(q.Get(k)))
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -226,7 +229,7 @@ func (s *Server) oauth2RedeemCode(x *exchange, form url.Values, clientID string)
 		writeJSON(w, http.StatusInternalServerError, rfcError("server_error", "cannot sign the token"))
 		return
 	}
-	id, err := s.oauth2IDToken(clientID, at, x.now, g.expires)
+	id, err := s.oauth2IDToken(clientID, at, a.nonce, x.now, g.expires)
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, rfcError("server_error", "cannot sign the token"))
 		return

@@ -110,7 +110,7 @@ func TestAuthorizationCodeWithPKCE(t *testing.T) {
 	if err != nil {
 		t.Fatalf("by the book: %v", err)
 	}
-	if tok.RefreshToken == "" || tok.Scope != "demo.read" {
+	if tok.RefreshToken == "" || tok.Scope != "openid demo.read" {
 		t.Errorf("token %+v", tok)
 	}
 	got := f.wire.take()

@@ -212,7 +212,7 @@ func (s *Server) oauth2IssueForUser(x *exchange, clientID, scope string) {
 		writeJSON(x.w, http.StatusInternalServerError, rfcError("server_error", "cannot sign the token"))
 		return
 	}
-	id, err := s.oauth2IDToken(clientID, at, x.now, g.expires)
+	id, err := s.oauth2IDToken(clientID, at, "", x.now, g.expires) // RFC 8628 has no nonce
 	if err != nil {
 		writeJSON(x.w, http.StatusInternalServerError, rfcError("server_error", "cannot sign the token"))
 		return

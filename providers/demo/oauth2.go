@@ -24,8 +24,9 @@ const oauth2RefreshLifetime = 24 * time.Hour
 // oauth2Audience is the aud of the server's access tokens.
 const oauth2Audience = "tokenscope-demo-api"
 
-// oauth2Scopes are the scopes the server grants.
-func oauth2Scopes() []string { return []string{"demo.read", "demo.write"} }
+// oauth2Scopes are the scopes the server grants, the default first;
+// openid asks a sign-in for an ID token bound to the request's nonce.
+func oauth2Scopes() []string { return []string{"demo.read", "demo.write", "openid"} }
 
 // oauth2Realm is the realm of the server's WWW-Authenticate challenges.
 const oauth2Realm = `realm="oauth2-local"`
@@ -176,8 +177,9 @@ func (s *Server) oauth2Token(x *exchange) {
 	}
 	answer = append(answer, member{"scope", g.scope})
 	if id == oauth2PublicClientID {
-		// A sign-in's refresh brings a new ID token (OpenID Connect Core §12.2).
-		idt, err := s.oauth2IDToken(id, at, x.now, g.expires)
+		// A sign-in's refresh brings a new ID token, without the nonce
+		// (OpenID Connect Core §12.2: it should not carry one).
+		idt, err := s.oauth2IDToken(id, at, "", x.now, g.expires)
 		if err != nil {
 			writeJSON(w, http.StatusInternalServerError, rfcError("server_error", "cannot sign the token"))
 			return

@@ -14,14 +14,16 @@ import (
 // for any token it issued, to the client it was issued to.
 
 // oauth2IDToken signs the ID token of a sign-in by the demo user for
-// clientID, with the access token at it came with.
-func (s *Server) oauth2IDToken(clientID, at string, now, expires time.Time) (string, error) {
+// clientID, with the access token at it came with, and the nonce of the
+// authorization request when it sent one (OpenID Connect Core §3.1.2.1:
+// the server passes it through unmodified).
+func (s *Server) oauth2IDToken(clientID, at, nonce string, now, expires time.Time) (string, error) {
 	rk, err := s.keys.get(keyOAuth2)
 	if err != nil {
 		return "", err
 	}
 	sum := sha256.Sum256([]byte(at))
-	return signRS256(rk, true, object{
+	claims := object{
 		{"iss", s.oauth2Issuer()},
 		{"sub", oauth2Username},
 		{"aud", clientID},
@@ -31,7 +33,11 @@ func (s *Server) oauth2IDToken(clientID, at string, now, expires time.Time) (str
 		{"at_hash", b64url(sum[:len(sum)/2])},
 		{"name", "Demo User"},
 		{"preferred_username", oauth2Username},
-	})
+	}
+	if nonce != "" {
+		claims = append(claims, member{"nonce", nonce})
+	}
+	return signRS256(rk, true, claims)
 }
 
 // oauth2Introspect is RFC 7662's introspection endpoint: the client

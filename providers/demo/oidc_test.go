@@ -9,8 +9,9 @@ import (
 )
 
 // A sign-in's token response carries an id_token that passes every check
-// tokenscope makes, and the introspection endpoint answers for its
-// tokens, to its client only, until they are revoked.
+// tokenscope makes, the nonce its authorization request sent among them,
+// and the introspection endpoint answers for its tokens, to its client
+// only, until they are revoked.
 func TestSignInIDTokenAndIntrospection(t *testing.T) {
 	f := newFixture(t)
 	p := loginProvider(t, f)
@@ -27,12 +28,18 @@ func TestSignInIDTokenAndIntrospection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	j, checks := jwt.CheckIDToken(ctx, f.client.JWKSClient(p), p.JWKSURL, tok.IDToken(), jwt.IDTokenOptions{
-		Issuer: f.srv.oauth2Issuer(), ClientID: p.ClientID, AccessToken: tok.AccessToken.Reveal(), Now: f.clock.Now()})
+	if az.Nonce == "" || tok.Nonce != az.Nonce {
+		t.Fatalf("scope %q: nonce %q sent, %q kept", p.Scope, az.Nonce.Reveal(), tok.Nonce.Reveal())
+	}
+	j, checks := jwt.CheckIDToken(ctx, f.client.JWKSClient(p), p.JWKSURL, tok.IDToken(), oauth.IDTokenOptions(p, tok, f.clock.Now()))
 	if j == nil {
 		t.Fatalf("no id_token: %+v", checks)
 	}
-	want := map[string]string{"signature": jwt.CheckOK, "iss": jwt.CheckOK, "aud": jwt.CheckOK, "exp": jwt.CheckOK, "at_hash": jwt.CheckOK}
+	if j.ClaimsMap["nonce"] != az.Nonce.Reveal() {
+		t.Errorf("the id_token's nonce %v is not the one sent", j.ClaimsMap["nonce"])
+	}
+	want := map[string]string{"signature": jwt.CheckOK, "iss": jwt.CheckOK, "aud": jwt.CheckOK, "exp": jwt.CheckOK,
+		"nonce": jwt.CheckOK, "at_hash": jwt.CheckOK}
 	for _, c := range checks {
 		if w, ok := want[c.Name]; ok && c.Result != w {
 			t.Errorf("check %s: %s (%s)", c.Name, c.Result, c.Detail)
@@ -70,13 +77,16 @@ func TestSignInIDTokenAndIntrospection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, checks = jwt.CheckIDToken(ctx, f.client.JWKSClient(p), p.JWKSURL, again.IDToken(), jwt.IDTokenOptions{
-		ClientID: p.ClientID, AccessToken: again.AccessToken.Reveal(), Now: f.clock.Now()})
+	j, checks = jwt.CheckIDToken(ctx, f.client.JWKSClient(p), p.JWKSURL, again.IDToken(), oauth.IDTokenOptions(p, again, f.clock.Now()))
 	if again.IDToken() == "" || again.IDToken() == tok.IDToken() || jwt.Failed(checks) {
 		t.Errorf("the refresh's id_token: %v", checks)
 	}
+	// It carries no nonce (OpenID Connect Core §12.2), which is no failure.
+	if _, has := j.ClaimsMap["nonce"]; has || checks[4].Name != "nonce" || checks[4].Result != jwt.CheckNotChecked {
+		t.Errorf("the refresh's nonce: claims %v, checks %v", j.ClaimsMap, checks)
+	}
 	u, err := f.client.Userinfo(ctx, p, tok)
-	if err != nil || len(u.Claims) == 0 || u.Claims[0].Name != "sub" {
+	if err != nil || len(u.Claims) == 0 || u.Claims[0].Key != "sub" {
 		t.Fatalf("userinfo: %+v, %v", u, err)
 	}
 	if _, err := f.client.Logout(ctx, p, tok); err != nil {

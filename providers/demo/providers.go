@@ -134,7 +134,7 @@ func (s *Server) LoginProviders() []providers.Provider {
 			// endpoint is set, so the metadata fills none of them.
 			Name: "oauth2-login", Preset: "oauth2", Grant: providers.GrantAuthorizationCode, Issuer: s.oauth2Issuer(),
 			AuthorizationURL: u + "/oauth2/authorize", TokenURL: u + "/oauth2/token",
-			ClientAuth: providers.AuthNone, ClientID: oauth2PublicClientID, Scope: "demo.read",
+			ClientAuth: providers.AuthNone, ClientID: oauth2PublicClientID, Scope: "openid demo.read",
 			RevocationURL: u + "/oauth2/revoke", JWKSURL: u + "/oauth2/jwks",
 			IntrospectionURL: u + "/oauth2/introspect", UserinfoURL: u + "/oauth2/userinfo",
 			TryURL: u + "/oauth2/userinfo", TryMethod: "GET",

@@ -62,6 +62,15 @@ func Relative(now, t time.Time) string {
 	return Duration(d) + " ago"
 }
 
+// Latency writes how long a request took: whole milliseconds under a
+// second ("12 ms"), seconds with two decimals from one ("1.23 s").
+func Latency(d time.Duration) string {
+	if d < time.Second {
+		return strconv.FormatInt(d.Milliseconds(), 10) + " ms"
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " s"
+}
+
 // TimeLayout is how Time writes a moment: local time with its zone.
 const TimeLayout = "2006-01-02 15:04:05 MST"
 

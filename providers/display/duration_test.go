@@ -67,3 +67,15 @@ func TestDurationAllocatesOnlyItsResult(t *testing.T) {
 		t.Errorf("Duration allocates %v times, want 1", n)
 	}
 }
+
+func TestLatency(t *testing.T) {
+	t.Parallel()
+	for d, want := range map[time.Duration]string{
+		0: "0 ms", 400 * time.Microsecond: "0 ms", 12 * time.Millisecond: "12 ms", 999 * time.Millisecond: "999 ms",
+		time.Second: "1.00 s", 1234 * time.Millisecond: "1.23 s", 75 * time.Second: "75.00 s",
+	} {
+		if got := Latency(d); got != want {
+			t.Errorf("Latency(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -80,7 +80,7 @@ func TestIntrospectUserinfoOIDCProvider(t *testing.T) {
 	for name, want := range map[string]string{"client_id": opClient, "sub": "e2e-user", "iss": m.issuer} {
 		if c, ok := in.Lookup(name); !ok {
 			t.Errorf("no %s in %+v", name, in.Claims)
-		} else if s, _ := c.String(); s != want {
+		} else if s, _ := c.Text(); s != want {
 			t.Errorf("%s = %s, want %s", name, c.Value, want)
 		}
 	}
@@ -106,7 +106,7 @@ func TestIntrospectUserinfoOIDCProvider(t *testing.T) {
 	if err != nil {
 		t.Fatalf("userinfo: %v\n%s", err, trace.String())
 	}
-	if len(u.Claims) == 0 || u.Claims[0].Name != "sub" || string(u.Claims[0].Value) != `"e2e-user"` {
+	if len(u.Claims) == 0 || u.Claims[0].Key != "sub" || string(u.Claims[0].Value) != `"e2e-user"` {
 		t.Errorf("userinfo %s", u.Body)
 	}
 

@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -26,18 +27,23 @@ func (s *issuerState) Lookup(string) (providers.Provider, *providers.Token, erro
 	return s.p, s.tok, nil
 }
 
-func (s *issuerState) Record(_ string, tok *providers.Token, ev providers.Event) error {
+func (s *issuerState) Record(_ string, tok *providers.Token, ev providers.Event) (providers.Entry, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tok, s.evs = tok, append(s.evs, ev)
-	return nil
+	return s.entry(), nil
 }
 
-func (s *issuerState) RecordEvent(_ string, ev providers.Event) (*providers.Token, error) {
+func (s *issuerState) RecordEvent(_ string, ev providers.Event) (providers.Entry, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.evs = append(s.evs, ev)
-	return s.tok, nil
+	return s.entry(), nil
+}
+
+// entry is the provider as s holds it; s.mu is held.
+func (s *issuerState) entry() providers.Entry {
+	return providers.Entry{Provider: s.p, Token: s.tok, History: slices.Clone(s.evs), Metadata: s.meta.Clone()}
 }
 
 func (s *issuerState) LookupMetadata(string) (*providers.Metadata, error) {
@@ -46,11 +52,11 @@ func (s *issuerState) LookupMetadata(string) (*providers.Metadata, error) {
 	return s.meta.Clone(), nil
 }
 
-func (s *issuerState) RecordMetadata(_ string, m *providers.Metadata) error {
+func (s *issuerState) RecordMetadata(_ string, m *providers.Metadata) (providers.Entry, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.meta = m.Clone()
-	return nil
+	return s.entry(), nil
 }
 
 // TestIssuerOnlyProvider: a provider given oauth2-mock-server's issuer and

@@ -19,9 +19,15 @@ import (
 type IDTokenOptions struct {
 	// Issuer is the issuer the provider is configured with; "" leaves
 	// iss unchecked, and the check says so.
-	Issuer      string
-	ClientID    string
-	Nonce       string
+	Issuer   string
+	ClientID string
+	// Nonce is the nonce the login sent; "" when none was, and the check
+	// says so.
+	Nonce string
+	// Refreshed says the token came from a refresh: an id_token without a
+	// nonce is then not a failure (OpenID Connect Core §12.2), one with a
+	// nonce must still carry the login's.
+	Refreshed   bool
 	AccessToken string
 	Now         time.Time
 	// Leeway is the clock skew allowed on exp; 0 allows none.
@@ -113,18 +119,7 @@ func CheckIDToken(ctx context.Context, hc *http.Client, jwksURL, raw string, o I
 		add("exp", false, "expired "+display.Time(exp)+", "+display.Relative(o.Now, exp))
 	}
 
-	nonce, hasNonce := j.ClaimsMap["nonce"].(string)
-	switch {
-	case o.Nonce == "":
-		skip("nonce", "none was sent")
-	case !hasNonce:
-		add("nonce", false, "the token has no nonce, and one was sent")
-	default:
-		add("nonce", nonce == o.Nonce, "is the nonce sent")
-		if nonce != o.Nonce {
-			out[len(out)-1].Detail = "is not the nonce sent"
-		}
-	}
+	out = append(out, CheckNonce(j, o.Nonce, o.Refreshed))
 
 	atHash, hasAtHash := j.ClaimsMap["at_hash"].(string)
 	switch {
@@ -144,6 +139,30 @@ func CheckIDToken(ctx context.Context, hc *http.Client, jwksURL, raw string, o I
 		}
 	}
 	return j, out
+}
+
+// CheckNonce is the nonce check of an ID token (OpenID Connect Core
+// §3.1.3.7, step 11): sent is the nonce the login's authorization request
+// sent, "" when none was, and the check is then not made. A token without
+// a nonce claim fails it, unless it came from a refresh (refreshed), whose
+// ID token need not carry one (§12.2); a nonce that is not the one sent
+// fails it always. The detail never quotes either nonce.
+func CheckNonce(j *JWT, sent string, refreshed bool) Check {
+	c := Check{Name: "nonce", Result: CheckFailed}
+	got, has := j.ClaimsMap["nonce"]
+	switch {
+	case sent == "":
+		c.Result, c.Detail = CheckNotChecked, "none was sent"
+	case !has && refreshed:
+		c.Result, c.Detail = CheckNotChecked, "a refreshed id_token need not carry the login's nonce (OpenID Connect Core §12.2)"
+	case !has:
+		c.Detail = "the token has no nonce, and one was sent"
+	case got != sent:
+		c.Detail = "is not the nonce sent"
+	default:
+		c.Result, c.Detail = CheckOK, "is the nonce sent"
+	}
+	return c
 }
 
 // audiences is aud as a list: one string or an array of them.

@@ -9,10 +9,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/internal/jsontext"
 )
 
 // JWT is a decoded JWS compact token. Header and Claims keep the members in
@@ -119,47 +119,21 @@ func checkSegment(s string) error {
 // shows what the token really holds, while the map keeps the last, as
 // encoding/json does.
 func decodeObject(b []byte) ([]providers.Field, map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if t, err := dec.Token(); err != nil {
-		return nil, nil, truncated(err)
-	} else if t != json.Delim('{') {
-		return nil, nil, errors.New("not an object")
+	ms, err := jsontext.Members(b)
+	if err != nil {
+		return nil, nil, err
 	}
-	fields := make([]providers.Field, 0, 16)
-	m := make(map[string]any, 16)
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, nil, truncated(err)
-		}
-		key, _ := t.(string) // inside an object the decoder gives only names here
-		from := dec.InputOffset()
+	fields := make([]providers.Field, len(ms))
+	m := make(map[string]any, len(ms))
+	for i, mb := range ms {
 		var v any
-		if err := dec.Decode(&v); err != nil {
-			return nil, nil, truncated(err)
+		if err := json.Unmarshal(mb.Raw, &v); err != nil {
+			return nil, nil, err
 		}
-		// From the end of the name to the end of the value: the colon,
-		// spaces around it and the value's own text.
-		raw := bytes.TrimLeft(b[from:dec.InputOffset()], " \t\r\n:")
-		fields = append(fields, providers.Field{Key: key, Value: valueText(raw)})
-		m[key] = v
-	}
-	if _, err := dec.Token(); err != nil { // the closing brace
-		return nil, nil, truncated(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, nil, errors.New("data after the object")
+		fields[i] = providers.Field{Key: mb.Key, Value: valueText(mb.Raw)}
+		m[mb.Key] = v
 	}
 	return fields, m, nil
-}
-
-// truncated says what a decoder's io.EOF means inside an object: it ended
-// too soon.
-func truncated(err error) error {
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
-	}
-	return err
 }
 
 // valueText returns a value's JSON text on one line: objects and arrays

@@ -10,8 +10,10 @@ import (
 	"net/url"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/jwt"
 )
 
 // opRedeem names the code exchange in errors.
@@ -37,8 +39,8 @@ func loginRequired(p providers.Provider) *Error {
 
 // Authorization is one authorization request (RFC 6749 §4.1.1) in flight:
 // the URL the browser opens, and what the callback check and the code
-// exchange need of it. State and Verifier are fresh random values of
-// crypto/rand for each login.
+// exchange need of it. State, Verifier and Nonce are fresh random values
+// of crypto/rand for each login.
 type Authorization struct {
 	// URL is the whole authorization URL the person opens.
 	URL string
@@ -49,14 +51,20 @@ type Authorization struct {
 	State string
 	// Verifier is the PKCE code verifier (RFC 7636 §4.1), "" with pkce off.
 	Verifier providers.Secret
+	// Nonce binds the ID token to this request (OpenID Connect Core
+	// §3.1.2.1): sent when the scope asks for one (openid), "" otherwise.
+	// Redeem checks the id_token's nonce claim against it and keeps it
+	// with the token for every later check.
+	Nonce providers.Secret
 }
 
 // NewAuthorization builds p's authorization request with redirectURI, the
 // address the login listens on (p's own redirect_uri with the port the
 // system picked): response_type=code, client_id, redirect_uri, scope,
-// state, the S256 code challenge unless p's pkce is off, and p's params
-// (audience, resource, prompt, login_hint) in name order, after whatever
-// query authorization_url already has.
+// state, the S256 code challenge unless p's pkce is off, a nonce when the
+// scope has openid (an ID token may come back), and p's params (audience,
+// resource, prompt, login_hint) in name order, after whatever query
+// authorization_url already has.
 func NewAuthorization(p providers.Provider, redirectURI string) (*Authorization, error) {
 	if err := undiscovered(p, opFetch); err != nil {
 		return nil, err
@@ -80,12 +88,28 @@ func NewAuthorization(p providers.Provider, redirectURI string) (*Authorization,
 		q = append(q, param{key: "code_challenge", value: S256Challenge(az.Verifier.Reveal())},
 			param{key: "code_challenge_method", value: "S256"})
 	}
+	if WantsIDToken(p.Scope) {
+		az.Nonce = providers.Secret(rand.Text())
+		q = append(q, param{key: "nonce", value: az.Nonce.Reveal()})
+	}
 	for _, k := range p.ParamNames() {
 		q = append(q, param{key: k, value: p.Params[k]})
 	}
 	rq := &request{url: p.AuthorizationURL, query: withoutPresent(q, p.AuthorizationURL)}
 	az.URL = rq.fullURL()
 	return az, nil
+}
+
+// WantsIDToken reports whether scope asks for an OpenID Connect ID token:
+// it has the openid scope value (OpenID Connect Core §3.1.2.1; scope
+// values are case-sensitive, RFC 6749 §3.3).
+func WantsIDToken(scope string) bool {
+	for _, s := range strings.Fields(scope) {
+		if s == "openid" {
+			return true
+		}
+	}
+	return false
 }
 
 // newVerifier is a PKCE code verifier: 32 bytes of crypto/rand as
@@ -177,12 +201,17 @@ func ParseCallback(raw, wantState string) (code string, err error) {
 // Redeem exchanges code for a token (RFC 6749 §4.1.3) as p's token
 // requests go: the client authenticated as its client_auth says (a
 // public client sends its client_id in the body), redirect_uri and the
-// PKCE code_verifier of az. The code and the verifier are masked in the
-// trace and in errors. A code is good once: the request is sent again
-// only when it could not have reached the server (the connection was
-// refused), never after a server may have spent the code.
+// PKCE code_verifier of az. The code, the verifier and the nonce are
+// masked in the trace and in errors. A code is good once: the request is
+// sent again only when it could not have reached the server (the
+// connection was refused), never after a server may have spent the code.
+//
+// When az sent a nonce, the token keeps it, and an id_token that came
+// with the answer must carry it (OpenID Connect Core §3.1.3.7): one
+// without it, or with another, is an *Error wrapping ErrNonceMismatch and
+// no token is returned, so nothing is stored.
 func (c *Client) Redeem(ctx context.Context, p providers.Provider, az *Authorization, code string) (*providers.Token, error) {
-	red := newRedactor(p, code, az.Verifier.Reveal())
+	red := newRedactor(p, code, az.Verifier.Reveal(), az.Nonce.Reveal())
 	if err := undiscovered(p, opRedeem); err != nil {
 		return nil, err
 	}
@@ -219,7 +248,52 @@ func (c *Client) Redeem(ctx context.Context, p providers.Provider, az *Authoriza
 	if err != nil {
 		return nil, unreadableAnswer(opRedeem, p, rq, resp, red, err, notATokenResponse)
 	}
+	if az.Nonce != "" {
+		tok.Nonce = az.Nonce
+		if err := checkNonce(tok); err != nil {
+			return nil, &Error{Op: opRedeem, Provider: p.Name, Err: err, red: red,
+				Hint: "the id_token is not this login's (replayed or injected), or the server does not send the nonce back: " +
+					"run " + loginHint(p.Name) + " again"}
+		}
+	}
 	return tok, nil
+}
+
+// ErrNonceMismatch is wrapped by the error of a login whose id_token does
+// not carry the nonce its authorization request sent: the tokens that
+// came with it are refused.
+var ErrNonceMismatch = errors.New("the tokens are refused, nothing stored (OpenID Connect Core §3.1.3.7)")
+
+// checkNonce checks the nonce of tok's id_token against tok.Nonce, the
+// one the login sent (jwt.CheckNonce). An answer without an id_token has
+// nothing to check; one that does not decode is kept, for its checks to
+// show the decode failure.
+func checkNonce(tok *providers.Token) error {
+	raw := tok.IDToken()
+	if raw == "" {
+		return nil
+	}
+	j, err := jwt.Parse(raw)
+	if err != nil {
+		return nil
+	}
+	if c := jwt.CheckNonce(j, tok.Nonce.Reveal(), false); c.Result == jwt.CheckOK {
+		return nil
+	}
+	why := "the id_token's nonce is not the one this login sent"
+	if _, has := j.ClaimsMap["nonce"]; !has {
+		why = "the id_token has no nonce, and this login sent one"
+	}
+	return fmt.Errorf("%s: %w", why, ErrNonceMismatch)
+}
+
+// IDTokenOptions is what tok's id_token is checked against
+// (jwt.CheckIDToken), p's and tok's parts of it: p's issuer and client
+// id, the nonce tok's login sent, whether tok came from a refresh, the
+// access token that came with the id_token, and now.
+func IDTokenOptions(p providers.Provider, tok *providers.Token, now time.Time) jwt.IDTokenOptions {
+	return jwt.IDTokenOptions{Issuer: p.Issuer, ClientID: p.ClientID, Nonce: tok.Nonce.Reveal(), Refreshed: tok.Refreshed,
+		AccessToken: tok.AccessToken.Reveal(), Now: now}
 }
 
 // codeRequest is the authorization_code token request: grant_type, code,

@@ -29,9 +29,12 @@ type strictAS struct {
 	srv   *httptest.Server
 	// deny makes /authorize answer error=access_denied.
 	deny bool
+	// idToken, when set, makes /token answer an id_token too, whose
+	// claims it writes from the authorization request's nonce.
+	idToken func(nonce string) string
 }
 
-type grantReq struct{ redirect, challenge, method, clientID string }
+type grantReq struct{ redirect, challenge, method, clientID, nonce string }
 
 func newStrictAS(t *testing.T) *strictAS {
 	as := &strictAS{codes: map[string]grantReq{}}
@@ -57,7 +60,8 @@ func (as *strictAS) authorize(w http.ResponseWriter, r *http.Request) {
 	} else {
 		code := fmt.Sprintf("code-%d-%s", len(as.codes), q.Get("state")[:6])
 		as.mu.Lock()
-		as.codes[code] = grantReq{q.Get("redirect_uri"), q.Get("code_challenge"), q.Get("code_challenge_method"), q.Get("client_id")}
+		as.codes[code] = grantReq{q.Get("redirect_uri"), q.Get("code_challenge"), q.Get("code_challenge_method"), q.Get("client_id"),
+			q.Get("nonce")}
 		as.mu.Unlock()
 		v.Set("code", code)
 	}
@@ -96,7 +100,11 @@ func (as *strictAS) token(w http.ResponseWriter, r *http.Request) {
 		refuse("invalid_request", "no challenge was sent")
 	default:
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"access_token":"AT-browser","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-browser"}`)
+		id := ""
+		if as.idToken != nil {
+			id = fmt.Sprintf(`,"id_token":%q`, unsignedJWT(as.idToken(g.nonce)))
+		}
+		fmt.Fprintf(w, `{"access_token":"AT-browser","token_type":"Bearer","expires_in":3600,"refresh_token":"RT-browser"%s}`, id)
 	}
 }
 
@@ -167,6 +175,9 @@ func TestLoginWithPKCE(t *testing.T) {
 	}
 	if out.Token.AccessToken.Reveal() != "AT-browser" || st.tok["app"] == nil || out.Event.Kind != providers.EventIssued {
 		t.Errorf("outcome %+v, stored %v", out, st.tok["app"])
+	}
+	if out.Stored == nil || out.Stored.Token != st.tok["app"] || len(out.Stored.History) != 1 || out.Stored.History[0] != out.Event {
+		t.Errorf("the entry answered %+v, want the token and the event stored", out.Stored)
 	}
 	if !strings.Contains(page, "You can close this tab") {
 		t.Errorf("the browser saw %q", page)
@@ -261,11 +272,22 @@ func TestAuthorizationURL(t *testing.T) {
 	if a.State == b.State || a.Verifier == b.Verifier || len(a.State) < 26 || len(a.Verifier.Reveal()) != 43 {
 		t.Errorf("state %q / %q, verifier length %d: not fresh random values", a.State, b.State, len(a.Verifier.Reveal()))
 	}
+	// The scope has openid: an ID token may come back, bound to a nonce.
+	if a.Nonce == b.Nonce || len(a.Nonce.Reveal()) < 26 || a.Nonce.Reveal() == a.State {
+		t.Errorf("nonce %q / %q: not fresh random values", a.Nonce.Reveal(), b.Nonce.Reveal())
+	}
 	want := "https://id.example/authorize?tenant=t1&response_type=code&client_id=public-app" +
 		"&redirect_uri=http%3A%2F%2F127.0.0.1%3A8400%2Fcallback&scope=openid+profile&state=" + a.State +
-		"&code_challenge=" + S256Challenge(a.Verifier.Reveal()) + "&code_challenge_method=S256&audience=api"
+		"&code_challenge=" + S256Challenge(a.Verifier.Reveal()) + "&code_challenge_method=S256&nonce=" + a.Nonce.Reveal() +
+		"&audience=api"
 	if a.URL != want {
 		t.Errorf("URL\n%s\nwant\n%s", a.URL, want)
+	}
+	// Without openid no ID token comes back, and no nonce is sent.
+	p.Scope = "profile openid-like OpenID"
+	c, _ := NewAuthorization(p, "http://127.0.0.1:8400/callback")
+	if c.Nonce != "" || strings.Contains(c.URL, "nonce") {
+		t.Errorf("scope %q sent a nonce: %s", p.Scope, c.URL)
 	}
 	// RFC 7636 Appendix B.
 	if got := S256Challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"); got != "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" {
@@ -341,8 +363,8 @@ func TestInteractiveProviderNeedsLogin(t *testing.T) {
 	if !errors.Is(err, ErrLoginRequired) || !errors.As(err, &e) || e.Hint != "tokenscope login app" {
 		t.Fatalf("Ensure without a token: %v", err)
 	}
-	if out.Recorded() || len(st.kinds()) != 0 {
-		t.Errorf("recorded %v although nothing was sent", st.kinds())
+	if out.Recorded() || out.Stored != nil || len(st.kinds()) != 0 {
+		t.Errorf("recorded %v (answered %+v) although nothing was sent", st.kinds(), out.Stored)
 	}
 }
 

@@ -211,7 +211,7 @@ func (c *Client) refresh(ctx context.Context, p providers.Provider, old *provide
 		tok, err = c.grant(ctx, p, opFetch, "")
 		return tok, false, err
 	}
-	tok, err = c.grant(ctx, p, opRefresh, old.RefreshToken.Reveal())
+	tok, err = c.grant(ctx, p, opRefresh, old.RefreshToken.Reveal(), old.Nonce.Reveal())
 	if staleRefresh(err) && p.Grant.Interactive() {
 		// Only a person gets a new one: say so with the server's refusal.
 		var e *Error
@@ -231,17 +231,21 @@ func (c *Client) refresh(ctx context.Context, p providers.Provider, old *provide
 	if tok.RefreshToken == "" {
 		tok.RefreshToken = old.RefreshToken
 	}
+	// The grant's nonce stays with it: a refreshed id_token that carries
+	// one carries the login's (OpenID Connect Core §12.2).
+	tok.Nonce, tok.Refreshed = old.Nonce, true
 	return tok, true, nil
 }
 
 // grant sends one token request (a new grant, or with refresh set the
-// refresh_token grant) and parses the answer.
-func (c *Client) grant(ctx context.Context, p providers.Provider, op, refresh string) (*providers.Token, error) {
+// refresh_token grant) and parses the answer; hidden are more values to
+// mask in its trace and errors (the grant's nonce).
+func (c *Client) grant(ctx context.Context, p providers.Provider, op, refresh string, hidden ...string) (*providers.Token, error) {
 	if refresh == "" && p.Grant.Interactive() {
 		// Nothing to send: the code comes from a browser (Login).
 		return nil, loginRequired(p)
 	}
-	red := newRedactor(p, refresh)
+	red := newRedactor(p, append([]string{refresh}, hidden...)...)
 	if p.TokenMethod == providers.MethodNone {
 		// A static key: the key is the token, and nothing is sent.
 		err := p.Validate()

@@ -48,13 +48,13 @@ type state struct {
 }
 
 func (s *state) Lookup(string) (providers.Provider, *providers.Token, error) { return s.p, s.tok, nil }
-func (s *state) Record(_ string, tok *providers.Token, ev providers.Event) error {
+func (s *state) Record(_ string, tok *providers.Token, ev providers.Event) (providers.Entry, error) {
 	s.tok, s.log = tok, append(s.log, ev)
-	return nil
+	return providers.Entry{Provider: s.p, Token: s.tok, History: s.log}, nil
 }
-func (s *state) RecordEvent(_ string, ev providers.Event) (*providers.Token, error) {
+func (s *state) RecordEvent(_ string, ev providers.Event) (providers.Entry, error) {
 	s.log = append(s.log, ev)
-	return s.tok, nil
+	return providers.Entry{Provider: s.p, Token: s.tok, History: s.log}, nil
 }
 
 func ExampleClient_Ensure() {

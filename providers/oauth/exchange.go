@@ -153,7 +153,7 @@ func (c *Client) traceExchange(red *redactor, req *http.Request, payload string,
 		fmt.Fprintf(&b, "* no answer: %v\n", err)
 	}
 	if resp != nil {
-		fmt.Fprintf(&b, "< %s (%s)\n", resp.statusLine, resp.latency.Round(time.Millisecond))
+		fmt.Fprintf(&b, "< %s (%s)\n", resp.statusLine, display.Latency(resp.latency))
 		writeHeaders(&b, "< ", resp.header, nil)
 		b.WriteString("<\n")
 		writeBody(&b, "< ", string(resp.body))

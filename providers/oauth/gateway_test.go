@@ -47,7 +47,7 @@ func TestGatewayPageHints(t *testing.T) {
 		{503, "<html><h1>503 Service Unavailable</h1></html>", nil,
 			"the server, or a proxy or gateway in front of it, is unavailable (down, overloaded or in maintenance); try again later"},
 		{503, "Service Unavailable", []string{"Retry-After", "120"},
-			"the server, or a proxy or gateway in front of it, is unavailable (down, overloaded or in maintenance): it asks to wait 2m0s before trying again"},
+			"the server, or a proxy or gateway in front of it, is unavailable (down, overloaded or in maintenance): it asks to wait 2m before trying again"},
 		{502, `{"error":"server_error","error_description":"upstream"}`, nil, "the server failed; try again later"},
 	} {
 		srv := serve(t, answer(tc.status, tc.body, append([]string{"Content-Type", "text/html"}, tc.kv...)...))

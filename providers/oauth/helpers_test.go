@@ -133,17 +133,22 @@ func oauth2Provider(t *testing.T, url string) providers.Provider {
 	return p
 }
 
-// memState is a State in a map, with the events it recorded.
+// memState is a State in a map, with the events it recorded (all of
+// them, and each provider's history). It keeps no metadata itself; meta
+// is metaState's, and goes into the entries it answers with.
 type memState struct {
 	mu     sync.Mutex
 	p      map[string]providers.Provider
 	tok    map[string]*providers.Token
+	hist   map[string][]providers.Event
+	meta   map[string]*providers.Metadata
 	events []providers.Event
 	fail   error
 }
 
 func newMemState(ps ...providers.Provider) *memState {
-	m := &memState{p: map[string]providers.Provider{}, tok: map[string]*providers.Token{}}
+	m := &memState{p: map[string]providers.Provider{}, tok: map[string]*providers.Token{},
+		hist: map[string][]providers.Event{}, meta: map[string]*providers.Metadata{}}
 	for _, p := range ps {
 		m.p[p.Name] = p
 	}
@@ -160,25 +165,31 @@ func (m *memState) Lookup(name string) (providers.Provider, *providers.Token, er
 	return p, m.tok[name], nil
 }
 
-func (m *memState) Record(name string, tok *providers.Token, ev providers.Event) error {
+func (m *memState) Record(name string, tok *providers.Token, ev providers.Event) (providers.Entry, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.fail != nil {
-		return m.fail
+		return providers.Entry{}, m.fail
 	}
 	m.tok[name] = tok
-	m.events = append(m.events, ev)
-	return nil
+	m.events, m.hist[name] = append(m.events, ev), append(m.hist[name], ev)
+	return m.entry(name), nil
 }
 
-func (m *memState) RecordEvent(name string, ev providers.Event) (*providers.Token, error) {
+func (m *memState) RecordEvent(name string, ev providers.Event) (providers.Entry, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.fail != nil {
-		return nil, m.fail
+		return providers.Entry{}, m.fail
 	}
-	m.events = append(m.events, ev)
-	return m.tok[name], nil
+	m.events, m.hist[name] = append(m.events, ev), append(m.hist[name], ev)
+	return m.entry(name), nil
+}
+
+// entry is the named provider as m holds it; m.mu is held.
+func (m *memState) entry(name string) providers.Entry {
+	return providers.Entry{Provider: m.p[name], Token: m.tok[name], History: slices.Clone(m.hist[name]),
+		Metadata: m.meta[name].Clone()}
 }
 
 func (m *memState) kinds() []providers.EventKind {

@@ -159,7 +159,7 @@ func gatewayHint(status int, resp *response) string {
 	}
 	if d, ok := retryAfter(resp.header, resp.date); ok {
 		return fmt.Sprintf("the server, or a proxy or gateway in front of it, is unavailable (down, overloaded or in maintenance): "+
-			"it asks to wait %s before trying again", d.Round(time.Second))
+			"it asks to wait %s before trying again", display.Duration(d.Round(time.Second)))
 	}
 	return "the server, or a proxy or gateway in front of it, is unavailable (down, overloaded or in maintenance); try again later"
 }

@@ -6,9 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"time"
-	"unicode/utf8"
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/internal/jsontext"
@@ -28,37 +25,11 @@ type Introspection struct {
 	// Claims are the answer's other members, in the order the server
 	// wrote them, each value as raw JSON: the server's text, shown
 	// through display.JSON or display.Quoted.
-	Claims []Claim
+	Claims []providers.Field
 	// Hint is the token_type_hint sent: "access_token" or "refresh_token".
 	Hint string
 	// Status is the answer's HTTP status.
 	Status int
-}
-
-// Claim is one member of a JSON object, its value as raw JSON.
-type Claim struct {
-	Name  string
-	Value json.RawMessage
-}
-
-// String is the claim's value when it is a JSON string, and whether it is.
-func (c Claim) String() (string, bool) {
-	var s string
-	if len(c.Value) == 0 || c.Value[0] != '"' || json.Unmarshal(c.Value, &s) != nil {
-		return "", false
-	}
-	return s, true
-}
-
-// Time is the claim's value as a NumericDate (RFC 7519 §2: seconds since
-// the epoch, perhaps with a fraction), and whether it is one.
-func (c Claim) Time() (time.Time, bool) {
-	f, err := strconv.ParseFloat(string(c.Value), 64)
-	if err != nil || f < 0 || f > 1e11 {
-		return time.Time{}, false
-	}
-	sec := int64(f)
-	return time.Unix(sec, int64((f-float64(sec))*1e9)), true
 }
 
 // TimeClaim reports whether an introspection answer's member name holds a
@@ -68,13 +39,13 @@ func TimeClaim(name string) bool {
 }
 
 // Lookup is the named claim, and whether there is one.
-func (in *Introspection) Lookup(name string) (Claim, bool) {
+func (in *Introspection) Lookup(name string) (providers.Field, bool) {
 	for _, c := range in.Claims {
-		if c.Name == name {
+		if c.Key == name {
 			return c, true
 		}
 	}
-	return Claim{}, false
+	return providers.Field{}, false
 }
 
 // ParseIntrospection parses an RFC 7662 answer: one JSON object whose
@@ -88,11 +59,11 @@ func ParseIntrospection(body []byte) (*Introspection, error) {
 	in := &Introspection{}
 	seen := false
 	for _, m := range ms {
-		if m.Name != "active" {
+		if m.Key != "active" {
 			in.Claims = append(in.Claims, m)
 			continue
 		}
-		switch string(m.Value) {
+		switch m.Value {
 		case "true":
 			in.Active = true
 		case "false":
@@ -109,7 +80,7 @@ func ParseIntrospection(body []byte) (*Introspection, error) {
 
 // objectMembers splits a JSON object into its members, in order, refusing
 // anything that is not exactly one object; what names the text in errors.
-func objectMembers(b []byte, what string) ([]Claim, error) {
+func objectMembers(b []byte, what string) ([]providers.Field, error) {
 	b = bytes.TrimSpace(b)
 	if !json.Valid(b) {
 		var v any
@@ -122,22 +93,13 @@ func objectMembers(b []byte, what string) ([]Claim, error) {
 	if b[0] != '{' {
 		return nil, fmt.Errorf("%s is JSON but not an object (it starts with %s)", what, jsonKind(b[0]))
 	}
-	var out []Claim
-	i := jsontext.SkipSpace(b, 1)
-	for i < len(b) && b[i] != '}' {
-		kEnd := jsontext.StringEnd(b, i)
-		key := unquote(b[i:kEnd])
-		if !utf8.ValidString(key) {
-			_ = json.Unmarshal(b[i:kEnd], &key) // each bad byte as U+FFFD, as a decoder reads it
-		}
-		i = jsontext.SkipSpace(b, kEnd)
-		i = jsontext.SkipSpace(b, i+1) // the colon
-		vEnd := jsontext.ValueEnd(b, i)
-		out = append(out, Claim{Name: key, Value: json.RawMessage(bytes.Clone(b[i:vEnd]))})
-		i = jsontext.SkipSpace(b, vEnd)
-		if i < len(b) && b[i] == ',' {
-			i = jsontext.SkipSpace(b, i+1)
-		}
+	ms, err := jsontext.Members(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not JSON: %w", what, err)
+	}
+	out := make([]providers.Field, len(ms))
+	for i, m := range ms {
+		out[i] = providers.Field{Key: m.Key, Value: string(m.Raw)}
 	}
 	return out, nil
 }
@@ -198,7 +160,7 @@ func (c *Client) Introspect(ctx context.Context, p providers.Provider, tok *prov
 // Userinfo is an OpenID Connect userinfo answer (Core §5.3.2).
 type Userinfo struct {
 	// Claims are its members in the order the server wrote them.
-	Claims []Claim
+	Claims []providers.Field
 	// Body is the answer as received, every secret masked: the server's
 	// text, shown through display.Quoted or display.Block.
 	Body []byte

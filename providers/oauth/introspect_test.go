@@ -117,7 +117,7 @@ func TestIntrospectSendsTheTokenAuthenticatedAsTheClient(t *testing.T) {
 			}
 			var names []string
 			for _, c := range in.Claims {
-				names = append(names, c.Name)
+				names = append(names, c.Key)
 			}
 			if got := strings.Join(names, " "); got != "scope client_id sub exp iat token_type echo" {
 				t.Errorf("claims in the order %q", got)
@@ -126,7 +126,7 @@ func TestIntrospectSendsTheTokenAuthenticatedAsTheClient(t *testing.T) {
 			if at, ok := exp.Time(); !ok || !at.Equal(fixedNow.Add(time.Hour)) {
 				t.Errorf("exp %s is %v, %v", exp.Value, at, ok)
 			}
-			if s, ok := in.Claims[0].String(); !ok || s != "openid read" {
+			if s, ok := in.Claims[0].Text(); !ok || s != "openid read" {
 				t.Errorf("scope %q, %v", s, ok)
 			}
 			got := srv.got()
@@ -270,14 +270,14 @@ func FuzzParseIntrospection(f *testing.F) {
 			t.Fatalf("accepted %q without a boolean active", b)
 		}
 		for _, c := range in.Claims {
-			if !json.Valid(c.Value) {
-				t.Fatalf("claim %s is not JSON: %q", c.Name, c.Value)
+			if !json.Valid([]byte(c.Value)) {
+				t.Fatalf("claim %s is not JSON: %q", c.Key, c.Value)
 			}
-			if _, ok := v[c.Name]; !ok {
-				t.Fatalf("claim %q is not a member of %q", c.Name, b)
+			if _, ok := v[c.Key]; !ok {
+				t.Fatalf("claim %q is not a member of %q", c.Key, b)
 			}
 			c.Time()
-			c.String()
+			c.Text()
 		}
 	})
 }
@@ -310,7 +310,7 @@ func TestUserinfo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(u.Claims) != 4 || u.Claims[0].Name != "sub" || u.Status != 200 {
+	if len(u.Claims) != 4 || u.Claims[0].Key != "sub" || u.Status != 200 {
 		t.Fatalf("claims %+v", u.Claims)
 	}
 	if bytes.Contains(u.Body, []byte(introAccess)) || strings.Contains(trace.String(), introAccess) {

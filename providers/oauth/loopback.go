@@ -181,25 +181,27 @@ func (c *Client) signIn(ctx context.Context, st State, name, how string,
 	obtain func(providers.Provider) (*providers.Token, error)) (Outcome, error) {
 	res, _, err := c.Resolve(ctx, st, name)
 	if err != nil {
-		return Outcome{}, err
+		return Outcome{Stored: res.Stored}, err
 	}
 	tok, err := obtain(res.Provider)
 	now := c.now()
 	if err != nil {
 		if ctx.Err() != nil || errors.Is(err, context.Canceled) {
-			return Outcome{}, err
+			return Outcome{Stored: res.Stored}, err
 		}
 		ev := providers.Event{At: now, Kind: providers.EventFailed, Detail: errLine(err)}
 		held, rerr := st.RecordEvent(name, ev)
 		if rerr != nil {
-			return Outcome{}, errors.Join(err, fmt.Errorf("record the failure for %s: %w", name, rerr))
+			return Outcome{Stored: res.Stored}, errors.Join(err, fmt.Errorf("record the failure for %s: %w", name, rerr))
 		}
-		return Outcome{Token: held, Event: ev}, err
+		return Outcome{Token: held.Token, Event: ev, Stored: &held}, err
 	}
 	out := Outcome{Token: tok, How: NewGrant,
 		Event: providers.Event{At: now, Kind: providers.EventIssued, Detail: how + ", " + expiryDetail(tok, now)}}
-	if err := st.Record(name, tok, out.Event); err != nil {
-		return Outcome{}, fmt.Errorf("store the new token for %s: %w", name, err)
+	stored, err := st.Record(name, tok, out.Event)
+	if err != nil {
+		return Outcome{Stored: res.Stored}, fmt.Errorf("store the new token for %s: %w", name, err)
 	}
+	out.Stored = &stored
 	return out, nil
 }

@@ -56,7 +56,7 @@ func tokenRedactor(p providers.Provider, tok *providers.Token) *redactor {
 	if tok == nil {
 		return newRedactor(p)
 	}
-	return newRedactor(p, tok.AccessToken.Reveal(), tok.RefreshToken.Reveal(), tok.Bearer.Reveal())
+	return newRedactor(p, tok.AccessToken.Reveal(), tok.RefreshToken.Reveal(), tok.Bearer.Reveal(), tok.Nonce.Reveal())
 }
 
 // Masker returns the function the engine masks its errors and traces of
@@ -146,6 +146,17 @@ func maskURL(raw string, secret func(name string) bool) string {
 		s += "#" + maskParamsBy(frag, secret)
 	}
 	return s
+}
+
+// MaskCallback is what came back to a redirect URI, as ParseCallback
+// takes it (a whole URL as a person pastes it, or a query), with the
+// authorization code and every token or secret parameter masked by place:
+// for showing the pasted text back to the person.
+func MaskCallback(raw string) string {
+	if lower := strings.ToLower(strings.TrimSpace(raw)); strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") {
+		return maskURL(raw, redirectSecret)
+	}
+	return maskParamsBy(raw, redirectSecret)
 }
 
 // redirectSecret reports whether a parameter of a URL a server redirects

@@ -16,8 +16,9 @@ type MetadataState interface {
 	// LookupMetadata returns the metadata stored for the named provider,
 	// nil when it has none.
 	LookupMetadata(name string) (*providers.Metadata, error)
-	// RecordMetadata stores m as the named provider's metadata.
-	RecordMetadata(name string, m *providers.Metadata) error
+	// RecordMetadata stores m as the named provider's metadata and
+	// answers with the provider's entry as the State now holds it.
+	RecordMetadata(name string, m *providers.Metadata) (providers.Entry, error)
 }
 
 // opResolve names the filling of a provider's endpoints in errors.
@@ -35,6 +36,10 @@ type Resolved struct {
 	// Fetched reports whether Metadata was fetched by this call (none was
 	// stored, or a refresh was asked for) and stored.
 	Fetched bool
+	// Stored is the provider's entry as the State holds it after the
+	// metadata fetched was stored; nil when nothing was stored (none was
+	// fetched, or the State keeps no metadata).
+	Stored *providers.Entry
 }
 
 // Note is what the caller tells the user about the metadata: the
@@ -86,19 +91,22 @@ func (c *Client) resolve(ctx context.Context, st State, name string, refresh boo
 		}
 	}
 	fetched := false
+	var stored *providers.Entry
 	if m == nil {
 		if m, err = c.discover(ctx, p, p.Issuer); err != nil {
 			return Resolved{}, nil, err
 		}
 		fetched = true
 		if keeps {
-			if err := ms.RecordMetadata(name, m); err != nil {
+			e, err := ms.RecordMetadata(name, m)
+			if err != nil {
 				return Resolved{}, nil, fmt.Errorf("store the metadata of %s: %w", name, err)
 			}
+			stored = &e
 		}
 	}
 	r, err := resolveWith(p, m)
-	r.Fetched = fetched
+	r.Fetched, r.Stored = fetched, stored
 	return r, tok, err
 }
 

@@ -17,26 +17,24 @@ import (
 // metaState is a memState that keeps metadata too.
 type metaState struct {
 	*memState
-	mu   sync.Mutex
-	meta map[string]*providers.Metadata
 	puts int
 }
 
 func newMetaState(ps ...providers.Provider) *metaState {
-	return &metaState{memState: newMemState(ps...), meta: map[string]*providers.Metadata{}}
+	return &metaState{memState: newMemState(ps...)}
 }
 
 func (s *metaState) LookupMetadata(name string) (*providers.Metadata, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.memState.mu.Lock()
+	defer s.memState.mu.Unlock()
 	return s.meta[name].Clone(), nil
 }
 
-func (s *metaState) RecordMetadata(name string, m *providers.Metadata) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *metaState) RecordMetadata(name string, m *providers.Metadata) (providers.Entry, error) {
+	s.memState.mu.Lock()
+	defer s.memState.mu.Unlock()
 	s.meta[name], s.puts = m.Clone(), s.puts+1
-	return nil
+	return s.entry(name), nil
 }
 
 // issuerServer is an authorization server that serves its RFC 8414

@@ -225,8 +225,7 @@ func issuedAt(m member) (time.Time, bool) {
 }
 
 // jsonMembers splits a JSON object into its members, in order, refusing
-// anything that is not exactly one object. json.Valid checks the text
-// without allocating; the scan after it can then trust the syntax.
+// anything that is not exactly one object.
 func jsonMembers(b []byte) ([]member, error) {
 	if !json.Valid(b) {
 		var v any
@@ -239,19 +238,13 @@ func jsonMembers(b []byte) ([]member, error) {
 	if b[0] != '{' {
 		return nil, fmt.Errorf("token response is JSON but not an object (it starts with %s)", jsonKind(b[0]))
 	}
-	out := make([]member, 0, 16)
-	i := jsontext.SkipSpace(b, 1)
-	for i < len(b) && b[i] != '}' {
-		kEnd := jsontext.StringEnd(b, i)
-		key := unquote(b[i:kEnd])
-		i = jsontext.SkipSpace(b, kEnd)
-		i = jsontext.SkipSpace(b, i+1) // the colon
-		vEnd := jsontext.ValueEnd(b, i)
-		out = append(out, newMember(key, b[i:vEnd]))
-		i = jsontext.SkipSpace(b, vEnd)
-		if i < len(b) && b[i] == ',' {
-			i = jsontext.SkipSpace(b, i+1)
-		}
+	ms, err := jsontext.Members(b)
+	if err != nil {
+		return nil, fmt.Errorf("token response is not JSON: %w", err)
+	}
+	out := make([]member, len(ms))
+	for i, m := range ms {
+		out[i] = newMember(m.Key, m.Raw)
 	}
 	return out, nil
 }

@@ -169,3 +169,27 @@ func FuzzMaskURL(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMaskCallback: whatever is pasted, the code ParseCallback would take
+// from it is masked in what is shown, and nothing else the parser reads
+// changes: the text shown parses to the mask itself.
+func FuzzMaskCallback(f *testing.F) {
+	for _, s := range []string{
+		"http://127.0.0.1:8400/callback?code=c1&state=S",
+		"https://app.example/cb#state=S&code=c1&id_token=x",
+		"code=c1&state=S&iss=https://id.example?x",
+		"  HTTPS://app.example/cb?co%64e=c1&state=S\n",
+		"error=access_denied&state=S",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if _, err := ParseCallback(raw, "S"); err != nil {
+			return
+		}
+		shown := MaskCallback(raw)
+		if got, err := ParseCallback(shown, "S"); err != nil || got != mask {
+			t.Fatalf("MaskCallback(%q) = %q, which parses to %q, %v; want the mask", raw, shown, got, err)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
@@ -13,18 +14,21 @@ import (
 )
 
 // State is the narrow view of storage the engine needs: read one provider
-// with its current token, and record what happened to that token. The store
-// implements it; tests use a map.
+// with its current token, and record what happened to that token. Each
+// change answers with the provider's entry as the State now holds it,
+// which the engine hands back in its outcome. The store implements it;
+// tests use a map.
 type State interface {
 	// Lookup returns the named provider and its current token (nil if none).
 	Lookup(name string) (providers.Provider, *providers.Token, error)
 	// Record stores tok as the provider's current token (nil drops it) and
-	// appends ev to its history, in one save.
-	Record(name string, tok *providers.Token, ev providers.Event) error
+	// appends ev to its history, in one save, and answers with the entry.
+	Record(name string, tok *providers.Token, ev providers.Event) (providers.Entry, error)
 	// RecordEvent appends ev to the provider's history, keeping its token
 	// as the store holds it now (which may not be the one Lookup gave:
-	// another process may have stored one since), and returns that token.
-	RecordEvent(name string, ev providers.Event) (*providers.Token, error)
+	// another process may have stored one since), and answers with the
+	// entry, that token among it.
+	RecordEvent(name string, ev providers.Event) (providers.Entry, error)
 }
 
 // Ensure returns a token of the named provider that is valid for at least
@@ -33,8 +37,11 @@ type State interface {
 // grant (always a new grant with o.Fresh). Every token obtained is stored
 // with an issued or refreshed event; a failure is recorded as a failed
 // event, the stored token kept. The Outcome says which of these happened,
-// on failure too.
+// on failure too. o.Done is called once the requests are over, before the
+// save.
 func (c *Client) Ensure(ctx context.Context, st State, name string, o EnsureOptions) (Outcome, error) {
+	done := o.done()
+	defer done()
 	p, old, err := lookup(st, name)
 	if err != nil {
 		return Outcome{}, err
@@ -46,7 +53,10 @@ func (c *Client) Ensure(ctx context.Context, st State, name string, o EnsureOpti
 	if p.Issuer != "" {
 		// Only now that a request is due: a cached token needs no endpoint.
 		if res, _, err = c.Resolve(ctx, st, name); err != nil {
-			return c.failed(st, name, err)
+			done()
+			out, err := c.failed(st, name, err)
+			out.Stored = later(res.Stored, out.Stored)
+			return out, err
 		}
 		p = res.Provider
 	}
@@ -57,10 +67,11 @@ func (c *Client) Ensure(ctx context.Context, st State, name string, o EnsureOpti
 	} else {
 		tok, refreshed, err = c.refresh(ctx, p, old)
 	}
+	done()
 	now := c.now()
 	if err != nil {
 		out, err := c.failed(st, name, err)
-		out.Resolved = res
+		out.Resolved, out.Stored = res, later(res.Stored, out.Stored)
 		return out, err
 	}
 	out := Outcome{Token: tok, How: NewGrant, Resolved: res,
@@ -72,13 +83,24 @@ func (c *Client) Ensure(ctx context.Context, st State, name string, o EnsureOpti
 			out.Event.Detail += ", refresh token rotated"
 		}
 	}
-	if err := st.Record(name, tok, out.Event); err != nil {
-		return Outcome{}, fmt.Errorf("store the new token for %s: %w", name, err)
+	stored, err := st.Record(name, tok, out.Event)
+	if err != nil {
+		return Outcome{Stored: res.Stored}, fmt.Errorf("store the new token for %s: %w", name, err)
 	}
+	out.Stored = &stored
 	return out, nil
 }
 
-// failed records err as a failed event of name and answers with the token
+// later is the entry as the change that came last left it: b, unless
+// nothing was recorded after a.
+func later(a, b *providers.Entry) *providers.Entry {
+	if b != nil {
+		return b
+	}
+	return a
+}
+
+// failed records err as a failed event of name and answers with the entry
 // the store kept; a cancel, or a login that was never sent, records nothing.
 func (c *Client) failed(st State, name string, err error) (Outcome, error) {
 	if errors.Is(err, context.Canceled) || errors.Is(err, ErrLoginRequired) {
@@ -93,7 +115,7 @@ func (c *Client) failed(st State, name string, err error) (Outcome, error) {
 	if rerr != nil {
 		return Outcome{}, errors.Join(err, fmt.Errorf("record the failure for %s: %w", name, rerr))
 	}
-	return Outcome{Token: held, Event: ev}, err
+	return Outcome{Token: held.Token, Event: ev, Stored: &held}, err
 }
 
 // Outcome is what Ensure did: the token it hands back, where that token
@@ -116,9 +138,14 @@ type Outcome struct {
 	// metadata; Resolved.Fetched says the metadata was fetched (and
 	// stored) on the way. Zero when no request was due.
 	Resolved Resolved
+	// Stored is the provider's entry as the State holds it after Ensure's
+	// last change (the metadata it fetched, the token, the failed event),
+	// so a caller shows what is held without reading it again. Nil when
+	// Ensure changed nothing.
+	Stored *providers.Entry
 }
 
-// Recorded reports whether Ensure wrote to the store: Token is then the
+// Recorded reports whether Ensure recorded an event: Token is then the
 // provider's token as the store holds it, and Event the line appended to
 // its history.
 func (o Outcome) Recorded() bool { return o.Event != (providers.Event{}) }
@@ -172,24 +199,28 @@ func (c *Client) Forget(ctx context.Context, st State, name string) (ForgetOutco
 	if err != nil {
 		return ForgetOutcome{}, err
 	}
-	if p.Issuer != "" && tok != nil {
-		// The revocation endpoint may be the metadata's. Should it not be
-		// had, the token is still dropped: the logout is then only local.
-		if res, _, rerr := c.Resolve(ctx, st, name); rerr == nil {
-			p = res.Provider
-		}
-	}
 	if tok == nil {
 		out := ForgetOutcome{Logout: LogoutResult{Method: providers.LogoutNone}}
 		ev := providers.Event{At: c.now(), Kind: providers.EventRevoked, Detail: "no token held"}
-		if err := st.Record(name, nil, ev); err != nil {
+		stored, err := st.Record(name, nil, ev)
+		if err != nil {
 			return out, fmt.Errorf("drop the token of %s: %w", name, err)
 		}
-		out.Events = []providers.Event{ev}
+		out.Events, out.Stored = []providers.Event{ev}, &stored
 		return out, nil
 	}
+	var out ForgetOutcome
+	if p.Issuer != "" {
+		// The revocation endpoint may be the metadata's. Should it not be
+		// had, the token is still dropped: the logout is then only local.
+		res, _, rerr := c.Resolve(ctx, st, name)
+		if rerr == nil {
+			p = res.Provider
+		}
+		out.Stored = res.Stored
+	}
 	res, remote := c.Logout(ctx, p, tok)
-	out := ForgetOutcome{Logout: res}
+	out.Logout = res
 	var saveErr error
 	if remote != nil {
 		ev := providers.Event{At: c.now(), Kind: providers.EventFailed, Detail: errLine(remote)}
@@ -198,14 +229,14 @@ func (c *Client) Forget(ctx context.Context, st State, name string) (ForgetOutco
 		if held, err := st.RecordEvent(name, ev); err != nil {
 			saveErr = fmt.Errorf("record the failed logout for %s: %w", name, err)
 		} else {
-			out.Events, out.Token = append(out.Events, ev), held
+			out.Events, out.Token, out.Stored = append(out.Events, ev), held.Token, &held
 		}
 	}
 	ev := providers.Event{At: c.now(), Kind: providers.EventRevoked, Detail: forgetDetail(res, remote)}
-	if err := st.Record(name, nil, ev); err != nil {
+	if stored, err := st.Record(name, nil, ev); err != nil {
 		saveErr = errors.Join(saveErr, fmt.Errorf("drop the token of %s: %w", name, err))
 	} else {
-		out.Events, out.Token = append(out.Events, ev), nil
+		out.Events, out.Token, out.Stored = append(out.Events, ev), nil, &stored
 	}
 	return out, errors.Join(remote, saveErr)
 }
@@ -223,6 +254,10 @@ type ForgetOutcome struct {
 	// event recorded: nil once dropped, the token itself when only the
 	// failure could be recorded.
 	Token *providers.Token
+	// Stored is the provider's entry as the State holds it after Forget's
+	// last change (the metadata it fetched, the events), nil when it
+	// changed nothing.
+	Stored *providers.Entry
 }
 
 // Dropped reports whether the token is gone from the store: the revoked
@@ -245,7 +280,8 @@ func forgetDetail(res LogoutResult, remote error) string {
 	return "dropped locally (the provider has no logout or revocation endpoint)"
 }
 
-// EnsureOptions says when Ensure may use the token it has.
+// EnsureOptions says when Ensure may use the token it has, and whom it
+// tells when its requests are over.
 type EnsureOptions struct {
 	// Fresh always obtains a new token with a new grant.
 	Fresh bool
@@ -255,6 +291,20 @@ type EnsureOptions struct {
 	// MinValidity is how long the current token must stay valid to be used
 	// as it is.
 	MinValidity time.Duration
+	// Done, when set, is called once, as soon as Ensure sends no more
+	// requests: before it saves what they brought, or before it returns
+	// when there is nothing to save. A caller that bounds how many
+	// requests are in flight frees a place there, so the bound holds the
+	// requests and not the saves waiting their turn in the store.
+	Done func()
+}
+
+// done is o.Done made safe to call more than once, and when unset.
+func (o EnsureOptions) done() func() {
+	if o.Done == nil {
+		return func() {}
+	}
+	return sync.OnceFunc(o.Done)
 }
 
 // expiryDetail says, secret-free, how long tok lasts: "expires in 59m 59s".

@@ -383,9 +383,9 @@ func TestEnsureRenewUsesTheRefreshToken(t *testing.T) {
 // failDrop is a State that records everything but the drop of a token.
 type failDrop struct{ *memState }
 
-func (f failDrop) Record(name string, tok *providers.Token, ev providers.Event) error {
+func (f failDrop) Record(name string, tok *providers.Token, ev providers.Event) (providers.Entry, error) {
 	if tok == nil {
-		return errors.New("disk full")
+		return providers.Entry{}, errors.New("disk full")
 	}
 	return f.memState.Record(name, tok, ev)
 }

@@ -9,6 +9,7 @@ import (
 func env(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
 
 func TestCommand(t *testing.T) {
+	t.Parallel()
 	const u = "http://127.0.0.1:1/x?a=b"
 	for _, c := range []struct {
 		env  map[string]string
@@ -30,6 +31,7 @@ func TestCommand(t *testing.T) {
 }
 
 func TestOpenWithBrowserRunsIt(t *testing.T) {
+	t.Parallel()
 	if err := Open(env(map[string]string{"BROWSER": "true"}), "http://x"); err != nil {
 		t.Fatal(err)
 	}

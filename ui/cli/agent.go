@@ -69,7 +69,7 @@ func (a *app) agentStatus(ctx context.Context, socket string) error {
 		return err
 	}
 	a.printf("an agent (pid %d) holds the store in %s, on %s", st.PID, st.Dir, socket)
-	a.printf("it stops at %s, %s", st.Expires.Local().Format("15:04:05"), display.Relative(time.Now(), st.Expires))
+	a.printf("it stops at %s, %s", display.Time(st.Expires), display.Relative(time.Now(), st.Expires))
 	return nil
 }
 
@@ -135,7 +135,7 @@ func (a *app) runAgent(ctx context.Context, socket string, life time.Duration) e
 		return err
 	}
 	a.printf("agent (pid %d) serving the store in %s on %s", os.Getpid(), dir, socket)
-	a.printf("it stops at %s (%s), or with tokenscope agent --stop", srv.Expires().Local().Format("15:04:05"), display.Relative(time.Now(), srv.Expires()))
+	a.printf("it stops at %s (%s), or with tokenscope agent --stop", display.Time(srv.Expires()), display.Relative(time.Now(), srv.Expires()))
 	why, err := srv.Serve(ctx)
 	a.printf("agent stopped: %s", why)
 	return err

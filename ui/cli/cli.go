@@ -3,6 +3,14 @@
 // messages to stderr in age's voice ("tokenscope: error: …", then
 // "tokenscope: hint: …" saying what to type next).
 //
+// It is also the composition root: the one place that reads the process's
+// environment, arguments and terminal, and builds from them what the rest
+// of the program is handed as values (the store's directory and unlocked
+// vault, the engine's client, the explorer's options, a clock). The
+// explorer (package ui) reads no environment of its own, and the store's
+// errors name no command and no environment variable: the hints that say
+// which to use are added here.
+//
 // Secrets never come from the command line, where shell history and ps
 // would keep them: they come from a prompt without echo on the terminal,
 // from standard input, or from the environment.

@@ -76,7 +76,7 @@ func commands() []command {
 			doc: "Prints every provider in the format import reads. Secrets are written as ${NAME}\n" +
 				"references to environment variables, listed at the top.",
 			run: (*app).cmdExport},
-		{name: "token", operand: operandProvider, args: "NAME [--fresh] [--json] [--min-validity DURATION] [--trace]", needs: "a provider NAME",
+		{name: "token", operand: operandProvider, args: "NAME [--fresh] [--id-token] [--json] [--min-validity DURATION] [--trace]", needs: "a provider NAME",
 			summary: "print a provider's access token",
 			doc: "Prints NAME's access token, fetching or refreshing it only when the stored one is\n" +
 				"missing or valid for less than --min-validity.",
@@ -88,7 +88,7 @@ func commands() []command {
 				"one a line; with --curl, as curl -H options on one line:\n\n" +
 				"    eval \"curl $(tokenscope header momo --all --curl) https://…\"",
 			run: (*app).cmdHeader},
-		{name: "try", operand: operandProvider, args: "NAME [--fresh] [--json] [--min-validity DURATION] [--trace]", needs: "a provider NAME",
+		{name: "try", operand: operandProvider, args: "NAME [--fresh] [--id-token] [--json] [--min-validity DURATION] [--trace]", needs: "a provider NAME",
 			summary: "send the provider's try request with its token",
 			doc: "Sends NAME's try request (its try_url, try_method and try_body) with its access token,\n" +
 				"renewed first as header renews it. The request and status lines and the response headers\n" +
@@ -113,7 +113,7 @@ func commands() []command {
 				"    tokenscope env momo --shell fish | source",
 			run: (*app).cmdEnv},
 		{name: "login", operand: operandProvider, args: "NAME [--no-browser] [--timeout DURATION] [--trace]", needs: "a provider NAME",
-			summary: "sign in with a browser (authorization code + PKCE)", doc: loginDoc, run: (*app).cmdLogin},
+			summary: "sign in with a browser (PKCE) or a code on any device", doc: loginDoc, run: (*app).cmdLogin},
 		{name: "refresh", operand: operandProvider, args: "NAME [--trace]", needs: "a provider NAME", summary: "get a new token now",
 			doc: "Renews NAME's token now: with its refresh token when it has one, else a new grant.",
 			run: (*app).cmdRefresh},

@@ -58,7 +58,7 @@ func (a *app) loginDevice(ctx context.Context, v *store.Vault, p providers.Provi
 	}
 	left := ""
 	if !da.Expires.IsZero() {
-		left = fmt.Sprintf(" (the code expires in %s)", time.Until(da.Expires).Round(time.Second))
+		left = " (the code expires in " + display.Duration(time.Until(da.Expires).Round(time.Second)) + ")"
 	}
 	fmt.Fprintf(a.stderr, "waiting for the sign-in to be approved%s…\n", left)
 	wait, cancel := ctx, context.CancelFunc(func() {})

@@ -30,6 +30,9 @@ type usageError struct {
 	cmd  string // the command, for the default hint
 	msg  string
 	hint string
+	// unknown is the option the command does not have ("" when that is
+	// not what went wrong), without its dashes.
+	unknown string
 }
 
 func (e *usageError) Error() string { return e.msg }
@@ -143,6 +146,8 @@ func storeHints(err error) []string {
 		return []string{"wait for the other tokenscope to finish, then try again"}
 	case errors.Is(err, store.ErrWrongPassphrase):
 		return []string{"check the passphrase (TOKENSCOPE_PASSPHRASE when it is set) and try again"}
+	case errors.Is(err, store.ErrUnsupported):
+		return []string{"it was written by a newer version: upgrade tokenscope to read it"}
 	case errors.Is(err, store.ErrUnsafe):
 		// The store's error names the file and what is wrong with it; the
 		// commands are ours to name.

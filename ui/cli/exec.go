@@ -43,7 +43,7 @@ func (a *app) cmdExec(ctx context.Context, cmd command, args []string) error {
 	pos, err := a.parse(cmd, fs, ours, 1, -1)
 	if err != nil {
 		var ue *usageError
-		if errors.As(err, &ue) && child == nil && strings.HasPrefix(ue.msg, "unknown option") {
+		if errors.As(err, &ue) && child == nil && ue.unknown != "" {
 			ue.hint = "put -- before the command, so that its options are its own: tokenscope exec NAME -- CMD…"
 		}
 		return err

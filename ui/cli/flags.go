@@ -110,7 +110,7 @@ func flagError(cmd string, fs *flag.FlagSet, err error) error {
 	ue := &usageError{cmd: cmd, msg: msg}
 	if m := errUndefined.FindStringSubmatch(msg); m != nil {
 		name := m[1]
-		ue.msg = "unknown option --" + name
+		ue.msg, ue.unknown = "unknown option --"+name, name
 		lower := strings.ToLower(strings.TrimLeft(name, "-"))
 		for _, w := range []string{"secret", "password", "passphrase", "token", "key"} {
 			if strings.Contains(lower, w) && !strings.HasSuffix(lower, "-env") {

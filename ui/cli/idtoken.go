@@ -8,6 +8,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/jwt"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 )
 
 // idTokenView is token --id-token --json: the id_token, its header and
@@ -59,11 +60,11 @@ func (a *app) printIDToken(ctx context.Context, p providers.Provider, tok *provi
 
 // checkIDToken decodes raw, tok's id_token, and runs every check of it:
 // iss against the configured issuer (a provider without one shows it
-// unchecked, never passed), the signature against p's JWKS. The JWT is
+// unchecked, never passed), the signature against p's JWKS, the nonce
+// against the one tok's login sent. The JWT is
 // nil when raw is not one, and the one check says why.
 func (a *app) checkIDToken(ctx context.Context, p providers.Provider, tok *providers.Token, raw string) (*jwt.JWT, []jwt.Check) {
-	return jwt.CheckIDToken(ctx, a.client(false).JWKSClient(p), p.JWKSURL, raw, jwt.IDTokenOptions{
-		Issuer: p.Issuer, ClientID: p.ClientID, AccessToken: tok.AccessToken.Reveal(), Now: time.Now()})
+	return jwt.CheckIDToken(ctx, a.client(false).JWKSClient(p), p.JWKSURL, raw, oauth.IDTokenOptions(p, tok, time.Now()))
 }
 
 // failedChecks names the checks that failed.

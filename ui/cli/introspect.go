@@ -19,19 +19,7 @@ type introspectView struct {
 	Provider      string `json:"provider"`
 	TokenTypeHint string `json:"token_type_hint"`
 	Active        bool   `json:"active"`
-	Claims        claims `json:"claims"`
-}
-
-// claims is a JSON object written in the order of its members.
-type claims []oauth.Claim
-
-// MarshalJSON writes the members in order, each value as the server sent it.
-func (cs claims) MarshalJSON() ([]byte, error) {
-	o := make(object, len(cs))
-	for i, c := range cs {
-		o[i] = providers.Field{Key: c.Name, Value: string(c.Value)}
-	}
-	return o.MarshalJSON()
+	Claims        object `json:"claims"`
 }
 
 // cmdIntrospect is "tokenscope introspect NAME": what the provider's RFC
@@ -72,7 +60,7 @@ func (a *app) cmdIntrospect(ctx context.Context, cmd command, args []string) err
 		return err
 	}
 	if *asJSON {
-		err = writeJSON(a.stdout, introspectView{Provider: name, TokenTypeHint: in.Hint, Active: in.Active, Claims: in.Claims})
+		err = writeJSON(a.stdout, introspectView{Provider: name, TokenTypeHint: in.Hint, Active: in.Active, Claims: object(in.Claims)})
 	} else {
 		err = a.printIntrospection(in, time.Now())
 	}
@@ -96,7 +84,7 @@ func (a *app) printIntrospection(in *oauth.Introspection, now time.Time) error {
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "active\t%t\n", in.Active)
 	for _, c := range in.Claims {
-		fmt.Fprintf(tw, "%s\t%s\n", display.Text(c.Name), claimText(c, now))
+		fmt.Fprintf(tw, "%s\t%s\n", display.Text(c.Key), claimText(c, now))
 	}
 	return tw.Flush()
 }
@@ -104,13 +92,13 @@ func (a *app) printIntrospection(in *oauth.Introspection, now time.Time) error {
 // claimText is a claim's value for a line: a string without its quotes,
 // a time in local time, anything else as compact JSON, all through
 // display.Text.
-func claimText(c oauth.Claim, now time.Time) string {
-	if oauth.TimeClaim(c.Name) {
+func claimText(c providers.Field, now time.Time) string {
+	if oauth.TimeClaim(c.Key) {
 		if t, ok := c.Time(); ok {
 			return display.Time(t) + " (" + display.Relative(now, t) + ")"
 		}
 	}
-	if s, ok := c.String(); ok {
+	if s, ok := c.Text(); ok {
 		return display.Text(s)
 	}
 	return display.JSON(strings.TrimSpace(string(c.Value)))

@@ -79,10 +79,11 @@ func (a *app) ensure(ctx context.Context, cmd, name string, f ensureFlags) (prov
 		}
 	}
 	out, err := a.client(f.trace).Ensure(ctx, v, name, oauth.EnsureOptions{Fresh: f.fresh, MinValidity: f.minValidity})
+	// Before the error too: a refusal may be of the client_auth picked.
+	a.noteDiscovery(name, out.Resolved)
 	if err != nil {
 		return p, nil, err
 	}
-	a.noteDiscovery(name, out.Resolved)
 	switch {
 	case out.Resolved.Provider.Name != "":
 		p = out.Resolved.Provider

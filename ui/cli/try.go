@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/tokenscope/tokenscope/providers"
@@ -98,7 +97,7 @@ func (a *app) printHead(res *oauth.TryResult) {
 	if proto == "" {
 		proto = "HTTP"
 	}
-	fmt.Fprintf(a.stderr, "%s %s (%s)\n", display.Text(proto), display.Text(statusText(res)), res.Latency.Round(time.Millisecond))
+	fmt.Fprintf(a.stderr, "%s %s (%s)\n", display.Text(proto), display.Text(statusText(res)), display.Latency(res.Latency))
 	for _, k := range slices.Sorted(func(yield func(string) bool) {
 		for k := range res.Header {
 			if !yield(k) {

@@ -345,3 +345,21 @@ func TestIssuedWarningsUseTheReceiptTime(t *testing.T) {
 		t.Errorf("Received = %v, want IssuedAt", got)
 	}
 }
+
+// TestStoreHintsNameTheCommands: the store's errors name no command (see
+// store's TestErrorsNameNoCommandOrVariable); the command line adds what
+// to type for each refusal a user can act on.
+func TestStoreHintsNameTheCommands(t *testing.T) {
+	t.Parallel()
+	for kind, want := range map[error]string{
+		store.ErrNotInitialised:  "run tokenscope init",
+		store.ErrUnknownProvider: "run tokenscope list",
+		store.ErrUnsupported:     "upgrade tokenscope",
+		store.ErrUnsafe:          "chmod 600 FILE",
+	} {
+		hints := storeHints(fmt.Errorf("/x/vault.age: %w", kind))
+		if len(hints) != 1 || !strings.Contains(hints[0], want) {
+			t.Errorf("hints for %v: %q, want one saying %q", kind, hints, want)
+		}
+	}
+}

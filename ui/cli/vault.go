@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers/display"
@@ -22,7 +23,14 @@ const hintUnlock = "set TOKENSCOPE_IDENTITY or TOKENSCOPE_PASSPHRASE, or run tok
 // storeDir is the store's directory: $TOKENSCOPE_HOME, else tokenscope/
 // under the user's config directory.
 func (a *app) storeDir() (string, error) {
-	return store.DirFromEnv(a.getenv)
+	if d := a.getenv("TOKENSCOPE_HOME"); d != "" {
+		return filepath.Abs(d)
+	}
+	dir, err := store.UserDir()
+	if err != nil {
+		return "", withHint(err, "set TOKENSCOPE_HOME to the directory of your store")
+	}
+	return dir, nil
 }
 
 // unlock opens the store for a command: from TOKENSCOPE_IDENTITY, a
@@ -50,8 +58,10 @@ func (a *app) unlock(ctx context.Context) (*store.Vault, error) {
 	return a.askPassphrase(ctx, dir)
 }
 
-// openEnv is store.OpenEnv, with a running agent asked after
-// TOKENSCOPE_IDENTITY and before the keyring. Once the store is unlocked,
+// openEnv is store.OpenKeys with the keys of TOKENSCOPE_IDENTITY and
+// TOKENSCOPE_PASSPHRASE, with a running agent asked after
+// TOKENSCOPE_IDENTITY and before the keyring; a key that does not open the
+// store is blamed on its variable. Once the store is unlocked,
 // TOKENSCOPE_IDENTITY and TOKENSCOPE_PASSPHRASE have done their work, and
 // both leave this process's environment, so that the programs tokenscope
 // starts from then on (the explorer's xclip, xsel or wl-copy, a browser)
@@ -65,13 +75,25 @@ func (a *app) openEnv(dir string) (*store.Vault, error) {
 			return v, nil
 		}
 	}
-	v, err := store.OpenEnv(dir, a.getenv)
-	if err == nil {
-		if err := a.dropKeys(); err != nil {
-			return nil, err
+	v, err := store.OpenKeys(dir, store.Keys{
+		Identity:   a.getenv("TOKENSCOPE_IDENTITY"),
+		Passphrase: []byte(a.getenv("TOKENSCOPE_PASSPHRASE")),
+	})
+	if err != nil {
+		var ke *store.KeyError
+		if errors.As(err, &ke) {
+			name := "TOKENSCOPE_PASSPHRASE"
+			if ke.Key == store.KeyIdentity {
+				name = "TOKENSCOPE_IDENTITY"
+			}
+			err = fmt.Errorf("%s: %w", name, err)
 		}
+		return nil, err
 	}
-	return v, err
+	if err := a.dropKeys(); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // dropKeys removes TOKENSCOPE_IDENTITY and TOKENSCOPE_PASSPHRASE from this

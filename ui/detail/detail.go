@@ -48,6 +48,9 @@ type Data struct {
 	// AutoFailures how many in a row have failed.
 	AutoRefreshAt time.Time
 	AutoFailures  int
+	// NoAutoRefresh, when set, says on the Auto line why nothing renews
+	// the token by itself (a sign-in without a refresh token) and what does.
+	NoAutoRefresh string
 	// NoTokenHint says how to get a token when there is none ("press f to
 	// fetch one"); the root knows the keys, the pane does not.
 	NoTokenHint string

@@ -349,6 +349,7 @@ func TestJWTIssuedExpiredOrNotYetValid(t *testing.T) {
 // TestServerTextEscapedOnce: a JSON escape in a server field is shown
 // once, as display writes it (\x1b), not escaped again (\\u001b).
 func TestServerTextEscapedOnce(t *testing.T) {
+	t.Parallel()
 	tok := jwtToken()
 	tok.Extra = []providers.Field{{Key: "note", Value: `"hi\u001b[2J"`}}
 	got := view(newPane(100, 60, Data{Provider: provider(), Token: tok}))
@@ -381,5 +382,25 @@ func TestSaysWhatIsOffThePane(t *testing.T) {
 	}
 	if a, b := newPane(100, 200, Data{Provider: provider(), Token: jwtToken()}).Hidden(); a != 0 || b != 0 {
 		t.Errorf("everything fits, yet hidden %d above, %d below", a, b)
+	}
+}
+
+// TestIDTokenExpCheckFollowsTheClock: the exp check, made once, says how
+// far the expiry is at each drawing, and that it passed when made once
+// the id_token ran out.
+func TestIDTokenExpCheckFollowsTheClock(t *testing.T) {
+	t.Parallel()
+	exp := now.Add(30 * time.Second)
+	id := &IDToken{Times: []jwt.TimeClaim{{Claim: "exp", At: exp}},
+		Checks: []jwt.Check{{Name: "exp", Result: jwt.CheckOK, Detail: "expires 2026-03-01 12:00:30 UTC, in 30s"}}}
+	m := newPane(100, 80, Data{Provider: provider(), Token: jwtToken(), IDToken: id})
+	mustContain(t, view(m), "✓ exp  ok: expires 2026-03-01 12:00:30 UTC, in 30s")
+	m.SetNow(now.Add(10 * time.Second))
+	mustContain(t, view(m), "✓ exp  ok: expires 2026-03-01 12:00:30 UTC, in 20s")
+	m.SetNow(now.Add(2 * time.Minute))
+	got := view(m)
+	mustContain(t, got, "ok: valid when it came; expired 2026-03-01 12:00:30 UTC, 1m 30s ago")
+	if strings.Contains(got, "in 30s") {
+		t.Errorf("the check still says the id_token expires in 30s:\n%s", got)
 	}
 }

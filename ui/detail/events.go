@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/display"
@@ -35,7 +34,7 @@ func (r *renderer) try(d *Data) {
 	}
 	status := st.Render(strings.TrimSpace(strconv.Itoa(t.Status) + " " + http.StatusText(t.Status)))
 	r.text("  ", 2, &r.s.Value, t.Method+" "+t.URL)
-	line := "  " + status + r.s.Muted.Render(" · "+latency(t.Latency))
+	line := "  " + status + r.s.Muted.Render(" · "+display.Latency(t.Latency))
 	if t.ContentType != "" {
 		line += r.s.Muted.Render(" · " + display.Text(t.ContentType))
 	}
@@ -50,13 +49,6 @@ func (r *renderer) try(d *Data) {
 			r.line("  " + r.s.Value.Render(display.Text(strings.TrimSuffix(l, "\r"))))
 		}
 	}
-}
-
-func latency(d time.Duration) string {
-	if d < time.Second {
-		return strconv.FormatInt(d.Milliseconds(), 10) + " ms"
-	}
-	return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " s"
 }
 
 // lastError renders the last failure in the server's words, with its hint.

@@ -65,11 +65,26 @@ func (r *renderer) idToken(t *IDToken) {
 		}
 		prefix := "  " + st.Render(mark+pad(display.Text(c.Name), w)) + "  "
 		text := c.Result
-		if c.Detail != "" {
-			text += ": " + c.Detail
+		if d := r.checkDetail(c, times); d != "" {
+			text += ": " + d
 		}
 		r.text(prefix, w+6, detailStyle(c.Result, r.s), text)
 	}
+}
+
+// checkDetail is c's words. A passed exp check says how far the expiry
+// is now, not when the check was made: the check is made once, the pane
+// is drawn on every tick, and "in 29s" must not stay on screen after the
+// id_token ran out.
+func (r *renderer) checkDetail(c jwt.Check, times map[string]time.Time) string {
+	exp, ok := times["exp"]
+	if c.Name != "exp" || c.Result != jwt.CheckOK || !ok {
+		return c.Detail
+	}
+	if r.m.now.Before(exp) {
+		return "expires " + display.Time(exp) + ", " + relative(r.m.now, exp)
+	}
+	return "valid when it came; expired " + display.Time(exp) + ", " + relative(r.m.now, exp)
 }
 
 // detailStyle is how a check's words are drawn: a failure as an error.
@@ -101,17 +116,15 @@ func (r *renderer) introspection(d *Data) {
 			active = r.s.Danger.Render("✗ not active") + r.s.Muted.Render(" (expired, revoked, or unknown to the server)")
 		}
 		r.line("  " + active)
-		fs := make([]providers.Field, len(in.Claims))
 		times := map[string]time.Time{}
-		for i, c := range in.Claims {
-			fs[i] = providers.Field{Key: c.Name, Value: string(c.Value)}
-			if oauth.TimeClaim(c.Name) {
+		for _, c := range in.Claims {
+			if oauth.TimeClaim(c.Key) {
 				if at, ok := c.Time(); ok {
-					times[c.Name] = at
+					times[c.Key] = at
 				}
 			}
 		}
-		r.fields(fs, times)
+		r.fields(in.Claims, times)
 	case d.IntrospectHint != "" && r.m.jwt == nil:
 		r.section("Introspection")
 		r.text("  ", 2, &r.s.Hint, d.IntrospectHint)

@@ -157,6 +157,10 @@ func (r *renderer) bar(span lifetime.Span) string {
 // autoRefresh says when the next automatic refresh runs.
 func (r *renderer) autoRefresh(span lifetime.Span) {
 	d := &r.m.data
+	if d.AutoRefreshAt.IsZero() && d.NoAutoRefresh != "" && span.Known() {
+		r.fact("Auto", &r.s.Muted, d.NoAutoRefresh)
+		return
+	}
 	if d.AutoRefreshAt.IsZero() || !span.Known() {
 		return
 	}

@@ -248,7 +248,7 @@ func summary(x oauth.Exchange) string {
 	} else {
 		s += strconv.Itoa(x.Status)
 	}
-	return s + " · " + strconv.FormatInt(x.Elapsed.Milliseconds(), 10) + " ms"
+	return s + " · " + display.Latency(x.Elapsed)
 }
 
 // paint is a style as the escape sequences around a text, taken from the

@@ -16,7 +16,7 @@ func exchange(i int) oauth.Exchange {
 	return oauth.Exchange{At: time.Date(2026, 1, 1, 12, 0, i, 0, time.UTC), Method: "POST",
 		URL: "https://auth.example.com/token", Status: 200, Elapsed: 15 * time.Millisecond,
 		Text: fmt.Sprintf("> POST https://auth.example.com/token HTTP/1.1\n> Authorization: Basic ****\n>\n"+
-			"> grant_type=client_credentials\n< HTTP/1.1 200 OK (15ms)\n<\n< {\"n\":%d,\"access_token\":\"****\"}\n\n", i)}
+			"> grant_type=client_credentials\n< HTTP/1.1 200 OK (15 ms)\n<\n< {\"n\":%d,\"access_token\":\"****\"}\n\n", i)}
 }
 
 func press(m Model, k string) Model {
@@ -118,7 +118,7 @@ func TestFailedExchangeSaysNoAnswer(t *testing.T) {
 	m.Show("alpha")
 	m.Add("alpha", x)
 	v := m.View()
-	if !strings.Contains(v, `GET https://x.example/\u202e → no answer · 1000 ms`) || strings.Contains(v, "\u202e") {
+	if !strings.Contains(v, `GET https://x.example/\u202e → no answer · 1.00 s`) || strings.Contains(v, "\u202e") {
 		t.Errorf("view:\n%s", v)
 	}
 }

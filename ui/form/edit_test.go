@@ -190,3 +190,41 @@ func TestUneditedRowsKeepTheirValueExactly(t *testing.T) {
 		t.Errorf("after editing the scope: scope %q, try body kept %v", sub.Provider.Scope, sub.Provider.TryBody == orig.TryBody)
 	}
 }
+
+// TestEditOfAProductOrMarketThePresetLacks: a stored product or market the
+// preset does not offer (hand-written in a config file) is refused at its
+// own row, in the preset's words, not at the preset's row.
+func TestEditOfAProductOrMarketThePresetLacks(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		p     providers.Provider
+		label string
+		want  string
+	}{
+		{providers.Provider{Name: "m", Preset: "momo", Product: "savings", ClientID: "u"},
+			"Product", `✗ unknown momo product "savings" (one of collection, disbursement, remittance)`},
+		{providers.Provider{Name: "v", Preset: "vodacom", Market: "atlantis", ClientID: "u"},
+			"Market", `✗ unknown vodacom market "atlantis" (one of `},
+	} {
+		orig := tc.p
+		m := newForm(Options{Original: &orig})
+		m, msg := submit(t, m)
+		if msg != nil {
+			t.Fatalf("%s: the form accepted %+v", tc.label, orig)
+		}
+		lines := strings.Split(view(m), "\n")
+		found := false
+		for i, l := range lines {
+			if strings.HasPrefix(strings.TrimLeft(l, "▸ "), tc.label+" ") && i+1 < len(lines) {
+				got := strings.TrimSpace(lines[i+1])
+				if !strings.HasPrefix(got, tc.want) {
+					t.Errorf("under %s: %q, want %q…", tc.label, got, tc.want)
+				}
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no row %s in\n%s", tc.label, view(m))
+		}
+	}
+}

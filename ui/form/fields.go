@@ -94,6 +94,11 @@ func (f *field) cycle(step int) {
 	f.choice = ((f.choice+step)%n + n) % n
 }
 
+// fromIssuer is the client auth row's choice that leaves client_auth unset
+// for the issuer's metadata to pick (providers.Discovered), offered only
+// beside an issuer.
+const fromIssuer = ""
+
 // methodChoices are the HTTP methods a logout or try request can use; ""
 // lets the engine choose.
 func methodChoices() []string { return []string{"", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"} }
@@ -124,8 +129,8 @@ func newFields(st Styles, headers []string) []field {
 		choice("grant_type", "Grant", string(providers.GrantClientCredentials), string(providers.GrantPassword),
 			string(providers.GrantAuthorizationCode), string(providers.GrantDeviceCode)),
 		choice("grant_in", "Grant in", string(providers.GrantInBody), string(providers.GrantInQuery), string(providers.GrantInNone)),
-		choice("client_auth", "Client auth", string(providers.AuthBasic), string(providers.AuthBody), string(providers.AuthQuery),
-			string(providers.AuthBearer), string(providers.AuthNone)),
+		choice("client_auth", "Client auth", fromIssuer, string(providers.AuthBasic), string(providers.AuthBody),
+			string(providers.AuthQuery), string(providers.AuthBearer), string(providers.AuthNone)),
 		text("authorization_url", "Authorize URL", "https://…/authorize"),
 		text("redirect_uri", "Redirect URI", providers.DefaultRedirectURI),
 		choice("pkce", "PKCE", string(providers.PKCES256), string(providers.PKCEOff)),

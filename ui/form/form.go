@@ -56,6 +56,10 @@ type Options struct {
 	Taken func(name string) bool
 	// Preset is the preset a new provider starts from; "" means "oauth2".
 	Preset string
+	// Metadata is the edited provider's issuer metadata as the store
+	// keeps it, nil when none was fetched: the client auth row says which
+	// method it picks when client_auth is left to the issuer.
+	Metadata *providers.Metadata
 }
 
 // Model is the form.
@@ -78,6 +82,11 @@ type Model struct {
 	offset   int      // first body line shown when the form scrolls
 	initial  []string // every row's value when the form opened
 	asking   bool     // whether to discard the changes, after esc
+	meta     *providers.Metadata
+	// follows is true while the client auth row holds what the form chose
+	// for it, not the user or the edited provider: "from the issuer" once
+	// an issuer is typed, the preset's default without one.
+	follows bool
 }
 
 // New builds a form, focused on its first row.
@@ -87,6 +96,8 @@ func New(o Options) Model {
 		st:      o.Styles,
 		presets: map[string]providers.Preset{},
 		taken:   o.Taken,
+		meta:    o.Metadata,
+		follows: o.Original == nil || o.Original.ClientAuth == "",
 	}
 	for _, ps := range providers.Presets() {
 		m.presets[ps.Name] = ps
@@ -120,6 +131,7 @@ func New(o Options) Model {
 			m.fields[i].set(v)
 		}
 	}
+	m.followIssuer(false)
 	if o.Original != nil {
 		m.focus = m.index("name")
 	}
@@ -310,10 +322,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	}
-	before := f.value()
+	before, had := f.value(), m.hasIssuer()
 	m, cmd := m.updateFocused(msg)
 	if f := &m.fields[m.focus]; f.value() != before {
 		f.err = ""
+		m.followIssuer(had)
 		m.scroll() // a row may have appeared (logout method) or gone
 	}
 	return m, cmd
@@ -362,6 +375,11 @@ func (m *Model) cycle(step int) {
 	f.cycle(step)
 	f.err = ""
 	switch f.key {
+	case "client_auth":
+		if f.value() == fromIssuer && !m.hasIssuer() {
+			f.cycle(step) // nothing to pick from without an issuer
+		}
+		m.follows = false
 	case "preset":
 		m.setProducts(f.value())
 		m.refill()
@@ -369,6 +387,33 @@ func (m *Model) cycle(step int) {
 		m.refill()
 	}
 	m.scroll()
+}
+
+// hasIssuer reports whether the issuer row holds one.
+func (m *Model) hasIssuer() bool { return strings.TrimSpace(m.value("issuer")) != "" }
+
+// followIssuer moves the client auth row when the issuer row was filled or
+// emptied (had is whether it held one before): to "from the issuer" when
+// the form chose the row's value, and back to the preset's default when
+// the issuer it was left to is gone, as Validate needs a client_auth then.
+func (m *Model) followIssuer(had bool) {
+	has := m.hasIssuer()
+	if has == had {
+		return
+	}
+	f := &m.fields[m.index("client_auth")]
+	switch {
+	case has && m.follows:
+		f.set(fromIssuer)
+	case !has && f.value() == fromIssuer:
+		d := m.defaults["client_auth"]
+		if d == "" {
+			d = string(providers.AuthBasic) // RFC 8414's default
+		}
+		f.set(d)
+		f.err = ""
+		m.follows = true
+	}
 }
 
 // refill moves every row the user left at the old preset's default to the

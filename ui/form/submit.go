@@ -196,15 +196,11 @@ func (m *Model) build(over map[string]string) (providers.Provider, []*providers.
 	}
 	filled, err := providers.ApplyPreset(p)
 	if err != nil {
-		field := "preset"
 		var fe *providers.FieldError
-		switch {
-		case errors.As(err, &fe):
-			field = fe.Field
-		case strings.Contains(err.Error(), "product"):
-			field = "product"
+		if !errors.As(err, &fe) {
+			fe = &providers.FieldError{Field: "preset", Msg: err.Error()}
 		}
-		return p, append(errs, &providers.FieldError{Field: field, Msg: err.Error()}), nil
+		return p, append(errs, fe), nil
 	}
 	return filled, errs, filled.Validate()
 }

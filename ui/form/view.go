@@ -164,7 +164,10 @@ func (m Model) row(f *field, focused bool) string {
 		return m.fit(line + m.inputView(f))
 	}
 	v := display.Text(f.value())
-	if v == "" {
+	switch {
+	case f.key == "client_auth" && f.value() == fromIssuer:
+		v = m.fromIssuerText()
+	case v == "":
 		v = "(default)"
 	}
 	if focused {
@@ -304,27 +307,84 @@ func (m Model) fit(s string) string {
 	return ansi.Truncate(s, m.width, "…")
 }
 
+// authHint says how a client_auth sends the client id and secret.
+func (m Model) authHint(a providers.ClientAuth) string {
+	switch a {
+	case providers.AuthBasic:
+		return "sent in the Authorization header (HTTP Basic)"
+	case providers.AuthBody:
+		return "sent in the form body"
+	case providers.AuthQuery:
+		return "sent in the query string, where server logs may keep it"
+	case providers.AuthNone:
+		return "a public client: client_id in the form body, no secret"
+	case providers.AuthBearer:
+		if m.value("public_key") != "" || m.presets[m.value("preset")].Defaults.SessionEncryption != "" {
+			return "sent as the Bearer, encrypted to the public key (RSA PKCS #1 v1.5)"
+		}
+		return "sent as the Bearer"
+	}
+	return ""
+}
+
+// discovery is what the issuer's metadata picks for the client the rows
+// describe; ok is false when the form has no metadata of the issuer the
+// row names (a new provider, one never fetched, or an issuer changed).
+func (m Model) discovery() (d providers.Discovery, ok bool) {
+	iss := strings.TrimSpace(m.value("issuer"))
+	if m.meta == nil || iss == "" || m.meta.Issuer != iss {
+		return providers.Discovery{}, false
+	}
+	p := providers.Provider{ClientSecret: providers.Secret(m.fieldValue("client_secret"))}
+	_, d = p.Discovered(m.meta)
+	return d, true
+}
+
+// fromIssuerText is the client auth row's "from the issuer", with the
+// method the metadata picks when the form has it: "from the issuer: basic
+// (client_secret_basic)".
+func (m Model) fromIssuerText() string {
+	d, ok := m.discovery()
+	switch {
+	case !ok:
+		return "from the issuer"
+	case d.ClientAuth == providers.AuthNone:
+		return "from the issuer: none (no client secret)"
+	case d.Method != "":
+		return "from the issuer: " + string(d.ClientAuth) + " (" + display.Text(d.Method) + ")"
+	case len(d.Methods) > 0:
+		return "from the issuer: " + string(d.ClientAuth) + " (none it lists fits)"
+	}
+	return "from the issuer: " + string(d.ClientAuth) + " (it lists none)"
+}
+
 // hint explains the focused row when it needs it.
 func (m Model) hint(f *field) string {
 	switch {
 	case f.key == "preset":
 		return m.presets[f.value()].Doc
 	case f.key == "client_id" || f.key == "client_secret":
-		switch providers.ClientAuth(m.value("client_auth")) {
-		case providers.AuthBasic:
-			return "sent in the Authorization header (HTTP Basic)"
-		case providers.AuthBody:
-			return "sent in the form body"
-		case providers.AuthQuery:
-			return "sent in the query string, where server logs may keep it"
-		case providers.AuthNone:
-			return "a public client: client_id in the form body, no secret"
-		case providers.AuthBearer:
-			if m.value("public_key") != "" || m.presets[m.value("preset")].Defaults.SessionEncryption != "" {
-				return "sent as the Bearer, encrypted to the public key (RSA PKCS #1 v1.5)"
-			}
-			return "sent as the Bearer"
+		a := providers.ClientAuth(m.value("client_auth"))
+		if a != fromIssuer {
+			return m.authHint(a)
 		}
+		if d, ok := m.discovery(); ok {
+			return "the issuer's metadata picks " + string(d.ClientAuth) + ": " + m.authHint(d.ClientAuth)
+		}
+		return "sent as the issuer's metadata picks at the first fetch"
+	case f.key == "client_auth" && f.value() == fromIssuer:
+		d, ok := m.discovery()
+		switch {
+		case !ok:
+			return "saved unset: the first fetch picks it from the issuer's token_endpoint_auth_methods_supported " +
+				"and says which"
+		case len(d.Methods) == 0:
+			return "saved unset: the issuer lists no token_endpoint_auth_methods_supported, " +
+				"so basic for a client with a secret (RFC 8414's default), none without"
+		}
+		return "saved unset, picked from the methods the issuer lists: " + strings.Join(d.Methods, " ")
+	case f.key == "client_auth" && m.hasIssuer():
+		return "set here, whatever the issuer lists; \"from the issuer\" lets its metadata pick"
 	case f.key == "basic_auth":
 		return "the portal's ready-made \"Basic …\" header, instead of client id and secret"
 	case f.key == "public_key":

@@ -282,6 +282,7 @@ func TestUnfocusedIgnoresKeys(t *testing.T) {
 // TestPagingKeysFollowTheSize: the items may arrive before the size; the
 // page keys, and so the help, follow the size that came last.
 func TestPagingKeysFollowTheSize(t *testing.T) {
+	t.Parallel()
 	m := newList(60, 2) // one row: paged
 	m.SetFocused(true)
 	if !m.KeyMap.NextPage.Enabled() {

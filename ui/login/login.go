@@ -1,13 +1,17 @@
 // Package login is the explorer's sign-in pane: what an interactive
 // grant is doing while a person signs in. For the authorization code
 // grant it shows the authorization URL, whole and wrapped, and waits for
-// the browser; for the device grant the user code, large, the
+// the browser, or for the URL the browser was sent back to, pasted into a
+// one-line field (a browser on another machine, a redirect_uri that is
+// not on this machine's loopback); for the device grant the user code, in letters three rows
+// tall when the pane has room (bigcode.go), the
 // verification URI and, when the pane has room, a QR code of the page
 // with the code filled in. Both show a spinner and the time left.
 //
-// The pane does no I/O: its keys answer with OpenMsg, CopyMsg and
-// CancelMsg, addressed by provider name, and the explorer opens the
-// browser, copies the URL or stops the login.
+// The pane does no I/O: its keys answer with OpenMsg, CopyMsg, PasteMsg
+// and CancelMsg, addressed by provider name, and the explorer opens the
+// browser, copies the URL, checks and redeems the pasted one or stops the
+// login.
 package login
 
 import (
@@ -44,13 +48,20 @@ const (
 	Waiting
 	// Redeeming: the callback came, the code is exchanged for a token.
 	Redeeming
+	// Cancelling: the person cancelled; a poll under way may still be
+	// storing the token it just got, so the explorer waits for it to end.
+	Cancelling
 )
 
-// KeyMap is the pane's bindings.
+// KeyMap is the pane's bindings. Text pasted into the pane (a bracketed
+// paste) opens the field as Paste does, with the text in it.
 type KeyMap struct {
 	Open   key.Binding // the URL in the browser
 	Copy   key.Binding // the URL to the clipboard
+	Paste  key.Binding // the field for the URL the browser was sent back to
 	Cancel key.Binding // stop the sign-in, nothing stored
+	Submit key.Binding // the pasted URL, to be checked and redeemed
+	Close  key.Binding // the field, the sign-in still waiting
 }
 
 // DefaultKeyMap returns the pane's default bindings.
@@ -58,12 +69,18 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Open:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open URL")),
 		Copy:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy URL")),
+		Paste:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "paste URL")),
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")),
+		Close:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close field")),
 	}
 }
 
-// ShortHelp returns the bindings of the help line.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Open, k.Copy, k.Cancel} }
+// ShortHelp returns the bindings of the help line: those of the field
+// while it is open, the others else (the disabled ones are not shown).
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Open, k.Copy, k.Paste, k.Cancel, k.Submit, k.Close}
+}
 
 // FullHelp returns the bindings as one column.
 func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
@@ -77,6 +94,9 @@ type Styles struct {
 	Code    lipgloss.Style // the user code, large
 	Hint    lipgloss.Style // the keys, the QR code's caption
 	Spinner lipgloss.Style
+	Prompt  lipgloss.Style // the field's "> " and cursor
+	Input   lipgloss.Style // the pasted text, masked
+	Error   lipgloss.Style // why a pasted URL was refused
 }
 
 // The pane's requests to the explorer, each naming its provider.
@@ -85,6 +105,9 @@ type (
 	OpenMsg struct{ Name, URL string }
 	// CopyMsg asks for URL to be copied.
 	CopyMsg struct{ Name, URL string }
+	// PasteMsg hands on what was pasted (or typed) as the URL the
+	// browser was sent back to: hostile text, carrying the code.
+	PasteMsg struct{ Name, URL string }
 	// CancelMsg asks for the sign-in to stop, nothing stored.
 	CancelMsg struct{ Name string }
 )
@@ -103,6 +126,14 @@ type Model struct {
 	deadline time.Time
 	now      time.Time
 	frame    string
+
+	// pasteOnly: no listener hears the browser (redirect is not on
+	// this machine), only a pasted URL ends the sign-in.
+	pasteOnly bool
+	redirect  string
+	typing    bool   // the field is open
+	field     input  // the field's text
+	refusal   string // why the last pasted URL was refused, "" if none
 
 	qr     []string // the QR code's lines, nil when there is none
 	qrW    int
@@ -163,9 +194,32 @@ func (m *Model) SetDevice(userCode, pageURI, complete string, expires time.Time)
 	m.updateKeybindings()
 }
 
+// SetPasteOnly says no listener waits for the browser: it is sent to
+// redirect, not on this machine, and the person pastes the URL it lands
+// on.
+func (m *Model) SetPasteOnly(redirect string) {
+	m.pasteOnly, m.redirect = true, redirect
+}
+
+// SetRefused shows why the URL pasted last was refused (the explorer's
+// words about the server's or the pasted text): the sign-in waits on.
+func (m *Model) SetRefused(reason string) { m.refusal = reason }
+
+// Typing reports whether the field is open: every key but the
+// explorer's force quit is then the pane's.
+func (m Model) Typing() bool { return m.typing }
+
 // SetRedeeming says the callback came and the code is being exchanged.
 func (m *Model) SetRedeeming() {
-	m.phase = Redeeming
+	m.phase, m.typing, m.refusal = Redeeming, false, ""
+	m.field.set("")
+	m.updateKeybindings()
+}
+
+// SetCancelling says the sign-in is being stopped: its keys do nothing
+// more.
+func (m *Model) SetCancelling() {
+	m.phase = Cancelling
 	m.updateKeybindings()
 }
 
@@ -182,13 +236,23 @@ func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 func (m *Model) SetStyles(st *Styles) { m.styles = st }
 
 // updateKeybindings enables the keys that do something: the URL's once
-// there is one, cancel until the code is being redeemed (the token may
-// then already be stored).
+// there is one, paste while a browser sign-in waits, cancel until the
+// code is being redeemed (the token may then already be stored); none
+// once the sign-in is being cancelled; while the field is open, only its
+// own.
 func (m *Model) updateKeybindings() {
-	m.KeyMap.Open.SetEnabled(m.url != "")
-	m.KeyMap.Copy.SetEnabled(m.url != "")
-	m.KeyMap.Cancel.SetEnabled(m.phase != Redeeming)
+	k, free := &m.KeyMap, !m.typing && m.phase != Cancelling
+	k.Open.SetEnabled(free && m.url != "")
+	k.Copy.SetEnabled(free && m.url != "")
+	k.Paste.SetEnabled(free && m.pasteable())
+	k.Cancel.SetEnabled(free && m.phase != Redeeming)
+	k.Submit.SetEnabled(m.typing)
+	k.Close.SetEnabled(m.typing)
 }
+
+// pasteable reports whether a URL can be pasted now: a browser sign-in
+// that waits.
+func (m Model) pasteable() bool { return m.kind == Browser && m.phase == Waiting && m.url != "" }
 
 // Update answers the pane's keys with its requests.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
@@ -196,21 +260,63 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	if !ok {
 		return m, nil
 	}
+	if m.typing {
+		return m.typed(km)
+	}
 	name, url := m.name, m.url
 	switch {
 	case key.Matches(km, m.KeyMap.Open):
 		return m, func() tea.Msg { return OpenMsg{Name: name, URL: url} }
 	case key.Matches(km, m.KeyMap.Copy):
 		return m, func() tea.Msg { return CopyMsg{Name: name, URL: url} }
+	case key.Matches(km, m.KeyMap.Paste):
+		m.openField()
+	case km.Paste && m.KeyMap.Paste.Enabled():
+		m.openField()
+		m.field.add(km.Runes)
 	case key.Matches(km, m.KeyMap.Cancel):
 		return m, func() tea.Msg { return CancelMsg{Name: name} }
 	}
 	return m, nil
 }
 
-// Handles reports whether km is one of the pane's enabled keys.
+// openField opens the field, empty.
+func (m *Model) openField() {
+	m.typing = true
+	m.field.set("")
+	m.updateKeybindings()
+}
+
+// typed handles a key while the field is open: enter hands the text on
+// (and closes the field; the explorer answers with SetRedeeming or
+// SetRefused), esc closes it, the rest edits it.
+func (m Model) typed(km tea.KeyMsg) (Model, tea.Cmd) {
+	switch {
+	case key.Matches(km, m.KeyMap.Submit):
+		raw := strings.TrimSpace(m.field.value)
+		if raw == "" {
+			return m, nil
+		}
+		m.typing, m.refusal = false, ""
+		m.field.set("")
+		m.updateKeybindings()
+		name := m.name
+		return m, func() tea.Msg { return PasteMsg{Name: name, URL: raw} }
+	case key.Matches(km, m.KeyMap.Close):
+		m.typing = false
+		m.field.set("")
+		m.updateKeybindings()
+	default:
+		m.field.edit(km)
+	}
+	return m, nil
+}
+
+// Handles reports whether km is one of the pane's enabled keys, or text
+// pasted while a URL can be, or any key while the field is open.
 func (m Model) Handles(km tea.KeyMsg) bool {
-	return key.Matches(km, m.KeyMap.Open, m.KeyMap.Copy, m.KeyMap.Cancel)
+	return m.typing || key.Matches(km, m.KeyMap.Open, m.KeyMap.Copy, m.KeyMap.Paste, m.KeyMap.Cancel) ||
+		km.Paste && m.KeyMap.Paste.Enabled()
 }
 
 // View renders the pane, at most its size.
@@ -228,6 +334,9 @@ func (m Model) View() string {
 	}
 	lines := m.wrap(st.Title, title)
 	lines = append(lines, m.wrap(st.Text, m.doing())...)
+	if m.refusal != "" {
+		lines = append(lines, m.wrap(st.Error, "✗ "+display.Text(m.refusal))...)
+	}
 	lines = append(lines, "")
 	if m.kind == Device {
 		lines = m.deviceLines(lines)
@@ -258,8 +367,12 @@ func (m Model) doing() string {
 		s = "opening the callback listener…"
 	case m.phase == Redeeming:
 		s = "the browser came back: redeeming the code…"
+	case m.phase == Cancelling:
+		s = "cancelling the sign-in…"
 	case m.kind == Device:
 		s = "waiting for the sign-in to be approved…"
+	case m.pasteOnly:
+		s = "waiting for the URL the browser lands on…"
 	default:
 		s = "waiting for the browser…"
 	}
@@ -281,14 +394,31 @@ func (m Model) doing() string {
 	return s
 }
 
+// browserLines are the authorization URL and the keys; with the field
+// open, the field and its keys come first, where a short pane keeps them.
 func (m Model) browserLines(lines []string) []string {
 	st := m.styles
 	if m.url == "" {
 		return lines
 	}
+	if m.typing {
+		lines = append(lines, st.Label.Render("Paste the URL the browser was sent back to:"))
+		lines = append(lines, m.field.view(m.width, st), "")
+		lines = append(lines, m.wrap(st.Hint, m.keysHint())...)
+		lines = append(lines, "")
+	}
 	lines = append(lines, st.Label.Render("Open this URL to sign in:"))
 	lines = append(lines, m.wrapURL(m.url)...)
+	if m.typing {
+		return lines
+	}
 	lines = append(lines, "")
+	if m.pasteOnly {
+		say := "The redirect_uri " + display.Text(m.redirect) + " is not on this machine: once signed in, " +
+			"press " + m.KeyMap.Paste.Help().Key + " and paste the URL the browser lands on."
+		lines = append(lines, m.wrap(st.Hint, say)...)
+		lines = append(lines, "")
+	}
 	return append(lines, m.wrap(st.Hint, m.keysHint())...)
 }
 
@@ -299,16 +429,44 @@ func (m Model) deviceLines(lines []string) []string {
 	}
 	lines = append(lines, st.Label.Render("Open this page on any device:"))
 	lines = append(lines, m.wrapURL(m.pageURI)...)
-	lines = append(lines, "", st.Label.Render("and enter the code:"))
-	lines = append(lines, m.wrap(st.Code, spaced(display.Text(m.userCode)))...)
-	lines = append(lines, "")
 	hint := m.wrap(st.Hint, m.keysHint())
-	caption := "or scan this code, the page with the code filled in:"
-	if m.url == m.pageURI {
-		caption = "or scan this code to open the page:"
+	code := append([]string{st.Label.Render("and enter the code:")}, m.wrap(st.Code, spaced(display.Text(m.userCode)))...)
+	var big []string
+	if b, w, ok := bigCode(m.userCode); ok && w <= m.width {
+		// The code in letters a few rows tall, to read off across a
+		// room, and once in text beside its label.
+		big = []string{st.Label.Render("and enter the code ") + st.Code.Render(m.userCode) + st.Label.Render(":")}
+		for _, l := range b {
+			big = append(big, st.Code.Render(l))
+		}
 	}
-	// The QR code only when it fits whole: a cut one scans as nothing.
-	if need := len(lines) + len(hint) + 2 + len(m.qr); m.qr != nil && need <= m.height && m.qrW <= m.width {
+	qr := 2 + len(m.qr) // its caption, the code, a blank line
+	fits := func(code []string, withQR bool) bool {
+		n := len(lines) + 1 + len(code) + 1 + len(hint)
+		if withQR {
+			n += qr
+		}
+		return n <= m.height
+	}
+	// The QR code only when it fits whole (a cut one scans as nothing),
+	// before the large letters when there is room for one of the two.
+	canQR, withQR := m.qr != nil && m.qrW <= m.width, false
+	switch {
+	case big != nil && canQR && fits(big, true):
+		code, withQR = big, true
+	case canQR && fits(code, true):
+		withQR = true
+	case big != nil && fits(big, false):
+		code = big
+	}
+	lines = append(lines, "")
+	lines = append(lines, code...)
+	lines = append(lines, "")
+	if withQR {
+		caption := "or scan this code, the page with the code filled in:"
+		if m.url == m.pageURI {
+			caption = "or scan this code to open the page:"
+		}
 		lines = append(lines, st.Hint.Render(caption))
 		lines = append(lines, m.qr...)
 		lines = append(lines, "")

@@ -8,6 +8,7 @@ import (
 )
 
 func TestSortAndFilter(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(1_800_000_000, 0)
 	at := func(d time.Duration) time.Time { return now.Add(d) }
 	rows := []Row{
@@ -49,6 +50,7 @@ func TestSortAndFilter(t *testing.T) {
 }
 
 func TestCycles(t *testing.T) {
+	t.Parallel()
 	var s Sort
 	var got []string
 	for range 5 {

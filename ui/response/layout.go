@@ -94,7 +94,7 @@ func layout(name string, res *oauth.TryResult, width int, st *Styles) []string {
 	w.add(" ", paint{})
 	w.add(display.Text(res.URL), paintOf(st.URL))
 	w.newline()
-	facts := []string{strconv.FormatInt(res.Latency.Milliseconds(), 10) + " ms", size(len(res.Body))}
+	facts := []string{display.Latency(res.Latency), size(len(res.Body))}
 	if proto, _, ok := strings.Cut(res.StatusLine, " "); ok && proto != "" {
 		facts = append([]string{proto}, facts...)
 	}

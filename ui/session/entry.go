@@ -6,7 +6,6 @@ import (
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/providers/oauth"
-	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/lifetime"
 )
 
@@ -124,7 +123,7 @@ type Entry struct {
 
 // newEntry makes the entry of a stored provider. A failure at the end of
 // its history marks it failed, so a failure survives a restart.
-func newEntry(se store.Entry) *Entry {
+func newEntry(se providers.Entry) *Entry {
 	e := &Entry{}
 	e.follow(se)
 	e.historyDue = se.History == nil
@@ -136,7 +135,7 @@ func newEntry(se store.Entry) *Entry {
 
 // follow takes what the store answered as the entry's provider, token and
 // history.
-func (e *Entry) follow(se store.Entry) {
+func (e *Entry) follow(se providers.Entry) {
 	e.Provider, e.History, e.Metadata, e.historyDue = se.Provider, se.History, se.Metadata, false
 	e.setToken(se.Token)
 }
@@ -158,9 +157,16 @@ func (e *Entry) setToken(t *providers.Token) {
 	if !e.HasToken() {
 		return
 	}
-	if sp := e.Span(); sp.Known() {
+	if sp := e.Span(); sp.Known() && !e.NeedsSignIn() {
 		e.AutoAt = sp.RefreshAt()
 	}
+}
+
+// NeedsSignIn reports whether e's next token takes a person: a browser or
+// device login provider with no refresh token to renew with. Nothing
+// renews such a token on its own; only a sign-in replaces it.
+func (e *Entry) NeedsSignIn() bool {
+	return e.Provider.Grant.Interactive() && (e.Token == nil || e.Token.RefreshToken == "")
 }
 
 // Span is the token's validity window (zero without a token).
@@ -181,6 +187,9 @@ func (e *Entry) Idle() bool { return e.Busy == OpNone }
 func (e *Entry) BusyText() string {
 	if e.Busy == OpNone && e.Copying > 0 {
 		return "copying"
+	}
+	if e.Busy == OpFetch && e.Provider.Grant.Interactive() {
+		return "signing in" // a person's sign-in, maybe minutes long: not a fetch
 	}
 	return e.Busy.BusyText()
 }

@@ -44,13 +44,14 @@ func (s *Session) Due(now time.Time, held func(name string) bool) []*Entry {
 
 // RenewExpired schedules, due at now, the auto-refresh of every token
 // expired at now, which Due would otherwise leave to the user: the
-// explorer renews them on open as the command line's header does. A
+// explorer renews them on open as the command line's header does (not
+// one that only a sign-in replaces: NeedsSignIn). A
 // failure backs off as any auto-refresh does. It returns how many it
 // scheduled.
 func (s *Session) RenewExpired(now time.Time) int {
 	n := 0
 	for _, e := range s.entries {
-		if !Expired(e, now) {
+		if !Expired(e, now) || e.NeedsSignIn() {
 			continue
 		}
 		e.renew, e.AutoAt = true, now

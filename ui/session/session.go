@@ -12,7 +12,6 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/oauth"
-	"github.com/tokenscope/tokenscope/store"
 )
 
 // ErrGone and ErrEdited are the outcomes counted in a bulk run for a
@@ -43,7 +42,7 @@ type Session struct {
 func New() *Session { return &Session{byName: map[string]*Entry{}} }
 
 // Load replaces every entry with the store's.
-func (s *Session) Load(es []store.Entry) {
+func (s *Session) Load(es []providers.Entry) {
 	s.entries = make([]*Entry, 0, len(es))
 	s.byName = make(map[string]*Entry, len(es))
 	for _, se := range es {
@@ -149,7 +148,7 @@ func (s *Session) Finish(name string, seq uint64) (*Entry, bool) {
 	s.changed(e)
 	if e.stale {
 		e.stale = false
-		s.bulkDone(e, ErrEdited)
+		s.bulkDone(e, ErrEdited, providers.Discovery{})
 		return nil, false
 	}
 	return e, true
@@ -165,7 +164,7 @@ func (s *Session) Drop(name string) {
 	if e.Busy != OpNone {
 		s.busy--
 	}
-	s.bulkDone(e, ErrGone)
+	s.bulkDone(e, ErrGone, providers.Discovery{})
 	delete(s.byName, name)
 	for i, x := range s.entries {
 		if x == e {
@@ -183,8 +182,12 @@ type TokenAnswer struct {
 	Op   Op
 	// Stored is the entry as the store holds it after the action, nil
 	// when nothing was recorded.
-	Stored *store.Entry
+	Stored *providers.Entry
 	Err    error
+	// Picked is the client_auth picked from the issuer's metadata when
+	// the action fetched that metadata on the way, zero otherwise: a bulk
+	// run's tally names the picks, as a single answer's status does.
+	Picked providers.Discovery
 }
 
 // Token applies a token answer at now. It returns the entry, nil for a
@@ -210,7 +213,7 @@ func (s *Session) Token(a TokenAnswer, now time.Time) (e *Entry, inBulk bool) {
 		e.LastErr, e.Failed, e.AutoFails = nil, false, 0
 	}
 	inBulk = e.inBulk
-	s.bulkDone(e, a.Err)
+	s.bulkDone(e, a.Err, a.Picked)
 	return e, inBulk
 }
 
@@ -233,7 +236,7 @@ type SaveAnswer struct {
 	// something else as the save began.
 	Seq uint64
 	// Stored is the entry as the store holds it after the save.
-	Stored store.Entry
+	Stored providers.Entry
 	Err    error
 }
 
@@ -357,12 +360,13 @@ func (s *Session) TallyChanged() (Tally, bool) {
 	return t, true
 }
 
-// bulkDone counts e's answer in the bulk run when it is part of one.
-func (s *Session) bulkDone(e *Entry, err error) {
+// bulkDone counts e's answer in the bulk run when it is part of one, with
+// the client_auth picked for it on the way.
+func (s *Session) bulkDone(e *Entry, err error, picked providers.Discovery) {
 	if !e.inBulk {
 		return
 	}
 	e.inBulk = false
-	s.tally.done(e.Provider.Name, err)
+	s.tally.done(e.Provider.Name, err, picked)
 	s.tallyUp = true
 }

@@ -2,6 +2,7 @@ package session
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,15 +24,16 @@ func tok(issued time.Time, life time.Duration) *providers.Token {
 // tokens given by name.
 func withEntries(names []string, toks map[string]*providers.Token) *Session {
 	s := New()
-	es := make([]store.Entry, len(names))
+	es := make([]providers.Entry, len(names))
 	for i, n := range names {
-		es[i] = store.Entry{Provider: prov(n), Token: toks[n]}
+		es[i] = providers.Entry{Provider: prov(n), Token: toks[n]}
 	}
 	s.Load(es)
 	return s
 }
 
 func TestAnswersAreAddressedByNameAndNumber(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		answer func(seq uint64) (string, uint64)
@@ -50,7 +52,7 @@ func TestAnswersAreAddressedByNameAndNumber(t *testing.T) {
 				t.Fatal("Begin: the first must start, the second (busy) must not")
 			}
 			name, seq := tc.answer(a.Pending)
-			stored := &store.Entry{Provider: prov(name), Token: tok(t0, time.Hour)}
+			stored := &providers.Entry{Provider: prov(name), Token: tok(t0, time.Hour)}
 			e, _ := s.Token(TokenAnswer{Name: name, Seq: seq, Op: OpFetch, Stored: stored}, t0)
 			if landed := e != nil; landed != tc.lands {
 				t.Fatalf("landed %v, want %v", landed, tc.lands)
@@ -69,11 +71,12 @@ func TestAnswersAreAddressedByNameAndNumber(t *testing.T) {
 }
 
 func TestTokenShowsWhatTheStoreHolds(t *testing.T) {
+	t.Parallel()
 	s := withEntries([]string{"alpha"}, nil)
 	a := s.Get("alpha")
 	s.Begin(a, OpFetch)
 	hist := make([]providers.Event, store.MaxHistory)
-	stored := &store.Entry{Provider: prov("alpha"), Token: tok(t0, time.Hour), History: hist}
+	stored := &providers.Entry{Provider: prov("alpha"), Token: tok(t0, time.Hour), History: hist}
 	s.Token(TokenAnswer{Name: "alpha", Seq: a.Pending, Op: OpFetch, Stored: stored}, t0)
 	if len(a.History) != store.MaxHistory || a.Token != stored.Token {
 		t.Errorf("history %d, token %v: not the store's answer", len(a.History), a.Token)
@@ -90,6 +93,7 @@ func TestTokenShowsWhatTheStoreHolds(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		fails int
 		want  time.Duration
@@ -104,6 +108,7 @@ func TestBackoff(t *testing.T) {
 }
 
 func TestDue(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		tok      *providers.Token
@@ -144,6 +149,7 @@ func TestDue(t *testing.T) {
 }
 
 func TestAutoRefreshFailureBacksOff(t *testing.T) {
+	t.Parallel()
 	s := withEntries([]string{"alpha"}, map[string]*providers.Token{"alpha": tok(t0, 100*time.Second)})
 	a := s.Get("alpha")
 	now := t0.Add(70 * time.Second)
@@ -161,13 +167,14 @@ func TestAutoRefreshFailureBacksOff(t *testing.T) {
 	// Dropped by the store meanwhile: nothing left to retry.
 	s.Begin(a, OpAutoRefresh)
 	s.Token(TokenAnswer{Name: "alpha", Seq: a.Pending, Op: OpAutoRefresh,
-		Stored: &store.Entry{Provider: prov("alpha")}, Err: errors.New("no token held")}, now)
+		Stored: &providers.Entry{Provider: prov("alpha")}, Err: errors.New("no token held")}, now)
 	if !a.AutoAt.IsZero() {
 		t.Errorf("a retry is scheduled for a provider without a token")
 	}
 }
 
 func TestTally(t *testing.T) {
+	t.Parallel()
 	names := []string{"a", "b", "c", "d", "e", "f", "g"}
 	for _, tc := range []struct {
 		name   string
@@ -217,15 +224,16 @@ func TestTally(t *testing.T) {
 }
 
 func TestTallyCountsProvidersGoneOrEdited(t *testing.T) {
+	t.Parallel()
 	s := withEntries([]string{"a", "b", "c"}, map[string]*providers.Token{"b": tok(t0, time.Hour)})
 	started := s.StartBulk("fetch", func(*Entry) bool { return true })
 	s.Drop("a")
 	b := s.Get("b")
 	// An edit the store answers without b's token: b's answer is for the
 	// provider it was before.
-	s.Saved(SaveAnswer{Old: "b", Stored: store.Entry{Provider: prov("b")}})
+	s.Saved(SaveAnswer{Old: "b", Stored: providers.Entry{Provider: prov("b")}})
 	if e, _ := s.Token(TokenAnswer{Name: "b", Seq: b.Pending, Op: OpRefresh,
-		Stored: &store.Entry{Provider: prov("b"), Token: tok(t0, time.Hour)}}, t0); e != nil || b.Token != nil {
+		Stored: &providers.Entry{Provider: prov("b"), Token: tok(t0, time.Hour)}}, t0); e != nil || b.Token != nil {
 		t.Error("an answer for b before the edit landed")
 	}
 	c := started[2]
@@ -240,6 +248,7 @@ func TestTallyCountsProvidersGoneOrEdited(t *testing.T) {
 }
 
 func TestCopiesInFlight(t *testing.T) {
+	t.Parallel()
 	s := withEntries([]string{"alpha"}, map[string]*providers.Token{"alpha": tok(t0, time.Hour)})
 	s.StartCopy("alpha", "the token of alpha")
 	a := s.Get("alpha")
@@ -260,6 +269,7 @@ func TestCopiesInFlight(t *testing.T) {
 }
 
 func TestDrainReportsChanges(t *testing.T) {
+	t.Parallel()
 	s := withEntries([]string{"a", "b"}, nil)
 	if _, reshaped := s.Drain(); !reshaped {
 		t.Error("a load does not reshape")
@@ -276,6 +286,7 @@ func TestDrainReportsChanges(t *testing.T) {
 }
 
 func TestClipboardFailureIsNotedOnce(t *testing.T) {
+	t.Parallel()
 	s := New()
 	if !s.ClipboardFailed() {
 		t.Fatal("the first failure of the system clipboard is not the first")
@@ -291,13 +302,14 @@ func TestClipboardFailureIsNotedOnce(t *testing.T) {
 // the user, unless RenewExpired picked it; a token renewed is scheduled as
 // any other.
 func TestRenewExpired(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	now := t0.Add(2 * time.Hour)
 	tok := func(life time.Duration) *providers.Token {
 		return &providers.Token{AccessToken: "x", IssuedAt: t0, ExpiresAt: t0.Add(life)}
 	}
 	s := New()
-	s.Load([]store.Entry{{Provider: providers.Provider{Name: "old"}, Token: tok(time.Hour)},
+	s.Load([]providers.Entry{{Provider: providers.Provider{Name: "old"}, Token: tok(time.Hour)},
 		{Provider: providers.Provider{Name: "new"}, Token: tok(3 * time.Hour)}})
 	s.Get("old").AutoAt = now // as setToken scheduled it
 	if due := s.Due(now, nil); len(due) != 0 {
@@ -316,12 +328,13 @@ func TestRenewExpired(t *testing.T) {
 // failure at the end marking the entry failed, unless a store answer came
 // first: its history is newer.
 func TestHistoriesAfterLoad(t *testing.T) {
+	t.Parallel()
 	s := withEntries([]string{"alpha", "beta", "gamma"}, nil)
 	b := s.Get("beta")
 	s.Begin(b, OpFetch)
 	newer := []providers.Event{{At: t0, Kind: providers.EventIssued}}
 	s.Token(TokenAnswer{Name: "beta", Seq: b.Pending, Op: OpFetch,
-		Stored: &store.Entry{Provider: prov("beta"), Token: tok(t0, time.Hour), History: newer}}, t0)
+		Stored: &providers.Entry{Provider: prov("beta"), Token: tok(t0, time.Hour), History: newer}}, t0)
 	s.Drain()
 	old := []providers.Event{{At: t0.Add(-time.Hour), Kind: providers.EventFailed, Detail: "HTTP 401"}}
 	s.Histories(map[string][]providers.Event{"alpha": old, "beta": old})
@@ -338,5 +351,54 @@ func TestHistoriesAfterLoad(t *testing.T) {
 	s.Histories(map[string][]providers.Event{"alpha": nil})
 	if len(a.History) != 1 {
 		t.Error("a second reading replaced the history again")
+	}
+}
+
+// TestTallyNamesThePicks: the run's summary says once which client_auth
+// the issuers' metadata picked on the way, failed answers' picks too,
+// without a word while the run goes; answers that picked none add none.
+func TestTallyNamesThePicks(t *testing.T) {
+	basic := providers.Discovery{ClientAuth: providers.AuthBasic, Method: "client_secret_basic",
+		Methods: []string{"client_secret_basic", "none"}}
+	body := providers.Discovery{ClientAuth: providers.AuthBody, Method: "client_secret_post"}
+	none := providers.Discovery{ClientAuth: providers.AuthNone, Method: "none"}
+	names := []string{"a", "b", "c", "d", "e"}
+	for _, tc := range []struct {
+		name   string
+		picks  map[string]providers.Discovery
+		failed string
+		want   string
+	}{
+		{"none picked", nil, "", "fetched tokens for 5 providers"},
+		{"one", map[string]providers.Discovery{"b": basic}, "",
+			"fetched tokens for 5 providers · client_auth from the issuer: b basic"},
+		{"one that failed", map[string]providers.Discovery{"c": body}, "c",
+			"fetched 4 of 5; failed: c (see the detail) · client_auth from the issuer: c body"},
+		{"a few", map[string]providers.Discovery{"a": basic, "c": body, "e": none}, "",
+			"fetched tokens for 5 providers · client_auth from the issuer: a basic, c body, e none"},
+		{"many", map[string]providers.Discovery{"a": basic, "b": basic, "c": body, "e": none}, "",
+			"fetched tokens for 5 providers · client_auth from the issuer for 4 providers (see each one's detail)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := withEntries(names, nil)
+			started := s.StartBulk("fetch", func(*Entry) bool { return true })
+			var text string
+			for i, e := range started {
+				var err error
+				if e.Provider.Name == tc.failed {
+					err = errors.New("HTTP 401")
+				}
+				n := e.Provider.Name
+				s.Token(TokenAnswer{Name: n, Seq: e.Pending, Op: e.Busy, Err: err, Picked: tc.picks[n]}, t0)
+				tally, _ := s.TallyChanged()
+				text, _ = tally.Text()
+				if i < len(started)-1 && strings.Contains(text, "client_auth") {
+					t.Errorf("while the run goes: %q", text)
+				}
+			}
+			if text != tc.want {
+				t.Errorf("summary\n%q, want\n%q", text, tc.want)
+			}
+		})
 	}
 }

@@ -25,6 +25,7 @@ func bg(k Kind, text, prov string) *Msg {
 }
 
 func TestRules(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		steps []step
@@ -118,6 +119,7 @@ func TestRules(t *testing.T) {
 }
 
 func TestViewByKind(t *testing.T) {
+	t.Parallel()
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(termenv.ANSI)
 	st := &Styles{Info: r.NewStyle().Faint(true), Success: r.NewStyle().Bold(true),

@@ -201,6 +201,9 @@ func New(t themes.Theme, r *lipgloss.Renderer) *Styles {
 		Code:    p.title.Bold(true),
 		Hint:    p.muted.Italic(true),
 		Spinner: s.Spinner,
+		Prompt:  p.accent.Bold(true),
+		Input:   p.text,
+		Error:   p.danger,
 	}
 	s.Confirm = confirm.Styles{
 		Box:      r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.Accent).Padding(1, 2),

@@ -1,6 +1,7 @@
 package unlock
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -62,4 +63,19 @@ func TestAgainstTheRealStore(t *testing.T) {
 func unlocked(msg tea.Msg) bool {
 	u, ok := msg.(UnlockedMsg)
 	return ok && u.Vault != nil
+}
+
+// TestDescribeSaysWhatToDo: the store's refusals name no command; the
+// unlock screen adds what the user can do about each.
+func TestDescribeSaysWhatToDo(t *testing.T) {
+	t.Parallel()
+	for kind, want := range map[error]string{
+		store.ErrWrongPassphrase: "try again",
+		store.ErrCorrupt:         "restore it from a backup",
+		store.ErrUnsupported:     "upgrade tokenscope",
+	} {
+		if got := describe(fmt.Errorf("/x/vault.age: %w", kind), false); !strings.Contains(got, want) {
+			t.Errorf("describe(%v) = %q, want it to say %q", kind, got, want)
+		}
+	}
 }

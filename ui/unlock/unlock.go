@@ -258,6 +258,8 @@ func describe(err error, firstRun bool) string {
 	case errors.Is(err, store.ErrCorrupt):
 		return "the vault is damaged or was replaced: " + err.Error() +
 			" (restore it from a backup, or unlock with TOKENSCOPE_IDENTITY)"
+	case errors.Is(err, store.ErrUnsupported):
+		return "could not unlock the vault: " + err.Error() + " (upgrade tokenscope to read it)"
 	case errors.Is(err, store.ErrEmptyPassphrase):
 		return "choose a passphrase first"
 	case firstRun:

@@ -4,11 +4,14 @@
 // TOKENSCOPE_OIDC_PROVIDER names). It prints "listening on URL" and
 // "issuer is URL" once it accepts connections, and serves until killed.
 //
-// Two clients: a confidential one (client_secret_basic) for
-// client_credentials and the device grant, and a public one (auth method
-// none) for the device grant. Introspection and revocation are enabled;
+// Three clients: a confidential one (client_secret_basic) for
+// client_credentials and the device grant, a public one (auth method
+// none) for the device grant, and a public native one for the
+// authorization code grant with PKCE, redirected to the loopback on any
+// port (RFC 8252 §7.3). Introspection and revocation are enabled;
 // devInteractions (the package's own login and consent pages, which take
-// any login) let the test approve a device code as a person would.
+// any login) let the test approve a device code or a browser login as a
+// person would.
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -41,6 +44,14 @@ server.listen(0, '127.0.0.1', () => {
         response_types: [],
         redirect_uris: [],
       },
+      {
+        client_id: 'tokenscope-e2e-native',
+        application_type: 'native',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: ['http://127.0.0.1/callback'],
+      },
     ],
     features: {
       clientCredentials: { enabled: true },
@@ -51,7 +62,8 @@ server.listen(0, '127.0.0.1', () => {
     },
     scopes: ['openid', 'offline_access', 'api:read'],
     findAccount: async (ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
-    // A refresh token for the device grant when offline_access is granted.
+    // A refresh token for the device grant and the code grant when
+    // offline_access is granted.
     issueRefreshToken: async (ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
   });

@@ -1,68 +1,64 @@
-// Package jsontext finds the boundaries of values in JSON text that is
-// already known to be valid (checked with encoding/json first), so that
-// the token-response parser can list an object's members in the order the
-// server wrote them without decoding twice.
-// On invalid input the functions never panic or loop; their answers are
-// then meaningless but within len(b).
+// Package jsontext lists the members of a JSON object in the order the
+// text has them, on encoding/json alone: a map forgets the order, and the
+// token-response parser, the introspection and userinfo answers and the
+// JWT decoder all show what the server wrote, as it wrote it.
 package jsontext
 
-// SkipSpace returns the index of the first byte at or after i that is not
-// JSON whitespace.
-func SkipSpace(b []byte, i int) int {
-	for i < len(b) {
-		switch b[i] {
-		case ' ', '\t', '\r', '\n':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+)
+
+// Member is one member of an object: its name, decoded (a byte that is
+// not UTF-8 becomes U+FFFD, as encoding/json reads it), and its value's
+// JSON text as written.
+type Member struct {
+	Key string
+	Raw json.RawMessage
 }
 
-// StringEnd returns the index just past the string starting at b[i] == '"'.
-func StringEnd(b []byte, i int) int {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
+// Members splits b, exactly one JSON object, into its members, in order.
+// A name that appears twice is listed twice. Anything else (not an
+// object, invalid or truncated JSON, data after the object) is an error;
+// a truncated object is io.ErrUnexpectedEOF.
+func Members(b []byte) ([]Member, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	t, err := dec.Token()
+	if err != nil {
+		return nil, truncated(err)
 	}
-	return len(b)
+	if t != json.Delim('{') {
+		return nil, errors.New("not an object")
+	}
+	out := make([]Member, 0, 16)
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, truncated(err)
+		}
+		key, _ := t.(string) // inside an object the decoder gives only names here
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, truncated(err)
+		}
+		out = append(out, Member{Key: key, Raw: raw})
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, truncated(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("data after the object")
+	}
+	return out, nil
 }
 
-// ValueEnd returns the index just past the value starting at b[i].
-func ValueEnd(b []byte, i int) int {
-	if i >= len(b) {
-		return len(b)
+// truncated says what a decoder's io.EOF means inside an object: it ended
+// too soon.
+func truncated(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
 	}
-	switch b[i] {
-	case '"':
-		return StringEnd(b, i)
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				j = StringEnd(b, j) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
-			}
-		}
-		return len(b)
-	}
-	for j := i; j < len(b); j++ {
-		switch b[j] {
-		case ',', '}', ']', ' ', '\t', '\r', '\n':
-			return j
-		}
-	}
-	return len(b)
+	return err
 }

@@ -2,59 +2,60 @@ package jsontext
 
 import (
 	"encoding/json"
+	"errors"
+	"io"
+	"reflect"
 	"testing"
 )
 
-func TestValueEnd(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		at   int
-		want string
-	}{
-		{`"a\"b" ,`, 0, `"a\"b"`},
-		{`{"k":"}","n":[1,{"x":"]"}]} ,`, 0, `{"k":"}","n":[1,{"x":"]"}]}`},
-		{`[1,[2,3]]`, 0, `[1,[2,3]]`},
-		{`12.5e3,`, 0, `12.5e3`},
-		{`true}`, 0, `true`},
-		{`null`, 0, `null`},
-		{`x: -7 `, 3, `-7`},
-	} {
-		end := ValueEnd([]byte(tc.in), tc.at)
-		if got := tc.in[tc.at:end]; got != tc.want {
-			t.Errorf("ValueEnd(%q, %d) = %q, want %q", tc.in, tc.at, got, tc.want)
+func TestMembers(t *testing.T) {
+	t.Parallel()
+	got, err := Members([]byte(" {\"a\" : \"x\\\"}\" ,\"n\":[1, {\"x\":\"]\"}],\"a\":12.5e3,\"t\":true,\"z\":null,\"u\":\"\\u00e9\xff\"} \n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Member{{"a", json.RawMessage(`"x\"}"`)}, {"n", json.RawMessage(`[1, {"x":"]"}]`)}, {"a", json.RawMessage(`12.5e3`)},
+		{"t", json.RawMessage(`true`)}, {"z", json.RawMessage(`null`)}, {"u", json.RawMessage("\"\\u00e9\xff\"")}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Members = %q\nwant      %q", got, want)
+	}
+	for in, want := range map[string]error{`{"a":1`: io.ErrUnexpectedEOF, `{"a":`: io.ErrUnexpectedEOF, `{`: io.ErrUnexpectedEOF} {
+		if _, err := Members([]byte(in)); !errors.Is(err, want) {
+			t.Errorf("Members(%q): %v, want %v", in, err, want)
+		}
+	}
+	for _, in := range []string{``, `[1]`, `"s"`, `{"a":1} {}`, `{"a":1}x`, `{"a" 1}`, `{1:2}`} {
+		if _, err := Members([]byte(in)); err == nil {
+			t.Errorf("Members(%q) accepted it", in)
 		}
 	}
 }
 
-func TestSkipSpace(t *testing.T) {
-	if got := SkipSpace([]byte(" \t\r\n x"), 0); got != 5 {
-		t.Errorf("SkipSpace = %d, want 5", got)
-	}
-	if got := SkipSpace([]byte("   "), 1); got != 3 {
-		t.Errorf("SkipSpace to the end = %d, want 3", got)
-	}
-}
-
-// FuzzValueEnd: on any input the answer stays within the input, and on a
-// valid JSON value it is exactly the value's end.
-func FuzzValueEnd(f *testing.F) {
-	for _, s := range []string{`"a"`, `{"a":[1,"]"]}`, `[`, `"\`, `{"a":"\"}"}`, `-1.5`} {
+// FuzzMembers: on any input Members never panics; on an object that
+// encoding/json accepts, it lists every member, each value valid JSON that
+// decodes as the whole object's member does.
+func FuzzMembers(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":[1,"]"]}`, `{"a":`, `{"\`, `{"a":"\"}"}`, `{"a":1,"a":2}`, `[1]`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		b := []byte(s)
-		for i := range len(b) + 1 {
-			if end := ValueEnd(b, i); end < i && i < len(b) || end > len(b) {
-				t.Fatalf("ValueEnd(%q, %d) = %d", s, i, end)
-			}
-		}
-		i := SkipSpace(b, 0)
-		if !json.Valid(b) || i == len(b) {
+		ms, err := Members([]byte(s))
+		var whole map[string]json.RawMessage
+		if json.Unmarshal([]byte(s), &whole) != nil || whole == nil {
 			return
 		}
-		end := ValueEnd(b, i)
-		if SkipSpace(b, end) != len(b) {
-			t.Fatalf("ValueEnd(%q) = %d, but the value ends at the end of the input", s, end)
+		if err != nil {
+			t.Fatalf("Members(%q): %v, but encoding/json reads an object", s, err)
+		}
+		last := map[string]json.RawMessage{}
+		for _, m := range ms {
+			if !json.Valid(m.Raw) {
+				t.Fatalf("Members(%q): %s = %q is not JSON", s, m.Key, m.Raw)
+			}
+			last[m.Key] = m.Raw
+		}
+		if len(last) != len(whole) {
+			t.Fatalf("Members(%q) names %d members, encoding/json %d", s, len(last), len(whole))
 		}
 	})
 }
