@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -49,25 +48,40 @@ const checkOwnedPerms = runtime.GOOS != "windows"
 // multi-megabyte vault into fresh memory on every save costs more than the
 // read.
 func readSafe(dir, name string, buf []byte) ([]byte, error) {
+	data, f, _, err := readOpen(dir, name, buf)
+	if f != nil {
+		f.Close()
+	}
+	return data, err
+}
+
+// readOpen is readSafe leaving the file open, with what its descriptor
+// said of it before it was read: the caller closes it. On an error the
+// file is closed.
+func readOpen(dir, name string, buf []byte) (data []byte, f *os.File, fi fs.FileInfo, err error) {
 	path := filepath.Join(dir, name)
-	fi, err := os.Lstat(path)
+	fi, err = os.Lstat(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	if err := checkFile(path, fi); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	f, err := openNoFollow(path)
+	f, err = openNoFollow(path)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, nil, nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	defer f.Close()
+	defer func() {
+		if err != nil {
+			f.Close()
+		}
+	}()
 	fi, err = f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("stat %s: %w", path, err)
+		return nil, nil, nil, fmt.Errorf("stat %s: %w", path, err)
 	}
 	if err := checkFile(path, fi); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	if int64(cap(buf)) <= fi.Size() {
 		// Slack for the next, slightly bigger, vault in the same memory.
@@ -81,52 +95,13 @@ func readSafe(dir, name string, buf []byte) ([]byte, error) {
 		n, err := f.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if len(buf) > MaxFileSize {
-			return nil, refuse(ErrTooLarge, path, "grew past the %d MiB limit while being read", MaxFileSize>>20)
+			return nil, nil, nil, refuse(ErrTooLarge, path, "grew past the %d MiB limit while being read", MaxFileSize>>20)
 		}
 		if err == io.EOF {
-			return buf, nil
+			return buf, f, fi, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
-	}
-}
-
-// sameAs reports whether dir/name, checked as readSafe checks it, holds
-// exactly raw: how a reader tells that a file it read before is unchanged
-// without reading it into fresh memory again, which a lookup per
-// provider (a refresh of every one) would do for vault.age and a provider
-// file each time. An error or a difference is false: the caller reads the
-// file with readSafe, which says what is wrong.
-func sameAs(dir, name string, raw []byte) bool {
-	if raw == nil {
-		return false
-	}
-	path := filepath.Join(dir, name)
-	fi, err := os.Lstat(path)
-	if err != nil || checkFile(path, fi) != nil || fi.Size() != int64(len(raw)) {
-		return false
-	}
-	f, err := openNoFollow(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	if fi, err = f.Stat(); err != nil || checkFile(path, fi) != nil {
-		return false
-	}
-	buf := make([]byte, min(len(raw)+1, 32<<10))
-	for off := 0; ; {
-		n, err := f.Read(buf)
-		if n > len(raw)-off || !bytes.Equal(buf[:n], raw[off:off+n]) {
-			return false
-		}
-		off += n
-		if err == io.EOF {
-			return off == len(raw)
-		}
-		if err != nil {
-			return false
+			return nil, nil, nil, fmt.Errorf("read %s: %w", path, err)
 		}
 	}
 }

@@ -126,36 +126,3 @@ func TestLookupChecksWhatItReads(t *testing.T) {
 		})
 	}
 }
-
-// sameAs is true only for the very bytes: a file rewritten to the same
-// size, one byte different, anywhere, is not the file seen before.
-func TestSameAs(t *testing.T) {
-	dir := t.TempDir()
-	raw := make([]byte, 100<<10) // more than one read's worth
-	for i := range raw {
-		raw[i] = byte(i * 7)
-	}
-	writeFile(t, filepath.Join(dir, "f"), raw)
-	if !sameAs(dir, "f", raw) {
-		t.Fatal("the same bytes are not the same")
-	}
-	for _, at := range []int{0, 40 << 10, len(raw) - 1} {
-		other := append([]byte(nil), raw...)
-		other[at] ^= 1
-		writeFile(t, filepath.Join(dir, "f"), other)
-		if sameAs(dir, "f", raw) {
-			t.Fatalf("a byte changed at %d is not seen", at)
-		}
-	}
-	writeFile(t, filepath.Join(dir, "f"), raw[:len(raw)-1])
-	if sameAs(dir, "f", raw) || sameAs(dir, "f", nil) || sameAs(dir, "missing", raw) {
-		t.Fatal("a shorter file, nothing seen, or no file, is the same")
-	}
-	writeFile(t, filepath.Join(dir, "f"), raw)
-	if err := os.Symlink(filepath.Join(dir, "f"), filepath.Join(dir, "link")); err != nil {
-		t.Fatal(err)
-	}
-	if sameAs(dir, "link", raw) {
-		t.Fatal("a symbolic link is taken for the file readSafe refuses it to be")
-	}
-}

@@ -14,3 +14,7 @@ func openNoFollow(path string) (*os.File, error) { return os.Open(path) }
 
 // fileOwner reports no owner: Windows files have ACLs, not a uid.
 func fileOwner(fs.FileInfo) (uid int, ok bool) { return 0, false }
+
+// holdFiles is false: on Windows a file held open may not be renamed
+// over, and file identities are not what readKnown relies on.
+const holdFiles = false

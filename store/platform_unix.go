@@ -22,3 +22,7 @@ func fileOwner(fi fs.FileInfo) (uid int, ok bool) {
 	}
 	return int(st.Uid), true
 }
+
+// holdFiles says a file held open can still be replaced by a rename
+// (readKnown).
+const holdFiles = true

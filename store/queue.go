@@ -29,6 +29,7 @@ func (v *Vault) record(name string, ev providers.Event, set func(*Entry), also .
 	r := &queuedRecord{name: name, ev: ev, set: set, also: also, saved: make(chan struct{})}
 	v.qmu.Lock()
 	v.queued = append(v.queued, r)
+	v.arrive(time.Now())
 	v.qmu.Unlock()
 	if v.isQueued(r) {
 		v.mu.RLock()
@@ -100,14 +101,84 @@ func (v *Vault) isQueued(r *queuedRecord) bool {
 }
 
 // Records gather for a save while answers are landing together: when
-// another record waits already or is being saved, or the last save, less than burstGap ago,
-// took several, the next waits gatherFor for the answers close behind. A
-// lone record (a refresh, a command, records made one after another) is
-// saved at once.
+// another record waits already or is being saved, or the last save, less
+// than burstGap ago, took several, the next waits gatherFor for the
+// answers close behind, then for as long as records keep arriving, until
+// all of its file's providers are queued: a refresh-all answers a file's
+// providers a few at a time, in about the order of the file, and saving
+// them in one change rather than in several is most of what saving them
+// costs. How long it waits follows the pace of the records (v.pace): a
+// loaded machine answers more slowly, and the file's providers come
+// further apart. A lone record (a refresh, a command, records made one
+// after another) is saved at once.
 const (
-	burstGap  = 10 * time.Millisecond
-	gatherFor = 6 * time.Millisecond
+	burstGap   = 10 * time.Millisecond
+	gatherFor  = 6 * time.Millisecond
+	gatherPoll = 2 * time.Millisecond
 )
+
+// gatherQuiet is how long a gathering save waits for the next record of
+// any file, at the pace p: several times p, within bounds.
+func gatherQuiet(p time.Duration) time.Duration {
+	return min(max(4*p, 6*time.Millisecond), 40*time.Millisecond)
+}
+
+// gatherMax is how long a gathering save waits in all, at the pace p:
+// about how long a file's worth of records, and a few more, takes to
+// arrive.
+func gatherMax(p time.Duration) time.Duration {
+	return min(max(2*groupSize*p, 24*time.Millisecond), 200*time.Millisecond)
+}
+
+// arrive notes that a record arrived at now: v.arrived counts them, and
+// v.pace follows the time between them, forgetting pauses (idle, or a
+// user's). The caller holds v.qmu.
+func (v *Vault) arrive(now time.Time) {
+	v.arrived++
+	if gap := now.Sub(v.lastArrival); !v.lastArrival.IsZero() && gap < time.Second {
+		v.pace = (7*v.pace + gap) / 8
+	}
+	v.lastArrival = now
+}
+
+// gather waits, holding the lock of file, for the records of file close
+// behind the first (see gatherFor).
+func (v *Vault) gather(idx *index, file string) {
+	held := 0
+	for _, r := range idx.Providers {
+		if r.File == file {
+			held++
+		}
+	}
+	start := time.Now()
+	time.Sleep(gatherFor)
+	v.qmu.Lock()
+	quiet, most := gatherQuiet(v.pace), gatherMax(v.pace)
+	v.qmu.Unlock()
+	n, arrived := v.queuedFor(idx, file)
+	last := time.Now()
+	for n < held && time.Since(last) < quiet && time.Since(start) < most {
+		time.Sleep(gatherPoll)
+		m, a := v.queuedFor(idx, file)
+		if a != arrived {
+			last = time.Now()
+		}
+		n, arrived = m, a
+	}
+}
+
+// queuedFor counts the records waiting for a save of file, and returns
+// how many records have arrived in all (v.arrived).
+func (v *Vault) queuedFor(idx *index, file string) (n int, arrived uint64) {
+	v.qmu.Lock()
+	defer v.qmu.Unlock()
+	for _, q := range v.queued {
+		if idx.fileOf(q.name) == file {
+			n++
+		}
+	}
+	return n, v.arrived
+}
 
 // saveQueued saves r, unless another save took it, and every record
 // queued for r's file, in one change, and answers them. The caller holds
@@ -129,11 +200,19 @@ func (v *Vault) saveQueued(r *queuedRecord, shared bool) error {
 			held = v.lockFile(file)
 		}
 		v.qmu.Lock()
+		taken := !slices.Contains(v.queued, r)
 		company := len(v.queued) > 1 || v.saving > 0
 		recent := v.lastBatch > 1 && time.Since(v.lastSave) < burstGap
 		v.qmu.Unlock()
+		if taken {
+			return nil // saved by the save that held the lock before
+		}
 		if company || recent {
-			time.Sleep(gatherFor)
+			if file != "" {
+				v.gather(idx, file)
+			} else {
+				time.Sleep(gatherFor)
+			}
 		}
 		v.qmu.Lock()
 		defer v.qmu.Unlock()

@@ -33,12 +33,12 @@ var errExclusive = errors.New("the vault must be moved to the new layout first")
 // together with other saves of this Vault (lockedShared), which must not
 // move the layout: it returns errExclusive instead.
 func (v *Vault) readIndexAt(locked, shared bool) (*index, error) {
-	if c, ok := v.seen(vaultFile); ok && c.idx != nil && sameAs(v.dir, vaultFile, c.raw) {
-		return c.idx, nil
-	}
-	data, err := readVault(v.dir)
+	data, err := v.readVault()
 	if err != nil {
 		return nil, err
+	}
+	if c, ok := v.seen(vaultFile); ok && c.idx != nil && bytes.Equal(c.raw, data) {
+		return c.idx, nil
 	}
 	path := filepath.Join(v.dir, vaultFile)
 	text, err := unseal(path, data, v.id)
@@ -128,14 +128,14 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 			out[f] = es
 			continue
 		}
-		c, ok := v.seen(f)
-		if ok && c.entries != nil && (c.text == "" || !histories) && sameAs(v.dir, f, c.raw) {
-			out[f] = c.entries
-			continue
-		}
 		data, err := v.readGroupFile(idx, f, locked)
 		if err != nil {
 			return nil, err
+		}
+		c, ok := v.seen(f)
+		if ok && c.entries != nil && (c.text == "" || !histories) && bytes.Equal(c.raw, data) {
+			out[f] = c.entries
+			continue
 		}
 		jobs = append(jobs, &job{file: f, data: data, was: c.raw, text: c.text})
 		if !bytes.Equal(c.raw, data) {
@@ -207,7 +207,7 @@ func (v *Vault) readGroups(idx *index, files []string, locked, histories bool) (
 // newer one since (a save of its own wrote it, then removed the files
 // used named, before the reader opened them).
 func (v *Vault) indexChanged(used *index) bool {
-	data, err := readVault(v.dir)
+	data, err := v.readVault()
 	c, _ := v.seen(vaultFile)
 	return err != nil || c.idx != used || !bytes.Equal(data, c.raw)
 }
@@ -240,8 +240,9 @@ func (v *Vault) seeIf(name string, was []byte, c cached) {
 // forget drops what this Vault saw of the file name.
 func (v *Vault) forget(name string) {
 	v.cmu.Lock()
-	defer v.cmu.Unlock()
 	delete(v.cache, name)
+	v.cmu.Unlock()
+	v.dropKnown(name)
 }
 
 // readOnlyErr is v.readOnly, read under v.cmu.
@@ -289,7 +290,7 @@ func (v *Vault) reading(read func(idx *index, locked bool) error) error {
 // errMoved to a reader without the lock whose index is no longer the one
 // in use (a commit replaced it, then removed f), and damage otherwise.
 func (v *Vault) readGroupFile(idx *index, f string, locked bool) ([]byte, error) {
-	data, err := readSafe(v.dir, f, nil)
+	data, err := v.readKnown(f)
 	if errors.Is(err, fs.ErrNotExist) {
 		if !locked && v.indexChanged(idx) {
 			return nil, errMoved
@@ -315,17 +316,13 @@ func (v *Vault) readEntry(idx *index, name string, locked bool) (e Entry, ok boo
 	_, legacy := v.legacy[f]
 	v.cmu.Unlock()
 	if c, _ := v.seen(f); c.entries == nil && !legacy {
-		if c.head != nil && idx.holdsNames(f, c.head.names) && sameAs(v.dir, f, c.raw) {
-			if e, ok := c.head.entry(name); ok {
-				return e, true, nil
-			}
-		}
 		data, err := v.readGroupFile(idx, f, locked)
 		if err != nil {
 			return Entry{}, false, err
 		}
-		var h *groupHead
-		if !bytes.Equal(c.raw, data) || c.head == nil {
+		h := c.head
+		if h == nil || !bytes.Equal(c.raw, data) || !idx.holdsNames(f, h.names) {
+			h = nil
 			if r, err := unsealStart(filepath.Join(v.dir, f), data, v.id); err == nil {
 				if head, ok := readGroupHead(r); ok && idx.holdsNames(f, head.names) {
 					h = &head

@@ -71,10 +71,20 @@ type Vault struct {
 	lastSave  time.Time
 	lastBatch int
 	saving    int
+	// arrived counts the records ever queued, lastArrival is when the
+	// last one was, and pace about how far apart they come (arrive),
+	// under qmu.
+	arrived     uint64
+	lastArrival time.Time
+	pace        time.Duration
 	// cache holds, per file, the bytes this Vault last read or wrote and
-	// what they decrypted to: every read re-reads the file, and decrypts
-	// only when the bytes differ.
+	// what they decrypted to: every read reads the file again (or knows
+	// it unchanged, readKnown), and decrypts only when the bytes differ.
 	cache map[string]cached
+	// known holds open, by name, each file of the directory as this
+	// Vault last read it (readKnown), under kmu.
+	kmu   sync.Mutex
+	known map[string]known
 	// hist is, by provider name, each history as this Vault last wrote
 	// it (encodeGroupWith), under cmu.
 	hist map[string]encodedHistory
@@ -201,7 +211,7 @@ func checkWorkFactor(wf int) (int, error) {
 }
 
 func newVault(dir string, id *age.X25519Identity) *Vault {
-	return &Vault{dir: dir, id: id, rcp: id.Recipient(), lockTimeout: DefaultLockTimeout, cache: map[string]cached{}, hist: map[string]encodedHistory{}, fileLocks: map[string]*fileLock{}}
+	return &Vault{dir: dir, id: id, rcp: id.Recipient(), lockTimeout: DefaultLockTimeout, cache: map[string]cached{}, known: map[string]known{}, hist: map[string]encodedHistory{}, fileLocks: map[string]*fileLock{}}
 }
 
 // OpenPassphrase unlocks dir with the passphrase: ErrWrongPassphrase when it
@@ -247,6 +257,19 @@ func OpenIdentity(dir, identity string) (*Vault, error) {
 
 func readVault(dir string) ([]byte, error) {
 	data, err := readSafe(dir, vaultFile, nil)
+	return vaultRead(dir, data, err)
+}
+
+// readVault reads vault.age as the readVault of v.dir does, knowing it
+// when it did not change (readKnown).
+func (v *Vault) readVault() ([]byte, error) {
+	data, err := v.readKnown(vaultFile)
+	return vaultRead(v.dir, data, err)
+}
+
+// vaultRead is the result of reading vault.age from dir: data, or err,
+// which for a missing file says whether dir holds a vault.
+func vaultRead(dir string, data []byte, err error) ([]byte, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		if Exists(dir) {
 			return nil, refuse(ErrCorrupt, filepath.Join(dir, vaultFile), "is missing: restore it from a backup")

@@ -38,10 +38,14 @@ type tokenStore struct {
 	mu      sync.Mutex
 	access  map[string]*grant
 	refresh map[string]*grant
+	// accessAt and refreshAt are the sizes at which prune next looks
+	// through each map: maxTokens, or twice what its last look kept, so
+	// that a store full of live tokens is not searched on every issue.
+	accessAt, refreshAt int
 }
 
 func newTokenStore() *tokenStore {
-	return &tokenStore{access: map[string]*grant{}, refresh: map[string]*grant{}}
+	return &tokenStore{access: map[string]*grant{}, refresh: map[string]*grant{}, accessAt: maxTokens, refreshAt: maxTokens}
 }
 
 // issue records an access token; g.refresh names the refresh token it
@@ -62,16 +66,22 @@ func (t *tokenStore) issueRefresh(rt string, g grant) {
 
 // prune forgets expired tokens once the store is full. The caller holds mu.
 func (t *tokenStore) prune(now time.Time) {
-	for _, m := range []map[string]*grant{t.access, t.refresh} {
-		if len(m) < maxTokens {
-			continue
-		}
-		for k, g := range m {
-			if g.revoked || !now.Before(g.expires) {
-				delete(m, k)
-			}
+	pruneMap(t.access, &t.accessAt, now)
+	pruneMap(t.refresh, &t.refreshAt, now)
+}
+
+// pruneMap forgets m's expired and revoked tokens once it holds at
+// tokens, and sets at for the next look.
+func pruneMap(m map[string]*grant, at *int, now time.Time) {
+	if len(m) < *at {
+		return
+	}
+	for k, g := range m {
+		if g.revoked || !now.Before(g.expires) {
+			delete(m, k)
 		}
 	}
+	*at = max(maxTokens, 2*len(m))
 }
 
 // check judges an access token presented to one of dialect's resources.

@@ -1,0 +1,90 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/tokenscope/tokenscope/providers"
+)
+
+// TestKnownFileChangedIsReadAgain: a Vault that read a file knows it
+// unchanged by its Lstat, but a file renamed over it is read again even
+// when its size and time are the old file's, as is one another process
+// saved, and one written in place, its time changed.
+func TestKnownFileChangedIsReadAgain(t *testing.T) {
+	v := faultVault(t)
+	look := func() (*providers.Token, error) {
+		_, tok, err := v.Lookup("prov0001")
+		return tok, err
+	}
+	if tok, err := look(); err != nil || tok.RefreshToken != testToken(1, 1).RefreshToken {
+		t.Fatalf("first look: %v, %v", tok, err)
+	}
+	files := groupFiles(t, v.Dir())
+	if len(files) != 1 {
+		t.Fatalf("provider files: %v", files)
+	}
+	path := filepath.Join(v.Dir(), files[0])
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A damaged copy renamed over the file, given the old one's size and
+	// time: only the inode tells them apart.
+	orig, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replace := func(data []byte) {
+		t.Helper()
+		writeFile(t, path+".new", data)
+		if err := os.Chtimes(path+".new", before.ModTime(), before.ModTime()); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(path+".new", path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	damaged := bytes.Clone(orig)
+	damaged[len(damaged)-20] ^= 0xff
+	replace(damaged)
+	if _, err := look(); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("after a damaged copy replaced the file: %v, want ErrCorrupt", err)
+	}
+	replace(orig)
+	if tok, err := look(); err != nil || tok.RefreshToken != testToken(1, 1).RefreshToken {
+		t.Fatalf("after the file was put back: %v, %v", tok, err)
+	}
+
+	// Another process saves.
+	other, err := OpenIdentity(v.Dir(), v.id.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Record("prov0001", testToken(1, 2), ev("refreshed")); err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := look(); err != nil || tok.RefreshToken != testToken(1, 2).RefreshToken {
+		t.Fatalf("after another process's save: %v, %v, want its token", tok, err)
+	}
+
+	// The file damaged in place, its size kept and its time another.
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)-20] ^= 0xff
+	writeFile(t, path, data)
+	at := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(path, at, at); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := look(); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("after the file was damaged in place: %v, want ErrCorrupt", err)
+	}
+}
