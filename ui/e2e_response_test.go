@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -130,13 +129,7 @@ func TestExchangeLogNeverShowsASecret(t *testing.T) {
 			secrets = append(secrets, tok.AccessToken.Reveal(), tok.RefreshToken.Reveal())
 		}
 	}
-	if err := r.tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	fm, ok := r.tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
-	if !ok {
-		t.Fatal("no final model")
-	}
+	fm := r.finalModel(t)
 	drawn := r.text.String()
 	kept := 0
 	var all strings.Builder

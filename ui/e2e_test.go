@@ -136,9 +136,43 @@ func startRigWith(t *testing.T, w, h int, o Options, prefetch ...string) *rig {
 	}
 	m := New(o)
 	m.clipOpts = clipboard.Options{Backend: r.clip, OSC52: clipboard.OSC52Never}
-	r.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
-	r.waitFor(t, "Providers")
+	r.start(t, m, w, h)
 	return r
+}
+
+// historiesWait bounds the wait for the histories, read after the list.
+const historiesWait = time.Minute
+
+// loading is the explorer under test, telling the rig once the
+// histories, which the explorer reads after drawing the list, are in.
+type loading struct {
+	Model
+	loaded func() // closes the rig's channel, once
+}
+
+func (l loading) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := l.Model.Update(msg)
+	l.Model = m.(Model)
+	if _, ok := msg.(historiesMsg); ok {
+		l.loaded()
+	}
+	return l, cmd
+}
+
+// start runs m at w×h and waits until it drew the list and took the
+// histories: until then a provider's detail may be drawn without its
+// History section, as a frame or more of a real start shows it.
+func (r *rig) start(t *testing.T, m Model, w, h int) {
+	t.Helper()
+	loaded := make(chan struct{})
+	r.tm = teatest.NewTestModel(t, loading{Model: m, loaded: sync.OnceFunc(func() { close(loaded) })},
+		teatest.WithInitialTermSize(w, h))
+	r.waitFor(t, "Providers")
+	select {
+	case <-loaded:
+	case <-time.After(historiesWait):
+		t.Fatalf("the explorer did not read the histories within %v", historiesWait)
+	}
 }
 
 // keys types each key as its own message.
@@ -195,11 +229,23 @@ func (r *rig) final(t *testing.T) string {
 // finalStyled quits and returns the last frame as drawn, styles and all.
 func (r *rig) finalStyled(t *testing.T) string {
 	t.Helper()
+	return r.finalModel(t).View()
+}
+
+// finalModel quits and returns the explorer as it ended.
+func (r *rig) finalModel(t *testing.T) Model {
+	t.Helper()
 	if err := r.tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
-	fm := r.tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
-	return fm.View()
+	switch fm := r.tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(type) {
+	case loading:
+		return fm.Model
+	case Model:
+		return fm
+	}
+	t.Fatal("no final model")
+	return Model{}
 }
 
 // The demo server's random parts: its port, the kid of its signing key,

@@ -74,10 +74,7 @@ func TestSlashFiltersFromTheDetailPane(t *testing.T) {
 	r.keys("/")
 	r.tm.Type("tele")
 	r.waitFor(t, fmt.Sprintf("1 of %d", len(r.srv.Providers())))
-	if err := r.tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	m := r.tm.FinalModel(t, teatest.WithFinalTimeout(finalWait)).(Model)
+	m := r.finalModel(t)
 	if m.focus != focusList || m.list.FilterValue() != "tele" {
 		t.Errorf("after tab / tele: focus %d, filter %q; want the list and tele", m.focus, m.list.FilterValue())
 	}
@@ -158,10 +155,7 @@ func mouseRun(t *testing.T, w, h int) {
 		r.tm.Send(wheel(dx, dy, true))
 		r.waitFor(t, "↑ 6 more")
 		r.tm.Send(wheel(rx, ry, true)) // over the list: one row down
-		if err := r.tm.Quit(); err != nil {
-			t.Fatal(err)
-		}
-		m := r.tm.FinalModel(t, teatest.WithFinalTimeout(finalWait)).(Model)
+		m := r.finalModel(t)
 		if e := m.selectedEntry(); e == nil || e.Provider.Name != "momo-collection" {
 			t.Errorf("clicks on telenor-order, mtn-sandbox, then the wheel down over the list: selected %v, want momo-collection", e)
 		}
