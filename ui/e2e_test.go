@@ -140,8 +140,10 @@ func startRigWith(t *testing.T, w, h int, o Options, prefetch ...string) *rig {
 	return r
 }
 
-// historiesWait bounds the wait for the histories, read after the list.
-const historiesWait = time.Minute
+// rigWait bounds each wait of a rig: for a frame, for the histories, for
+// the end after a quit. It is long: a busy machine under the race detector
+// is slow, and a passing test never waits it out.
+const rigWait = 30 * time.Second
 
 // loading is the explorer under test, telling the rig once the
 // histories, which the explorer reads after drawing the list, are in.
@@ -170,8 +172,8 @@ func (r *rig) start(t *testing.T, m Model, w, h int) {
 	r.waitFor(t, "Providers")
 	select {
 	case <-loaded:
-	case <-time.After(historiesWait):
-		t.Fatalf("the explorer did not read the histories within %v", historiesWait)
+	case <-time.After(rigWait):
+		t.Fatalf("the explorer did not read the histories within %v", rigWait)
 	}
 }
 
@@ -217,7 +219,7 @@ func (r *rig) waitFor(t *testing.T, wants ...string) {
 			}
 		}
 		return true
-	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}, teatest.WithDuration(rigWait), teatest.WithCheckInterval(20*time.Millisecond))
 }
 
 // final quits and returns the last frame's text, its styles left out.
@@ -238,7 +240,7 @@ func (r *rig) finalModel(t *testing.T) Model {
 	if err := r.tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
-	switch fm := r.tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(type) {
+	switch fm := r.tm.FinalModel(t, teatest.WithFinalTimeout(rigWait)).(type) {
 	case loading:
 		return fm.Model
 	case Model:

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -28,7 +27,7 @@ func listNames(view string, all []string) []string {
 }
 
 // finalWait bounds the wait for a program's last frame.
-const finalWait = 10 * time.Second
+const finalWait = rigWait
 
 var demoNames = append(append([]string{}, allTokens...), "broken-gateway")
 
