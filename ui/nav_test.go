@@ -45,11 +45,7 @@ func TestSortAndStatusFilterInTheList(t *testing.T) {
 	r.keys("F")
 	r.waitFor(t, "expiring only", "no token is expiring or expired")
 	r.keys("F")
-	tm := r.tm
-	if err := tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	m := tm.FinalModel(t, teatest.WithFinalTimeout(finalWait)).(Model)
+	m := r.finalModel(t)
 	got := strings.Join(listNames(m.View(), demoNames), " ")
 	want := "mobifinance telenor-order mtn-sandbox momo-collection broken-gateway mobiledigital-sms oauth2-local"
 	if got != want {
