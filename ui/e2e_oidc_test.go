@@ -11,7 +11,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/demo"
@@ -77,8 +76,7 @@ func startLoginRig(t *testing.T, w, h int) *rig {
 	r := &rig{srv: srv, vault: v, clip: &memClipboard{}}
 	m := New(Options{Vault: v, Client: client, Now: now, Demo: true, Renderer: colourRenderer()})
 	m.clipOpts = clipboard.Options{Backend: r.clip, OSC52: clipboard.OSC52Never}
-	r.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
-	r.waitFor(t, "Providers")
+	r.start(t, m, w, h)
 	return r
 }
 

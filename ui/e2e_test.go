@@ -136,9 +136,45 @@ func startRigWith(t *testing.T, w, h int, o Options, prefetch ...string) *rig {
 	}
 	m := New(o)
 	m.clipOpts = clipboard.Options{Backend: r.clip, OSC52: clipboard.OSC52Never}
-	r.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
-	r.waitFor(t, "Providers")
+	r.start(t, m, w, h)
 	return r
+}
+
+// rigWait bounds each wait of a rig: for a frame, for the histories, for
+// the end after a quit. It is long: a busy machine under the race detector
+// is slow, and a passing test never waits it out.
+const rigWait = 30 * time.Second
+
+// loading is the explorer under test, telling the rig once the
+// histories, which the explorer reads after drawing the list, are in.
+type loading struct {
+	Model
+	loaded func() // closes the rig's channel, once
+}
+
+func (l loading) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := l.Model.Update(msg)
+	l.Model = m.(Model)
+	if _, ok := msg.(historiesMsg); ok {
+		l.loaded()
+	}
+	return l, cmd
+}
+
+// start runs m at w×h and waits until it drew the list and took the
+// histories: until then a provider's detail may be drawn without its
+// History section, as a frame or more of a real start shows it.
+func (r *rig) start(t *testing.T, m Model, w, h int) {
+	t.Helper()
+	loaded := make(chan struct{})
+	r.tm = teatest.NewTestModel(t, loading{Model: m, loaded: sync.OnceFunc(func() { close(loaded) })},
+		teatest.WithInitialTermSize(w, h))
+	r.waitFor(t, "Providers")
+	select {
+	case <-loaded:
+	case <-time.After(rigWait):
+		t.Fatalf("the explorer did not read the histories within %v", rigWait)
+	}
 }
 
 // keys types each key as its own message.
@@ -183,7 +219,7 @@ func (r *rig) waitFor(t *testing.T, wants ...string) {
 			}
 		}
 		return true
-	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}, teatest.WithDuration(rigWait), teatest.WithCheckInterval(20*time.Millisecond))
 }
 
 // final quits and returns the last frame's text, its styles left out.
@@ -195,11 +231,23 @@ func (r *rig) final(t *testing.T) string {
 // finalStyled quits and returns the last frame as drawn, styles and all.
 func (r *rig) finalStyled(t *testing.T) string {
 	t.Helper()
+	return r.finalModel(t).View()
+}
+
+// finalModel quits and returns the explorer as it ended.
+func (r *rig) finalModel(t *testing.T) Model {
+	t.Helper()
 	if err := r.tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
-	fm := r.tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
-	return fm.View()
+	switch fm := r.tm.FinalModel(t, teatest.WithFinalTimeout(rigWait)).(type) {
+	case loading:
+		return fm.Model
+	case Model:
+		return fm
+	}
+	t.Fatal("no final model")
+	return Model{}
 }
 
 // The demo server's random parts: its port, the kid of its signing key,

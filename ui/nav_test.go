@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -28,7 +27,7 @@ func listNames(view string, all []string) []string {
 }
 
 // finalWait bounds the wait for a program's last frame.
-const finalWait = 10 * time.Second
+const finalWait = rigWait
 
 var demoNames = append(append([]string{}, allTokens...), "broken-gateway")
 
@@ -46,11 +45,7 @@ func TestSortAndStatusFilterInTheList(t *testing.T) {
 	r.keys("F")
 	r.waitFor(t, "expiring only", "no token is expiring or expired")
 	r.keys("F")
-	tm := r.tm
-	if err := tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	m := tm.FinalModel(t, teatest.WithFinalTimeout(finalWait)).(Model)
+	m := r.finalModel(t)
 	got := strings.Join(listNames(m.View(), demoNames), " ")
 	want := "mobifinance telenor-order mtn-sandbox momo-collection broken-gateway mobiledigital-sms oauth2-local"
 	if got != want {
@@ -74,10 +69,7 @@ func TestSlashFiltersFromTheDetailPane(t *testing.T) {
 	r.keys("/")
 	r.tm.Type("tele")
 	r.waitFor(t, fmt.Sprintf("1 of %d", len(r.srv.Providers())))
-	if err := r.tm.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	m := r.tm.FinalModel(t, teatest.WithFinalTimeout(finalWait)).(Model)
+	m := r.finalModel(t)
 	if m.focus != focusList || m.list.FilterValue() != "tele" {
 		t.Errorf("after tab / tele: focus %d, filter %q; want the list and tele", m.focus, m.list.FilterValue())
 	}
@@ -158,10 +150,7 @@ func mouseRun(t *testing.T, w, h int) {
 		r.tm.Send(wheel(dx, dy, true))
 		r.waitFor(t, "↑ 6 more")
 		r.tm.Send(wheel(rx, ry, true)) // over the list: one row down
-		if err := r.tm.Quit(); err != nil {
-			t.Fatal(err)
-		}
-		m := r.tm.FinalModel(t, teatest.WithFinalTimeout(finalWait)).(Model)
+		m := r.finalModel(t)
 		if e := m.selectedEntry(); e == nil || e.Provider.Name != "momo-collection" {
 			t.Errorf("clicks on telenor-order, mtn-sandbox, then the wheel down over the list: selected %v, want momo-collection", e)
 		}

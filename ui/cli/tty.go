@@ -66,6 +66,12 @@ func (a *app) readSecret(ctx context.Context, prompt string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read from the terminal: %w", err)
 	}
+	// The echo goes off before the prompt shows. term.ReadPassword turns it
+	// off too, but only once its goroutine runs: a key typed (or pasted) as
+	// soon as the prompt shows would be echoed in between.
+	if err := echoOff(fd); err != nil {
+		return nil, fmt.Errorf("read from the terminal: %w", err)
+	}
 	fmt.Fprintf(t.out, "%s ", display.Text(prompt))
 	type answer struct {
 		b   []byte
@@ -78,6 +84,8 @@ func (a *app) readSecret(ctx context.Context, prompt string) ([]byte, error) {
 	}()
 	select {
 	case ans := <-ch:
+		// ReadPassword gives back the settings it found, the echo off.
+		_ = term.Restore(fd, state)
 		clearLine(t.out)
 		if ans.err != nil {
 			return nil, fmt.Errorf("read from the terminal: %w", ans.err)
