@@ -73,11 +73,7 @@ func (r *rig) paste(s string) {
 func TestSignInPastedURL(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	r.choose(t, "oauth2-login")
-	r.keys("f")
-	r.waitFor(t, "Open this URL to sign in", "p paste URL")
-	r.keys("c")
-	loc := landing(t, r.copied(t), "allow")
+	loc := landing(t, r.startBrowser(t, "oauth2-login", "p paste URL"), "allow")
 	code := mustQuery(t, loc).Get("code")
 	if len(code) < 8 {
 		t.Fatalf("the demo's code %q is too short to look for", code)
@@ -127,11 +123,7 @@ func mustQuery(t *testing.T, raw string) url.Values {
 func TestSignInPastedWrongStateWaitsOn(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	r.choose(t, "oauth2-login")
-	r.keys("f")
-	r.waitFor(t, "Open this URL to sign in")
-	r.keys("c")
-	authURL := r.copied(t)
+	authURL := r.startBrowser(t, "oauth2-login")
 	redirect := mustQuery(t, authURL).Get("redirect_uri")
 	r.keys("p")
 	r.tm.Type(redirect + "?code=forged-code-1&state=an-old-tabs-state")
@@ -158,11 +150,7 @@ func TestSignInPastedWrongStateWaitsOn(t *testing.T) {
 func TestSignInPastedAccessDenied(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	r.choose(t, "oauth2-login")
-	r.keys("f")
-	r.waitFor(t, "Open this URL to sign in")
-	r.keys("c")
-	loc := landing(t, r.copied(t), "deny")
+	loc := landing(t, r.startBrowser(t, "oauth2-login"), "deny")
 	if mustQuery(t, loc).Get("error") != "access_denied" {
 		t.Fatalf("the demo did not refuse: %s", loc)
 	}

@@ -104,6 +104,18 @@ func (r *signInRig) choose(t *testing.T, name string) {
 	r.waitFor(t, fmt.Sprintf("1 of %d", r.count))
 }
 
+// startBrowser starts the browser sign-in of the named provider and
+// returns its authorization URL, copied as a person would copy it, once
+// the pane shows it and what else is given.
+func (r *signInRig) startBrowser(t *testing.T, name string, more ...string) string {
+	t.Helper()
+	r.choose(t, name)
+	r.keys("f")
+	r.waitFor(t, append([]string{"Open this URL to sign in"}, more...)...)
+	r.keys("c")
+	return r.copied(t)
+}
+
 // copied waits for the explorer to put something on the clipboard.
 func (r *signInRig) copied(t *testing.T) string {
 	t.Helper()
@@ -215,11 +227,7 @@ func browse(t *testing.T, authURL, action string) string {
 func TestSignInBrowserEndToEnd(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	r.choose(t, "oauth2-login")
-	r.keys("f")
-	r.waitFor(t, "waiting for the browser", "Open this URL to sign in")
-	r.keys("c")
-	authURL := r.copied(t)
+	authURL := r.startBrowser(t, "oauth2-login", "waiting for the browser")
 	if !strings.Contains(authURL, "code_challenge_method=S256") || !strings.Contains(authURL, "redirect_uri=http%3A%2F%2F127.0.0.1") {
 		t.Fatalf("the copied URL is not the authorization request: %s", authURL)
 	}
@@ -250,11 +258,7 @@ func TestSignInBrowserEndToEnd(t *testing.T) {
 func TestSignInBrowserDenied(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	r.choose(t, "oauth2-login")
-	r.keys("f")
-	r.waitFor(t, "Open this URL to sign in")
-	r.keys("c")
-	if page := browse(t, r.copied(t), "deny"); !strings.Contains(page, "Sign-in failed") || !strings.Contains(page, "access_denied") {
+	if page := browse(t, r.startBrowser(t, "oauth2-login"), "deny"); !strings.Contains(page, "Sign-in failed") || !strings.Contains(page, "access_denied") {
 		t.Fatalf("the browser was answered: %s", page)
 	}
 	r.waitFor(t, "access_denied", "nothing stored")
@@ -270,11 +274,7 @@ func TestSignInBrowserDenied(t *testing.T) {
 func TestSignInStateMismatchIsRefused(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	r.choose(t, "oauth2-login")
-	r.keys("f")
-	r.waitFor(t, "Open this URL to sign in")
-	r.keys("c")
-	u, _ := url.Parse(r.copied(t))
+	u, _ := url.Parse(r.startBrowser(t, "oauth2-login"))
 	redirect := u.Query().Get("redirect_uri")
 	resp, err := http.Get(redirect + "?code=forged&state=not-this-one")
 	if err != nil {
@@ -294,11 +294,7 @@ func TestSignInStateMismatchIsRefused(t *testing.T) {
 func TestSignInEscCancelsAndStoresNothing(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	r.choose(t, "oauth2-login")
-	r.keys("f")
-	r.waitFor(t, "Open this URL to sign in")
-	r.keys("c")
-	u, _ := url.Parse(r.copied(t))
+	u, _ := url.Parse(r.startBrowser(t, "oauth2-login"))
 	redirect := u.Query().Get("redirect_uri")
 	r.keys("esc")
 	r.waitFor(t, "sign-in to oauth2-login cancelled: nothing stored")
@@ -357,11 +353,7 @@ func TestSignInOthersKeepTicking(t *testing.T) {
 func TestSignInDeviceEndToEnd(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	r.choose(t, "oauth2-device")
-	r.keys("f")
-	r.waitFor(t, "and enter the code", "waiting for the sign-in to be approved")
-	r.keys("c")
-	page := r.copied(t)
+	page := r.startBrowser(t, "oauth2-device", "and enter the code", "waiting for the sign-in to be approved")
 	pu, err := url.Parse(page)
 	if err != nil {
 		t.Fatal(err)
@@ -399,11 +391,7 @@ func TestSignInDeviceEndToEnd(t *testing.T) {
 func TestSignInDeviceDenied(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	r.choose(t, "oauth2-device")
-	r.keys("f")
-	r.waitFor(t, "and enter the code")
-	r.keys("c")
-	pu, _ := url.Parse(r.copied(t))
+	pu, _ := url.Parse(r.startBrowser(t, "oauth2-device", "and enter the code"))
 	code := pu.Query().Get("user_code")
 	pu.RawQuery = ""
 	resp, err := http.PostForm(pu.String(), url.Values{"user_code": {code}, "action": {"deny"}})
@@ -665,11 +653,7 @@ func TestQuitStopsTheSignIns(t *testing.T) {
 func TestSignInExchangeLogIsMasked(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	r.choose(t, "oauth2-login")
-	r.keys("f")
-	r.waitFor(t, "Open this URL to sign in")
-	r.keys("c")
-	authURL, err := url.Parse(r.copied(t))
+	authURL, err := url.Parse(r.startBrowser(t, "oauth2-login"))
 	if err != nil {
 		t.Fatal(err)
 	}
