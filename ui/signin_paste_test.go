@@ -73,7 +73,7 @@ func (r *rig) paste(s string) {
 func TestSignInPastedURL(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	loc := landing(t, r.startBrowser(t, "oauth2-login", "p paste URL"), "allow")
+	loc := landing(t, r.startSignIn(t, "oauth2-login", "Open this URL to sign in", "p paste URL"), "allow")
 	code := mustQuery(t, loc).Get("code")
 	if len(code) < 8 {
 		t.Fatalf("the demo's code %q is too short to look for", code)
@@ -123,7 +123,7 @@ func mustQuery(t *testing.T, raw string) url.Values {
 func TestSignInPastedWrongStateWaitsOn(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	authURL := r.startBrowser(t, "oauth2-login")
+	authURL := r.startSignIn(t, "oauth2-login", "Open this URL to sign in")
 	redirect := mustQuery(t, authURL).Get("redirect_uri")
 	r.keys("p")
 	r.tm.Type(redirect + "?code=forged-code-1&state=an-old-tabs-state")
@@ -150,7 +150,7 @@ func TestSignInPastedWrongStateWaitsOn(t *testing.T) {
 func TestSignInPastedAccessDenied(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	loc := landing(t, r.startBrowser(t, "oauth2-login"), "deny")
+	loc := landing(t, r.startSignIn(t, "oauth2-login", "Open this URL to sign in"), "deny")
 	if mustQuery(t, loc).Get("error") != "access_denied" {
 		t.Fatalf("the demo did not refuse: %s", loc)
 	}

@@ -104,14 +104,15 @@ func (r *signInRig) choose(t *testing.T, name string) {
 	r.waitFor(t, fmt.Sprintf("1 of %d", r.count))
 }
 
-// startBrowser starts the browser sign-in of the named provider and
-// returns its authorization URL, copied as a person would copy it, once
-// the pane shows it and what else is given.
-func (r *signInRig) startBrowser(t *testing.T, name string, more ...string) string {
+// startSignIn starts the sign-in of the named provider and, once the
+// pane shows each of shown, returns the URL the pane copies (the
+// authorization URL, or the device page with the code filled in), copied
+// as a person would copy it.
+func (r *signInRig) startSignIn(t *testing.T, name string, shown ...string) string {
 	t.Helper()
 	r.choose(t, name)
 	r.keys("f")
-	r.waitFor(t, append([]string{"Open this URL to sign in"}, more...)...)
+	r.waitFor(t, shown...)
 	r.keys("c")
 	return r.copied(t)
 }
@@ -227,7 +228,7 @@ func browse(t *testing.T, authURL, action string) string {
 func TestSignInBrowserEndToEnd(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	authURL := r.startBrowser(t, "oauth2-login", "waiting for the browser")
+	authURL := r.startSignIn(t, "oauth2-login", "waiting for the browser", "Open this URL to sign in")
 	if !strings.Contains(authURL, "code_challenge_method=S256") || !strings.Contains(authURL, "redirect_uri=http%3A%2F%2F127.0.0.1") {
 		t.Fatalf("the copied URL is not the authorization request: %s", authURL)
 	}
@@ -258,7 +259,7 @@ func TestSignInBrowserEndToEnd(t *testing.T) {
 func TestSignInBrowserDenied(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	if page := browse(t, r.startBrowser(t, "oauth2-login"), "deny"); !strings.Contains(page, "Sign-in failed") || !strings.Contains(page, "access_denied") {
+	if page := browse(t, r.startSignIn(t, "oauth2-login", "Open this URL to sign in"), "deny"); !strings.Contains(page, "Sign-in failed") || !strings.Contains(page, "access_denied") {
 		t.Fatalf("the browser was answered: %s", page)
 	}
 	r.waitFor(t, "access_denied", "nothing stored")
@@ -274,7 +275,7 @@ func TestSignInBrowserDenied(t *testing.T) {
 func TestSignInStateMismatchIsRefused(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	u, _ := url.Parse(r.startBrowser(t, "oauth2-login"))
+	u, _ := url.Parse(r.startSignIn(t, "oauth2-login", "Open this URL to sign in"))
 	redirect := u.Query().Get("redirect_uri")
 	resp, err := http.Get(redirect + "?code=forged&state=not-this-one")
 	if err != nil {
@@ -294,7 +295,7 @@ func TestSignInStateMismatchIsRefused(t *testing.T) {
 func TestSignInEscCancelsAndStoresNothing(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	u, _ := url.Parse(r.startBrowser(t, "oauth2-login"))
+	u, _ := url.Parse(r.startSignIn(t, "oauth2-login", "Open this URL to sign in"))
 	redirect := u.Query().Get("redirect_uri")
 	r.keys("esc")
 	r.waitFor(t, "sign-in to oauth2-login cancelled: nothing stored")
@@ -353,7 +354,7 @@ func TestSignInOthersKeepTicking(t *testing.T) {
 func TestSignInDeviceEndToEnd(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	page := r.startBrowser(t, "oauth2-device", "and enter the code", "waiting for the sign-in to be approved")
+	page := r.startSignIn(t, "oauth2-device", "and enter the code", "waiting for the sign-in to be approved")
 	pu, err := url.Parse(page)
 	if err != nil {
 		t.Fatal(err)
@@ -391,7 +392,7 @@ func TestSignInDeviceEndToEnd(t *testing.T) {
 func TestSignInDeviceDenied(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	pu, _ := url.Parse(r.startBrowser(t, "oauth2-device", "and enter the code"))
+	pu, _ := url.Parse(r.startSignIn(t, "oauth2-device", "and enter the code"))
 	code := pu.Query().Get("user_code")
 	pu.RawQuery = ""
 	resp, err := http.PostForm(pu.String(), url.Values{"user_code": {code}, "action": {"deny"}})
@@ -653,7 +654,7 @@ func TestQuitStopsTheSignIns(t *testing.T) {
 func TestSignInExchangeLogIsMasked(t *testing.T) {
 	t.Parallel()
 	r := startSignInRig(t, 120, 40)
-	authURL, err := url.Parse(r.startBrowser(t, "oauth2-login"))
+	authURL, err := url.Parse(r.startSignIn(t, "oauth2-login", "Open this URL to sign in"))
 	if err != nil {
 		t.Fatal(err)
 	}
