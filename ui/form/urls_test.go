@@ -112,9 +112,14 @@ func TestIntrospectionAndUserinfoFollowTheIssuer(t *testing.T) {
 	}
 	rows("from the issuer: "+tenant+"/introspect", "the issuer's metadata lists none, optional")
 	m = focusOn(t, m, "userinfo_url")
-	if v := view(m); !strings.Contains(v, "the issuer's metadata gives it when empty") {
-		t.Errorf("the focused row does not say the metadata gives it:\n%s", v)
+	if v := view(m); !strings.Contains(v, "tokenscope userinfo calls it with the access token") {
+		t.Errorf("the focused empty row does not say what it is for:\n%s", v)
 	}
+	m = typeInto(t, m, "introspection_url", tenant+"/v2/introspect")
+	if v := view(m); !strings.Contains(v, "set here, whatever the issuer's metadata lists") {
+		t.Errorf("a row set beside an issuer does not say it wins:\n%s", v)
+	}
+	m = typeInto(t, m, "introspection_url", "")
 	if p := submitted(t, m); p.IntrospectionURL != "" || p.UserinfoURL != "" {
 		t.Errorf("saved introspection %q userinfo %q, want both left to the issuer", p.IntrospectionURL, p.UserinfoURL)
 	}

@@ -404,8 +404,13 @@ func (m Model) hint(f *field) string {
 		return "sent as the Origin header with the token and try requests"
 	case f.key == "market" || f.key == "environment":
 		return "picks the token URL"
-	case f.key == "authorization_url" || f.key == "device_authorization_url" ||
-		f.key == "introspection_url" || f.key == "userinfo_url":
+	case (f.key == "introspection_url" || f.key == "userinfo_url") && m.hasIssuer() && f.value() != "":
+		return "set here, whatever the issuer's metadata lists; empty lets it give one"
+	case f.key == "introspection_url":
+		return "tokenscope introspect asks it whether a token is active"
+	case f.key == "userinfo_url":
+		return "tokenscope userinfo calls it with the access token"
+	case f.key == "authorization_url" || f.key == "device_authorization_url":
 		if m.value("issuer") != "" {
 			return "the issuer's metadata gives it when empty"
 		}
