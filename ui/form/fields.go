@@ -153,8 +153,8 @@ func newFields(st Styles, headers []string) []field {
 		text("params", "Extra params", "audience=… resource=…"),
 		field{key: headersKey, label: "Extra headers", kind: kindHeaders, placeholder: "Name: value; Name: value, optional"},
 		text("issuer", "Issuer", "its metadata gives the endpoints not set, optional"),
-		text("jwks_url", "JWKS URL", "to verify JWT signatures, optional"),
-		text("revocation_url", "Revocation URL", "RFC 7009, optional"),
+		text("jwks_url", "JWKS URL", discoveredRows["jwks_url"].own),
+		text("revocation_url", "Revocation URL", discoveredRows["revocation_url"].own),
 		text("introspection_url", "Introspect URL", discoveredRows["introspection_url"].own),
 		text("userinfo_url", "Userinfo URL", discoveredRows["userinfo_url"].own),
 		text("logout_url", "Logout URL", "optional"),
@@ -345,6 +345,8 @@ type discoveredRow struct {
 // discoveredRows are the rows whose placeholder says what the issuer's
 // metadata gives them (providers.Discovered).
 var discoveredRows = map[string]discoveredRow{
+	"jwks_url":          {"to verify JWT signatures, optional", func(md *providers.Metadata) string { return md.JWKSURI }},
+	"revocation_url":    {"RFC 7009, optional", func(md *providers.Metadata) string { return md.RevocationEndpoint }},
 	"introspection_url": {"RFC 7662, optional", func(md *providers.Metadata) string { return md.IntrospectionEndpoint }},
 	"userinfo_url":      {"OpenID Connect, optional", func(md *providers.Metadata) string { return md.UserinfoEndpoint }},
 }

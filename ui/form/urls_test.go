@@ -88,13 +88,13 @@ func TestIntrospectionAndUserinfoRefusals(t *testing.T) {
 }
 
 // TestIntrospectionAndUserinfoFollowTheIssuer: beside an issuer the rows
-// say its metadata gives them, and what it gives when the form has the
+// (and the JWKS and revocation rows) say its metadata gives them, and what it gives when the form has the
 // metadata of that issuer; left empty they are saved empty, for the
 // metadata to fill at the fetch.
 func TestIntrospectionAndUserinfoFollowTheIssuer(t *testing.T) {
 	t.Parallel()
 	md := tenantMetadata("client_secret_basic")
-	md.IntrospectionEndpoint = tenant + "/introspect"
+	md.IntrospectionEndpoint, md.JWKSURI = tenant+"/introspect", tenant+"/jwks"
 	orig, err := providers.ApplyPreset(providers.Provider{Name: "corp", Preset: "oauth2", Issuer: tenant,
 		ClientID: "app", ClientSecret: "s"})
 	if err != nil {
@@ -111,6 +111,9 @@ func TestIntrospectionAndUserinfoFollowTheIssuer(t *testing.T) {
 		}
 	}
 	rows("from the issuer: "+tenant+"/introspect", "the issuer's metadata lists none, optional")
+	if got := line(t, m, "JWKS URL"); !strings.HasSuffix(got, " from the issuer: "+tenant+"/jwks") {
+		t.Errorf("JWKS row %q, want the metadata's jwks_uri", got)
+	}
 	m = focusOn(t, m, "userinfo_url")
 	if v := view(m); !strings.Contains(v, "tokenscope userinfo calls it with the access token") {
 		t.Errorf("the focused empty row does not say what it is for:\n%s", v)

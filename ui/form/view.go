@@ -404,7 +404,7 @@ func (m Model) hint(f *field) string {
 		return "sent as the Origin header with the token and try requests"
 	case f.key == "market" || f.key == "environment":
 		return "picks the token URL"
-	case (f.key == "introspection_url" || f.key == "userinfo_url") && m.hasIssuer() && f.value() != "":
+	case discoveredRows[f.key].own != "" && m.hasIssuer() && f.value() != "":
 		return "set here, whatever the issuer's metadata lists; empty lets it give one"
 	case f.key == "introspection_url":
 		return "tokenscope introspect asks it whether a token is active"
