@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 )
 
 // kind is how a field is edited.
@@ -152,8 +153,10 @@ func newFields(st Styles, headers []string) []field {
 		text("params", "Extra params", "audience=… resource=…"),
 		field{key: headersKey, label: "Extra headers", kind: kindHeaders, placeholder: "Name: value; Name: value, optional"},
 		text("issuer", "Issuer", "its metadata gives the endpoints not set, optional"),
-		text("jwks_url", "JWKS URL", "to verify JWT signatures, optional"),
-		text("revocation_url", "Revocation URL", "RFC 7009, optional"),
+		text("jwks_url", "JWKS URL", discoveredRows["jwks_url"].own),
+		text("revocation_url", "Revocation URL", discoveredRows["revocation_url"].own),
+		text("introspection_url", "Introspect URL", discoveredRows["introspection_url"].own),
+		text("userinfo_url", "Userinfo URL", discoveredRows["userinfo_url"].own),
 		text("logout_url", "Logout URL", "optional"),
 		choice("logout_method", "Logout method", methodChoices()...),
 		text("try_url", "Try URL", "an API call to test the token, optional"),
@@ -257,6 +260,7 @@ func values(p providers.Provider) map[string]string {
 		"public_key": p.PublicKey, "origin": p.Origin,
 		"authorization_url": p.AuthorizationURL, "redirect_uri": p.RedirectURI, "pkce": string(p.PKCE),
 		"device_authorization_url": p.DeviceAuthorizationURL,
+		"introspection_url":        p.IntrospectionURL, "userinfo_url": p.UserinfoURL,
 	}
 	if p.PKCE == "" {
 		v["pkce"] = string(providers.PKCES256)
@@ -328,4 +332,41 @@ func parseTimeout(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("%q is not a duration such as 30s or 2m", s)
 	}
 	return d, nil
+}
+
+// discoveredRow is a URL row the issuer's metadata fills when it is left
+// empty: own is its placeholder without an issuer, endpoint the
+// metadata's value for it.
+type discoveredRow struct {
+	own      string
+	endpoint func(*providers.Metadata) string
+}
+
+// discoveredRows are the rows whose placeholder says what the issuer's
+// metadata gives them (providers.Discovered).
+var discoveredRows = map[string]discoveredRow{
+	"jwks_url":          {"to verify JWT signatures, optional", func(md *providers.Metadata) string { return md.JWKSURI }},
+	"revocation_url":    {"RFC 7009, optional", func(md *providers.Metadata) string { return md.RevocationEndpoint }},
+	"introspection_url": {"RFC 7662, optional", func(md *providers.Metadata) string { return md.IntrospectionEndpoint }},
+	"userinfo_url":      {"OpenID Connect, optional", func(md *providers.Metadata) string { return md.UserinfoEndpoint }},
+}
+
+// placeDiscovered sets the placeholders of the rows the issuer's metadata
+// fills: their own without an issuer; with one, that the metadata gives
+// them, and what it gives when the form has the metadata of that issuer.
+func (m *Model) placeDiscovered() {
+	md, known := m.metadata()
+	for k, r := range discoveredRows {
+		f := &m.fields[m.index(k)]
+		switch {
+		case !m.hasIssuer():
+			f.input.Placeholder = r.own
+		case !known:
+			f.input.Placeholder = "from the issuer's metadata when empty"
+		case r.endpoint(md) != "":
+			f.input.Placeholder = "from the issuer: " + display.Text(r.endpoint(md))
+		default:
+			f.input.Placeholder = "the issuer's metadata lists none, optional"
+		}
+	}
 }

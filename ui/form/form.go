@@ -132,6 +132,7 @@ func New(o Options) Model {
 		}
 	}
 	m.followIssuer(false)
+	m.placeDiscovered()
 	if o.Original != nil {
 		m.focus = m.index("name")
 	}
@@ -252,7 +253,8 @@ func (m *Model) visible(i int) bool {
 // say how a token is asked for.
 var staticHides = map[string]bool{"token_url": true, "grant_type": true, "grant_in": true, "client_auth": true,
 	"authorization_url": true, "redirect_uri": true, "pkce": true, "device_authorization_url": true,
-	"client_id": true, "scope": true, "params": true, "jwks_url": true, "revocation_url": true, "logout_url": true,
+	"client_id": true, "scope": true, "params": true, "jwks_url": true, "revocation_url": true,
+	"introspection_url": true, "userinfo_url": true, "logout_url": true,
 	"logout_method": true, "timeout": true}
 
 // SetSize gives the form its room; it scrolls when the rows do not fit.
@@ -327,6 +329,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	if f := &m.fields[m.focus]; f.value() != before {
 		f.err = ""
 		m.followIssuer(had)
+		m.placeDiscovered()
 		m.scroll() // a row may have appeared (logout method) or gone
 	}
 	return m, cmd

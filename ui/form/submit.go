@@ -68,7 +68,7 @@ func standIn(field string) (v string, ok bool) {
 		return "https://stand-in.invalid/authorize", true
 	case "device_authorization_url":
 		return "https://stand-in.invalid/device_authorization", true
-	case "logout_url", "revocation_url", "jwks_url", "try_url", "logout_method", "try_method", "params", "timeout", "issuer", headersKey,
+	case "logout_url", "revocation_url", "introspection_url", "userinfo_url", "jwks_url", "try_url", "logout_method", "try_method", "params", "timeout", "issuer", headersKey,
 		"redirect_uri", "pkce":
 		return "", true // optional: empty passes
 	}
@@ -145,6 +145,7 @@ func (m *Model) build(over map[string]string) (providers.Provider, []*providers.
 	p.Password = providers.Secret(raw("password"))
 	p.Scope = get("scope")
 	p.JWKSURL, p.RevocationURL = get("jwks_url"), get("revocation_url")
+	p.IntrospectionURL, p.UserinfoURL = get("introspection_url"), get("userinfo_url")
 	p.LogoutURL, p.LogoutMethod = get("logout_url"), get("logout_method")
 	p.TryURL, p.TryMethod = get("try_url"), get("try_method")
 	// The try body's row shows only for a method that sends one; hidden, it

@@ -331,13 +331,22 @@ func (m Model) authHint(a providers.ClientAuth) string {
 // describe; ok is false when the form has no metadata of the issuer the
 // row names (a new provider, one never fetched, or an issuer changed).
 func (m Model) discovery() (d providers.Discovery, ok bool) {
-	iss := strings.TrimSpace(m.value("issuer"))
-	if m.meta == nil || iss == "" || m.meta.Issuer != iss {
+	if _, ok := m.metadata(); !ok {
 		return providers.Discovery{}, false
 	}
 	p := providers.Provider{ClientSecret: providers.Secret(m.fieldValue("client_secret"))}
 	_, d = p.Discovered(m.meta)
 	return d, true
+}
+
+// metadata is the form's issuer metadata when it is that of the issuer the
+// row names; ok is false otherwise.
+func (m Model) metadata() (md *providers.Metadata, ok bool) {
+	iss := strings.TrimSpace(m.value("issuer"))
+	if m.meta == nil || iss == "" || m.meta.Issuer != iss {
+		return nil, false
+	}
+	return m.meta, true
 }
 
 // fromIssuerText is the client auth row's "from the issuer", with the
@@ -395,6 +404,12 @@ func (m Model) hint(f *field) string {
 		return "sent as the Origin header with the token and try requests"
 	case f.key == "market" || f.key == "environment":
 		return "picks the token URL"
+	case discoveredRows[f.key].own != "" && m.hasIssuer() && f.value() != "":
+		return "set here, whatever the issuer's metadata lists; empty lets it give one"
+	case f.key == "introspection_url":
+		return "tokenscope introspect asks it whether a token is active"
+	case f.key == "userinfo_url":
+		return "tokenscope userinfo calls it with the access token"
 	case f.key == "authorization_url" || f.key == "device_authorization_url":
 		if m.value("issuer") != "" {
 			return "the issuer's metadata gives it when empty"
