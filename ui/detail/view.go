@@ -10,13 +10,12 @@ import (
 	"github.com/tokenscope/tokenscope/providers/display"
 )
 
-// cache holds the last rendered content. The pane is a value, but every
-// copy shares one cache, which View reads and fills on the event loop.
-type cache struct {
+// built is what the content was rendered from: the data's version, the
+// second and the width.
+type built struct {
 	version int
 	second  int64
 	width   int
-	lines   []string
 }
 
 // View renders the lines of the pane that are on screen: the busy line,
@@ -25,7 +24,7 @@ func (m Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
-	lines := m.content()
+	lines := m.lines
 	var b strings.Builder
 	b.Grow(m.height * (m.width + 32))
 	n := 0
@@ -58,7 +57,7 @@ func (m Model) Hidden() (above, below int) {
 	if m.width <= 0 || m.height <= 0 {
 		return 0, 0
 	}
-	lines := m.content()
+	lines := m.lines
 	room := m.height - m.headLines()
 	off := min(m.offset, max(len(lines)-room, 0))
 	return off, max(len(lines)-off-room, 0)
@@ -72,22 +71,21 @@ func (m Model) headLines() int {
 	return 0
 }
 
-// content returns the pane's lines, rebuilding them when the data, the
-// width or the second changed since the last frame.
-func (m Model) content() []string {
-	c := m.cache
-	sec := m.now.Unix()
-	if c.lines != nil && c.version == m.version && c.second == sec && c.width == m.width {
-		return c.lines
+// render renders the pane's lines again when the data, the width or the
+// second changed since they were rendered; a pane with no room keeps them.
+// The lines are new each time: copies of the pane may hold the old ones.
+func (m *Model) render() {
+	k := built{m.version, m.now.Unix(), m.width}
+	if m.width <= 0 || m.height <= 0 || (m.lines != nil && k == m.built) {
+		return
 	}
-	r := renderer{m: &m, s: m.Styles, width: m.width, lines: c.lines[:0]}
+	r := renderer{m: m, s: m.Styles, width: m.width, lines: make([]string, 0, len(m.lines))}
 	if m.has {
 		r.all()
 	} else {
 		r.line(m.Styles.Muted.Render("No provider selected."))
 	}
-	c.version, c.second, c.width, c.lines = m.version, sec, m.width, r.lines
-	return c.lines
+	m.lines, m.built = r.lines, k
 }
 
 // renderer accumulates the content's lines, each cut to the width.
