@@ -101,7 +101,7 @@ func New(styles *Styles) Model {
 	if styles == nil {
 		styles = &Styles{}
 	}
-	m := Model{KeyMap: DefaultKeyMap(), Styles: styles, }
+	m := Model{KeyMap: DefaultKeyMap(), Styles: styles}
 	m.updateKeybindings()
 	return m
 }
