@@ -26,56 +26,58 @@ func (h helpKeys) ShortHelp() []key.Binding { return h.short }
 // FullHelp returns the columns of the full help.
 func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 
-// helpLine is the short help, rendered again only when the enabled
-// bindings, their texts or the width changed. What does not fit is left
-// out from the end of the actions, never the first key (help) nor the
-// last (quit), so "q quit" is on the line at any width it fits in.
+// helpLine is the short help. What does not fit is left out from the end
+// of the actions, never the first key (help) nor the last (quit), so
+// "q quit" is on the line at any width it fits in.
 func (m *Model) helpLine() string {
-	km := m.helpKeyMap()
-	c := &m.styles.helpCache
-	var sig strings.Builder
-	for _, b := range km.ShortHelp() {
-		if b.Enabled() {
-			h := b.Help()
-			sig.WriteString(h.Key)
-			sig.WriteByte(0)
-			sig.WriteString(h.Desc)
-			sig.WriteByte(0)
-		}
-	}
-	if c.line != "" && c.width == m.width && c.sig == sig.String() {
-		return c.line
-	}
-	c.sig, c.width = sig.String(), m.width
-	c.line = m.fitShortHelp(km.ShortHelp())
-	return c.line
+	return m.fitShortHelp(m.helpKeyMap().ShortHelp())
 }
 
 // fitShortHelp renders the enabled bindings of bs on one line of the
-// terminal's width, dropping bindings from the one before the last until
-// the line fits.
+// terminal's width, as help.ShortHelpView does, dropping bindings from the
+// one before the last until the line fits. The widths are added up from
+// the bindings' texts and the line is joined from the theme's help paints,
+// so the fitting renders nothing twice.
 func (m *Model) fitShortHelp(bs []key.Binding) string {
+	l := m.styles
 	on := make([]key.Binding, 0, len(bs))
 	for _, b := range bs {
 		if b.Enabled() {
 			on = append(on, b)
 		}
 	}
-	h := *m.help
-	h.Width = 0 // measured here, not cut with an ellipsis
-	line := h.ShortHelpView(on)
-	for len(on) > 2 && lipgloss.Width(line) > m.width {
-		on = append(on[:len(on)-2], on[len(on)-1])
-		line = h.ShortHelpView(on)
+	sepW := ansi.StringWidth(l.helpSep)
+	width := func() int {
+		w := 0
+		for i, b := range on {
+			if i > 0 {
+				w += sepW
+			}
+			h := b.Help()
+			w += ansi.StringWidth(h.Key) + 1 + ansi.StringWidth(h.Desc)
+		}
+		return w
 	}
-	return ansi.Truncate(line, m.width, "…")
-}
-
-// helpCache is the last rendered help line and what it was rendered from.
-type helpCache struct {
-	sig   string
-	width int
-	line  string
+	w := width()
+	for len(on) > 2 && w > m.width {
+		on = append(on[:len(on)-2], on[len(on)-1])
+		w = width()
+	}
+	var b strings.Builder
+	for i, kb := range on {
+		if i > 0 {
+			b.WriteString(l.helpSep)
+		}
+		h := kb.Help()
+		b.WriteString(l.helpKey.open)
+		b.WriteString(h.Key)
+		b.WriteString(l.helpKey.close)
+		b.WriteByte(' ')
+		b.WriteString(l.helpDesc.open)
+		b.WriteString(h.Desc)
+		b.WriteString(l.helpDesc.close)
+	}
+	return ansi.Truncate(b.String(), m.width, "…")
 }
 
 // helpKeyMap composes the help for what has the keyboard: a full-screen

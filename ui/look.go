@@ -19,7 +19,10 @@ type look struct {
 	// reduced to escape codes once per theme.
 	focused, blurred borderPaint
 	more             paint
-	helpCache        helpCache
+	// helpKey and helpDesc are the short help's styles as paints, helpSep
+	// its separator rendered.
+	helpKey, helpDesc paint
+	helpSep           string
 }
 
 // applyTheme builds the styles of t once and hands each child its group.
@@ -29,6 +32,8 @@ func (m *Model) applyTheme(t themes.Theme) {
 	l := &look{Styles: styles.New(t, m.opts.Renderer)}
 	l.focused, l.blurred = newBorderPaint(l.Pane.Focused), newBorderPaint(l.Pane.Blurred)
 	l.more = newPaint(l.Pane.More)
+	l.helpKey, l.helpDesc = newPaint(l.Help.ShortKey.Inline(true)), newPaint(l.Help.ShortDesc.Inline(true))
+	l.helpSep = l.Help.ShortSeparator.Inline(true).Render(m.help.ShortSeparator)
 	m.theme = l.Theme
 	m.styles = l
 	m.list.SetStyles(&l.List)
