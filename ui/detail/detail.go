@@ -75,6 +75,7 @@ type Model struct {
 	KeyMap KeyMap
 	// Styles points at the pane's looks, shared, never copied per frame.
 	Styles *Styles
+	paints *paints // the Styles as paints
 
 	data     Data
 	has      bool
@@ -101,14 +102,14 @@ func New(styles *Styles) Model {
 	if styles == nil {
 		styles = &Styles{}
 	}
-	m := Model{KeyMap: DefaultKeyMap(), Styles: styles}
+	m := Model{KeyMap: DefaultKeyMap(), Styles: styles, paints: newPaints(styles)}
 	m.updateKeybindings()
 	return m
 }
 
 // SetStyles replaces the styles (on a theme change).
 func (m *Model) SetStyles(s *Styles) {
-	m.Styles = s
+	m.Styles, m.paints = s, newPaints(s)
 	m.version++
 	m.render()
 }

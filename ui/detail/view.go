@@ -4,7 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenscope/tokenscope/providers/display"
@@ -79,11 +78,11 @@ func (m *Model) render() {
 	if m.width <= 0 || m.height <= 0 || (m.lines != nil && k == m.built) {
 		return
 	}
-	r := renderer{m: m, s: m.Styles, width: m.width, lines: make([]string, 0, len(m.lines))}
+	r := renderer{m: m, s: m.paints, width: m.width, lines: make([]string, 0, len(m.lines))}
 	if m.has {
 		r.all()
 	} else {
-		r.line(m.Styles.Muted.Render("No provider selected."))
+		r.line(r.s.Muted.Render("No provider selected."))
 	}
 	m.lines, m.built = r.lines, k
 }
@@ -91,7 +90,7 @@ func (m *Model) render() {
 // renderer accumulates the content's lines, each cut to the width.
 type renderer struct {
 	m     *Model
-	s     *Styles
+	s     *paints
 	width int
 	lines []string
 }
@@ -129,7 +128,7 @@ func (r *renderer) sectionNote(title, note string) {
 const labelWidth = 10
 
 // fact renders "Label     text" in st, wrapping a long text under itself.
-func (r *renderer) fact(label string, st *lipgloss.Style, text string) {
+func (r *renderer) fact(label string, st *paint, text string) {
 	r.text(r.s.Label.Render(pad(label, labelWidth)), labelWidth, st, text)
 }
 
@@ -143,7 +142,7 @@ func (r *renderer) factLine(label, value string) {
 // on lines indented by indent cells, broken between words. Each piece is
 // styled on its own, so the colour survives the pane's border on every
 // line.
-func (r *renderer) text(prefix string, indent int, st *lipgloss.Style, text string) {
+func (r *renderer) text(prefix string, indent int, st *paint, text string) {
 	r.wrap(prefix, indent, st, text, false)
 }
 
@@ -151,7 +150,7 @@ func (r *renderer) text(prefix string, indent int, st *lipgloss.Style, text stri
 // token, which has no words. The text is shown through display.Text: it is
 // most often a server's (a scope, a claim, an error), so every caller of
 // text, fact and wrap passes it as received.
-func (r *renderer) wrap(prefix string, indent int, st *lipgloss.Style, text string, hard bool) {
+func (r *renderer) wrap(prefix string, indent int, st *paint, text string, hard bool) {
 	text = display.Text(text)
 	room := r.width - indent
 	if room < 8 || ansi.StringWidth(text) <= room {
