@@ -41,27 +41,20 @@ func (m *Model) helpLine() string {
 func (m *Model) fitShortHelp(bs []key.Binding) string {
 	l := m.styles
 	on := make([]key.Binding, 0, len(bs))
+	ws := make([]int, 0, len(bs)) // each binding's cells, "key desc"
+	sepW := ansi.StringWidth(l.helpSep)
+	w := -sepW
 	for _, b := range bs {
 		if b.Enabled() {
-			on = append(on, b)
-		}
-	}
-	sepW := ansi.StringWidth(l.helpSep)
-	width := func() int {
-		w := 0
-		for i, b := range on {
-			if i > 0 {
-				w += sepW
-			}
 			h := b.Help()
-			w += ansi.StringWidth(h.Key) + 1 + ansi.StringWidth(h.Desc)
+			on, ws = append(on, b), append(ws, cells(h.Key)+1+cells(h.Desc))
+			w += sepW + ws[len(ws)-1]
 		}
-		return w
 	}
-	w := width()
 	for len(on) > 2 && w > m.width {
-		on = append(on[:len(on)-2], on[len(on)-1])
-		w = width()
+		n := len(on)
+		w -= sepW + ws[n-2]
+		on, ws = append(on[:n-2], on[n-1]), append(ws[:n-2], ws[n-1])
 	}
 	var b strings.Builder
 	for i, kb := range on {
@@ -77,7 +70,21 @@ func (m *Model) fitShortHelp(bs []key.Binding) string {
 		b.WriteString(h.Desc)
 		b.WriteString(l.helpDesc.close)
 	}
+	if w <= m.width {
+		return b.String()
+	}
 	return ansi.Truncate(b.String(), m.width, "…")
+}
+
+// cells is the width of s in cells, without the grapheme walk for plain
+// ASCII, which most keys and their descriptions are.
+func cells(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || c < 0x20 {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
 }
 
 // helpKeyMap composes the help for what has the keyboard: a full-screen
