@@ -106,6 +106,25 @@ func BenchmarkUpdateKey(b *testing.B) {
 	}
 }
 
+// BenchmarkUpdateKeyView is a key that moves the selection and the frame
+// that shows it: the detail pane renders the new provider's content once.
+func BenchmarkUpdateKeyView(b *testing.B) {
+	m := benchModel(b, 120, 40)
+	down := tea.KeyMsg{Type: tea.KeyDown}
+	up := tea.KeyMsg{Type: tea.KeyUp}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		k := down
+		if i%2 == 1 {
+			k = up
+		}
+		i++
+		m = step(m, k)
+		_ = m.View()
+	}
+}
+
 func BenchmarkUpdateTick(b *testing.B) {
 	m := benchModel(b, 120, 40)
 	b.ReportAllocs()

@@ -26,56 +26,65 @@ func (h helpKeys) ShortHelp() []key.Binding { return h.short }
 // FullHelp returns the columns of the full help.
 func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 
-// helpLine is the short help, rendered again only when the enabled
-// bindings, their texts or the width changed. What does not fit is left
-// out from the end of the actions, never the first key (help) nor the
-// last (quit), so "q quit" is on the line at any width it fits in.
+// helpLine is the short help. What does not fit is left out from the end
+// of the actions, never the first key (help) nor the last (quit), so
+// "q quit" is on the line at any width it fits in.
 func (m *Model) helpLine() string {
-	km := m.helpKeyMap()
-	c := &m.styles.helpCache
-	var sig strings.Builder
-	for _, b := range km.ShortHelp() {
-		if b.Enabled() {
-			h := b.Help()
-			sig.WriteString(h.Key)
-			sig.WriteByte(0)
-			sig.WriteString(h.Desc)
-			sig.WriteByte(0)
-		}
-	}
-	if c.line != "" && c.width == m.width && c.sig == sig.String() {
-		return c.line
-	}
-	c.sig, c.width = sig.String(), m.width
-	c.line = m.fitShortHelp(km.ShortHelp())
-	return c.line
+	return m.fitShortHelp(m.helpKeyMap().ShortHelp())
 }
 
 // fitShortHelp renders the enabled bindings of bs on one line of the
-// terminal's width, dropping bindings from the one before the last until
-// the line fits.
+// terminal's width, as help.ShortHelpView does, dropping bindings from the
+// one before the last until the line fits. The widths are added up from
+// the bindings' texts and the line is joined from the theme's help paints,
+// so the fitting renders nothing twice.
 func (m *Model) fitShortHelp(bs []key.Binding) string {
+	l := m.styles
 	on := make([]key.Binding, 0, len(bs))
+	ws := make([]int, 0, len(bs)) // each binding's cells, "key desc"
+	sepW := ansi.StringWidth(l.helpSep)
+	w := -sepW
 	for _, b := range bs {
 		if b.Enabled() {
-			on = append(on, b)
+			h := b.Help()
+			on, ws = append(on, b), append(ws, cells(h.Key)+1+cells(h.Desc))
+			w += sepW + ws[len(ws)-1]
 		}
 	}
-	h := *m.help
-	h.Width = 0 // measured here, not cut with an ellipsis
-	line := h.ShortHelpView(on)
-	for len(on) > 2 && lipgloss.Width(line) > m.width {
-		on = append(on[:len(on)-2], on[len(on)-1])
-		line = h.ShortHelpView(on)
+	for len(on) > 2 && w > m.width {
+		n := len(on)
+		w -= sepW + ws[n-2]
+		on, ws = append(on[:n-2], on[n-1]), append(ws[:n-2], ws[n-1])
 	}
-	return ansi.Truncate(line, m.width, "…")
+	var b strings.Builder
+	for i, kb := range on {
+		if i > 0 {
+			b.WriteString(l.helpSep)
+		}
+		h := kb.Help()
+		b.WriteString(l.helpKey.open)
+		b.WriteString(h.Key)
+		b.WriteString(l.helpKey.close)
+		b.WriteByte(' ')
+		b.WriteString(l.helpDesc.open)
+		b.WriteString(h.Desc)
+		b.WriteString(l.helpDesc.close)
+	}
+	if w <= m.width {
+		return b.String()
+	}
+	return ansi.Truncate(b.String(), m.width, "…")
 }
 
-// helpCache is the last rendered help line and what it was rendered from.
-type helpCache struct {
-	sig   string
-	width int
-	line  string
+// cells is the width of s in cells, without the grapheme walk for plain
+// ASCII, which most keys and their descriptions are.
+func cells(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || c < 0x20 {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
 }
 
 // helpKeyMap composes the help for what has the keyboard: a full-screen

@@ -141,7 +141,7 @@ func (m *Model) logView(b *strings.Builder, g geometry) {
 	w := max(m.width-g.frameW, 1)
 	p := newPane(m.styles.frame(false, w), m.exlog.View(), w)
 	above, below := m.exlog.Hidden()
-	p.more(m.styles.Pane.More, above, below)
+	p.more(m.styles.more, above, below)
 	for i := range g.logH {
 		if i > 0 {
 			b.WriteByte('\n')
@@ -156,7 +156,7 @@ func (m *Model) responseView(b *strings.Builder, g geometry) {
 	w := max(m.width-g.frameW, 1)
 	p := newPane(m.styles.frame(true, w), m.response.View(), w)
 	above, below := m.response.Hidden()
-	p.more(m.styles.Pane.More, above, below)
+	p.more(m.styles.more, above, below)
 	for i := range g.bodyH {
 		if i > 0 {
 			b.WriteByte('\n')

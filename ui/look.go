@@ -15,8 +15,14 @@ import (
 type look struct {
 	*styles.Styles
 
-	frames    map[frameKey]*frame // pane borders by focus and width
-	helpCache helpCache
+	// focused and blurred are the panes' borders, more the count on them,
+	// reduced to escape codes once per theme.
+	focused, blurred borderPaint
+	more             paint
+	// helpKey and helpDesc are the short help's styles as paints, helpSep
+	// its separator rendered.
+	helpKey, helpDesc paint
+	helpSep           string
 }
 
 // applyTheme builds the styles of t once and hands each child its group.
@@ -24,6 +30,10 @@ type look struct {
 // m.theme says so.
 func (m *Model) applyTheme(t themes.Theme) {
 	l := &look{Styles: styles.New(t, m.opts.Renderer)}
+	l.focused, l.blurred = newBorderPaint(l.Pane.Focused), newBorderPaint(l.Pane.Blurred)
+	l.more = newPaint(l.Pane.More)
+	l.helpKey, l.helpDesc = newPaint(l.Help.ShortKey.Inline(true)), newPaint(l.Help.ShortDesc.Inline(true))
+	l.helpSep = l.Help.ShortSeparator.Inline(true).Render(m.help.ShortSeparator)
 	m.theme = l.Theme
 	m.styles = l
 	m.list.SetStyles(&l.List)
@@ -49,76 +59,83 @@ func (m *Model) themeCount() int {
 	return len(themes.All())
 }
 
-// frame is a pane's border, rendered once per theme and width: drawing it
-// by hand from pre-rendered pieces keeps a frame's cost to joining strings,
-// where lipgloss would measure every cell of the content again.
+// frame is a pane's border of one inner width: its lines are joined from
+// the theme's border paint by hand, where lipgloss would measure every
+// cell of the content again.
 type frame struct {
 	top, bottom string
 	left, right string
 
 	border lipgloss.Border
-	line   lipgloss.Style
+	line   paint
 	width  int
-	edges  map[edgeKey]string
 }
 
 // more is the top or bottom line of the frame saying that n lines are
-// off the pane on that side, "╰──── ↓ 12 more ─╯", the tag in style st;
-// the plain line when it has no room. Rendered once per count.
-func (f *frame) more(top bool, n int, st lipgloss.Style) string {
-	k := edgeKey{top, n}
-	if e, ok := f.edges[k]; ok {
-		return e
-	}
+// off the pane on that side, "╰──── ↓ 12 more ─╯", the tag in paint tp;
+// the plain line when it has no room.
+func (f *frame) more(top bool, n int, tp paint) string {
 	plain, l, r, fill, arrow := f.bottom, f.border.BottomLeft, f.border.BottomRight, f.border.Bottom, "↓"
 	if top {
 		plain, l, r, fill, arrow = f.top, f.border.TopLeft, f.border.TopRight, f.border.Top, "↑"
 	}
 	tag := " " + arrow + " " + strconv.Itoa(n) + " more "
-	e := plain
-	if tw := lipgloss.Width(tag); tw+2 <= f.width {
-		e = f.line.Render(l+strings.Repeat(fill, f.width-tw-1)) + st.Render(tag) + f.line.Render(fill+r)
+	tw := lipgloss.Width(tag)
+	if tw+2 > f.width {
+		return plain
 	}
-	if f.edges == nil || len(f.edges) > 256 {
-		f.edges = map[edgeKey]string{}
-	}
-	f.edges[k] = e
-	return e
+	return f.line.edge(l, fill, f.width-tw-1, "") + tp.open + tag + tp.close + f.line.edge("", fill, 1, r)
 }
 
-// edgeKey names a cached frame line with a count of lines off the pane.
-type edgeKey struct {
-	top bool
-	n   int
-}
-
-// frameKey names a cached frame.
-type frameKey struct {
-	focused bool
-	width   int
-}
-
-// frame returns the border of a pane of inner width w in style s, cached.
+// frame returns the border of a pane of inner width w, focused or not.
 func (l *look) frame(focused bool, w int) *frame {
-	k := frameKey{focused, w}
-	if f, ok := l.frames[k]; ok {
-		return f
-	}
-	s := l.Pane.Blurred
+	s, p := l.Pane.Blurred, l.blurred
 	if focused {
-		s = l.Pane.Focused
+		s, p = l.Pane.Focused, l.focused
 	}
-	b, fg := s.Border, s.Style
-	f := &frame{
-		top:    fg.Render(b.TopLeft + strings.Repeat(b.Top, w) + b.TopRight),
-		bottom: fg.Render(b.BottomLeft + strings.Repeat(b.Bottom, w) + b.BottomRight),
-		left:   fg.Render(b.Left),
-		right:  fg.Render(b.Right),
-		border: b, line: fg, width: w,
+	b := s.Border
+	return &frame{
+		top:    p.edge(b.TopLeft, b.Top, w, b.TopRight),
+		bottom: p.edge(b.BottomLeft, b.Bottom, w, b.BottomRight),
+		left:   p.left, right: p.right,
+		border: b, line: p.paint, width: w,
 	}
-	if l.frames == nil {
-		l.frames = map[frameKey]*frame{}
+}
+
+// paint is a style reduced to the escape codes around its text, for text
+// of one line with nothing to measure or pad.
+type paint struct{ open, close string }
+
+func newPaint(st lipgloss.Style) paint {
+	const probe = "\x00"
+	r := st.Render(probe)
+	i := strings.Index(r, probe)
+	if i < 0 {
+		return paint{}
 	}
-	l.frames[k] = f
-	return f
+	return paint{open: r[:i], close: r[i+len(probe):]}
+}
+
+// edge is the line l, n times fill, r in the paint.
+func (p paint) edge(l, fill string, n int, r string) string {
+	var b strings.Builder
+	b.Grow(len(p.open) + len(l) + n*len(fill) + len(r) + len(p.close))
+	b.WriteString(p.open)
+	b.WriteString(l)
+	for range n {
+		b.WriteString(fill)
+	}
+	b.WriteString(r)
+	b.WriteString(p.close)
+	return b.String()
+}
+
+// borderPaint is a pane border's paint with its side lines, per theme.
+type borderPaint struct {
+	paint
+	left, right string
+}
+
+func newBorderPaint(s styles.Frame) borderPaint {
+	return borderPaint{paint: newPaint(s.Style), left: s.Style.Render(s.Border.Left), right: s.Style.Render(s.Border.Right)}
 }

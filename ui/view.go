@@ -142,12 +142,12 @@ func newPane(f *frame, content string, w int) pane {
 }
 
 // more sets on the pane's frame how many lines are off it above and below.
-func (p *pane) more(st lipgloss.Style, above, below int) {
+func (p *pane) more(tp paint, above, below int) {
 	if above > 0 {
-		p.top = p.f.more(true, above, st)
+		p.top = p.f.more(true, above, tp)
 	}
 	if below > 0 {
-		p.bottom = p.f.more(false, below, st)
+		p.bottom = p.f.more(false, below, tp)
 	}
 }
 
@@ -179,7 +179,7 @@ func (m *Model) panesView(b *strings.Builder, g geometry) {
 		dp = newPane(df, v, g.detW)
 	} else {
 		above, below := m.detail.Hidden()
-		dp.more(m.styles.Pane.More, above, below)
+		dp.more(m.styles.more, above, below)
 	}
 	lh, dh := g.listH+g.frameH, g.detH+g.frameH // as geometry.panes places them
 	if g.wide {

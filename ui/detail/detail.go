@@ -1,9 +1,9 @@
 // Package detail is the explorer's detail pane: everything known about the
 // selected provider's token (masked until revealed), its lifetime as a
 // countdown and a bar, its JWT header and claims, the signature status,
-// the last error in the server's words and the recent history. It renders
-// lazily: the content is rebuilt at most once a second or when the data
-// change, and a frame only slices the lines on screen.
+// the last error in the server's words and the recent history. The setters
+// render the content when the data, the width or the second changed, so a
+// frame only slices the lines on screen.
 package detail
 
 import (
@@ -75,6 +75,7 @@ type Model struct {
 	KeyMap KeyMap
 	// Styles points at the pane's looks, shared, never copied per frame.
 	Styles *Styles
+	paints *paints // the Styles as paints
 
 	data     Data
 	has      bool
@@ -90,7 +91,10 @@ type Model struct {
 	focused       bool
 	frame         string
 
-	cache *cache
+	// lines is the content as rendered for built; the setters render it
+	// again when what it shows changed.
+	lines []string
+	built built
 }
 
 // New returns an empty pane drawn with styles (nil: plain text).
@@ -98,25 +102,30 @@ func New(styles *Styles) Model {
 	if styles == nil {
 		styles = &Styles{}
 	}
-	m := Model{KeyMap: DefaultKeyMap(), Styles: styles, cache: &cache{}}
+	m := Model{KeyMap: DefaultKeyMap(), Styles: styles, paints: newPaints(styles)}
 	m.updateKeybindings()
 	return m
 }
 
 // SetStyles replaces the styles (on a theme change).
 func (m *Model) SetStyles(s *Styles) {
-	m.Styles = s
+	m.Styles, m.paints = s, newPaints(s)
 	m.version++
+	m.render()
 }
 
 // SetSize sets the pane's width and height in cells.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
+	m.render()
 	m.updateKeybindings()
 }
 
 // SetNow sets the time countdowns and relative times count from.
-func (m *Model) SetNow(now time.Time) { m.now = now }
+func (m *Model) SetNow(now time.Time) {
+	m.now = now
+	m.render()
+}
 
 // SetSpinnerFrame sets the frame shown while the provider is busy.
 func (m *Model) SetSpinnerFrame(f string) { m.frame = f }
@@ -150,6 +159,7 @@ func (m *Model) SetData(d Data) {
 			m.jwt, m.jwtErr = jwt.Parse(raw.Reveal())
 		}
 	}
+	m.render()
 	m.updateKeybindings()
 }
 
@@ -160,6 +170,7 @@ func (m *Model) Clear() {
 	m.revealed = false
 	m.offset = 0
 	m.version++
+	m.render()
 	m.updateKeybindings()
 }
 
@@ -174,6 +185,7 @@ func (m *Model) SetRevealed(v bool) {
 	if m.revealed != v {
 		m.revealed = v
 		m.version++
+		m.render()
 	}
 }
 
@@ -222,9 +234,9 @@ func (m *Model) scroll(d int) {
 	m.offset = min(max(m.offset+d, 0), m.maxOffset())
 }
 
-// maxOffset is the last scroll position, from the last rendered content.
+// maxOffset is the last scroll position.
 func (m Model) maxOffset() int {
-	return max(len(m.cache.lines)+m.headLines()-m.height, 0)
+	return max(len(m.lines)+m.headLines()-m.height, 0)
 }
 
 func (m *Model) updateKeybindings() {

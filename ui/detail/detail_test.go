@@ -365,7 +365,7 @@ func TestSaysWhatIsOffThePane(t *testing.T) {
 	t.Parallel()
 	m := newPane(100, 10, Data{Provider: provider(), Token: jwtToken()})
 	m.SetFocused(true)
-	total := len(m.content())
+	total := len(m.lines)
 	if total <= 11 {
 		t.Fatalf("the content is %d lines: too short to scroll", total)
 	}

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/jwt"
@@ -88,7 +86,7 @@ func (r *renderer) checkDetail(c jwt.Check, times map[string]time.Time) string {
 }
 
 // detailStyle is how a check's words are drawn: a failure as an error.
-func detailStyle(result string, s *Styles) *lipgloss.Style {
+func detailStyle(result string, s *paints) *paint {
 	if result == jwt.CheckFailed {
 		return &s.Error
 	}

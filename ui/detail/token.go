@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenscope/tokenscope/providers"
@@ -126,7 +125,7 @@ const barWidth = 30
 func (r *renderer) bar(span lifetime.Span) string {
 	now := r.m.now
 	left := span.Expires.Sub(now)
-	var st *lipgloss.Style
+	var st *paint
 	switch span.Level(now) {
 	case lifetime.Healthy:
 		st = &r.s.Healthy

@@ -4,19 +4,17 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tokenscope/tokenscope/providers/display"
 )
 
-// cache holds the last rendered content. The pane is a value, but every
-// copy shares one cache, which View reads and fills on the event loop.
-type cache struct {
+// built is what the content was rendered from: the data's version, the
+// second and the width.
+type built struct {
 	version int
 	second  int64
 	width   int
-	lines   []string
 }
 
 // View renders the lines of the pane that are on screen: the busy line,
@@ -25,7 +23,7 @@ func (m Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
-	lines := m.content()
+	lines := m.lines
 	var b strings.Builder
 	b.Grow(m.height * (m.width + 32))
 	n := 0
@@ -58,7 +56,7 @@ func (m Model) Hidden() (above, below int) {
 	if m.width <= 0 || m.height <= 0 {
 		return 0, 0
 	}
-	lines := m.content()
+	lines := m.lines
 	room := m.height - m.headLines()
 	off := min(m.offset, max(len(lines)-room, 0))
 	return off, max(len(lines)-off-room, 0)
@@ -72,28 +70,27 @@ func (m Model) headLines() int {
 	return 0
 }
 
-// content returns the pane's lines, rebuilding them when the data, the
-// width or the second changed since the last frame.
-func (m Model) content() []string {
-	c := m.cache
-	sec := m.now.Unix()
-	if c.lines != nil && c.version == m.version && c.second == sec && c.width == m.width {
-		return c.lines
+// render renders the pane's lines again when the data, the width or the
+// second changed since they were rendered; a pane with no room keeps them.
+// The lines are new each time: copies of the pane may hold the old ones.
+func (m *Model) render() {
+	k := built{m.version, m.now.Unix(), m.width}
+	if m.width <= 0 || m.height <= 0 || (m.lines != nil && k == m.built) {
+		return
 	}
-	r := renderer{m: &m, s: m.Styles, width: m.width, lines: c.lines[:0]}
+	r := renderer{m: m, s: m.paints, width: m.width, lines: make([]string, 0, len(m.lines))}
 	if m.has {
 		r.all()
 	} else {
-		r.line(m.Styles.Muted.Render("No provider selected."))
+		r.line(r.s.Muted.Render("No provider selected."))
 	}
-	c.version, c.second, c.width, c.lines = m.version, sec, m.width, r.lines
-	return c.lines
+	m.lines, m.built = r.lines, k
 }
 
 // renderer accumulates the content's lines, each cut to the width.
 type renderer struct {
 	m     *Model
-	s     *Styles
+	s     *paints
 	width int
 	lines []string
 }
@@ -131,7 +128,7 @@ func (r *renderer) sectionNote(title, note string) {
 const labelWidth = 10
 
 // fact renders "Label     text" in st, wrapping a long text under itself.
-func (r *renderer) fact(label string, st *lipgloss.Style, text string) {
+func (r *renderer) fact(label string, st *paint, text string) {
 	r.text(r.s.Label.Render(pad(label, labelWidth)), labelWidth, st, text)
 }
 
@@ -145,7 +142,7 @@ func (r *renderer) factLine(label, value string) {
 // on lines indented by indent cells, broken between words. Each piece is
 // styled on its own, so the colour survives the pane's border on every
 // line.
-func (r *renderer) text(prefix string, indent int, st *lipgloss.Style, text string) {
+func (r *renderer) text(prefix string, indent int, st *paint, text string) {
 	r.wrap(prefix, indent, st, text, false)
 }
 
@@ -153,7 +150,7 @@ func (r *renderer) text(prefix string, indent int, st *lipgloss.Style, text stri
 // token, which has no words. The text is shown through display.Text: it is
 // most often a server's (a scope, a claim, an error), so every caller of
 // text, fact and wrap passes it as received.
-func (r *renderer) wrap(prefix string, indent int, st *lipgloss.Style, text string, hard bool) {
+func (r *renderer) wrap(prefix string, indent int, st *paint, text string, hard bool) {
 	text = display.Text(text)
 	room := r.width - indent
 	if room < 8 || ansi.StringWidth(text) <= room {
