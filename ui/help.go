@@ -62,13 +62,13 @@ func (m *Model) fitShortHelp(bs []key.Binding) string {
 			b.WriteString(l.helpSep)
 		}
 		h := kb.Help()
-		b.WriteString(l.helpKey.open)
+		b.WriteString(l.helpKey.Open)
 		b.WriteString(h.Key)
-		b.WriteString(l.helpKey.close)
+		b.WriteString(l.helpKey.Close)
 		b.WriteByte(' ')
-		b.WriteString(l.helpDesc.open)
+		b.WriteString(l.helpDesc.Open)
 		b.WriteString(h.Desc)
-		b.WriteString(l.helpDesc.close)
+		b.WriteString(l.helpDesc.Close)
 	}
 	if w <= m.width {
 		return b.String()

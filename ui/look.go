@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/tokenscope/tokenscope/themes"
+	"github.com/tokenscope/tokenscope/ui/sgr"
 	"github.com/tokenscope/tokenscope/ui/styles"
 )
 
@@ -84,7 +85,7 @@ func (f *frame) more(top bool, n int, tp paint) string {
 	if tw+2 > f.width {
 		return plain
 	}
-	return f.line.edge(l, fill, f.width-tw-1, "") + tp.open + tag + tp.close + f.line.edge("", fill, 1, r)
+	return f.line.edge(l, fill, f.width-tw-1, "") + tp.Text(tag) + f.line.edge("", fill, 1, r)
 }
 
 // frame returns the border of a pane of inner width w, focused or not.
@@ -102,31 +103,23 @@ func (l *look) frame(focused bool, w int) *frame {
 	}
 }
 
-// paint is a style reduced to the escape codes around its text, for text
-// of one line with nothing to measure or pad.
-type paint struct{ open, close string }
+// paint is a style reduced to its escape codes (ui/sgr), for text of one
+// line with nothing to measure or pad.
+type paint struct{ sgr.Paint }
 
-func newPaint(st lipgloss.Style) paint {
-	const probe = "\x00"
-	r := st.Render(probe)
-	i := strings.Index(r, probe)
-	if i < 0 {
-		return paint{}
-	}
-	return paint{open: r[:i], close: r[i+len(probe):]}
-}
+func newPaint(st lipgloss.Style) paint { return paint{sgr.Of(st)} }
 
 // edge is the line l, n times fill, r in the paint.
 func (p paint) edge(l, fill string, n int, r string) string {
 	var b strings.Builder
-	b.Grow(len(p.open) + len(l) + n*len(fill) + len(r) + len(p.close))
-	b.WriteString(p.open)
+	b.Grow(len(p.Open) + len(l) + n*len(fill) + len(r) + len(p.Close))
+	b.WriteString(p.Open)
 	b.WriteString(l)
 	for range n {
 		b.WriteString(fill)
 	}
 	b.WriteString(r)
-	b.WriteString(p.close)
+	b.WriteString(p.Close)
 	return b.String()
 }
 

@@ -4,31 +4,24 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+
+	"github.com/tokenscope/tokenscope/ui/sgr"
 )
 
 // paint is a style reduced to the escape codes it puts around one line of
 // text, so the content, rendered again every second, joins strings where
 // lipgloss would work out the colours' sequences and measure every line.
-// A style those codes cannot stand for (one that pads, cuts or styles
+// A style those codes cannot stand for (one that fills a width, cuts or styles
 // spaces apart) and text of several lines or none go through lipgloss.
 type paint struct {
-	st          *lipgloss.Style
-	open, close string
-	exact       bool
+	st *lipgloss.Style
+	sgr.Paint
+	exact bool
 }
 
 func newPaint(st *lipgloss.Style) paint {
-	const probe = "\x00"
-	p := paint{st: st}
-	r := st.Render(probe)
-	i := strings.Index(r, probe)
-	if i < 0 || st.GetMaxWidth() > 0 || st.GetTransform() != nil {
-		return p
-	}
-	p.open, p.close = r[:i], r[i+len(probe):]
-	const sample = " a b "
-	p.exact = st.Render(sample) == p.open+sample+p.close
-	return p
+	p, exact := sgr.Exact(*st)
+	return paint{st: st, Paint: p, exact: exact}
 }
 
 // Render renders text as the style does.
@@ -36,7 +29,7 @@ func (p *paint) Render(text string) string {
 	if !p.exact || text == "" || strings.ContainsAny(text, "\n\r\t") {
 		return p.st.Render(text)
 	}
-	return p.open + text + p.close
+	return p.Text(text)
 }
 
 // paints are the pane's Styles as paints, made when the styles are set.

@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/tokenscope/tokenscope/ui/sgr"
+
 	"github.com/tokenscope/tokenscope/ui/lifetime"
 	"github.com/tokenscope/tokenscope/ui/order"
 )
@@ -155,36 +157,24 @@ type Styles struct {
 	FilterText   lipgloss.Style
 }
 
-// paint is a style reduced to the escape sequences around its text, so
-// that a row costs string joins instead of a lipgloss render per cell. It
-// holds for the styles of a row: colours and attributes on one line.
-type paint struct{ open, close string }
+// paint is a row style reduced to its escape codes (ui/sgr), so that a
+// row costs string joins instead of a lipgloss render per cell. It holds
+// for the styles of a row: colours and attributes on one line.
+type paint struct{ sgr.Paint }
 
-func newPaint(st lipgloss.Style) paint {
-	const probe = "\x00"
-	r := st.Render(probe)
-	i := strings.Index(r, probe)
-	if i < 0 {
-		return paint{}
-	}
-	return paint{open: r[:i], close: r[i+len(probe):]}
-}
+func newPaint(st lipgloss.Style) paint { return paint{sgr.Of(st)} }
 
 // write writes text in the paint's style.
-func (p paint) write(b *strings.Builder, text string) {
-	b.WriteString(p.open)
-	b.WriteString(text)
-	b.WriteString(p.close)
-}
+func (p paint) write(b *strings.Builder, text string) { p.Write(b, text) }
 
 // space writes n spaces in the paint's style.
 func (p paint) space(b *strings.Builder, n int) {
 	if n <= 0 {
 		return
 	}
-	b.WriteString(p.open)
+	b.WriteString(p.Open)
 	spaces(b, n)
-	b.WriteString(p.close)
+	b.WriteString(p.Close)
 }
 
 // paints are the row styles, reduced once per theme: those of a row, and
