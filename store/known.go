@@ -14,9 +14,9 @@ import (
 // known is a file as this Vault last read it, held open. While it is
 // open no other file can be given its inode, and every save replaces a
 // file by renaming a new one over it: a path whose Lstat shows the same
-// device and inode, size, mode and modification time still holds data.
-// A file written in place (a backup copied over it) changes its
-// modification time.
+// device and inode, size, mode, modification and change time still holds
+// data. A file written in place (a backup copied over it) changes its
+// change time, even when its modification time is set back.
 type known struct {
 	f    *os.File
 	fi   fs.FileInfo
@@ -71,8 +71,8 @@ func (v *Vault) dropKnown(name string) {
 }
 
 // sameVersion reports whether a and b describe the same version of one
-// file: the same file (device and inode), size, mode and modification
-// time.
+// file: the same file (device and inode), size, mode, modification time
+// and change time (where the system has one).
 func sameVersion(a, b fs.FileInfo) bool {
-	return os.SameFile(a, b) && a.Size() == b.Size() && a.Mode() == b.Mode() && a.ModTime().Equal(b.ModTime())
+	return os.SameFile(a, b) && a.Size() == b.Size() && a.Mode() == b.Mode() && a.ModTime().Equal(b.ModTime()) && sameChange(a, b)
 }

@@ -88,3 +88,38 @@ func TestKnownFileChangedIsReadAgain(t *testing.T) {
 		t.Fatalf("after the file was damaged in place: %v, want ErrCorrupt", err)
 	}
 }
+
+// TestKnownFileRewrittenInPlaceTimeKept: a file written in place, its
+// size kept and its modification time set back to what it was (a
+// backup tool keeping times, touch -r), is not the file read before:
+// its change time, which nobody can set, tells them apart.
+func TestKnownFileRewrittenInPlaceTimeKept(t *testing.T) {
+	v := faultVault(t)
+	if _, _, err := v.Lookup("prov0001"); err != nil {
+		t.Fatal(err)
+	}
+	files := groupFiles(t, v.Dir())
+	if len(files) != 1 {
+		t.Fatalf("provider files: %v", files)
+	}
+	path := filepath.Join(v.Dir(), files[0])
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)-20] ^= 0xff
+	writeFile(t, path, data) // in place: the same inode
+	if err := os.Chtimes(path, before.ModTime(), before.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := os.Stat(path); err != nil || !os.SameFile(before, after) || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
+		t.Fatalf("the file is not as it was but for its contents: %v", err)
+	}
+	if _, _, err := v.Lookup("prov0001"); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("after the file was damaged in place, its time kept: %v, want ErrCorrupt", err)
+	}
+}
