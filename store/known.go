@@ -6,6 +6,7 @@ package store
 // vault.age and the provider's file a thousand times.
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,6 +33,9 @@ func (v *Vault) readKnown(name string) ([]byte, error) {
 	}
 	path := filepath.Join(v.dir, name)
 	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		v.dropKnown(name)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -67,6 +71,38 @@ func (v *Vault) dropKnown(name string) {
 	v.kmu.Unlock()
 	if k.f != nil {
 		k.f.Close()
+	}
+}
+
+// letGo forgets what this Vault read of the provider files idx does not
+// name, and closes them: files a save removed (another process's, or one
+// of this Vault's that a read without the lock crossed), which no read
+// asks for again. A process that runs for long would otherwise hold a
+// descriptor, and the bytes, of every file ever removed under it.
+func (v *Vault) letGo(idx *index) {
+	named := map[string]bool{}
+	for _, f := range idx.files() {
+		named[f] = true
+	}
+	gone := func(name string) bool { return isGroupName(name) && !named[name] }
+	v.cmu.Lock()
+	for name := range v.cache {
+		if gone(name) {
+			delete(v.cache, name)
+		}
+	}
+	v.cmu.Unlock()
+	var closing []*os.File
+	v.kmu.Lock()
+	for name, k := range v.known {
+		if gone(name) {
+			delete(v.known, name)
+			closing = append(closing, k.f)
+		}
+	}
+	v.kmu.Unlock()
+	for _, f := range closing {
+		f.Close()
 	}
 }
 
