@@ -81,6 +81,7 @@ func (v *Vault) commit(old *index, loaded map[string][]Entry, idx *index, groups
 	}
 	// Left over after a failure here, they are removed at the next open.
 	v.remove(gone)
+	v.letGo(idx) // what a read without the lock took of them meanwhile
 	return nil
 }
 
@@ -174,8 +175,10 @@ func (v *Vault) writeSealed(name string, plain []byte) ([]byte, error) {
 // them. Failures are left to the next open's clean-up.
 func (v *Vault) remove(files []string) {
 	for _, f := range files {
-		v.forget(f)
+		// Removed first: a read without the lock that finds it gone
+		// after it is forgotten cannot keep it again.
 		_ = os.Remove(filepath.Join(v.dir, f))
+		v.forget(f)
 	}
 	if len(files) > 0 {
 		_ = syncDir(v.dir)

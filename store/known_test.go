@@ -88,3 +88,89 @@ func TestKnownFileChangedIsReadAgain(t *testing.T) {
 		t.Fatalf("after the file was damaged in place: %v, want ErrCorrupt", err)
 	}
 }
+
+// TestKnownFileRewrittenInPlaceTimeKept: a file written in place, its
+// size kept and its modification time set back to what it was (a
+// backup tool keeping times, touch -r), is not the file read before:
+// its change time, which nobody can set, tells them apart.
+func TestKnownFileRewrittenInPlaceTimeKept(t *testing.T) {
+	v := faultVault(t)
+	if _, _, err := v.Lookup("prov0001"); err != nil {
+		t.Fatal(err)
+	}
+	files := groupFiles(t, v.Dir())
+	if len(files) != 1 {
+		t.Fatalf("provider files: %v", files)
+	}
+	path := filepath.Join(v.Dir(), files[0])
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)-20] ^= 0xff
+	writeFile(t, path, data) // in place: the same inode
+	if err := os.Chtimes(path, before.ModTime(), before.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := os.Stat(path); err != nil || !os.SameFile(before, after) || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
+		t.Fatalf("the file is not as it was but for its contents: %v", err)
+	}
+	if _, _, err := v.Lookup("prov0001"); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("after the file was damaged in place, its time kept: %v, want ErrCorrupt", err)
+	}
+}
+
+// TestKnownFilesRemovedAreLetGo: a Vault that read a provider file
+// another process's saves then removed (moving its providers to files
+// of new names) does not keep it open, nor what it read of it: a
+// long-running explorer would hold a descriptor, and the bytes, of
+// every file ever removed under it.
+func TestKnownFilesRemovedAreLetGo(t *testing.T) {
+	v := vaultOf(t, 3)
+	other, err := OpenIdentity(v.Dir(), v.id.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		if _, _, err := v.Lookup("prov0000"); err != nil {
+			t.Fatal(err)
+		}
+		// A provider added, then removed: the one file rewritten under a
+		// new name each time, the old one removed.
+		name := "extra" + itoa(i)
+		if err := other.PutProvider(counterProvider(name)); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := v.Lookup(name); err != nil {
+			t.Fatal(err)
+		}
+		if err := other.RemoveProvider(name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := v.Load(); err != nil {
+		t.Fatal(err)
+	}
+	onDisk := map[string]bool{vaultFile: true}
+	for _, f := range groupFiles(t, v.Dir()) {
+		onDisk[f] = true
+	}
+	v.kmu.Lock()
+	for name := range v.known {
+		if !onDisk[name] {
+			t.Errorf("%s, removed, is still held open", name)
+		}
+	}
+	v.kmu.Unlock()
+	v.cmu.Lock()
+	for name := range v.cache {
+		if !onDisk[name] {
+			t.Errorf("%s, removed, is still cached", name)
+		}
+	}
+	v.cmu.Unlock()
+}

@@ -46,16 +46,19 @@ func TestOwnedByAnotherUser(t *testing.T) {
 	save := func() error { return v.SetTheme("other") }
 	load := func() error { _, err := v.Load(); return err }
 	record := func() error { _, err := v.Record("prov0001", nil, ev("dropped")); return err }
+	// v has read every file: a lookup knows them by one Lstat, which
+	// must refuse them as a read does.
+	lookup := func() error { _, _, err := v.Lookup("prov0001"); return err }
 	for _, c := range []struct {
 		name string
 		ops  map[string]func() error
 	}{
 		{"", map[string]func() error{"OpenIdentity": openID, "OpenPassphrase": openPass}},
 		{identityFile, map[string]func() error{"OpenPassphrase": openPass}},
-		{vaultFile, map[string]func() error{"OpenIdentity": openID, "OpenPassphrase": openPass, "a save": save}},
+		{vaultFile, map[string]func() error{"OpenIdentity": openID, "OpenPassphrase": openPass, "a save": save, "Lookup": lookup}},
 		{lockFile, map[string]func() error{"a save": save}},
 		{keyringFile, map[string]func() error{"OpenKeys": openKeys}},
-		{groupFiles(t, v.Dir())[0], map[string]func() error{"Load": load, "a save": record}},
+		{groupFiles(t, v.Dir())[0], map[string]func() error{"Load": load, "a save": record, "Lookup": lookup}},
 	} {
 		path := filepath.Join(v.Dir(), c.name)
 		t.Run(filepath.Base(path), func(t *testing.T) {

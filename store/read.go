@@ -74,6 +74,7 @@ func (v *Vault) readIndexAt(locked, shared bool) (*index, error) {
 	v.readOnly, v.legacy = nil, nil
 	v.cache[vaultFile] = cached{raw: data, idx: idx}
 	v.cmu.Unlock()
+	v.letGo(idx)
 	return idx, nil
 }
 

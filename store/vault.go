@@ -82,7 +82,8 @@ type Vault struct {
 	// it unchanged, readKnown), and decrypts only when the bytes differ.
 	cache map[string]cached
 	// known holds open, by name, each file of the directory as this
-	// Vault last read it (readKnown), under kmu.
+	// Vault last read it (readKnown), under kmu; a provider file the
+	// index no longer names is let go (letGo).
 	kmu   sync.Mutex
 	known map[string]known
 	// hist is, by provider name, each history as this Vault last wrote
