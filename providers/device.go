@@ -9,6 +9,15 @@ const DeviceCodeURN = "urn:ietf:params:oauth:grant-type:device_code"
 // §3.2), in seconds.
 const DefaultDeviceInterval = 5
 
+// DefaultDeviceLifetime is how long a device login polls when the device
+// authorization response names no expires_in, which RFC 8628 §3.2
+// requires but some servers leave out, in seconds: GitHub's and Microsoft
+// Entra ID's device codes live this long. Without a bound the login would
+// poll until cancelled, as golang.org/x/oauth2's DeviceAccessToken and
+// int128/oauth2dev's PollToken (kubelogin's) do; cli/oauth (gh) gives up
+// at once, its deadline expires_in from now.
+const DefaultDeviceLifetime = 15 * 60
+
 // SlowDownStep is what each slow_down adds to the polling interval (RFC
 // 8628 §3.5), in seconds.
 const SlowDownStep = 5

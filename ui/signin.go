@@ -315,6 +315,9 @@ func (m *Model) onDevice(msg deviceMsg) tea.Cmd {
 	}
 	da := msg.da
 	s.pane.SetDevice(da.UserCode, da.VerificationURI, da.VerificationURIComplete, da.Expires)
+	if da.ExpiryAssumed {
+		s.pane.SetExpiryAssumed()
+	}
 	f := newPollFeed()
 	return tea.Batch(pollCmd(s.ctx, m.client, m.vault, msg.name, msg.seq, da, f), feedCmd(msg.name, f))
 }

@@ -801,3 +801,22 @@ func TestSignInDevicePollsReachTheLogAsTheyAreMade(t *testing.T) {
 		t.Errorf("the log holds %d polls, want the refused one and the one that got the token", polls)
 	}
 }
+
+// TestSignInDeviceWithoutExpiresIn: a device answer without expires_in
+// shows the bound the engine set, said as tokenscope's, in the pane.
+func TestSignInDeviceWithoutExpiresIn(t *testing.T) {
+	t.Parallel()
+	p := prov("tv")
+	p.Grant, p.ClientAuth, p.DeviceAuthorizationURL = providers.GrantDeviceCode, providers.AuthNone, "http://127.0.0.1:1/device"
+	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p})
+	m, _ = press(m, "f")
+	seq := m.sess.Get("tv").Pending
+	m = step(m, deviceMsg{name: "tv", seq: seq, da: &oauth.DeviceAuthorization{DeviceCode: "device-code-0123456789",
+		UserCode: "WDJB-MJHT", VerificationURI: "http://127.0.0.1:1/activate", Expires: t0.Add(15 * time.Minute),
+		ExpiryAssumed: true, Interval: 5 * time.Second}})
+	// The pane wraps the line: its two halves.
+	if got := plain(m); !strings.Contains(got, "the server gave no") || !strings.Contains(got, "giving up in 15m") {
+		t.Fatalf("pane:\n%s", got)
+	}
+	m.signIns["tv"].cancel()
+}

@@ -24,6 +24,11 @@ const envDeviceCode = "DEVICE_CODE"
 // expires_in passed) before the person approved it.
 var ErrDeviceExpired = errors.New("the device code expired before the sign-in was approved: nothing stored")
 
+// ErrDeviceGaveUp is a device login that was not approved within
+// providers.DefaultDeviceLifetime, the bound taken when the server gave
+// no expires_in.
+var ErrDeviceGaveUp = errors.New("the server gave no expiry for the device code, and the sign-in was not approved in time: nothing stored")
+
 // errDeviceLoginRequired is ErrLoginRequired for a device_code provider,
 // in its own words.
 var errDeviceLoginRequired error = deviceLoginRequired{}
@@ -46,9 +51,13 @@ type DeviceAuthorization struct {
 	// VerificationURIComplete is that page with the user code in it, ""
 	// when the server sends none.
 	VerificationURIComplete string
-	// Expires is when the device code runs out (our clock), zero when the
-	// server gave no expires_in.
+	// Expires is when the device code runs out (our clock): the server's
+	// expires_in from now, else providers.DefaultDeviceLifetime from now,
+	// with ExpiryAssumed set.
 	Expires time.Time
+	// ExpiryAssumed reports that the server gave no expires_in: Expires is
+	// the bound tokenscope sets, which callers say as such.
+	ExpiryAssumed bool
 	// Interval is the wait between polls: the server's interval, else
 	// providers.DefaultDeviceInterval seconds.
 	Interval time.Duration
@@ -174,6 +183,10 @@ func parseDevice(body []byte, now time.Time) (*DeviceAuthorization, error) {
 		// A week at most: no device code lives that long, and the
 		// seconds must not overflow a time.Duration.
 		da.Expires = now.Add(time.Duration(min(n, 7*24*3600)) * time.Second)
+	} else {
+		// Required (§3.2), yet left out by some servers: a bound anyway,
+		// or the polling never ends on its own.
+		da.Expires, da.ExpiryAssumed = now.Add(providers.DefaultDeviceLifetime*time.Second), true
 	}
 	return da, nil
 }
@@ -183,8 +196,9 @@ func parseDevice(body []byte, now time.Time) (*DeviceAuthorization, error) {
 // interval before each poll, goes on after authorization_pending, waits
 // providers.SlowDownStep seconds longer after each slow_down, and stops on
 // anything else (access_denied, expired_token) with the server's words,
-// on its own an interval after da expired (ErrDeviceExpired), or when
-// ctx is done (its error returned).
+// on its own an interval after da expired (ErrDeviceExpired, or
+// ErrDeviceGaveUp when the expiry was assumed), or when ctx is done (its
+// error returned).
 func (c *Client) PollDevice(ctx context.Context, p providers.Provider, da *DeviceAuthorization) (*providers.Token, error) {
 	red := newRedactor(p, da.DeviceCode.Reveal())
 	if err := p.Validate(); err != nil {
@@ -200,7 +214,11 @@ func (c *Client) PollDevice(ctx context.Context, p providers.Provider, da *Devic
 		// The server's expired_token says it in its words; this stops a
 		// server that would say authorization_pending for ever.
 		if !da.Expires.IsZero() && c.now().After(da.Expires.Add(interval)) {
-			return nil, &Error{Op: opPoll, Provider: p.Name, Err: ErrDeviceExpired, red: red,
+			why := ErrDeviceExpired
+			if da.ExpiryAssumed {
+				why = ErrDeviceGaveUp
+			}
+			return nil, &Error{Op: opPoll, Provider: p.Name, Err: why, red: red,
 				Hint: "approve it sooner: " + loginHint(p.Name)}
 		}
 		if err := c.sleep(ctx, interval); err != nil {

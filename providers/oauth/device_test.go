@@ -29,6 +29,9 @@ type deviceAS struct {
 	mu  sync.Mutex
 	srv *httptest.Server
 	now time.Time
+	// noExpiry leaves expires_in out of /device's answer, as servers
+	// that ignore RFC 8628 §3.2 do.
+	noExpiry bool
 	// announce is the interval /device sends (0: none); interval is the
 	// one /token holds polls to, announce (or 5 s) at first.
 	announce, interval time.Duration
@@ -120,6 +123,9 @@ func (as *deviceAS) device(w http.ResponseWriter, r *http.Request) {
 		"verification_uri_complete": as.srv.URL + "/activate?user_code=WDJB-MJHT", "expires_in": 600}
 	if as.announce > 0 {
 		m["interval"] = int(as.announce / time.Second)
+	}
+	if as.noExpiry {
+		delete(m, "expires_in")
 	}
 	if s := r.PostForm.Get("scope"); s != "" {
 		m["scope_seen"] = s
@@ -407,6 +413,33 @@ func TestDeviceExpiresOnItsOwn(t *testing.T) {
 	}
 }
 
+func TestDeviceWithoutExpiresInGivesUp(t *testing.T) {
+	// A server that leaves expires_in out and says authorization_pending
+	// for ever: the login stops on its own after DefaultDeviceLifetime,
+	// and says the bound was tokenscope's, not the server's.
+	as := newDeviceAS(t)
+	as.pending, as.noExpiry = 1<<30, true
+	c := as.client(&sleeps{}, nil)
+	p := deviceProvider(t, as.srv.URL, providers.GrantDeviceCode, providers.AuthNone, "")
+	da, err := c.StartDevice(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !da.ExpiryAssumed || !da.Expires.Equal(fixedNow.Add(15*time.Minute)) {
+		t.Fatalf("expires %v, assumed %t: want 15m from now, assumed", da.Expires, da.ExpiryAssumed)
+	}
+	_, err = c.PollDevice(context.Background(), p, da)
+	if !errors.Is(err, ErrDeviceGaveUp) || errors.Is(err, ErrDeviceExpired) {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(err.Error(), "the server gave no expiry") {
+		t.Errorf("err %q does not say the server gave no expiry", err)
+	}
+	if as.polls < 899 || as.polls > 902 {
+		t.Errorf("%d polls in 900 s at 1 s", as.polls)
+	}
+}
+
 func TestDeviceCancel(t *testing.T) {
 	as := newDeviceAS(t)
 	as.pending = 1 << 30
@@ -452,7 +485,8 @@ func TestParseDevice(t *testing.T) {
 		}
 	}
 	da, err := parseDevice([]byte(`{"device_code":"d","user_code":"A","verification_url":"https://g/device"}`), fixedNow)
-	if err != nil || da.VerificationURI != "https://g/device" || da.Interval != 5*time.Second || !da.Expires.IsZero() {
+	if err != nil || da.VerificationURI != "https://g/device" || da.Interval != 5*time.Second ||
+		!da.ExpiryAssumed || !da.Expires.Equal(fixedNow.Add(providers.DefaultDeviceLifetime*time.Second)) {
 		t.Errorf("Google's verification_url: %+v, %v", da, err)
 	}
 }

@@ -3,6 +3,7 @@ package oauth
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -108,6 +109,18 @@ func (e *Error) Error() string {
 
 // Unwrap returns the underlying failure.
 func (e *Error) Unwrap() error { return e.Err }
+
+// HintOf is the Hint of the engine's Error in err's chain, "" when it has
+// none: what to do about the failure, which every place that shows an
+// error says after it (the CLI's "tokenscope: hint:" lines, the explorer's
+// detail pane).
+func HintOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Hint
+	}
+	return ""
+}
 
 // isDigits reports whether s is a non-empty run of ASCII digits.
 func isDigits(s string) bool {

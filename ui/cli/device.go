@@ -57,8 +57,12 @@ func (a *app) loginDevice(ctx context.Context, v *store.Vault, p providers.Provi
 		}
 	}
 	left := ""
-	if !da.Expires.IsZero() {
-		left = " (the code expires in " + display.Duration(time.Until(da.Expires).Round(time.Second)) + ")"
+	switch in := display.Duration(time.Until(da.Expires).Round(time.Second)); {
+	case da.Expires.IsZero():
+	case da.ExpiryAssumed:
+		left = " (the server gave no expiry: giving up in " + in + ")"
+	default:
+		left = " (the code expires in " + in + ")"
 	}
 	fmt.Fprintf(a.stderr, "waiting for the sign-in to be approved%s…\n", left)
 	wait, cancel := ctx, context.CancelFunc(func() {})

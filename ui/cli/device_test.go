@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,5 +99,62 @@ func TestLoginDeviceInterrupted(t *testing.T) {
 	}
 	if code := run(context.Background(), &errs, "token", "oauth2-device"); code == 0 {
 		t.Error("a token was stored")
+	}
+}
+
+// TestLoginDeviceWithoutExpiresIn: a server that leaves expires_in out of
+// its device authorization answer (RFC 8628 §3.2 requires it) and never
+// approves: login without --timeout says the bound it sets, in place of
+// the code's expiry, rather than waiting in silence for ever.
+func TestLoginDeviceWithoutExpiresIn(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /device", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"device_code":"dc-0123456789","user_code":"WDJB-MJHT","verification_uri":"http://%s/activate","interval":1}`, r.Host)
+	})
+	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"error":"authorization_pending"}`)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	dir := t.TempDir()
+	env := map[string]string{"TOKENSCOPE_HOME": filepath.Join(dir, "home"), "TOKENSCOPE_PASSPHRASE": "pass"}
+	run := func(ctx context.Context, stderr io.Writer, args ...string) int {
+		a := newApp(strings.NewReader(""), io.Discard, stderr, func(k string) string { return env[k] }, defaultHooks())
+		return a.main(ctx, args)
+	}
+	var errs bytes.Buffer
+	for _, args := range [][]string{{"init", "--work-factor", "10"},
+		{"add", "tv", "--preset", "oauth2", "--grant-type", "device_code", "--client-auth", "none", "--client-id", "tv-app",
+			"--device-authorization-url", srv.URL + "/device", "--token-url", srv.URL + "/token"}} {
+		if code := run(context.Background(), &errs, args...); code != 0 {
+			t.Fatalf("%v: %d %s", args, code, errs.String())
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errR, errW := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, errW, "login", "tv", "--no-browser")
+		errW.Close()
+	}()
+	var waiting string
+	sc := bufio.NewScanner(errR)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "waiting for the sign-in to be approved") {
+			waiting = sc.Text()
+			cancel()
+		}
+	}
+	select {
+	case <-done:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("login did not end")
+	}
+	if want := "waiting for the sign-in to be approved (the server gave no expiry: giving up in 15m)…"; waiting != want {
+		t.Errorf("waiting line %q, want %q", waiting, want)
 	}
 }

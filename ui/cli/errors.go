@@ -116,9 +116,8 @@ func (a *app) exit(ctx context.Context, err error) int {
 	for _, n := range notes {
 		a.printf("%s", n)
 	}
-	var pe *oauth.Error
-	if errors.As(err, &pe) && pe.Hint != "" {
-		a.hintf("%s", pe.Hint)
+	if h := oauth.HintOf(err); h != "" {
+		a.hintf("%s", h)
 	}
 	hints = append(hints, storeHints(err)...)
 	for _, h := range hints {

@@ -31,7 +31,8 @@ const loginDoc = "Signs in to NAME, an authorization_code provider, in a browser
 	"On a device_code provider (RFC 8628) it asks for a user code, prints the verification\n" +
 	"URL and the code (with a QR code of the URL when standard error is a terminal), opens\n" +
 	"the URL unless --no-browser, and polls at the server's interval until the sign-in is\n" +
-	"approved on any device, refused, or the code expires (or --timeout, when given)."
+	"approved on any device, refused, or the code expires (or --timeout, when given); a\n" +
+	"server that gives the code no expiry is given up on after 15m."
 
 // cmdLogin is "tokenscope login NAME".
 func (a *app) cmdLogin(ctx context.Context, cmd command, args []string) error {

@@ -19,6 +19,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
+	"github.com/tokenscope/tokenscope/providers/display"
 	"github.com/tokenscope/tokenscope/providers/jwt"
 	"github.com/tokenscope/tokenscope/providers/oauth"
 	"github.com/tokenscope/tokenscope/store"
@@ -361,5 +362,14 @@ func TestStoreHintsNameTheCommands(t *testing.T) {
 		if len(hints) != 1 || !strings.Contains(hints[0], want) {
 			t.Errorf("hints for %v: %q, want one saying %q", kind, hints, want)
 		}
+	}
+}
+
+// TestLoginDocSaysTheDeviceBound: login --help names the bound a device
+// login without expires_in gets, as the engine sets it.
+func TestLoginDocSaysTheDeviceBound(t *testing.T) {
+	want := "given up on after " + display.Duration(providers.DefaultDeviceLifetime*time.Second) + "."
+	if !strings.Contains(loginDoc, want) {
+		t.Errorf("login --help does not say %q", want)
 	}
 }

@@ -7,7 +7,6 @@
 package detail
 
 import (
-	"errors"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -251,11 +250,7 @@ func (m *Model) updateKeybindings() {
 // failure at the end of the stored history.
 func (d *Data) lastError() (msg, hint string, at time.Time, ok bool) {
 	if d.LastErr != nil {
-		var pe *oauth.Error
-		if errors.As(d.LastErr, &pe) {
-			hint = pe.Hint
-		}
-		return d.LastErr.Error(), hint, d.LastErrAt, true
+		return d.LastErr.Error(), oauth.HintOf(d.LastErr), d.LastErrAt, true
 	}
 	if n := len(d.History); n > 0 && d.History[n-1].Kind == providers.EventFailed {
 		return d.History[n-1].Detail, "", d.History[n-1].At, true

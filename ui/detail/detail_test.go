@@ -209,6 +209,20 @@ func TestTryResult(t *testing.T) {
 		"200 OK · 12 ms · application/json", `{"sub":"demo"}`)
 	d.Try, d.TryErr = nil, errors.New("try for oauth2-local: connection refused")
 	mustContain(t, view(newPane(100, 80, d)), "connection refused")
+	// The engine's hint says what to do, after the error, as the CLI does.
+	d.TryErr = &oauth.Error{Op: "try", Provider: "oauth2-local", Err: errors.New("no try request configured"),
+		Hint: "set try_url (and try_method, try_body) to an API call the token opens"}
+	mustContain(t, view(newPane(100, 80, d)), "no try request configured", "  hint: set try_url (and try_method, try_body)")
+}
+
+// TestIntrospectionErrorHint: an introspection failure's hint follows it,
+// labelled as the last error's is.
+func TestIntrospectionErrorHint(t *testing.T) {
+	t.Parallel()
+	d := Data{Provider: provider(), Token: jwtToken(), IntrospectAt: now,
+		IntrospectErr: &oauth.Error{Op: "introspect token", Provider: "oauth2-local", Status: 401, Code: "invalid_client",
+			Hint: "check client_id and client_secret"}}
+	mustContain(t, view(newPane(100, 80, d)), "Introspection failed now", "  hint: check client_id and client_secret")
 }
 
 func TestInsecureAndBusy(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tokenscope/tokenscope/providers"
 	"github.com/tokenscope/tokenscope/providers/display"
+	"github.com/tokenscope/tokenscope/providers/oauth"
 )
 
 // maxHistory is how many events the pane lists, newest first.
@@ -22,7 +23,7 @@ func (r *renderer) try(d *Data) {
 	}
 	r.sectionNote("Try request", relative(r.m.now, d.TryAt))
 	if d.TryErr != nil {
-		r.text("  ", 2, &r.s.Error, d.TryErr.Error())
+		r.failure(d.TryErr.Error(), oauth.HintOf(d.TryErr))
 		return
 	}
 	t := d.Try
@@ -62,6 +63,12 @@ func (r *renderer) lastError(d *Data) {
 	} else {
 		r.sectionNote("Last error", relative(r.m.now, at))
 	}
+	r.failure(msg, hint)
+}
+
+// failure renders an error under its section, and the hint that says what
+// to do about it, as the CLI's "tokenscope: hint:" line does.
+func (r *renderer) failure(msg, hint string) {
 	r.text("  ", 2, &r.s.Error, msg)
 	if hint != "" {
 		r.text("  "+r.s.Hint.Render("hint: "), 8, &r.s.Hint, hint)

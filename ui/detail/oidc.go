@@ -1,7 +1,6 @@
 package detail
 
 import (
-	"errors"
 	"time"
 
 	"github.com/tokenscope/tokenscope/providers"
@@ -101,11 +100,7 @@ func (r *renderer) introspection(d *Data) {
 	switch {
 	case d.IntrospectErr != nil:
 		r.sectionNote("Introspection", "failed "+relative(r.m.now, d.IntrospectAt))
-		r.text("  ", 2, &r.s.Error, d.IntrospectErr.Error())
-		var pe *oauth.Error
-		if errors.As(d.IntrospectErr, &pe) && pe.Hint != "" {
-			r.text("  ", 2, &r.s.Hint, pe.Hint)
-		}
+		r.failure(d.IntrospectErr.Error(), oauth.HintOf(d.IntrospectErr))
 	case d.Introspection != nil:
 		in := d.Introspection
 		r.sectionNote("Introspection", "asked "+relative(r.m.now, d.IntrospectAt))

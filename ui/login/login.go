@@ -121,6 +121,7 @@ type Model struct {
 	userCode string
 	pageURI  string // the device verification URI
 	deadline time.Time
+	assumed  bool // the deadline is tokenscope's: the server gave no expiry
 	now      time.Time
 	frame    string
 
@@ -190,6 +191,10 @@ func (m *Model) SetDevice(userCode, pageURI, complete string, expires time.Time)
 	}
 	m.updateKeybindings()
 }
+
+// SetExpiryAssumed says the device code's expiry was not the server's:
+// it gave no expires_in, and the deadline is the bound tokenscope set.
+func (m *Model) SetExpiryAssumed() { m.assumed = true }
 
 // SetPasteOnly says no listener waits for the browser: it is sent to
 // redirect, not on this machine, and the person pastes the URL it lands

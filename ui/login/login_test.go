@@ -106,6 +106,21 @@ func TestDeviceQRCodeOnlyWhenItFits(t *testing.T) {
 	}
 }
 
+// TestDeviceExpiryAssumedSaysSo: when the server gave no expires_in,
+// the time left is the bound tokenscope set, and the pane says whose.
+func TestDeviceExpiryAssumedSaysSo(t *testing.T) {
+	t.Parallel()
+	m := New("tv", Device, &Styles{})
+	m.SetDevice("ABCD-EFGH", "http://127.0.0.1:40000/device", "", t0.Add(15*time.Minute))
+	m.SetExpiryAssumed()
+	m.SetNow(t0)
+	m.SetSize(120, 40)
+	v := strings.Join(strings.Fields(ansi.Strip(m.View())), " ") // unwrapped
+	if !strings.Contains(v, "the server gave no expiry: giving up in 15m") || strings.Contains(v, "code expires in") {
+		t.Fatalf("pane:\n%s", ansi.Strip(m.View()))
+	}
+}
+
 func TestPastedURLIsMaskedAndSafe(t *testing.T) {
 	t.Parallel()
 	m := New("app", Browser, &Styles{})

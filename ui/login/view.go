@@ -76,7 +76,10 @@ func (m Model) doing() string {
 	if m.phase == Waiting && !m.deadline.IsZero() {
 		left := m.deadline.Sub(m.now)
 		what := " · gives up in "
-		if m.kind == Device {
+		switch {
+		case m.kind == Device && m.assumed:
+			what = " · the server gave no expiry: giving up in "
+		case m.kind == Device:
 			what = " · code expires in "
 		}
 		if left > 0 {
