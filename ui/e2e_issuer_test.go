@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -10,9 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
-	"github.com/tokenscope/tokenscope/providers/demo"
 	"github.com/tokenscope/tokenscope/providers/oauth"
-	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
 )
 
@@ -23,15 +20,7 @@ import (
 func issuerRig(t *testing.T, w, h int) *rig {
 	t.Helper()
 	now := func() time.Time { return e2eNow }
-	srv, err := demo.Start(demo.Options{Now: now, SigningKey: demoKey()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	v, err := store.Init(filepath.Join(t.TempDir(), "store"), []byte("e2e passphrase"), 10)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, v := demoStore(t)
 	for _, p := range append(srv.IssuerProviders(), srv.Providers()[0]) {
 		if err := v.PutProvider(p); err != nil {
 			t.Fatal(err)

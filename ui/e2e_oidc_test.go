@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,9 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tokenscope/tokenscope/providers"
-	"github.com/tokenscope/tokenscope/providers/demo"
 	"github.com/tokenscope/tokenscope/providers/oauth"
-	"github.com/tokenscope/tokenscope/store"
 	"github.com/tokenscope/tokenscope/ui/clipboard"
 )
 
@@ -26,15 +23,7 @@ import (
 func startLoginRig(t *testing.T, w, h int) *rig {
 	t.Helper()
 	now := func() time.Time { return e2eNow }
-	srv, err := demo.Start(demo.Options{Now: now, SigningKey: demoKey()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	v, err := store.Init(filepath.Join(t.TempDir(), "store"), []byte("e2e passphrase"), 10)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, v := demoStore(t)
 	var p providers.Provider
 	for _, lp := range srv.LoginProviders() {
 		if lp.Name == "oauth2-login" {

@@ -104,11 +104,11 @@ func startRig(t *testing.T, w, h int, theme string, prefetch ...string) *rig {
 	return startRigWith(t, w, h, Options{Theme: theme}, prefetch...)
 }
 
-// startRigWith is startRig with more of the explorer's options set.
-func startRigWith(t *testing.T, w, h int, o Options, prefetch ...string) *rig {
+// demoStore starts the demo server on the rigs' fixed clock and makes a
+// new store, both gone when the test is.
+func demoStore(t *testing.T) (*demo.Server, *store.Vault) {
 	t.Helper()
-	now := func() time.Time { return e2eNow }
-	srv, err := demo.Start(demo.Options{Now: now, SigningKey: demoKey()})
+	srv, err := demo.Start(demo.Options{Now: func() time.Time { return e2eNow }, SigningKey: demoKey()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +117,14 @@ func startRigWith(t *testing.T, w, h int, o Options, prefetch ...string) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return srv, v
+}
+
+// startRigWith is startRig with more of the explorer's options set.
+func startRigWith(t *testing.T, w, h int, o Options, prefetch ...string) *rig {
+	t.Helper()
+	now := func() time.Time { return e2eNow }
+	srv, v := demoStore(t)
 	for _, p := range srv.Providers() {
 		if err := v.PutProvider(p); err != nil {
 			t.Fatal(err)
