@@ -385,8 +385,7 @@ func TestFetchMissingLeavesBrowserLoginsAlone(t *testing.T) {
 func TestDeviceLoginProviderSaysToLogIn(t *testing.T) {
 	t.Parallel()
 	c := &clock{t0}
-	p := prov("tv")
-	p.Grant, p.ClientAuth, p.DeviceAuthorizationURL = providers.GrantDeviceCode, providers.AuthNone, "http://127.0.0.1:1/device"
+	p := deviceProv("tv")
 	m := unitModel(t, c, 220, 60, store.Entry{Provider: p})
 	e := m.sess.Get("tv")
 	m, cmd := press(m, "f")

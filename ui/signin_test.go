@@ -117,6 +117,29 @@ func (r *signInRig) startSignIn(t *testing.T, name string, shown ...string) stri
 	return r.copied(t)
 }
 
+// deviceProv is a public client of the device grant whose endpoints
+// answer nothing: the tests hand the explorer the server's answers.
+func deviceProv(name string) providers.Provider {
+	p := prov(name)
+	p.Grant, p.ClientAuth, p.DeviceAuthorizationURL = providers.GrantDeviceCode, providers.AuthNone, "http://127.0.0.1:1/device"
+	return p
+}
+
+// deviceStarted is the explorer over deviceProv("tv") alone, f pressed and
+// the device authorization answered with da, its codes and page filled in;
+// seq is the fetch's.
+func deviceStarted(t *testing.T, da oauth.DeviceAuthorization) (Model, uint64) {
+	t.Helper()
+	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: deviceProv("tv")})
+	m, _ = press(m, "f")
+	seq := m.sess.Get("tv").Pending
+	if m.signIns["tv"] == nil {
+		t.Fatal("f opened no sign-in")
+	}
+	da.DeviceCode, da.UserCode, da.VerificationURI = "device-code-0123456789", "WDJB-MJHT", "http://127.0.0.1:1/activate"
+	return step(m, deviceMsg{name: "tv", seq: seq, da: &da}), seq
+}
+
 // copied waits for the explorer to put something on the clipboard.
 func (r *signInRig) copied(t *testing.T) string {
 	t.Helper()
@@ -519,23 +542,14 @@ func TestSignInHelpLineOffersEachKeyOnce(t *testing.T) {
 // not with "nothing stored" and the token left out of the explorer.
 func TestSignInDeviceCancelKeepsATokenThePollStored(t *testing.T) {
 	t.Parallel()
-	p := prov("tv")
-	p.Grant, p.ClientAuth, p.DeviceAuthorizationURL = providers.GrantDeviceCode, providers.AuthNone, "http://127.0.0.1:1/device"
-	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p})
-	m, _ = press(m, "f")
+	m, seq := deviceStarted(t, oauth.DeviceAuthorization{Expires: t0.Add(10 * time.Minute),
+		Interval: 5 * time.Second})
 	e := m.sess.Get("tv")
-	seq := e.Pending
-	if m.signIns["tv"] == nil {
-		t.Fatal("f opened no sign-in")
-	}
-	m = step(m, deviceMsg{name: "tv", seq: seq, da: &oauth.DeviceAuthorization{DeviceCode: "device-code-0123456789",
-		UserCode: "WDJB-MJHT", VerificationURI: "http://127.0.0.1:1/activate", Expires: t0.Add(10 * time.Minute),
-		Interval: 5 * time.Second}})
 	m = step(m, login.CancelMsg{Name: "tv"}) // esc's answer
 	stopping := plain(m)
 	// The poll had its token and stored it as esc came.
 	m = step(m, tokenMsg{name: "tv", seq: seq, op: session.OpFetch,
-		stored: &store.Entry{Provider: p, Token: token(t0, time.Hour)}})
+		stored: &store.Entry{Provider: e.Provider, Token: token(t0, time.Hour)}})
 	if !e.HasToken() || e.Busy != session.OpNone || m.signIns["tv"] != nil {
 		t.Fatalf("the stored token is not shown: token %v, busy %d", e.Token, e.Busy)
 	}
@@ -551,14 +565,8 @@ func TestSignInDeviceCancelKeepsATokenThePollStored(t *testing.T) {
 // once its poll stops without a token, nothing stored.
 func TestSignInDeviceCancelEndsWhenThePollStops(t *testing.T) {
 	t.Parallel()
-	p := prov("tv")
-	p.Grant, p.ClientAuth, p.DeviceAuthorizationURL = providers.GrantDeviceCode, providers.AuthNone, "http://127.0.0.1:1/device"
-	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p})
-	m, _ = press(m, "f")
+	m, seq := deviceStarted(t, oauth.DeviceAuthorization{Interval: 5 * time.Second})
 	e := m.sess.Get("tv")
-	seq := e.Pending
-	m = step(m, deviceMsg{name: "tv", seq: seq, da: &oauth.DeviceAuthorization{DeviceCode: "device-code-0123456789",
-		UserCode: "WDJB-MJHT", VerificationURI: "http://127.0.0.1:1/activate", Interval: 5 * time.Second}})
 	ctx := m.signIns["tv"].ctx
 	m, cmd := press(m, "esc")
 	if cmd == nil {
@@ -585,9 +593,8 @@ func TestSignInDeviceCancelEndsWhenThePollStops(t *testing.T) {
 // "needs a browser login" and be marked ✗), and renews one that has.
 func TestRefreshAllLeavesSignInsToAPerson(t *testing.T) {
 	t.Parallel()
-	web, tv, renewable := prov("web"), prov("tv"), prov("renewable")
+	web, tv, renewable := prov("web"), deviceProv("tv"), prov("renewable")
 	web.Grant, web.ClientAuth, web.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
-	tv.Grant, tv.ClientAuth, tv.DeviceAuthorizationURL = providers.GrantDeviceCode, providers.AuthNone, "http://127.0.0.1:1/device"
 	renewable.Grant, renewable.ClientAuth, renewable.AuthorizationURL = web.Grant, web.ClientAuth, web.AuthorizationURL
 	withRefresh := token(t0, time.Hour)
 	withRefresh.RefreshToken = "refresh-token-value"
@@ -712,9 +719,8 @@ func TestSignInExchangeLogIsMasked(t *testing.T) {
 // with a refresh token is renewed as any other.
 func TestSignInTokenWithoutRefreshIsNotAutoRefreshed(t *testing.T) {
 	t.Parallel()
-	web, tv, renewable := prov("web"), prov("tv"), prov("renewable")
+	web, tv, renewable := prov("web"), deviceProv("tv"), prov("renewable")
 	web.Grant, web.ClientAuth, web.AuthorizationURL = providers.GrantAuthorizationCode, providers.AuthNone, "http://127.0.0.1:1/authorize"
-	tv.Grant, tv.ClientAuth, tv.DeviceAuthorizationURL = providers.GrantDeviceCode, providers.AuthNone, "http://127.0.0.1:1/device"
 	renewable.Grant, renewable.ClientAuth, renewable.AuthorizationURL = web.Grant, web.ClientAuth, web.AuthorizationURL
 	withRefresh := token(t0, time.Hour)
 	withRefresh.RefreshToken = "refresh-token-value"
@@ -806,14 +812,8 @@ func TestSignInDevicePollsReachTheLogAsTheyAreMade(t *testing.T) {
 // shows the bound the engine set, said as tokenscope's, in the pane.
 func TestSignInDeviceWithoutExpiresIn(t *testing.T) {
 	t.Parallel()
-	p := prov("tv")
-	p.Grant, p.ClientAuth, p.DeviceAuthorizationURL = providers.GrantDeviceCode, providers.AuthNone, "http://127.0.0.1:1/device"
-	m := unitModel(t, &clock{t0}, 120, 40, store.Entry{Provider: p})
-	m, _ = press(m, "f")
-	seq := m.sess.Get("tv").Pending
-	m = step(m, deviceMsg{name: "tv", seq: seq, da: &oauth.DeviceAuthorization{DeviceCode: "device-code-0123456789",
-		UserCode: "WDJB-MJHT", VerificationURI: "http://127.0.0.1:1/activate", Expires: t0.Add(15 * time.Minute),
-		ExpiryAssumed: true, Interval: 5 * time.Second}})
+	m, _ := deviceStarted(t, oauth.DeviceAuthorization{Expires: t0.Add(15 * time.Minute),
+		ExpiryAssumed: true, Interval: 5 * time.Second})
 	// The pane wraps the line: its two halves.
 	if got := plain(m); !strings.Contains(got, "the server gave no") || !strings.Contains(got, "giving up in 15m") {
 		t.Fatalf("pane:\n%s", got)
