@@ -138,29 +138,26 @@ func (m *Model) logHeight(bodyH int) int {
 
 // logView renders the log pane, g.logH lines.
 func (m *Model) logView(b *strings.Builder, g geometry) {
-	w := max(m.width-g.frameW, 1)
-	p := newPane(m.styles.frame(false, w), m.exlog.View(), w)
 	above, below := m.exlog.Hidden()
-	p.more(m.styles.more, above, below)
-	for i := range g.logH {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		p.line(b, i, g.logH)
-	}
+	m.framed(b, false, m.exlog.View(), above, below, max(m.width-g.frameW, 1), g.logH)
 }
 
 // responseView renders the response view in the body, framed as the
 // focused pane, g.bodyH lines.
 func (m *Model) responseView(b *strings.Builder, g geometry) {
-	w := max(m.width-g.frameW, 1)
-	p := newPane(m.styles.frame(true, w), m.response.View(), w)
 	above, below := m.response.Hidden()
+	m.framed(b, true, m.response.View(), above, below, max(m.width-g.frameW, 1), g.bodyH)
+}
+
+// framed writes view in a pane frame of inner width w, h lines, saying
+// how many lines are off it above and below.
+func (m *Model) framed(b *strings.Builder, focused bool, view string, above, below, w, h int) {
+	p := newPane(m.styles.frame(focused, w), view, w)
 	p.more(m.styles.more, above, below)
-	for i := range g.bodyH {
+	for i := range h {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		p.line(b, i, g.bodyH)
+		p.line(b, i, h)
 	}
 }

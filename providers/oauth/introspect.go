@@ -147,11 +147,8 @@ func (c *Client) Introspect(ctx context.Context, p providers.Provider, tok *prov
 	}
 	in, err := ParseIntrospection(resp.body)
 	if err != nil {
-		e := &Error{Op: opIntrospect, Provider: p.Name, Status: resp.status, Attempts: resp.attempts, Err: err,
-			BodyStart: bodyStart(resp.body, red), red: red,
-			Hint: "check introspection_url: an RFC 7662 endpoint answers with a JSON object holding active"}
-		e.Method, e.URL = rq.named(red)
-		return nil, e
+		return nil, unreadableAnswer(opIntrospect, p, rq, resp, red, err,
+			"check introspection_url: an RFC 7662 endpoint answers with a JSON object holding active")
 	}
 	in.Hint, in.Status = hint, resp.status
 	return in, nil
@@ -205,11 +202,8 @@ func (c *Client) Userinfo(ctx context.Context, p providers.Provider, tok *provid
 	body := []byte(red.clean(string(resp.body)))
 	ms, err := objectMembers(body, "userinfo response")
 	if err != nil {
-		e := &Error{Op: opUserinfo, Provider: p.Name, Status: resp.status, Attempts: resp.attempts, Err: err,
-			BodyStart: bodyStart(resp.body, red), red: red,
-			Hint: "a signed or encrypted userinfo answer (application/jwt) is not read: ask for JSON, or check userinfo_url"}
-		e.Method, e.URL = rq.named(red)
-		return nil, e
+		return nil, unreadableAnswer(opUserinfo, p, rq, resp, red, err,
+			"a signed or encrypted userinfo answer (application/jwt) is not read: ask for JSON, or check userinfo_url")
 	}
 	return &Userinfo{Claims: ms, Body: body, Status: resp.status}, nil
 }
