@@ -126,16 +126,16 @@ func newFields(st Styles, headers []string) []field {
 		choice("environment", "Environment", ""),
 		choice("market", "Market", ""),
 		text("name", "Name", "a short name, no spaces"),
-		text("token_url", "Token URL", "https://…/token"),
+		text("token_url", "Token URL", discoveredRows["token_url"].own),
 		choice("grant_type", "Grant", string(providers.GrantClientCredentials), string(providers.GrantPassword),
 			string(providers.GrantAuthorizationCode), string(providers.GrantDeviceCode)),
 		choice("grant_in", "Grant in", string(providers.GrantInBody), string(providers.GrantInQuery), string(providers.GrantInNone)),
 		choice("client_auth", "Client auth", fromIssuer, string(providers.AuthBasic), string(providers.AuthBody),
 			string(providers.AuthQuery), string(providers.AuthBearer), string(providers.AuthNone)),
-		text("authorization_url", "Authorize URL", "https://…/authorize"),
+		text("authorization_url", "Authorize URL", discoveredRows["authorization_url"].own),
 		text("redirect_uri", "Redirect URI", providers.DefaultRedirectURI),
 		choice("pkce", "PKCE", string(providers.PKCES256), string(providers.PKCEOff)),
-		text("device_authorization_url", "Device URL", "https://…/device_authorization"),
+		text("device_authorization_url", "Device URL", discoveredRows["device_authorization_url"].own),
 		text("client_id", "Client ID", ""),
 		secret("client_secret", "Client secret"),
 		secret("basic_auth", "Basic header"),
@@ -336,19 +336,23 @@ func parseTimeout(s string) (time.Duration, error) {
 
 // discoveredRow is a URL row the issuer's metadata fills when it is left
 // empty: own is its placeholder without an issuer, endpoint the
-// metadata's value for it.
+// metadata's value for it; needed, that a request cannot go without it.
 type discoveredRow struct {
 	own      string
 	endpoint func(*providers.Metadata) string
+	needed   bool
 }
 
 // discoveredRows are the rows whose placeholder says what the issuer's
-// metadata gives them (providers.Discovered).
+// metadata gives them: every endpoint providers.Discovered fills.
 var discoveredRows = map[string]discoveredRow{
-	"jwks_url":          {"to verify JWT signatures, optional", func(md *providers.Metadata) string { return md.JWKSURI }},
-	"revocation_url":    {"RFC 7009, optional", func(md *providers.Metadata) string { return md.RevocationEndpoint }},
-	"introspection_url": {"RFC 7662, optional", func(md *providers.Metadata) string { return md.IntrospectionEndpoint }},
-	"userinfo_url":      {"OpenID Connect, optional", func(md *providers.Metadata) string { return md.UserinfoEndpoint }},
+	"token_url":                {"https://…/token", func(md *providers.Metadata) string { return md.TokenEndpoint }, true},
+	"authorization_url":        {"https://…/authorize", func(md *providers.Metadata) string { return md.AuthorizationEndpoint }, true},
+	"device_authorization_url": {"https://…/device_authorization", func(md *providers.Metadata) string { return md.DeviceAuthorizationEndpoint }, true},
+	"jwks_url":                 {"to verify JWT signatures, optional", func(md *providers.Metadata) string { return md.JWKSURI }, false},
+	"revocation_url":           {"RFC 7009, optional", func(md *providers.Metadata) string { return md.RevocationEndpoint }, false},
+	"introspection_url":        {"RFC 7662, optional", func(md *providers.Metadata) string { return md.IntrospectionEndpoint }, false},
+	"userinfo_url":             {"OpenID Connect, optional", func(md *providers.Metadata) string { return md.UserinfoEndpoint }, false},
 }
 
 // placeDiscovered sets the placeholders of the rows the issuer's metadata
@@ -365,6 +369,8 @@ func (m *Model) placeDiscovered() {
 			f.input.Placeholder = "from the issuer's metadata when empty"
 		case r.endpoint(md) != "":
 			f.input.Placeholder = "from the issuer: " + display.Text(r.endpoint(md))
+		case r.needed:
+			f.input.Placeholder = "the issuer's metadata lists none"
 		default:
 			f.input.Placeholder = "the issuer's metadata lists none, optional"
 		}

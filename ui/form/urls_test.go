@@ -114,6 +114,16 @@ func TestIntrospectionAndUserinfoFollowTheIssuer(t *testing.T) {
 	if got := line(t, m, "JWKS URL"); !strings.HasSuffix(got, " from the issuer: "+tenant+"/jwks") {
 		t.Errorf("JWKS row %q, want the metadata's jwks_uri", got)
 	}
+	// The endpoint rows a request needs follow the issuer too, and are not
+	// said to be optional when its metadata lists none.
+	if got := line(t, m, "Token URL"); !strings.HasSuffix(got, " from the issuer: "+md.TokenEndpoint) {
+		t.Errorf("token row %q, want the metadata's token_endpoint", got)
+	}
+	none := *md
+	none.TokenEndpoint = ""
+	if got := line(t, newForm(Options{Original: &orig, Metadata: &none}), "Token URL"); !strings.HasSuffix(got, " the issuer's metadata lists none") {
+		t.Errorf("token row %q, want it said that the metadata lists none, not that it is optional", got)
+	}
 	m = focusOn(t, m, "userinfo_url")
 	if v := view(m); !strings.Contains(v, "tokenscope userinfo calls it with the access token") {
 		t.Errorf("the focused empty row does not say what it is for:\n%s", v)
